@@ -1,0 +1,68 @@
+/*
+ * backend.h - model backends behind one interface.
+ *
+ * A backend turns rows of features into predictions. The runner opens one
+ * with the model block of the config, hands it batches of cases (ids plus a
+ * row-major matrix of doubles in the configured feature order, NaN for a
+ * missing value) and stores what comes back. Backends are found by name in
+ * a static registry; optional ones are compiled in with meson features.
+ */
+#ifndef SG_BACKEND_H
+#define SG_BACKEND_H
+
+#include <stddef.h>
+
+#include "sg/config.h"
+#include "sg/error.h"
+
+/* One prediction. Owned by the backend until the next score call. */
+struct sg_pred {
+	const char *label;   /* class label, NULL for regression or error */
+	double value;        /* regression output; NaN for a classifier */
+	double score;        /* probability of `label`; NaN if none */
+	const double *probs; /* per-class probabilities (nprobs), or NULL */
+	size_t nprobs;
+	const char *error;   /* non-NULL: this case failed, the reason */
+	double latency_ms;   /* this case's latency (batch time / size when
+			        the backend is batched) */
+};
+
+enum {
+	SG_BACKEND_BATCHED = 1u << 0, /* latency is batch time / batch size */
+	SG_BACKEND_PROBS = 1u << 1,   /* gives per-class probabilities */
+	SG_BACKEND_NEEDS_FILE = 1u << 2 /* model.path must name a file */
+};
+
+struct sg_backend_ops {
+	const char *name;
+	unsigned caps;
+	/*
+	 * Opens the model described by mc, with the feature names in order.
+	 * Returns 0 and *state, or SG_EMODEL / SG_EUSAGE with diag set (for
+	 * a model whose number of features or classes does not match the
+	 * config, the message says both numbers).
+	 */
+	int (*open)(void **state, const struct sg_model_conf *mc,
+		    const char *const *features, size_t nfeatures,
+		    struct sg_diag *diag);
+	/*
+	 * Scores n cases. x is n * nfeatures doubles, row-major. Fills
+	 * out[0..n). A failure of one case is out[i].error; a return < 0
+	 * means the backend cannot go on at all (diag set).
+	 */
+	int (*score)(void *state, size_t n, const char *const *case_ids,
+		     const double *x, struct sg_pred *out,
+		     struct sg_diag *diag);
+	/* Text the model wrote on its stderr so far, or NULL. */
+	const char *(*stderr_text)(void *state);
+	/* Frees. Accepts NULL. */
+	void (*close)(void *state);
+};
+
+/* The backend named `name`, or NULL. */
+const struct sg_backend_ops *sg_backend_find(const char *name);
+
+/* Names of the compiled-in backends, NULL-terminated. */
+const char *const *sg_backend_names(void);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * buf.h - a growable byte buffer that is always NUL-terminated, in the
+ * manner of git's strbuf.
+ *
+ * A struct sg_buf initialised with SG_BUF_INIT (or sg_buf_init) holds no
+ * memory; len never counts the trailing NUL; buf is never NULL after init.
+ * Growth failures abort the process: buffers hold small texts and an
+ * allocation failure there is not recoverable in a useful way.
+ */
+#ifndef SG_BUF_H
+#define SG_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct sg_buf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+
+extern char sg_buf_empty[];
+#define SG_BUF_INIT {sg_buf_empty, 0, 0}
+
+void sg_buf_init(struct sg_buf *b);
+/* Frees the contents; the buffer is empty and usable again. Accepts NULL. */
+void sg_buf_release(struct sg_buf *b);
+/* Makes room for `extra` more bytes plus the NUL. */
+void sg_buf_grow(struct sg_buf *b, size_t extra);
+void sg_buf_add(struct sg_buf *b, const void *data, size_t len);
+void sg_buf_addstr(struct sg_buf *b, const char *s);
+void sg_buf_addch(struct sg_buf *b, int c);
+void sg_buf_addf(struct sg_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sg_buf_vaddf(struct sg_buf *b, const char *fmt, va_list ap);
+/* Sets len to 0 keeping the memory. */
+void sg_buf_reset(struct sg_buf *b);
+/* Hands the string over to the caller (free() it); b is empty again. */
+char *sg_buf_detach(struct sg_buf *b);
+
+/* Allocation helpers that abort on failure. */
+void *sg_xmalloc(size_t n);
+void *sg_xcalloc(size_t n, size_t size);
+void *sg_xrealloc(void *p, size_t n);
+char *sg_xstrdup(const char *s);
+char *sg_xstrndup(const char *s, size_t n);
+
+#endif

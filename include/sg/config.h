@@ -1,0 +1,134 @@
+/*
+ * config.h - the shadowgate configuration: a JSON file whose every key is
+ * optional, overridden by command-line flags.
+ *
+ * Strings and arrays here are owned by the struct sg_config and freed by
+ * sg_config_release. Unknown keys, wrong types and out-of-range values are
+ * errors that name the key path ("gate.min_agreement") and the file.
+ */
+#ifndef SG_CONFIG_H
+#define SG_CONFIG_H
+
+#include <stddef.h>
+
+#include "sg/error.h"
+
+struct sg_strlist {
+	char **v;
+	size_t n;
+};
+
+void sg_strlist_add(struct sg_strlist *l, const char *s);
+void sg_strlist_release(struct sg_strlist *l);
+/* Index of s in l, or -1. */
+long sg_strlist_find(const struct sg_strlist *l, const char *s);
+
+enum sg_decision_type { SG_DECISION_LABEL = 0, SG_DECISION_NUMERIC = 1 };
+
+/* The `log` block: how the columns of a decision log are named. */
+struct sg_log_conf {
+	char *format;        /* "csv", "jsonl" or NULL (guess from name) */
+	char *case_id;       /* default "case_id" */
+	char *decided_at;    /* default "decided_at" */
+	char *decision;      /* default "decision" */
+	int decision_type;   /* enum sg_decision_type */
+	char *rater;         /* default "rater" */
+	struct sg_strlist segments;
+	struct sg_strlist features;
+	char *model_label;   /* default "model_decision" */
+	char *model_score;   /* default "model_score" */
+	/* bit i set: that key was given explicitly (file or flag) */
+	unsigned explicit_mask;
+	char *glob;          /* nightly: the log files, a glob pattern */
+};
+
+enum {
+	SG_LOGKEY_CASE_ID = 1u << 0,
+	SG_LOGKEY_DECIDED_AT = 1u << 1,
+	SG_LOGKEY_DECISION = 1u << 2,
+	SG_LOGKEY_RATER = 1u << 3,
+	SG_LOGKEY_MODEL_LABEL = 1u << 4,
+	SG_LOGKEY_MODEL_SCORE = 1u << 5
+};
+
+/* The `model` block. */
+struct sg_model_conf {
+	char *name;
+	char *version;
+	char *backend;                /* "xgboost", "exec", "logged" */
+	char *path;                   /* model artifact */
+	struct sg_strlist labels;     /* class labels, in the model's order */
+	double threshold;             /* binary: labels[1] when p > threshold */
+	struct sg_strlist command;    /* exec: argv */
+	char *predictions;            /* logged: a predictions file */
+	double timeout_s;             /* exec: per-request timeout */
+	long batch;                   /* rows per scoring batch */
+	long inflight;                /* exec: requests in flight */
+};
+
+/* The `report` block. */
+struct sg_report_conf {
+	long window_nights;           /* 0 = all */
+	double tolerance;             /* regression agreement tolerance */
+	struct sg_strlist formats;
+	char *dir;
+	struct sg_strlist label_order; /* empty: byte order */
+	double confidence;
+	double target_agreement;
+};
+
+/* The `gate` block: thresholds; NaN (or -1 for counts) = not set. */
+struct sg_gate_conf {
+	double min_agreement;
+	double min_kappa;
+	long min_cases;
+	int on_estimate;              /* 0 lower bound (default), 1 estimate */
+	double max_error_rate;
+	double max_p95_latency_ms;
+	long min_segment_cases;
+	double min_segment_agreement;
+	double min_recall;            /* every class */
+	double min_precision;         /* every class */
+	char *incumbent;              /* "name@version" */
+	double incumbent_margin;
+	double human_margin;          /* vs the human baseline; NaN = off */
+};
+
+struct sg_config {
+	char *path;                   /* the config file, or NULL */
+	char *store;                  /* default "shadowgate.db" */
+	struct sg_log_conf log;
+	struct sg_model_conf model;
+	struct sg_report_conf report;
+	struct sg_gate_conf gate;
+};
+
+/* Fills every field with its default. Allocates the default strings. */
+void sg_config_init(struct sg_config *c);
+void sg_config_release(struct sg_config *c);
+
+/*
+ * Reads a JSON config file into c (which sg_config_init prepared), over
+ * the defaults. Returns 0, SG_EIO when the file cannot be read, or
+ * SG_EUSAGE for a syntax error (with line and column) or a bad key (with
+ * its path), described in diag.
+ */
+int sg_config_load(struct sg_config *c, const char *path, struct sg_diag *diag);
+
+/* Same, from a string already in memory; `name` is used in messages. */
+int sg_config_parse(struct sg_config *c, const char *text, size_t len,
+		    const char *name, struct sg_diag *diag);
+
+/* Replaces *slot with a copy of value (used by flags). */
+void sg_config_set_str(char **slot, const char *value);
+
+/*
+ * Parses a number flag value for `key` into *out, checking [lo, hi].
+ * Returns 0 or SG_EUSAGE with a message naming the flag.
+ */
+int sg_parse_double(const char *key, const char *value, double lo, double hi,
+		    double *out, struct sg_diag *diag);
+int sg_parse_long(const char *key, const char *value, long lo, long hi,
+		  long *out, struct sg_diag *diag);
+
+#endif

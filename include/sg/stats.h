@@ -1,0 +1,94 @@
+/*
+ * stats.h - agreement statistics. Pure: numbers in, numbers out; nothing
+ * here knows about the store, files or printing.
+ *
+ * A statistic that is undefined (0/0) is NaN; report writers turn NaN into
+ * null / "undefined". Confusion matrices are k*k row-major arrays of counts,
+ * rows = human (reference), columns = model.
+ */
+#ifndef SG_STATS_H
+#define SG_STATS_H
+
+#include <stddef.h>
+
+/* Two-sided standard normal quantile for a confidence level in (0,1):
+ * 0.95 -> 1.959963984540054. */
+double sg_z_for_confidence(double confidence);
+
+/* Inverse of the standard normal CDF, p in (0,1). */
+double sg_norm_ppf(double p);
+/* Standard normal CDF. */
+double sg_norm_cdf(double x);
+
+/*
+ * Wilson score interval for k successes in n trials, as statsmodels'
+ * proportion_confint(k, n, alpha=1-confidence, method='wilson'), clipped
+ * to [0, 1]. n == 0: both NaN.
+ */
+void sg_wilson(long k, long n, double confidence, double *low, double *high);
+
+struct sg_kappa {
+	double value; /* NaN when undefined (expected agreement 1) */
+	double se;    /* large-sample SE (Fleiss, Cohen, Everitt 1969) */
+	double low, high;
+};
+
+/*
+ * Cohen's kappa of a k*k confusion matrix as scikit-learn's
+ * cohen_kappa_score (labels = union), with the asymptotic standard error
+ * statsmodels' cohens_kappa(...).std_kappa gives, and the interval
+ * value +- z * se. n == 0 or expected agreement == 1: all NaN.
+ */
+void sg_cohen_kappa(const long *m, size_t k, double confidence,
+		    struct sg_kappa *out);
+
+/*
+ * Weighted kappa of an ordered k*k confusion matrix, as scikit-learn's
+ * cohen_kappa_score(weights='linear' | 'quadratic'). quadratic: 0 linear,
+ * 1 quadratic. NaN when undefined.
+ */
+double sg_weighted_kappa(const long *m, size_t k, int quadratic);
+
+struct sg_class_metrics {
+	double precision, recall, f1; /* 0 when the denominator is 0 */
+	long support;                 /* human count of the class */
+};
+
+/*
+ * Per-class precision, recall, F1 and support as scikit-learn's
+ * precision_recall_fscore_support(zero_division=0), plus macro and
+ * weighted averages (support = total for both). per must hold k entries.
+ */
+void sg_class_metrics(const long *m, size_t k, struct sg_class_metrics *per,
+		      struct sg_class_metrics *macro,
+		      struct sg_class_metrics *weighted);
+
+/*
+ * Fleiss' kappa of an items*k table of counts (how many raters put item i
+ * in category j), as statsmodels' fleiss_kappa(method='fleiss'). NaN when
+ * items have different numbers of ratings, fewer than 2 ratings, or the
+ * statistic is 0/0.
+ */
+double sg_fleiss_kappa(const long *counts, size_t items, size_t k);
+
+/*
+ * Krippendorff's alpha for nominal data. `data` is units*coders category
+ * indexes, -1 for a missing rating (Krippendorff 2011). Units with fewer
+ * than two ratings are not pairable and are left out. NaN when undefined.
+ */
+double sg_krippendorff_alpha_nominal(const int *data, size_t units,
+				     size_t coders);
+
+struct sg_regression {
+	long n;
+	double mae, rmse, bias; /* bias = mean(model - human) */
+	long within;            /* |h - m| <= tol */
+	double within_rate, within_low, within_high;
+};
+
+/* Regression agreement of n pairs. n == 0: NaN statistics. */
+void sg_regression(const double *human, const double *model, size_t n,
+		   double tolerance, double confidence,
+		   struct sg_regression *out);
+
+#endif

@@ -1,0 +1,155 @@
+#include "sg/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char sg_buf_empty[1];
+
+static void die_oom(void)
+{
+	fputs("shadowgate: out of memory\n", stderr);
+	abort();
+}
+
+void *sg_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *sg_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *sg_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		die_oom();
+	return q;
+}
+
+char *sg_xstrdup(const char *s)
+{
+	return sg_xstrndup(s, strlen(s));
+}
+
+char *sg_xstrndup(const char *s, size_t n)
+{
+	char *p = sg_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void sg_buf_init(struct sg_buf *b)
+{
+	b->buf = sg_buf_empty;
+	b->len = 0;
+	b->alloc = 0;
+}
+
+void sg_buf_release(struct sg_buf *b)
+{
+	if (!b)
+		return;
+	if (b->alloc)
+		free(b->buf);
+	sg_buf_init(b);
+}
+
+void sg_buf_grow(struct sg_buf *b, size_t extra)
+{
+	size_t want = b->len + extra + 1;
+	size_t n;
+
+	if (want <= b->alloc)
+		return;
+	n = b->alloc ? b->alloc : 64;
+	while (n < want)
+		n *= 2;
+	if (!b->alloc) {
+		b->buf = sg_xmalloc(n);
+		b->buf[0] = '\0';
+	} else {
+		b->buf = sg_xrealloc(b->buf, n);
+	}
+	b->alloc = n;
+}
+
+void sg_buf_add(struct sg_buf *b, const void *data, size_t len)
+{
+	sg_buf_grow(b, len);
+	if (len)
+		memcpy(b->buf + b->len, data, len);
+	b->len += len;
+	b->buf[b->len] = '\0';
+}
+
+void sg_buf_addstr(struct sg_buf *b, const char *s)
+{
+	sg_buf_add(b, s, strlen(s));
+}
+
+void sg_buf_addch(struct sg_buf *b, int c)
+{
+	sg_buf_grow(b, 1);
+	b->buf[b->len++] = (char)c;
+	b->buf[b->len] = '\0';
+}
+
+void sg_buf_vaddf(struct sg_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(b->buf + b->len, b->alloc ? b->alloc - b->len : 0, fmt,
+		      cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	if ((size_t)n + b->len + 1 > b->alloc) {
+		sg_buf_grow(b, (size_t)n);
+		vsnprintf(b->buf + b->len, b->alloc - b->len, fmt, ap);
+	}
+	b->len += (size_t)n;
+}
+
+void sg_buf_addf(struct sg_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sg_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void sg_buf_reset(struct sg_buf *b)
+{
+	b->len = 0;
+	if (b->alloc)
+		b->buf[0] = '\0';
+}
+
+char *sg_buf_detach(struct sg_buf *b)
+{
+	char *s;
+
+	if (!b->alloc)
+		return sg_xstrdup("");
+	s = b->buf;
+	sg_buf_init(b);
+	return s;
+}
