@@ -41,10 +41,22 @@ void sg_diag_prefix(struct sg_diag *d, const char *fmt, ...)
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
 	memcpy(old, d->msg, sizeof(old));
-	if (d->set)
-		snprintf(d->msg, sizeof(d->msg), "%s: %s", head, old);
-	else
-		snprintf(d->msg, sizeof(d->msg), "%s", head);
+	{
+		size_t hn = strlen(head), on = d->set ? strlen(old) : 0;
+		size_t cap = sizeof(d->msg) - 1, n = 0;
+
+		memcpy(d->msg, head, hn > cap ? cap : hn);
+		n = hn > cap ? cap : hn;
+		if (d->set && n + 2 <= cap) {
+			memcpy(d->msg + n, ": ", 2);
+			n += 2;
+			if (on > cap - n)
+				on = cap - n;
+			memcpy(d->msg + n, old, on);
+			n += on;
+		}
+		d->msg[n] = '\0';
+	}
 	d->set = 1;
 }
 

@@ -91,4 +91,52 @@ void sg_regression(const double *human, const double *model, size_t n,
 		   double tolerance, double confidence,
 		   struct sg_regression *out);
 
+/*
+ * Population stability index of two binned distributions: the sum over
+ * bins of (a - e) * ln(a / e), a and e the bin's share of `actual` and of
+ * `expected` counts. A share below `min_share` is raised to it first (1e-4
+ * is usual); with min_share 0 a bin empty on one side only gives +Inf. A
+ * bin empty on both sides adds nothing. NaN when bins == 0, a count is
+ * negative or either side has no counts.
+ */
+double sg_psi(const long *expected, const long *actual, size_t bins,
+	      double min_share);
+
+/*
+ * PSI of two samples, binned at the `bins`-quantiles of `expected` (cut
+ * points as numpy.quantile(expected, i / bins) with the default 'linear'
+ * method, i = 1 .. bins-1; a value equal to a cut point goes to the lower
+ * bin, as numpy.searchsorted(cuts, x, side='left')), then sg_psi. The
+ * inputs are not changed. NaN when bins == 0, a sample is empty or holds
+ * NaN.
+ */
+double sg_psi_samples(const double *expected, size_t n_expected,
+		      const double *actual, size_t n_actual, size_t bins,
+		      double min_share);
+
+/*
+ * Survival function of the Kolmogorov distribution, P(K > x) for the limit
+ * of sqrt(n) * D_n, as scipy.special.kolmogorov(x). 1 for x <= 0, NaN for
+ * NaN.
+ */
+double sg_kolmogorov_sf(double x);
+
+struct sg_ks {
+	double d;      /* sup |F_x - F_y|, as scipy.stats.ks_2samp().statistic */
+	double pvalue; /* asymptotic, see sg_ks_2samp */
+};
+
+/*
+ * Two-sample two-sided Kolmogorov-Smirnov test. d is exactly scipy's
+ * ks_2samp statistic (ties handled). The p-value is the asymptotic one,
+ * sg_kolmogorov_sf(sqrt(nx * ny / (nx + ny)) * d), as R's
+ * ks.test(exact = FALSE); it is NOT scipy.stats.ks_2samp's default p-value
+ * (exact for samples up to 10000, else a finite-n Kolmogorov distribution)
+ * and is conservative-to-close for large samples, which is what feature
+ * drift has. The inputs are not changed. Both NaN when a sample is empty or
+ * holds NaN.
+ */
+void sg_ks_2samp(const double *x, size_t nx, const double *y, size_t ny,
+		 struct sg_ks *out);
+
 #endif

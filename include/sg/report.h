@@ -1,0 +1,165 @@
+/*
+ * report.h - the agreement report of one model version over a window of
+ * nights, and the sample of disagreeing cases for human review.
+ *
+ * The report is computed from the store in one pass over the window's
+ * cases (joined with their current human decisions and the model's
+ * current prediction) and returned as a cJSON tree: that tree IS the JSON
+ * contract of `shadowgate report --format json` (see man/report-fields.txt
+ * and DESIGN.md "Report contract"). The gate and the writers read the
+ * tree; the writers never read the store. An undefined statistic is a JSON
+ * null in the tree, never a NaN number.
+ *
+ * The human decision of a case is its current decision (is_current = 1).
+ * When several raters hold a current decision on the case, the one with
+ * the latest decided_at is the reference (decided_at parsed as ISO-8601,
+ * a decision without a time counting as the oldest; ties: the highest
+ * decisions.id, i.e. the one stored last). All current decisions feed the
+ * human baseline (inter-rater agreement).
+ *
+ * Memory does not grow with the number of cases, except for the scores
+ * of the compared cases (8 bytes a case, for the coverage curve) and, for
+ * the human baseline, the ratings of cases with two raters or more.
+ */
+#ifndef SG_REPORT_H
+#define SG_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "sg/config.h"
+#include "sg/error.h"
+#include "sg/store.h"
+
+/* The version of the report's JSON layout ("report_version"). */
+#define SG_REPORT_VERSION 1
+
+/* How many disagreement examples a report carries. */
+#define SG_REPORT_EXAMPLES 10
+
+enum { SG_DECISION_AUTO = -1 };
+
+struct sg_report_opts {
+	/*
+	 * "NAME@VERSION", "NAME" (its most recently created version that has
+	 * predictions) or NULL (the most recently created model that has
+	 * predictions; when there is none the report holds only the counts
+	 * and the human baseline).
+	 */
+	const char *model;
+	/* inclusive nights "YYYY-MM-DD"; NULL = open */
+	const char *since, *until;
+	/* > 0: the `last` latest nights that have cases (up to `until` when
+	 * that is set); cannot be combined with since. 0: no such bound, and
+	 * with since and until NULL too the window is the whole store
+	 * (cases without a night included) */
+	long last;
+	double confidence;        /* of every interval, in (0, 1) */
+	double tolerance;         /* numeric decisions: agree when |h-m| <= it */
+	double target_agreement;  /* coverage: the lower bound to reach */
+	/* SG_DECISION_LABEL, SG_DECISION_NUMERIC, or SG_DECISION_AUTO: numeric
+	 * when the store's current decisions carry numbers, not labels */
+	int decision_type;
+	/* segment columns to break agreement down by; NULL or empty: every
+	 * key found in the cases' segments */
+	const struct sg_strlist *segments;
+	/* an order for the labels; enables weighted kappa. NULL or empty:
+	 * byte order (strcmp) */
+	const struct sg_strlist *label_order;
+	/* "generated_at"; NULL = now (tests pin it) */
+	const char *generated_at;
+};
+
+/* Defaults: confidence 0.95, tolerance 0.5, target 0.95, whole store,
+ * latest model, auto decision type. */
+void sg_report_opts_init(struct sg_report_opts *o);
+
+/*
+ * Takes confidence, tolerance, target agreement, window_nights (as
+ * `last`), label order and segment columns from a configuration. The
+ * options point into cfg, which must outlive them.
+ */
+void sg_report_opts_from_config(struct sg_report_opts *o,
+				const struct sg_config *cfg);
+
+/*
+ * Checks that s is a night "YYYY-MM-DD" (a real date). Returns 0 or
+ * SG_EUSAGE with a message naming `flag`.
+ */
+int sg_report_check_night(const char *flag, const char *s,
+			  struct sg_diag *diag);
+
+/*
+ * Computes the report for opts over the store. On success returns 0 and
+ * *out, a cJSON tree the caller frees with cJSON_Delete. An empty window
+ * is not an error: n = 0 and null statistics. Returns SG_EUSAGE for bad
+ * options (unknown model, since with last, bad night) and SG_ESTORE when
+ * the store cannot be read, with diag set, and *out NULL.
+ */
+int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
+		    cJSON **out, struct sg_diag *diag);
+
+/*
+ * Saves a report built by sg_report_build into the reports table (model
+ * id, window since / until, created_at = now, the JSON text). *report_id
+ * (may be NULL) gets the row id. Returns 0 or SG_ESTORE / SG_EBUSY.
+ */
+int sg_report_store(struct sg_store *s, const cJSON *report, long *report_id,
+		    struct sg_diag *diag);
+
+/*
+ * The JSON text of a cJSON tree, with every number printed so that it
+ * reads back to the same double (cJSON's own printer rounds some to 15
+ * digits) and NaN / Infinity printed as null. pretty: indented with two
+ * spaces and a final newline; else one line, no newline. Strings are
+ * escaped as JSON requires; invalid UTF-8 bytes become U+FFFD. The caller
+ * frees the result.
+ */
+char *sg_report_json(const cJSON *json, int pretty);
+
+/*
+ * Writes the report in a format: "json" (as sg_report_json, pretty),
+ * "text" (for a terminal; ANSI colour when color is nonzero), "markdown"
+ * (for a CI step summary) or "csv" (one document with a `section`
+ * column: agreement, kappa, confusion cells, segments, nights). Returns 0,
+ * SG_EUSAGE for an unknown format, or SG_EIO when writing failed.
+ */
+int sg_report_write(FILE *f, const cJSON *report, const char *format,
+		    int color);
+
+/* ---- sample ---- */
+
+struct sg_sample_opts {
+	struct sg_report_opts report; /* model, window, tolerance, segments */
+	long n;                       /* how many disagreements, >= 0 */
+	uint64_t seed;
+};
+
+/*
+ * Draws a reproducible sample of up to opts->n disagreeing cases of the
+ * window, stratified by cell (human label, model label; numeric decisions:
+ * one cell) and segment combination: n is allocated across the non-empty
+ * strata in proportion to their sizes (largest remainder), each stratum
+ * getting at least one while n allows (then the largest strata first);
+ * within a stratum cases are drawn without replacement by a splitmix64
+ * generator seeded with opts->seed. The same store, options and seed give
+ * the same sample. *out is
+ *   {"model": {...}, "window": {...}, "seed", "disagreements" (all of
+ *    them), "strata", "columns": {"segments": [...], "features": [...]},
+ *    "cases": [{case_id, night, stratum, human, model, score,
+ *               segments: {}, features: {}}]}
+ * Returns as sg_report_build (a store with no model: SG_EUSAGE).
+ */
+int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
+		    cJSON **out, struct sg_diag *diag);
+
+/*
+ * Writes a sample: "csv" (case_id, night, stratum, human, model, score,
+ * then one column per segment and per feature) or "jsonl" (one case
+ * object a line). Returns 0, SG_EUSAGE or SG_EIO.
+ */
+int sg_sample_write(FILE *f, const cJSON *sample, const char *format);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * store.h - the SQLite store that holds a whole shadow history: cases,
+ * human decisions, ingest batches, rejected rows, models, runs,
+ * predictions, reports and gate verdicts.
+ *
+ * Opening a store creates it when missing and applies the numbered,
+ * append-only migrations (PRAGMA user_version) inside one transaction. A
+ * store written by a newer shadowgate is refused and left untouched.
+ * Tables are STRICT, foreign keys are on, the journal is WAL.
+ */
+#ifndef SG_STORE_H
+#define SG_STORE_H
+
+#include <sqlite3.h>
+
+#include "sg/error.h"
+
+/* The schema version this program writes. */
+#define SG_STORE_VERSION 1
+
+struct sg_store {
+	sqlite3 *db;
+	char *path;
+	int lock_fd;   /* the writer lock file, -1 when not held */
+	int in_tx;
+};
+
+/*
+ * Opens (creating if needed) the store at path and migrates it. Returns 0
+ * and *out, or SG_ESTORE (cannot open, not a database), SG_EVERSION (newer
+ * schema) or SG_EBUSY, with diag set. busy_ms is how long to wait for
+ * another writer (0 = the default of 10 s).
+ */
+int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
+		  struct sg_diag *diag);
+
+/* Closes; rolls back an open transaction. Accepts NULL. */
+void sg_store_close(struct sg_store *s);
+
+/* The schema version of an open store. */
+int sg_store_version(struct sg_store *s);
+
+/*
+ * Transactions: BEGIN IMMEDIATE (waits up to the busy timeout for another
+ * writer, then SG_EBUSY), COMMIT, ROLLBACK. rollback accepts a store with
+ * no transaction open.
+ */
+int sg_store_begin(struct sg_store *s, struct sg_diag *diag);
+int sg_store_commit(struct sg_store *s, struct sg_diag *diag);
+void sg_store_rollback(struct sg_store *s);
+
+/*
+ * Takes the store's exclusive writer lock (an flock on PATH.lock) used by
+ * long jobs that commit in batches (run): waits up to wait_ms, then
+ * SG_EBUSY with a message. Released by sg_store_unlock or close (and by the
+ * kernel if the process dies).
+ */
+int sg_store_lock(struct sg_store *s, int wait_ms, struct sg_diag *diag);
+void sg_store_unlock(struct sg_store *s);
+
+/* Runs SQL with no result rows. Returns 0 or SG_ESTORE with diag set. */
+int sg_store_exec(struct sg_store *s, const char *sql, struct sg_diag *diag);
+
+/*
+ * Prepares a statement, setting diag on failure. Returns 0 or SG_ESTORE.
+ */
+int sg_store_prepare(struct sg_store *s, sqlite3_stmt **st, const char *sql,
+		     struct sg_diag *diag);
+
+/* Sets diag from the connection's last error: "what: sqlite message". */
+int sg_store_error(struct sg_store *s, struct sg_diag *diag, const char *what);
+
+/* The current UTC time as ISO-8601 text "2026-11-27T08:00:00Z". */
+void sg_now_iso(char out[32]);
+
+#endif

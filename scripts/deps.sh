@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs what shadowgate needs to build and test on Debian 12 (as root).
+# Quick when everything is already there: apt-get runs only when a package
+# is missing.
+set -eu
+PKGS="gcc pkg-config meson ninja-build libsqlite3-dev sqlite3 libcsv-dev
+libcjson-dev zlib1g-dev libcmocka-dev libxgboost-dev python3 python3-numpy
+python3-xgboost python3-sklearn python3-statsmodels python3-scipy gzip"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+if [ -n "$missing" ]; then
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	echo "installing:$missing" >&2
+	$SUDO apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+fi

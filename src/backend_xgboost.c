@@ -1,0 +1,416 @@
+/*
+ * backend_xgboost.c - the `xgboost` backend: a model file (JSON, UBJ or
+ * the legacy binary format) scored in process through XGBoost's C API.
+ *
+ * The objective saved in the model decides how predictions are read:
+ *
+ *   binary:logistic   p = P(labels[1]); label = labels[1] when
+ *                     p > threshold, else labels[0]; probs = [1-p, p]
+ *   binary:logitraw   the same, p = 1 / (1 + exp(-margin))
+ *   multi:softprob    arg-max over the configured labels (first wins a
+ *                     tie), score = its probability, probs all classes
+ *   multi:softmax     XGBoost itself predicts only a class index, so the
+ *                     margins are asked for and soft-maxed here; then as
+ *                     multi:softprob
+ *   reg:*, count:poisson
+ *                     value = the prediction, no label, score NaN
+ *
+ * Any other objective (ranking, survival, binary:hinge) is refused at
+ * open. Rows go to XGBoosterPredictFromDense as an array interface over
+ * the caller's doubles (no copy, no DMatrix); XGBoost converts them to
+ * float, as the Python package does, and NaN is the missing value.
+ */
+#include "sg_build.h"
+
+#if SG_HAVE_XGBOOST
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <xgboost/c_api.h>
+
+#include "sg/backend.h"
+#include "sg/buf.h"
+
+enum xgb_kind {
+	XGB_BINARY,     /* probability of class 1 */
+	XGB_BINARY_RAW, /* margin of class 1 */
+	XGB_SOFTPROB,   /* one probability per class */
+	XGB_SOFTMAX,    /* one margin per class */
+	XGB_REGRESSION
+};
+
+struct xgb_state {
+	BoosterHandle booster;
+	enum xgb_kind kind;
+	size_t nfeatures;
+	size_t nclass;     /* 2 for binary, 1 for regression */
+	char **labels;     /* nclass copies; NULL for regression */
+	double threshold;
+	double *probs;     /* the last batch: n * nclass */
+	size_t probs_alloc;
+};
+
+const struct sg_backend_ops sg_backend_xgboost;
+
+/*
+ * XGBGetLastError() without its "[time] file:line: " prefix and its stack
+ * trace: the first line of the real message, in buf.
+ */
+static const char *xgb_error(char *buf, size_t n)
+{
+	const char *e = XGBGetLastError();
+	const char *p, *q, *end;
+
+	if (!e || !*e)
+		e = "unknown xgboost error";
+	/* "[08:31:00] ../src/learner.cc:123: the message" */
+	if (*e == '[' && (p = strstr(e, "] ")) && (q = strstr(p + 2, ": ")) &&
+	    !memchr(p + 2, ' ', (size_t)(q - p - 2)))
+		e = q + 2;
+	end = strchr(e, '\n');
+	if (!end)
+		end = e + strlen(e);
+	snprintf(buf, n, "%.*s", (int)(end - e), e);
+	return buf;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* learner.<a>.<b> from the booster's saved configuration, as a string */
+static const char *config_str(const cJSON *root, const char *a, const char *b)
+{
+	const cJSON *l = cJSON_GetObjectItemCaseSensitive(root, "learner");
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(l, a);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, b);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/*
+ * Reads the objective and the number of classes from the model's
+ * configuration. Returns 0 or SG_EMODEL / SG_EUSAGE with diag set.
+ */
+static int read_objective(struct xgb_state *s, const char *path,
+			  char *objective, size_t objn, long *num_class,
+			  struct sg_diag *diag)
+{
+	char err[512];
+	bst_ulong len = 0;
+	const char *text = NULL, *obj, *nc;
+	cJSON *root = NULL;
+	int ret = SG_EMODEL;
+
+	if (XGBoosterSaveJsonConfig(s->booster, &len, &text)) {
+		sg_diag_set(diag, path, 0, 0, "cannot read the model "
+			    "configuration: %s", xgb_error(err, sizeof(err)));
+		goto out;
+	}
+	root = cJSON_ParseWithLength(text, (size_t)len);
+	obj = config_str(root, "objective", "name");
+	nc = config_str(root, "learner_model_param", "num_class");
+	if (!root || !obj || !nc) {
+		sg_diag_set(diag, path, 0, 0, "cannot read the model "
+			    "configuration: no objective or num_class");
+		goto out;
+	}
+	snprintf(objective, objn, "%s", obj);
+	*num_class = strtol(nc, NULL, 10);
+	ret = 0;
+out:
+	cJSON_Delete(root);
+	return ret;
+}
+
+static int xgb_open(void **state, const struct sg_model_conf *mc,
+		    const char *const *features, size_t nfeatures,
+		    struct sg_diag *diag)
+{
+	struct xgb_state *s = NULL;
+	char err[512], objective[128];
+	bst_ulong nf = 0;
+	long num_class = 0;
+	size_t nlabels, i;
+	FILE *f;
+	int ret = SG_EMODEL;
+
+	(void)features;
+	*state = NULL;
+	if (!mc->path || !*mc->path) {
+		sg_diag_set(diag, NULL, 0, 0, "xgboost backend: model.path "
+			    "is not set");
+		return SG_EUSAGE;
+	}
+	/* XGBoost's own message for a missing file is a stack trace */
+	f = fopen(mc->path, "rb");
+	if (!f) {
+		sg_diag_set(diag, mc->path, 0, 0, "cannot open model file: "
+			    "%s", strerror(errno));
+		return SG_EMODEL;
+	}
+	fclose(f);
+
+	s = sg_xcalloc(1, sizeof(*s));
+	s->nfeatures = nfeatures;
+	s->threshold = mc->threshold;
+	if (!(s->threshold > 0.0))
+		s->threshold = 0.5;
+	/* XGBoost logs warnings (old model formats, say) to stdout */
+	XGBSetGlobalConfig("{\"verbosity\": 0}");
+	if (XGBoosterCreate(NULL, 0, &s->booster)) {
+		sg_diag_set(diag, mc->path, 0, 0, "cannot create a booster: "
+			    "%s", xgb_error(err, sizeof(err)));
+		goto out;
+	}
+	if (XGBoosterLoadModel(s->booster, mc->path)) {
+		sg_diag_set(diag, mc->path, 0, 0, "cannot load model: %s",
+			    xgb_error(err, sizeof(err)));
+		goto out;
+	}
+	if (XGBoosterGetNumFeature(s->booster, &nf)) {
+		sg_diag_set(diag, mc->path, 0, 0, "cannot read the number "
+			    "of features: %s", xgb_error(err, sizeof(err)));
+		goto out;
+	}
+	if ((size_t)nf != nfeatures) {
+		sg_diag_set(diag, mc->path, 0, 0, "model expects %" PRIu64
+			    " features, the configuration lists %zu",
+			    (uint64_t)nf, nfeatures);
+		ret = SG_EUSAGE;
+		goto out;
+	}
+	ret = read_objective(s, mc->path, objective, sizeof(objective),
+			     &num_class, diag);
+	if (ret)
+		goto out;
+	ret = SG_EUSAGE;
+	if (!strcmp(objective, "binary:logistic")) {
+		s->kind = XGB_BINARY;
+		s->nclass = 2;
+	} else if (!strcmp(objective, "binary:logitraw")) {
+		s->kind = XGB_BINARY_RAW;
+		s->nclass = 2;
+	} else if (!strcmp(objective, "multi:softprob")) {
+		s->kind = XGB_SOFTPROB;
+		s->nclass = num_class > 0 ? (size_t)num_class : 0;
+	} else if (!strcmp(objective, "multi:softmax")) {
+		s->kind = XGB_SOFTMAX;
+		s->nclass = num_class > 0 ? (size_t)num_class : 0;
+	} else if (!strncmp(objective, "reg:", 4) ||
+		   !strcmp(objective, "count:poisson")) {
+		s->kind = XGB_REGRESSION;
+		s->nclass = 1;
+	} else {
+		sg_diag_set(diag, mc->path, 0, 0, "model objective '%s' is "
+			    "not supported (binary:logistic, multi:softprob, "
+			    "multi:softmax or reg:*)", objective);
+		goto out;
+	}
+	if (s->nclass < 1) {
+		sg_diag_set(diag, mc->path, 0, 0, "model objective '%s' "
+			    "with %ld classes", objective, num_class);
+		goto out;
+	}
+	nlabels = mc->labels.n;
+	if (s->kind == XGB_REGRESSION) {
+		if (nlabels) {
+			sg_diag_set(diag, mc->path, 0, 0, "model is a "
+				    "regression (%s) but the configuration "
+				    "lists %zu labels", objective, nlabels);
+			goto out;
+		}
+	} else if (nlabels != s->nclass) {
+		sg_diag_set(diag, mc->path, 0, 0, "model has %zu classes "
+			    "(%s), the configuration lists %zu labels",
+			    s->nclass, objective, nlabels);
+		goto out;
+	}
+	if (s->kind != XGB_REGRESSION) {
+		s->labels = sg_xcalloc(s->nclass, sizeof(*s->labels));
+		for (i = 0; i < s->nclass; i++)
+			s->labels[i] = sg_xstrdup(mc->labels.v[i]);
+	}
+	*state = s;
+	return 0;
+out:
+	sg_backend_xgboost.close(s);
+	return ret;
+}
+
+/* Index of the largest of p[0..k), the first one on a tie. */
+static size_t argmax(const double *p, size_t k)
+{
+	size_t i, best = 0;
+
+	for (i = 1; i < k; i++)
+		if (p[i] > p[best])
+			best = i;
+	return best;
+}
+
+/* Fills out[i] from row i of the raw prediction r (ncol values a row). */
+static void read_row(struct xgb_state *s, const float *r, size_t i,
+		     struct sg_pred *out)
+{
+	double *pr, p, m, sum;
+	size_t k, best;
+
+	out->value = NAN;
+	out->score = NAN;
+	if (s->kind == XGB_REGRESSION) {
+		out->value = (double)r[0];
+		return;
+	}
+	pr = s->probs + i * s->nclass;
+	switch (s->kind) {
+	case XGB_BINARY:
+	case XGB_BINARY_RAW:
+		p = (double)r[0];
+		if (s->kind == XGB_BINARY_RAW)
+			p = 1.0 / (1.0 + exp(-p));
+		pr[0] = 1.0 - p;
+		pr[1] = p;
+		best = p > s->threshold ? 1 : 0;
+		break;
+	case XGB_SOFTPROB:
+		for (k = 0; k < s->nclass; k++)
+			pr[k] = (double)r[k];
+		best = argmax(pr, s->nclass);
+		break;
+	case XGB_SOFTMAX:
+	case XGB_REGRESSION:
+	default:
+		m = (double)r[0];
+		for (k = 1; k < s->nclass; k++)
+			if ((double)r[k] > m)
+				m = (double)r[k];
+		sum = 0.0;
+		for (k = 0; k < s->nclass; k++) {
+			pr[k] = exp((double)r[k] - m);
+			sum += pr[k];
+		}
+		for (k = 0; k < s->nclass; k++)
+			pr[k] /= sum;
+		best = argmax(pr, s->nclass);
+		break;
+	}
+	out->label = s->labels[best];
+	out->score = pr[best];
+	out->probs = pr;
+	out->nprobs = s->nclass;
+}
+
+static int xgb_score(void *state, size_t n, const char *const *case_ids,
+		     const double *x, struct sg_pred *out,
+		     struct sg_diag *diag)
+{
+	struct xgb_state *s = state;
+	struct sg_buf ai = SG_BUF_INIT;
+	const bst_ulong *shape = NULL;
+	const float *res = NULL;
+	bst_ulong dim = 0;
+	size_t ncol, i;
+	char err[512];
+	double t0, per;
+	int ret = SG_EMODEL;
+
+	(void)case_ids;
+	if (!n)
+		return 0;
+	t0 = now_ms();
+	sg_buf_addf(&ai, "{\"data\": [%" PRIuPTR ", true], \"shape\": "
+		    "[%zu, %zu], \"typestr\": \"<f8\", \"version\": 3}",
+		    (uintptr_t)x, n, s->nfeatures);
+	/* softmax models give a class index unless margins are asked for */
+	if (XGBoosterPredictFromDense(s->booster, ai.buf,
+				      s->kind == XGB_SOFTMAX ?
+				      "{\"type\": 1, \"training\": false, "
+				      "\"iteration_begin\": 0, "
+				      "\"iteration_end\": 0, \"strict_shape\": "
+				      "true, \"missing\": NaN, \"cache_id\": 0}" :
+				      "{\"type\": 0, \"training\": false, "
+				      "\"iteration_begin\": 0, "
+				      "\"iteration_end\": 0, \"strict_shape\": "
+				      "true, \"missing\": NaN, \"cache_id\": 0}",
+				      NULL, &shape, &dim, &res)) {
+		sg_diag_set(diag, NULL, 0, 0, "xgboost prediction failed: %s",
+			    xgb_error(err, sizeof(err)));
+		goto out;
+	}
+	ncol = s->kind == XGB_BINARY || s->kind == XGB_BINARY_RAW ||
+	       s->kind == XGB_REGRESSION ? 1 : s->nclass;
+	if (dim != 2 || shape[0] != n || shape[1] != ncol) {
+		sg_diag_set(diag, NULL, 0, 0, "xgboost prediction has shape "
+			    "%" PRIu64 "x%" PRIu64 ", expected %zux%zu",
+			    (uint64_t)(dim > 0 ? shape[0] : 0),
+			    (uint64_t)(dim > 1 ? shape[1] : 0), n, ncol);
+		goto out;
+	}
+	if (s->labels && n * s->nclass > s->probs_alloc) {
+		free(s->probs);
+		s->probs_alloc = n * s->nclass;
+		s->probs = sg_xcalloc(s->probs_alloc, sizeof(*s->probs));
+	}
+	per = (now_ms() - t0) / (double)n;
+	for (i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		read_row(s, res + i * ncol, i, &out[i]);
+		out[i].latency_ms = per;
+	}
+	ret = 0;
+out:
+	sg_buf_release(&ai);
+	return ret;
+}
+
+static const char *xgb_stderr_text(void *state)
+{
+	(void)state;
+	return NULL;
+}
+
+static void xgb_close(void *state)
+{
+	struct xgb_state *s = state;
+	size_t i;
+
+	if (!s)
+		return;
+	if (s->booster)
+		XGBoosterFree(s->booster);
+	if (s->labels)
+		for (i = 0; i < s->nclass; i++)
+			free(s->labels[i]);
+	free(s->labels);
+	free(s->probs);
+	free(s);
+}
+
+const struct sg_backend_ops sg_backend_xgboost = {
+	.name = "xgboost",
+	.caps = SG_BACKEND_BATCHED | SG_BACKEND_PROBS | SG_BACKEND_NEEDS_FILE,
+	.open = xgb_open,
+	.score = xgb_score,
+	.stderr_text = xgb_stderr_text,
+	.close = xgb_close,
+};
+
+#else
+
+/* ISO C forbids an empty translation unit. */
+typedef int sg_backend_xgboost_not_built;
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * cli.h - what the subcommands share: option parsing (getopt_long), the
+ * config file under the flags, opening the store, printing diagnostics.
+ * Part of the program, not of the library: this may print and exit.
+ */
+#ifndef SG_CLI_H
+#define SG_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "sg/config.h"
+#include "sg/error.h"
+#include "sg/store.h"
+
+/* Exit codes, as DESIGN.md: every command. */
+enum {
+	EXIT_GO = 0,
+	EXIT_NOGO = 1,
+	EXIT_USAGE = 2,
+	EXIT_RUNTIME = 3,
+	EXIT_INSUFFICIENT = 4
+};
+
+/* Option groups a command accepts besides its own. */
+enum {
+	CLI_STORE = 1u << 0,  /* --db */
+	CLI_CONFIG = 1u << 1, /* --config */
+	CLI_LOG = 1u << 2,    /* --case-id, --decision, --segment, ... */
+	CLI_MODEL = 1u << 3,  /* --model-name, --model-version, ... */
+	CLI_GATE = 1u << 4,   /* --min-agreement, --min-kappa, ... */
+	CLI_OUTPUT = 1u << 5, /* --format, --quiet, --verbose */
+	CLI_REPORT = 1u << 6  /* --confidence, --tolerance, ... */
+};
+
+struct cli;
+
+/* A command's own option: id must be >= 1000. */
+struct cli_opt {
+	const char *name;
+	int has_arg;
+	int id;
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(struct cli *c);
+	/* sets the command's own defaults before parsing; may be NULL */
+	void (*init)(struct cli *c);
+	unsigned groups;
+	const struct cli_opt *opts; /* terminated by {NULL} or NULL */
+	/* handles one of opts; returns 0 or SG_EUSAGE with diag set */
+	int (*opt)(struct cli *c, int id, const char *arg);
+	const char *usage;   /* the synopsis line(s) */
+	const char *help;    /* the options text */
+	const char *summary; /* one line for `shadowgate --help` */
+};
+
+struct cli {
+	const struct cli_cmd *cmd;
+	struct sg_config cfg;
+	const char *db_path;     /* resolved: flag, SHADOWGATE_DB, config */
+	const char *config_path;
+	const char *format;      /* --format, NULL = default */
+	int quiet;
+	int verbose;
+	int tty;                 /* stderr is a terminal */
+	char **args;             /* positional arguments */
+	int nargs;
+	struct sg_diag diag;
+	void *cmd_state;         /* the command's own option values */
+};
+
+/*
+ * Parses argv for cmd: the config file first, then every flag over it.
+ * Returns 0, or an exit status (2 after printing the error, 0 after
+ * --help) with *done set.
+ */
+int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
+	      int *done);
+void cli_release(struct cli *c);
+
+/* Opens the store the command asked for; prints the error. */
+int cli_open_store(struct cli *c, struct sg_store **s);
+
+/* Prints "shadowgate CMD: <diag>" to stderr; returns the exit status. */
+int cli_fail(struct cli *c, int err);
+
+/* Prints an error message (printf) to stderr; returns EXIT_USAGE. */
+int cli_usage_error(struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Whether --format is one of the comma-free names given; NULL ends. */
+int cli_format_is(const struct cli *c, const char *name);
+
+/* Checks --format against the allowed names (NULL-terminated). */
+int cli_check_format(struct cli *c, const char *const *allowed);
+
+/* The subcommands. */
+extern const struct cli_cmd cmd_init, cmd_ingest, cmd_run;
+
+#endif

@@ -1,0 +1,1125 @@
+/*
+ * ingest.c - decision logs into the store, one transaction per call.
+ *
+ * A row travels: reader (CSV / JSON Lines, bound columns) -> validation
+ * (case id, time, decision, numbers) -> case row (new, or the same case
+ * seen before: features must match) -> decision (new rating, correction
+ * or duplicate) -> logged prediction (when the log carries the shadow
+ * model's output). A row that fails validation goes to the rejects table.
+ */
+#include "sg/ingest.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sg/buf.h"
+#include "sg/reader.h"
+#include "sg/sha256.h"
+#include "sg/timeutil.h"
+
+#define DEFAULT_MODEL_NAME "model"
+#define DEFAULT_MODEL_VERSION "logged"
+
+/* Bound column slots in the reader's record. */
+enum {
+	COL_CASE_ID,
+	COL_DECIDED_AT,
+	COL_DECISION,
+	COL_RATER,
+	COL_MODEL_LABEL,
+	COL_MODEL_SCORE,
+	COL_FIXED
+};
+
+struct ingest {
+	struct sg_store *s;
+	const struct sg_ingest_opts *o;
+	const struct sg_log_conf *log;
+	struct sg_ingest_summary *sum;
+	struct sg_ingest_file *f;
+	const char *display;  /* file name in messages */
+	long batch;
+	long feature_set;     /* 0 when no features */
+	long model;           /* logged model row, 0 until needed */
+	int slot[COL_FIXED];  /* bound index of each fixed column, or -1 */
+	size_t nseg, nfeat;
+	size_t seg0, feat0;   /* first bound index of segments / features */
+	sqlite3_stmt *ins_case, *get_case, *ins_dec, *get_dec, *old_dec,
+		*ins_rej, *get_pred, *old_pred, *ins_pred;
+	struct sg_buf segs;
+	double *feats;
+	char *model_version_text;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int sg_is_missing(const char *s, size_t n)
+{
+	if (n == 0)
+		return 1;
+	if (n == 2 && (!memcmp(s, "NA", 2) || !memcmp(s, "na", 2)))
+		return 1;
+	if (n == 3 && (!memcmp(s, "NaN", 3) || !memcmp(s, "nan", 3) ||
+		       !memcmp(s, "NAN", 3)))
+		return 1;
+	if (n == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "NULL", 4)))
+		return 1;
+	return 0;
+}
+
+int sg_parse_number(const char *s, size_t n, double *out)
+{
+	char tmp[64];
+	char *end;
+	double v;
+
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	/* strtod accepts hex, inf and nan: the log must not */
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= '0' && c <= '9') || c == '.' || c == '-' ||
+		      c == '+' || c == 'e' || c == 'E'))
+			return -1;
+	}
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	errno = 0;
+	v = strtod(tmp, &end);
+	if (end != tmp + n || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void sg_json_quote(struct sg_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, start = 0;
+
+	sg_buf_addch(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sg_buf_add(b, s + start, i - start);
+		start = i + 1;
+		switch (c) {
+		case '"': sg_buf_add(b, "\\\"", 2); break;
+		case '\\': sg_buf_add(b, "\\\\", 2); break;
+		case '\n': sg_buf_add(b, "\\n", 2); break;
+		case '\r': sg_buf_add(b, "\\r", 2); break;
+		case '\t': sg_buf_add(b, "\\t", 2); break;
+		default: {
+			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4],
+				     hex[c & 15]};
+			sg_buf_add(b, u, 6);
+		}
+		}
+	}
+	sg_buf_add(b, s + start, n - start);
+	sg_buf_addch(b, '"');
+}
+
+int sg_store_model_id(struct sg_store *s, const char *name,
+		      const char *version, const char *backend,
+		      const char *sha256, const char *path, long *id,
+		      struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int ret, rc;
+
+	ret = sg_store_prepare(s, &st,
+			       "SELECT id, sha256, backend FROM models"
+			       " WHERE name = ?1 AND version = ?2",
+			       diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *old = (const char *)sqlite3_column_text(st, 1);
+
+		*id = sqlite3_column_int64(st, 0);
+		if (sha256 && old && strcmp(old, sha256)) {
+			sg_diag_set(diag, path, 0, 0,
+				    "model %s@%s was recorded with a different "
+				    "artifact (sha256 %.12s..., this file %.12s...); "
+				    "a different file is a new version: give it a "
+				    "new --model-version",
+				    name, version, old, sha256);
+			ret = SG_EUSAGE;
+		}
+		sqlite3_finalize(st);
+		if (!ret && sha256 && !old) {
+			ret = sg_store_prepare(
+				s, &st,
+				"UPDATE models SET sha256 = ?1, path = ?2"
+				" WHERE id = ?3",
+				diag);
+			if (ret)
+				return ret;
+			sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, *id);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				ret = sg_store_error(s, diag,
+						     "cannot record the model");
+			sqlite3_finalize(st);
+		}
+		return ret;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(s, diag, "cannot look up the model");
+	ret = sg_store_prepare(s, &st,
+			       "INSERT INTO models(name, version, backend, sha256,"
+			       " path, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+			       diag);
+	if (ret)
+		return ret;
+	sg_now_iso(now);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, backend, -1, SQLITE_STATIC);
+	if (sha256)
+		sqlite3_bind_text(st, 4, sha256, -1, SQLITE_STATIC);
+	if (path)
+		sqlite3_bind_text(st, 5, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		ret = sg_store_error(s, diag, "cannot record the model");
+	} else {
+		*id = sqlite3_last_insert_rowid(s->db);
+		ret = 0;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static void finalize_all(struct ingest *in)
+{
+	sqlite3_finalize(in->ins_case);
+	sqlite3_finalize(in->get_case);
+	sqlite3_finalize(in->ins_dec);
+	sqlite3_finalize(in->get_dec);
+	sqlite3_finalize(in->old_dec);
+	sqlite3_finalize(in->ins_rej);
+	sqlite3_finalize(in->get_pred);
+	sqlite3_finalize(in->old_pred);
+	sqlite3_finalize(in->ins_pred);
+	in->ins_case = in->get_case = in->ins_dec = in->get_dec = NULL;
+	in->old_dec = in->ins_rej = in->get_pred = in->old_pred = NULL;
+	in->ins_pred = NULL;
+}
+
+static int prepare_all(struct ingest *in, struct sg_diag *diag)
+{
+	struct {
+		sqlite3_stmt **st;
+		const char *sql;
+	} t[] = {
+		{&in->ins_case,
+		 "INSERT INTO cases(case_id, decided_at, night, segments,"
+		 " feature_set, features, batch, line)"
+		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+		 " ON CONFLICT(case_id) DO NOTHING"},
+		{&in->get_case,
+		 "SELECT c.id, c.segments, c.feature_set, c.features, b.file,"
+		 " c.line FROM cases c JOIN ingest_batches b ON b.id = c.batch"
+		 " WHERE c.case_id = ?1"},
+		{&in->ins_dec,
+		 "INSERT INTO decisions(case_ref, rater, label, value,"
+		 " decided_at, is_current, batch, line)"
+		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+		{&in->get_dec,
+		 "SELECT id, label, value, decided_at FROM decisions"
+		 " WHERE case_ref = ?1 AND rater = ?2 AND is_current = 1"},
+		{&in->old_dec, "UPDATE decisions SET is_current = 0 WHERE id = ?1"},
+		{&in->ins_rej,
+		 "INSERT INTO rejects(batch, file, line, column_name, reason, raw)"
+		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+		{&in->get_pred,
+		 "SELECT id, label, score, error, value FROM predictions"
+		 " WHERE model = ?1 AND case_ref = ?2 AND is_current = 1"},
+		{&in->old_pred,
+		 "UPDATE predictions SET is_current = 0 WHERE id = ?1"},
+		{&in->ins_pred,
+		 "INSERT INTO predictions(model, case_ref, batch, label, score,"
+		 " is_current, created_at, value)"
+		 " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)"},
+	};
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ret = sg_store_prepare(in->s, t[i].st, t[i].sql, diag);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Stores one rejected row and keeps its message for the summary. */
+static int reject(struct ingest *in, const struct sg_record *rec,
+		  const char *column, const char *reason, const char *value,
+		  size_t vlen, struct sg_diag *diag)
+{
+	struct sg_buf msg = SG_BUF_INIT;
+	sqlite3_stmt *st = in->ins_rej;
+	int ret = 0;
+
+	sg_buf_addf(&msg, "%s:%ld: ", in->display, rec->line);
+	if (column)
+		sg_buf_addf(&msg, "column '%s': ", column);
+	sg_buf_addstr(&msg, reason);
+	if (value) {
+		sg_buf_addstr(&msg, ": ");
+		sg_json_quote(&msg, value, vlen > 80 ? 80 : vlen);
+	}
+	sqlite3_bind_int64(st, 1, in->batch);
+	sqlite3_bind_text(st, 2, in->display, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, rec->line);
+	if (column)
+		sqlite3_bind_text(st, 4, column, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_text(st, 5, msg.buf + strlen(in->display) + 1, -1,
+			  SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, rec->raw, (int)rec->raw_len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = sg_store_error(in->s, diag, "cannot store a rejected row");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	in->f->rejected++;
+	in->sum->rejected++;
+	if (in->sum->nreject_msgs < in->o->keep_rejects) {
+		in->sum->reject_msgs = sg_xrealloc(
+			in->sum->reject_msgs,
+			(in->sum->nreject_msgs + 1) * sizeof(char *));
+		in->sum->reject_msgs[in->sum->nreject_msgs++] =
+			sg_buf_detach(&msg);
+	}
+	sg_buf_release(&msg);
+	return ret;
+}
+
+static const char *col_name(const struct ingest *in, size_t idx)
+{
+	const struct sg_log_conf *l = in->log;
+	int k;
+
+	for (k = 0; k < COL_FIXED; k++) {
+		if (in->slot[k] == (int)idx) {
+			switch (k) {
+			case COL_CASE_ID: return l->case_id;
+			case COL_DECIDED_AT: return l->decided_at;
+			case COL_DECISION: return l->decision;
+			case COL_RATER: return l->rater;
+			case COL_MODEL_LABEL: return l->model_label;
+			case COL_MODEL_SCORE: return l->model_score;
+			}
+		}
+	}
+	if (idx >= in->seg0 && idx < in->seg0 + in->nseg)
+		return l->segments.v[idx - in->seg0];
+	if (idx >= in->feat0 && idx < in->feat0 + in->nfeat)
+		return l->features.v[idx - in->feat0];
+	return NULL;
+}
+
+static int ensure_model(struct ingest *in, struct sg_diag *diag)
+{
+	const struct sg_model_conf *m = &in->o->cfg->model;
+
+	if (in->model)
+		return 0;
+	return sg_store_model_id(in->s, m->name ? m->name : DEFAULT_MODEL_NAME,
+				 m->version ? m->version : DEFAULT_MODEL_VERSION,
+				 "logged", NULL, NULL, &in->model, diag);
+}
+
+/* Same text, treating NULL as "". */
+static int same_text(const unsigned char *a, const char *b, size_t blen)
+{
+	if (!a)
+		return blen == 0;
+	return strlen((const char *)a) == blen && !memcmp(a, b, blen);
+}
+
+/* Stores the logged shadow output of a row; counts it. */
+static int logged_prediction(struct ingest *in, long case_ref,
+			     const char *label, size_t llen, double mvalue,
+			     double score, struct sg_diag *diag)
+{
+	int numeric = in->log->decision_type == SG_DECISION_NUMERIC;
+	sqlite3_stmt *st;
+	char now[32];
+	int ret, rc;
+
+	ret = ensure_model(in, diag);
+	if (ret)
+		return ret;
+	st = in->get_pred;
+	sqlite3_bind_int64(st, 1, in->model);
+	sqlite3_bind_int64(st, 2, case_ref);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int same = (numeric ? sqlite3_column_double(st, 4) == mvalue
+				    : same_text(sqlite3_column_text(st, 1),
+						label, llen)) &&
+			   sqlite3_column_type(st, 3) == SQLITE_NULL;
+		double old = sqlite3_column_type(st, 2) == SQLITE_NULL
+				     ? NAN
+				     : sqlite3_column_double(st, 2);
+		long id = sqlite3_column_int64(st, 0);
+
+		if (same && ((isnan(old) && isnan(score)) || old == score)) {
+			sqlite3_reset(st);
+			return 0;
+		}
+		sqlite3_reset(st);
+		sqlite3_bind_int64(in->old_pred, 1, id);
+		rc = sqlite3_step(in->old_pred);
+		sqlite3_reset(in->old_pred);
+		if (rc != SQLITE_DONE)
+			return sg_store_error(in->s, diag,
+					      "cannot store a prediction");
+	} else {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sg_store_error(in->s, diag,
+					      "cannot look up a prediction");
+	}
+	st = in->ins_pred;
+	sg_now_iso(now);
+	sqlite3_bind_int64(st, 1, in->model);
+	sqlite3_bind_int64(st, 2, case_ref);
+	sqlite3_bind_int64(st, 3, in->batch);
+	if (numeric)
+		sqlite3_bind_double(st, 7, mvalue);
+	else
+		sqlite3_bind_text(st, 4, label, (int)llen, SQLITE_STATIC);
+	if (isnan(score))
+		sqlite3_bind_null(st, 5);
+	else
+		sqlite3_bind_double(st, 5, score);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(in->s, diag, "cannot store a prediction");
+	in->f->predictions++;
+	in->sum->predictions++;
+	return 0;
+}
+
+/*
+ * The decision of a row on a case that was stored before: a new rater, a
+ * correction by the same rater, or the same decision again.
+ */
+static int known_case_decision(struct ingest *in, long case_ref,
+			       const struct sg_record *rec, const char *rater,
+			       size_t rlen, const char *label, size_t llen,
+			       double value, const char *at, size_t atlen,
+			       double at_epoch, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = in->get_dec;
+	int numeric = in->log->decision_type == SG_DECISION_NUMERIC;
+	int rc, is_current = 1;
+
+	sqlite3_bind_int64(st, 1, case_ref);
+	sqlite3_bind_text(st, 2, rater, (int)rlen, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		long id = sqlite3_column_int64(st, 0);
+		const unsigned char *old_at = sqlite3_column_text(st, 3);
+		int same_at = same_text(old_at, at, atlen);
+		int same_dec = numeric ? sqlite3_column_double(st, 2) == value
+				       : same_text(sqlite3_column_text(st, 1),
+						   label, llen);
+
+		if (same_at && same_dec) {
+			sqlite3_reset(st);
+			in->f->duplicates++;
+			in->sum->duplicates++;
+			return 0;
+		}
+		if (old_at && atlen) {
+			double old_epoch;
+			char night[11];
+			const char *why;
+
+			if (!sg_time_parse((const char *)old_at,
+					   strlen((const char *)old_at),
+					   &old_epoch, night, &why) &&
+			    at_epoch < old_epoch)
+				is_current = 0; /* older than what we have */
+		}
+		sqlite3_reset(st);
+		if (is_current) {
+			sqlite3_bind_int64(in->old_dec, 1, id);
+			rc = sqlite3_step(in->old_dec);
+			sqlite3_reset(in->old_dec);
+			if (rc != SQLITE_DONE)
+				return sg_store_error(in->s, diag,
+						      "cannot store a correction");
+		}
+		in->f->corrections++;
+		in->sum->corrections++;
+	} else {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sg_store_error(in->s, diag,
+					      "cannot look up a decision");
+		in->f->loaded++;
+		in->sum->loaded++;
+	}
+	st = in->ins_dec;
+	sqlite3_bind_int64(st, 1, case_ref);
+	sqlite3_bind_text(st, 2, rater, (int)rlen, SQLITE_STATIC);
+	if (numeric)
+		sqlite3_bind_double(st, 4, value);
+	else
+		sqlite3_bind_text(st, 3, label, (int)llen, SQLITE_STATIC);
+	if (atlen)
+		sqlite3_bind_text(st, 5, at, (int)atlen, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, is_current);
+	sqlite3_bind_int64(st, 7, in->batch);
+	sqlite3_bind_int64(st, 8, rec->line);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(in->s, diag, "cannot store a decision");
+	return 0;
+}
+
+static int one_row(struct ingest *in, const struct sg_record *rec,
+		   struct sg_diag *diag)
+{
+	const char *const *v = rec->values;
+	const size_t *len = rec->lens;
+	const char *cid, *label = "", *rater = "", *at = "";
+	size_t clen, llen = 0, rlen = 0, atlen = 0, i;
+	double value = NAN, at_epoch = 0, score = NAN, mvalue = NAN;
+	char night[11] = "";
+	const char *why;
+	sqlite3_stmt *st;
+	long case_ref;
+	int rc, k, has_pred = 0;
+
+	if (rec->err)
+		return reject(in, rec,
+			      rec->err_col >= 0 ? col_name(in, (size_t)rec->err_col)
+						: NULL,
+			      rec->err_msg, NULL, 0, diag);
+	k = in->slot[COL_CASE_ID];
+	cid = v[k];
+	clen = len[k];
+	if (!clen || rec->kinds[k] == SG_FIELD_NULL ||
+	    rec->kinds[k] == SG_FIELD_ABSENT)
+		return reject(in, rec, in->log->case_id, "missing case id", NULL,
+			      0, diag);
+	if ((k = in->slot[COL_DECIDED_AT]) >= 0) {
+		at = v[k];
+		atlen = len[k];
+		if (!atlen)
+			return reject(in, rec, in->log->decided_at,
+				      "missing time", NULL, 0, diag);
+		if (sg_time_parse(at, atlen, &at_epoch, night, &why))
+			return reject(in, rec, in->log->decided_at, why, at,
+				      atlen, diag);
+	}
+	k = in->slot[COL_DECISION];
+	if (!len[k])
+		return reject(in, rec, in->log->decision, "missing decision",
+			      NULL, 0, diag);
+	if (in->log->decision_type == SG_DECISION_NUMERIC) {
+		if (sg_parse_number(v[k], len[k], &value))
+			return reject(in, rec, in->log->decision,
+				      "not a number", v[k], len[k], diag);
+	} else {
+		label = v[k];
+		llen = len[k];
+	}
+	if ((k = in->slot[COL_RATER]) >= 0) {
+		rater = v[k];
+		rlen = len[k];
+	}
+	if ((k = in->slot[COL_MODEL_LABEL]) >= 0 && len[k]) {
+		has_pred = 1;
+		if (in->log->decision_type == SG_DECISION_NUMERIC &&
+		    sg_parse_number(v[k], len[k], &mvalue))
+			return reject(in, rec, in->log->model_label,
+				      "not a number", v[k], len[k], diag);
+		if ((k = in->slot[COL_MODEL_SCORE]) >= 0 &&
+		    !sg_is_missing(v[k], len[k]) &&
+		    sg_parse_number(v[k], len[k], &score))
+			return reject(in, rec, in->log->model_score,
+				      "not a number", v[k], len[k], diag);
+	}
+	for (i = 0; i < in->nfeat; i++) {
+		size_t b = in->feat0 + i;
+
+		if (sg_is_missing(v[b], len[b]) ||
+		    rec->kinds[b] == SG_FIELD_NULL) {
+			in->feats[i] = NAN;
+		} else if (sg_parse_number(v[b], len[b], &in->feats[i])) {
+			return reject(in, rec, in->log->features.v[i],
+				      "not a number", v[b], len[b], diag);
+		}
+	}
+	sg_buf_reset(&in->segs);
+	if (in->nseg) {
+		sg_buf_addch(&in->segs, '{');
+		for (i = 0; i < in->nseg; i++) {
+			size_t b = in->seg0 + i;
+
+			if (i)
+				sg_buf_addch(&in->segs, ',');
+			sg_json_quote(&in->segs, in->log->segments.v[i],
+				      strlen(in->log->segments.v[i]));
+			sg_buf_addch(&in->segs, ':');
+			if (len[b])
+				sg_json_quote(&in->segs, v[b], len[b]);
+			else
+				sg_buf_addstr(&in->segs, "null");
+		}
+		sg_buf_addch(&in->segs, '}');
+	}
+
+	st = in->ins_case;
+	sqlite3_bind_text(st, 1, cid, (int)clen, SQLITE_STATIC);
+	if (atlen) {
+		sqlite3_bind_text(st, 2, at, (int)atlen, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, night, 10, SQLITE_STATIC);
+	}
+	if (in->nseg)
+		sqlite3_bind_text(st, 4, in->segs.buf, (int)in->segs.len,
+				  SQLITE_STATIC);
+	if (in->nfeat) {
+		sqlite3_bind_int64(st, 5, in->feature_set);
+		sqlite3_bind_blob(st, 6, in->feats,
+				  (int)(in->nfeat * sizeof(double)),
+				  SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(st, 7, in->batch);
+	sqlite3_bind_int64(st, 8, rec->line);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(in->s, diag, "cannot store a case");
+	if (sqlite3_changes(in->s->db) == 1) {
+		/* a new case: its decision is the first */
+		case_ref = sqlite3_last_insert_rowid(in->s->db);
+		st = in->ins_dec;
+		sqlite3_bind_int64(st, 1, case_ref);
+		sqlite3_bind_text(st, 2, rater, (int)rlen, SQLITE_STATIC);
+		if (in->log->decision_type == SG_DECISION_NUMERIC)
+			sqlite3_bind_double(st, 4, value);
+		else
+			sqlite3_bind_text(st, 3, label, (int)llen,
+					  SQLITE_STATIC);
+		if (atlen)
+			sqlite3_bind_text(st, 5, at, (int)atlen, SQLITE_STATIC);
+		sqlite3_bind_int(st, 6, 1);
+		sqlite3_bind_int64(st, 7, in->batch);
+		sqlite3_bind_int64(st, 8, rec->line);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if (rc != SQLITE_DONE)
+			return sg_store_error(in->s, diag,
+					      "cannot store a decision");
+		in->f->loaded++;
+		in->sum->loaded++;
+	} else {
+		const void *blob;
+		int same;
+
+		st = in->get_case;
+		sqlite3_bind_text(st, 1, cid, (int)clen, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(st);
+			return sg_store_error(in->s, diag,
+					      "cannot look up a case");
+		}
+		case_ref = sqlite3_column_int64(st, 0);
+		blob = sqlite3_column_blob(st, 3);
+		same = same_text(sqlite3_column_text(st, 1), in->segs.buf,
+				 in->segs.len) &&
+		       (in->nfeat
+				? sqlite3_column_int64(st, 2) == in->feature_set &&
+					  (size_t)sqlite3_column_bytes(st, 3) ==
+						  in->nfeat * sizeof(double) &&
+					  blob &&
+					  !memcmp(blob, in->feats,
+						  in->nfeat * sizeof(double))
+				: sqlite3_column_type(st, 3) == SQLITE_NULL);
+		if (!same) {
+			char why_buf[700];
+
+			snprintf(why_buf, sizeof(why_buf),
+				 "case '%.*s' was stored before with different "
+				 "%s (%s:%lld); not merged",
+				 (int)(clen > 200 ? 200 : clen), cid,
+				 in->nfeat ? "features or segments" : "segments",
+				 sqlite3_column_text(st, 4),
+				 (long long)sqlite3_column_int64(st, 5));
+			sqlite3_reset(st);
+			return reject(in, rec, NULL, why_buf, NULL, 0, diag);
+		}
+		sqlite3_reset(st);
+		rc = known_case_decision(in, case_ref, rec, rater, rlen, label,
+					 llen, value, at, atlen, at_epoch, diag);
+		if (rc)
+			return rc;
+	}
+	if (has_pred) {
+		k = in->slot[COL_MODEL_LABEL];
+		return logged_prediction(in, case_ref, v[k], len[k], mvalue,
+					 score, diag);
+	}
+	return 0;
+}
+
+static int feature_set_id(struct ingest *in, struct sg_diag *diag)
+{
+	struct sg_buf names = SG_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int ret;
+
+	if (!in->nfeat)
+		return 0;
+	sg_buf_addch(&names, '[');
+	for (i = 0; i < in->nfeat; i++) {
+		if (i)
+			sg_buf_addch(&names, ',');
+		sg_json_quote(&names, in->log->features.v[i],
+			      strlen(in->log->features.v[i]));
+	}
+	sg_buf_addch(&names, ']');
+	ret = sg_store_prepare(in->s, &st,
+			       "INSERT INTO feature_sets(names) VALUES (?1)"
+			       " ON CONFLICT(names) DO UPDATE SET names = names"
+			       " RETURNING id",
+			       diag);
+	if (ret)
+		goto out;
+	sqlite3_bind_text(st, 1, names.buf, (int)names.len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		ret = sg_store_error(in->s, diag, "cannot store the feature set");
+		goto out;
+	}
+	in->feature_set = sqlite3_column_int64(st, 0);
+out:
+	sqlite3_finalize(st);
+	sg_buf_release(&names);
+	return ret;
+}
+
+/* Copies standard input to a temporary file; returns its path. */
+static int spool_stdin(char **path, struct sg_diag *diag)
+{
+	const char *dir = getenv("TMPDIR");
+	struct sg_buf p = SG_BUF_INIT;
+	char buf[1 << 16];
+	ssize_t n;
+	int fd;
+
+	sg_buf_addf(&p, "%s/shadowgate-stdin-XXXXXX",
+		    dir && *dir ? dir : "/tmp");
+	fd = mkstemp(p.buf);
+	if (fd < 0) {
+		sg_diag_set(diag, p.buf, 0, 0,
+			    "cannot create a temporary file: %s",
+			    strerror(errno));
+		sg_buf_release(&p);
+		return SG_EIO;
+	}
+	for (;;) {
+		n = read(0, buf, sizeof(buf));
+		if (n == 0)
+			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write(fd, buf, (size_t)n) != n) {
+			sg_diag_set(diag, "<stdin>", 0, 0,
+				    "cannot copy standard input: %s",
+				    strerror(errno));
+			close(fd);
+			unlink(p.buf);
+			sg_buf_release(&p);
+			return SG_EIO;
+		}
+	}
+	close(fd);
+	*path = sg_buf_detach(&p);
+	return 0;
+}
+
+static int already_ingested(struct ingest *in, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret, rc;
+
+	ret = sg_store_prepare(in->s, &st,
+			       "SELECT id FROM ingest_batches WHERE sha256 = ?1",
+			       diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_text(st, 1, in->f->sha256, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		in->f->skipped = 1;
+		in->f->prior_batch = sqlite3_column_int64(st, 0);
+	} else if (rc != SQLITE_DONE) {
+		ret = sg_store_error(in->s, diag, "cannot look up the file");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * Binds the mapped columns. Explicitly mapped columns (and the case id and
+ * decision, always) must be in the file.
+ */
+static int bind_columns(struct ingest *in, struct sg_reader *r,
+			struct sg_diag *diag)
+{
+	const struct sg_log_conf *l = in->log;
+	const char *names[COL_FIXED];
+	const char **all;
+	size_t n = 0, i;
+	int ret = 0;
+	struct {
+		int col;
+		const char *name;
+		unsigned bit;
+		const char *key;
+		int required;
+	} fixed[] = {
+		{COL_CASE_ID, l->case_id, SG_LOGKEY_CASE_ID, "case_id", 1},
+		{COL_DECIDED_AT, l->decided_at, SG_LOGKEY_DECIDED_AT,
+		 "decided_at", 0},
+		{COL_DECISION, l->decision, SG_LOGKEY_DECISION, "decision", 1},
+		{COL_RATER, l->rater, SG_LOGKEY_RATER, "rater", 0},
+		{COL_MODEL_LABEL, l->model_label, SG_LOGKEY_MODEL_LABEL,
+		 "model_label", 0},
+		{COL_MODEL_SCORE, l->model_score, SG_LOGKEY_MODEL_SCORE,
+		 "model_score", 0},
+	};
+	const char *backend = in->o->cfg->model.backend;
+	int want_pred = !backend || !strcmp(backend, "logged");
+
+	for (i = 0; i < COL_FIXED; i++) {
+		int explicit = (l->explicit_mask & fixed[i].bit) != 0;
+		int has;
+
+		in->slot[fixed[i].col] = -1;
+		if (!fixed[i].name)
+			continue;
+		if ((fixed[i].col == COL_MODEL_LABEL ||
+		     fixed[i].col == COL_MODEL_SCORE) &&
+		    !want_pred && !explicit)
+			continue;
+		has = sg_reader_has_column(r, fixed[i].name);
+		if (!has && (explicit || fixed[i].required)) {
+			sg_diag_set(diag, in->display, 0, 0,
+				    "column '%s' (log.%s) is not in the log",
+				    fixed[i].name, fixed[i].key);
+			return SG_EUSAGE;
+		}
+		if (has) {
+			in->slot[fixed[i].col] = (int)n;
+			names[n++] = fixed[i].name;
+		}
+	}
+	all = sg_xcalloc(n + l->segments.n + l->features.n, sizeof(char *));
+	memcpy(all, names, n * sizeof(char *));
+	in->seg0 = n;
+	in->nseg = l->segments.n;
+	for (i = 0; i < l->segments.n; i++) {
+		if (!sg_reader_has_column(r, l->segments.v[i])) {
+			sg_diag_set(diag, in->display, 0, 0,
+				    "segment column '%s' (log.segments) is not "
+				    "in the log",
+				    l->segments.v[i]);
+			ret = SG_EUSAGE;
+			goto out;
+		}
+		all[n++] = l->segments.v[i];
+	}
+	in->feat0 = n;
+	in->nfeat = l->features.n;
+	for (i = 0; i < l->features.n; i++) {
+		if (!sg_reader_has_column(r, l->features.v[i])) {
+			sg_diag_set(diag, in->display, 0, 0,
+				    "feature column '%s' (log.features) is not "
+				    "in the log",
+				    l->features.v[i]);
+			ret = SG_EUSAGE;
+			goto out;
+		}
+		all[n++] = l->features.v[i];
+	}
+	ret = sg_reader_bind(r, all, n);
+out:
+	free(all);
+	return ret;
+}
+
+static int write_batch(struct ingest *in, const char *started,
+		       struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int ret;
+
+	sg_now_iso(now);
+	ret = sg_store_prepare(
+		in->s, &st,
+		"INSERT INTO ingest_batches(file, size, sha256, format,"
+		" rows_read, loaded, corrections, duplicates, rejected,"
+		" predictions, started_at, finished_at)"
+		" VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, ?5, ?5)",
+		diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_text(st, 1, in->display, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)in->f->size);
+	sqlite3_bind_text(st, 3, in->f->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, in->f->format, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, started ? started : now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = sg_store_error(in->s, diag, "cannot record the file");
+	else
+		in->f->batch = in->batch = sqlite3_last_insert_rowid(in->s->db);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int finish_batch(struct ingest *in, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int ret;
+
+	sg_now_iso(now);
+	ret = sg_store_prepare(
+		in->s, &st,
+		"UPDATE ingest_batches SET rows_read = ?1, loaded = ?2,"
+		" corrections = ?3, duplicates = ?4, rejected = ?5,"
+		" predictions = ?6, finished_at = ?7 WHERE id = ?8",
+		diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, in->f->rows_read);
+	sqlite3_bind_int64(st, 2, in->f->loaded);
+	sqlite3_bind_int64(st, 3, in->f->corrections);
+	sqlite3_bind_int64(st, 4, in->f->duplicates);
+	sqlite3_bind_int64(st, 5, in->f->rejected);
+	sqlite3_bind_int64(st, 6, in->f->predictions);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, in->batch);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = sg_store_error(in->s, diag, "cannot record the file");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int too_many_rejects(const struct ingest *in, int final,
+			    struct sg_diag *diag)
+{
+	const struct sg_ingest_opts *o = in->o;
+	long rej = in->sum->rejected;
+
+	if (o->max_rejects >= 0 && rej > o->max_rejects) {
+		sg_diag_set(diag, in->display, 0, 0,
+			    "more than %ld rejected rows (--max-rejects %ld); "
+			    "the ingest was rolled back, nothing was loaded",
+			    o->max_rejects, o->max_rejects);
+		return 1;
+	}
+	if (final && o->max_rejects_pct >= 0 && in->sum->rows_read > 0 &&
+	    100.0 * (double)rej / (double)in->sum->rows_read >
+		    o->max_rejects_pct) {
+		sg_diag_set(diag, in->display, 0, 0,
+			    "%.2f%% of the rows were rejected (%ld of %ld), more "
+			    "than --max-rejects %g%%; the ingest was rolled "
+			    "back, nothing was loaded",
+			    100.0 * (double)rej / (double)in->sum->rows_read,
+			    rej, in->sum->rows_read, o->max_rejects_pct);
+		return 1;
+	}
+	return 0;
+}
+
+static int ingest_file(struct ingest *in, const char *path,
+		       struct sg_diag *diag)
+{
+	struct sg_reader *r = NULL;
+	struct sg_record rec;
+	char *spooled = NULL;
+	const char *real = path;
+	enum sg_format fmt = SG_FORMAT_GUESS;
+	int ret;
+
+	if (!strcmp(path, "-")) {
+		ret = spool_stdin(&spooled, diag);
+		if (ret)
+			return ret;
+		real = spooled;
+		in->display = "<stdin>";
+	} else {
+		in->display = path;
+	}
+	in->f->file = sg_xstrdup(in->display);
+	ret = sg_sha256_file(real, in->f->sha256, &in->f->size, diag);
+	if (ret)
+		goto out;
+	ret = already_ingested(in, diag);
+	if (ret || in->f->skipped)
+		goto out;
+	if (in->log->format)
+		fmt = sg_format_parse(in->log->format);
+	else if (!spooled)
+		fmt = sg_format_guess(path);
+	ret = sg_reader_open(&r, real, fmt, diag);
+	if (ret) {
+		if (diag && spooled)
+			snprintf(diag->file, sizeof(diag->file), "<stdin>");
+		goto out;
+	}
+	in->f->format = sg_reader_format(r) == SG_FORMAT_JSONL ? "jsonl" : "csv";
+	ret = bind_columns(in, r, diag);
+	if (ret)
+		goto out;
+	ret = write_batch(in, NULL, diag);
+	if (ret)
+		goto out;
+	for (;;) {
+		ret = sg_reader_next(r, &rec, diag);
+		if (ret == 0)
+			break;
+		if (ret < 0) {
+			if (diag && spooled)
+				snprintf(diag->file, sizeof(diag->file),
+					 "<stdin>");
+			goto out;
+		}
+		in->f->rows_read++;
+		in->sum->rows_read++;
+		ret = one_row(in, &rec, diag);
+		if (ret)
+			goto out;
+		if (too_many_rejects(in, 0, diag)) {
+			ret = SG_EDATA;
+			goto out;
+		}
+		if (in->o->progress && (in->f->rows_read & 0xffff) == 0)
+			in->o->progress(in->o->progress_ctx, in->display,
+					(uint64_t)in->f->rows_read,
+					sg_reader_offset(r), in->f->size);
+	}
+	ret = finish_batch(in, diag);
+out:
+	sg_reader_close(r);
+	if (spooled) {
+		unlink(spooled);
+		free(spooled);
+	}
+	return ret;
+}
+
+int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
+	      const struct sg_ingest_opts *opts, struct sg_ingest_summary *sum,
+	      struct sg_diag *diag)
+{
+	struct ingest in;
+	double t0 = now_seconds();
+	size_t i;
+	int ret;
+
+	memset(sum, 0, sizeof(*sum));
+	memset(&in, 0, sizeof(in));
+	in.s = s;
+	in.o = opts;
+	in.log = &opts->cfg->log;
+	in.sum = sum;
+	in.nfeat = in.log->features.n;
+	in.feats = sg_xcalloc(in.nfeat ? in.nfeat : 1, sizeof(double));
+	sg_buf_init(&in.segs);
+	sum->files = sg_xcalloc(n ? n : 1, sizeof(*sum->files));
+
+	ret = sg_store_begin(s, diag);
+	if (ret)
+		goto out;
+	ret = prepare_all(&in, diag);
+	if (ret)
+		goto out;
+	ret = feature_set_id(&in, diag);
+	if (ret)
+		goto out;
+	for (i = 0; i < n; i++) {
+		in.f = &sum->files[sum->nfiles++];
+		in.batch = 0;
+		ret = ingest_file(&in, paths[i], diag);
+		if (ret)
+			goto out;
+	}
+	if (too_many_rejects(&in, 1, diag)) {
+		ret = SG_EDATA;
+		goto out;
+	}
+	finalize_all(&in);
+	ret = sg_store_commit(s, diag);
+out:
+	finalize_all(&in);
+	if (ret) {
+		sg_store_rollback(s);
+		/* nothing was loaded: say so in the counts of the files too */
+		for (i = 0; i < sum->nfiles; i++)
+			sum->files[i].batch = 0;
+	}
+	sum->seconds = now_seconds() - t0;
+	free(in.feats);
+	sg_buf_release(&in.segs);
+	return ret;
+}
+
+void sg_ingest_summary_release(struct sg_ingest_summary *sum)
+{
+	size_t i;
+
+	if (!sum)
+		return;
+	for (i = 0; i < sum->nfiles; i++)
+		free(sum->files[i].file);
+	free(sum->files);
+	for (i = 0; i < sum->nreject_msgs; i++)
+		free(sum->reject_msgs[i]);
+	free(sum->reject_msgs);
+	memset(sum, 0, sizeof(*sum));
+}

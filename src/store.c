@@ -1,0 +1,428 @@
+/*
+ * store.c - opening, migrating and locking the SQLite store.
+ */
+#include "sg/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sg/buf.h"
+
+#define DEFAULT_BUSY_MS 10000
+
+/*
+ * The migrations, append-only: migration i brings the schema from version
+ * i to i + 1. Never edit one that has shipped; add a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema */
+	"CREATE TABLE meta(\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL) STRICT;\n"
+	"CREATE TABLE ingest_batches(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  file TEXT NOT NULL,\n"
+	"  size INTEGER NOT NULL,\n"
+	"  sha256 TEXT NOT NULL UNIQUE,\n"
+	"  format TEXT NOT NULL,\n"
+	"  rows_read INTEGER NOT NULL,\n"
+	"  loaded INTEGER NOT NULL,\n"
+	"  corrections INTEGER NOT NULL,\n"
+	"  duplicates INTEGER NOT NULL,\n"
+	"  rejected INTEGER NOT NULL,\n"
+	"  predictions INTEGER NOT NULL,\n"
+	"  started_at TEXT NOT NULL,\n"
+	"  finished_at TEXT NOT NULL) STRICT;\n"
+	"CREATE TABLE feature_sets(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  names TEXT NOT NULL UNIQUE) STRICT;\n"
+	"CREATE TABLE cases(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id TEXT NOT NULL UNIQUE,\n"
+	"  decided_at TEXT,\n"
+	"  night TEXT,\n"
+	"  segments TEXT,\n"
+	"  feature_set INTEGER REFERENCES feature_sets(id),\n"
+	"  features BLOB,\n"
+	"  batch INTEGER NOT NULL REFERENCES ingest_batches(id),\n"
+	"  line INTEGER NOT NULL) STRICT;\n"
+	"CREATE INDEX cases_night ON cases(night);\n"
+	"CREATE TABLE decisions(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_ref INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  rater TEXT NOT NULL,\n"
+	"  label TEXT,\n"
+	"  value REAL,\n"
+	"  decided_at TEXT,\n"
+	"  is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),\n"
+	"  batch INTEGER NOT NULL REFERENCES ingest_batches(id),\n"
+	"  line INTEGER NOT NULL) STRICT;\n"
+	"CREATE UNIQUE INDEX decisions_current ON decisions(case_ref, rater)\n"
+	"  WHERE is_current = 1;\n"
+	"CREATE INDEX decisions_case ON decisions(case_ref);\n"
+	"CREATE TABLE rejects(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  batch INTEGER NOT NULL REFERENCES ingest_batches(id),\n"
+	"  file TEXT NOT NULL,\n"
+	"  line INTEGER NOT NULL,\n"
+	"  column_name TEXT,\n"
+	"  reason TEXT NOT NULL,\n"
+	"  raw TEXT) STRICT;\n"
+	"CREATE TABLE models(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL,\n"
+	"  version TEXT NOT NULL,\n"
+	"  backend TEXT NOT NULL,\n"
+	"  sha256 TEXT,\n"
+	"  path TEXT,\n"
+	"  labels TEXT,\n"
+	"  features TEXT,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  UNIQUE(name, version)) STRICT;\n"
+	"CREATE TABLE runs(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  model INTEGER NOT NULL REFERENCES models(id),\n"
+	"  started_at TEXT NOT NULL,\n"
+	"  finished_at TEXT,\n"
+	"  status TEXT NOT NULL,\n"
+	"  rescore INTEGER NOT NULL DEFAULT 0,\n"
+	"  cases INTEGER NOT NULL DEFAULT 0,\n"
+	"  scored INTEGER NOT NULL DEFAULT 0,\n"
+	"  errors INTEGER NOT NULL DEFAULT 0,\n"
+	"  wall_s REAL,\n"
+	"  throughput REAL,\n"
+	"  p50_ms REAL,\n"
+	"  p95_ms REAL,\n"
+	"  p99_ms REAL,\n"
+	"  latency_method TEXT,\n"
+	"  peak_rss_kb INTEGER,\n"
+	"  stderr TEXT,\n"
+	"  message TEXT) STRICT;\n"
+	"CREATE TABLE predictions(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  model INTEGER NOT NULL REFERENCES models(id),\n"
+	"  case_ref INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  run INTEGER REFERENCES runs(id),\n"
+	"  batch INTEGER REFERENCES ingest_batches(id),\n"
+	"  label TEXT,\n"
+	"  value REAL,\n"
+	"  score REAL,\n"
+	"  probs BLOB,\n"
+	"  latency_ms REAL,\n"
+	"  error TEXT,\n"
+	"  is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),\n"
+	"  created_at TEXT NOT NULL) STRICT;\n"
+	"CREATE UNIQUE INDEX predictions_current ON predictions(model, case_ref)\n"
+	"  WHERE is_current = 1;\n"
+	"CREATE TABLE reports(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  model INTEGER REFERENCES models(id),\n"
+	"  since TEXT,\n"
+	"  until TEXT,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  json TEXT NOT NULL) STRICT;\n"
+	"CREATE TABLE verdicts(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  report INTEGER REFERENCES reports(id),\n"
+	"  model INTEGER REFERENCES models(id),\n"
+	"  policy TEXT NOT NULL,\n"
+	"  verdict TEXT NOT NULL CHECK (verdict IN ('go', 'no-go', 'insufficient')),\n"
+	"  reason TEXT NOT NULL,\n"
+	"  checks TEXT NOT NULL,\n"
+	"  created_at TEXT NOT NULL) STRICT;\n",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+void sg_now_iso(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int sg_store_error(struct sg_store *s, struct sg_diag *diag, const char *what)
+{
+	int code = sqlite3_errcode(s->db);
+
+	sg_diag_set(diag, s->path, 0, 0, "%s: %s", what, sqlite3_errmsg(s->db));
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return SG_EBUSY;
+	return SG_ESTORE;
+}
+
+int sg_store_exec(struct sg_store *s, const char *sql, struct sg_diag *diag)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		int code = sqlite3_errcode(s->db);
+
+		sg_diag_set(diag, s->path, 0, 0, "%s",
+			    err ? err : sqlite3_errmsg(s->db));
+		sqlite3_free(err);
+		return code == SQLITE_BUSY ? SG_EBUSY : SG_ESTORE;
+	}
+	return 0;
+}
+
+int sg_store_prepare(struct sg_store *s, sqlite3_stmt **st, const char *sql,
+		     struct sg_diag *diag)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return sg_store_error(s, diag, "cannot prepare a statement");
+	}
+	return 0;
+}
+
+static int read_user_version(struct sg_store *s, int *v, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return sg_store_error(s, diag, "cannot read the store");
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return sg_store_error(s, diag, "cannot read the store");
+	}
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int sg_store_version(struct sg_store *s)
+{
+	int v = -1;
+
+	if (read_user_version(s, &v, NULL))
+		return -1;
+	return v;
+}
+
+static int migrate(struct sg_store *s, struct sg_diag *diag)
+{
+	char sql[64], now[32];
+	int v, ret;
+
+	ret = sg_store_begin(s, diag);
+	if (ret)
+		return ret;
+	ret = read_user_version(s, &v, diag);
+	if (ret)
+		goto fail;
+	if (v > NMIGRATIONS) {
+		sg_diag_set(diag, s->path, 0, 0,
+			    "the store has schema version %d, written by a newer "
+			    "shadowgate (this one knows up to %d); upgrade "
+			    "shadowgate, the store was left untouched",
+			    v, NMIGRATIONS);
+		ret = SG_EVERSION;
+		goto fail;
+	}
+	if (v == NMIGRATIONS) {
+		sg_store_rollback(s);
+		return 0;
+	}
+	for (; v < NMIGRATIONS; v++) {
+		ret = sg_store_exec(s, migrations[v], diag);
+		if (ret) {
+			sg_diag_prefix(diag, "migration %d failed", v + 1);
+			goto fail;
+		}
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", NMIGRATIONS);
+	ret = sg_store_exec(s, sql, diag);
+	if (ret)
+		goto fail;
+	sg_now_iso(now);
+	{
+		struct sg_buf b = SG_BUF_INIT;
+
+		sg_buf_addf(&b,
+			    "INSERT INTO meta(key, value) VALUES"
+			    " ('created_by', 'shadowgate %s'), ('created_at', '%s')"
+			    " ON CONFLICT(key) DO NOTHING;"
+			    "INSERT INTO meta(key, value) VALUES"
+			    " ('migrated_by', 'shadowgate %s')"
+			    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			    SG_VERSION, now, SG_VERSION);
+		ret = sg_store_exec(s, b.buf, diag);
+		sg_buf_release(&b);
+		if (ret)
+			goto fail;
+	}
+	return sg_store_commit(s, diag);
+fail:
+	sg_store_rollback(s);
+	return ret;
+}
+
+int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
+		  struct sg_diag *diag)
+{
+	struct sg_store *s;
+	int ret, v;
+
+	*out = NULL;
+	s = sg_xcalloc(1, sizeof(*s));
+	s->path = sg_xstrdup(path);
+	s->lock_fd = -1;
+	if (sqlite3_open_v2(path, &s->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		sg_diag_set(diag, path, 0, 0, "cannot open the store: %s",
+			    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		ret = SG_ESTORE;
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 0);
+	sqlite3_busy_timeout(s->db, busy_ms > 0 ? busy_ms : DEFAULT_BUSY_MS);
+	/* Look before touching anything: a newer store is left as it is. */
+	ret = read_user_version(s, &v, diag);
+	if (ret) {
+		sg_diag_set(diag, path, 0, 0, "cannot open the store: %s",
+			    sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (v > NMIGRATIONS) {
+		sg_diag_set(diag, path, 0, 0,
+			    "the store has schema version %d, written by a newer "
+			    "shadowgate (this one knows up to %d); upgrade "
+			    "shadowgate, the store was left untouched",
+			    v, NMIGRATIONS);
+		ret = SG_EVERSION;
+		goto fail;
+	}
+	ret = sg_store_exec(s,
+			    "PRAGMA journal_mode = WAL;"
+			    "PRAGMA foreign_keys = ON;"
+			    "PRAGMA cache_size = -65536;"
+			    "PRAGMA temp_store = FILE;",
+			    diag);
+	if (ret) {
+		sg_diag_prefix(diag, "cannot open the store");
+		goto fail;
+	}
+	ret = migrate(s, diag);
+	if (ret)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	sg_store_close(s);
+	return ret;
+}
+
+void sg_store_close(struct sg_store *s)
+{
+	if (!s)
+		return;
+	if (s->in_tx)
+		sg_store_rollback(s);
+	sg_store_unlock(s);
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+}
+
+int sg_store_begin(struct sg_store *s, struct sg_diag *diag)
+{
+	int ret = sg_store_exec(s, "BEGIN IMMEDIATE", diag);
+
+	if (ret == SG_EBUSY)
+		sg_diag_set(diag, s->path, 0, 0,
+			    "the store is busy: another shadowgate is writing "
+			    "to it; try again when it has finished");
+	else if (ret)
+		sg_diag_prefix(diag, "cannot begin a transaction");
+	if (!ret)
+		s->in_tx = 1;
+	return ret;
+}
+
+int sg_store_commit(struct sg_store *s, struct sg_diag *diag)
+{
+	int ret = sg_store_exec(s, "COMMIT", diag);
+
+	if (ret) {
+		sg_diag_prefix(diag, "cannot commit");
+		sg_store_rollback(s);
+		return ret;
+	}
+	s->in_tx = 0;
+	return 0;
+}
+
+void sg_store_rollback(struct sg_store *s)
+{
+	if (!s || !s->db)
+		return;
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = 0;
+}
+
+int sg_store_lock(struct sg_store *s, int wait_ms, struct sg_diag *diag)
+{
+	struct sg_buf p = SG_BUF_INIT;
+	int fd, waited = 0;
+
+	if (s->lock_fd >= 0)
+		return 0;
+	sg_buf_addf(&p, "%s.lock", s->path);
+	fd = open(p.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		sg_diag_set(diag, p.buf, 0, 0, "cannot open the lock file: %s",
+			    strerror(errno));
+		sg_buf_release(&p);
+		return SG_EIO;
+	}
+	for (;;) {
+		if (!flock(fd, LOCK_EX | LOCK_NB))
+			break;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			sg_diag_set(diag, p.buf, 0, 0, "cannot lock: %s",
+				    strerror(errno));
+			close(fd);
+			sg_buf_release(&p);
+			return SG_EIO;
+		}
+		if (waited >= wait_ms) {
+			sg_diag_set(diag, s->path, 0, 0,
+				    "the store is busy: another shadowgate run "
+				    "holds its lock (waited %.1f s); try again "
+				    "when it has finished",
+				    wait_ms / 1000.0);
+			close(fd);
+			sg_buf_release(&p);
+			return SG_EBUSY;
+		}
+		usleep(50 * 1000);
+		waited += 50;
+	}
+	sg_buf_release(&p);
+	s->lock_fd = fd;
+	return 0;
+}
+
+void sg_store_unlock(struct sg_store *s)
+{
+	if (!s || s->lock_fd < 0)
+		return;
+	flock(s->lock_fd, LOCK_UN);
+	close(s->lock_fd);
+	s->lock_fd = -1;
+}

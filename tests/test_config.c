@@ -1,0 +1,659 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg/config.h"
+#include "sg/error.h"
+
+/* "$SG_FIXTURES/config/<name>" into buf. */
+static const char *fixture(char *buf, size_t n, const char *name)
+{
+	const char *dir = getenv("SG_FIXTURES");
+
+	snprintf(buf, n, "%s/config/%s", dir ? dir : "fixtures", name);
+	return buf;
+}
+
+static int parse(struct sg_config *c, const char *text, struct sg_diag *d)
+{
+	sg_diag_clear(d);
+	return sg_config_parse(c, text, strlen(text), "shadowgate.json", d);
+}
+
+static void assert_list(const struct sg_strlist *l, size_t n, ...)
+{
+	va_list ap;
+	size_t i;
+
+	assert_int_equal(l->n, n);
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(l->v[i], va_arg(ap, const char *));
+	va_end(ap);
+	if (n)
+		assert_null(l->v[n]);
+}
+
+static void assert_defaults(const struct sg_config *c)
+{
+	assert_null(c->path);
+	assert_string_equal(c->store, "shadowgate.db");
+
+	assert_null(c->log.format);
+	assert_string_equal(c->log.case_id, "case_id");
+	assert_string_equal(c->log.decided_at, "decided_at");
+	assert_string_equal(c->log.decision, "decision");
+	assert_int_equal(c->log.decision_type, SG_DECISION_LABEL);
+	assert_string_equal(c->log.rater, "rater");
+	assert_list(&c->log.segments, 0);
+	assert_list(&c->log.features, 0);
+	assert_string_equal(c->log.model_label, "model_decision");
+	assert_string_equal(c->log.model_score, "model_score");
+	assert_int_equal(c->log.explicit_mask, 0);
+	assert_null(c->log.glob);
+
+	assert_null(c->model.name);
+	assert_null(c->model.version);
+	assert_null(c->model.backend);
+	assert_null(c->model.path);
+	assert_list(&c->model.labels, 0);
+	assert_true(c->model.threshold == 0.5);
+	assert_list(&c->model.command, 0);
+	assert_null(c->model.predictions);
+	assert_true(c->model.timeout_s == 30);
+	assert_int_equal(c->model.batch, 4096);
+	assert_int_equal(c->model.inflight, 64);
+
+	assert_int_equal(c->report.window_nights, 7);
+	assert_true(c->report.tolerance == 0.5);
+	assert_list(&c->report.formats, 3, "json", "markdown", "text");
+	assert_string_equal(c->report.dir, "reports");
+	assert_list(&c->report.label_order, 0);
+	assert_true(c->report.confidence == 0.95);
+	assert_true(c->report.target_agreement == 0.95);
+
+	assert_true(isnan(c->gate.min_agreement));
+	assert_true(isnan(c->gate.min_kappa));
+	assert_int_equal(c->gate.min_cases, -1);
+	assert_int_equal(c->gate.on_estimate, 0);
+	assert_true(isnan(c->gate.max_error_rate));
+	assert_true(isnan(c->gate.max_p95_latency_ms));
+	assert_int_equal(c->gate.min_segment_cases, 30);
+	assert_true(isnan(c->gate.min_segment_agreement));
+	assert_true(isnan(c->gate.min_recall));
+	assert_true(isnan(c->gate.min_precision));
+	assert_null(c->gate.incumbent);
+	assert_true(c->gate.incumbent_margin == 0.0);
+	assert_true(isnan(c->gate.human_margin));
+}
+
+static void init_sets_documented_defaults(void **state)
+{
+	struct sg_config c;
+
+	(void)state;
+	sg_config_init(&c);
+	assert_defaults(&c);
+	sg_config_release(&c);
+}
+
+static void empty_object_keeps_defaults(void **state)
+{
+	struct sg_config c;
+	struct sg_diag d;
+	char path[1024];
+
+	(void)state;
+	sg_config_init(&c);
+	assert_int_equal(parse(&c, " { } \n", &d), 0);
+	assert_defaults(&c);
+	sg_diag_clear(&d);
+	fixture(path, sizeof(path), "empty_object.json");
+	assert_int_equal(sg_config_load(&c, path, &d), 0);
+	assert_false(d.set);
+	assert_string_equal(c.path, path);
+	sg_config_release(&c);
+}
+
+static void full_file_is_read_back_key_by_key(void **state)
+{
+	struct sg_config c;
+	struct sg_diag d;
+	char path[1024];
+
+	(void)state;
+	sg_config_init(&c);
+	sg_diag_clear(&d);
+	fixture(path, sizeof(path), "full.json");
+	assert_int_equal(sg_config_load(&c, path, &d), 0);
+	assert_string_equal(c.path, path);
+	assert_string_equal(c.store, "/var/lib/shadowgate/triage.db");
+
+	assert_string_equal(c.log.format, "jsonl");
+	assert_string_equal(c.log.case_id, "id");
+	assert_string_equal(c.log.decided_at, "ts");
+	assert_string_equal(c.log.decision, "verdict");
+	assert_int_equal(c.log.decision_type, SG_DECISION_NUMERIC);
+	assert_string_equal(c.log.rater, "analyst");
+	assert_list(&c.log.segments, 2, "region", "channel");
+	assert_list(&c.log.features, 3, "income", "age", "tenure");
+	assert_string_equal(c.log.model_label, "shadow_label");
+	assert_string_equal(c.log.model_score, "shadow_score");
+	assert_int_equal(c.log.explicit_mask,
+			 SG_LOGKEY_CASE_ID | SG_LOGKEY_DECIDED_AT |
+				 SG_LOGKEY_DECISION | SG_LOGKEY_RATER |
+				 SG_LOGKEY_MODEL_LABEL | SG_LOGKEY_MODEL_SCORE);
+	assert_string_equal(c.log.glob, "logs/*.jsonl");
+
+	assert_string_equal(c.model.name, "triage");
+	assert_string_equal(c.model.version, "2026-11-20");
+	assert_string_equal(c.model.backend, "exec");
+	assert_string_equal(c.model.path, "model.json");
+	assert_list(&c.model.labels, 2, "benign", "malignant");
+	assert_true(c.model.threshold == 0.35);
+	assert_list(&c.model.command, 3, "python3", "model.py", "--serve");
+	assert_string_equal(c.model.predictions, "preds.csv");
+	assert_true(c.model.timeout_s == 2.5);
+	assert_int_equal(c.model.batch, 512);
+	assert_int_equal(c.model.inflight, 8);
+
+	assert_int_equal(c.report.window_nights, 14);
+	assert_true(c.report.tolerance == 0.25);
+	assert_list(&c.report.formats, 2, "csv", "prometheus");
+	assert_string_equal(c.report.dir, "out/reports");
+	assert_list(&c.report.label_order, 2, "malignant", "benign");
+	assert_true(c.report.confidence == 0.99);
+	assert_true(c.report.target_agreement == 0.9);
+
+	assert_true(c.gate.min_agreement == 0.9);
+	assert_true(c.gate.min_kappa == 0.7);
+	assert_int_equal(c.gate.min_cases, 500);
+	assert_int_equal(c.gate.on_estimate, 1);
+	assert_true(c.gate.max_error_rate == 0.01);
+	assert_true(c.gate.max_p95_latency_ms == 250);
+	assert_int_equal(c.gate.min_segment_cases, 50);
+	assert_true(c.gate.min_segment_agreement == 0.85);
+	assert_true(c.gate.min_recall == 0.8);
+	assert_true(c.gate.min_precision == 0.75);
+	assert_string_equal(c.gate.incumbent, "triage@2026-10-01");
+	assert_true(c.gate.incumbent_margin == 0.02);
+	assert_true(c.gate.human_margin == 0.05);
+
+	/* release leaves NULLs behind, so a second release is harmless */
+	sg_config_release(&c);
+	assert_null(c.path);
+	assert_null(c.store);
+	assert_null(c.log.glob);
+	assert_null(c.log.segments.v);
+	assert_int_equal(c.log.segments.n, 0);
+	assert_null(c.model.command.v);
+	assert_null(c.report.formats.v);
+	assert_null(c.gate.incumbent);
+	sg_config_release(&c);
+	sg_config_release(NULL);
+}
+
+static void explicit_mask_marks_only_the_log_keys_given(void **state)
+{
+	struct sg_config c;
+	struct sg_diag d;
+
+	(void)state;
+	sg_config_init(&c);
+	assert_int_equal(parse(&c,
+			       "{\"log\": {\"rater\": \"r\", \"format\": \"csv\","
+			       " \"model_score\": \"s\"}}",
+			       &d),
+			 0);
+	assert_int_equal(c.log.explicit_mask,
+			 SG_LOGKEY_RATER | SG_LOGKEY_MODEL_SCORE);
+	assert_string_equal(c.log.format, "csv");
+	assert_string_equal(c.log.case_id, "case_id");
+	sg_config_release(&c);
+}
+
+static void a_list_in_the_file_replaces_the_default(void **state)
+{
+	struct sg_config c;
+	struct sg_diag d;
+
+	(void)state;
+	sg_config_init(&c);
+	assert_int_equal(
+		parse(&c, "{\"report\": {\"formats\": [\"csv\"]}}", &d), 0);
+	assert_list(&c.report.formats, 1, "csv");
+	assert_int_equal(parse(&c, "{\"report\": {\"formats\": []}}", &d), 0);
+	assert_list(&c.report.formats, 0);
+	sg_config_release(&c);
+}
+
+static void integral_numbers_and_bounds_are_accepted(void **state)
+{
+	struct sg_config c;
+	struct sg_diag d;
+
+	(void)state;
+	sg_config_init(&c);
+	assert_int_equal(parse(&c,
+			       "{\"gate\": {\"min_cases\": 5.0e2, \"min_kappa\":"
+			       " -1, \"min_agreement\": 1},"
+			       " \"report\": {\"window_nights\": 0},"
+			       " \"model\": {\"batch\": 1000000}}",
+			       &d),
+			 0);
+	assert_int_equal(c.gate.min_cases, 500);
+	assert_true(c.gate.min_kappa == -1);
+	assert_true(c.gate.min_agreement == 1);
+	assert_int_equal(c.report.window_nights, 0);
+	assert_int_equal(c.model.batch, 1000000);
+	sg_config_release(&c);
+}
+
+struct bad_case {
+	const char *text;
+	const char *msg;
+	long line, col;
+};
+
+/*
+ * Each text is wrong in one way; the line and column (1-based, the column
+ * in characters) were counted by hand at the key (or array element, or
+ * the byte where the syntax breaks).
+ */
+static const struct bad_case bad_cases[] = {
+	/* syntax */
+	{"{\n  \"store\": \"a.db\",\n}\n",
+	 "syntax error: expected a string key, found '}'", 3, 1},
+	{"{\n  \"gate\": {\n    \"min_cases\" 5\n  }\n}",
+	 "syntax error: expected ':', found '5'", 3, 17},
+	{"{\"gate\": {\"min_cases\": 5}", "syntax error: unexpected end of input",
+	 1, 26},
+	{"", "syntax error: unexpected end of input", 1, 1},
+	{"{\"store\": \"a.db}", "syntax error: unterminated string", 1, 11},
+	{"{\"store\": \"a\\qb\"}", "syntax error: invalid escape", 1, 13},
+	{"{\"store\": tru}", "syntax error: expected a value, found 't'", 1, 11},
+	{"{\"a\": [1, 2,]}", "syntax error: expected a value, found ']'", 1,
+	 13},
+	{"{} {}", "syntax error: expected the end of the text, found '{'", 1, 4},
+	/* the top level */
+	{"[1, 2]", "expected an object at the top level, found an array", 1, 1},
+	{"\n   42", "expected an object at the top level, found a number", 2, 4},
+	/* unknown keys */
+	{"{\"stor\": \"x\"}", "unknown key 'stor' (did you mean 'store'?)", 1,
+	 2},
+	{"{\"gate\": {\n  \"min_agreemnt\": 0.9}}",
+	 "unknown key 'gate.min_agreemnt' (did you mean 'min_agreement'?)", 2,
+	 3},
+	{"{\"gate\": {\"mni_cases\": 1}}",
+	 "unknown key 'gate.mni_cases' (did you mean 'min_cases'?)", 1, 11},
+	{"{\"gate\": {\"colour\": 1}}", "unknown key 'gate.colour'", 1, 11},
+	{"{\"log\": {\"segment\": [\"a\"]}}",
+	 "unknown key 'log.segment' (did you mean 'segments'?)", 1, 10},
+	/* wrong types */
+	{"{\"gate\": {\n\t\"min_cases\": \"500\"\n}}",
+	 "'gate.min_cases': expected an integer, found a string", 2, 2},
+	{"{\"gate\": [1]}", "'gate': expected an object, found an array", 1, 2},
+	{"{\"store\": null}", "'store': expected a string, found null", 1, 2},
+	{"{\"model\": {\"threshold\": true}}",
+	 "'model.threshold': expected a number, found a boolean", 1, 12},
+	{"{\"log\": {\"segments\": \"region\"}}",
+	 "'log.segments': expected an array of strings, found a string", 1, 10},
+	{"{\"log\": {\"segments\": [\"a\", 2]}}",
+	 "'log.segments[1]': expected a string, found a number", 1, 28},
+	/* not one of the names */
+	{"{\"log\": {\"format\": \"xml\"}}",
+	 "'log.format': 'xml' is not one of: csv, jsonl", 1, 10},
+	{"{\"log\": {\"decision_type\": \"Label\"}}",
+	 "'log.decision_type': 'Label' is not one of: label, numeric", 1, 10},
+	{"{\"model\": {\"backend\": \"onnx\"}}",
+	 "'model.backend': 'onnx' is not one of: xgboost, exec, logged", 1, 12},
+	{"{\"report\": {\"formats\": [\"json\",\n \"pdf\"]}}",
+	 "'report.formats': 'pdf' is not one of: json, markdown, text, csv, "
+	 "prometheus",
+	 2, 2},
+	{"{\"gate\": {\"on\": \"upper-bound\"}}",
+	 "'gate.on': 'upper-bound' is not one of: lower-bound, estimate", 1,
+	 11},
+	/* out of range, below and above */
+	{"{\"gate\": {\"min_agreement\": 1.5}}",
+	 "'gate.min_agreement': 1.5 is out of range [0, 1]", 1, 11},
+	{"{\"gate\": {\"min_agreement\": -0.01}}",
+	 "'gate.min_agreement': -0.01 is out of range [0, 1]", 1, 11},
+	{"{\"gate\": {\"min_kappa\": -1.25}}",
+	 "'gate.min_kappa': -1.25 is out of range [-1, 1]", 1, 11},
+	{"{\"gate\": {\"min_cases\": -1}}",
+	 "'gate.min_cases': -1 is out of range [0, 9007199254740992]", 1, 11},
+	{"{\"gate\": {\"min_segment_cases\": 0}}",
+	 "'gate.min_segment_cases': 0 is out of range [1, 9007199254740992]",
+	 1, 11},
+	{"{\"model\": {\"batch\": 0}}",
+	 "'model.batch': 0 is out of range [1, 1000000]", 1, 12},
+	{"{\"model\": {\"batch\": 1000001}}",
+	 "'model.batch': 1000001 is out of range [1, 1000000]", 1, 12},
+	{"{\"model\": {\"inflight\": 4097}}",
+	 "'model.inflight': 4097 is out of range [1, 4096]", 1, 12},
+	{"{\"model\": {\"timeout_s\": 0}}",
+	 "'model.timeout_s': 0 is out of range (0, inf)", 1, 12},
+	{"{\"report\": {\"confidence\": 0}}",
+	 "'report.confidence': 0 is out of range (0, 1)", 1, 13},
+	{"{\"report\": {\"confidence\": 1}}",
+	 "'report.confidence': 1 is out of range (0, 1)", 1, 13},
+	{"{\"report\": {\"tolerance\": -0.5}}",
+	 "'report.tolerance': -0.5 is out of range [0, inf)", 1, 13},
+	{"{\"gate\": {\"max_p95_latency_ms\": 1e999}}",
+	 "'gate.max_p95_latency_ms': inf is out of range [0, inf)", 1, 11},
+	/* integers must be whole */
+	{"{\"gate\": {\"min_cases\": 3.5}}",
+	 "'gate.min_cases': expected an integer, found 3.5", 1, 11},
+	{"{\"report\": {\"window_nights\": 7.25}}",
+	 "'report.window_nights': expected an integer, found 7.25", 1, 13},
+	/* duplicates */
+	{"{\n  \"gate\": {\n    \"min_cases\": 1,\n    \"min_cases\": 2\n  }\n}",
+	 "duplicate key 'gate.min_cases'", 4, 5},
+	{"{\"store\": \"a\", \"log\": {}, \"store\": \"b\"}",
+	 "duplicate key 'store'", 1, 27},
+	{"{\"model\": {\"labels\": [\"yes\", \"no\", \"yes\"]}}",
+	 "'model.labels': 'yes' appears twice", 1, 36},
+	{"{\"report\": {\"label_order\": [\"a\", \"a\"]}}",
+	 "'report.label_order': 'a' appears twice", 1, 34},
+	/* the rest */
+	{"{\"model\": {\"command\": []}}",
+	 "'model.command': expected a non-empty array, found an empty array", 1,
+	 12},
+	{"{\"gate\": {\"incumbent\": \"triage\"}}",
+	 "'gate.incumbent': 'triage' is not of the form name@version", 1, 11},
+	{"{\"gate\": {\"incumbent\": \"@v1\"}}",
+	 "'gate.incumbent': '@v1' is not of the form name@version", 1, 11},
+	/* columns count characters, not bytes */
+	{"{\"log\": {\"rater\": \"\xc3\xa9t\xc3\xa9\", \"zz\": 1}}",
+	 "unknown key 'log.zz'", 1, 26},
+};
+
+static void each_bad_file_is_named_with_its_place(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *b = &bad_cases[i];
+		struct sg_config c;
+		struct sg_diag d;
+		int ret;
+
+		sg_config_init(&c);
+		ret = parse(&c, b->text, &d);
+		if (ret != SG_EUSAGE || strcmp(d.msg, b->msg) ||
+		    d.line != b->line || d.col != b->col)
+			fail_msg("case %zu: %d %ld:%ld '%s', want %ld:%ld '%s'",
+				 i, ret, d.line, d.col, d.msg, b->line, b->col,
+				 b->msg);
+		assert_string_equal(d.file, "shadowgate.json");
+		/* a file with an error changes nothing */
+		assert_defaults(&c);
+		sg_config_release(&c);
+	}
+}
+
+static void unknown_key_in_file_reads_as_file_line_col(void **state)
+{
+	struct sg_config c;
+	struct sg_diag d;
+	char path[1024], want[2048], out[2048];
+
+	(void)state;
+	sg_config_init(&c);
+	sg_diag_clear(&d);
+	fixture(path, sizeof(path), "unknown_key.json");
+	assert_int_equal(sg_config_load(&c, path, &d), SG_EUSAGE);
+	snprintf(want, sizeof(want),
+		 "%s:12:5: unknown key 'gate.min_agreemnt'"
+		 " (did you mean 'min_agreement'?)",
+		 path);
+	assert_string_equal(sg_diag_format(&d, out, sizeof(out)), want);
+	/* nothing was taken from the file, not even the keys before */
+	assert_null(c.path);
+	assert_null(c.model.name);
+	sg_config_release(&c);
+}
+
+static void syntax_error_in_file_has_line_and_column(void **state)
+{
+	struct sg_config c;
+	struct sg_diag d;
+	char path[1024];
+
+	(void)state;
+	sg_config_init(&c);
+	sg_diag_clear(&d);
+	fixture(path, sizeof(path), "syntax_error.json");
+	assert_int_equal(sg_config_load(&c, path, &d), SG_EUSAGE);
+	assert_string_equal(d.file, path);
+	assert_int_equal(d.line, 4);
+	assert_int_equal(d.col, 5);
+	assert_string_equal(d.msg, "syntax error: expected ',' or '}', found '\"'");
+	sg_config_release(&c);
+}
+
+static void nul_byte_is_a_syntax_error(void **state)
+{
+	static const char text[] = "{\"store\": \"a\"}\0";
+	struct sg_config c;
+	struct sg_diag d;
+
+	(void)state;
+	sg_config_init(&c);
+	sg_diag_clear(&d);
+	assert_int_equal(sg_config_parse(&c, text, sizeof(text) - 1, NULL, &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "syntax error: unexpected NUL byte");
+	assert_string_equal(d.file, "");
+	assert_int_equal(d.line, 1);
+	assert_int_equal(d.col, 15);
+	assert_string_equal(c.store, "shadowgate.db");
+	sg_config_release(&c);
+}
+
+static void parse_needs_no_terminating_nul_nor_diag(void **state)
+{
+	static const char text[] = "{\"store\": \"x.db\"}garbage";
+	struct sg_config c;
+
+	(void)state;
+	sg_config_init(&c);
+	assert_int_equal(sg_config_parse(&c, text, 17, "m", NULL), 0);
+	assert_string_equal(c.store, "x.db");
+	assert_int_equal(sg_config_parse(&c, text, sizeof(text) - 1, "m", NULL),
+			 SG_EUSAGE);
+	sg_config_release(&c);
+}
+
+static void unreadable_file_is_an_io_error(void **state)
+{
+	struct sg_config c;
+	struct sg_diag d;
+	char path[1024];
+
+	(void)state;
+	sg_config_init(&c);
+	sg_diag_clear(&d);
+	fixture(path, sizeof(path), "no-such-file.json");
+	assert_int_equal(sg_config_load(&c, path, &d), SG_EIO);
+	assert_string_equal(d.file, path);
+	assert_string_equal(d.msg,
+			    "cannot open config: No such file or directory");
+	/* a directory opens but cannot be read */
+	sg_diag_clear(&d);
+	fixture(path, sizeof(path), "");
+	assert_int_equal(sg_config_load(&c, path, &d), SG_EIO);
+	assert_string_equal(d.msg, "cannot read config: Is a directory");
+	assert_defaults(&c);
+	sg_config_release(&c);
+}
+
+static void strlist_adds_copies_and_finds(void **state)
+{
+	struct sg_strlist l = {NULL, 0};
+	char s[] = "alpha";
+
+	(void)state;
+	assert_int_equal(sg_strlist_find(&l, "alpha"), -1);
+	sg_strlist_add(&l, s);
+	sg_strlist_add(&l, "beta");
+	s[0] = 'X';
+	assert_list(&l, 2, "alpha", "beta");
+	assert_int_equal(sg_strlist_find(&l, "beta"), 1);
+	assert_int_equal(sg_strlist_find(&l, "alpha"), 0);
+	assert_int_equal(sg_strlist_find(&l, "Alpha"), -1);
+	sg_strlist_release(&l);
+	assert_null(l.v);
+	assert_int_equal(l.n, 0);
+	sg_strlist_release(&l);
+	sg_strlist_release(NULL);
+}
+
+static void set_str_replaces_and_clears(void **state)
+{
+	char *slot = NULL;
+
+	(void)state;
+	sg_config_set_str(&slot, "a");
+	assert_string_equal(slot, "a");
+	sg_config_set_str(&slot, slot); /* aliasing is fine */
+	assert_string_equal(slot, "a");
+	sg_config_set_str(&slot, "b");
+	assert_string_equal(slot, "b");
+	sg_config_set_str(&slot, NULL);
+	assert_null(slot);
+}
+
+static void parse_double_checks_whole_string_and_range(void **state)
+{
+	struct sg_diag d;
+	double x = -7;
+
+	(void)state;
+	assert_int_equal(sg_parse_double("--min-agreement", "0.9", 0, 1, &x,
+					 &d),
+			 0);
+	assert_true(x == 0.9);
+	assert_int_equal(sg_parse_double("--min-agreement", "1", 0, 1, &x, &d),
+			 0);
+	assert_true(x == 1);
+
+	sg_diag_clear(&d);
+	assert_int_equal(sg_parse_double("--min-agreement", "abc", 0, 1, &x,
+					 &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--min-agreement: 'abc' is not a number");
+	assert_string_equal(d.file, "");
+	assert_true(x == 1);
+	assert_int_equal(sg_parse_double("--min-agreement", "0.9x", 0, 1, &x,
+					 &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--min-agreement: '0.9x' is not a number");
+	assert_int_equal(sg_parse_double("--min-agreement", "", 0, 1, &x, &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--min-agreement: '' is not a number");
+	assert_int_equal(sg_parse_double("--min-agreement", " 0.5", 0, 1, &x,
+					 &d),
+			 SG_EUSAGE);
+	assert_int_equal(sg_parse_double("--min-agreement", "nan", 0, 1, &x,
+					 &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--min-agreement: 'nan' is not a number");
+	assert_int_equal(sg_parse_double("--min-agreement", "1.5", 0, 1, &x,
+					 &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg,
+			    "--min-agreement: 1.5 is out of range [0, 1]");
+	assert_int_equal(sg_parse_double("--min-kappa", "-1.01", -1, 1, &x,
+					 &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--min-kappa: -1.01 is out of range [-1, 1]");
+	assert_int_equal(sg_parse_double("--tolerance", "inf", 0, INFINITY, &x,
+					 &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--tolerance: inf is out of range [0, inf)");
+	assert_int_equal(sg_parse_double("--tolerance", "1e999", 0, INFINITY,
+					 &x, &d),
+			 SG_EUSAGE);
+	assert_true(x == 1);
+	/* a NULL diag is allowed */
+	assert_int_equal(sg_parse_double("--x", "y", 0, 1, &x, NULL),
+			 SG_EUSAGE);
+}
+
+static void parse_long_checks_whole_string_and_range(void **state)
+{
+	struct sg_diag d;
+	long x = -7;
+
+	(void)state;
+	assert_int_equal(sg_parse_long("--min-cases", "500", 0, LONG_MAX, &x,
+				       &d),
+			 0);
+	assert_int_equal(x, 500);
+	assert_int_equal(sg_parse_long("--batch", "-3", -5, 5, &x, &d), 0);
+	assert_int_equal(x, -3);
+
+	sg_diag_clear(&d);
+	assert_int_equal(sg_parse_long("--min-cases", "3.5", 0, LONG_MAX, &x,
+				       &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--min-cases: '3.5' is not an integer");
+	assert_int_equal(sg_parse_long("--min-cases", "abc", 0, LONG_MAX, &x,
+				       &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--min-cases: 'abc' is not an integer");
+	assert_int_equal(sg_parse_long("--min-cases", "", 0, LONG_MAX, &x, &d),
+			 SG_EUSAGE);
+	assert_int_equal(sg_parse_long("--min-cases", "5 ", 0, LONG_MAX, &x,
+				       &d),
+			 SG_EUSAGE);
+	assert_int_equal(sg_parse_long("--batch", "0", 1, 1000000, &x, &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--batch: 0 is out of range [1, 1000000]");
+	assert_int_equal(sg_parse_long("--batch", "1000001", 1, 1000000, &x,
+				       &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg,
+			    "--batch: 1000001 is out of range [1, 1000000]");
+	assert_int_equal(sg_parse_long("--min-cases",
+				       "99999999999999999999999", 0, LONG_MAX,
+				       &x, &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--min-cases: 99999999999999999999999 is "
+				   "out of range [0, 9223372036854775807]");
+	assert_int_equal(x, -3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(init_sets_documented_defaults),
+		cmocka_unit_test(empty_object_keeps_defaults),
+		cmocka_unit_test(full_file_is_read_back_key_by_key),
+		cmocka_unit_test(explicit_mask_marks_only_the_log_keys_given),
+		cmocka_unit_test(a_list_in_the_file_replaces_the_default),
+		cmocka_unit_test(integral_numbers_and_bounds_are_accepted),
+		cmocka_unit_test(each_bad_file_is_named_with_its_place),
+		cmocka_unit_test(unknown_key_in_file_reads_as_file_line_col),
+		cmocka_unit_test(syntax_error_in_file_has_line_and_column),
+		cmocka_unit_test(nul_byte_is_a_syntax_error),
+		cmocka_unit_test(parse_needs_no_terminating_nul_nor_diag),
+		cmocka_unit_test(unreadable_file_is_an_io_error),
+		cmocka_unit_test(strlist_adds_copies_and_finds),
+		cmocka_unit_test(set_str_replaces_and_clears),
+		cmocka_unit_test(parse_double_checks_whole_string_and_range),
+		cmocka_unit_test(parse_long_checks_whole_string_and_range),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,403 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sg/ingest.h"
+#include "sg/store.h"
+
+static char dbpath[256];
+static char fx[1024];
+static struct sg_store *store;
+static struct sg_config cfg;
+
+static const char *fixture(const char *name)
+{
+	const char *dir = getenv("SG_FIXTURES");
+
+	snprintf(fx, sizeof(fx), "%s/ingest/%s", dir ? dir : "fixtures", name);
+	return fx;
+}
+
+static int setup(void **state)
+{
+	struct sg_diag d;
+	int fd;
+
+	(void)state;
+	snprintf(dbpath, sizeof(dbpath), "/tmp/sg-test-ingest-XXXXXX");
+	fd = mkstemp(dbpath);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(dbpath);
+	if (sg_store_open(&store, dbpath, 0, &d))
+		return -1;
+	sg_config_init(&cfg);
+	sg_strlist_add(&cfg.log.segments, "region");
+	sg_strlist_add(&cfg.log.features, "income");
+	sg_strlist_add(&cfg.log.features, "age");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char p[300];
+
+	(void)state;
+	sg_store_close(store);
+	store = NULL;
+	sg_config_release(&cfg);
+	unlink(dbpath);
+	snprintf(p, sizeof(p), "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", dbpath);
+	unlink(p);
+	return 0;
+}
+
+static long count(const char *sql)
+{
+	sqlite3_stmt *st;
+	long n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(store->db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static char *text(const char *sql)
+{
+	static char buf[1024];
+	sqlite3_stmt *st;
+
+	buf[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(store->db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, sizeof(buf), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return buf;
+}
+
+static int ingest(const char *name, struct sg_ingest_summary *sum,
+		  long max_rejects, struct sg_diag *d)
+{
+	struct sg_ingest_opts o;
+	const char *paths[1];
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s", fixture(name));
+	paths[0] = path;
+	memset(&o, 0, sizeof(o));
+	o.cfg = &cfg;
+	o.max_rejects = max_rejects;
+	o.max_rejects_pct = -1;
+	o.keep_rejects = 10;
+	sg_diag_clear(d);
+	return sg_ingest(store, paths, 1, &o, sum, d);
+}
+
+static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(ingest("basic.csv", &sum, -1, &d), 0);
+	assert_int_equal(sum.rows_read, 5);
+	assert_int_equal(sum.loaded, 5);
+	assert_int_equal(sum.rejected, 0);
+	assert_int_equal(sum.predictions, 5);
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(count("SELECT count(*) FROM cases"), 5);
+	assert_int_equal(count("SELECT count(*) FROM decisions WHERE is_current"),
+			 5);
+	assert_string_equal(text("SELECT segments FROM cases WHERE case_id = 'c4'"),
+			    "{\"region\":\"west, coast\"}");
+	assert_string_equal(text("SELECT night FROM cases WHERE case_id = 'c4'"),
+			    "2026-11-21");
+	/* income of c4 is 73000.5, the first of two doubles */
+	{
+		sqlite3_stmt *st;
+		const double *f;
+
+		assert_int_equal(sqlite3_prepare_v2(
+					 store->db,
+					 "SELECT features FROM cases WHERE "
+					 "case_id IN ('c4', 'c3') ORDER BY case_id",
+					 -1, &st, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		f = sqlite3_column_blob(st, 0);
+		assert_true(isnan(f[0])); /* c3: empty income is missing */
+		assert_true(f[1] == 35.0);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		f = sqlite3_column_blob(st, 0);
+		assert_true(f[0] == 73000.5);
+		assert_true(f[1] == 52.0);
+		sqlite3_finalize(st);
+	}
+	assert_string_equal(text("SELECT m.name || '@' || m.version || ' ' || "
+				 "p.label || ' ' || p.score FROM predictions p "
+				 "JOIN models m ON m.id = p.model JOIN cases c "
+				 "ON c.id = p.case_ref WHERE c.case_id = 'c5'"),
+			    "model@logged review 0.41");
+}
+
+static void same_file_twice_changes_nothing(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(ingest("basic.csv", &sum, -1, &d), 0);
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(ingest("basic.csv", &sum, -1, &d), 0);
+	assert_int_equal(sum.nfiles, 1);
+	assert_true(sum.files[0].skipped);
+	assert_int_equal(sum.files[0].prior_batch, 1);
+	assert_int_equal(sum.rows_read, 0);
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(count("SELECT count(*) FROM ingest_batches"), 1);
+	assert_int_equal(count("SELECT count(*) FROM decisions"), 5);
+}
+
+static void gzip_log_is_the_same_log(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(ingest("basic.csv.gz", &sum, -1, &d), 0);
+	assert_int_equal(sum.loaded, 5);
+	sg_ingest_summary_release(&sum);
+	/* the plain file has other bytes: read, but every row is known */
+	assert_int_equal(ingest("basic.csv", &sum, -1, &d), 0);
+	assert_int_equal(sum.duplicates, 5);
+	assert_int_equal(sum.loaded, 0);
+	sg_ingest_summary_release(&sum);
+}
+
+static void corrections_raters_and_conflicts_are_told_apart(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(ingest("basic.csv", &sum, -1, &d), 0);
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(ingest("corrections.csv", &sum, -1, &d), 0);
+	/* c1 ann later: correction; c2 ann earlier: correction kept as
+	 * history only; c3 cat: a new rater; c4 bob: duplicate; c4 dan with
+	 * other features: rejected */
+	assert_int_equal(sum.corrections, 2);
+	assert_int_equal(sum.loaded, 1);
+	assert_int_equal(sum.duplicates, 1);
+	assert_int_equal(sum.rejected, 1);
+	assert_non_null(strstr(sum.reject_msgs[0], "corrections.csv:6: case 'c4' "
+						   "was stored before with "
+						   "different features"));
+	sg_ingest_summary_release(&sum);
+	assert_string_equal(text("SELECT d.label FROM decisions d JOIN cases c ON "
+				 "c.id = d.case_ref WHERE c.case_id = 'c1' AND "
+				 "d.is_current"),
+			    "reject");
+	assert_int_equal(count("SELECT count(*) FROM decisions d JOIN cases c ON "
+			       "c.id = d.case_ref WHERE c.case_id = 'c1'"),
+			 2);
+	/* the older correction of c2 is history, the first decision counts */
+	assert_string_equal(text("SELECT d.label FROM decisions d JOIN cases c ON "
+				 "c.id = d.case_ref WHERE c.case_id = 'c2' AND "
+				 "d.is_current"),
+			    "reject");
+	assert_int_equal(count("SELECT count(*) FROM decisions d JOIN cases c ON "
+			       "c.id = d.case_ref WHERE c.case_id = 'c3' AND "
+			       "d.is_current"),
+			 2);
+}
+
+static void each_bad_row_is_rejected_with_line_column_and_reason(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+	size_t i;
+	const char *want[] = {
+		"rejects.csv:2: column 'case_id': missing case id",
+		"rejects.csv:3: column 'income': not a number: \"12,5k\"",
+		"rejects.csv:4: column 'decided_at': not an ISO-8601 date",
+		"rejects.csv:5: expected 7 fields, found 5",
+		"rejects.csv:6: column 'region': invalid UTF-8",
+		"rejects.csv:7: column 'decision': missing decision",
+	};
+
+	(void)state;
+	assert_int_equal(ingest("rejects.csv", &sum, -1, &d), 0);
+	assert_int_equal(sum.rows_read, 7);
+	assert_int_equal(sum.rejected, 6);
+	assert_int_equal(sum.loaded, 1);
+	assert_int_equal(sum.nreject_msgs, 6);
+	for (i = 0; i < 6; i++) {
+		const char *m = sum.reject_msgs[i];
+		const char *tail = strstr(m, "rejects.csv:");
+
+		assert_non_null(tail);
+		if (strncmp(tail, want[i], strlen(want[i]))) {
+			print_error("got '%s', want '%s'\n", tail, want[i]);
+			fail();
+		}
+	}
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(count("SELECT count(*) FROM rejects"), 6);
+	assert_int_equal(count("SELECT count(*) FROM rejects WHERE line = 3 AND "
+			       "column_name = 'income' AND raw LIKE "
+			       "'r2,%12,5k%'"),
+			 1);
+}
+
+static void too_many_rejects_roll_back_everything(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(ingest("basic.csv", &sum, -1, &d), 0);
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(ingest("rejects.csv", &sum, 3, &d), SG_EDATA);
+	assert_non_null(strstr(d.msg, "--max-rejects 3"));
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(count("SELECT count(*) FROM ingest_batches"), 1);
+	assert_int_equal(count("SELECT count(*) FROM rejects"), 0);
+	assert_int_equal(count("SELECT count(*) FROM cases"), 5);
+	/* at the limit it loads */
+	assert_int_equal(ingest("rejects.csv", &sum, 6, &d), 0);
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(count("SELECT count(*) FROM cases"), 6);
+}
+
+static void mapped_column_missing_is_an_error_before_loading(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	sg_strlist_add(&cfg.log.features, "debt");
+	assert_int_equal(ingest("basic.csv", &sum, -1, &d), SG_EUSAGE);
+	assert_non_null(strstr(d.msg, "'debt'"));
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(count("SELECT count(*) FROM ingest_batches"), 0);
+	assert_int_equal(count("SELECT count(*) FROM cases"), 0);
+}
+
+static void explicit_rater_column_must_exist(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	sg_config_set_str(&cfg.log.rater, "reviewer");
+	cfg.log.explicit_mask |= SG_LOGKEY_RATER;
+	assert_int_equal(ingest("basic.csv", &sum, -1, &d), SG_EUSAGE);
+	assert_non_null(strstr(d.msg, "column 'reviewer' (log.rater)"));
+	sg_ingest_summary_release(&sum);
+}
+
+static void jsonl_log_rejects_non_objects_and_nested_values(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(ingest("basic.jsonl", &sum, -1, &d), 0);
+	assert_int_equal(sum.rows_read, 6);
+	assert_int_equal(sum.loaded, 3);
+	assert_int_equal(sum.rejected, 3);
+	sg_ingest_summary_release(&sum);
+	/* a numeric case id is read as its text */
+	assert_int_equal(count("SELECT count(*) FROM cases WHERE case_id = '17'"),
+			 1);
+	assert_int_equal(count("SELECT count(*) FROM rejects WHERE line = 4 AND "
+			       "column_name = 'region'"),
+			 1);
+	assert_int_equal(count("SELECT count(*) FROM rejects WHERE line = 2"), 1);
+	assert_int_equal(count("SELECT count(*) FROM rejects WHERE line = 5"), 1);
+}
+
+static void numeric_decisions_store_values(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	sg_strlist_release(&cfg.log.segments);
+	sg_strlist_release(&cfg.log.features);
+	cfg.log.decision_type = SG_DECISION_NUMERIC;
+	assert_int_equal(ingest("numeric.csv", &sum, -1, &d), 0);
+	assert_int_equal(sum.loaded, 2);
+	assert_int_equal(sum.rejected, 1);
+	assert_int_equal(sum.predictions, 2);
+	sg_ingest_summary_release(&sum);
+	assert_string_equal(text("SELECT sum(value) FROM decisions"), "13.5");
+	assert_string_equal(text("SELECT sum(value) FROM predictions"), "14.5");
+}
+
+static void missing_file_is_an_io_error(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(ingest("no-such-file.csv", &sum, -1, &d), SG_EIO);
+	assert_non_null(strstr(d.file, "no-such-file.csv"));
+	sg_ingest_summary_release(&sum);
+}
+
+static void number_parser_rejects_hex_inf_and_trailing_text(void **state)
+{
+	double v;
+
+	(void)state;
+	assert_int_equal(sg_parse_number("1.5e3", 5, &v), 0);
+	assert_true(v == 1500.0);
+	assert_int_equal(sg_parse_number("-0.25", 5, &v), 0);
+	assert_true(v == -0.25);
+	assert_int_equal(sg_parse_number("0x10", 4, &v), -1);
+	assert_int_equal(sg_parse_number("inf", 3, &v), -1);
+	assert_int_equal(sg_parse_number("1e999", 5, &v), -1);
+	assert_int_equal(sg_parse_number("12,5k", 5, &v), -1);
+	assert_int_equal(sg_parse_number("", 0, &v), -1);
+	assert_int_equal(sg_parse_number("1 ", 2, &v), -1);
+	assert_true(sg_is_missing("NA", 2));
+	assert_true(sg_is_missing("", 0));
+	assert_false(sg_is_missing("0", 1));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(csv_log_loads_cases_decisions_and_logged_predictions),
+		T(same_file_twice_changes_nothing),
+		T(gzip_log_is_the_same_log),
+		T(corrections_raters_and_conflicts_are_told_apart),
+		T(each_bad_row_is_rejected_with_line_column_and_reason),
+		T(too_many_rejects_roll_back_everything),
+		T(mapped_column_missing_is_an_error_before_loading),
+		T(explicit_rater_column_must_exist),
+		T(jsonl_log_rejects_non_objects_and_nested_values),
+		T(numeric_decisions_store_values),
+		T(missing_file_is_an_io_error),
+		cmocka_unit_test(number_parser_rejects_hex_inf_and_trailing_text),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,283 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sg/sha256.h"
+#include "sg/store.h"
+#include "sg/timeutil.h"
+
+static char dbpath[256];
+
+static int setup(void **state)
+{
+	int fd;
+
+	(void)state;
+	snprintf(dbpath, sizeof(dbpath), "/tmp/sg-test-store-XXXXXX");
+	fd = mkstemp(dbpath);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(dbpath);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char p[300];
+
+	(void)state;
+	unlink(dbpath);
+	snprintf(p, sizeof(p), "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", dbpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s.lock", dbpath);
+	unlink(p);
+	return 0;
+}
+
+static long count(struct sg_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	long n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void open_creates_every_table_strict_with_wal(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+	sqlite3_stmt *st;
+	const char *mode;
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_version(s), SG_STORE_VERSION);
+	assert_int_equal(count(s, "SELECT count(*) FROM sqlite_schema WHERE "
+				  "type = 'table' AND name IN ('cases', "
+				  "'decisions', 'ingest_batches', 'rejects', "
+				  "'models', 'runs', 'predictions', 'reports', "
+				  "'verdicts')"),
+			 9);
+	/* every table of ours is STRICT */
+	assert_int_equal(count(s, "SELECT count(*) FROM pragma_table_list "
+				  "WHERE schema = 'main' AND name NOT LIKE "
+				  "'sqlite_%' AND strict = 0"),
+			 0);
+	assert_int_equal(count(s, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1,
+					    &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	mode = (const char *)sqlite3_column_text(st, 0);
+	assert_string_equal(mode, "wal");
+	sqlite3_finalize(st);
+	sg_store_close(s);
+}
+
+static void reopen_keeps_data_and_does_not_migrate_again(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO models(name, version, "
+				       "backend, created_at) VALUES ('m', "
+				       "'1', 'logged', 'now')",
+				       &d),
+			 0);
+	sg_store_close(s);
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM models"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM meta WHERE key = "
+				  "'created_by'"),
+			 1);
+	sg_store_close(s);
+}
+
+static void newer_store_is_refused_and_left_untouched(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+	sqlite3 *db;
+	char hex1[65], hex2[65];
+	uint64_t n1, n2;
+
+	(void)state;
+	/* a store "from the future": user_version beyond ours, rollback
+	 * journal, a table we do not know */
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TABLE future(x);"
+				      "PRAGMA user_version = 99;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(sg_sha256_file(dbpath, hex1, &n1, NULL), 0);
+	sg_diag_clear(&d);
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), SG_EVERSION);
+	assert_null(s);
+	assert_non_null(strstr(d.msg, "newer shadowgate"));
+	assert_non_null(strstr(d.msg, "99"));
+	assert_int_equal(sg_sha256_file(dbpath, hex2, &n2, NULL), 0);
+	assert_string_equal(hex1, hex2);
+	assert_int_equal(n1, n2);
+	/* still a rollback-journal database: nothing switched it to WAL */
+	assert_int_equal(access("/dev/null", F_OK), 0);
+	{
+		char p[300];
+
+		snprintf(p, sizeof(p), "%s-wal", dbpath);
+		assert_int_not_equal(access(p, F_OK), 0);
+	}
+}
+
+static void not_a_database_is_a_store_error(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+	FILE *f = fopen(dbpath, "w");
+
+	(void)state;
+	assert_non_null(f);
+	fputs("case_id,decision\nthis is not sqlite\n", f);
+	fclose(f);
+	sg_diag_clear(&d);
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), SG_ESTORE);
+	assert_null(s);
+	assert_non_null(strstr(d.msg, "not a database"));
+}
+
+static void second_writer_lock_times_out_with_busy(void **state)
+{
+	struct sg_store *a = NULL, *b = NULL;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(sg_store_open(&a, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_open(&b, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_lock(a, 100, &d), 0);
+	sg_diag_clear(&d);
+	assert_int_equal(sg_store_lock(b, 200, &d), SG_EBUSY);
+	assert_non_null(strstr(d.msg, "busy"));
+	sg_store_unlock(a);
+	assert_int_equal(sg_store_lock(b, 200, &d), 0);
+	sg_store_close(a);
+	sg_store_close(b);
+}
+
+static void rollback_leaves_nothing(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_begin(s, &d), 0);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO models(name, version, "
+				       "backend, created_at) VALUES ('m', "
+				       "'1', 'logged', 'now')",
+				       &d),
+			 0);
+	sg_store_rollback(s);
+	assert_int_equal(count(s, "SELECT count(*) FROM models"), 0);
+	sg_store_close(s);
+	sg_store_close(NULL);
+}
+
+static void sha256_matches_fips_180_examples(void **state)
+{
+	/* FIPS 180-2 appendix B.1 and B.2 */
+	struct sg_sha256 c;
+	char hex[65];
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+
+	(void)state;
+	sg_sha256_init(&c);
+	sg_sha256_update(&c, "abc", 3);
+	sg_sha256_final(&c, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
+				 "b00361a396177a9cb410ff61f20015ad");
+	sg_sha256_init(&c);
+	for (size_t i = 0; i < strlen(two); i++)
+		sg_sha256_update(&c, two + i, 1);
+	sg_sha256_final(&c, hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039"
+				 "a33ce45964ff2167f6ecedd419db06c1");
+	sg_sha256_init(&c);
+	sg_sha256_final(&c, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb924"
+				 "27ae41e4649b934ca495991b7852b855");
+}
+
+static void time_parse_accepts_iso_forms_and_rejects_bad_dates(void **state)
+{
+	double e;
+	char night[11];
+	const char *why;
+
+	(void)state;
+	assert_int_equal(sg_time_parse("2026-11-20", 10, &e, night, &why), 0);
+	assert_string_equal(night, "2026-11-20");
+	/* 2026-11-20T00:00:00Z: `date -u -d 2026-11-20 +%s` */
+	assert_true(e == 1795132800.0);
+	assert_int_equal(sg_time_parse("2026-11-20T10:30:00+02:00", 25, &e,
+				       night, &why),
+			 0);
+	assert_true(e == 1795132800.0 + 8.5 * 3600);
+	assert_int_equal(sg_time_parse("2024-02-29 23:59:59.5Z", 22, &e, night,
+				       &why),
+			 0);
+	assert_int_equal(sg_time_parse("2023-02-29", 10, &e, night, &why), -1);
+	assert_string_equal(why, "day out of range");
+	assert_int_equal(sg_time_parse("2026-13-01", 10, &e, night, &why), -1);
+	assert_int_equal(sg_time_parse("20/11/2026", 10, &e, night, &why), -1);
+	assert_int_equal(sg_time_parse("2026-11-20T25:00", 16, &e, night, &why),
+			 -1);
+	assert_int_equal(sg_time_parse("2026-11-20x", 11, &e, night, &why), -1);
+	assert_int_equal(sg_time_parse("", 0, &e, night, &why), -1);
+	sg_civil_from_days(sg_days_from_civil(2026, 11, 20) + 11, night);
+	assert_string_equal(night, "2026-12-01");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			open_creates_every_table_strict_with_wal, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			reopen_keeps_data_and_does_not_migrate_again, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			newer_store_is_refused_and_left_untouched, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(not_a_database_is_a_store_error,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			second_writer_lock_times_out_with_busy, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup,
+						teardown),
+		cmocka_unit_test(sha256_matches_fips_180_examples),
+		cmocka_unit_test(
+			time_parse_accepts_iso_forms_and_rejects_bad_dates),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
