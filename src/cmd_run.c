@@ -185,6 +185,10 @@ static int run_run(struct cli *c)
 			   ret ? sg_diag_format(&c->diag, buf, sizeof(buf)) : NULL);
 	} else if ((!c->quiet || ret) && r.run_id) {
 		print_text(c, &r);
+	} else if (!c->quiet && !ret) {
+		fprintf(stderr, "nothing to score: every stored case has a "
+				"prediction of %s@%s\n",
+			c->cfg.model.name, c->cfg.model.version);
 	}
 	errors = r.errors;
 	sg_run_result_release(&r);

@@ -635,6 +635,15 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 				m->path ? m->path : NULL, &r->model_id, diag);
 	if (!ret)
 		ret = count_todo(&ru, &r->cases, diag);
+	if (!ret && ops && r->cases == 0) {
+		/* nothing to score: no run is recorded, the store is as it
+		 * was (re-running a night changes nothing) */
+		sg_store_rollback(s);
+		r->latency_method = NULL;
+		r->p50_ms = r->p95_ms = r->p99_ms = NAN;
+		r->wall_s = now_seconds() - t0;
+		goto out;
+	}
 	if (!ret)
 		ret = start_run(&ru, diag);
 	if (ret) {

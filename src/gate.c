@@ -1,0 +1,659 @@
+/*
+ * gate.c - a policy judges a report.
+ */
+#include "sg/gate.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg/buf.h"
+#include "sg/stats.h"
+
+static double num(const cJSON *o, const char *key)
+{
+	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static const cJSON *obj(const cJSON *o, const char *key)
+{
+	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+
+	return cJSON_IsObject(v) ? v : NULL;
+}
+
+static void interval(const cJSON *o, double *low, double *high)
+{
+	const cJSON *ci = o ? cJSON_GetObjectItemCaseSensitive(o, "ci95") : NULL;
+
+	*low = *high = NAN;
+	if (cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2) {
+		const cJSON *a = cJSON_GetArrayItem(ci, 0);
+		const cJSON *b = cJSON_GetArrayItem(ci, 1);
+
+		if (cJSON_IsNumber(a))
+			*low = a->valuedouble;
+		if (cJSON_IsNumber(b))
+			*high = b->valuedouble;
+	}
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+static char *fmt(const char *f, ...)
+{
+	struct sg_buf b = SG_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, f);
+	sg_buf_vaddf(&b, f, ap);
+	va_end(ap);
+	return sg_buf_detach(&b);
+}
+
+static struct sg_gate_check *add(struct sg_gate_result *r, const char *name,
+				 const char *subject)
+{
+	struct sg_gate_check *c;
+
+	r->checks = sg_xrealloc(r->checks, (r->nchecks + 1) * sizeof(*c));
+	c = &r->checks[r->nchecks++];
+	memset(c, 0, sizeof(*c));
+	c->name = sg_xstrdup(name);
+	c->subject = sg_xstrdup(subject);
+	c->value = c->low = c->high = c->judged = c->threshold = NAN;
+	return c;
+}
+
+/*
+ * Judges a minimum (or, with is_max, a maximum) on the estimate or the
+ * unfavourable end of the interval.
+ */
+static void judge(struct sg_gate_check *c, int on_estimate, double value,
+		  double low, double high, double threshold, int is_max,
+		  const char *what)
+{
+	double j;
+
+	c->value = value;
+	c->low = low;
+	c->high = high;
+	c->threshold = threshold;
+	c->is_max = is_max;
+	if (on_estimate || (isnan(low) && isnan(high)))
+		j = value;
+	else
+		j = is_max ? high : low;
+	c->judged = j;
+	if (isnan(j)) {
+		c->outcome = SG_CHECK_NOT_JUDGED;
+		c->detail = fmt("%s is undefined", what);
+		return;
+	}
+	if (is_max ? j <= threshold : j >= threshold) {
+		c->outcome = SG_CHECK_PASS;
+		c->detail = fmt("%s %.4g %s %.4g", what, j, is_max ? "<=" : ">=",
+				threshold);
+	} else {
+		c->outcome = SG_CHECK_FAIL;
+		c->detail = fmt("%s %.4g %s %.4g", what, j, is_max ? ">" : "<",
+				threshold);
+	}
+}
+
+static const char *bound_word(int on_estimate, int is_max)
+{
+	if (on_estimate)
+		return "estimate";
+	return is_max ? "upper bound" : "lower bound";
+}
+
+static void segment_checks(struct sg_gate_result *r, const cJSON *report,
+			   const struct sg_gate_conf *g)
+{
+	const cJSON *segs = obj(report, "segments"), *col, *val;
+
+	cJSON_ArrayForEach(col, segs)
+	{
+		if (!cJSON_IsObject(col))
+			continue;
+		cJSON_ArrayForEach(val, col)
+		{
+			char *subject = fmt("%s=%s", col->string, val->string);
+			struct sg_gate_check *c =
+				add(r, "min_segment_agreement", subject);
+			double n = num(val, "n"), lo, hi;
+
+			free(subject);
+			interval(val, &lo, &hi);
+			if (isnan(n) || n < (double)g->min_segment_cases) {
+				c->value = num(val, "rate");
+				c->low = lo;
+				c->high = hi;
+				c->threshold = g->min_segment_agreement;
+				c->outcome = SG_CHECK_NOT_JUDGED;
+				c->detail = fmt("%.0f cases, fewer than "
+						"min_segment_cases %ld",
+						isnan(n) ? 0.0 : n,
+						g->min_segment_cases);
+				continue;
+			}
+			judge(c, r->on_estimate, num(val, "rate"), lo, hi,
+			      g->min_segment_agreement, 0,
+			      bound_word(r->on_estimate, 0));
+		}
+	}
+}
+
+/* Per-class recall (rows) or precision (columns) from the confusion
+ * matrix, each with its Wilson interval. */
+static void class_checks(struct sg_gate_result *r, const cJSON *report,
+			 const struct sg_gate_conf *g, int precision,
+			 double confidence)
+{
+	const cJSON *conf = obj(report, "confusion");
+	const cJSON *labels = conf ? cJSON_GetObjectItem(conf, "labels") : NULL;
+	const cJSON *m = conf ? cJSON_GetObjectItem(conf, "matrix") : NULL;
+	int k = cJSON_GetArraySize(labels), i, j;
+	double threshold = precision ? g->min_precision : g->min_recall;
+
+	if (!cJSON_IsArray(labels) || !cJSON_IsArray(m) ||
+	    cJSON_GetArraySize(m) != k)
+		return;
+	for (i = 0; i < k; i++) {
+		const cJSON *lab = cJSON_GetArrayItem(labels, i);
+		char *subject = fmt("class=%s", cJSON_IsString(lab)
+							 ? lab->valuestring
+							 : "?");
+		struct sg_gate_check *c =
+			add(r, precision ? "min_precision" : "min_recall",
+			    subject);
+		double tp = 0, n = 0, lo, hi;
+
+		free(subject);
+		for (j = 0; j < k; j++) {
+			const cJSON *row = cJSON_GetArrayItem(m, precision ? j : i);
+			const cJSON *cell =
+				cJSON_GetArrayItem(row, precision ? i : j);
+			double v = cJSON_IsNumber(cell) ? cell->valuedouble : 0;
+
+			n += v;
+			if (j == i)
+				tp = v;
+		}
+		c->threshold = threshold;
+		if (n < (double)g->min_segment_cases) {
+			c->value = n > 0 ? tp / n : NAN;
+			c->outcome = SG_CHECK_NOT_JUDGED;
+			c->detail = fmt("%.0f %s, fewer than min_segment_cases "
+					"%ld",
+					n, precision ? "predictions" : "cases",
+					g->min_segment_cases);
+			continue;
+		}
+		sg_wilson((long)tp, (long)n, confidence, &lo, &hi);
+		judge(c, r->on_estimate, tp / n, lo, hi, threshold, 0,
+		      bound_word(r->on_estimate, 0));
+	}
+}
+
+int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
+		  struct sg_gate_result *out, struct sg_diag *diag)
+{
+	const cJSON *agr = obj(report, "agreement"), *kap = obj(report, "kappa");
+	double confidence = num(report, "confidence"), lo, hi;
+	struct sg_gate_check *c;
+	size_t i, fails = 0, unjudged_core = 0;
+	int any = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->on_estimate = g->on_estimate;
+	if (isnan(confidence))
+		confidence = 0.95;
+	out->cases = (long)(isnan(num(report, "cases")) ? 0
+						       : num(report, "cases"));
+
+	if (g->min_cases >= 0) {
+		any = 1;
+		c = add(out, "min_cases", "overall");
+		c->value = c->judged = (double)out->cases;
+		c->threshold = (double)g->min_cases;
+		if (out->cases >= g->min_cases) {
+			c->outcome = SG_CHECK_PASS;
+			c->detail = fmt("%ld cases >= %ld", out->cases,
+					g->min_cases);
+		} else {
+			c->outcome = SG_CHECK_FAIL;
+			c->detail = fmt("%ld cases < %ld", out->cases,
+					g->min_cases);
+		}
+	}
+	if (!isnan(g->min_agreement)) {
+		any = 1;
+		c = add(out, "min_agreement", "overall");
+		interval(agr, &lo, &hi);
+		judge(c, g->on_estimate, num(agr, "rate"), lo, hi,
+		      g->min_agreement, 0, bound_word(g->on_estimate, 0));
+		if (c->outcome == SG_CHECK_NOT_JUDGED)
+			unjudged_core++;
+	}
+	if (!isnan(g->min_kappa)) {
+		any = 1;
+		c = add(out, "min_kappa", "overall");
+		interval(kap, &lo, &hi);
+		judge(c, g->on_estimate, num(kap, "value"), lo, hi, g->min_kappa,
+		      0, bound_word(g->on_estimate, 0));
+		if (c->outcome == SG_CHECK_NOT_JUDGED)
+			unjudged_core++;
+	}
+	if (!isnan(g->min_recall)) {
+		any = 1;
+		class_checks(out, report, g, 0, confidence);
+	}
+	if (!isnan(g->min_precision)) {
+		any = 1;
+		class_checks(out, report, g, 1, confidence);
+	}
+	if (!isnan(g->min_segment_agreement)) {
+		any = 1;
+		segment_checks(out, report, g);
+	}
+	if (!isnan(g->max_error_rate)) {
+		const cJSON *counts = obj(report, "counts");
+		double errs = num(counts, "prediction_errors");
+		double preds = num(counts, "with_prediction");
+		double tot = errs + preds;
+
+		any = 1;
+		c = add(out, "max_error_rate", "overall");
+		if (isnan(tot) || tot <= 0) {
+			c->threshold = g->max_error_rate;
+			c->outcome = SG_CHECK_NOT_JUDGED;
+			c->detail = fmt("no predictions in the window");
+		} else {
+			sg_wilson((long)errs, (long)tot, confidence, &lo, &hi);
+			judge(c, g->on_estimate, errs / tot, lo, hi,
+			      g->max_error_rate, 1, bound_word(g->on_estimate, 1));
+		}
+	}
+	if (!isnan(g->max_p95_latency_ms)) {
+		const cJSON *sw = obj(report, "software");
+
+		any = 1;
+		c = add(out, "max_p95_latency_ms", "latest run");
+		judge(c, 1, num(sw, "p95_ms"), NAN, NAN, g->max_p95_latency_ms,
+		      1, "p95 latency (ms)");
+	}
+	if (!isnan(g->human_margin)) {
+		const cJSON *hb = obj(report, "human_baseline");
+		double human = num(hb, "pairwise_agreement");
+		double model = num(hb, "model_agreement");
+
+		any = 1;
+		c = add(out, "human_margin", "multiply-rated cases");
+		judge(c, 1, model, NAN, NAN, human - g->human_margin, 0,
+		      "model-vs-human agreement");
+		if (c->outcome != SG_CHECK_NOT_JUDGED) {
+			free(c->detail);
+			c->detail = fmt("model-vs-human agreement %.4g %s human-"
+					"vs-human %.4g minus margin %.4g",
+					model,
+					c->outcome == SG_CHECK_PASS ? ">=" : "<",
+					human, g->human_margin);
+		}
+	}
+	if (!any) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "the gate policy has no checks: set at least one of "
+			    "min_agreement, min_kappa, min_cases, ... (the "
+			    "\"gate\" block of the config, or flags)");
+		sg_gate_result_release(out);
+		return SG_EUSAGE;
+	}
+
+	for (i = 0; i < out->nchecks; i++)
+		if (out->checks[i].outcome == SG_CHECK_FAIL &&
+		    strcmp(out->checks[i].name, "min_cases"))
+			fails++;
+	if (g->min_cases >= 0 && out->cases < g->min_cases) {
+		out->verdict = SG_INSUFFICIENT;
+		out->reason = fmt("insufficient evidence: %ld cases compared, "
+				  "the policy needs at least %ld",
+				  out->cases, g->min_cases);
+	} else if (fails) {
+		struct sg_gate_check *first = NULL;
+
+		for (i = 0; i < out->nchecks && !first; i++)
+			if (out->checks[i].outcome == SG_CHECK_FAIL)
+				first = &out->checks[i];
+		out->verdict = SG_NOGO;
+		out->reason = fmt("no-go: %zu check%s failed, first %s (%s): %s",
+				  fails, fails == 1 ? "" : "s", first->name,
+				  first->subject, first->detail);
+	} else if (unjudged_core || out->cases == 0) {
+		out->verdict = SG_INSUFFICIENT;
+		out->reason = fmt("insufficient evidence: %s",
+				  out->cases == 0
+					  ? "no case has both a human decision "
+					    "and a prediction"
+					  : "a headline statistic is undefined");
+	} else {
+		out->verdict = SG_GO;
+		out->reason = fmt("go: all %zu checks passed on %ld cases",
+				  out->nchecks, out->cases);
+	}
+	return 0;
+}
+
+void sg_gate_result_release(struct sg_gate_result *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nchecks; i++) {
+		free(r->checks[i].name);
+		free(r->checks[i].subject);
+		free(r->checks[i].detail);
+	}
+	free(r->checks);
+	free(r->reason);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *sg_verdict_name(int verdict)
+{
+	switch (verdict) {
+	case SG_GO: return "go";
+	case SG_NOGO: return "no-go";
+	default: return "insufficient";
+	}
+}
+
+static const char *outcome_name(int o)
+{
+	switch (o) {
+	case SG_CHECK_PASS: return "pass";
+	case SG_CHECK_FAIL: return "fail";
+	default: return "not judged";
+	}
+}
+
+static void put_num(cJSON *o, const char *k, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!isnan(g->min_agreement))
+		put_num(o, "min_agreement", g->min_agreement);
+	if (!isnan(g->min_kappa))
+		put_num(o, "min_kappa", g->min_kappa);
+	if (g->min_cases >= 0)
+		put_num(o, "min_cases", (double)g->min_cases);
+	cJSON_AddStringToObject(o, "on",
+				g->on_estimate ? "estimate" : "lower-bound");
+	if (!isnan(g->max_error_rate))
+		put_num(o, "max_error_rate", g->max_error_rate);
+	if (!isnan(g->max_p95_latency_ms))
+		put_num(o, "max_p95_latency_ms", g->max_p95_latency_ms);
+	put_num(o, "min_segment_cases", (double)g->min_segment_cases);
+	if (!isnan(g->min_segment_agreement))
+		put_num(o, "min_segment_agreement", g->min_segment_agreement);
+	if (!isnan(g->min_recall))
+		put_num(o, "min_recall", g->min_recall);
+	if (!isnan(g->min_precision))
+		put_num(o, "min_precision", g->min_precision);
+	if (!isnan(g->human_margin))
+		put_num(o, "human_margin", g->human_margin);
+	return o;
+}
+
+cJSON *sg_gate_result_json(const struct sg_gate_result *r)
+{
+	cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+	size_t i;
+
+	cJSON_AddStringToObject(o, "verdict", sg_verdict_name(r->verdict));
+	cJSON_AddNumberToObject(o, "exit_code", r->verdict);
+	cJSON_AddStringToObject(o, "reason", r->reason ? r->reason : "");
+	cJSON_AddNumberToObject(o, "cases", (double)r->cases);
+	cJSON_AddStringToObject(o, "on",
+				r->on_estimate ? "estimate" : "lower-bound");
+	for (i = 0; i < r->nchecks; i++) {
+		const struct sg_gate_check *c = &r->checks[i];
+		cJSON *co = cJSON_CreateObject(), *ci;
+
+		cJSON_AddStringToObject(co, "name", c->name);
+		cJSON_AddStringToObject(co, "subject", c->subject);
+		put_num(co, "value", c->value);
+		if (isfinite(c->low) || isfinite(c->high)) {
+			ci = cJSON_CreateArray();
+			cJSON_AddItemToArray(ci, isfinite(c->low)
+							 ? cJSON_CreateNumber(c->low)
+							 : cJSON_CreateNull());
+			cJSON_AddItemToArray(ci, isfinite(c->high)
+							 ? cJSON_CreateNumber(c->high)
+							 : cJSON_CreateNull());
+			cJSON_AddItemToObject(co, "ci95", ci);
+		} else {
+			cJSON_AddNullToObject(co, "ci95");
+		}
+		put_num(co, "judged", c->judged);
+		put_num(co, "threshold", c->threshold);
+		cJSON_AddStringToObject(co, "kind", c->is_max ? "max" : "min");
+		cJSON_AddStringToObject(co, "outcome", outcome_name(c->outcome));
+		cJSON_AddStringToObject(co, "detail", c->detail ? c->detail : "");
+		cJSON_AddItemToArray(arr, co);
+	}
+	cJSON_AddItemToObject(o, "checks", arr);
+	return o;
+}
+
+static void xml_escape(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&apos;", out); break;
+		default:
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				fprintf(out, "&#x%02x;", (unsigned char)*s);
+			else
+				fputc(*s, out);
+		}
+	}
+}
+
+static void md_cell(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|')
+			fputs("\\|", out);
+		else if (*s == '\n')
+			fputc(' ', out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void fmt_value(char *buf, size_t n, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, n, "%.4f", v);
+	else
+		snprintf(buf, n, "-");
+}
+
+int sg_gate_write(FILE *out, const struct sg_gate_result *r,
+		  const char *format, const char *model)
+{
+	size_t i, fails = 0, skipped = 0;
+	char v[32], lo[32], hi[32], th[32];
+
+	if (!format || !strcmp(format, "text")) {
+		fprintf(out, "verdict: %s\n%s\n\n", sg_verdict_name(r->verdict),
+			r->reason);
+		for (i = 0; i < r->nchecks; i++) {
+			const struct sg_gate_check *c = &r->checks[i];
+
+			fmt_value(v, sizeof(v), c->value);
+			fprintf(out, "  %-10s %-22s %-24s %s\n",
+				c->outcome == SG_CHECK_PASS   ? "pass"
+				: c->outcome == SG_CHECK_FAIL ? "FAIL"
+							      : "not judged",
+				c->name, c->subject, c->detail);
+		}
+		return 0;
+	}
+	if (!strcmp(format, "json")) {
+		cJSON *o = sg_gate_result_json(r);
+		char *text;
+
+		if (model)
+			cJSON_AddStringToObject(o, "model", model);
+		text = cJSON_Print(o);
+		fprintf(out, "%s\n", text);
+		free(text);
+		cJSON_Delete(o);
+		return 0;
+	}
+	if (!strcmp(format, "markdown")) {
+		fprintf(out, "### shadowgate gate: **%s**%s%s\n\n%s\n\n",
+			sg_verdict_name(r->verdict), model ? " for " : "",
+			model ? model : "", r->reason);
+		fprintf(out, "| check | subject | value | interval | threshold | "
+			     "outcome |\n|---|---|---:|---|---:|---|\n");
+		for (i = 0; i < r->nchecks; i++) {
+			const struct sg_gate_check *c = &r->checks[i];
+
+			fmt_value(v, sizeof(v), c->value);
+			fmt_value(lo, sizeof(lo), c->low);
+			fmt_value(hi, sizeof(hi), c->high);
+			fmt_value(th, sizeof(th), c->threshold);
+			fprintf(out, "| %s | ", c->name);
+			md_cell(out, c->subject);
+			if (isfinite(c->low) || isfinite(c->high))
+				fprintf(out, " | %s | [%s, %s] | %s%s | %s |\n", v,
+					lo, hi, c->is_max ? "<= " : ">= ", th,
+					c->outcome == SG_CHECK_PASS ? "pass"
+					: c->outcome == SG_CHECK_FAIL
+						? "**fail**"
+						: "not judged");
+			else
+				fprintf(out, " | %s | - | %s%s | %s |\n", v,
+					c->is_max ? "<= " : ">= ", th,
+					c->outcome == SG_CHECK_PASS ? "pass"
+					: c->outcome == SG_CHECK_FAIL
+						? "**fail**"
+						: "not judged");
+		}
+		return 0;
+	}
+	if (!strcmp(format, "junit")) {
+		for (i = 0; i < r->nchecks; i++) {
+			fails += r->checks[i].outcome == SG_CHECK_FAIL;
+			skipped += r->checks[i].outcome == SG_CHECK_NOT_JUDGED;
+		}
+		fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			     "<testsuites name=\"shadowgate\" tests=\"%zu\" "
+			     "failures=\"%zu\" skipped=\"%zu\">\n"
+			     "  <testsuite name=\"gate",
+			r->nchecks, fails, skipped);
+		if (model) {
+			fputc(' ', out);
+			xml_escape(out, model);
+		}
+		fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
+			r->nchecks, fails, skipped);
+		fprintf(out, "    <properties>\n      <property name=\"verdict\" "
+			     "value=\"%s\"/>\n      <property name=\"reason\" "
+			     "value=\"",
+			sg_verdict_name(r->verdict));
+		xml_escape(out, r->reason);
+		fprintf(out, "\"/>\n    </properties>\n");
+		for (i = 0; i < r->nchecks; i++) {
+			const struct sg_gate_check *c = &r->checks[i];
+
+			fprintf(out, "    <testcase classname=\"shadowgate.");
+			xml_escape(out, c->name);
+			fprintf(out, "\" name=\"");
+			xml_escape(out, c->name);
+			fputc(' ', out);
+			xml_escape(out, c->subject);
+			fprintf(out, "\">");
+			if (c->outcome == SG_CHECK_FAIL) {
+				fprintf(out, "\n      <failure message=\"");
+				xml_escape(out, c->detail);
+				fprintf(out, "\" type=\"%s\">", c->name);
+				xml_escape(out, r->reason);
+				fprintf(out, "</failure>\n    ");
+			} else if (c->outcome == SG_CHECK_NOT_JUDGED) {
+				fprintf(out, "\n      <skipped message=\"");
+				xml_escape(out, c->detail);
+				fprintf(out, "\"/>\n    ");
+			} else {
+				fprintf(out, "\n      <system-out>");
+				xml_escape(out, c->detail);
+				fprintf(out, "</system-out>\n    ");
+			}
+			fprintf(out, "</testcase>\n");
+		}
+		fprintf(out, "  </testsuite>\n</testsuites>\n");
+		return 0;
+	}
+	return SG_EUSAGE;
+}
+
+int sg_gate_store(struct sg_store *s, long report_id, long model_id,
+		  const struct sg_gate_conf *g, const struct sg_gate_result *r,
+		  long *verdict_id, struct sg_diag *diag)
+{
+	cJSON *pol = sg_gate_policy_json(g), *res = sg_gate_result_json(r);
+	char *ptext = cJSON_PrintUnformatted(pol);
+	char *ctext = cJSON_PrintUnformatted(cJSON_GetObjectItem(res, "checks"));
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int ret;
+
+	sg_now_iso(now);
+	ret = sg_store_prepare(s, &st,
+			       "INSERT INTO verdicts(report, model, policy, "
+			       "verdict, reason, checks, created_at) VALUES "
+			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			       diag);
+	if (ret)
+		goto out;
+	if (report_id)
+		sqlite3_bind_int64(st, 1, report_id);
+	if (model_id)
+		sqlite3_bind_int64(st, 2, model_id);
+	sqlite3_bind_text(st, 3, ptext, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, sg_verdict_name(r->verdict), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, ctext, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = sg_store_error(s, diag, "cannot store the verdict");
+	else if (verdict_id)
+		*verdict_id = sqlite3_last_insert_rowid(s->db);
+out:
+	sqlite3_finalize(st);
+	free(ptext);
+	free(ctext);
+	cJSON_Delete(pol);
+	cJSON_Delete(res);
+	return ret;
+}

@@ -1,0 +1,2246 @@
+/*
+ * report.c - the agreement report: reads the window from the store in one
+ * pass and computes the statistics into a cJSON tree (the JSON contract,
+ * see man/report-fields.txt); also the stratified sample of disagreements.
+ *
+ * The pass is one SELECT over cases LEFT JOIN current decisions LEFT JOIN
+ * the model's current prediction, ordered by (night, id) so that the
+ * cases_night index gives the order without a sort and the rows of one
+ * case (one per current rater) come together. Labels, segment strings and
+ * segment values are interned into small hash tables when first seen, so
+ * the per-row work is a hash and integer compares; nothing is allocated per
+ * row and nothing is kept per case except the scores of compared cases
+ * (coverage) and the ratings of multi-rater cases (human baseline).
+ */
+#include "sg/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg/buf.h"
+#include "sg/stats.h"
+#include "sg/timeutil.h"
+
+#define GROW(p, n, cap)                                                    \
+	do {                                                               \
+		if ((n) >= (cap)) {                                        \
+			(cap) = (cap) ? 2 * (cap) : 16;                    \
+			(p) = sg_xrealloc((p), (cap) * sizeof(*(p)));      \
+		}                                                          \
+	} while (0)
+
+/* ---- interning: bytes -> dense id ---- */
+
+struct intern {
+	char **s;        /* NUL-terminated copies */
+	size_t *len;
+	uint64_t *hash;
+	size_t n, cap;
+	int *slot;       /* open addressing: id + 1, 0 = empty */
+	size_t nslot;    /* a power of two */
+};
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int intern_find_h(const struct intern *t, const char *s, size_t n,
+			 uint64_t h)
+{
+	size_t i;
+
+	if (!t->nslot)
+		return -1;
+	for (i = h & (t->nslot - 1);; i = (i + 1) & (t->nslot - 1)) {
+		int id = t->slot[i] - 1;
+
+		if (id < 0)
+			return -1;
+		if (t->hash[id] == h && t->len[id] == n &&
+		    !memcmp(t->s[id], s, n))
+			return id;
+	}
+}
+
+static int intern_find(const struct intern *t, const char *s, size_t n)
+{
+	return intern_find_h(t, s, n, fnv1a(s, n));
+}
+
+static void intern_rehash(struct intern *t)
+{
+	size_t i, j;
+
+	t->nslot = t->nslot ? 2 * t->nslot : 64;
+	free(t->slot);
+	t->slot = sg_xcalloc(t->nslot, sizeof(*t->slot));
+	for (i = 0; i < t->n; i++) {
+		for (j = t->hash[i] & (t->nslot - 1); t->slot[j];
+		     j = (j + 1) & (t->nslot - 1))
+			;
+		t->slot[j] = (int)i + 1;
+	}
+}
+
+/* The id of s, adding it when new. */
+static int intern_add(struct intern *t, const char *s, size_t n)
+{
+	uint64_t h = fnv1a(s, n);
+	int id = intern_find_h(t, s, n, h);
+	size_t j;
+
+	if (id >= 0)
+		return id;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 16;
+		t->s = sg_xrealloc(t->s, t->cap * sizeof(*t->s));
+		t->len = sg_xrealloc(t->len, t->cap * sizeof(*t->len));
+		t->hash = sg_xrealloc(t->hash, t->cap * sizeof(*t->hash));
+	}
+	id = (int)t->n++;
+	t->s[id] = sg_xstrndup(s, n);
+	t->len[id] = n;
+	t->hash[id] = h;
+	if (2 * t->n > t->nslot) {
+		intern_rehash(t);
+	} else {
+		for (j = h & (t->nslot - 1); t->slot[j];
+		     j = (j + 1) & (t->nslot - 1))
+			;
+		t->slot[j] = id + 1;
+	}
+	return id;
+}
+
+static void intern_release(struct intern *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	free(t->len);
+	free(t->hash);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Byte order of two interned strings (strcmp, but NUL-safe). */
+static int bytecmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	if (c)
+		return c;
+	return (an > bn) - (an < bn);
+}
+
+/* ---- compensated sums ---- */
+
+struct ksum {
+	long double s, c;
+};
+
+static void ksum_add(struct ksum *k, long double x)
+{
+	long double t = k->s + x;
+
+	if (fabsl(k->s) >= fabsl(x))
+		k->c += (k->s - t) + x;
+	else
+		k->c += (x - t) + k->s;
+	k->s = t;
+}
+
+static long double ksum_get(const struct ksum *k)
+{
+	return k->s + k->c;
+}
+
+/* ---- the state of one pass ---- */
+
+struct acc {
+	long n, agree;
+};
+
+struct segcol {
+	struct intern values;
+	struct acc *acc;      /* by value id */
+	size_t nacc;
+};
+
+/* A distinct segments string, parsed once: (column, value) pairs. */
+struct seginfo {
+	int n;
+	int *col, *val;
+};
+
+struct night_acc {
+	char night[11];
+	struct acc a;
+};
+
+struct feat {
+	long cases, missing, cnt;
+	long double mean, m2;
+};
+
+struct fset {
+	long long id;
+	size_t n;
+	int *name;            /* feature name ids */
+};
+
+struct example {
+	long long rowid;
+	char night[11];
+	int h, m;
+	double hv, mv, score, key;
+};
+
+struct decision {
+	long long id;
+	int label;            /* -1: none */
+	double value;         /* NaN: none */
+	char at[40];          /* decided_at, copied: rows do not last */
+	double epoch;         /* parsed only for multi-rater cases */
+};
+
+/* A disagreement that may be sampled. */
+struct cand {
+	long long rowid;
+	double score, hv, mv;
+	int h, m;
+	int stratum;
+};
+
+struct rep {
+	struct sg_store *s;
+	const struct sg_report_opts *o;
+	int numeric;
+
+	long long model_id;   /* 0: no model */
+	char *model_name, *model_version, *backend, *sha256, *created_at;
+
+	/* the window */
+	int whole;            /* no bound: cases without a night count too */
+	int empty;            /* --last on a store with no nights */
+	char since[11], until[11];
+	int has_since, has_until;
+
+	struct intern labels;
+	long *cm;
+	size_t cm_cap;
+
+	struct intern segstr;
+	struct seginfo *seginfo;
+	size_t seginfo_cap;
+	struct intern segcols;
+	struct segcol *cols;
+	size_t cols_cap;
+	int fixed_cols;
+
+	struct night_acc *nights;
+	size_t nnights, nights_cap;
+
+	double *sc_agree, *sc_dis;
+	size_t n_agree, n_dis, cap_agree, cap_dis;
+
+	struct intern featnames;
+	struct feat *feats;
+	size_t feats_cap;
+	struct fset *fsets;
+	size_t nfsets, fsets_cap;
+	sqlite3_stmt *fset_st;
+
+	/* human baseline */
+	int *ratings;
+	size_t nratings, ratings_cap;
+	int *item_m;          /* ratings per item */
+	size_t items, items_cap;
+	size_t max_m;
+	long pairs, pairs_agree, model_items, model_ratings, model_agree;
+
+	/* regression, outputs */
+	struct ksum r_abs, r_sq, r_diff, h_sum, m_sum;
+
+	/* counts */
+	long in_window, with_decision, with_prediction, with_error, compared;
+	long agree;
+	long ex_no_decision, ex_no_prediction, ex_error, ex_no_human,
+		ex_no_model;
+
+	struct example ex[SG_REPORT_EXAMPLES];
+	size_t nex;
+
+	/* the case being read */
+	struct decision *dec;
+	size_t ndec, dec_cap;
+	int night_idx, seg_id, have_pred, pred_error, mlabel;
+	double mvalue, score;
+	long long rowid;
+
+	/* sample mode */
+	int sampling;
+	struct cand *cands;
+	size_t ncands, cands_cap;
+	struct intern strata;
+};
+
+static void rep_release(struct rep *r)
+{
+	size_t i;
+
+	free(r->model_name);
+	free(r->model_version);
+	free(r->backend);
+	free(r->sha256);
+	free(r->created_at);
+	intern_release(&r->labels);
+	free(r->cm);
+	for (i = 0; i < r->segstr.n; i++) {
+		free(r->seginfo[i].col);
+		free(r->seginfo[i].val);
+	}
+	free(r->seginfo);
+	intern_release(&r->segstr);
+	for (i = 0; i < r->segcols.n; i++) {
+		intern_release(&r->cols[i].values);
+		free(r->cols[i].acc);
+	}
+	free(r->cols);
+	intern_release(&r->segcols);
+	free(r->nights);
+	free(r->sc_agree);
+	free(r->sc_dis);
+	intern_release(&r->featnames);
+	free(r->feats);
+	for (i = 0; i < r->nfsets; i++)
+		free(r->fsets[i].name);
+	free(r->fsets);
+	sqlite3_finalize(r->fset_st);
+	free(r->ratings);
+	free(r->item_m);
+	free(r->dec);
+	free(r->cands);
+	intern_release(&r->strata);
+}
+
+static char *col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? sg_xstrdup((const char *)t) : NULL;
+}
+
+static double col_double(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+		       ? NAN
+		       : sqlite3_column_double(st, i);
+}
+
+/* ---- options ---- */
+
+void sg_report_opts_init(struct sg_report_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->confidence = 0.95;
+	o->tolerance = 0.5;
+	o->target_agreement = 0.95;
+	o->decision_type = SG_DECISION_AUTO;
+}
+
+void sg_report_opts_from_config(struct sg_report_opts *o,
+				const struct sg_config *cfg)
+{
+	const struct sg_report_conf *rc = &cfg->report;
+
+	if (rc->confidence > 0 && rc->confidence < 1)
+		o->confidence = rc->confidence;
+	if (rc->tolerance >= 0)
+		o->tolerance = rc->tolerance;
+	if (rc->target_agreement >= 0 && rc->target_agreement <= 1)
+		o->target_agreement = rc->target_agreement;
+	o->last = rc->window_nights > 0 ? rc->window_nights : 0;
+	o->label_order = &rc->label_order;
+	o->segments = &cfg->log.segments;
+	o->decision_type = cfg->log.decision_type == SG_DECISION_NUMERIC
+				   ? SG_DECISION_NUMERIC
+				   : SG_DECISION_AUTO;
+}
+
+int sg_report_check_night(const char *flag, const char *s,
+			  struct sg_diag *diag)
+{
+	double epoch;
+	char night[11];
+	const char *why = "expected YYYY-MM-DD";
+
+	if (strlen(s) != 10 || sg_time_parse(s, 10, &epoch, night, &why)) {
+		sg_diag_set(diag, NULL, 0, 0, "%s: not a night YYYY-MM-DD: '%s'"
+			    " (%s)", flag, s, why);
+		return SG_EUSAGE;
+	}
+	return 0;
+}
+
+/* ---- model and window ---- */
+
+static int read_model(struct rep *r, sqlite3_stmt *st)
+{
+	r->model_id = sqlite3_column_int64(st, 0);
+	r->model_name = col_strdup(st, 1);
+	r->model_version = col_strdup(st, 2);
+	r->backend = col_strdup(st, 3);
+	r->sha256 = col_strdup(st, 4);
+	r->created_at = col_strdup(st, 5);
+	return 0;
+}
+
+static void known_models(struct rep *r, struct sg_buf *b)
+{
+	sqlite3_stmt *st = NULL;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(r->s->db,
+			       "SELECT name || '@' || version FROM models"
+			       " ORDER BY created_at DESC, id DESC LIMIT 6",
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == 5) {
+			sg_buf_addstr(b, ", ...");
+			break;
+		}
+		sg_buf_addf(b, "%s%s", n ? ", " : "",
+			    (const char *)sqlite3_column_text(st, 0));
+		n++;
+	}
+	if (!n)
+		sg_buf_addstr(b, "none");
+	sqlite3_finalize(st);
+}
+
+#define MODEL_COLS "SELECT id, name, version, backend, sha256, created_at"   \
+		   " FROM models"
+#define HAS_PREDS                                                          \
+	"EXISTS (SELECT 1 FROM predictions p WHERE p.model = models.id"    \
+	" AND p.is_current = 1)"
+
+static int find_model(struct rep *r, struct sg_diag *diag)
+{
+	const char *spec = r->o->model;
+	sqlite3_stmt *st = NULL;
+	const char *at = spec ? strrchr(spec, '@') : NULL;
+	int ret, rc;
+
+	if (!spec)
+		ret = sg_store_prepare(r->s, &st,
+				       MODEL_COLS " WHERE " HAS_PREDS
+						  " ORDER BY created_at DESC,"
+						  " id DESC LIMIT 1",
+				       diag);
+	else if (at)
+		ret = sg_store_prepare(r->s, &st,
+				       MODEL_COLS
+				       " WHERE name = ?1 AND version = ?2",
+				       diag);
+	else
+		ret = sg_store_prepare(r->s, &st,
+				       MODEL_COLS " WHERE name = ?1 ORDER BY "
+				       HAS_PREDS " DESC, created_at DESC,"
+				       " id DESC LIMIT 1",
+				       diag);
+	if (ret)
+		return ret;
+	if (spec && at) {
+		sqlite3_bind_text(st, 1, spec, (int)(at - spec), SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, at + 1, -1, SQLITE_STATIC);
+	} else if (spec) {
+		sqlite3_bind_text(st, 1, spec, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_model(r, st);
+		ret = 0;
+	} else if (rc == SQLITE_DONE) {
+		ret = 0;
+		if (spec) {
+			struct sg_buf b = SG_BUF_INIT;
+
+			known_models(r, &b);
+			sg_diag_set(diag, NULL, 0, 0,
+				    "--model: unknown model '%s' (the store "
+				    "has: %s)", spec, b.buf);
+			sg_buf_release(&b);
+			ret = SG_EUSAGE;
+		}
+	} else {
+		ret = sg_store_error(r->s, diag, "cannot read the models");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int resolve_window(struct rep *r, struct sg_diag *diag)
+{
+	const struct sg_report_opts *o = r->o;
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	if (o->since && (ret = sg_report_check_night("--since", o->since,
+						     diag)))
+		return ret;
+	if (o->until && (ret = sg_report_check_night("--until", o->until,
+						     diag)))
+		return ret;
+	if (o->since && o->last > 0) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "--since and --last cannot be used together");
+		return SG_EUSAGE;
+	}
+	if (o->since && o->until && strcmp(o->since, o->until) > 0) {
+		sg_diag_set(diag, NULL, 0, 0, "--since %s is after --until %s",
+			    o->since, o->until);
+		return SG_EUSAGE;
+	}
+	if (o->since) {
+		memcpy(r->since, o->since, 11);
+		r->has_since = 1;
+	}
+	if (o->until) {
+		memcpy(r->until, o->until, 11);
+		r->has_until = 1;
+	}
+	if (o->last <= 0) {
+		r->whole = !o->since && !o->until;
+		return 0;
+	}
+	ret = sg_store_prepare(r->s, &st,
+			       "SELECT min(night), max(night) FROM"
+			       " (SELECT DISTINCT night FROM cases"
+			       "  WHERE night IS NOT NULL AND night <= ?1"
+			       "  ORDER BY night DESC LIMIT ?2)",
+			       diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_text(st, 1, o->until ? o->until : "9999-12-31", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, o->last);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		ret = sg_store_error(r->s, diag, "cannot read the nights");
+	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		r->empty = 1;
+	} else {
+		snprintf(r->since, sizeof(r->since), "%.10s",
+			 (const char *)sqlite3_column_text(st, 0));
+		r->has_since = 1;
+		if (!o->until) {
+			snprintf(r->until, sizeof(r->until), "%.10s",
+				 (const char *)sqlite3_column_text(st, 1));
+			r->has_until = 1;
+		}
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int detect_type(struct rep *r, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	if (r->o->decision_type != SG_DECISION_AUTO) {
+		r->numeric = r->o->decision_type == SG_DECISION_NUMERIC;
+		return 0;
+	}
+	ret = sg_store_prepare(r->s, &st,
+			       "SELECT label IS NULL AND value IS NOT NULL"
+			       " FROM decisions WHERE is_current = 1 LIMIT 1",
+			       diag);
+	if (ret)
+		return ret;
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		r->numeric = sqlite3_column_int(st, 0);
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		ret = sg_store_error(r->s, diag, "cannot read the decisions");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* ---- per-row helpers ---- */
+
+static int label_id(struct rep *r, sqlite3_stmt *st, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+	size_t n, old;
+
+	if (!t)
+		return -1;
+	n = (size_t)sqlite3_column_bytes(st, i);
+	old = r->labels.n;
+	{
+		int id = intern_add(&r->labels, t, n);
+
+		if (r->labels.n > r->cm_cap) {
+			/* grow the confusion matrix, keeping its counts */
+			size_t cap = r->cm_cap ? 2 * r->cm_cap : 8, a, b;
+			long *cm = sg_xcalloc(cap * cap, sizeof(*cm));
+
+			for (a = 0; a < old; a++)
+				for (b = 0; b < old; b++)
+					cm[a * cap + b] =
+						r->cm[a * r->cm_cap + b];
+			free(r->cm);
+			r->cm = cm;
+			r->cm_cap = cap;
+		}
+		return id;
+	}
+}
+
+static int segcol_id(struct rep *r, const char *name, size_t n)
+{
+	size_t before = r->segcols.n;
+	int id = intern_add(&r->segcols, name, n);
+
+	if (r->segcols.n > before) {
+		GROW(r->cols, (size_t)id, r->cols_cap);
+		memset(&r->cols[id], 0, sizeof(r->cols[id]));
+	}
+	return id;
+}
+
+static int segval_id(struct rep *r, int col, const char *v, size_t n)
+{
+	struct segcol *c = &r->cols[col];
+	int id = intern_add(&c->values, v, n);
+
+	while (c->nacc < c->values.n) {
+		size_t cap = c->nacc;
+
+		c->acc = sg_xrealloc(c->acc, c->values.n * sizeof(*c->acc));
+		memset(c->acc + cap, 0,
+		       (c->values.n - cap) * sizeof(*c->acc));
+		c->nacc = c->values.n;
+	}
+	return id;
+}
+
+/* Adds the (column, value) of one key of a parsed segments object. */
+static void seg_pair(struct rep *r, struct seginfo *si, int col,
+		     const cJSON *v)
+{
+	char num[64];
+	const char *s = "";
+	size_t n = 0;
+
+	if (cJSON_IsString(v)) {
+		s = v->valuestring;
+		n = strlen(s);
+	} else if (cJSON_IsNumber(v)) {
+		n = (size_t)snprintf(num, sizeof(num), "%.17g", v->valuedouble);
+		s = num;
+	} else if (cJSON_IsBool(v)) {
+		s = cJSON_IsTrue(v) ? "true" : "false";
+		n = strlen(s);
+	} /* null: the missing value, "" */
+	si->col = sg_xrealloc(si->col, (size_t)(si->n + 1) * sizeof(int));
+	si->val = sg_xrealloc(si->val, (size_t)(si->n + 1) * sizeof(int));
+	si->col[si->n] = col;
+	si->val[si->n] = segval_id(r, col, s, n);
+	si->n++;
+}
+
+/* The id of a segments string, parsing it the first time it is seen. */
+static int segments_id(struct rep *r, const char *t, size_t n)
+{
+	size_t before = r->segstr.n, i;
+	int id = intern_add(&r->segstr, t, n);
+	struct seginfo *si;
+	cJSON *j, *it;
+
+	if (r->segstr.n == before)
+		return id;
+	GROW(r->seginfo, (size_t)id, r->seginfo_cap);
+	si = &r->seginfo[id];
+	memset(si, 0, sizeof(*si));
+	j = cJSON_ParseWithLength(t, n);
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		return id;
+	}
+	if (r->fixed_cols) {
+		for (i = 0; i < r->segcols.n; i++) {
+			it = cJSON_GetObjectItemCaseSensitive(j, r->segcols.s[i]);
+			if (it)
+				seg_pair(r, si, (int)i, it);
+		}
+	} else {
+		cJSON_ArrayForEach(it, j)
+		{
+			if (!it->string)
+				continue;
+			seg_pair(r, si,
+				 segcol_id(r, it->string, strlen(it->string)),
+				 it);
+		}
+	}
+	cJSON_Delete(j);
+	return id;
+}
+
+static struct fset *feature_set(struct rep *r, long long id)
+{
+	struct fset *f;
+	cJSON *j = NULL, *it;
+	size_t i;
+
+	for (i = 0; i < r->nfsets; i++)
+		if (r->fsets[i].id == id)
+			return &r->fsets[i];
+	if (!r->fset_st &&
+	    sqlite3_prepare_v2(r->s->db,
+			       "SELECT names FROM feature_sets WHERE id = ?1",
+			       -1, &r->fset_st, NULL) != SQLITE_OK)
+		return NULL;
+	GROW(r->fsets, r->nfsets, r->fsets_cap);
+	f = &r->fsets[r->nfsets++];
+	memset(f, 0, sizeof(*f));
+	f->id = id;
+	sqlite3_bind_int64(r->fset_st, 1, id);
+	if (sqlite3_step(r->fset_st) == SQLITE_ROW)
+		j = cJSON_Parse((const char *)sqlite3_column_text(r->fset_st,
+								  0));
+	sqlite3_reset(r->fset_st);
+	if (!cJSON_IsArray(j)) {
+		cJSON_Delete(j);
+		return f;
+	}
+	f->name = sg_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(int));
+	cJSON_ArrayForEach(it, j)
+	{
+		size_t before = r->featnames.n;
+		int nid;
+
+		if (!cJSON_IsString(it))
+			continue;
+		nid = intern_add(&r->featnames, it->valuestring,
+				 strlen(it->valuestring));
+		if (r->featnames.n > before) {
+			GROW(r->feats, (size_t)nid, r->feats_cap);
+			memset(&r->feats[nid], 0, sizeof(r->feats[nid]));
+		}
+		f->name[f->n++] = nid;
+	}
+	cJSON_Delete(j);
+	return f;
+}
+
+static void add_features(struct rep *r, long long fsid, const void *blob,
+			 size_t bytes)
+{
+	struct fset *f = feature_set(r, fsid);
+	size_t i, n;
+
+	if (!f || !blob)
+		return;
+	n = bytes / sizeof(double);
+	if (n > f->n)
+		n = f->n;
+	for (i = 0; i < n; i++) {
+		struct feat *ft = &r->feats[f->name[i]];
+		double x;
+		long double d;
+
+		memcpy(&x, (const char *)blob + i * sizeof(double), sizeof(x));
+		ft->cases++;
+		if (isnan(x)) {
+			ft->missing++;
+			continue;
+		}
+		ft->cnt++;
+		d = x - ft->mean;
+		ft->mean += d / ft->cnt;
+		ft->m2 += d * (x - ft->mean);
+	}
+}
+
+static void add_example(struct rep *r, const char *night, int h, int m,
+			double hv, double mv, double score)
+{
+	struct example e;
+	size_t i;
+
+	e.rowid = r->rowid;
+	snprintf(e.night, sizeof(e.night), "%s", night ? night : "");
+	e.h = h;
+	e.m = m;
+	e.hv = hv;
+	e.mv = mv;
+	e.score = score;
+	if (r->numeric)
+		e.key = fabs(mv - hv);
+	else
+		e.key = isnan(score) ? -INFINITY : score;
+	/* sorted: key descending, then rowid ascending */
+	i = r->nex;
+	if (i == SG_REPORT_EXAMPLES) {
+		const struct example *l = &r->ex[i - 1];
+
+		if (e.key < l->key || (e.key == l->key && e.rowid > l->rowid))
+			return;
+		i--;
+	} else {
+		r->nex++;
+	}
+	while (i > 0 && (r->ex[i - 1].key < e.key ||
+			 (r->ex[i - 1].key == e.key &&
+			  r->ex[i - 1].rowid > e.rowid))) {
+		r->ex[i] = r->ex[i - 1];
+		i--;
+	}
+	r->ex[i] = e;
+}
+
+static int stratum_id(struct rep *r, int h, int m, int seg)
+{
+	int key[3];
+
+	key[0] = h;
+	key[1] = m;
+	key[2] = seg;
+	return intern_add(&r->strata, (const char *)key, sizeof(key));
+}
+
+/* The human baseline's part of one case: all its current labels. */
+static void baseline_case(struct rep *r, int mlabel)
+{
+	size_t i, j, m = 0, start = r->nratings;
+
+	for (i = 0; i < r->ndec; i++)
+		if (r->dec[i].label >= 0)
+			m++;
+	if (m < 2)
+		return;
+	for (i = 0; i < r->ndec; i++) {
+		if (r->dec[i].label < 0)
+			continue;
+		GROW(r->ratings, r->nratings, r->ratings_cap);
+		r->ratings[r->nratings++] = r->dec[i].label;
+	}
+	GROW(r->item_m, r->items, r->items_cap);
+	r->item_m[r->items++] = (int)m;
+	if (m > r->max_m)
+		r->max_m = m;
+	for (i = start; i < r->nratings; i++)
+		for (j = i + 1; j < r->nratings; j++) {
+			r->pairs++;
+			r->pairs_agree += r->ratings[i] == r->ratings[j];
+		}
+	if (mlabel >= 0) {
+		r->model_items++;
+		for (i = start; i < r->nratings; i++) {
+			r->model_ratings++;
+			r->model_agree += r->ratings[i] == mlabel;
+		}
+	}
+}
+
+static void decision_time(struct decision *d)
+{
+	char night[11];
+	const char *why;
+	double e;
+
+	d->epoch = -INFINITY;
+	if (d->at[0] && !sg_time_parse(d->at, strlen(d->at), &e, night, &why))
+		d->epoch = e;
+}
+
+/* The reference decision: latest decided_at, ties the highest id. */
+static const struct decision *human_of(struct rep *r)
+{
+	const struct decision *best = NULL;
+	size_t i;
+
+	if (r->ndec == 1)
+		return &r->dec[0];
+	for (i = 0; i < r->ndec; i++) {
+		struct decision *d = &r->dec[i];
+
+		decision_time(d);
+
+		if (!best || d->epoch > best->epoch ||
+		    (d->epoch == best->epoch && d->id > best->id))
+			best = d;
+	}
+	return best;
+}
+
+/* Everything about one case, once all its rows were read. */
+static void finish_case(struct rep *r)
+{
+	const struct decision *h = NULL;
+	const char *night =
+		r->night_idx >= 0 ? r->nights[r->night_idx].night : NULL;
+	int agree, usable_h, usable_m, i;
+
+	r->in_window++;
+	if (r->ndec) {
+		r->with_decision++;
+		h = human_of(r);
+	}
+	if (r->have_pred) {
+		r->with_prediction++;
+		if (r->pred_error)
+			r->with_error++;
+	}
+	if (!r->numeric && !r->sampling)
+		baseline_case(r, r->have_pred && !r->pred_error ? r->mlabel
+								: -1);
+	if (!h) {
+		r->ex_no_decision++;
+		return;
+	}
+	if (!r->have_pred) {
+		r->ex_no_prediction++;
+		return;
+	}
+	if (r->pred_error) {
+		r->ex_error++;
+		return;
+	}
+	usable_h = r->numeric ? !isnan(h->value) : h->label >= 0;
+	usable_m = r->numeric ? !isnan(r->mvalue) : r->mlabel >= 0;
+	if (!usable_h) {
+		r->ex_no_human++;
+		return;
+	}
+	if (!usable_m) {
+		r->ex_no_model++;
+		return;
+	}
+	r->compared++;
+	if (r->numeric) {
+		long double d = (long double)r->mvalue - h->value;
+
+		agree = fabs(r->mvalue - h->value) <= r->o->tolerance;
+		ksum_add(&r->r_abs, fabsl(d));
+		ksum_add(&r->r_sq, d * d);
+		ksum_add(&r->r_diff, d);
+		ksum_add(&r->h_sum, h->value);
+		ksum_add(&r->m_sum, r->mvalue);
+	} else {
+		agree = h->label == r->mlabel;
+		r->cm[(size_t)h->label * r->cm_cap + (size_t)r->mlabel]++;
+	}
+	r->agree += agree;
+	if (r->sampling) {
+		if (!agree) {
+			struct cand *c;
+
+			GROW(r->cands, r->ncands, r->cands_cap);
+			c = &r->cands[r->ncands++];
+			c->rowid = r->rowid;
+			c->score = r->score;
+			c->h = r->numeric ? -1 : h->label;
+			c->m = r->numeric ? -1 : r->mlabel;
+			c->hv = h->value;
+			c->mv = r->mvalue;
+			c->stratum = stratum_id(r, c->h, c->m, r->seg_id);
+		}
+		return;
+	}
+	if (night) {
+		r->nights[r->night_idx].a.n++;
+		r->nights[r->night_idx].a.agree += agree;
+	}
+	if (r->seg_id >= 0) {
+		const struct seginfo *si = &r->seginfo[r->seg_id];
+
+		for (i = 0; i < si->n; i++) {
+			struct acc *a = &r->cols[si->col[i]].acc[si->val[i]];
+
+			a->n++;
+			a->agree += agree;
+		}
+	}
+	if (!isnan(r->score)) {
+		if (agree) {
+			GROW(r->sc_agree, r->n_agree, r->cap_agree);
+			r->sc_agree[r->n_agree++] = r->score;
+		} else {
+			GROW(r->sc_dis, r->n_dis, r->cap_dis);
+			r->sc_dis[r->n_dis++] = r->score;
+		}
+	}
+	if (!agree)
+		add_example(r, night, r->numeric ? -1 : h->label,
+			    r->numeric ? -1 : r->mlabel, h->value, r->mvalue,
+			    r->score);
+}
+
+enum {
+	C_ID,
+	C_NIGHT,
+	C_SEGMENTS,
+	C_FSET,
+	C_FEATURES,
+	C_DID,
+	C_DLABEL,
+	C_DVALUE,
+	C_DAT,
+	C_PID,
+	C_PLABEL,
+	C_PVALUE,
+	C_PSCORE,
+	C_PERROR
+};
+
+/* The first row of a case: what belongs to the case, not the rater. */
+static void start_case(struct rep *r, sqlite3_stmt *st)
+{
+	const char *night = (const char *)sqlite3_column_text(st, C_NIGHT);
+	const char *seg;
+
+	r->rowid = sqlite3_column_int64(st, C_ID);
+	r->ndec = 0;
+	if (night) {
+		if (!r->nnights ||
+		    strncmp(r->nights[r->nnights - 1].night, night, 10)) {
+			GROW(r->nights, r->nnights, r->nights_cap);
+			memset(&r->nights[r->nnights], 0, sizeof(*r->nights));
+			snprintf(r->nights[r->nnights].night, 11, "%.10s",
+				 night);
+			r->nnights++;
+		}
+		r->night_idx = (int)r->nnights - 1;
+	} else {
+		r->night_idx = -1;
+	}
+	seg = (const char *)sqlite3_column_text(st, C_SEGMENTS);
+	r->seg_id = seg ? segments_id(r, seg,
+				      (size_t)sqlite3_column_bytes(st,
+								   C_SEGMENTS))
+			: -1;
+	if (!r->sampling && sqlite3_column_type(st, C_FEATURES) == SQLITE_BLOB)
+		add_features(r, sqlite3_column_int64(st, C_FSET),
+			     sqlite3_column_blob(st, C_FEATURES),
+			     (size_t)sqlite3_column_bytes(st, C_FEATURES));
+	r->have_pred = sqlite3_column_type(st, C_PID) != SQLITE_NULL;
+	r->pred_error = r->have_pred &&
+			sqlite3_column_type(st, C_PERROR) != SQLITE_NULL;
+	r->mlabel = r->have_pred && !r->numeric ? label_id(r, st, C_PLABEL)
+						: -1;
+	r->mvalue = r->have_pred ? col_double(st, C_PVALUE) : NAN;
+	r->score = r->have_pred ? col_double(st, C_PSCORE) : NAN;
+}
+
+static void add_decision(struct rep *r, sqlite3_stmt *st)
+{
+	struct decision *d;
+	const char *at;
+	size_t n;
+
+	if (sqlite3_column_type(st, C_DID) == SQLITE_NULL)
+		return;
+	GROW(r->dec, r->ndec, r->dec_cap);
+	d = &r->dec[r->ndec++];
+	d->id = sqlite3_column_int64(st, C_DID);
+	d->label = r->numeric ? -1 : label_id(r, st, C_DLABEL);
+	d->value = col_double(st, C_DVALUE);
+	at = (const char *)sqlite3_column_text(st, C_DAT);
+	n = at ? (size_t)sqlite3_column_bytes(st, C_DAT) : 0;
+	if (n >= sizeof(d->at))
+		n = 0; /* not a time: counts as the oldest */
+	memcpy(d->at, at ? at : "", n);
+	d->at[n] = '\0';
+}
+
+static int scan(struct rep *r, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	long long cur = 0;
+	int ret, rc, open = 0;
+
+	if (r->empty)
+		return 0;
+	ret = sg_store_prepare(
+		r->s, &st,
+		r->whole
+			? "SELECT c.id, c.night, c.segments, c.feature_set,"
+			  " c.features, d.id, d.label, d.value, d.decided_at,"
+			  " p.id, p.label, p.value, p.score, p.error"
+			  " FROM cases c"
+			  " LEFT JOIN decisions d ON d.case_ref = c.id"
+			  "  AND d.is_current = 1"
+			  " LEFT JOIN predictions p ON p.model = ?1"
+			  "  AND p.case_ref = c.id AND p.is_current = 1"
+			  " ORDER BY c.night, c.id"
+			: "SELECT c.id, c.night, c.segments, c.feature_set,"
+			  " c.features, d.id, d.label, d.value, d.decided_at,"
+			  " p.id, p.label, p.value, p.score, p.error"
+			  " FROM cases c"
+			  " LEFT JOIN decisions d ON d.case_ref = c.id"
+			  "  AND d.is_current = 1"
+			  " LEFT JOIN predictions p ON p.model = ?1"
+			  "  AND p.case_ref = c.id AND p.is_current = 1"
+			  " WHERE c.night >= ?2 AND c.night <= ?3"
+			  " ORDER BY c.night, c.id",
+		diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, r->model_id);
+	if (!r->whole) {
+		sqlite3_bind_text(st, 2, r->has_since ? r->since : "0000-01-01",
+				  -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, r->has_until ? r->until : "9999-12-31",
+				  -1, SQLITE_STATIC);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, C_ID);
+
+		if (!open || id != cur) {
+			if (open)
+				finish_case(r);
+			start_case(r, st);
+			cur = id;
+			open = 1;
+		}
+		add_decision(r, st);
+	}
+	if (rc != SQLITE_DONE) {
+		ret = sg_store_error(r->s, diag, "cannot read the cases");
+		goto out;
+	}
+	if (open)
+		finish_case(r);
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* ---- building the JSON ---- */
+
+static void jnum(cJSON *o, const char *k, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static cJSON *jnumitem(double v)
+{
+	return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+static void jlong(cJSON *o, const char *k, long v)
+{
+	cJSON_AddNumberToObject(o, k, (double)v);
+}
+
+static void jstr(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static void jci(cJSON *o, double lo, double hi)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, "ci95");
+
+	cJSON_AddItemToArray(a, jnumitem(lo));
+	cJSON_AddItemToArray(a, jnumitem(hi));
+}
+
+/* {n, agree, rate, ci95} */
+static cJSON *agreement_obj(long agree, long n, double confidence)
+{
+	cJSON *o = cJSON_CreateObject();
+	double lo, hi;
+
+	jlong(o, "n", n);
+	jlong(o, "agree", agree);
+	jnum(o, "rate", n ? (double)agree / (double)n : NAN);
+	sg_wilson(agree, n, confidence, &lo, &hi);
+	jci(o, lo, hi);
+	return o;
+}
+
+static double overall_rate(const struct rep *r)
+{
+	return r->compared ? (double)r->agree / (double)r->compared : NAN;
+}
+
+static void below_flag(cJSON *o, double overall)
+{
+	cJSON *ci = cJSON_GetObjectItemCaseSensitive(o, "ci95");
+	cJSON *hi = cJSON_GetArrayItem(ci, 1);
+
+	cJSON_AddBoolToObject(o, "below_overall",
+			      cJSON_IsNumber(hi) && isfinite(overall) &&
+				      hi->valuedouble < overall);
+}
+
+/* Labels to show, ordered: label_order first, then byte order. */
+struct order_ctx {
+	const struct intern *t;
+	const long *rank;
+};
+
+static const struct order_ctx *sort_ctx;
+
+static int cmp_label(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	long rx = sort_ctx->rank[x], ry = sort_ctx->rank[y];
+
+	if (rx != ry)
+		return (rx > ry) - (rx < ry);
+	return bytecmp(sort_ctx->t->s[x], sort_ctx->t->len[x],
+		       sort_ctx->t->s[y], sort_ctx->t->len[y]);
+}
+
+static long order_rank(const struct sg_report_opts *o, const char *s)
+{
+	long i;
+
+	if (!o->label_order)
+		return -1;
+	i = sg_strlist_find(o->label_order, s);
+	return i;
+}
+
+/*
+ * The labels of the compared cases (union of both sides) in display
+ * order; *k their number. The caller frees.
+ */
+static int *shown_labels(const struct rep *r, size_t *k, int *all_ordered)
+{
+	size_t n = r->labels.n, i, j, cnt = 0;
+	int *ids = sg_xcalloc(n ? n : 1, sizeof(int));
+	long *rank = sg_xcalloc(n ? n : 1, sizeof(long));
+	struct order_ctx ctx;
+
+	*all_ordered = 1;
+	for (i = 0; i < n; i++) {
+		long used = 0;
+
+		for (j = 0; j < n; j++)
+			used += r->cm[i * r->cm_cap + j] +
+				r->cm[j * r->cm_cap + i];
+		if (!used)
+			continue;
+		ids[cnt++] = (int)i;
+		rank[i] = order_rank(r->o, r->labels.s[i]);
+		if (rank[i] < 0) {
+			rank[i] = 0x7fffffffL;
+			*all_ordered = 0;
+		}
+	}
+	ctx.t = &r->labels;
+	ctx.rank = rank;
+	sort_ctx = &ctx;
+	qsort(ids, cnt, sizeof(int), cmp_label);
+	sort_ctx = NULL;
+	free(rank);
+	*k = cnt;
+	return ids;
+}
+
+static void build_labels(struct rep *r, cJSON *root)
+{
+	const double conf = r->o->confidence;
+	size_t k, i, j, no;
+	int all_ordered;
+	int *ids = shown_labels(r, &k, &all_ordered);
+	long *m = sg_xcalloc(k * k + 1, sizeof(long));
+	struct sg_class_metrics *per = sg_xcalloc(k + 1, sizeof(*per));
+	struct sg_class_metrics mac, wei;
+	struct sg_kappa kap;
+	cJSON *o, *a, *row;
+
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++)
+			m[i * k + j] = r->cm[(size_t)ids[i] * r->cm_cap +
+					     (size_t)ids[j]];
+	sg_cohen_kappa(m, k, conf, &kap);
+	o = cJSON_AddObjectToObject(root, "kappa");
+	jnum(o, "value", kap.value);
+	jnum(o, "se", kap.se);
+	jci(o, kap.low, kap.high);
+	no = r->o->label_order ? r->o->label_order->n : 0;
+	if (no && all_ordered && k) {
+		/* weights follow the configured order, labels unseen included */
+		long *w = sg_xcalloc(no * no, sizeof(long));
+
+		for (i = 0; i < k; i++)
+			for (j = 0; j < k; j++) {
+				size_t a1 = (size_t)order_rank(
+					r->o, r->labels.s[ids[i]]);
+				size_t b1 = (size_t)order_rank(
+					r->o, r->labels.s[ids[j]]);
+
+				w[a1 * no + b1] += m[i * k + j];
+			}
+		jnum(o, "linear_weighted", sg_weighted_kappa(w, no, 0));
+		jnum(o, "quadratic_weighted", sg_weighted_kappa(w, no, 1));
+		free(w);
+	} else {
+		cJSON_AddNullToObject(o, "linear_weighted");
+		cJSON_AddNullToObject(o, "quadratic_weighted");
+	}
+
+	a = cJSON_AddArrayToObject(root, "labels");
+	for (i = 0; i < k; i++)
+		cJSON_AddItemToArray(a,
+				     cJSON_CreateString(r->labels.s[ids[i]]));
+	o = cJSON_AddObjectToObject(root, "confusion");
+	cJSON_AddItemToObject(o, "labels", cJSON_Duplicate(a, 1));
+	a = cJSON_AddArrayToObject(o, "matrix");
+	for (i = 0; i < k; i++) {
+		row = cJSON_CreateArray();
+		for (j = 0; j < k; j++)
+			cJSON_AddItemToArray(
+				row, cJSON_CreateNumber((double)m[i * k + j]));
+		cJSON_AddItemToArray(a, row);
+	}
+
+	sg_class_metrics(m, k, per, &mac, &wei);
+	o = cJSON_AddObjectToObject(root, "per_class");
+	for (i = 0; i < k; i++) {
+		cJSON *c = cJSON_CreateObject();
+
+		jnum(c, "precision", per[i].precision);
+		jnum(c, "recall", per[i].recall);
+		jnum(c, "f1", per[i].f1);
+		jlong(c, "support", per[i].support);
+		cJSON_AddItemToObject(o, r->labels.s[ids[i]], c);
+	}
+	if (k) {
+		struct sg_class_metrics *avg[2] = {&mac, &wei};
+		const char *names[2] = {"macro", "weighted"};
+
+		o = cJSON_AddObjectToObject(root, "averages");
+		for (i = 0; i < 2; i++) {
+			cJSON *c = cJSON_AddObjectToObject(o, names[i]);
+
+			jnum(c, "precision", avg[i]->precision);
+			jnum(c, "recall", avg[i]->recall);
+			jnum(c, "f1", avg[i]->f1);
+			jlong(c, "support", avg[i]->support);
+		}
+	} else {
+		cJSON_AddNullToObject(root, "averages");
+	}
+	free(ids);
+	free(m);
+	free(per);
+}
+
+static const struct intern *cmp_values;
+
+static int cmp_value_id(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return bytecmp(cmp_values->s[x], cmp_values->len[x], cmp_values->s[y],
+		       cmp_values->len[y]);
+}
+
+/* Ids 0 .. t->n - 1 in byte order of their strings. The caller frees. */
+static int *sorted_ids(const struct intern *t)
+{
+	int *ids = sg_xcalloc(t->n + 1, sizeof(int));
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		ids[i] = (int)i;
+	cmp_values = t;
+	qsort(ids, t->n, sizeof(int), cmp_value_id);
+	cmp_values = NULL;
+	return ids;
+}
+
+static void build_segments(struct rep *r, cJSON *root)
+{
+	cJSON *segs = cJSON_AddObjectToObject(root, "segments");
+	double overall = overall_rate(r);
+	int *cols = r->fixed_cols ? NULL : sorted_ids(&r->segcols);
+	size_t c, v;
+
+	for (c = 0; c < r->segcols.n; c++) {
+		int cid = cols ? cols[c] : (int)c;
+		struct segcol *sc = &r->cols[cid];
+		cJSON *co = cJSON_AddObjectToObject(segs, r->segcols.s[cid]);
+		int *vals = sorted_ids(&sc->values);
+
+		for (v = 0; v < sc->values.n; v++) {
+			const struct acc *a = &sc->acc[vals[v]];
+			cJSON *vo = agreement_obj(a->agree, a->n,
+						  r->o->confidence);
+
+			below_flag(vo, overall);
+			cJSON_AddItemToObject(co, sc->values.s[vals[v]], vo);
+		}
+		free(vals);
+	}
+	free(cols);
+}
+
+static void build_nights(struct rep *r, cJSON *root)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "nights");
+	double overall = overall_rate(r);
+	size_t i;
+
+	for (i = 0; i < r->nnights; i++) {
+		cJSON *vo = agreement_obj(r->nights[i].a.agree,
+					  r->nights[i].a.n, r->o->confidence);
+
+		below_flag(vo, overall);
+		cJSON_AddItemToObject(o, r->nights[i].night, vo);
+	}
+}
+
+static void build_regression(struct rep *r, cJSON *root)
+{
+	cJSON *o, *w;
+	long n = r->compared;
+	double lo, hi;
+
+	if (!r->numeric) {
+		cJSON_AddNullToObject(root, "regression");
+		return;
+	}
+	o = cJSON_AddObjectToObject(root, "regression");
+	jlong(o, "n", n);
+	jnum(o, "mae", n ? (double)(ksum_get(&r->r_abs) / n) : NAN);
+	jnum(o, "rmse", n ? (double)sqrtl(ksum_get(&r->r_sq) / n) : NAN);
+	jnum(o, "bias", n ? (double)(ksum_get(&r->r_diff) / n) : NAN);
+	w = cJSON_AddObjectToObject(o, "within_tolerance");
+	jnum(w, "tolerance", r->o->tolerance);
+	jlong(w, "n", n);
+	jlong(w, "within", r->agree);
+	jnum(w, "rate", n ? (double)r->agree / (double)n : NAN);
+	sg_wilson(r->agree, n, r->o->confidence, &lo, &hi);
+	jci(w, lo, hi);
+}
+
+static void build_baseline(struct rep *r, cJSON *root)
+{
+	cJSON *o;
+	size_t k = r->labels.n, i, j, off = 0;
+	long *counts;
+	int *data;
+
+	if (r->numeric) {
+		cJSON_AddNullToObject(root, "human_baseline");
+		return;
+	}
+	o = cJSON_AddObjectToObject(root, "human_baseline");
+	jlong(o, "items", (long)r->items);
+	jlong(o, "ratings", (long)r->nratings);
+	counts = sg_xcalloc(r->items * k + 1, sizeof(long));
+	data = sg_xmalloc((r->items * r->max_m + 1) * sizeof(int));
+	for (i = 0; i < r->items; i++) {
+		for (j = 0; j < r->max_m; j++)
+			data[i * r->max_m + j] =
+				j < (size_t)r->item_m[i]
+					? r->ratings[off + j]
+					: -1;
+		for (j = 0; j < (size_t)r->item_m[i]; j++)
+			counts[i * k + (size_t)r->ratings[off + j]]++;
+		off += (size_t)r->item_m[i];
+	}
+	jnum(o, "fleiss_kappa",
+	     r->items ? sg_fleiss_kappa(counts, r->items, k) : NAN);
+	jnum(o, "krippendorff_alpha",
+	     r->items ? sg_krippendorff_alpha_nominal(data, r->items, r->max_m)
+		      : NAN);
+	jlong(o, "pairs", r->pairs);
+	jnum(o, "pairwise_agreement",
+	     r->pairs ? (double)r->pairs_agree / (double)r->pairs : NAN);
+	jlong(o, "model_items", r->model_items);
+	jlong(o, "model_ratings", r->model_ratings);
+	jnum(o, "model_agreement",
+	     r->model_ratings ? (double)r->model_agree / (double)r->model_ratings
+			      : NAN);
+	free(counts);
+	free(data);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* How many of the sorted v[0 .. n) are >= t. */
+static size_t count_ge(const double *v, size_t n, double t)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n - lo;
+}
+
+static void build_coverage(struct rep *r, cJSON *root)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "coverage"), *pts, *p;
+	size_t scored = r->n_agree + r->n_dis, ia, id;
+	long a = 0, d = 0;
+	double best = NAN, lo, hi;
+	int i;
+
+	qsort(r->sc_agree, r->n_agree, sizeof(double), cmp_double);
+	qsort(r->sc_dis, r->n_dis, sizeof(double), cmp_double);
+	jlong(o, "scored", (long)scored);
+	jnum(o, "target_agreement", r->o->target_agreement);
+	pts = cJSON_AddArrayToObject(o, "points");
+	for (i = 0; scored && i <= 20; i++) {
+		double t = i / 20.0;
+		size_t na = count_ge(r->sc_agree, r->n_agree, t);
+		size_t n = na + count_ge(r->sc_dis, r->n_dis, t);
+
+		p = cJSON_CreateObject();
+		jnum(p, "threshold", t);
+		jnum(p, "coverage", (double)n / (double)scored);
+		jlong(p, "n", (long)n);
+		jlong(p, "agree", (long)na);
+		jnum(p, "rate", n ? (double)na / (double)n : NAN);
+		sg_wilson((long)na, (long)n, r->o->confidence, &lo, &hi);
+		jci(p, lo, hi);
+		cJSON_AddItemToArray(pts, p);
+	}
+	/* distinct scores from the top down: the last that meets the
+	 * target is the lowest */
+	ia = r->n_agree;
+	id = r->n_dis;
+	while (ia || id) {
+		double v;
+
+		if (!id || (ia && r->sc_agree[ia - 1] >= r->sc_dis[id - 1]))
+			v = r->sc_agree[ia - 1];
+		else
+			v = r->sc_dis[id - 1];
+		while (ia && r->sc_agree[ia - 1] == v) {
+			ia--;
+			a++;
+		}
+		while (id && r->sc_dis[id - 1] == v) {
+			id--;
+			d++;
+		}
+		sg_wilson(a, a + d, r->o->confidence, &lo, &hi);
+		if (lo >= r->o->target_agreement)
+			best = v;
+	}
+	jnum(o, "recommended_threshold", best);
+	if (isfinite(best)) {
+		size_t na = count_ge(r->sc_agree, r->n_agree, best);
+		size_t n = na + count_ge(r->sc_dis, r->n_dis, best);
+
+		jnum(o, "recommended_coverage", (double)n / (double)scored);
+	} else {
+		cJSON_AddNullToObject(o, "recommended_coverage");
+	}
+}
+
+static int build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "software");
+	sqlite3_stmt *st = NULL;
+	long runs = 0;
+	int ret;
+
+	jstr(o, "backend", r->backend);
+	ret = sg_store_prepare(r->s, &st,
+			       "SELECT count(*) FROM runs WHERE model = ?1", diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, r->model_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		runs = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	jlong(o, "runs", runs);
+	ret = sg_store_prepare(r->s, &st,
+			       "SELECT id, status, started_at, finished_at,"
+			       " cases, scored, errors, p50_ms, p95_ms, p99_ms,"
+			       " throughput, peak_rss_kb FROM runs"
+			       " WHERE model = ?1 ORDER BY id DESC LIMIT 1",
+			       diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, r->model_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		long cases = sqlite3_column_int64(st, 4);
+		long errors = sqlite3_column_int64(st, 6);
+
+		jlong(o, "run_id", sqlite3_column_int64(st, 0));
+		jstr(o, "status", (const char *)sqlite3_column_text(st, 1));
+		jstr(o, "started_at", (const char *)sqlite3_column_text(st, 2));
+		jstr(o, "finished_at", (const char *)sqlite3_column_text(st, 3));
+		jlong(o, "cases", cases);
+		jlong(o, "scored", sqlite3_column_int64(st, 5));
+		jlong(o, "errors", errors);
+		jnum(o, "error_rate",
+		     cases ? (double)errors / (double)cases : NAN);
+		jnum(o, "p50_ms", col_double(st, 7));
+		jnum(o, "p95_ms", col_double(st, 8));
+		jnum(o, "p99_ms", col_double(st, 9));
+		jnum(o, "throughput", col_double(st, 10));
+		jnum(o, "peak_rss_kb", col_double(st, 11));
+	} else {
+		static const char *const keys[] = {
+			"run_id", "status",     "started_at", "finished_at",
+			"cases",  "scored",     "errors",     "error_rate",
+			"p50_ms", "p95_ms",     "p99_ms",     "throughput",
+			"peak_rss_kb"};
+		size_t i;
+
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			cJSON_AddNullToObject(o, keys[i]);
+	}
+	sqlite3_finalize(st);
+	jlong(o, "window_predictions", r->with_prediction);
+	jlong(o, "window_errors", r->with_error);
+	jnum(o, "window_error_rate",
+	     r->with_prediction
+		     ? (double)r->with_error / (double)r->with_prediction
+		     : NAN);
+	return 0;
+}
+
+static void build_inputs(struct rep *r, cJSON *root)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "inputs");
+	cJSON *fo = cJSON_AddObjectToObject(o, "features");
+	size_t i;
+
+	for (i = 0; i < r->featnames.n; i++) {
+		const struct feat *f = &r->feats[i];
+		cJSON *c = cJSON_AddObjectToObject(fo, r->featnames.s[i]);
+
+		jlong(c, "cases", f->cases);
+		jnum(c, "missing_rate",
+		     f->cases ? (double)f->missing / (double)f->cases : NAN);
+		jnum(c, "mean", f->cnt ? (double)f->mean : NAN);
+		jnum(c, "std",
+		     f->cnt > 1 ? (double)sqrtl(f->m2 / (f->cnt - 1)) : NAN);
+		/* drift against a reference window: not computed yet */
+		cJSON_AddNullToObject(c, "psi");
+		cJSON_AddNullToObject(c, "ks");
+		cJSON_AddNullToObject(c, "ks_pvalue");
+	}
+}
+
+static void build_outputs(struct rep *r, cJSON *root)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "outputs");
+	long n = r->compared;
+
+	jlong(o, "compared", n);
+	if (r->numeric) {
+		jnum(o, "human_mean", n ? (double)(ksum_get(&r->h_sum) / n) : NAN);
+		jnum(o, "model_mean", n ? (double)(ksum_get(&r->m_sum) / n) : NAN);
+		cJSON_AddNullToObject(o, "labels");
+	} else {
+		cJSON *l = cJSON_AddObjectToObject(o, "labels");
+		size_t k, i, j;
+		int all;
+		int *ids = shown_labels(r, &k, &all);
+
+		for (i = 0; i < k; i++) {
+			cJSON *c = cJSON_AddObjectToObject(l,
+							   r->labels.s[ids[i]]);
+			long hn = 0, mn = 0;
+
+			for (j = 0; j < r->labels.n; j++) {
+				hn += r->cm[(size_t)ids[i] * r->cm_cap + j];
+				mn += r->cm[j * r->cm_cap + (size_t)ids[i]];
+			}
+			jlong(c, "human", hn);
+			jlong(c, "model", mn);
+			jnum(c, "human_share", n ? (double)hn / (double)n : NAN);
+			jnum(c, "model_share", n ? (double)mn / (double)n : NAN);
+		}
+		free(ids);
+	}
+	jlong(o, "errors", r->with_error);
+	jnum(o, "error_rate",
+	     r->with_prediction
+		     ? (double)r->with_error / (double)r->with_prediction
+		     : NAN);
+}
+
+static int case_id_of(struct rep *r, long long rowid, cJSON *o,
+		      struct sg_diag *diag)
+{
+	static const char sql[] = "SELECT case_id FROM cases WHERE id = ?1";
+	sqlite3_stmt *st = NULL;
+	int ret = sg_store_prepare(r->s, &st, sql, diag);
+
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, rowid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		jstr(o, "case_id", (const char *)sqlite3_column_text(st, 0));
+	else
+		ret = sg_store_error(r->s, diag, "cannot read a case");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int build_examples(struct rep *r, cJSON *root, struct sg_diag *diag)
+{
+	cJSON *a = cJSON_AddArrayToObject(root, "disagreements");
+	size_t i;
+	int ret;
+
+	for (i = 0; i < r->nex; i++) {
+		const struct example *e = &r->ex[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddItemToArray(a, o);
+		ret = case_id_of(r, e->rowid, o, diag);
+		if (ret)
+			return ret;
+		jstr(o, "night", e->night[0] ? e->night : NULL);
+		if (r->numeric) {
+			jnum(o, "human", e->hv);
+			jnum(o, "model", e->mv);
+		} else {
+			jstr(o, "human", r->labels.s[e->h]);
+			jstr(o, "model", r->labels.s[e->m]);
+		}
+		jnum(o, "score", e->score);
+	}
+	return 0;
+}
+
+static void build_head(struct rep *r, cJSON *root)
+{
+	cJSON *o;
+	char now[32];
+
+	jlong(root, "report_version", SG_REPORT_VERSION);
+	if (r->o->generated_at) {
+		jstr(root, "generated_at", r->o->generated_at);
+	} else {
+		sg_now_iso(now);
+		jstr(root, "generated_at", now);
+	}
+	if (r->model_id) {
+		o = cJSON_AddObjectToObject(root, "model");
+		jlong(o, "id", (long)r->model_id);
+		jstr(o, "name", r->model_name);
+		jstr(o, "version", r->model_version);
+		jstr(o, "backend", r->backend);
+		jstr(o, "sha256", r->sha256);
+		jstr(o, "created_at", r->created_at);
+	} else {
+		cJSON_AddNullToObject(root, "model");
+	}
+	o = cJSON_AddObjectToObject(root, "window");
+	if (r->has_since)
+		jstr(o, "since", r->since);
+	else
+		jstr(o, "since", r->nnights ? r->nights[0].night : NULL);
+	if (r->has_until)
+		jstr(o, "until", r->until);
+	else
+		jstr(o, "until",
+		     r->nnights ? r->nights[r->nnights - 1].night : NULL);
+	jlong(o, "nights", (long)r->nnights);
+	if (r->o->last > 0)
+		jlong(o, "last", r->o->last);
+	else
+		cJSON_AddNullToObject(o, "last");
+	cJSON_AddBoolToObject(o, "all", r->whole);
+	jnum(root, "confidence", r->o->confidence);
+	jstr(root, "decision_type", r->numeric ? "numeric" : "label");
+	jlong(root, "cases", r->compared);
+	o = cJSON_AddObjectToObject(root, "counts");
+	jlong(o, "in_window", r->in_window);
+	jlong(o, "with_decision", r->with_decision);
+	jlong(o, "with_prediction", r->with_prediction);
+	jlong(o, "with_error", r->with_error);
+	jlong(o, "compared", r->compared);
+	o = cJSON_AddObjectToObject(o, "excluded");
+	jlong(o, "no_decision", r->ex_no_decision);
+	jlong(o, "no_prediction", r->ex_no_prediction);
+	jlong(o, "prediction_error", r->ex_error);
+	jlong(o, "no_human_value", r->ex_no_human);
+	jlong(o, "no_model_output", r->ex_no_model);
+}
+
+static int prepare(struct rep *r, struct sg_store *s,
+		   const struct sg_report_opts *o, struct sg_diag *diag)
+{
+	size_t i;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->o = o;
+	r->night_idx = r->seg_id = -1;
+	if (!(o->confidence > 0 && o->confidence < 1)) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "--confidence: %g is out of range (0, 1)",
+			    o->confidence);
+		return SG_EUSAGE;
+	}
+	if (o->segments && o->segments->n) {
+		r->fixed_cols = 1;
+		for (i = 0; i < o->segments->n; i++)
+			segcol_id(r, o->segments->v[i],
+				  strlen(o->segments->v[i]));
+	}
+	ret = resolve_window(r, diag);
+	if (!ret)
+		ret = find_model(r, diag);
+	if (!ret)
+		ret = detect_type(r, diag);
+	return ret;
+}
+
+int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
+		    cJSON **out, struct sg_diag *diag)
+{
+	struct rep r;
+	cJSON *root = NULL;
+	int ret;
+
+	*out = NULL;
+	ret = prepare(&r, s, opts, diag);
+	if (ret)
+		goto out;
+	ret = scan(&r, diag);
+	if (ret)
+		goto out;
+	root = cJSON_CreateObject();
+	build_head(&r, root);
+	if (r.model_id) {
+		cJSON *a = agreement_obj(r.agree, r.compared, opts->confidence);
+
+		cJSON_AddItemToObject(root, "agreement", a);
+		build_labels(&r, root);
+		build_segments(&r, root);
+		build_nights(&r, root);
+		build_regression(&r, root);
+	}
+	build_baseline(&r, root);
+	if (r.model_id) {
+		build_coverage(&r, root);
+		ret = build_software(&r, root, diag);
+		if (ret)
+			goto out;
+		build_inputs(&r, root);
+		build_outputs(&r, root);
+		ret = build_examples(&r, root, diag);
+		if (ret)
+			goto out;
+	}
+	*out = root;
+	root = NULL;
+	ret = 0;
+out:
+	cJSON_Delete(root);
+	rep_release(&r);
+	return ret;
+}
+
+int sg_report_store(struct sg_store *s, const cJSON *report, long *report_id,
+		    struct sg_diag *diag)
+{
+	const cJSON *model = cJSON_GetObjectItemCaseSensitive(report, "model");
+	const cJSON *win = cJSON_GetObjectItemCaseSensitive(report, "window");
+	const cJSON *mid = cJSON_GetObjectItemCaseSensitive(model, "id");
+	const cJSON *since = cJSON_GetObjectItemCaseSensitive(win, "since");
+	const cJSON *until = cJSON_GetObjectItemCaseSensitive(win, "until");
+	sqlite3_stmt *st = NULL;
+	char *text = NULL, now[32];
+	int ret;
+
+	ret = sg_store_prepare(s, &st,
+			       "INSERT INTO reports(model, since, until,"
+			       " created_at, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+			       diag);
+	if (ret)
+		return ret;
+	text = sg_report_json(report, 0);
+	sg_now_iso(now);
+	if (cJSON_IsNumber(mid))
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)mid->valuedouble);
+	if (cJSON_IsString(since))
+		sqlite3_bind_text(st, 2, since->valuestring, -1, SQLITE_STATIC);
+	if (cJSON_IsString(until))
+		sqlite3_bind_text(st, 3, until->valuestring, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		ret = sg_store_error(s, diag, "cannot store the report");
+	} else if (report_id) {
+		*report_id = (long)sqlite3_last_insert_rowid(s->db);
+	}
+	sqlite3_finalize(st);
+	free(text);
+	return ret;
+}
+
+/* ---- the sample ---- */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n), n > 0, without modulo bias. */
+static uint64_t uniform(uint64_t *state, uint64_t n)
+{
+	uint64_t limit = UINT64_MAX - UINT64_MAX % n, x;
+
+	do
+		x = splitmix64(state);
+	while (x >= limit);
+	return x % n;
+}
+
+struct stratum {
+	int id;               /* in r->strata */
+	int h, m, seg;
+	size_t size, take, first; /* first: offset in the grouped order */
+};
+
+static const struct rep *strat_rep;
+
+static int cmp_str(const struct intern *t, int a, int b)
+{
+	if (a < 0 || b < 0)
+		return (a > b) - (a < b);
+	return bytecmp(t->s[a], t->len[a], t->s[b], t->len[b]);
+}
+
+static int cmp_stratum(const void *pa, const void *pb)
+{
+	const struct stratum *a = pa, *b = pb;
+	int c = cmp_str(&strat_rep->labels, a->h, b->h);
+
+	if (!c)
+		c = cmp_str(&strat_rep->labels, a->m, b->m);
+	if (!c)
+		c = cmp_str(&strat_rep->segstr, a->seg, b->seg);
+	return c;
+}
+
+/* Largest strata first, then stratum order. */
+static int cmp_size(const void *pa, const void *pb)
+{
+	const struct stratum *const *a = pa, *const *b = pb;
+
+	if ((*a)->size != (*b)->size)
+		return (*a)->size < (*b)->size ? 1 : -1;
+	return (*a < *b) ? -1 : (*a > *b);
+}
+
+/*
+ * Allocates n over the strata (n < total): at least one each while n
+ * allows, else proportional by largest remainder, exact in integers:
+ * stratum i "deserves" n * size_i / total.
+ */
+static void allocate(struct stratum *st, size_t ns, size_t n, size_t total)
+{
+	size_t i, sum = 0;
+
+	if (n <= ns) {
+		struct stratum **p = sg_xcalloc(ns, sizeof(*p));
+
+		for (i = 0; i < ns; i++)
+			p[i] = &st[i];
+		qsort(p, ns, sizeof(*p), cmp_size);
+		for (i = 0; i < n; i++)
+			p[i]->take = 1;
+		free(p);
+		return;
+	}
+	for (i = 0; i < ns; i++) {
+		size_t q = (size_t)((unsigned long long)n * st[i].size / total);
+
+		st[i].take = q < 1 ? 1 : q > st[i].size ? st[i].size : q;
+		sum += st[i].take;
+	}
+	while (sum != n) {
+		/* excess (take * total - n * size) decides who gives or gets */
+		long long bestv = 0;
+		size_t best = ns;
+
+		for (i = 0; i < ns; i++) {
+			long long ex = (long long)st[i].take * (long long)total -
+				       (long long)n * (long long)st[i].size;
+
+			if (sum > n && st[i].take > 1 &&
+			    (best == ns || ex > bestv)) {
+				best = i;
+				bestv = ex;
+			} else if (sum < n && st[i].take < st[i].size &&
+				   (best == ns || ex < bestv)) {
+				best = i;
+				bestv = ex;
+			}
+		}
+		if (best == ns)
+			break;
+		if (sum > n) {
+			st[best].take--;
+			sum--;
+		} else {
+			st[best].take++;
+			sum++;
+		}
+	}
+}
+
+static int sample_case(struct rep *r, const struct cand *c, cJSON *arr,
+		       cJSON *segcols, cJSON *featcols, struct sg_diag *diag)
+{
+	static const char sql[] =
+		"SELECT case_id, night, segments, feature_set, features"
+		" FROM cases WHERE id = ?1";
+	sqlite3_stmt *st = NULL;
+	cJSON *o = cJSON_CreateObject(), *seg, *fo, *it;
+	const char *t;
+	int ret;
+
+	cJSON_AddItemToArray(arr, o);
+	ret = sg_store_prepare(r->s, &st, sql, diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, c->rowid);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		ret = sg_store_error(r->s, diag, "cannot read a case");
+		goto out;
+	}
+	jstr(o, "case_id", (const char *)sqlite3_column_text(st, 0));
+	jstr(o, "night", (const char *)sqlite3_column_text(st, 1));
+	if (r->numeric) {
+		jnum(o, "human", c->hv);
+		jnum(o, "model", c->mv);
+	} else {
+		jstr(o, "human", r->labels.s[c->h]);
+		jstr(o, "model", r->labels.s[c->m]);
+	}
+	jnum(o, "score", c->score);
+	t = (const char *)sqlite3_column_text(st, 2);
+	seg = t ? cJSON_Parse(t) : NULL;
+	if (!cJSON_IsObject(seg)) {
+		cJSON_Delete(seg);
+		seg = cJSON_CreateObject();
+	}
+	cJSON_ArrayForEach(it, seg)
+	{
+		cJSON *k;
+		int found = 0;
+
+		cJSON_ArrayForEach(k, segcols)
+		{
+			if (!strcmp(k->valuestring, it->string))
+				found = 1;
+		}
+		if (!found)
+			cJSON_AddItemToArray(segcols,
+					     cJSON_CreateString(it->string));
+	}
+	cJSON_AddItemToObject(o, "segments", seg);
+	fo = cJSON_AddObjectToObject(o, "features");
+	if (sqlite3_column_type(st, 4) == SQLITE_BLOB) {
+		struct fset *f = feature_set(r, sqlite3_column_int64(st, 3));
+		const char *blob = sqlite3_column_blob(st, 4);
+		size_t n = (size_t)sqlite3_column_bytes(st, 4) / sizeof(double);
+		size_t i;
+
+		for (i = 0; f && i < n && i < f->n; i++) {
+			const char *name = r->featnames.s[f->name[i]];
+			cJSON *k;
+			double x;
+			int found = 0;
+
+			memcpy(&x, blob + i * sizeof(double), sizeof(x));
+			jnum(fo, name, x);
+			cJSON_ArrayForEach(k, featcols)
+			{
+				if (!strcmp(k->valuestring, name))
+					found = 1;
+			}
+			if (!found)
+				cJSON_AddItemToArray(featcols,
+						     cJSON_CreateString(name));
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
+		    cJSON **out, struct sg_diag *diag)
+{
+	struct rep r;
+	struct stratum *strata = NULL;
+	size_t ns, i, j, total;
+	cJSON *root = NULL, *o, *arr, *segcols, *featcols;
+	uint64_t state = opts->seed;
+	int *rank = NULL, ret;
+
+	*out = NULL;
+	ret = prepare(&r, s, &opts->report, diag);
+	if (ret)
+		goto out;
+	if (!r.model_id) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "the store has no model predictions to sample "
+			    "disagreements from");
+		ret = SG_EUSAGE;
+		goto out;
+	}
+	r.sampling = 1;
+	ret = scan(&r, diag);
+	if (ret)
+		goto out;
+	ns = r.strata.n;
+	total = r.ncands;
+	strata = sg_xcalloc(ns + 1, sizeof(*strata));
+	for (i = 0; i < ns; i++) {
+		const int *key = (const int *)r.strata.s[i];
+
+		strata[i].id = (int)i;
+		strata[i].h = key[0];
+		strata[i].m = key[1];
+		strata[i].seg = key[2];
+	}
+	for (i = 0; i < total; i++)
+		strata[r.cands[i].stratum].size++;
+	strat_rep = &r;
+	qsort(strata, ns, sizeof(*strata), cmp_stratum);
+	strat_rep = NULL;
+	/* renumber the candidates by stratum rank, grouped in scan order */
+	rank = sg_xcalloc(ns + 1, sizeof(int));
+	for (i = 0; i < ns; i++)
+		rank[strata[i].id] = (int)i;
+	for (i = 0; i < total; i++)
+		r.cands[i].stratum = rank[r.cands[i].stratum];
+	{
+		/* counting sort keeps the scan order inside a stratum */
+		struct cand *g = sg_xcalloc(total + 1, sizeof(*g));
+		size_t *pos = sg_xcalloc(ns + 1, sizeof(size_t));
+
+		for (i = 0, j = 0; i < ns; i++) {
+			strata[i].first = j;
+			pos[i] = j;
+			j += strata[i].size;
+		}
+		for (i = 0; i < total; i++)
+			g[pos[r.cands[i].stratum]++] = r.cands[i];
+		free(pos);
+		free(r.cands);
+		r.cands = g;
+	}
+	if ((size_t)opts->n >= total) {
+		for (i = 0; i < ns; i++)
+			strata[i].take = strata[i].size;
+	} else {
+		allocate(strata, ns, (size_t)opts->n, total);
+	}
+
+	root = cJSON_CreateObject();
+	build_head(&r, root);
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "counts");
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "cases");
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "report_version");
+	jnum(root, "seed", (double)opts->seed);
+	jlong(root, "requested", opts->n);
+	jlong(root, "disagreements", (long)total);
+	jlong(root, "strata", (long)ns);
+	o = cJSON_AddObjectToObject(root, "columns");
+	segcols = cJSON_AddArrayToObject(o, "segments");
+	featcols = cJSON_AddArrayToObject(o, "features");
+	arr = cJSON_AddArrayToObject(root, "cases");
+	for (i = 0; i < ns; i++) {
+		struct cand *c = r.cands + strata[i].first;
+		size_t n = strata[i].size, k = strata[i].take;
+
+		/* partial Fisher-Yates over the stratum, then keep the
+		 * picked ones in scan order */
+		for (j = 0; j < k; j++) {
+			size_t x = j + (size_t)uniform(&state, n - j);
+			struct cand t = c[j];
+
+			c[j] = c[x];
+			c[x] = t;
+		}
+		{
+			/* order the k picked by rowid: small insertion sort */
+			size_t a, b;
+
+			for (a = 1; a < k; a++) {
+				struct cand t = c[a];
+
+				for (b = a; b > 0 && c[b - 1].rowid > t.rowid;
+				     b--)
+					c[b] = c[b - 1];
+				c[b] = t;
+			}
+		}
+		for (j = 0; j < k; j++) {
+			cJSON *last;
+
+			ret = sample_case(&r, &c[j], arr, segcols, featcols,
+					  diag);
+			if (ret)
+				goto out;
+			last = cJSON_GetArrayItem(arr,
+						  cJSON_GetArraySize(arr) - 1);
+			jlong(last, "stratum", (long)i + 1);
+		}
+	}
+	*out = root;
+	root = NULL;
+	ret = 0;
+out:
+	free(strata);
+	free(rank);
+	cJSON_Delete(root);
+	rep_release(&r);
+	return ret;
+}

@@ -1,0 +1,1248 @@
+/*
+ * report_write.c - views of a computed report (a cJSON tree, see
+ * report.h): JSON, text for a terminal, Markdown for a CI step summary,
+ * CSV; and the sample's CSV / JSON Lines. Writers read only the tree.
+ */
+#include "sg/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg/buf.h"
+
+/* ---- JSON ---- */
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+static void json_string(struct sg_buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), i = 0;
+
+	sg_buf_addch(b, '"');
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t l;
+
+		switch (c) {
+		case '"': sg_buf_addstr(b, "\\\""); i++; continue;
+		case '\\': sg_buf_addstr(b, "\\\\"); i++; continue;
+		case '\b': sg_buf_addstr(b, "\\b"); i++; continue;
+		case '\f': sg_buf_addstr(b, "\\f"); i++; continue;
+		case '\n': sg_buf_addstr(b, "\\n"); i++; continue;
+		case '\r': sg_buf_addstr(b, "\\r"); i++; continue;
+		case '\t': sg_buf_addstr(b, "\\t"); i++; continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			sg_buf_addf(b, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		l = utf8_len(s + i, n - i);
+		if (!l) {
+			sg_buf_addstr(b, "\\ufffd");
+			i++;
+			continue;
+		}
+		sg_buf_add(b, s + i, l);
+		i += l;
+	}
+	sg_buf_addch(b, '"');
+}
+
+/* The shortest of %.15g, %.16g, %.17g that reads back to d. */
+static void fmt_double(char out[40], double d)
+{
+	int p;
+
+	if (d == 0) {
+		snprintf(out, 40, "%s", signbit(d) ? "-0" : "0");
+		return;
+	}
+	for (p = 15; p <= 17; p++) {
+		snprintf(out, 40, "%.*g", p, d);
+		if (strtod(out, NULL) == d)
+			return;
+	}
+}
+
+static void json_number(struct sg_buf *b, double d)
+{
+	char num[40];
+
+	if (!isfinite(d)) {
+		sg_buf_addstr(b, "null");
+		return;
+	}
+	fmt_double(num, d);
+	sg_buf_addstr(b, num);
+}
+
+static void indent(struct sg_buf *b, int pretty, int depth)
+{
+	int i;
+
+	if (!pretty)
+		return;
+	sg_buf_addch(b, '\n');
+	for (i = 0; i < depth; i++)
+		sg_buf_addstr(b, "  ");
+}
+
+static void json_value(struct sg_buf *b, const cJSON *v, int pretty, int depth)
+{
+	const cJSON *c;
+	int first = 1, obj;
+
+	if (!v || cJSON_IsNull(v) || cJSON_IsInvalid(v)) {
+		sg_buf_addstr(b, "null");
+	} else if (cJSON_IsFalse(v)) {
+		sg_buf_addstr(b, "false");
+	} else if (cJSON_IsTrue(v)) {
+		sg_buf_addstr(b, "true");
+	} else if (cJSON_IsNumber(v)) {
+		json_number(b, v->valuedouble);
+	} else if (cJSON_IsString(v)) {
+		json_string(b, v->valuestring ? v->valuestring : "");
+	} else if (cJSON_IsRaw(v)) {
+		sg_buf_addstr(b, v->valuestring ? v->valuestring : "null");
+	} else {
+		obj = cJSON_IsObject(v);
+		sg_buf_addch(b, obj ? '{' : '[');
+		for (c = v->child; c; c = c->next) {
+			if (!first)
+				sg_buf_addch(b, ',');
+			first = 0;
+			indent(b, pretty, depth + 1);
+			if (obj) {
+				json_string(b, c->string ? c->string : "");
+				sg_buf_addstr(b, pretty ? ": " : ":");
+			}
+			json_value(b, c, pretty, depth + 1);
+		}
+		if (!first)
+			indent(b, pretty, depth);
+		sg_buf_addch(b, obj ? '}' : ']');
+	}
+}
+
+char *sg_report_json(const cJSON *json, int pretty)
+{
+	struct sg_buf b = SG_BUF_INIT;
+
+	json_value(&b, json, pretty, 0);
+	if (pretty)
+		sg_buf_addch(&b, '\n');
+	return sg_buf_detach(&b);
+}
+
+/* ---- reading the tree ---- */
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+	return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+static double num(const cJSON *o, const char *k)
+{
+	const cJSON *v = get(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static long lnum(const cJSON *o, const char *k)
+{
+	double d = num(o, k);
+
+	return isfinite(d) ? (long)d : 0;
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+	const cJSON *v = get(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double ci(const cJSON *o, int i)
+{
+	const cJSON *v = cJSON_GetArrayItem(get(o, "ci95"), i);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* Display width of UTF-8 text: code points, ignoring continuation bytes. */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Text with control characters shown as '?'. */
+static void put_text(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
+static void put_pad(FILE *f, const char *s, size_t w, int right)
+{
+	size_t n = width(s);
+
+	if (right)
+		for (; n < w; n++)
+			fputc(' ', f);
+	put_text(f, s);
+	if (!right)
+		for (; n < w; n++)
+			fputc(' ', f);
+}
+
+static const char *fmt4(char *buf, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, 32, "%.4f", v);
+	else
+		snprintf(buf, 32, "undefined");
+	return buf;
+}
+
+static const char *fmt_pct(char *buf, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, 32, "%.1f%%", 100 * v);
+	else
+		snprintf(buf, 32, "undefined");
+	return buf;
+}
+
+static const char *fmt_ci(char *buf, const cJSON *o)
+{
+	double lo = ci(o, 0), hi = ci(o, 1);
+
+	if (isfinite(lo) && isfinite(hi))
+		snprintf(buf, 64, "%.4f .. %.4f", lo, hi);
+	else
+		snprintf(buf, 64, "undefined");
+	return buf;
+}
+
+/* Segment or night rows, to sort worst first. */
+struct row {
+	const char *group, *key;
+	const cJSON *o;
+	double rate;
+	long n;
+};
+
+static int cmp_worst(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+	int an = isfinite(a->rate), bn = isfinite(b->rate);
+
+	if (an != bn)
+		return bn - an; /* undefined last */
+	if (an && a->rate != b->rate)
+		return a->rate < b->rate ? -1 : 1;
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return 0;
+}
+
+/* Rows of "segments" (group = column) or "nights", worst first. */
+static struct row *worst_rows(const cJSON *report, int nights, size_t *n)
+{
+	const cJSON *top = get(report, nights ? "nights" : "segments"), *g, *v;
+	struct row *rows = NULL;
+	size_t cnt = 0, cap = 0;
+
+	if (nights) {
+		cJSON_ArrayForEach(v, top)
+		{
+			if (cnt == cap) {
+				cap = cap ? 2 * cap : 16;
+				rows = sg_xrealloc(rows, cap * sizeof(*rows));
+			}
+			rows[cnt].group = "night";
+			rows[cnt].key = v->string;
+			rows[cnt].o = v;
+			rows[cnt].rate = num(v, "rate");
+			rows[cnt].n = lnum(v, "n");
+			cnt++;
+		}
+	} else {
+		cJSON_ArrayForEach(g, top)
+		{
+			cJSON_ArrayForEach(v, g)
+			{
+				if (cnt == cap) {
+					cap = cap ? 2 * cap : 16;
+					rows = sg_xrealloc(rows,
+							   cap * sizeof(*rows));
+				}
+				rows[cnt].group = g->string;
+				rows[cnt].key = v->string;
+				rows[cnt].o = v;
+				rows[cnt].rate = num(v, "rate");
+				rows[cnt].n = lnum(v, "n");
+				cnt++;
+			}
+		}
+	}
+	if (cnt)
+		qsort(rows, cnt, sizeof(*rows), cmp_worst);
+	*n = cnt;
+	return rows;
+}
+
+static int below(const cJSON *o)
+{
+	return cJSON_IsTrue(get(o, "below_overall"));
+}
+
+/* ---- text ---- */
+
+struct style {
+	const char *bold, *red, *green, *dim, *off;
+};
+
+static void text_model(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *m = get(r, "model"), *w = get(r, "window");
+	const char *sha;
+
+	fprintf(f, "%sshadowgate report%s  ", c->bold, c->off);
+	if (cJSON_IsObject(m)) {
+		put_text(f, str(m, "name") ? str(m, "name") : "");
+		fputc('@', f);
+		put_text(f, str(m, "version") ? str(m, "version") : "");
+		fprintf(f, " (%s", str(m, "backend") ? str(m, "backend") : "?");
+		sha = str(m, "sha256");
+		if (sha)
+			fprintf(f, ", sha256 %.12s", sha);
+		fputs(")\n", f);
+	} else {
+		fputs("no model with predictions in the store: human "
+		      "decisions only\n", f);
+	}
+	fprintf(f, "window      %s .. %s, %ld night%s%s\n",
+		str(w, "since") ? str(w, "since") : "-",
+		str(w, "until") ? str(w, "until") : "-", lnum(w, "nights"),
+		lnum(w, "nights") == 1 ? "" : "s",
+		cJSON_IsTrue(get(w, "all")) ? " (all cases)" : "");
+}
+
+static void text_counts(FILE *f, const cJSON *r)
+{
+	const cJSON *c = get(r, "counts"), *ex = get(c, "excluded"), *v;
+	int first = 1;
+
+	fprintf(f, "cases       %ld compared of %ld in the window",
+		lnum(c, "compared"), lnum(c, "in_window"));
+	cJSON_ArrayForEach(v, ex)
+	{
+		long n = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+		const char *k = v->string;
+
+		if (!n)
+			continue;
+		fprintf(f, "%s%ld %s", first ? ": excluded " : ", ", n,
+			!strcmp(k, "no_decision")        ? "without a decision"
+			: !strcmp(k, "no_prediction")    ? "without a prediction"
+			: !strcmp(k, "prediction_error") ? "with a prediction error"
+			: !strcmp(k, "no_human_value")   ? "without a human value"
+							 : "without a model output");
+		first = 0;
+	}
+	fputc('\n', f);
+}
+
+static void text_headline(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *a = get(r, "agreement"), *k = get(r, "kappa");
+	double rate = num(a, "rate");
+	char b1[32], b2[64], b3[32];
+
+	fprintf(f, "%sagreement   %s%s  %ld/%ld  %.0f%% CI %s\n", c->bold,
+		fmt4(b1, rate), c->off, lnum(a, "agree"), lnum(a, "n"),
+		100 * num(r, "confidence"), fmt_ci(b2, a));
+	if (cJSON_IsObject(k) && !strcmp(str(r, "decision_type") ?
+					 str(r, "decision_type") : "",
+					 "label")) {
+		fprintf(f, "%skappa       %s%s  SE %s  CI %s\n", c->bold,
+			fmt4(b1, num(k, "value")), c->off,
+			fmt4(b3, num(k, "se")), fmt_ci(b2, k));
+		if (isfinite(num(k, "linear_weighted")) ||
+		    isfinite(num(k, "quadratic_weighted")))
+			fprintf(f, "            weighted: linear %s, quadratic "
+				   "%s\n",
+				fmt4(b1, num(k, "linear_weighted")),
+				fmt4(b3, num(k, "quadratic_weighted")));
+	}
+}
+
+static void text_confusion(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *cf = get(r, "confusion"), *labels = get(cf, "labels");
+	const cJSON *mat = get(cf, "matrix"), *l, *row, *v;
+	size_t w = 5, cw = 5, i;
+	char b[32];
+
+	if (!cJSON_GetArraySize(labels))
+		return;
+	cJSON_ArrayForEach(l, labels)
+	{
+		if (width(l->valuestring) > w)
+			w = width(l->valuestring);
+		if (width(l->valuestring) > cw)
+			cw = width(l->valuestring);
+	}
+	fprintf(f, "\n%sconfusion matrix%s (rows: human, columns: model)\n",
+		c->bold, c->off);
+	fprintf(f, "  %*s", (int)w, "");
+	cJSON_ArrayForEach(l, labels)
+	{
+		fputs("  ", f);
+		put_pad(f, l->valuestring, cw, 1);
+	}
+	fputc('\n', f);
+	i = 0;
+	cJSON_ArrayForEach(row, mat)
+	{
+		fputs("  ", f);
+		put_pad(f, cJSON_GetArrayItem(labels, (int)i)->valuestring, w,
+			0);
+		cJSON_ArrayForEach(v, row)
+		{
+			snprintf(b, sizeof(b), "%ld", (long)v->valuedouble);
+			fputs("  ", f);
+			put_pad(f, b, cw, 1);
+		}
+		fputc('\n', f);
+		i++;
+	}
+}
+
+static void text_per_class(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *pc = get(r, "per_class"), *av = get(r, "averages"), *v;
+	size_t w = 12;
+	char b1[32], b2[32], b3[32];
+
+	if (!cJSON_GetArraySize(pc))
+		return;
+	cJSON_ArrayForEach(v, pc)
+	{
+		if (width(v->string) > w)
+			w = width(v->string);
+	}
+	fprintf(f, "\n%s", c->bold);
+	put_pad(f, "per class", w + 2, 0);
+	fprintf(f, "  precision     recall         f1    support%s\n",
+		c->off);
+	cJSON_ArrayForEach(v, pc)
+	{
+		fputs("  ", f);
+		put_pad(f, v->string, w, 0);
+		fprintf(f, "  %9s  %9s  %9s  %9ld\n",
+			fmt4(b1, num(v, "precision")),
+			fmt4(b2, num(v, "recall")), fmt4(b3, num(v, "f1")),
+			lnum(v, "support"));
+	}
+	cJSON_ArrayForEach(v, av)
+	{
+		char name[32];
+
+		snprintf(name, sizeof(name), "%s avg", v->string);
+		fputs("  ", f);
+		put_pad(f, name, w, 0);
+		fprintf(f, "  %9s  %9s  %9s  %9ld\n",
+			fmt4(b1, num(v, "precision")),
+			fmt4(b2, num(v, "recall")), fmt4(b3, num(v, "f1")),
+			lnum(v, "support"));
+	}
+}
+
+static void text_rows(FILE *f, const cJSON *r, int nights,
+		      const struct style *c)
+{
+	size_t n, i, w = 5;
+	struct row *rows = worst_rows(r, nights, &n);
+	char b1[32], b2[64];
+
+	if (!n) {
+		free(rows);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		size_t x = (rows[i].key[0] ? width(rows[i].key) : 9) +
+			   (nights ? 0 : width(rows[i].group) + 1);
+
+		if (x > w)
+			w = x;
+	}
+	fprintf(f, "\n%s%s, worst first%s\n", c->bold,
+		nights ? "nights" : "segments", c->off);
+	for (i = 0; i < n; i++) {
+		struct sg_buf k = SG_BUF_INIT;
+
+		if (!nights)
+			sg_buf_addf(&k, "%s=", rows[i].group);
+		sg_buf_addstr(&k, rows[i].key[0] ? rows[i].key : "(missing)");
+		fprintf(f, "%s  ", below(rows[i].o) ? c->red : "");
+		put_pad(f, k.buf, w, 0);
+		fprintf(f, "  n %6ld  agree %6ld  %9s  CI %s%s%s\n", rows[i].n,
+			lnum(rows[i].o, "agree"), fmt4(b1, rows[i].rate),
+			fmt_ci(b2, rows[i].o),
+			below(rows[i].o) ? "  below overall" : "",
+			below(rows[i].o) ? c->off : "");
+		sg_buf_release(&k);
+	}
+	free(rows);
+}
+
+static void text_regression(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *g = get(r, "regression"), *w = get(g, "within_tolerance");
+	char b1[32], b2[32], b3[32], b4[64];
+
+	if (!cJSON_IsObject(g))
+		return;
+	fprintf(f, "\n%sregression%s  n %ld  MAE %s  RMSE %s  bias %s\n",
+		c->bold, c->off, lnum(g, "n"), fmt4(b1, num(g, "mae")),
+		fmt4(b2, num(g, "rmse")), fmt4(b3, num(g, "bias")));
+	fprintf(f, "  within tolerance %g: %ld of %ld, %s, CI %s\n",
+		num(w, "tolerance"), lnum(w, "within"), lnum(w, "n"),
+		fmt4(b1, num(w, "rate")), fmt_ci(b4, w));
+}
+
+static void text_baseline(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *h = get(r, "human_baseline");
+	char b1[32], b2[32], b3[32], b4[32];
+
+	if (!cJSON_IsObject(h))
+		return;
+	fprintf(f, "\n%shuman baseline%s  ", c->bold, c->off);
+	if (!lnum(h, "items")) {
+		fputs("no case in the window has two raters or more\n", f);
+		return;
+	}
+	fprintf(f, "%ld cases with two raters or more (%ld ratings)\n",
+		lnum(h, "items"), lnum(h, "ratings"));
+	fprintf(f, "  Fleiss kappa %s, Krippendorff alpha %s, raters agree "
+		   "on %s of %ld pairs\n",
+		fmt4(b1, num(h, "fleiss_kappa")),
+		fmt4(b2, num(h, "krippendorff_alpha")),
+		fmt_pct(b3, num(h, "pairwise_agreement")), lnum(h, "pairs"));
+	if (lnum(h, "model_ratings"))
+		fprintf(f, "  the model agrees with %s of their %ld ratings "
+			   "(on %ld of those cases)\n",
+			fmt_pct(b4, num(h, "model_agreement")),
+			lnum(h, "model_ratings"), lnum(h, "model_items"));
+}
+
+static void text_coverage(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *cv = get(r, "coverage"), *p;
+	char b1[32], b2[32], b3[64];
+	double t = num(cv, "recommended_threshold");
+
+	if (!cJSON_IsObject(cv) || !lnum(cv, "scored"))
+		return;
+	fprintf(f, "\n%scoverage%s  %ld scored cases; ", c->bold, c->off,
+		lnum(cv, "scored"));
+	if (isfinite(t))
+		fprintf(f, "score >= %g keeps the lower bound >= %g and covers "
+			   "%s\n",
+			t, num(cv, "target_agreement"),
+			fmt_pct(b1, num(cv, "recommended_coverage")));
+	else
+		fprintf(f, "no score threshold reaches a lower bound of %g\n",
+			num(cv, "target_agreement"));
+	fputs("  threshold  coverage       n       rate  CI\n", f);
+	cJSON_ArrayForEach(p, get(cv, "points"))
+	{
+		double th = num(p, "threshold");
+		long i = lround(th * 20);
+
+		if (i % 2)
+			continue; /* every 0.1 on a terminal */
+		fprintf(f, "  %9.2f  %8s  %6ld  %9s  %s\n", th,
+			fmt_pct(b1, num(p, "coverage")), lnum(p, "n"),
+			fmt4(b2, num(p, "rate")), fmt_ci(b3, p));
+	}
+}
+
+static void text_software(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *s = get(r, "software");
+	char b1[32];
+
+	if (!cJSON_IsObject(s))
+		return;
+	fprintf(f, "\n%ssoftware%s    ", c->bold, c->off);
+	if (isfinite(num(s, "run_id"))) {
+		fprintf(f, "latest run %ld (%s): %ld cases, %ld scored, %ld "
+			   "errors (%s)\n",
+			lnum(s, "run_id"), str(s, "status") ? str(s, "status") : "?",
+			lnum(s, "cases"), lnum(s, "scored"), lnum(s, "errors"),
+			fmt_pct(b1, num(s, "error_rate")));
+		if (isfinite(num(s, "p50_ms")))
+			fprintf(f, "            latency p50 %.3g ms, p95 %.3g ms, "
+				   "p99 %.3g ms",
+				num(s, "p50_ms"), num(s, "p95_ms"),
+				num(s, "p99_ms"));
+		if (isfinite(num(s, "throughput")))
+			fprintf(f, ", %.0f cases/s", num(s, "throughput"));
+		if (isfinite(num(s, "peak_rss_kb")))
+			fprintf(f, ", peak memory %.1f MiB",
+				num(s, "peak_rss_kb") / 1024);
+		fputc('\n', f);
+	} else {
+		fputs("no runs recorded (logged predictions)\n", f);
+	}
+	fprintf(f, "            in the window: %ld predictions, %ld errors "
+		   "(%s)\n",
+		lnum(s, "window_predictions"), lnum(s, "window_errors"),
+		fmt_pct(b1, num(s, "window_error_rate")));
+}
+
+static void text_inputs(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *fs = get(get(r, "inputs"), "features"), *v;
+	size_t w = 7;
+	char b1[32];
+
+	if (!cJSON_GetArraySize(fs))
+		return;
+	cJSON_ArrayForEach(v, fs)
+	{
+		if (width(v->string) > w)
+			w = width(v->string);
+	}
+	fprintf(f, "\n%s", c->bold);
+	put_pad(f, "inputs", w + 2, 0);
+	fprintf(f, "  missing          mean           std%s\n", c->off);
+	cJSON_ArrayForEach(v, fs)
+	{
+		fputs("  ", f);
+		put_pad(f, v->string, w, 0);
+		fprintf(f, "  %7s  %12.6g  %12.6g\n",
+			fmt_pct(b1, num(v, "missing_rate")), num(v, "mean"),
+			num(v, "std"));
+	}
+}
+
+static void text_outputs(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *o = get(r, "outputs"), *l = get(o, "labels"), *v;
+	size_t w = 7;
+	char b1[32], b2[32];
+
+	if (!cJSON_IsObject(o))
+		return;
+	if (cJSON_GetArraySize(l)) {
+		cJSON_ArrayForEach(v, l)
+		{
+			if (width(v->string) > w)
+				w = width(v->string);
+		}
+		fprintf(f, "\n%s", c->bold);
+		put_pad(f, "outputs", w + 2, 0);
+		fprintf(f, "        human          model%s\n", c->off);
+		cJSON_ArrayForEach(v, l)
+		{
+			fputs("  ", f);
+			put_pad(f, v->string, w, 0);
+			fprintf(f, "  %6ld %6s  %6ld %6s\n", lnum(v, "human"),
+				fmt_pct(b1, num(v, "human_share")),
+				lnum(v, "model"),
+				fmt_pct(b2, num(v, "model_share")));
+		}
+	} else if (isfinite(num(o, "human_mean"))) {
+		fprintf(f, "\n%soutputs%s     mean human %g, mean model %g\n",
+			c->bold, c->off, num(o, "human_mean"),
+			num(o, "model_mean"));
+	}
+}
+
+static void value_text(char *buf, const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		snprintf(buf, 256, "%s", v->valuestring);
+	else if (cJSON_IsNumber(v))
+		snprintf(buf, 256, "%g", v->valuedouble);
+	else
+		snprintf(buf, 256, "-");
+}
+
+static void text_examples(FILE *f, const cJSON *r, const struct style *c)
+{
+	const cJSON *d = get(r, "disagreements"), *e;
+
+	if (!cJSON_GetArraySize(d))
+		return;
+	fprintf(f, "\n%sdisagreements%s (%s first)\n", c->bold, c->off,
+		!strcmp(str(r, "decision_type") ? str(r, "decision_type") : "",
+			"numeric")
+			? "largest"
+			: "most confident");
+	cJSON_ArrayForEach(e, d)
+	{
+		char h[256], m[256];
+
+		value_text(h, get(e, "human"));
+		value_text(m, get(e, "model"));
+		fputs("  ", f);
+		put_text(f, str(e, "case_id") ? str(e, "case_id") : "");
+		fprintf(f, "  %s  human ", str(e, "night") ? str(e, "night") : "-");
+		put_text(f, h);
+		fputs("  model ", f);
+		put_text(f, m);
+		if (isfinite(num(e, "score")))
+			fprintf(f, "  score %g", num(e, "score"));
+		fputc('\n', f);
+	}
+}
+
+static void write_text(FILE *f, const cJSON *r, int color)
+{
+	static const struct style plain = {"", "", "", "", ""};
+	static const struct style ansi = {"\033[1m", "\033[31m", "\033[32m",
+					  "\033[2m", "\033[0m"};
+	const struct style *c = color ? &ansi : &plain;
+
+	text_model(f, r, c);
+	text_counts(f, r);
+	if (cJSON_IsObject(get(r, "agreement"))) {
+		fputc('\n', f);
+		text_headline(f, r, c);
+		text_regression(f, r, c);
+		text_confusion(f, r, c);
+		text_per_class(f, r, c);
+		text_rows(f, r, 0, c);
+		text_rows(f, r, 1, c);
+		text_coverage(f, r, c);
+	}
+	text_baseline(f, r, c);
+	text_software(f, r, c);
+	text_inputs(f, r, c);
+	text_outputs(f, r, c);
+	text_examples(f, r, c);
+}
+
+/* ---- Markdown ---- */
+
+/* Text for a Markdown table cell: markup characters escaped. */
+static void md_text(FILE *f, const char *s)
+{
+	if (!*s) {
+		fputs("*(missing)*", f);
+		return;
+	}
+	for (; *s; s++) {
+		if (strchr("\\`*_[]<>|~", *s))
+			fputc('\\', f);
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void md_pct(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.1f%%", 100 * v);
+	else
+		fputs("undefined", f);
+}
+
+static void md_ci(FILE *f, const cJSON *o, int pct)
+{
+	double lo = ci(o, 0), hi = ci(o, 1);
+
+	if (!isfinite(lo) || !isfinite(hi))
+		fputs("undefined", f);
+	else if (pct)
+		fprintf(f, "%.1f%% – %.1f%%", 100 * lo, 100 * hi);
+	else
+		fprintf(f, "%.3f – %.3f", lo, hi);
+}
+
+static void md_rows(FILE *f, const cJSON *r, int nights)
+{
+	size_t n, i;
+	struct row *rows = worst_rows(r, nights, &n);
+
+	if (!n) {
+		free(rows);
+		return;
+	}
+	fprintf(f, "\n#### Worst %s\n\n", nights ? "nights" : "segments");
+	fprintf(f, "| %s | n | agreement | CI | |\n",
+		nights ? "night" : "segment");
+	fputs("|---|---:|---:|---|---|\n", f);
+	for (i = 0; i < n && i < 5; i++) {
+		fputs("| ", f);
+		if (!nights) {
+			md_text(f, rows[i].group);
+			fputs(" = ", f);
+		}
+		md_text(f, rows[i].key);
+		fprintf(f, " | %ld | ", rows[i].n);
+		md_pct(f, rows[i].rate);
+		fputs(" | ", f);
+		md_ci(f, rows[i].o, 1);
+		fprintf(f, " | %s |\n",
+			below(rows[i].o) ? "⚠️ below overall" : "");
+	}
+	free(rows);
+}
+
+static void md_value(FILE *f, const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		md_text(f, v->valuestring);
+	else if (cJSON_IsNumber(v))
+		fprintf(f, "%g", v->valuedouble);
+	else
+		fputs("–", f);
+}
+
+static void write_markdown(FILE *f, const cJSON *r)
+{
+	const cJSON *m = get(r, "model"), *w = get(r, "window");
+	const cJSON *a = get(r, "agreement"), *k = get(r, "kappa");
+	const cJSON *cnt = get(r, "counts"), *cf = get(r, "confusion");
+	const cJSON *h = get(r, "human_baseline"), *cv = get(r, "coverage");
+	const cJSON *l, *row, *v, *e;
+	size_t i;
+
+	fputs("### shadowgate report: ", f);
+	if (cJSON_IsObject(m)) {
+		md_text(f, str(m, "name") ? str(m, "name") : "");
+		fputc('@', f);
+		md_text(f, str(m, "version") ? str(m, "version") : "");
+	} else {
+		fputs("human decisions only (no model)", f);
+	}
+	fputs("\n\n", f);
+	if (cJSON_IsObject(a)) {
+		fputs("**Agreement ", f);
+		md_pct(f, num(a, "rate"));
+		fprintf(f, "** (%ld of %ld cases, %.0f%% CI ", lnum(a, "agree"),
+			lnum(a, "n"), 100 * num(r, "confidence"));
+		md_ci(f, a, 1);
+		fputs(")", f);
+		if (cJSON_IsObject(k) && str(r, "decision_type") &&
+		    !strcmp(str(r, "decision_type"), "label")) {
+			fputs(" · **Cohen's κ ", f);
+			if (isfinite(num(k, "value")))
+				fprintf(f, "%.3f", num(k, "value"));
+			else
+				fputs("undefined", f);
+			fputs("** (CI ", f);
+			md_ci(f, k, 0);
+			fputs(")", f);
+		}
+		fputs("\n\n", f);
+	}
+	fprintf(f, "Window %s – %s (%ld nights) · %ld cases in the window, "
+		   "%ld compared · generated %s\n",
+		str(w, "since") ? str(w, "since") : "–",
+		str(w, "until") ? str(w, "until") : "–", lnum(w, "nights"),
+		lnum(cnt, "in_window"), lnum(cnt, "compared"),
+		str(r, "generated_at") ? str(r, "generated_at") : "");
+	if (cJSON_IsObject(get(r, "regression"))) {
+		const cJSON *g = get(r, "regression");
+
+		fprintf(f, "\nRegression: MAE %g, RMSE %g, bias %g over %ld "
+			   "cases\n",
+			num(g, "mae"), num(g, "rmse"), num(g, "bias"),
+			lnum(g, "n"));
+	}
+	l = get(cf, "labels");
+	if (cJSON_GetArraySize(l)) {
+		fputs("\n#### Confusion matrix (rows: human, columns: model)"
+		      "\n\n| human \\\\ model |", f);
+		cJSON_ArrayForEach(v, l)
+		{
+			fputc(' ', f);
+			md_text(f, v->valuestring);
+			fputs(" |", f);
+		}
+		fputs("\n|---|", f);
+		cJSON_ArrayForEach(v, l)
+		{
+			fputs("---:|", f);
+		}
+		fputc('\n', f);
+		i = 0;
+		cJSON_ArrayForEach(row, get(cf, "matrix"))
+		{
+			fputs("| ", f);
+			md_text(f, cJSON_GetArrayItem(l, (int)i)->valuestring);
+			fputs(" |", f);
+			cJSON_ArrayForEach(v, row)
+			{
+				fprintf(f, " %ld |", (long)v->valuedouble);
+			}
+			fputc('\n', f);
+			i++;
+		}
+	}
+	md_rows(f, r, 0);
+	md_rows(f, r, 1);
+	if (cJSON_IsObject(cv) && lnum(cv, "scored")) {
+		double t = num(cv, "recommended_threshold");
+
+		fputs("\n**Coverage:** ", f);
+		if (isfinite(t)) {
+			fprintf(f, "at score ≥ %g the model would decide ", t);
+			md_pct(f, num(cv, "recommended_coverage"));
+			fprintf(f, " of cases with agreement lower bound ≥ %g\n",
+				num(cv, "target_agreement"));
+		} else {
+			fprintf(f, "no score threshold reaches an agreement "
+				   "lower bound of %g\n",
+				num(cv, "target_agreement"));
+		}
+	}
+	if (cJSON_IsObject(h) && lnum(h, "items")) {
+		fprintf(f, "\n**Human baseline:** %ld cases with several "
+			   "raters; raters agree on ",
+			lnum(h, "items"));
+		md_pct(f, num(h, "pairwise_agreement"));
+		fputs(" of pairs", f);
+		if (lnum(h, "model_ratings")) {
+			fputs(", the model agrees with ", f);
+			md_pct(f, num(h, "model_agreement"));
+			fputs(" of their ratings", f);
+		}
+		fputs(" (Fleiss κ ", f);
+		if (isfinite(num(h, "fleiss_kappa")))
+			fprintf(f, "%.3f", num(h, "fleiss_kappa"));
+		else
+			fputs("undefined", f);
+		fputs(", Krippendorff α ", f);
+		if (isfinite(num(h, "krippendorff_alpha")))
+			fprintf(f, "%.3f", num(h, "krippendorff_alpha"));
+		else
+			fputs("undefined", f);
+		fputs(")\n", f);
+	}
+	if (cJSON_GetArraySize(get(r, "disagreements"))) {
+		fputs("\n#### Disagreements\n\n| case | night | human | model "
+		      "| score |\n|---|---|---|---|---:|\n", f);
+		i = 0;
+		cJSON_ArrayForEach(e, get(r, "disagreements"))
+		{
+			if (i++ == 5)
+				break;
+			fputs("| ", f);
+			md_value(f, get(e, "case_id"));
+			fputs(" | ", f);
+			md_value(f, get(e, "night"));
+			fputs(" | ", f);
+			md_value(f, get(e, "human"));
+			fputs(" | ", f);
+			md_value(f, get(e, "model"));
+			fputs(" | ", f);
+			md_value(f, get(e, "score"));
+			fputs(" |\n", f);
+		}
+	}
+}
+
+/* ---- CSV ---- */
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_num(FILE *f, double v)
+{
+	char b[40];
+
+	if (!isfinite(v))
+		return;
+	fmt_double(b, v);
+	fputs(b, f);
+}
+
+static void csv_value(FILE *f, const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		csv_field(f, v->valuestring);
+	else if (cJSON_IsNumber(v))
+		csv_num(f, v->valuedouble);
+	else if (cJSON_IsBool(v))
+		fputs(cJSON_IsTrue(v) ? "true" : "false", f);
+}
+
+/*
+ * One row: section,name,key,human,model,count,n,agree,rate,ci_low,
+ * ci_high,below_overall,value.
+ */
+static void csv_row(FILE *f, const char *section, const char *name,
+		    const char *key, const char *human, const char *model,
+		    const cJSON *cnt, const cJSON *acc, const cJSON *value)
+{
+	csv_field(f, section);
+	fputc(',', f);
+	csv_field(f, name);
+	fputc(',', f);
+	csv_field(f, key);
+	fputc(',', f);
+	csv_field(f, human);
+	fputc(',', f);
+	csv_field(f, model);
+	fputc(',', f);
+	csv_value(f, cnt);
+	fputc(',', f);
+	if (acc) {
+		csv_value(f, get(acc, "n"));
+		fputc(',', f);
+		csv_value(f, get(acc, get(acc, "within") ? "within" : "agree"));
+		fputc(',', f);
+		csv_value(f, get(acc, "rate"));
+		fputc(',', f);
+		csv_value(f, cJSON_GetArrayItem(get(acc, "ci95"), 0));
+		fputc(',', f);
+		csv_value(f, cJSON_GetArrayItem(get(acc, "ci95"), 1));
+		fputc(',', f);
+		csv_value(f, get(acc, "below_overall"));
+	} else {
+		fputs(",,,,,", f);
+	}
+	fputc(',', f);
+	csv_value(f, value);
+	fputc('\n', f);
+}
+
+static void write_csv(FILE *f, const cJSON *r)
+{
+	const cJSON *k = get(r, "kappa"), *cf = get(r, "confusion");
+	const cJSON *l = get(cf, "labels"), *row, *v, *g;
+	static const char *const kappas[] = {"value", "linear_weighted",
+					     "quadratic_weighted"};
+	static const char *const metrics[] = {"precision", "recall", "f1"};
+	size_t i, j;
+
+	fputs("section,name,key,human,model,count,n,agree,rate,ci_low,ci_high,"
+	      "below_overall,value\n", f);
+	if (cJSON_IsObject(get(r, "agreement")))
+		csv_row(f, "agreement", NULL, NULL, NULL, NULL, NULL,
+			get(r, "agreement"), NULL);
+	if (cJSON_IsObject(k) && str(r, "decision_type") &&
+	    !strcmp(str(r, "decision_type"), "label")) {
+		/* the kappa with its interval; weighted ones when computed */
+		csv_row(f, "kappa", "cohen", NULL, NULL, NULL, NULL, k,
+			get(k, "value"));
+		for (i = 1; i < 3; i++)
+			if (cJSON_IsNumber(get(k, kappas[i])))
+				csv_row(f, "kappa", kappas[i], NULL, NULL, NULL,
+					NULL, NULL, get(k, kappas[i]));
+	}
+	i = 0;
+	cJSON_ArrayForEach(row, get(cf, "matrix"))
+	{
+		const char *h = cJSON_GetArrayItem(l, (int)i)->valuestring;
+
+		j = 0;
+		cJSON_ArrayForEach(v, row)
+		{
+			csv_row(f, "confusion", NULL, NULL, h,
+				cJSON_GetArrayItem(l, (int)j)->valuestring, v,
+				NULL, NULL);
+			j++;
+		}
+		i++;
+	}
+	cJSON_ArrayForEach(v, get(r, "per_class"))
+	{
+		for (j = 0; j < 3; j++)
+			csv_row(f, "per_class", metrics[j], v->string, NULL,
+				NULL, get(v, "support"), NULL,
+				get(v, metrics[j]));
+	}
+	cJSON_ArrayForEach(g, get(r, "segments"))
+	{
+		cJSON_ArrayForEach(v, g)
+		{
+			csv_row(f, "segment", g->string, v->string, NULL, NULL,
+				NULL, v, NULL);
+		}
+	}
+	cJSON_ArrayForEach(v, get(r, "nights"))
+	{
+		csv_row(f, "night", NULL, v->string, NULL, NULL, NULL, v, NULL);
+	}
+	g = get(r, "regression");
+	if (cJSON_IsObject(g)) {
+		csv_row(f, "regression", "mae", NULL, NULL, NULL, NULL, NULL,
+			get(g, "mae"));
+		csv_row(f, "regression", "rmse", NULL, NULL, NULL, NULL, NULL,
+			get(g, "rmse"));
+		csv_row(f, "regression", "bias", NULL, NULL, NULL, NULL, NULL,
+			get(g, "bias"));
+		csv_row(f, "regression", "within_tolerance", NULL, NULL, NULL,
+			NULL, get(g, "within_tolerance"),
+			get(get(g, "within_tolerance"), "tolerance"));
+	}
+	cJSON_ArrayForEach(v, get(get(r, "coverage"), "points"))
+	{
+		char t[40];
+
+		fmt_double(t, num(v, "threshold"));
+		csv_row(f, "coverage", NULL, t, NULL, NULL, NULL, v,
+			get(v, "coverage"));
+	}
+}
+
+int sg_report_write(FILE *f, const cJSON *report, const char *format,
+		    int color)
+{
+	if (!format || !strcmp(format, "text")) {
+		write_text(f, report, color);
+	} else if (!strcmp(format, "json")) {
+		char *t = sg_report_json(report, 1);
+
+		fputs(t, f);
+		free(t);
+	} else if (!strcmp(format, "markdown")) {
+		write_markdown(f, report);
+	} else if (!strcmp(format, "csv")) {
+		write_csv(f, report);
+	} else {
+		return SG_EUSAGE;
+	}
+	if (fflush(f) || ferror(f))
+		return SG_EIO;
+	return 0;
+}
+
+/* ---- the sample ---- */
+
+static void sample_csv(FILE *f, const cJSON *s)
+{
+	const cJSON *cols = get(s, "columns"), *segs = get(cols, "segments");
+	const cJSON *feats = get(cols, "features"), *c, *k;
+
+	fputs("case_id,night,stratum,human,model,score", f);
+	cJSON_ArrayForEach(k, segs)
+	{
+		fputc(',', f);
+		csv_field(f, k->valuestring);
+	}
+	cJSON_ArrayForEach(k, feats)
+	{
+		fputc(',', f);
+		csv_field(f, k->valuestring);
+	}
+	fputc('\n', f);
+	cJSON_ArrayForEach(c, get(s, "cases"))
+	{
+		csv_value(f, get(c, "case_id"));
+		fputc(',', f);
+		csv_value(f, get(c, "night"));
+		fputc(',', f);
+		csv_value(f, get(c, "stratum"));
+		fputc(',', f);
+		csv_value(f, get(c, "human"));
+		fputc(',', f);
+		csv_value(f, get(c, "model"));
+		fputc(',', f);
+		csv_value(f, get(c, "score"));
+		cJSON_ArrayForEach(k, segs)
+		{
+			fputc(',', f);
+			csv_value(f, get(get(c, "segments"), k->valuestring));
+		}
+		cJSON_ArrayForEach(k, feats)
+		{
+			fputc(',', f);
+			csv_value(f, get(get(c, "features"), k->valuestring));
+		}
+		fputc('\n', f);
+	}
+}
+
+int sg_sample_write(FILE *f, const cJSON *sample, const char *format)
+{
+	const cJSON *c;
+
+	if (!format || !strcmp(format, "csv")) {
+		sample_csv(f, sample);
+	} else if (!strcmp(format, "jsonl")) {
+		cJSON_ArrayForEach(c, get(sample, "cases"))
+		{
+			char *t = sg_report_json(c, 0);
+
+			fputs(t, f);
+			fputc('\n', f);
+			free(t);
+		}
+	} else if (!strcmp(format, "json")) {
+		char *t = sg_report_json(sample, 1);
+
+		fputs(t, f);
+		free(t);
+	} else {
+		return SG_EUSAGE;
+	}
+	if (fflush(f) || ferror(f))
+		return SG_EIO;
+	return 0;
+}
