@@ -479,8 +479,17 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 	pend = sg_xcalloc((size_t)argc + 1, sizeof(*pend));
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:hqv", lo, NULL)) != -1) {
 		const char *name = NULL;
+
+		if (ch == 'h')
+			ch = O_HELP;
+		else if (ch == 'q' && (cmd->groups & CLI_OUTPUT))
+			ch = O_QUIET;
+		else if (ch == 'v' && (cmd->groups & CLI_OUTPUT))
+			ch = O_VERBOSE;
+		else if (ch == 'q' || ch == 'v')
+			ch = '?';
 
 		if (ch == ':') {
 			ret = cli_usage_error(c, "option '%s' needs a value",

@@ -98,5 +98,7 @@ int cli_check_format(struct cli *c, const char *const *allowed);
 
 /* The subcommands. */
 extern const struct cli_cmd cmd_init, cmd_ingest, cmd_run;
+extern const struct cli_cmd cmd_report, cmd_sample;
+extern const struct cli_cmd cmd_gate, cmd_nightly, cmd_history;
 
 #endif

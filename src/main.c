@@ -13,6 +13,11 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_init,
 	&cmd_ingest,
 	&cmd_run,
+	&cmd_report,
+	&cmd_sample,
+	&cmd_gate,
+	&cmd_nightly,
+	&cmd_history,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

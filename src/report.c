@@ -71,11 +71,6 @@ static int intern_find_h(const struct intern *t, const char *s, size_t n,
 	}
 }
 
-static int intern_find(const struct intern *t, const char *s, size_t n)
-{
-	return intern_find_h(t, s, n, fnv1a(s, n));
-}
-
 static void intern_rehash(struct intern *t)
 {
 	size_t i, j;

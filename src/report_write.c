@@ -345,14 +345,15 @@ struct style {
 static void text_model(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *m = get(r, "model"), *w = get(r, "window");
-	const char *sha;
+	const char *sha, *backend = str(m, "backend");
 
 	fprintf(f, "%sshadowgate report%s  ", c->bold, c->off);
 	if (cJSON_IsObject(m)) {
 		put_text(f, str(m, "name") ? str(m, "name") : "");
 		fputc('@', f);
 		put_text(f, str(m, "version") ? str(m, "version") : "");
-		fprintf(f, " (%s", str(m, "backend") ? str(m, "backend") : "?");
+		fputs(" (", f);
+		put_text(f, backend ? backend : "?");
 		sha = str(m, "sha256");
 		if (sha)
 			fprintf(f, ", sha256 %.12s", sha);

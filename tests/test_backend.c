@@ -639,7 +639,7 @@ static void exec_timeout_kills_and_restarts(void **state)
 	t0 = now_s();
 	assert_int_equal(ops->score(st, 4, ids, x, out, NULL), 0);
 	assert_true(now_s() - t0 >= 1.0);
-	assert_true(now_s() - t0 < 5.0);
+	assert_true(now_s() - t0 < 20.0); /* not the hour it sleeps */
 	assert_string_equal(out[0].label, "deny");
 	assert_string_equal(out[1].error, "timeout after 1 s");
 	assert_true(out[1].latency_ms >= 1000);
@@ -664,7 +664,7 @@ static void exec_timeout_fails_the_other_outstanding_cases(void **state)
 	st = exec_open2(&mc);
 	t0 = now_s();
 	assert_int_equal(ops->score(st, 3, ids, x, out, NULL), 0);
-	assert_true(now_s() - t0 < 3.0);
+	assert_true(now_s() - t0 < 20.0); /* not 600 s */
 	assert_string_equal(out[0].error, "timeout after 0.5 s");
 	assert_string_equal(out[1].error,
 			    "model process killed: case 'x0' timed out");

@@ -1,0 +1,156 @@
+#!/bin/sh
+# bench/ingest.sh - how fast does `shadowgate ingest` load a CSV decision
+# log, next to `sqlite3 .import` of the same file, measured in the same run.
+#
+# usage: bench/ingest.sh [ROWS...]          (default: 1000000 10000000)
+#
+# environment:
+#   SG_BIN           the shadowgate binary (default: build-bench/shadowgate)
+#   SG_BENCH_TMP     where the temporary directory goes (default: $TMPDIR
+#                    or /tmp); logs and stores are written there
+#   SG_BENCH_REPEAT  runs of each tool per size, best wall time kept (1)
+#   SG_BENCH_IDS     sequential | random case ids (sequential)
+#   SG_BENCH_KEEP    1: keep the temporary directory
+#   PYTHON           python3 interpreter for the log generator (python3)
+#
+# A measurement, not a test: it prints a table and exits 0 whatever the
+# figures are (non-zero only when a tool is missing or a run fails).
+# See bench/README.md.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+bin=${SG_BIN:-$root/build-bench/shadowgate}
+repeat=${SG_BENCH_REPEAT:-1}
+ids=${SG_BENCH_IDS:-sequential}
+python=${PYTHON:-python3}
+timebin=/usr/bin/time
+
+die() {
+	echo "bench/ingest.sh: $*" >&2
+	exit 2
+}
+
+[ -x "$bin" ] || die "no shadowgate binary at $bin (meson setup build-bench" \
+	"--buildtype=release && ninja -C build-bench, or set SG_BIN)"
+command -v sqlite3 >/dev/null 2>&1 || die "sqlite3 not found (apt-get install sqlite3)"
+[ -x "$timebin" ] || die "$timebin not found (apt-get install time)"
+command -v "$python" >/dev/null 2>&1 || die "$python not found (set PYTHON)"
+case $repeat in '' | *[!0-9]* | 0) die "SG_BENCH_REPEAT must be a positive integer" ;; esac
+case $ids in sequential | random) ;; *) die "SG_BENCH_IDS must be sequential or random" ;; esac
+
+[ $# -gt 0 ] || set -- 1000000 10000000
+for n in "$@"; do
+	case $n in '' | *[!0-9]* | 0) die "not a row count: $n" ;; esac
+done
+
+tmp=$(mktemp -d "${SG_BENCH_TMP:-${TMPDIR:-/tmp}}/sg-bench.XXXXXX")
+if [ "${SG_BENCH_KEEP:-0}" = 1 ]; then
+	trap 'echo "kept $tmp" >&2' EXIT
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
+trap 'exit 130' INT TERM
+
+now() { date +%s.%N; }
+
+# run OUT CMD...: runs CMD under time(1); OUT gets "wall user sys maxrss_kb"
+run() {
+	out=$1
+	shift
+	t0=$(now)
+	if ! "$timebin" -f '%U %S %M' -o "$tmp/time" "$@" >"$tmp/stdout" 2>"$tmp/stderr"; then
+		echo "bench/ingest.sh: failed: $*" >&2
+		cat "$tmp/stderr" >&2
+		exit 1
+	fi
+	t1=$(now)
+	# time(1) may put a "Command exited..." line first; the figures are last
+	echo "$t0 $t1 $(tail -n 1 "$tmp/time")" |
+		awk '{ printf "%.3f %s %s %s\n", $2 - $1, $3, $4, $5 }' >"$out"
+}
+
+# best RESULTS...: the line with the lowest wall time; max RSS of all
+best() {
+	cat "$@" | awk 'NR == 1 || $1 < w { w = $1; u = $2; s = $3 }
+		$4 > m { m = $4 }
+		END { printf "%s %s %s %s\n", w, u, s, m }'
+}
+
+features="--feature f1 --feature f2 --feature f3 --feature f4"
+features="$features --feature f5 --feature f6 --feature f7 --feature f8"
+
+echo "shadowgate ingest benchmark: $($bin --version 2>/dev/null | head -n 1)," \
+	"$(sqlite3 --version | cut -d' ' -f1-2 | sed 's/^/sqlite3 /')," \
+	"$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)"
+echo "logs and stores in $tmp; case ids $ids; best of $repeat run(s)"
+echo
+
+results=$tmp/results
+: >"$results"
+for n in "$@"; do
+	log=$tmp/log-$n.csv
+	echo "generating $n rows..." >&2
+	"$python" "$here/gen_log.py" "$n" "$log" --ids "$ids"
+	bytes=$(wc -c <"$log")
+	i=1
+	while [ "$i" -le "$repeat" ]; do
+		# side by side: the reference, then shadowgate, on the same file
+		rm -f "$tmp/ref.db"
+		echo "run $i/$repeat: sqlite3 .import $n rows..." >&2
+		run "$tmp/sqlite-$n-$i" sqlite3 "$tmp/ref.db" '.mode csv' ".import $log t"
+		got=$(sqlite3 "$tmp/ref.db" 'SELECT count(*) FROM t')
+		[ "$got" = "$n" ] || {
+			echo "bench/ingest.sh: sqlite3 imported $got rows, not $n" >&2
+			exit 1
+		}
+		rm -f "$tmp/ref.db"
+		rm -f "$tmp/sg.db" "$tmp/sg.db-wal" "$tmp/sg.db-shm"
+		echo "run $i/$repeat: shadowgate ingest $n rows..." >&2
+		# shellcheck disable=SC2086 # $features is a list of words
+		run "$tmp/sg-$n-$i" "$bin" ingest --format json \
+			--db "$tmp/sg.db" --segment region $features "$log"
+		grep -q "^[[:space:]]*\"loaded\":[[:space:]]*$n," "$tmp/stdout" || {
+			echo "bench/ingest.sh: shadowgate did not load $n rows:" >&2
+			cat "$tmp/stdout" "$tmp/stderr" >&2
+			exit 1
+		}
+		store_mb=$(du -m "$tmp/sg.db" | cut -f1)
+		rm -f "$tmp/sg.db" "$tmp/sg.db-wal" "$tmp/sg.db-shm"
+		i=$((i + 1))
+	done
+	rm -f "$log"
+	echo "$n $bytes sqlite3 $(best "$tmp"/sqlite-"$n"-*) -" >>"$results"
+	echo "$n $bytes shadowgate $(best "$tmp"/sg-"$n"-*) $store_mb" >>"$results"
+done
+
+awk -v first="$1" '
+function rate(n, w) { return w > 0 ? n / w : 0 }
+BEGIN {
+	printf "%10s %-11s %9s %8s %11s %9s %9s\n", "rows", "tool", "wall_s",
+		"cpu_s", "rows/s", "peak_MB", "store_MB"
+}
+{
+	n = $1; tool = $3; w = $4; cpu = $5 + $6; rss = $7 / 1024
+	r[n, tool] = rate(n, w)
+	m[n, tool] = rss
+	if (!(n in seen)) { seen[n] = 1; order[++k] = n }
+	printf "%10d %-11s %9.2f %8.2f %11.0f %9.1f %9s\n", n, tool, w, cpu,
+		rate(n, w), rss, $8
+}
+END {
+	print ""
+	for (i = 1; i <= k; i++) {
+		n = order[i]
+		ratio = r[n, "sqlite3"] > 0 ? r[n, "shadowgate"] / r[n, "sqlite3"] : 0
+		printf "%d rows: shadowgate/sqlite3 rate %.2f (target >= 0.6);" \
+			" shadowgate peak RSS %.1f MB (target < 256)\n",
+			n, ratio, m[n, "shadowgate"]
+	}
+	for (i = 2; i <= k; i++) {
+		n = order[i]
+		printf "shadowgate rate at %d rows / at %d rows: %.2f" \
+			" (target >= 0.5)\n", n, first,
+			r[first, "shadowgate"] > 0 ? r[n, "shadowgate"] / r[first, "shadowgate"] : 0
+	}
+}' "$results"

@@ -1,0 +1,274 @@
+/*
+ * cmd_gate.c - shadowgate gate: may this model take traffic? A policy
+ * judges a report (built now from the store, or read from a JSON file) and
+ * the verdict is the exit status: 0 go, 1 no-go, 4 insufficient.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sg/buf.h"
+#include "sg/gate.h"
+#include "sg/report.h"
+
+enum {
+	O_MODEL = 1000,
+	O_SINCE,
+	O_UNTIL,
+	O_LAST,
+	O_REPORT,
+	O_OUTPUT,
+	O_NO_STORE
+};
+
+static const struct cli_opt gate_opts[] = {
+	{"model", required_argument, O_MODEL},
+	{"since", required_argument, O_SINCE},
+	{"until", required_argument, O_UNTIL},
+	{"last", required_argument, O_LAST},
+	{"report", required_argument, O_REPORT},
+	{"output", required_argument, O_OUTPUT},
+	{"no-store", no_argument, O_NO_STORE},
+	{NULL, 0, 0},
+};
+
+static struct {
+	const char *model, *since, *until, *report, *output;
+	long last;
+	int no_store;
+} flags;
+
+static void gate_init(struct cli *c)
+{
+	(void)c;
+	memset(&flags, 0, sizeof(flags));
+	flags.last = -1;
+}
+
+static int gate_opt(struct cli *c, int id, const char *arg)
+{
+	switch (id) {
+	case O_MODEL:
+		flags.model = arg;
+		return 0;
+	case O_SINCE:
+		flags.since = arg;
+		return sg_report_check_night("--since", arg, &c->diag);
+	case O_UNTIL:
+		flags.until = arg;
+		return sg_report_check_night("--until", arg, &c->diag);
+	case O_LAST:
+		return sg_parse_long("--last", arg, 1, 100000, &flags.last,
+				     &c->diag);
+	case O_REPORT:
+		flags.report = arg;
+		return 0;
+	case O_OUTPUT:
+		flags.output = arg;
+		return 0;
+	case O_NO_STORE:
+		flags.no_store = 1;
+		return 0;
+	}
+	return 0;
+}
+
+static int read_report(struct cli *c, const char *path, cJSON **out)
+{
+	struct sg_buf b = SG_BUF_INIT;
+	char chunk[65536];
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t n;
+
+	*out = NULL;
+	if (!f) {
+		sg_diag_set(&c->diag, path, 0, 0, "cannot open: %s",
+			    strerror(errno));
+		return SG_EIO;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		sg_buf_add(&b, chunk, n);
+	if (f != stdin)
+		fclose(f);
+	*out = cJSON_ParseWithLength(b.buf, b.len);
+	if (!*out || !cJSON_IsObject(*out) ||
+	    !cJSON_GetObjectItem(*out, "agreement")) {
+		sg_diag_set(&c->diag, path, 0, 0,
+			    "not a shadowgate JSON report (from `shadowgate "
+			    "report --format json`)");
+		cJSON_Delete(*out);
+		*out = NULL;
+		sg_buf_release(&b);
+		return SG_EDATA;
+	}
+	sg_buf_release(&b);
+	return 0;
+}
+
+static char *model_label(const cJSON *report)
+{
+	const cJSON *m = cJSON_GetObjectItem(report, "model");
+	const cJSON *n = cJSON_GetObjectItem(m, "name");
+	const cJSON *v = cJSON_GetObjectItem(m, "version");
+	struct sg_buf b = SG_BUF_INIT;
+
+	if (!cJSON_IsString(n) || !cJSON_IsString(v))
+		return NULL;
+	sg_buf_addf(&b, "%s@%s", n->valuestring, v->valuestring);
+	return sg_buf_detach(&b);
+}
+
+static long model_id_of(struct sg_store *s, const cJSON *report)
+{
+	const cJSON *m = cJSON_GetObjectItem(report, "model");
+	const cJSON *n = cJSON_GetObjectItem(m, "name");
+	const cJSON *v = cJSON_GetObjectItem(m, "version");
+	sqlite3_stmt *st = NULL;
+	long id = 0;
+
+	if (!s || !cJSON_IsString(n) || !cJSON_IsString(v))
+		return 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT id FROM models WHERE name = ?1 AND "
+			       "version = ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, n->valuestring, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v->valuestring, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+static int run_gate(struct cli *c)
+{
+	static const char *const formats[] = {"text", "json", "markdown",
+					      "junit", NULL};
+	struct sg_gate_result res;
+	struct sg_report_opts ro;
+	struct sg_store *s = NULL;
+	cJSON *report = NULL;
+	char *model = NULL;
+	FILE *out = stdout;
+	long report_id = 0;
+	int ret, status = EXIT_RUNTIME;
+
+	memset(&res, 0, sizeof(res));
+	if (cli_check_format(c, formats))
+		return EXIT_USAGE;
+	if (c->nargs)
+		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
+	if (flags.report && (flags.model || flags.since || flags.until ||
+			     flags.last > 0))
+		return cli_usage_error(c, "--report judges a saved report: it "
+					  "takes no --model or window flags");
+	if (flags.report) {
+		ret = read_report(c, flags.report, &report);
+		if (ret)
+			return cli_fail(c, ret);
+		if (!flags.no_store) {
+			ret = cli_open_store(c, &s);
+			if (ret) {
+				status = ret;
+				goto out_status;
+			}
+		}
+	} else {
+		ret = cli_open_store(c, &s);
+		if (ret)
+			return ret;
+		sg_report_opts_init(&ro);
+		sg_report_opts_from_config(&ro, &c->cfg);
+		ro.model = flags.model;
+		ro.since = flags.since;
+		ro.until = flags.until;
+		if (flags.last > 0)
+			ro.last = flags.last;
+		else if (flags.since)
+			ro.last = 0;
+		ret = sg_report_build(s, &ro, &report, &c->diag);
+		if (ret) {
+			status = cli_fail(c, ret);
+			goto out_status;
+		}
+		if (!flags.no_store) {
+			ret = sg_report_store(s, report, &report_id, &c->diag);
+			if (ret) {
+				status = cli_fail(c, ret);
+				goto out_status;
+			}
+		}
+	}
+	ret = sg_gate_judge(report, &c->cfg.gate, &res, &c->diag);
+	if (ret) {
+		status = cli_fail(c, ret);
+		goto out_status;
+	}
+	model = model_label(report);
+	if (s && !flags.no_store) {
+		ret = sg_gate_store(s, report_id, model_id_of(s, report),
+				    &c->cfg.gate, &res, NULL, &c->diag);
+		if (ret) {
+			status = cli_fail(c, ret);
+			goto out_status;
+		}
+	}
+	if (flags.output) {
+		out = fopen(flags.output, "w");
+		if (!out) {
+			sg_diag_set(&c->diag, flags.output, 0, 0,
+				    "cannot write: %s", strerror(errno));
+			status = cli_fail(c, SG_EIO);
+			goto out_status;
+		}
+	}
+	if (!c->quiet || flags.output)
+		sg_gate_write(out, &res, c->format ? c->format : "text", model);
+	if (out != stdout && fclose(out)) {
+		sg_diag_set(&c->diag, flags.output, 0, 0, "cannot write: %s",
+			    strerror(errno));
+		status = cli_fail(c, SG_EIO);
+		goto out_status;
+	}
+	if (c->quiet && !flags.output)
+		fprintf(stderr, "%s\n", res.reason);
+	status = res.verdict;
+out_status:
+	free(model);
+	sg_gate_result_release(&res);
+	cJSON_Delete(report);
+	sg_store_close(s);
+	return status;
+}
+
+const struct cli_cmd cmd_gate = {
+	.name = "gate",
+	.fn = run_gate,
+	.init = gate_init,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_GATE | CLI_REPORT |
+		  CLI_LOG,
+	.opts = gate_opts,
+	.opt = gate_opt,
+	.usage = "shadowgate gate [--config FILE] [policy flags] "
+		 "[--model NAME@VERSION] [--since D] [--until D] [--last N]\n"
+		 "       shadowgate gate [policy flags] --report REPORT.json",
+	.summary = "judge a report with the go-live policy; exit 0 go, 1 no-go, "
+		   "4 insufficient",
+	.help = "options:\n"
+		"  --model NAME@VERSION   the model (default: the latest with "
+		"predictions)\n"
+		"  --since D, --until D   the window, inclusive nights "
+		"YYYY-MM-DD\n"
+		"  --last N               the N latest nights (default: "
+		"report.window_nights)\n"
+		"  --report FILE          judge a saved JSON report instead "
+		"(- = stdin)\n"
+		"  --output FILE          write the verdict there\n"
+		"  --no-store             do not keep the report and verdict in "
+		"the store\n"
+		"  --format text|json|markdown|junit\n",
+};

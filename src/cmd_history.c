@@ -1,0 +1,350 @@
+/*
+ * cmd_history.c - shadowgate history: the nights so far. For each night
+ * (the last night of a stored report's window) the latest report of each
+ * model, its agreement and kappa with their intervals, the change of
+ * agreement from the night before, and the verdict; then the runs.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "sg/buf.h"
+#include "sg/report.h"
+
+enum { O_MODEL = 1000, O_LAST };
+
+static const struct cli_opt history_opts[] = {
+	{"model", required_argument, O_MODEL},
+	{"last", required_argument, O_LAST},
+	{NULL, 0, 0},
+};
+
+static struct {
+	const char *model;
+	long last;
+} flags;
+
+static void history_init(struct cli *c)
+{
+	(void)c;
+	flags.model = NULL;
+	flags.last = 0;
+}
+
+static int history_opt(struct cli *c, int id, const char *arg)
+{
+	if (id == O_MODEL) {
+		flags.model = arg;
+		return 0;
+	}
+	if (id == O_LAST)
+		return sg_parse_long("--last", arg, 1, 100000, &flags.last,
+				     &c->diag);
+	return 0;
+}
+
+static const cJSON *path(const cJSON *o, const char *a, const char *b)
+{
+	o = cJSON_GetObjectItem(o, a);
+	return b ? cJSON_GetObjectItem(o, b) : o;
+}
+
+static void copy_num(cJSON *dst, const char *key, const cJSON *v)
+{
+	if (cJSON_IsNumber(v))
+		cJSON_AddNumberToObject(dst, key, v->valuedouble);
+	else
+		cJSON_AddNullToObject(dst, key);
+}
+
+static cJSON *dup_or_null(const cJSON *v)
+{
+	cJSON *d = v ? cJSON_Duplicate(v, 1) : NULL;
+
+	return d ? d : cJSON_CreateNull();
+}
+
+static double num_of(const cJSON *v)
+{
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static cJSON *collect_nights(struct sg_store *s, struct sg_diag *d, int *err)
+{
+	/* the latest report of each (model, night) */
+	const char *sql =
+		"SELECT r.id, r.until, m.name, m.version, r.json,"
+		" (SELECT v.verdict FROM verdicts v WHERE v.report = r.id"
+		"  ORDER BY v.id DESC LIMIT 1),"
+		" (SELECT v.reason FROM verdicts v WHERE v.report = r.id"
+		"  ORDER BY v.id DESC LIMIT 1)"
+		" FROM reports r JOIN models m ON m.id = r.model"
+		" WHERE r.id IN (SELECT max(id) FROM reports"
+		"  WHERE model IS NOT NULL GROUP BY model, until)"
+		" AND (?1 IS NULL OR m.name || '@' || m.version = ?1"
+		"  OR m.name = ?1)"
+		" ORDER BY m.name, m.version, r.until";
+	sqlite3_stmt *st = NULL;
+	cJSON *arr = cJSON_CreateArray();
+	char prev_model[512] = "";
+	double prev_rate = NAN;
+	int rc;
+
+	*err = sg_store_prepare(s, &st, sql, d);
+	if (*err)
+		return arr;
+	if (flags.model)
+		sqlite3_bind_text(st, 1, flags.model, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 4);
+		cJSON *rep = text ? cJSON_Parse(text) : NULL;
+		cJSON *o = cJSON_CreateObject(), *a;
+		char model[512];
+		double rate;
+
+		snprintf(model, sizeof(model), "%s@%s",
+			 (const char *)sqlite3_column_text(st, 2),
+			 (const char *)sqlite3_column_text(st, 3));
+		if (strcmp(model, prev_model))
+			prev_rate = NAN;
+		cJSON_AddStringToObject(
+			o, "night",
+			sqlite3_column_text(st, 1)
+				? (const char *)sqlite3_column_text(st, 1)
+				: "");
+		cJSON_AddStringToObject(o, "model", model);
+		cJSON_AddNumberToObject(o, "report", (double)sqlite3_column_int64(st, 0));
+		copy_num(o, "cases", path(rep, "cases", NULL));
+		a = cJSON_CreateObject();
+		copy_num(a, "rate", path(rep, "agreement", "rate"));
+		cJSON_AddItemToObject(a, "ci95",
+				      dup_or_null(path(rep, "agreement", "ci95")));
+		cJSON_AddItemToObject(o, "agreement", a);
+		a = cJSON_CreateObject();
+		copy_num(a, "value", path(rep, "kappa", "value"));
+		cJSON_AddItemToObject(a, "ci95",
+				      dup_or_null(path(rep, "kappa", "ci95")));
+		cJSON_AddItemToObject(o, "kappa", a);
+		rate = num_of(path(rep, "agreement", "rate"));
+		if (isfinite(rate) && isfinite(prev_rate))
+			cJSON_AddNumberToObject(o, "change", rate - prev_rate);
+		else
+			cJSON_AddNullToObject(o, "change");
+		if (sqlite3_column_text(st, 5)) {
+			cJSON_AddStringToObject(
+				o, "verdict",
+				(const char *)sqlite3_column_text(st, 5));
+			cJSON_AddStringToObject(
+				o, "reason",
+				(const char *)sqlite3_column_text(st, 6));
+		} else {
+			cJSON_AddNullToObject(o, "verdict");
+			cJSON_AddNullToObject(o, "reason");
+		}
+		prev_rate = rate;
+		snprintf(prev_model, sizeof(prev_model), "%s", model);
+		cJSON_AddItemToArray(arr, o);
+		cJSON_Delete(rep);
+	}
+	if (rc != SQLITE_DONE)
+		*err = sg_store_error(s, d, "cannot read the reports");
+	sqlite3_finalize(st);
+	return arr;
+}
+
+static cJSON *collect_runs(struct sg_store *s, struct sg_diag *d, int *err)
+{
+	const char *sql =
+		"SELECT r.id, m.name || '@' || m.version, r.started_at,"
+		" r.status, r.cases, r.scored, r.errors, r.wall_s,"
+		" r.throughput, r.p50_ms, r.p95_ms, r.p99_ms, r.peak_rss_kb"
+		" FROM runs r JOIN models m ON m.id = r.model"
+		" WHERE (?1 IS NULL OR m.name || '@' || m.version = ?1"
+		"  OR m.name = ?1) ORDER BY r.id";
+	sqlite3_stmt *st = NULL;
+	cJSON *arr = cJSON_CreateArray();
+	int rc, i;
+
+	*err = sg_store_prepare(s, &st, sql, d);
+	if (*err)
+		return arr;
+	if (flags.model)
+		sqlite3_bind_text(st, 1, flags.model, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		static const char *const keys[] = {
+			"cases",	"scored", "errors", "wall_s",
+			"throughput", "p50_ms", "p95_ms", "p99_ms",
+			"peak_rss_kb"};
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(o, "run", (double)sqlite3_column_int64(st, 0));
+		cJSON_AddStringToObject(o, "model",
+					(const char *)sqlite3_column_text(st, 1));
+		cJSON_AddStringToObject(o, "started_at",
+					(const char *)sqlite3_column_text(st, 2));
+		cJSON_AddStringToObject(o, "status",
+					(const char *)sqlite3_column_text(st, 3));
+		for (i = 0; i < 9; i++) {
+			if (sqlite3_column_type(st, 4 + i) == SQLITE_NULL)
+				cJSON_AddNullToObject(o, keys[i]);
+			else
+				cJSON_AddNumberToObject(
+					o, keys[i],
+					sqlite3_column_double(st, 4 + i));
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	if (rc != SQLITE_DONE)
+		*err = sg_store_error(s, d, "cannot read the runs");
+	sqlite3_finalize(st);
+	return arr;
+}
+
+static void trim_last(cJSON *arr, long last)
+{
+	while (last > 0 && cJSON_GetArraySize(arr) > last)
+		cJSON_DeleteItemFromArray(arr, 0);
+}
+
+static void fmt_ci(char *buf, size_t n, const cJSON *o)
+{
+	const cJSON *ci = cJSON_GetObjectItem(o, "ci95");
+	double lo = num_of(cJSON_GetArrayItem(ci, 0));
+	double hi = num_of(cJSON_GetArrayItem(ci, 1));
+
+	if (isfinite(lo) && isfinite(hi))
+		snprintf(buf, n, "[%.4f, %.4f]", lo, hi);
+	else
+		snprintf(buf, n, "undefined");
+}
+
+static void print_text(const cJSON *nights, const cJSON *runs)
+{
+	const cJSON *o;
+	char a[64], k[64];
+
+	if (!cJSON_GetArraySize(nights))
+		printf("no reports yet (run `shadowgate report` or `shadowgate "
+		       "nightly`)\n");
+	else
+		printf("%-10s  %-28s %7s  %-7s %-18s %-7s %-18s %-8s  %s\n",
+		       "night", "model", "cases", "agree", "interval", "kappa",
+		       "interval", "change", "verdict");
+	cJSON_ArrayForEach(o, nights)
+	{
+		const cJSON *ag = cJSON_GetObjectItem(o, "agreement");
+		const cJSON *ka = cJSON_GetObjectItem(o, "kappa");
+		const cJSON *v = cJSON_GetObjectItem(o, "verdict");
+		double change = num_of(cJSON_GetObjectItem(o, "change"));
+		double rate = num_of(cJSON_GetObjectItem(ag, "rate"));
+		double kv = num_of(cJSON_GetObjectItem(ka, "value"));
+		char ch[32], rs[32], ks[32];
+
+		fmt_ci(a, sizeof(a), ag);
+		fmt_ci(k, sizeof(k), ka);
+		if (isfinite(change))
+			snprintf(ch, sizeof(ch), "%+.4f", change);
+		else
+			snprintf(ch, sizeof(ch), "-");
+		if (isfinite(rate))
+			snprintf(rs, sizeof(rs), "%.4f", rate);
+		else
+			snprintf(rs, sizeof(rs), "-");
+		if (isfinite(kv))
+			snprintf(ks, sizeof(ks), "%.4f", kv);
+		else
+			snprintf(ks, sizeof(ks), "undef");
+		printf("%-10s  %-28s %7.0f  %-7s %-18s %-7s %-18s %-8s  %s\n",
+		       cJSON_GetObjectItem(o, "night")->valuestring,
+		       cJSON_GetObjectItem(o, "model")->valuestring,
+		       num_of(cJSON_GetObjectItem(o, "cases")), rs, a, ks, k, ch,
+		       cJSON_IsString(v) ? v->valuestring : "-");
+	}
+	if (!cJSON_GetArraySize(runs))
+		return;
+	printf("\n%-5s %-28s %-20s %-8s %8s %8s %7s %10s %10s\n", "run", "model",
+	       "started", "status", "cases", "scored", "errors", "p95 ms",
+	       "cases/s");
+	cJSON_ArrayForEach(o, runs)
+	{
+		double p95 = num_of(cJSON_GetObjectItem(o, "p95_ms"));
+		double tp = num_of(cJSON_GetObjectItem(o, "throughput"));
+
+		char ps[32];
+
+		if (isfinite(p95))
+			snprintf(ps, sizeof(ps), "%.3f", p95);
+		else
+			snprintf(ps, sizeof(ps), "-");
+		printf("%-5.0f %-28s %-20s %-8s %8.0f %8.0f %7.0f %10s %10.0f\n",
+		       num_of(cJSON_GetObjectItem(o, "run")),
+		       cJSON_GetObjectItem(o, "model")->valuestring,
+		       cJSON_GetObjectItem(o, "started_at")->valuestring,
+		       cJSON_GetObjectItem(o, "status")->valuestring,
+		       num_of(cJSON_GetObjectItem(o, "cases")),
+		       num_of(cJSON_GetObjectItem(o, "scored")),
+		       num_of(cJSON_GetObjectItem(o, "errors")), ps,
+		       isfinite(tp) ? tp : 0.0);
+	}
+}
+
+static int run_history(struct cli *c)
+{
+	static const char *const formats[] = {"text", "json", NULL};
+	struct sg_store *s = NULL;
+	cJSON *nights, *runs;
+	int ret, err1 = 0, err2 = 0;
+
+	if (cli_check_format(c, formats))
+		return EXIT_USAGE;
+	if (c->nargs)
+		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
+	ret = cli_open_store(c, &s);
+	if (ret)
+		return ret;
+	nights = collect_nights(s, &c->diag, &err1);
+	runs = collect_runs(s, &c->diag, &err2);
+	trim_last(nights, flags.last);
+	trim_last(runs, flags.last);
+	if (err1 || err2) {
+		ret = cli_fail(c, err1 ? err1 : err2);
+	} else if (cli_format_is(c, "json")) {
+		cJSON *o = cJSON_CreateObject();
+		char *text;
+
+		cJSON_AddItemToObject(o, "nights", nights);
+		cJSON_AddItemToObject(o, "runs", runs);
+		nights = runs = NULL;
+		text = sg_report_json(o, 1);
+		fputs(text, stdout);
+		free(text);
+		cJSON_Delete(o);
+	} else {
+		print_text(nights, runs);
+	}
+	cJSON_Delete(nights);
+	cJSON_Delete(runs);
+	sg_store_close(s);
+	return ret;
+}
+
+const struct cli_cmd cmd_history = {
+	.name = "history",
+	.fn = run_history,
+	.init = history_init,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT,
+	.opts = history_opts,
+	.opt = history_opt,
+	.usage = "shadowgate history [--model NAME[@VERSION]] [--last N] "
+		 "[--format text|json]",
+	.summary = "the nights so far: agreement, kappa, its trend, verdicts "
+		   "and runs",
+	.help = "options:\n"
+		"  --model NAME[@VERSION]  only this model\n"
+		"  --last N                only the N latest nights and runs\n"
+		"  --format text|json\n",
+};

@@ -1,0 +1,503 @@
+/*
+ * cmd_nightly.c - shadowgate nightly: the whole night from one config.
+ *
+ * ingest the new log files (a glob; files already ingested are recognised
+ * by content) -> run the model on the cases it has not scored -> report
+ * over the configured window -> write the reports into DIR/DATE/ -> gate,
+ * and exit with the gate's code. Re-running a night changes nothing in the
+ * store and gives the same verdict; a failed step stops the night with
+ * exit 3 and leaves the store consistent for the next attempt.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sg/buf.h"
+#include "sg/gate.h"
+#include "sg/ingest.h"
+#include "sg/report.h"
+#include "sg/runner.h"
+
+enum { O_DATE = 1000, O_OUT_DIR };
+
+static const struct cli_opt nightly_opts[] = {
+	{"date", required_argument, O_DATE},
+	{"out-dir", required_argument, O_OUT_DIR},
+	{NULL, 0, 0},
+};
+
+static struct {
+	const char *date;
+	const char *out_dir;
+} flags;
+
+static void nightly_init(struct cli *c)
+{
+	(void)c;
+	memset(&flags, 0, sizeof(flags));
+}
+
+static int nightly_opt(struct cli *c, int id, const char *arg)
+{
+	if (id == O_DATE) {
+		flags.date = arg;
+		return sg_report_check_night("--date", arg, &c->diag);
+	}
+	if (id == O_OUT_DIR)
+		flags.out_dir = arg;
+	return 0;
+}
+
+static int mkdirs(const char *path)
+{
+	char *p = sg_xstrdup(path), *q;
+	int ret = 0;
+
+	for (q = p + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(p, 0777) && errno != EEXIST)
+			ret = -1;
+		*q = '/';
+	}
+	if (mkdir(p, 0777) && errno != EEXIST)
+		ret = -1;
+	free(p);
+	return ret;
+}
+
+/* Writes a file atomically: into NAME.tmp, then renamed over NAME. */
+static int write_atomic(struct cli *c, const char *dir, const char *name,
+			const cJSON *report, const struct sg_gate_result *res,
+			const char *format, const char *model)
+{
+	struct sg_buf path = SG_BUF_INIT, tmp = SG_BUF_INIT;
+	FILE *f;
+	int ret = 0;
+
+	sg_buf_addf(&path, "%s/%s", dir, name);
+	sg_buf_addf(&tmp, "%s/.%s.tmp", dir, name);
+	f = fopen(tmp.buf, "w");
+	if (!f) {
+		sg_diag_set(&c->diag, tmp.buf, 0, 0, "cannot write: %s",
+			    strerror(errno));
+		ret = SG_EIO;
+		goto out;
+	}
+	if (report)
+		ret = sg_report_write(f, report, format, 0);
+	else
+		ret = sg_gate_write(f, res, format, model);
+	if (fclose(f) || ret) {
+		sg_diag_set(&c->diag, tmp.buf, 0, 0, "cannot write: %s",
+			    strerror(errno));
+		unlink(tmp.buf);
+		ret = SG_EIO;
+		goto out;
+	}
+	if (rename(tmp.buf, path.buf)) {
+		sg_diag_set(&c->diag, path.buf, 0, 0, "cannot write: %s",
+			    strerror(errno));
+		unlink(tmp.buf);
+		ret = SG_EIO;
+	}
+out:
+	sg_buf_release(&path);
+	sg_buf_release(&tmp);
+	return ret;
+}
+
+/* The latest night that has cases, into out (11 bytes); "" when none. */
+static int latest_night(struct sg_store *s, char out[11], struct sg_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	out[0] = '\0';
+	ret = sg_store_prepare(s, &st, "SELECT max(night) FROM cases", d);
+	if (ret)
+		return ret;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, 11, "%.10s",
+			 (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* A report's JSON without the time it was made, to compare two. */
+static char *stable_text(const cJSON *report)
+{
+	cJSON *copy = cJSON_Duplicate(report, 1);
+	char *text;
+
+	cJSON_DeleteItemFromObject(copy, "generated_at");
+	text = sg_report_json(copy, 0);
+	cJSON_Delete(copy);
+	return text;
+}
+
+/*
+ * Stores the report unless the latest stored report of the same model and
+ * window is the same; *id gets the row either way.
+ */
+static int store_report_once(struct sg_store *s, const cJSON *report,
+			     long *id, int *reused, struct sg_diag *d)
+{
+	const cJSON *w = cJSON_GetObjectItem(report, "window");
+	const cJSON *since = cJSON_GetObjectItem(w, "since");
+	const cJSON *until = cJSON_GetObjectItem(w, "until");
+	sqlite3_stmt *st = NULL;
+	char *mine = stable_text(report);
+	int ret;
+
+	*reused = 0;
+	ret = sg_store_prepare(s, &st,
+			       "SELECT id, json FROM reports WHERE since IS ?1"
+			       " AND until IS ?2 ORDER BY id DESC LIMIT 1",
+			       d);
+	if (ret)
+		goto out;
+	if (cJSON_IsString(since))
+		sqlite3_bind_text(st, 1, since->valuestring, -1, SQLITE_STATIC);
+	if (cJSON_IsString(until))
+		sqlite3_bind_text(st, 2, until->valuestring, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 1);
+		cJSON *old = text ? cJSON_Parse(text) : NULL;
+		char *theirs = old ? stable_text(old) : NULL;
+
+		if (theirs && !strcmp(theirs, mine)) {
+			*id = sqlite3_column_int64(st, 0);
+			*reused = 1;
+		}
+		free(theirs);
+		cJSON_Delete(old);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!*reused)
+		ret = sg_report_store(s, report, id, d);
+out:
+	free(mine);
+	return ret;
+}
+
+/* Whether the latest verdict on this report is this one. */
+static int same_verdict_stored(struct sg_store *s, long report_id,
+			       const struct sg_gate_result *res)
+{
+	cJSON *j = sg_gate_result_json(res);
+	char *checks = cJSON_PrintUnformatted(cJSON_GetObjectItem(j, "checks"));
+	sqlite3_stmt *st = NULL;
+	int same = 0;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT verdict, checks FROM verdicts WHERE "
+			       "report = ?1 ORDER BY id DESC LIMIT 1",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, report_id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			same = !strcmp((const char *)sqlite3_column_text(st, 0),
+				       sg_verdict_name(res->verdict)) &&
+			       !strcmp((const char *)sqlite3_column_text(st, 1),
+				       checks);
+	}
+	sqlite3_finalize(st);
+	free(checks);
+	cJSON_Delete(j);
+	return same;
+}
+
+static double jnum(const cJSON *o, const char *a, const char *b)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, a);
+
+	if (b)
+		v = cJSON_GetObjectItem(v, b);
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static double jci(const cJSON *o, const char *a, int i)
+{
+	const cJSON *ci = cJSON_GetObjectItem(cJSON_GetObjectItem(o, a), "ci95");
+	const cJSON *v = cJSON_GetArrayItem(ci, i);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static int ingest_step(struct cli *c, struct sg_store *s)
+{
+	struct sg_ingest_summary sum;
+	struct sg_ingest_opts o;
+	glob_t g;
+	size_t i, skipped = 0;
+	int ret, gr;
+
+	if (!c->cfg.log.glob) {
+		if (!c->quiet)
+			printf("  ingest   no log.glob in the config: nothing to "
+			       "ingest\n");
+		return 0;
+	}
+	memset(&g, 0, sizeof(g));
+	gr = glob(c->cfg.log.glob, 0, NULL, &g);
+	if (gr == GLOB_NOMATCH) {
+		fprintf(stderr,
+			"shadowgate nightly: warning: no log file matches '%s'\n",
+			c->cfg.log.glob);
+		globfree(&g);
+		return 0;
+	}
+	if (gr) {
+		sg_diag_set(&c->diag, c->cfg.path, 0, 0,
+			    "cannot list the log files of '%s'", c->cfg.log.glob);
+		globfree(&g);
+		return SG_EIO;
+	}
+	memset(&o, 0, sizeof(o));
+	o.cfg = &c->cfg;
+	o.max_rejects = -1;
+	o.max_rejects_pct = -1;
+	o.keep_rejects = c->verbose ? 50 : 3;
+	ret = sg_ingest(s, (const char *const *)g.gl_pathv, g.gl_pathc, &o,
+			&sum, &c->diag);
+	if (!ret && !c->quiet) {
+		for (i = 0; i < sum.nfiles; i++)
+			skipped += sum.files[i].skipped != 0;
+		printf("  ingest   %zu files: %zu new (%ld rows: %ld loaded, %ld "
+		       "corrections, %ld rejected), %zu already ingested\n",
+		       sum.nfiles, sum.nfiles - skipped, sum.rows_read,
+		       sum.loaded, sum.corrections, sum.rejected, skipped);
+		for (i = 0; i < sum.nreject_msgs; i++)
+			printf("           rejected %s\n", sum.reject_msgs[i]);
+	}
+	if (ret)
+		sg_diag_prefix(&c->diag, "ingest failed");
+	sg_ingest_summary_release(&sum);
+	globfree(&g);
+	return ret;
+}
+
+static int run_step(struct cli *c, struct sg_store *s)
+{
+	struct sg_run_result r;
+	struct sg_run_opts o;
+	const char *b = c->cfg.model.backend;
+	int ret;
+
+	if ((!b || !strcmp(b, "logged")) && !c->cfg.model.predictions) {
+		if (!c->quiet)
+			printf("  run      logged predictions: nothing to run\n");
+		return 0;
+	}
+	memset(&o, 0, sizeof(o));
+	o.cfg = &c->cfg;
+	o.max_errors = -1;
+	o.lock_wait_ms = 10000;
+	ret = sg_run(s, &o, &r, &c->diag);
+	if (ret) {
+		sg_diag_prefix(&c->diag, "run failed");
+	} else if (r.errors && !r.scored) {
+		sg_diag_set(&c->diag, NULL, 0, 0,
+			    "run failed: every one of %ld cases failed (first: "
+			    "%s); they will be retried on the next attempt",
+			    r.errors, r.nerror_msgs ? r.error_msgs[0] : "?");
+		ret = SG_EMODEL;
+	} else if (!c->quiet) {
+		if (!r.run_id)
+			printf("  run      nothing to score: every case has a "
+			       "prediction of %s@%s\n",
+			       c->cfg.model.name, c->cfg.model.version);
+		else
+			printf("  run      %ld cases scored, %ld errors in %.2f s "
+			       "(p95 %.3f ms, %s)\n",
+			       r.scored, r.errors, r.wall_s, r.p95_ms,
+			       r.latency_method ? r.latency_method : "-");
+	}
+	sg_run_result_release(&r);
+	return ret;
+}
+
+static int run_nightly(struct cli *c)
+{
+	struct sg_gate_result res;
+	struct sg_report_opts ro;
+	struct sg_store *s = NULL;
+	struct sg_buf dir = SG_BUF_INIT;
+	cJSON *report = NULL;
+	char night[11], *model = NULL;
+	long report_id = 0;
+	int ret, reused = 0, status = EXIT_RUNTIME;
+	size_t i;
+
+	memset(&res, 0, sizeof(res));
+	if (!c->config_path)
+		return cli_usage_error(c, "nightly needs --config FILE");
+	if (c->nargs)
+		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
+	ret = cli_open_store(c, &s);
+	if (ret)
+		return ret;
+	if (!c->quiet)
+		printf("shadowgate nightly (%s, store %s)\n", c->config_path,
+		       c->db_path);
+	ret = ingest_step(c, s);
+	if (ret)
+		goto fail;
+	ret = run_step(c, s);
+	if (ret)
+		goto fail;
+
+	if (flags.date) {
+		snprintf(night, sizeof(night), "%s", flags.date);
+	} else {
+		ret = latest_night(s, night, &c->diag);
+		if (ret)
+			goto fail;
+	}
+	sg_report_opts_init(&ro);
+	sg_report_opts_from_config(&ro, &c->cfg);
+	if (night[0])
+		ro.until = night;
+	if (c->cfg.model.name && c->cfg.model.version) {
+		struct sg_buf m = SG_BUF_INIT;
+
+		sg_buf_addf(&m, "%s@%s", c->cfg.model.name, c->cfg.model.version);
+		model = sg_buf_detach(&m);
+		ro.model = model;
+	}
+	ret = sg_report_build(s, &ro, &report, &c->diag);
+	if (ret) {
+		sg_diag_prefix(&c->diag, "report failed");
+		goto fail;
+	}
+	ret = store_report_once(s, report, &report_id, &reused, &c->diag);
+	if (ret)
+		goto fail;
+	if (!c->quiet) {
+		printf("  report   agreement %.4f [%.4f, %.4f], kappa %.4f "
+		       "[%.4f, %.4f] on %.0f cases\n",
+		       jnum(report, "agreement", "rate"),
+		       jci(report, "agreement", 0), jci(report, "agreement", 1),
+		       jnum(report, "kappa", "value"), jci(report, "kappa", 0),
+		       jci(report, "kappa", 1), jnum(report, "cases", NULL));
+	}
+	ret = sg_gate_judge(report, &c->cfg.gate, &res, &c->diag);
+	if (ret) {
+		status = cli_fail(c, ret);
+		goto out;
+	}
+	if (!same_verdict_stored(s, report_id, &res)) {
+		long mid = 0;
+		sqlite3_stmt *st = NULL;
+
+		if (model && sqlite3_prepare_v2(s->db,
+						"SELECT id FROM models WHERE "
+						"name = ?1 AND version = ?2",
+						-1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, c->cfg.model.name, -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, c->cfg.model.version, -1,
+					  SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				mid = sqlite3_column_int64(st, 0);
+		}
+		sqlite3_finalize(st);
+		ret = sg_gate_store(s, report_id, mid, &c->cfg.gate, &res, NULL,
+				    &c->diag);
+		if (ret)
+			goto fail;
+	}
+
+	sg_buf_addf(&dir, "%s/%s", flags.out_dir ? flags.out_dir
+						 : c->cfg.report.dir,
+		    night[0] ? night : "no-night");
+	if (mkdirs(dir.buf)) {
+		sg_diag_set(&c->diag, dir.buf, 0, 0,
+			    "cannot create the report folder: %s",
+			    strerror(errno));
+		ret = SG_EIO;
+		goto fail;
+	}
+	for (i = 0; i < c->cfg.report.formats.n; i++) {
+		const char *f = c->cfg.report.formats.v[i];
+		const char *name = !strcmp(f, "json")       ? "report.json"
+				   : !strcmp(f, "markdown") ? "report.md"
+				   : !strcmp(f, "text")     ? "report.txt"
+				   : !strcmp(f, "csv")      ? "report.csv"
+							    : NULL;
+
+		if (!name)
+			continue;
+		ret = write_atomic(c, dir.buf, name, report, NULL, f, NULL);
+		if (ret)
+			goto fail;
+	}
+	ret = write_atomic(c, dir.buf, "gate.xml", NULL, &res, "junit", model);
+	if (!ret)
+		ret = write_atomic(c, dir.buf, "gate.json", NULL, &res, "json",
+				   model);
+	if (!ret)
+		ret = write_atomic(c, dir.buf, "gate.md", NULL, &res, "markdown",
+				   model);
+	if (ret)
+		goto fail;
+	if (!c->quiet) {
+		printf("  gate     %s\n", res.reason);
+		for (i = 0; i < res.nchecks; i++)
+			if (res.checks[i].outcome == SG_CHECK_FAIL)
+				printf("           FAIL %s (%s): %s\n",
+				       res.checks[i].name, res.checks[i].subject,
+				       res.checks[i].detail);
+		printf("  reports  %s/ (report and gate in each format; "
+		       "gate.xml is JUnit)\n",
+		       dir.buf);
+		printf("verdict: %s (exit %d)\n", sg_verdict_name(res.verdict),
+		       res.verdict);
+	} else {
+		printf("%s\n", sg_verdict_name(res.verdict));
+	}
+	status = res.verdict;
+	goto out;
+fail:
+	status = cli_fail(c, ret);
+	if (status == 0)
+		status = EXIT_RUNTIME;
+	fprintf(stderr, "shadowgate nightly: the night stopped; the store is "
+			"consistent, run it again once fixed\n");
+out:
+	(void)reused;
+	free(model);
+	sg_buf_release(&dir);
+	sg_gate_result_release(&res);
+	cJSON_Delete(report);
+	sg_store_close(s);
+	return status;
+}
+
+const struct cli_cmd cmd_nightly = {
+	.name = "nightly",
+	.fn = run_nightly,
+	.init = nightly_init,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_LOG | CLI_MODEL |
+		  CLI_REPORT | CLI_GATE,
+	.opts = nightly_opts,
+	.opt = nightly_opt,
+	.usage = "shadowgate nightly --config FILE [--date YYYY-MM-DD] "
+		 "[--out-dir DIR]",
+	.summary = "the whole night: ingest new logs, run the model, report, "
+		   "gate; exit with the verdict",
+	.help = "options:\n"
+		"  --date D               the night to report up to (default: "
+		"the latest night\n"
+		"                         with cases); names the report folder\n"
+		"  --out-dir DIR          where the DATE/ folders go (default: "
+		"report.dir)\n",
+};

@@ -1,0 +1,199 @@
+/*
+ * cmd_report.c - shadowgate report: agreement of a model version with the
+ * human decisions over a window of nights, stored in the reports table and
+ * written as text, JSON, Markdown or CSV.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sg/report.h"
+
+enum {
+	O_MODEL = 1000,
+	O_SINCE,
+	O_UNTIL,
+	O_LAST,
+	O_OUTPUT,
+	O_NO_STORE
+};
+
+static const struct cli_opt report_opts[] = {
+	{"model", required_argument, O_MODEL},
+	{"since", required_argument, O_SINCE},
+	{"until", required_argument, O_UNTIL},
+	{"last", required_argument, O_LAST},
+	{"output", required_argument, O_OUTPUT},
+	{"no-store", no_argument, O_NO_STORE},
+	{NULL, 0, 0},
+};
+
+static struct {
+	const char *model, *since, *until, *output;
+	long last;
+	int no_store;
+} flags;
+
+static void report_init(struct cli *c)
+{
+	(void)c;
+	memset(&flags, 0, sizeof(flags));
+	flags.last = -1;
+}
+
+static int report_opt(struct cli *c, int id, const char *arg)
+{
+	switch (id) {
+	case O_MODEL:
+		flags.model = arg;
+		return 0;
+	case O_SINCE:
+		flags.since = arg;
+		return sg_report_check_night("--since", arg, &c->diag);
+	case O_UNTIL:
+		flags.until = arg;
+		return sg_report_check_night("--until", arg, &c->diag);
+	case O_LAST:
+		return sg_parse_long("--last", arg, 1, 1000000, &flags.last,
+				     &c->diag);
+	case O_OUTPUT:
+		flags.output = arg;
+		return 0;
+	case O_NO_STORE:
+		flags.no_store = 1;
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * The window: explicit --since / --until win over the configured
+ * window_nights; --last N (the N latest nights) may bound --until.
+ */
+static void window_opts(struct cli *c, struct sg_report_opts *o)
+{
+	sg_report_opts_from_config(o, &c->cfg);
+	o->model = flags.model;
+	o->since = flags.since;
+	o->until = flags.until;
+	if (flags.last > 0)
+		o->last = flags.last;
+	else if (flags.since || flags.until)
+		o->last = 0;
+}
+
+static int use_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(1) && !(nc && *nc);
+}
+
+static int run_report(struct cli *c)
+{
+	static const char *const formats[] = {"text", "json", "markdown", "csv",
+					      NULL};
+	struct sg_report_opts o;
+	struct sg_store *s = NULL;
+	cJSON *report = NULL;
+	FILE *out = stdout;
+	long id = 0;
+	int ret;
+
+	if (cli_check_format(c, formats))
+		return EXIT_USAGE;
+	if (c->nargs)
+		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
+	if (flags.since && flags.last > 0)
+		return cli_usage_error(c, "--since and --last cannot be used "
+					  "together");
+	if (access(c->db_path, F_OK)) {
+		sg_diag_set(&c->diag, c->db_path, 0, 0,
+			    "no store here (ingest decision logs first)");
+		return cli_fail(c, SG_ESTORE);
+	}
+	ret = cli_open_store(c, &s);
+	if (ret)
+		return ret;
+	window_opts(c, &o);
+	ret = sg_report_build(s, &o, &report, &c->diag);
+	if (ret)
+		goto fail;
+	if (!flags.no_store) {
+		ret = sg_report_store(s, report, &id, &c->diag);
+		if (ret)
+			goto fail;
+		if (c->verbose)
+			fprintf(stderr, "stored as report %ld\n", id);
+	}
+	if (flags.output) {
+		out = fopen(flags.output, "w");
+		if (!out) {
+			sg_diag_set(&c->diag, flags.output, 0, 0,
+				    "cannot write the report: %s",
+				    strerror(errno));
+			ret = SG_EIO;
+			goto fail;
+		}
+	}
+	ret = sg_report_write(out, report,
+			      c->format ? c->format : "text",
+			      out == stdout && use_color());
+	if (out != stdout && fclose(out) && !ret)
+		ret = SG_EIO;
+	if (ret) {
+		sg_diag_set(&c->diag, flags.output ? flags.output : NULL, 0, 0,
+			    "cannot write the report: %s",
+				    strerror(errno));
+		goto fail;
+	}
+	cJSON_Delete(report);
+	sg_store_close(s);
+	return 0;
+fail:
+	cJSON_Delete(report);
+	sg_store_close(s);
+	return cli_fail(c, ret);
+}
+
+const struct cli_cmd cmd_report = {
+	.name = "report",
+	.fn = run_report,
+	.init = report_init,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_REPORT | CLI_LOG,
+	.opts = report_opts,
+	.opt = report_opt,
+	.usage = "shadowgate report [--model NAME@VERSION] [--since D] "
+		 "[--until D] [--last N]\n"
+		 "                         [--format text|json|markdown|csv] "
+		 "[--output FILE] [--no-store]",
+	.summary = "agreement of a model version with the human decisions "
+		   "over a window of nights",
+	.help = "options:\n"
+		"  --model NAME[@VERSION]  the model version (default: the most "
+		"recently\n"
+		"                          created model that has predictions)\n"
+		"  --since D, --until D    the window's first and last night "
+		"(YYYY-MM-DD,\n"
+		"                          inclusive); they replace "
+		"--window-nights\n"
+		"  --last N                the N latest nights that have cases "
+		"(default\n"
+		"                          --window-nights; 0 there = all)\n"
+		"  --format FMT            text (default), json, markdown or "
+		"csv\n"
+		"  --output FILE           write there instead of standard "
+		"output\n"
+		"  --no-store              do not save the report in the store\n"
+		"\nThe human decision of a case is its current decision; with "
+		"several raters,\n"
+		"the latest (by decided_at) is the reference and all of them "
+		"feed the human\n"
+		"baseline. Segments come from --segment / log.segments (default:"
+		" every\n"
+		"segment column stored). An empty window is not an error.\n",
+};

@@ -1,0 +1,200 @@
+/*
+ * cmd_sample.c - shadowgate sample: a reproducible, stratified sample of
+ * the cases where the model and the human disagree, for review.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sg/report.h"
+
+enum {
+	O_DISAGREEMENTS = 1000,
+	O_SEED,
+	O_MODEL,
+	O_SINCE,
+	O_UNTIL,
+	O_LAST,
+	O_OUTPUT
+};
+
+static const struct cli_opt sample_opts[] = {
+	{"disagreements", required_argument, O_DISAGREEMENTS},
+	{"seed", required_argument, O_SEED},
+	{"model", required_argument, O_MODEL},
+	{"since", required_argument, O_SINCE},
+	{"until", required_argument, O_UNTIL},
+	{"last", required_argument, O_LAST},
+	{"output", required_argument, O_OUTPUT},
+	{NULL, 0, 0},
+};
+
+static struct {
+	const char *model, *since, *until, *output;
+	long last, n;
+	uint64_t seed;
+} flags;
+
+static void sample_init(struct cli *c)
+{
+	(void)c;
+	memset(&flags, 0, sizeof(flags));
+	flags.last = -1;
+	flags.n = -1;
+}
+
+static int parse_seed(struct cli *c, const char *arg)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (!*arg || *end || errno || *arg == '-') {
+		sg_diag_set(&c->diag, NULL, 0, 0,
+			    "--seed: expected an unsigned integer, found '%s'",
+			    arg);
+		return SG_EUSAGE;
+	}
+	flags.seed = (uint64_t)v;
+	return 0;
+}
+
+static int sample_opt(struct cli *c, int id, const char *arg)
+{
+	switch (id) {
+	case O_DISAGREEMENTS:
+		return sg_parse_long("--disagreements", arg, 0, 100000000L,
+				     &flags.n, &c->diag);
+	case O_SEED:
+		return parse_seed(c, arg);
+	case O_MODEL:
+		flags.model = arg;
+		return 0;
+	case O_SINCE:
+		flags.since = arg;
+		return sg_report_check_night("--since", arg, &c->diag);
+	case O_UNTIL:
+		flags.until = arg;
+		return sg_report_check_night("--until", arg, &c->diag);
+	case O_LAST:
+		return sg_parse_long("--last", arg, 1, 1000000, &flags.last,
+				     &c->diag);
+	case O_OUTPUT:
+		flags.output = arg;
+		return 0;
+	}
+	return 0;
+}
+
+static int run_sample(struct cli *c)
+{
+	static const char *const formats[] = {"csv", "jsonl", "json", NULL};
+	struct sg_sample_opts o;
+	struct sg_store *s = NULL;
+	cJSON *sample = NULL;
+	FILE *out = stdout;
+	int ret;
+
+	if (cli_check_format(c, formats))
+		return EXIT_USAGE;
+	if (c->nargs)
+		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
+	if (flags.n < 0)
+		return cli_usage_error(c, "--disagreements N is required");
+	if (flags.since && flags.last > 0)
+		return cli_usage_error(c, "--since and --last cannot be used "
+					  "together");
+	if (access(c->db_path, F_OK)) {
+		sg_diag_set(&c->diag, c->db_path, 0, 0,
+			    "no store here (ingest decision logs first)");
+		return cli_fail(c, SG_ESTORE);
+	}
+	ret = cli_open_store(c, &s);
+	if (ret)
+		return ret;
+	memset(&o, 0, sizeof(o));
+	sg_report_opts_init(&o.report);
+	sg_report_opts_from_config(&o.report, &c->cfg);
+	o.report.model = flags.model;
+	o.report.since = flags.since;
+	o.report.until = flags.until;
+	if (flags.last > 0)
+		o.report.last = flags.last;
+	else if (flags.since || flags.until)
+		o.report.last = 0;
+	o.n = flags.n;
+	o.seed = flags.seed;
+	ret = sg_sample_build(s, &o, &sample, &c->diag);
+	if (ret)
+		goto fail;
+	if (flags.output) {
+		out = fopen(flags.output, "w");
+		if (!out) {
+			sg_diag_set(&c->diag, flags.output, 0, 0,
+				    "cannot write the sample: %s",
+				    strerror(errno));
+			ret = SG_EIO;
+			goto fail;
+		}
+	}
+	ret = sg_sample_write(out, sample, c->format ? c->format : "csv");
+	if (out != stdout && fclose(out) && !ret)
+		ret = SG_EIO;
+	if (ret) {
+		sg_diag_set(&c->diag, flags.output, 0, 0,
+			    "cannot write the sample: %s",
+				    strerror(errno));
+		goto fail;
+	}
+	if (!c->quiet && c->verbose) {
+		const cJSON *d = cJSON_GetObjectItem(sample, "disagreements");
+		const cJSON *n = cJSON_GetObjectItem(sample, "cases");
+
+		fprintf(stderr, "sampled %d of %.0f disagreements\n",
+			cJSON_GetArraySize(n), d ? d->valuedouble : 0.0);
+	}
+	cJSON_Delete(sample);
+	sg_store_close(s);
+	return 0;
+fail:
+	cJSON_Delete(sample);
+	sg_store_close(s);
+	return cli_fail(c, ret);
+}
+
+const struct cli_cmd cmd_sample = {
+	.name = "sample",
+	.fn = run_sample,
+	.init = sample_init,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_REPORT | CLI_LOG,
+	.opts = sample_opts,
+	.opt = sample_opt,
+	.usage = "shadowgate sample --disagreements N [--seed S] "
+		 "[--format csv|jsonl]\n"
+		 "                         [--model NAME@VERSION] [--since D] "
+		 "[--until D] [--last N]",
+	.summary = "a reproducible, stratified sample of the cases where the "
+		   "model and the people disagree",
+	.help = "options:\n"
+		"  --disagreements N      how many disagreeing cases to draw\n"
+		"  --seed S               the random seed (default 0); the same "
+		"seed gives\n"
+		"                         the same sample\n"
+		"  --model NAME[@VERSION], --since D, --until D, --last N\n"
+		"                         the model and window, as for report\n"
+		"  --format csv|jsonl     csv (default): case_id, night, stratum,"
+		" human,\n"
+		"                         model, score, one column per segment "
+		"and feature\n"
+		"  --output FILE          write there instead of standard "
+		"output\n"
+		"\nN is spread over the (human label, model label, segments) "
+		"cells in\n"
+		"proportion to their sizes, at least one per cell while N "
+		"allows.\n",
+};
