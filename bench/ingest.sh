@@ -125,7 +125,7 @@ for n in "$@"; do
 done
 
 awk -v first="$1" '
-function rate(n, w) { return w > 0 ? n / w : 0 }
+function rate(n, w) { return w ? n / w : 0 }
 BEGIN {
 	printf "%10s %-11s %9s %8s %11s %9s %9s\n", "rows", "tool", "wall_s",
 		"cpu_s", "rows/s", "peak_MB", "store_MB"
@@ -142,15 +142,18 @@ END {
 	print ""
 	for (i = 1; i <= k; i++) {
 		n = order[i]
-		ratio = r[n, "sqlite3"] > 0 ? r[n, "shadowgate"] / r[n, "sqlite3"] : 0
+		base = r[n, "sqlite3"]
+		ratio = base ? r[n, "shadowgate"] / base : 0
 		printf "%d rows: shadowgate/sqlite3 rate %.2f (target >= 0.6);" \
 			" shadowgate peak RSS %.1f MB (target < 256)\n",
 			n, ratio, m[n, "shadowgate"]
 	}
 	for (i = 2; i <= k; i++) {
 		n = order[i]
+		# (no ">" in printf arguments: awk takes it for a redirection)
+		base = r[first, "shadowgate"]
+		ratio = base ? r[n, "shadowgate"] / base : 0
 		printf "shadowgate rate at %d rows / at %d rows: %.2f" \
-			" (target >= 0.5)\n", n, first,
-			r[first, "shadowgate"] > 0 ? r[n, "shadowgate"] / r[first, "shadowgate"] : 0
+			" (target >= 0.5)\n", n, first, ratio
 	}
 }' "$results"
