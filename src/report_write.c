@@ -265,6 +265,7 @@ static const char *fmt_ci(char *buf, const cJSON *o)
 
 /* Segment or night rows, to sort worst first. */
 struct row {
+	int rank;             /* rows of a lower rank first */
 	const char *group, *key;
 	const cJSON *o;
 	double rate;
@@ -276,6 +277,9 @@ static int cmp_worst(const void *pa, const void *pb)
 	const struct row *a = pa, *b = pb;
 	int an = isfinite(a->rate), bn = isfinite(b->rate);
 
+	if (a->rank != b->rank)
+		return (a->rank > b->rank) - (a->rank < b->rank);
+
 	if (an != bn)
 		return bn - an; /* undefined last */
 	if (an && a->rate != b->rate)
@@ -285,9 +289,14 @@ static int cmp_worst(const void *pa, const void *pb)
 	return 0;
 }
 
-/* Rows of "segments" (group = column) or "nights", worst first. */
-static struct row *worst_rows(const cJSON *report, int nights, size_t *n)
+/*
+ * Rows of "segments" (group = column) or "nights", worst first; grouped:
+ * segments column by column.
+ */
+static struct row *worst_rows(const cJSON *report, int nights, int grouped,
+			      size_t *n)
 {
+	int rank = 0;
 	const cJSON *top = get(report, nights ? "nights" : "segments"), *g, *v;
 	struct row *rows = NULL;
 	size_t cnt = 0, cap = 0;
@@ -299,6 +308,7 @@ static struct row *worst_rows(const cJSON *report, int nights, size_t *n)
 				cap = cap ? 2 * cap : 16;
 				rows = sg_xrealloc(rows, cap * sizeof(*rows));
 			}
+			rows[cnt].rank = 0;
 			rows[cnt].group = "night";
 			rows[cnt].key = v->string;
 			rows[cnt].o = v;
@@ -316,6 +326,7 @@ static struct row *worst_rows(const cJSON *report, int nights, size_t *n)
 					rows = sg_xrealloc(rows,
 							   cap * sizeof(*rows));
 				}
+				rows[cnt].rank = grouped ? rank : 0;
 				rows[cnt].group = g->string;
 				rows[cnt].key = v->string;
 				rows[cnt].o = v;
@@ -323,6 +334,7 @@ static struct row *worst_rows(const cJSON *report, int nights, size_t *n)
 				rows[cnt].n = lnum(v, "n");
 				cnt++;
 			}
+			rank++;
 		}
 	}
 	if (cnt)
@@ -422,42 +434,60 @@ static void text_confusion(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *cf = get(r, "confusion"), *labels = get(cf, "labels");
 	const cJSON *mat = get(cf, "matrix"), *l, *row, *v;
-	size_t w = 5, cw = 5, i;
+	int k = cJSON_GetArraySize(labels), i, j;
+	size_t w = 5, *cw;
 	char b[32];
 
-	if (!cJSON_GetArraySize(labels))
+	if (!k)
 		return;
+	cw = sg_xcalloc((size_t)k, sizeof(*cw));
+	i = 0;
 	cJSON_ArrayForEach(l, labels)
 	{
 		if (width(l->valuestring) > w)
 			w = width(l->valuestring);
-		if (width(l->valuestring) > cw)
-			cw = width(l->valuestring);
+		cw[i++] = width(l->valuestring);
+	}
+	cJSON_ArrayForEach(row, mat)
+	{
+		j = 0;
+		cJSON_ArrayForEach(v, row)
+		{
+			size_t n = (size_t)snprintf(b, sizeof(b), "%ld",
+						    (long)v->valuedouble);
+
+			if (j < k && n > cw[j])
+				cw[j] = n;
+			j++;
+		}
 	}
 	fprintf(f, "\n%sconfusion matrix%s (rows: human, columns: model)\n",
 		c->bold, c->off);
 	fprintf(f, "  %*s", (int)w, "");
+	i = 0;
 	cJSON_ArrayForEach(l, labels)
 	{
 		fputs("  ", f);
-		put_pad(f, l->valuestring, cw, 1);
+		put_pad(f, l->valuestring, cw[i++], 1);
 	}
 	fputc('\n', f);
 	i = 0;
 	cJSON_ArrayForEach(row, mat)
 	{
 		fputs("  ", f);
-		put_pad(f, cJSON_GetArrayItem(labels, (int)i)->valuestring, w,
-			0);
+		put_pad(f, cJSON_GetArrayItem(labels, i)->valuestring, w, 0);
+		j = 0;
 		cJSON_ArrayForEach(v, row)
 		{
 			snprintf(b, sizeof(b), "%ld", (long)v->valuedouble);
 			fputs("  ", f);
-			put_pad(f, b, cw, 1);
+			put_pad(f, b, j < k ? cw[j] : 0, 1);
+			j++;
 		}
 		fputc('\n', f);
 		i++;
 	}
+	free(cw);
 }
 
 static void text_per_class(FILE *f, const cJSON *r, const struct style *c)
@@ -504,7 +534,7 @@ static void text_rows(FILE *f, const cJSON *r, int nights,
 		      const struct style *c)
 {
 	size_t n, i, w = 5;
-	struct row *rows = worst_rows(r, nights, &n);
+	struct row *rows = worst_rows(r, nights, 1, &n);
 	char b1[32], b2[64];
 
 	if (!n) {
@@ -717,28 +747,49 @@ static void value_text(char *buf, const cJSON *v)
 static void text_examples(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *d = get(r, "disagreements"), *e;
+	size_t w[3] = {4, 5, 5};
+	char h[256], m[256];
 
 	if (!cJSON_GetArraySize(d))
 		return;
-	fprintf(f, "\n%sdisagreements%s (%s first)\n", c->bold, c->off,
-		!strcmp(str(r, "decision_type") ? str(r, "decision_type") : "",
-			"numeric")
-			? "largest"
-			: "most confident");
 	cJSON_ArrayForEach(e, d)
 	{
-		char h[256], m[256];
+		const char *id = str(e, "case_id");
 
 		value_text(h, get(e, "human"));
 		value_text(m, get(e, "model"));
+		if (id && width(id) > w[0])
+			w[0] = width(id);
+		if (width(h) > w[1])
+			w[1] = width(h);
+		if (width(m) > w[2])
+			w[2] = width(m);
+	}
+	fprintf(f, "\n%sdisagreements%s (%s first)\n  %s", c->bold, c->off,
+		!strcmp(str(r, "decision_type") ? str(r, "decision_type") : "",
+			"numeric")
+			? "largest"
+			: "most confident",
+		c->dim);
+	put_pad(f, "case", w[0], 0);
+	fputs("  night       ", f);
+	put_pad(f, "human", w[1], 0);
+	fputs("  ", f);
+	put_pad(f, "model", w[2], 0);
+	fprintf(f, "  score%s\n", c->off);
+	cJSON_ArrayForEach(e, d)
+	{
+		value_text(h, get(e, "human"));
+		value_text(m, get(e, "model"));
 		fputs("  ", f);
-		put_text(f, str(e, "case_id") ? str(e, "case_id") : "");
-		fprintf(f, "  %s  human ", str(e, "night") ? str(e, "night") : "-");
-		put_text(f, h);
-		fputs("  model ", f);
-		put_text(f, m);
+		put_pad(f, str(e, "case_id") ? str(e, "case_id") : "", w[0], 0);
+		fprintf(f, "  %-10s  ",
+			str(e, "night") ? str(e, "night") : "-");
+		put_pad(f, h, w[1], 0);
+		fputs("  ", f);
+		put_pad(f, m, w[2], 0);
 		if (isfinite(num(e, "score")))
-			fprintf(f, "  score %g", num(e, "score"));
+			fprintf(f, "  %g", num(e, "score"));
 		fputc('\n', f);
 	}
 }
@@ -811,7 +862,7 @@ static void md_ci(FILE *f, const cJSON *o, int pct)
 static void md_rows(FILE *f, const cJSON *r, int nights)
 {
 	size_t n, i;
-	struct row *rows = worst_rows(r, nights, &n);
+	struct row *rows = worst_rows(r, nights, 0, &n);
 
 	if (!n) {
 		free(rows);

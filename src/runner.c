@@ -644,6 +644,15 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 		r->wall_s = now_seconds() - t0;
 		goto out;
 	}
+	if (!ret && ops) {
+		/* a model that cannot be loaded is not recorded at all: the
+		 * transaction that would name it is rolled back */
+		ret = ops->open(&model, m,
+				(const char *const *)cfg->log.features.v,
+				cfg->log.features.n, diag);
+		if (ret)
+			model = NULL;
+	}
 	if (!ret)
 		ret = start_run(&ru, diag);
 	if (ret) {
@@ -670,10 +679,6 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 				    ? "batch time / batch size"
 				    : "per request";
 	if (r->cases) {
-		ret = ops->open(&model, m, (const char *const *)cfg->log.features.v,
-				cfg->log.features.n, diag);
-		if (ret)
-			goto finish;
 		ret = prepare_statements(&ru, diag);
 		if (!ret)
 			ret = score_all(&ru, ops, model, diag);

@@ -76,6 +76,14 @@ static void assert_no_children(void)
 	assert_int_equal(errno, ECHILD);
 }
 
+/* Fails with the case's error, if it has one, when the label differs. */
+#define assert_label(pred, want) do { \
+		if ((pred).error || !(pred).label) \
+			fail_msg("expected label '%s', got error: %s", (want), \
+				 (pred).error ? (pred).error : "(none)"); \
+		assert_string_equal((pred).label, (want)); \
+	} while (0)
+
 static const struct sg_backend_ops *backend(const char *name)
 {
 	const struct sg_backend_ops *ops = sg_backend_find(name);
@@ -406,21 +414,21 @@ static void exec_model_answers_labels_and_scores(void **state)
 	(void)state;
 	st = exec_open2(&mc);
 	assert_int_equal(ops->score(st, 4, ids, x, out, NULL), 0);
-	assert_string_equal(out[0].label, "approve");
+	assert_label(out[0], "approve");
 	assert_true(fabs(out[0].score - 1 / (1 + exp(-2.0))) < 1e-12);
-	assert_string_equal(out[1].label, "deny");
+	assert_label(out[1], "deny");
 	assert_true(fabs(out[1].score - (1 - 1 / (1 + exp(1.0)))) < 1e-12);
-	assert_string_equal(out[2].label, "approve");
+	assert_label(out[2], "approve");
 	assert_null(out[2].error);
 	/* 0.1 + -0.1 is exactly 0 in binary floating point: not > 0 */
-	assert_string_equal(out[3].label, "deny");
+	assert_label(out[3], "deny");
 	assert_true(fabs(out[3].score - 0.5) < 1e-12);
 	assert_true(isnan(out[0].value));
 	assert_true(out[0].latency_ms >= 0);
 	assert_null(out[0].probs);
 	/* a second batch goes to the same process */
 	assert_int_equal(ops->score(st, 1, ids + 1, x, out, NULL), 0);
-	assert_string_equal(out[0].label, "approve");
+	assert_label(out[0], "approve");
 	assert_null(ops->stderr_text(st));
 	ops->close(st);
 	assert_no_children();
@@ -485,7 +493,7 @@ static void exec_big_batch_does_not_deadlock(void **state)
 	for (i = 0; i < N; i++) {
 		if (out[i].error)
 			fail_msg("case %d: %s", i, out[i].error);
-		assert_string_equal(out[i].label, i % 2 ? "approve" : "deny");
+		assert_label(out[i], i % 2 ? "approve" : "deny");
 	}
 	ops->close(st);
 	for (f = 0; f < F; f++)
@@ -522,7 +530,7 @@ static void exec_out_of_order_replies_are_matched(void **state)
 	assert_int_equal(ops->score(st, N, idp, x, out, NULL), 0);
 	for (i = 0; i < N; i++) {
 		assert_null(out[i].error);
-		assert_string_equal(out[i].label, i % 3 ? "approve" : "deny");
+		assert_label(out[i], i % 3 ? "approve" : "deny");
 		assert_true(isnan(out[i].score));
 	}
 	ops->close(st);
@@ -564,8 +572,8 @@ static void exec_crash_fails_the_rest_then_restarts(void **state)
 	(void)state;
 	st = exec_open2(&mc);
 	assert_int_equal(ops->score(st, 5, ids, x, out, NULL), 0);
-	assert_string_equal(out[0].label, "deny");
-	assert_string_equal(out[1].label, "deny");
+	assert_label(out[0], "deny");
+	assert_label(out[1], "deny");
 	for (i = 2; i < 5; i++) {
 		assert_null(out[i].label);
 		assert_string_equal(out[i].error,
@@ -575,8 +583,8 @@ static void exec_crash_fails_the_rest_then_restarts(void **state)
 	assert_true(isnan(out[3].latency_ms)); /* never sent */
 	/* the next call starts a new process */
 	assert_int_equal(ops->score(st, 2, ids + 3, x, out, NULL), 0);
-	assert_string_equal(out[0].label, "deny");
-	assert_string_equal(out[1].label, "deny");
+	assert_label(out[0], "deny");
+	assert_label(out[1], "deny");
 	ops->close(st);
 	assert_no_children();
 	assert_int_equal(count_fds(), fds);
@@ -640,11 +648,11 @@ static void exec_timeout_kills_and_restarts(void **state)
 	assert_int_equal(ops->score(st, 4, ids, x, out, NULL), 0);
 	assert_true(now_s() - t0 >= 1.0);
 	assert_true(now_s() - t0 < 20.0); /* not the hour it sleeps */
-	assert_string_equal(out[0].label, "deny");
+	assert_label(out[0], "deny");
 	assert_string_equal(out[1].error, "timeout after 1 s");
 	assert_true(out[1].latency_ms >= 1000);
-	assert_string_equal(out[2].label, "deny");
-	assert_string_equal(out[3].label, "deny");
+	assert_label(out[2], "deny");
+	assert_label(out[3], "deny");
 	ops->close(st);
 	assert_no_children();
 }
@@ -711,10 +719,10 @@ static void exec_garbled_reply_is_a_protocol_error(void **state)
 	(void)state;
 	st = exec_open2(&mc);
 	assert_int_equal(ops->score(st, 3, ids, x, out, NULL), 0);
-	assert_string_equal(out[0].label, "deny");
+	assert_label(out[0], "deny");
 	assert_string_equal(out[1].error, "garbled reply: Traceback (most "
 			    "recent call last): oops?something");
-	assert_string_equal(out[2].label, "deny");
+	assert_label(out[2], "deny");
 	ops->close(st);
 	assert_no_children();
 }
@@ -732,10 +740,10 @@ static void exec_reply_for_a_case_not_asked_is_a_protocol_error(void **state)
 	(void)state;
 	st = exec_open2(&mc);
 	assert_int_equal(ops->score(st, 3, ids, x, out, NULL), 0);
-	assert_string_equal(out[0].label, "deny");
+	assert_label(out[0], "deny");
 	assert_string_equal(out[1].error,
 			    "reply for case 'nobody', which was not asked");
-	assert_string_equal(out[2].label, "deny");
+	assert_label(out[2], "deny");
 	ops->close(st);
 }
 
@@ -753,8 +761,8 @@ static void exec_collects_stderr(void **state)
 	(void)state;
 	st = exec_open2(&mc);
 	assert_int_equal(ops->score(st, 2, ids, x, out, NULL), 0);
-	assert_string_equal(out[0].label, "approve");
-	assert_string_equal(out[1].label, "deny");
+	assert_label(out[0], "approve");
+	assert_label(out[1], "deny");
 	assert_true(isnan(out[0].score));
 	text = ops->stderr_text(st);
 	assert_non_null(text);
@@ -777,7 +785,7 @@ static void exec_keeps_the_last_64k_of_stderr(void **state)
 	(void)state;
 	st = exec_open2(&mc);
 	assert_int_equal(ops->score(st, 1, ids, x, out, NULL), 0);
-	assert_string_equal(out[0].label, "approve");
+	assert_label(out[0], "approve");
 	text = ops->stderr_text(st);
 	assert_true(strlen(text) <= 64 * 1024);
 	assert_true(strlen(text) > 60 * 1024);
