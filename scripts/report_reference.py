@@ -227,7 +227,7 @@ def scenario(name, comment, cases, model="v1", conf=0.95, tol=0.5,
     o.n("counts/in_window", len(cases))
     o.n("counts/with_decision", with_dec)
     o.n("counts/with_prediction", with_pred)
-    o.n("counts/with_error", with_err)
+    o.n("counts/prediction_errors", with_err)
     o.n("counts/compared", n)
     for key, v in ex.items():
         o.n("counts/excluded/" + key, v)

@@ -19,12 +19,17 @@
  * on a full pipe.
  *
  * Failures are recorded against cases, never lost:
- *  - a request not answered within timeout_s gets "timeout after N s"
- *    (a new process is given timeout_s more, to start, for the requests
- *    sent before its first answer; until then a later request may time
- *    out late, never early);
- *    the process (its whole process group) is killed, the other requests
- *    it had read get an error, and a new process serves the rest;
+ *  - a request not answered within timeout_s of the model reading it
+ *    gets "timeout after N s" (on Linux, FIONREAD on the pipe tells what
+ *    the child has read, so neither its start-up nor requests waiting in
+ *    the pipe count; elsewhere the clock starts when the request is
+ *    written); the process (its whole process group) is killed, the
+ *    other requests it had read get an error, and a new process serves
+ *    the rest, starting with the requests the old one never read;
+ *  - a process that neither reads nor answers for timeout_s, and at
+ *    least 30 s (starting can be slow), while requests wait, is stalled:
+ *    the first waiting request gets "timeout after N s: the model process
+ *    did not read its request", and the process is restarted likewise;
  *  - a line that is not a JSON object with a string case_id, or a reply
  *    for a case that is not outstanding, is a protocol error: the
  *    outstanding requests get "garbled reply: <first 80 bytes>" (or
@@ -51,6 +56,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -66,6 +72,8 @@
 #define EXEC_LINE_MAX (16 * 1024 * 1024) /* longest reply line */
 #define EXEC_MAX_RESTARTS 3
 #define EXEC_EXIT_WAIT_MS 1000        /* grace before SIGKILL */
+#define EXEC_STALL_MIN_MS 30000       /* least wait for a silent child */
+#define EXEC_READ_TICK_MS 50          /* how often to look what it read */
 
 enum req_state { REQ_UNSENT = 0, REQ_OUT, REQ_DONE };
 
@@ -73,7 +81,7 @@ struct exec_req {
 	int st;          /* enum req_state */
 	uint64_t end;    /* stream offset just past its request line */
 	double t_sent;   /* ms, when its line was queued */
-	double grace;    /* ms allowed beyond the timeout (start-up) */
+	double t_read;   /* ms, when the child had read it, or 0 */
 	size_t chain;    /* next index + 1 with the same hash, or 0 */
 	char *label;     /* owned, handed out until the next score call */
 	char *error;     /* owned, likewise */
@@ -88,11 +96,12 @@ struct exec_state {
 	pid_t pid;              /* 0: no process */
 	int in, out, err;       /* our pipe ends, -1 when closed */
 	int wdead;              /* writing to the child failed */
-	int answered;           /* the child has answered a request */
 	struct sg_buf wbuf;     /* queued request bytes, from woff */
 	size_t woff;
 	uint64_t wqueued;       /* bytes queued to this child */
 	uint64_t wtotal;        /* bytes written to this child */
+	uint64_t consumed;      /* bytes the child has read */
+	double t_progress;      /* ms, when it last read or answered */
 	struct sg_buf rbuf;     /* reply bytes not yet a whole line */
 	struct sg_buf errtext;  /* the tail of the child's stderr */
 	struct exec_req *req;   /* the current batch */
@@ -110,6 +119,7 @@ struct batch {
 	struct sg_pred *out;
 	size_t next;      /* no unsent request below this index */
 	size_t oldest;    /* no outstanding request below this index */
+	size_t unread;    /* every request below this index was read */
 	size_t nout;      /* requests queued and not answered */
 	size_t ndone;
 	int restarts;     /* restarts since the last answer */
@@ -290,10 +300,10 @@ static int spawn_child(struct exec_state *s, struct sg_diag *diag)
 	fcntl(s->out, F_SETFL, fcntl(s->out, F_GETFL) | O_NONBLOCK);
 	fcntl(s->err, F_SETFL, fcntl(s->err, F_GETFL) | O_NONBLOCK);
 	s->wdead = 0;
-	s->answered = 0;
 	sg_buf_reset(&s->wbuf);
 	s->woff = 0;
-	s->wqueued = s->wtotal = 0;
+	s->wqueued = s->wtotal = s->consumed = 0;
+	s->t_progress = now_ms();
 	sg_buf_reset(&s->rbuf);
 	ret = 0;
 out:
@@ -424,8 +434,46 @@ static void fail_all(struct batch *b, int which, const char *msg)
 }
 
 /*
+ * Notes how much of what was written the child has read: all of it,
+ * less what still waits in the pipe (FIONREAD works on either end of a
+ * Linux pipe; where it fails, written counts as read).
+ */
+static void update_consumed(struct exec_state *s)
+{
+	uint64_t c = s->wtotal;
+	int q;
+
+	if (s->in >= 0 && !ioctl(s->in, FIONREAD, &q) && q >= 0 &&
+	    (uint64_t)q <= c)
+		c -= (uint64_t)q;
+	if (c > s->consumed) {
+		s->consumed = c;
+		s->t_progress = now_ms();
+	}
+}
+
+/* Starts the clock of the requests the child has read since last time. */
+static void mark_read(struct batch *b)
+{
+	struct exec_state *s = b->s;
+	struct exec_req *r;
+	double now = now_ms();
+
+	update_consumed(s);
+	for (; b->unread < b->next; b->unread++) {
+		r = &s->req[b->unread];
+		if (r->st != REQ_OUT)
+			continue;
+		if (r->end > s->consumed)
+			break;
+		if (!r->t_read)
+			r->t_read = now;
+	}
+}
+
+/*
  * Kills the child after a timeout or a protocol error. Requests it never
- * got whole go back to be sent again; the others outstanding get msg.
+ * read go back to be sent again; the others outstanding get msg.
  * Ends the batch after too many restarts in a row, or when no case
  * failed (`progress` is 0 and nothing was outstanding), since a new
  * process would fail the same way without the batch moving on.
@@ -436,13 +484,14 @@ static void restart(struct batch *b, const char *msg, int progress)
 	size_t i, failed = 0;
 	char why[600];
 
+	update_consumed(s);
 	end_child(s, 0);
 	for (i = b->oldest; i < b->n; i++) {
 		struct exec_req *r = &s->req[i];
 
 		if (r->st != REQ_OUT)
 			continue;
-		if (r->end > s->wtotal) {
+		if (r->end > s->consumed) {
 			r->st = REQ_UNSENT;
 			b->nout--;
 			if (i < b->next)
@@ -452,6 +501,7 @@ static void restart(struct batch *b, const char *msg, int progress)
 			failed++;
 		}
 	}
+	b->unread = b->next;
 	if (!failed && !progress) {
 		fail_all(b, -1, msg);
 		return;
@@ -544,7 +594,7 @@ static int handle_line(struct batch *b, const char *line, size_t len)
 		return 1;
 	}
 	b->restarts = 0;
-	b->s->answered = 1;
+	b->s->t_progress = now_ms();
 	r = &b->s->req[i];
 	o = &b->out[i];
 	e = cJSON_GetObjectItemCaseSensitive(j, "error");
@@ -663,7 +713,7 @@ static void queue_requests(struct batch *b)
 		s->wqueued += w->len - before;
 		s->req[i].end = s->wqueued;
 		s->req[i].t_sent = now_ms();
-		s->req[i].grace = s->answered ? 0 : s->timeout_s * 1e3;
+		s->req[i].t_read = 0;
 		s->req[i].st = REQ_OUT;
 		b->nout++;
 	}
@@ -745,10 +795,52 @@ static void release_batch(struct exec_state *s)
 		memset(s->req, 0, s->nreq * sizeof(*s->req));
 }
 
-/* When request r times out. */
-static double deadline(const struct exec_state *s, const struct exec_req *r)
+/*
+ * When the next request times out, in ms (0: none is outstanding): the
+ * oldest outstanding one, timeout_s after the child read it, or, if the
+ * child has not read it (then it has read none outstanding: it reads in
+ * order), when the child has neither read nor answered anything for the
+ * stall time since the request was queued. Sets *i to the request and
+ * *stall.
+ */
+static double next_timeout(struct batch *b, size_t *i, int *stall)
 {
-	return r->t_sent + s->timeout_s * 1e3 + r->grace;
+	struct exec_state *s = b->s;
+	const struct exec_req *r;
+	double t, stall_ms = s->timeout_s * 1e3;
+
+	if (stall_ms < EXEC_STALL_MIN_MS)
+		stall_ms = EXEC_STALL_MIN_MS;
+	while (b->oldest < b->next && s->req[b->oldest].st == REQ_DONE)
+		b->oldest++;
+	if (b->oldest >= b->next)
+		return 0;
+	*i = b->oldest;
+	r = &s->req[b->oldest];
+	*stall = !r->t_read;
+	if (r->t_read)
+		return r->t_read + s->timeout_s * 1e3;
+	t = s->t_progress > r->t_sent ? s->t_progress : r->t_sent;
+	return t + stall_ms;
+}
+
+/* Times out request i (see next_timeout) and restarts the child. */
+static void time_out(struct batch *b, size_t i, int stall)
+{
+	struct exec_state *s = b->s;
+	double stall_s = s->timeout_s > EXEC_STALL_MIN_MS / 1e3 ?
+			 s->timeout_s : EXEC_STALL_MIN_MS / 1e3;
+	char msg[160];
+
+	if (stall)
+		snprintf(msg, sizeof(msg), "timeout after %g s: the model "
+			 "process did not read its request", stall_s);
+	else
+		snprintf(msg, sizeof(msg), "timeout after %g s", s->timeout_s);
+	finish(b, i, msg);
+	snprintf(msg, sizeof(msg), "model process killed: case '%.64s' "
+		 "timed out", case_id(b, i));
+	restart(b, msg, 1);
 }
 
 /* One round of the poll loop. Returns 0, or SG_EMODEL (diag set). */
@@ -756,9 +848,9 @@ static int step(struct batch *b, struct sg_diag *diag)
 {
 	struct exec_state *s = b->s;
 	struct pollfd pfd[3];
-	int npfd = 0, iin = -1, iout = -1, ierr = -1, wait = -1, r;
+	int npfd = 0, iin = -1, iout = -1, ierr = -1, wait = -1, r, stall;
 	double t;
-	char msg[160];
+	size_t ti = 0;
 
 	if (!s->pid) {
 		if (spawn_child(s, diag)) {
@@ -775,10 +867,15 @@ static int step(struct batch *b, struct sg_diag *diag)
 		child_gone(b, EXEC_EXIT_WAIT_MS);
 		return 0;
 	}
-	if (b->oldest < b->next && s->req[b->oldest].st == REQ_OUT) {
-		t = deadline(s, &s->req[b->oldest]) - now_ms();
+	mark_read(b);
+	t = next_timeout(b, &ti, &stall);
+	if (t) {
+		t -= now_ms();
 		wait = t <= 0 ? 0 : t > 1e9 ? 1000000000 : (int)ceil(t);
 	}
+	/* look again soon at what the child read, to start those clocks */
+	if (b->unread < b->next && (wait < 0 || wait > EXEC_READ_TICK_MS))
+		wait = EXEC_READ_TICK_MS;
 	if (s->in >= 0 && s->woff < s->wbuf.len) {
 		iin = npfd;
 		pfd[npfd++] = (struct pollfd){s->in, POLLOUT, 0};
@@ -811,19 +908,10 @@ static int step(struct batch *b, struct sg_diag *diag)
 				return 0;
 		}
 	}
-	/* the oldest request is the first to time out */
-	while (b->oldest < b->next && s->req[b->oldest].st == REQ_DONE)
-		b->oldest++;
-	if (b->oldest < b->next && s->req[b->oldest].st == REQ_OUT &&
-	    now_ms() >= deadline(s, &s->req[b->oldest])) {
-		size_t i = b->oldest;
-
-		snprintf(msg, sizeof(msg), "timeout after %g s", s->timeout_s);
-		finish(b, i, msg);
-		snprintf(msg, sizeof(msg), "model process killed: case "
-			 "'%.64s' timed out", case_id(b, i));
-		restart(b, msg, 1);
-	}
+	mark_read(b);
+	t = next_timeout(b, &ti, &stall);
+	if (t && now_ms() >= t)
+		time_out(b, ti, stall);
 	return 0;
 }
 

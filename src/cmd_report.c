@@ -76,6 +76,7 @@ static int report_opt(struct cli *c, int id, const char *arg)
  */
 static void window_opts(struct cli *c, struct sg_report_opts *o)
 {
+	sg_report_opts_init(o);
 	sg_report_opts_from_config(o, &c->cfg);
 	o->model = flags.model;
 	o->since = flags.since;

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,11 @@ struct ingest {
 	sqlite3_stmt *ins_case, *get_case, *ins_dec, *get_dec, *old_dec,
 		*ins_rej, *get_pred, *old_pred, *ins_pred;
 	struct sg_buf segs;
+	struct sg_buf seg_keys; /* per segment: '{' or ',', the quoted name, ':' */
+	size_t *seg_key_end;    /* per segment: end of its key in seg_keys */
 	double *feats;
 	char *model_version_text;
+	char now[32]; /* created_at of logged predictions: when the file began */
 };
 
 static double now_seconds(void)
@@ -79,6 +83,74 @@ int sg_is_missing(const char *s, size_t n)
 	return 0;
 }
 
+/* The powers of ten that a double holds exactly. */
+static const double exact_pow10[] = {
+	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/*
+ * The common case of sg_parse_number, without a copy and strtod: a text
+ * of the form [+-]digits[.digits][(e|E)[+-]digits] whose significant
+ * digits make an integer m <= 2^53 and whose decimal exponent e (the
+ * value is m * 10^e) is within [-22, 22]. Then m and 10^|e| are exact
+ * doubles and one IEEE multiplication or division rounds m * 10^e
+ * correctly: the very double that strtod, itself correctly rounded,
+ * returns (Clinger, "How to read floating point numbers accurately",
+ * PLDI 1990). Returns 0 with *out set, or -1 when the text is not of that
+ * case: then strtod decides (and rejects what is not a number).
+ */
+static int parse_simple(const char *s, size_t n, double *out)
+{
+	const char *p = s, *end = s + n;
+	uint64_t m = 0;
+	int neg = 0, digits = 0, sig = 0, e = 0, ex = 0, eneg = 0;
+	double v;
+
+	if (p < end && (*p == '+' || *p == '-'))
+		neg = *p++ == '-';
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		digits++;
+		if (!m && *p == '0')
+			continue; /* a leading zero */
+		if (++sig > 19)
+			return -1; /* m might not fit in 64 bits */
+		m = m * 10 + (uint64_t)(*p - '0');
+	}
+	if (p < end && *p == '.') {
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++) {
+			digits++;
+			e--;
+			if (!m && *p == '0')
+				continue;
+			if (++sig > 19)
+				return -1;
+			m = m * 10 + (uint64_t)(*p - '0');
+		}
+	}
+	if (!digits)
+		return -1;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		const char *d;
+
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		for (d = p; p < end && *p >= '0' && *p <= '9'; p++)
+			if (ex < 1000)
+				ex = ex * 10 + (*p - '0');
+		if (p == d)
+			return -1;
+		e += eneg ? -ex : ex;
+	}
+	if (p != end || m > (UINT64_C(1) << 53) || e < -22 || e > 22)
+		return -1;
+	v = (double)m;
+	v = e >= 0 ? v * exact_pow10[e] : v / exact_pow10[-e];
+	*out = neg ? -v : v;
+	return 0;
+}
+
 int sg_parse_number(const char *s, size_t n, double *out)
 {
 	char tmp[64];
@@ -87,6 +159,8 @@ int sg_parse_number(const char *s, size_t n, double *out)
 
 	if (n == 0 || n >= sizeof(tmp))
 		return -1;
+	if (!parse_simple(s, n, out))
+		return 0;
 	/* strtod accepts hex, inf and nan: the log must not */
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
@@ -370,7 +444,6 @@ static int logged_prediction(struct ingest *in, long case_ref,
 {
 	int numeric = in->log->decision_type == SG_DECISION_NUMERIC;
 	sqlite3_stmt *st;
-	char now[32];
 	int ret, rc;
 
 	ret = ensure_model(in, diag);
@@ -407,27 +480,64 @@ static int logged_prediction(struct ingest *in, long case_ref,
 			return sg_store_error(in->s, diag,
 					      "cannot look up a prediction");
 	}
+	/* every parameter is bound, so no sqlite3_clear_bindings */
 	st = in->ins_pred;
-	sg_now_iso(now);
 	sqlite3_bind_int64(st, 1, in->model);
 	sqlite3_bind_int64(st, 2, case_ref);
 	sqlite3_bind_int64(st, 3, in->batch);
-	if (numeric)
+	if (numeric) {
+		sqlite3_bind_null(st, 4);
 		sqlite3_bind_double(st, 7, mvalue);
-	else
+	} else {
 		sqlite3_bind_text(st, 4, label, (int)llen, SQLITE_STATIC);
+		sqlite3_bind_null(st, 7);
+	}
 	if (isnan(score))
 		sqlite3_bind_null(st, 5);
 	else
 		sqlite3_bind_double(st, 5, score);
-	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, in->now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
 		return sg_store_error(in->s, diag, "cannot store a prediction");
 	in->f->predictions++;
 	in->sum->predictions++;
+	return 0;
+}
+
+/*
+ * Inserts a decision. Binds every parameter (NULL where there is no value),
+ * so the statement needs no sqlite3_clear_bindings between rows.
+ */
+static int insert_decision(struct ingest *in, long case_ref, long line,
+			   const char *rater, size_t rlen, const char *label,
+			   size_t llen, double value, const char *at,
+			   size_t atlen, int is_current, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = in->ins_dec;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, case_ref);
+	sqlite3_bind_text(st, 2, rater, (int)rlen, SQLITE_STATIC);
+	if (in->log->decision_type == SG_DECISION_NUMERIC) {
+		sqlite3_bind_null(st, 3);
+		sqlite3_bind_double(st, 4, value);
+	} else {
+		sqlite3_bind_text(st, 3, label, (int)llen, SQLITE_STATIC);
+		sqlite3_bind_null(st, 4);
+	}
+	if (atlen)
+		sqlite3_bind_text(st, 5, at, (int)atlen, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_int(st, 6, is_current);
+	sqlite3_bind_int64(st, 7, in->batch);
+	sqlite3_bind_int64(st, 8, line);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(in->s, diag, "cannot store a decision");
 	return 0;
 }
 
@@ -492,24 +602,8 @@ static int known_case_decision(struct ingest *in, long case_ref,
 		in->f->loaded++;
 		in->sum->loaded++;
 	}
-	st = in->ins_dec;
-	sqlite3_bind_int64(st, 1, case_ref);
-	sqlite3_bind_text(st, 2, rater, (int)rlen, SQLITE_STATIC);
-	if (numeric)
-		sqlite3_bind_double(st, 4, value);
-	else
-		sqlite3_bind_text(st, 3, label, (int)llen, SQLITE_STATIC);
-	if (atlen)
-		sqlite3_bind_text(st, 5, at, (int)atlen, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, is_current);
-	sqlite3_bind_int64(st, 7, in->batch);
-	sqlite3_bind_int64(st, 8, rec->line);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(in->s, diag, "cannot store a decision");
-	return 0;
+	return insert_decision(in, case_ref, rec->line, rater, rlen, label,
+			       llen, value, at, atlen, is_current, diag);
 }
 
 static int one_row(struct ingest *in, const struct sg_record *rec,
@@ -589,67 +683,57 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 	}
 	sg_buf_reset(&in->segs);
 	if (in->nseg) {
-		sg_buf_addch(&in->segs, '{');
 		for (i = 0; i < in->nseg; i++) {
 			size_t b = in->seg0 + i;
+			size_t k0 = i ? in->seg_key_end[i - 1] : 0;
 
-			if (i)
-				sg_buf_addch(&in->segs, ',');
-			sg_json_quote(&in->segs, in->log->segments.v[i],
-				      strlen(in->log->segments.v[i]));
-			sg_buf_addch(&in->segs, ':');
+			sg_buf_add(&in->segs, in->seg_keys.buf + k0,
+				   in->seg_key_end[i] - k0);
 			if (len[b])
 				sg_json_quote(&in->segs, v[b], len[b]);
 			else
-				sg_buf_addstr(&in->segs, "null");
+				sg_buf_add(&in->segs, "null", 4);
 		}
 		sg_buf_addch(&in->segs, '}');
 	}
 
+	/* every parameter is bound, so no sqlite3_clear_bindings */
 	st = in->ins_case;
 	sqlite3_bind_text(st, 1, cid, (int)clen, SQLITE_STATIC);
 	if (atlen) {
 		sqlite3_bind_text(st, 2, at, (int)atlen, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, night, 10, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, 2);
+		sqlite3_bind_null(st, 3);
 	}
 	if (in->nseg)
 		sqlite3_bind_text(st, 4, in->segs.buf, (int)in->segs.len,
 				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
 	if (in->nfeat) {
 		sqlite3_bind_int64(st, 5, in->feature_set);
 		sqlite3_bind_blob(st, 6, in->feats,
 				  (int)(in->nfeat * sizeof(double)),
 				  SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, 5);
+		sqlite3_bind_null(st, 6);
 	}
 	sqlite3_bind_int64(st, 7, in->batch);
 	sqlite3_bind_int64(st, 8, rec->line);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
 		return sg_store_error(in->s, diag, "cannot store a case");
 	if (sqlite3_changes(in->s->db) == 1) {
 		/* a new case: its decision is the first */
 		case_ref = sqlite3_last_insert_rowid(in->s->db);
-		st = in->ins_dec;
-		sqlite3_bind_int64(st, 1, case_ref);
-		sqlite3_bind_text(st, 2, rater, (int)rlen, SQLITE_STATIC);
-		if (in->log->decision_type == SG_DECISION_NUMERIC)
-			sqlite3_bind_double(st, 4, value);
-		else
-			sqlite3_bind_text(st, 3, label, (int)llen,
-					  SQLITE_STATIC);
-		if (atlen)
-			sqlite3_bind_text(st, 5, at, (int)atlen, SQLITE_STATIC);
-		sqlite3_bind_int(st, 6, 1);
-		sqlite3_bind_int64(st, 7, in->batch);
-		sqlite3_bind_int64(st, 8, rec->line);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		if (rc != SQLITE_DONE)
-			return sg_store_error(in->s, diag,
-					      "cannot store a decision");
+		rc = insert_decision(in, case_ref, rec->line, rater, rlen,
+				     label, llen, value, at, atlen, 1, diag);
+		if (rc)
+			return rc;
 		in->f->loaded++;
 		in->sum->loaded++;
 	} else {
@@ -996,6 +1080,7 @@ static int ingest_file(struct ingest *in, const char *path,
 		in->display = path;
 	}
 	in->f->file = sg_xstrdup(in->display);
+	sg_now_iso(in->now);
 	ret = sg_sha256_file(real, in->f->sha256, &in->f->size, diag);
 	if (ret)
 		goto out;
@@ -1071,6 +1156,17 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	in.nfeat = in.log->features.n;
 	in.feats = sg_xcalloc(in.nfeat ? in.nfeat : 1, sizeof(double));
 	sg_buf_init(&in.segs);
+	sg_buf_init(&in.seg_keys);
+	in.seg_key_end = sg_xcalloc(in.log->segments.n ? in.log->segments.n : 1,
+				    sizeof(size_t));
+	for (i = 0; i < in.log->segments.n; i++) {
+		const char *name = in.log->segments.v[i];
+
+		sg_buf_addch(&in.seg_keys, i ? ',' : '{');
+		sg_json_quote(&in.seg_keys, name, strlen(name));
+		sg_buf_addch(&in.seg_keys, ':');
+		in.seg_key_end[i] = in.seg_keys.len;
+	}
 	sum->files = sg_xcalloc(n ? n : 1, sizeof(*sum->files));
 
 	ret = sg_store_begin(s, diag);
@@ -1105,7 +1201,9 @@ out:
 	}
 	sum->seconds = now_seconds() - t0;
 	free(in.feats);
+	free(in.seg_key_end);
 	sg_buf_release(&in.segs);
+	sg_buf_release(&in.seg_keys);
 	return ret;
 }
 

@@ -139,6 +139,14 @@ static int bytecmp(const char *a, size_t an, const char *b, size_t bn)
 	return (an > bn) - (an < bn);
 }
 
+/* qsort, which must not be given a NULL array even when n is 0. */
+static void sort(void *base, size_t n, size_t size,
+		 int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* ---- compensated sums ---- */
 
 struct ksum {
@@ -580,33 +588,29 @@ static int detect_type(struct rep *r, struct sg_diag *diag)
 
 /* ---- per-row helpers ---- */
 
+/* The interned label of a text column, -1 for NULL; grows the confusion
+ * matrix (keeping its counts) when a label is new. */
 static int label_id(struct rep *r, sqlite3_stmt *st, int i)
 {
 	const char *t = (const char *)sqlite3_column_text(st, i);
-	size_t n, old;
+	size_t old = r->labels.n, cap, a, b;
+	long *cm;
+	int id;
 
 	if (!t)
 		return -1;
-	n = (size_t)sqlite3_column_bytes(st, i);
-	old = r->labels.n;
-	{
-		int id = intern_add(&r->labels, t, n);
-
-		if (r->labels.n > r->cm_cap) {
-			/* grow the confusion matrix, keeping its counts */
-			size_t cap = r->cm_cap ? 2 * r->cm_cap : 8, a, b;
-			long *cm = sg_xcalloc(cap * cap, sizeof(*cm));
-
-			for (a = 0; a < old; a++)
-				for (b = 0; b < old; b++)
-					cm[a * cap + b] =
-						r->cm[a * r->cm_cap + b];
-			free(r->cm);
-			r->cm = cm;
-			r->cm_cap = cap;
-		}
+	id = intern_add(&r->labels, t, (size_t)sqlite3_column_bytes(st, i));
+	if (r->labels.n <= r->cm_cap)
 		return id;
-	}
+	cap = r->cm_cap ? 2 * r->cm_cap : 8;
+	cm = sg_xcalloc(cap * cap, sizeof(*cm));
+	for (a = 0; a < old; a++)
+		for (b = 0; b < old; b++)
+			cm[a * cap + b] = r->cm[a * r->cm_cap + b];
+	free(r->cm);
+	r->cm = cm;
+	r->cm_cap = cap;
+	return id;
 }
 
 static int segcol_id(struct rep *r, const char *name, size_t n)
@@ -1255,7 +1259,7 @@ static int *shown_labels(const struct rep *r, size_t *k, int *all_ordered)
 	ctx.t = &r->labels;
 	ctx.rank = rank;
 	sort_ctx = &ctx;
-	qsort(ids, cnt, sizeof(int), cmp_label);
+	sort(ids, cnt, sizeof(int), cmp_label);
 	sort_ctx = NULL;
 	free(rank);
 	*k = cnt;
@@ -1371,7 +1375,7 @@ static int *sorted_ids(const struct intern *t)
 	for (i = 0; i < t->n; i++)
 		ids[i] = (int)i;
 	cmp_values = t;
-	qsort(ids, t->n, sizeof(int), cmp_value_id);
+	sort(ids, t->n, sizeof(int), cmp_value_id);
 	cmp_values = NULL;
 	return ids;
 }
@@ -1515,8 +1519,8 @@ static void build_coverage(struct rep *r, cJSON *root)
 	double best = NAN, lo, hi;
 	int i;
 
-	qsort(r->sc_agree, r->n_agree, sizeof(double), cmp_double);
-	qsort(r->sc_dis, r->n_dis, sizeof(double), cmp_double);
+	sort(r->sc_agree, r->n_agree, sizeof(double), cmp_double);
+	sort(r->sc_dis, r->n_dis, sizeof(double), cmp_double);
 	jlong(o, "scored", (long)scored);
 	jnum(o, "target_agreement", r->o->target_agreement);
 	pts = cJSON_AddArrayToObject(o, "points");
@@ -1787,7 +1791,7 @@ static void build_head(struct rep *r, cJSON *root)
 	jlong(o, "in_window", r->in_window);
 	jlong(o, "with_decision", r->with_decision);
 	jlong(o, "with_prediction", r->with_prediction);
-	jlong(o, "with_error", r->with_error);
+	jlong(o, "prediction_errors", r->with_error);
 	jlong(o, "compared", r->compared);
 	o = cJSON_AddObjectToObject(o, "excluded");
 	jlong(o, "no_decision", r->ex_no_decision);
@@ -1984,7 +1988,7 @@ static void allocate(struct stratum *st, size_t ns, size_t n, size_t total)
 
 		for (i = 0; i < ns; i++)
 			p[i] = &st[i];
-		qsort(p, ns, sizeof(*p), cmp_size);
+		sort(p, ns, sizeof(*p), cmp_size);
 		for (i = 0; i < n; i++)
 			p[i]->take = 1;
 		free(p);
@@ -2147,7 +2151,7 @@ int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
 	for (i = 0; i < total; i++)
 		strata[r.cands[i].stratum].size++;
 	strat_rep = &r;
-	qsort(strata, ns, sizeof(*strata), cmp_stratum);
+	sort(strata, ns, sizeof(*strata), cmp_stratum);
 	strat_rep = NULL;
 	/* renumber the candidates by stratum rank, grouped in scan order */
 	rank = sg_xcalloc(ns + 1, sizeof(int));

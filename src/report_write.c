@@ -124,7 +124,7 @@ static void indent(struct sg_buf *b, int pretty, int depth)
 static void json_value(struct sg_buf *b, const cJSON *v, int pretty, int depth)
 {
 	const cJSON *c;
-	int first = 1, obj;
+	int first = 1, obj, flat;
 
 	if (!v || cJSON_IsNull(v) || cJSON_IsInvalid(v)) {
 		sg_buf_addstr(b, "null");
@@ -140,19 +140,24 @@ static void json_value(struct sg_buf *b, const cJSON *v, int pretty, int depth)
 		sg_buf_addstr(b, v->valuestring ? v->valuestring : "null");
 	} else {
 		obj = cJSON_IsObject(v);
+		/* an array of scalars stays on one line: [low, high] */
+		flat = !obj;
+		for (c = v->child; c && flat; c = c->next)
+			flat = !cJSON_IsArray(c) && !cJSON_IsObject(c);
 		sg_buf_addch(b, obj ? '{' : '[');
 		for (c = v->child; c; c = c->next) {
 			if (!first)
-				sg_buf_addch(b, ',');
+				sg_buf_addstr(b, flat && pretty ? ", " : ",");
 			first = 0;
-			indent(b, pretty, depth + 1);
+			if (!flat)
+				indent(b, pretty, depth + 1);
 			if (obj) {
 				json_string(b, c->string ? c->string : "");
 				sg_buf_addstr(b, pretty ? ": " : ":");
 			}
 			json_value(b, c, pretty, depth + 1);
 		}
-		if (!first)
+		if (!first && !flat)
 			indent(b, pretty, depth);
 		sg_buf_addch(b, obj ? '}' : ']');
 	}
@@ -169,6 +174,10 @@ char *sg_report_json(const cJSON *json, int pretty)
 }
 
 /* ---- reading the tree ---- */
+
+/* Room for any "%.4f" of a double, and for two of them. */
+#define NUM_BUF 320
+#define CI_BUF 640
 
 static const cJSON *get(const cJSON *o, const char *k)
 {
@@ -237,18 +246,18 @@ static void put_pad(FILE *f, const char *s, size_t w, int right)
 static const char *fmt4(char *buf, double v)
 {
 	if (isfinite(v))
-		snprintf(buf, 32, "%.4f", v);
+		snprintf(buf, NUM_BUF, "%.4f", v);
 	else
-		snprintf(buf, 32, "undefined");
+		snprintf(buf, NUM_BUF, "undefined");
 	return buf;
 }
 
 static const char *fmt_pct(char *buf, double v)
 {
 	if (isfinite(v))
-		snprintf(buf, 32, "%.1f%%", 100 * v);
+		snprintf(buf, NUM_BUF, "%.1f%%", 100 * v);
 	else
-		snprintf(buf, 32, "undefined");
+		snprintf(buf, NUM_BUF, "undefined");
 	return buf;
 }
 
@@ -257,9 +266,9 @@ static const char *fmt_ci(char *buf, const cJSON *o)
 	double lo = ci(o, 0), hi = ci(o, 1);
 
 	if (isfinite(lo) && isfinite(hi))
-		snprintf(buf, 64, "%.4f .. %.4f", lo, hi);
+		snprintf(buf, CI_BUF, "%.4f .. %.4f", lo, hi);
 	else
-		snprintf(buf, 64, "undefined");
+		snprintf(buf, CI_BUF, "undefined");
 	return buf;
 }
 
@@ -410,7 +419,7 @@ static void text_headline(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *a = get(r, "agreement"), *k = get(r, "kappa");
 	double rate = num(a, "rate");
-	char b1[32], b2[64], b3[32];
+	char b1[NUM_BUF], b2[CI_BUF], b3[NUM_BUF];
 
 	fprintf(f, "%sagreement   %s%s  %ld/%ld  %.0f%% CI %s\n", c->bold,
 		fmt4(b1, rate), c->off, lnum(a, "agree"), lnum(a, "n"),
@@ -494,7 +503,7 @@ static void text_per_class(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *pc = get(r, "per_class"), *av = get(r, "averages"), *v;
 	size_t w = 12;
-	char b1[32], b2[32], b3[32];
+	char b1[NUM_BUF], b2[NUM_BUF], b3[NUM_BUF];
 
 	if (!cJSON_GetArraySize(pc))
 		return;
@@ -518,9 +527,9 @@ static void text_per_class(FILE *f, const cJSON *r, const struct style *c)
 	}
 	cJSON_ArrayForEach(v, av)
 	{
-		char name[32];
+		char name[48];
 
-		snprintf(name, sizeof(name), "%s avg", v->string);
+		snprintf(name, sizeof(name), "%.20s avg", v->string);
 		fputs("  ", f);
 		put_pad(f, name, w, 0);
 		fprintf(f, "  %9s  %9s  %9s  %9ld\n",
@@ -535,7 +544,7 @@ static void text_rows(FILE *f, const cJSON *r, int nights,
 {
 	size_t n, i, w = 5;
 	struct row *rows = worst_rows(r, nights, 1, &n);
-	char b1[32], b2[64];
+	char b1[NUM_BUF], b2[CI_BUF];
 
 	if (!n) {
 		free(rows);
@@ -571,7 +580,7 @@ static void text_rows(FILE *f, const cJSON *r, int nights,
 static void text_regression(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *g = get(r, "regression"), *w = get(g, "within_tolerance");
-	char b1[32], b2[32], b3[32], b4[64];
+	char b1[NUM_BUF], b2[NUM_BUF], b3[NUM_BUF], b4[CI_BUF];
 
 	if (!cJSON_IsObject(g))
 		return;
@@ -586,7 +595,7 @@ static void text_regression(FILE *f, const cJSON *r, const struct style *c)
 static void text_baseline(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *h = get(r, "human_baseline");
-	char b1[32], b2[32], b3[32], b4[32];
+	char b1[NUM_BUF], b2[NUM_BUF], b3[NUM_BUF], b4[NUM_BUF];
 
 	if (!cJSON_IsObject(h))
 		return;
@@ -612,7 +621,7 @@ static void text_baseline(FILE *f, const cJSON *r, const struct style *c)
 static void text_coverage(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *cv = get(r, "coverage"), *p;
-	char b1[32], b2[32], b3[64];
+	char b1[NUM_BUF], b2[NUM_BUF], b3[CI_BUF];
 	double t = num(cv, "recommended_threshold");
 
 	if (!cJSON_IsObject(cv) || !lnum(cv, "scored"))
@@ -644,7 +653,7 @@ static void text_coverage(FILE *f, const cJSON *r, const struct style *c)
 static void text_software(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *s = get(r, "software");
-	char b1[32];
+	char b1[NUM_BUF];
 
 	if (!cJSON_IsObject(s))
 		return;
@@ -679,7 +688,7 @@ static void text_inputs(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *fs = get(get(r, "inputs"), "features"), *v;
 	size_t w = 7;
-	char b1[32];
+	char b1[NUM_BUF];
 
 	if (!cJSON_GetArraySize(fs))
 		return;
@@ -705,7 +714,7 @@ static void text_outputs(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *o = get(r, "outputs"), *l = get(o, "labels"), *v;
 	size_t w = 7;
-	char b1[32], b2[32];
+	char b1[NUM_BUF], b2[NUM_BUF];
 
 	if (!cJSON_IsObject(o))
 		return;
@@ -737,7 +746,7 @@ static void text_outputs(FILE *f, const cJSON *r, const struct style *c)
 static void value_text(char *buf, const cJSON *v)
 {
 	if (cJSON_IsString(v))
-		snprintf(buf, 256, "%s", v->valuestring);
+		snprintf(buf, 256, "%.200s", v->valuestring);
 	else if (cJSON_IsNumber(v))
 		snprintf(buf, 256, "%g", v->valuedouble);
 	else
@@ -937,10 +946,11 @@ static void write_markdown(FILE *f, const cJSON *r)
 		}
 		fputs("\n\n", f);
 	}
-	fprintf(f, "Window %s – %s (%ld nights) · %ld cases in the window, "
+	fprintf(f, "Window %s – %s (%ld night%s) · %ld cases in the window, "
 		   "%ld compared · generated %s\n",
 		str(w, "since") ? str(w, "since") : "–",
 		str(w, "until") ? str(w, "until") : "–", lnum(w, "nights"),
+		lnum(w, "nights") == 1 ? "" : "s",
 		lnum(cnt, "in_window"), lnum(cnt, "compared"),
 		str(r, "generated_at") ? str(r, "generated_at") : "");
 	if (cJSON_IsObject(get(r, "regression"))) {

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sg/backend.h"
 #include "sg_build.h"
@@ -660,26 +661,106 @@ static void exec_timeout_kills_and_restarts(void **state)
 static void exec_timeout_fails_the_other_outstanding_cases(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
-	char *argv[] = {"sh", fx("exec/hang.sh")};
-	struct sg_model_conf mc = exec_conf(argv, 2, 0.5, 64);
+	char *argv[] = {"python3", fx("exec/hang.py")};
+	struct sg_model_conf mc = exec_conf(argv, 2, 0.5, 4);
+	const char *ids[] = {"hang0", "b", "c"};
+	const double x[6] = {0};
+	struct sg_pred out[3];
+	void *st;
+
+	(void)state;
+	/* the three lines go in one write, read by python in one chunk */
+	st = exec_open2(&mc);
+	assert_int_equal(ops->score(st, 3, ids, x, out, NULL), 0);
+	assert_string_equal(out[0].error, "timeout after 0.5 s");
+	assert_string_equal(out[1].error,
+			    "model process killed: case 'hang0' timed out");
+	assert_string_equal(out[2].error,
+			    "model process killed: case 'hang0' timed out");
+	ops->close(st);
+	assert_no_children();
+}
+
+/* Processes whose command line is exactly argv (n words). */
+static int count_procs(const char *const *argv, int n)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char path[300], buf[256], want[256];
+	size_t wlen = 0, len;
+	int i, found = 0;
+	FILE *f;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(argv[i]) + 1;
+		memcpy(want + wlen, argv[i], len);
+		wlen += len;
+	}
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		found += len == wlen && !memcmp(buf, want, wlen);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static void exec_timeout_kills_the_whole_process_group(void **state)
+{
+	const struct sg_backend_ops *ops = backend("exec");
+	char secs[32];
+	char *argv[] = {"sh", fx("exec/hang.sh"), secs};
+	const char *sleep_argv[] = {"sleep", secs};
+	struct sg_model_conf mc = exec_conf(argv, 3, 0.5, 64);
 	const char *ids[] = {"x0", "x1", "x2"};
 	const double x[6] = {0};
 	struct sg_pred out[3];
 	double t0;
 	void *st;
+	int i;
 
 	(void)state;
+	/* a sleep no other test runs at the same time */
+	snprintf(secs, sizeof(secs), "%d", 7000 + (int)(getpid() % 1000));
 	st = exec_open2(&mc);
 	t0 = now_s();
 	assert_int_equal(ops->score(st, 3, ids, x, out, NULL), 0);
-	assert_true(now_s() - t0 < 20.0); /* not 600 s */
-	assert_string_equal(out[0].error, "timeout after 0.5 s");
-	assert_string_equal(out[1].error,
-			    "model process killed: case 'x0' timed out");
-	assert_string_equal(out[2].error,
-			    "model process killed: case 'x0' timed out");
+	assert_true(now_s() - t0 < 20.0);
+	/* each process reads one request and hangs: the others go on */
+	for (i = 0; i < 3; i++)
+		assert_string_equal(out[i].error, "timeout after 0.5 s");
+	assert_int_equal(count_procs(sleep_argv, 2), 0);
 	ops->close(st);
+	assert_int_equal(count_procs(sleep_argv, 2), 0);
 	assert_no_children();
+}
+
+static void exec_slow_start_does_not_count_as_a_timeout(void **state)
+{
+	const struct sg_backend_ops *ops = backend("exec");
+	char *argv[] = {"python3", fx("exec/model.py"), "--slow-start", "1.5"};
+	struct sg_model_conf mc = exec_conf(argv, 4, 0.5, 4);
+	const char *ids[] = {"a", "b", "c"};
+	const double x[6] = {1, 0, -1, 0, 2, 0};
+	struct sg_pred out[3];
+	void *st;
+
+	(void)state;
+	st = exec_open2(&mc);
+	assert_int_equal(ops->score(st, 3, ids, x, out, NULL), 0);
+	assert_label(out[0], "approve");
+	assert_label(out[1], "deny");
+	assert_label(out[2], "approve");
+	/* latency still runs from the request */
+	assert_true(out[0].latency_ms >= 1500);
+	ops->close(st);
 }
 
 static void exec_gives_up_after_three_restarts_in_a_row(void **state)
@@ -844,6 +925,8 @@ int main(void)
 		cmocka_unit_test(exec_killed_process_reports_the_signal),
 		cmocka_unit_test(exec_timeout_kills_and_restarts),
 		cmocka_unit_test(exec_timeout_fails_the_other_outstanding_cases),
+		cmocka_unit_test(exec_timeout_kills_the_whole_process_group),
+		cmocka_unit_test(exec_slow_start_does_not_count_as_a_timeout),
 		cmocka_unit_test(exec_gives_up_after_three_restarts_in_a_row),
 		cmocka_unit_test(exec_garbled_reply_is_a_protocol_error),
 		cmocka_unit_test(exec_reply_for_a_case_not_asked_is_a_protocol_error),

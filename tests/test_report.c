@@ -46,7 +46,7 @@ static const struct expect x_labels_all[] = {
 	N("counts/in_window", 40.0),
 	N("counts/with_decision", 40.0),
 	N("counts/with_prediction", 39.0),
-	N("counts/with_error", 1.0),
+	N("counts/prediction_errors", 1.0),
 	N("counts/compared", 38.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 1.0),
@@ -477,7 +477,7 @@ static const struct expect x_labels_last2[] = {
 	N("counts/in_window", 20.0),
 	N("counts/with_decision", 20.0),
 	N("counts/with_prediction", 19.0),
-	N("counts/with_error", 1.0),
+	N("counts/prediction_errors", 1.0),
 	N("counts/compared", 18.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 1.0),
@@ -880,7 +880,7 @@ static const struct expect x_labels_range[] = {
 	N("counts/in_window", 20.0),
 	N("counts/with_decision", 20.0),
 	N("counts/with_prediction", 20.0),
-	N("counts/with_error", 0.0),
+	N("counts/prediction_errors", 0.0),
 	N("counts/compared", 20.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 0.0),
@@ -1284,7 +1284,7 @@ static const struct expect x_labels_v2[] = {
 	N("counts/in_window", 40.0),
 	N("counts/with_decision", 40.0),
 	N("counts/with_prediction", 12.0),
-	N("counts/with_error", 0.0),
+	N("counts/prediction_errors", 0.0),
 	N("counts/compared", 12.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 28.0),
@@ -1689,7 +1689,7 @@ static const struct expect x_one_label[] = {
 	N("counts/in_window", 4.0),
 	N("counts/with_decision", 4.0),
 	N("counts/with_prediction", 4.0),
-	N("counts/with_error", 0.0),
+	N("counts/prediction_errors", 0.0),
 	N("counts/compared", 4.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 0.0),
@@ -1923,7 +1923,7 @@ static const struct expect x_single[] = {
 	N("counts/in_window", 1.0),
 	N("counts/with_decision", 1.0),
 	N("counts/with_prediction", 1.0),
-	N("counts/with_error", 0.0),
+	N("counts/prediction_errors", 0.0),
 	N("counts/compared", 1.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 0.0),
@@ -2176,7 +2176,7 @@ static const struct expect x_raters[] = {
 	N("counts/in_window", 5.0),
 	N("counts/with_decision", 5.0),
 	N("counts/with_prediction", 5.0),
-	N("counts/with_error", 0.0),
+	N("counts/prediction_errors", 0.0),
 	N("counts/compared", 5.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 0.0),
@@ -2445,7 +2445,7 @@ static const struct expect x_raters_extra[] = {
 	N("counts/in_window", 5.0),
 	N("counts/with_decision", 5.0),
 	N("counts/with_prediction", 5.0),
-	N("counts/with_error", 0.0),
+	N("counts/prediction_errors", 0.0),
 	N("counts/compared", 5.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 0.0),
@@ -2714,7 +2714,7 @@ static const struct expect x_numeric[] = {
 	N("counts/in_window", 10.0),
 	N("counts/with_decision", 10.0),
 	N("counts/with_prediction", 9.0),
-	N("counts/with_error", 0.0),
+	N("counts/prediction_errors", 0.0),
 	N("counts/compared", 9.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 1.0),
@@ -2961,7 +2961,7 @@ static const struct expect x_coverage[] = {
 	N("counts/in_window", 11.0),
 	N("counts/with_decision", 11.0),
 	N("counts/with_prediction", 11.0),
-	N("counts/with_error", 0.0),
+	N("counts/prediction_errors", 0.0),
 	N("counts/compared", 11.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 0.0),
@@ -3217,7 +3217,7 @@ static const struct expect x_ordinal[] = {
 	N("counts/in_window", 12.0),
 	N("counts/with_decision", 12.0),
 	N("counts/with_prediction", 12.0),
-	N("counts/with_error", 0.0),
+	N("counts/prediction_errors", 0.0),
 	N("counts/compared", 12.0),
 	N("counts/excluded/no_decision", 0.0),
 	N("counts/excluded/no_prediction", 0.0),
@@ -4167,6 +4167,50 @@ static void configured_segments_only(void **state)
 	sg_strlist_release(&segs);
 }
 
+/* software comes from the latest run of the model version */
+static void software_from_the_latest_run(void **state)
+{
+	struct sg_report_opts o;
+	cJSON *r;
+	char *t;
+
+	(void)state;
+	load_labels();
+	exec_sql("INSERT INTO runs(model, started_at, finished_at, status,"
+		 " cases, scored, errors, p50_ms, p95_ms, p99_ms, throughput,"
+		 " peak_rss_kb) VALUES"
+		 " ((SELECT id FROM models WHERE version = 'v1'), 't0', 't1',"
+		 "  'failed', 10, 0, 10, NULL, NULL, NULL, NULL, NULL),"
+		 " ((SELECT id FROM models WHERE version = 'v1'), 't2', 't3',"
+		 "  'ok', 40, 38, 2, 1.5, 3.25, 9, 1234.5, 51200)");
+	opts(&o, "triage@v1");
+	r = build(&o);
+	assert_int_equal((int)at(r, "software/runs")->valuedouble, 2);
+	assert_string_equal(at(r, "software/status")->valuestring, "ok");
+	assert_int_equal((int)at(r, "software/cases")->valuedouble, 40);
+	assert_int_equal((int)at(r, "software/scored")->valuedouble, 38);
+	assert_int_equal((int)at(r, "software/errors")->valuedouble, 2);
+	assert_true(at(r, "software/error_rate")->valuedouble == 2.0 / 40);
+	assert_true(at(r, "software/p50_ms")->valuedouble == 1.5);
+	assert_true(at(r, "software/p95_ms")->valuedouble == 3.25);
+	assert_true(at(r, "software/p99_ms")->valuedouble == 9);
+	assert_true(at(r, "software/throughput")->valuedouble == 1234.5);
+	assert_true(at(r, "software/peak_rss_kb")->valuedouble == 51200);
+	assert_string_equal(at(r, "software/backend")->valuestring, "logged");
+	t = written(r, "text");
+	assert_non_null(strstr(t, "latest run 2 (ok): 40 cases, 38 scored, 2 "
+				  "errors (5.0%)"));
+	assert_non_null(strstr(t, "p95 3.25 ms"));
+	free(t);
+	cJSON_Delete(r);
+	/* the other version has no run */
+	opts(&o, "triage@v2");
+	r = build(&o);
+	assert_int_equal((int)at(r, "software/runs")->valuedouble, 0);
+	assert_true(cJSON_IsNull(at(r, "software/p95_ms")));
+	cJSON_Delete(r);
+}
+
 /* ---- output ---- */
 
 static void labels_are_escaped_in_every_format(void **state)
@@ -4483,6 +4527,7 @@ int main(void)
 		T(coverage_recommends_the_lowest_threshold),
 		T(label_order_gives_weighted_kappa),
 		T(configured_segments_only),
+		T(software_from_the_latest_run),
 		T(labels_are_escaped_in_every_format),
 		T(numbers_round_trip_and_nan_is_null),
 		T(unknown_format_is_refused),
