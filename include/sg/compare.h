@@ -1,0 +1,33 @@
+/*
+ * compare.h - a candidate model against an incumbent on the same cases:
+ * the cases of a window that have a human decision and a prediction
+ * without error from both models, and how often each agrees with the
+ * people there.
+ */
+#ifndef SG_COMPARE_H
+#define SG_COMPARE_H
+
+#include "sg/error.h"
+#include "sg/store.h"
+
+struct sg_compare {
+	long n;               /* cases both models scored */
+	long candidate_agree;
+	long incumbent_agree;
+	double candidate_rate, incumbent_rate; /* NaN when n == 0 */
+};
+
+/*
+ * Compares the models named "name@version" over the nights [since, until]
+ * (either may be NULL: open). The human decision of a case is its current
+ * decision; with several raters the latest by decided_at (ties: the one
+ * stored last), as the report does. numeric: decisions are numbers and
+ * agree when |h - m| <= tolerance. Returns 0, or SG_EUSAGE when a model
+ * is unknown, or SG_ESTORE.
+ */
+int sg_compare_models(struct sg_store *s, const char *candidate,
+		      const char *incumbent, const char *since,
+		      const char *until, int numeric, double tolerance,
+		      struct sg_compare *out, struct sg_diag *diag);
+
+#endif
