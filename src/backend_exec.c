@@ -39,7 +39,9 @@
  *    get "model process exited with status N" (or "killed by signal N"),
  *    and the next score call starts a new one.
  * Three restarts in a row without an answer in between end the batch:
- * the remaining cases get an error and are not sent.
+ * the remaining cases get an error and are not sent. A case's latency runs
+ * from queueing its request to reading its reply (or its error); it is
+ * NaN for a case that was never sent.
  *
  * The child runs in its own process group (so a wrapper shell and what it
  * started are killed together), with SIGPIPE at its default and an empty
@@ -848,14 +850,16 @@ static int step(struct batch *b, struct sg_diag *diag)
 {
 	struct exec_state *s = b->s;
 	struct pollfd pfd[3];
+	struct sg_diag own;
 	int npfd = 0, iin = -1, iout = -1, ierr = -1, wait = -1, r, stall;
 	double t;
 	size_t ti = 0;
 
 	if (!s->pid) {
+		if (!diag)
+			diag = &own;
 		if (spawn_child(s, diag)) {
-			fail_all(b, -1, diag ? diag->msg :
-				 "cannot start model process");
+			fail_all(b, -1, diag->msg);
 			return SG_EMODEL;
 		}
 	}

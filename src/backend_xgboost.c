@@ -313,6 +313,18 @@ static void read_row(struct xgb_state *s, const float *r, size_t i,
 	out->nprobs = s->nclass;
 }
 
+/*
+ * Prediction settings: strict_shape gives n x k always (k = 1 but for
+ * multi-class models), cache_id must be there for in-place prediction.
+ */
+#define PREDICT_CONFIG(type) \
+	"{\"type\": " #type ", \"training\": false, \"iteration_begin\": 0, " \
+	"\"iteration_end\": 0, \"strict_shape\": true, \"missing\": NaN, " \
+	"\"cache_id\": 0}"
+
+static const char predict_value[] = PREDICT_CONFIG(0);
+static const char predict_margin[] = PREDICT_CONFIG(1);
+
 static int xgb_score(void *state, size_t n, const char *const *case_ids,
 		     const double *x, struct sg_pred *out,
 		     struct sg_diag *diag)
@@ -336,15 +348,8 @@ static int xgb_score(void *state, size_t n, const char *const *case_ids,
 		    (uintptr_t)x, n, s->nfeatures);
 	/* softmax models give a class index unless margins are asked for */
 	if (XGBoosterPredictFromDense(s->booster, ai.buf,
-				      s->kind == XGB_SOFTMAX ?
-				      "{\"type\": 1, \"training\": false, "
-				      "\"iteration_begin\": 0, "
-				      "\"iteration_end\": 0, \"strict_shape\": "
-				      "true, \"missing\": NaN, \"cache_id\": 0}" :
-				      "{\"type\": 0, \"training\": false, "
-				      "\"iteration_begin\": 0, "
-				      "\"iteration_end\": 0, \"strict_shape\": "
-				      "true, \"missing\": NaN, \"cache_id\": 0}",
+				      s->kind == XGB_SOFTMAX ? predict_margin :
+				      predict_value,
 				      NULL, &shape, &dim, &res)) {
 		sg_diag_set(diag, NULL, 0, 0, "xgboost prediction failed: %s",
 			    xgb_error(err, sizeof(err)));

@@ -76,7 +76,7 @@ for cmd in $cmds; do
 		ok "every option of '$cmd --help' is in the man page"
 	else
 		not_ok "every option of '$cmd --help' is in the man page" \
-			"missing:$missing"
+			"missing: $missing"
 	fi
 done
 
@@ -116,7 +116,12 @@ for k in json.load(open(sys.argv[1])): print(k)' "$WORK/report.json" \
 		fi
 	done <"$WORK/keys"
 	# nested keys (not the data-named ones: labels, segment columns and
-	# values, nights, feature names) are named in the section too
+	# values, nights, feature names) are named in the section too, in a
+	# label report and in a numeric one (regression, outputs.human_mean)
+	"$SG" ingest --db "$WORK/num.db" --decision-type numeric \
+		"$FX/ingest/numeric.csv" >"$WORK/out" 2>&1
+	"$SG" report --db "$WORK/num.db" --format json \
+		--output "$WORK/numeric.json" >>"$WORK/out" 2>&1
 	$PY -c 'import json, sys
 dyn = {"per_class", "segments", "segments.*", "nights", "inputs.features",
        "outputs.labels"}
@@ -131,8 +136,10 @@ def walk(o, path):
                 walk(v, (path + "." if path else "") + k)
     elif isinstance(o, list):
         for v in o: walk(v, path)
-walk(json.load(open(sys.argv[1])), "")
-print("\n".join(sorted(seen)))' "$WORK/report.json" >"$WORK/nested" 2>"$WORK/out"
+for f in sys.argv[1:]:
+    walk(json.load(open(f)), "")
+print("\n".join(sorted(seen)))' "$WORK/report.json" "$WORK/numeric.json" \
+		>"$WORK/nested" 2>>"$WORK/out"
 	missing=$(missing_in "$WORK/jsonrep" "$WORK/nested")
 	if [ -s "$WORK/nested" ] && [ -z "$missing" ]; then
 		ok "every nested report key ($(wc -l <"$WORK/nested")) is named in JSON REPORT"
