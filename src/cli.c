@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sg/buf.h"
+#include "sg/report.h"
 
 enum {
 	O_DB = 1,
@@ -46,6 +47,9 @@ enum {
 	O_WINDOW,
 	O_TARGET,
 	O_LABEL_ORDER,
+	O_REF_NIGHTS,
+	O_REF_SINCE,
+	O_REF_UNTIL,
 	/* gate */
 	O_MIN_AGREEMENT,
 	O_MIN_KAPPA,
@@ -59,7 +63,12 @@ enum {
 	O_MIN_PRECISION,
 	O_INCUMBENT,
 	O_INCUMBENT_MARGIN,
-	O_HUMAN_MARGIN
+	O_HUMAN_MARGIN,
+	O_MAX_PSI,
+	O_MAX_MISSING_RATE,
+	O_MAX_LABEL_SHIFT,
+	O_LEARN,
+	O_LEARN_K
 };
 
 struct group_opt {
@@ -102,6 +111,10 @@ static const struct group_opt common[] = {
 	{CLI_REPORT,
 	 {"target-agreement", required_argument, NULL, O_TARGET}},
 	{CLI_REPORT, {"label-order", required_argument, NULL, O_LABEL_ORDER}},
+	{CLI_REPORT,
+	 {"reference-nights", required_argument, NULL, O_REF_NIGHTS}},
+	{CLI_REPORT, {"reference-since", required_argument, NULL, O_REF_SINCE}},
+	{CLI_REPORT, {"reference-until", required_argument, NULL, O_REF_UNTIL}},
 	{CLI_GATE, {"min-agreement", required_argument, NULL, O_MIN_AGREEMENT}},
 	{CLI_GATE, {"min-kappa", required_argument, NULL, O_MIN_KAPPA}},
 	{CLI_GATE, {"min-cases", required_argument, NULL, O_MIN_CASES}},
@@ -119,6 +132,13 @@ static const struct group_opt common[] = {
 	{CLI_GATE,
 	 {"incumbent-margin", required_argument, NULL, O_INCUMBENT_MARGIN}},
 	{CLI_GATE, {"human-margin", required_argument, NULL, O_HUMAN_MARGIN}},
+	{CLI_GATE, {"max-psi", required_argument, NULL, O_MAX_PSI}},
+	{CLI_GATE,
+	 {"max-missing-rate", required_argument, NULL, O_MAX_MISSING_RATE}},
+	{CLI_GATE,
+	 {"max-label-shift", required_argument, NULL, O_MAX_LABEL_SHIFT}},
+	{CLI_GATE, {"learn-from-reference", no_argument, NULL, O_LEARN}},
+	{CLI_GATE, {"learn-k", required_argument, NULL, O_LEARN_K}},
 };
 
 #define NCOMMON (sizeof(common) / sizeof(common[0]))
@@ -294,6 +314,22 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 	case O_LABEL_ORDER:
 		split_list(&r->label_order, a);
 		return 0;
+	case O_REF_NIGHTS:
+		/* replaces a reference window of the config file; the last
+		 * of the reference flags given wins */
+		if (sg_parse_long(flag, a, 0, 100000, &r->reference_nights, d))
+			return SG_EUSAGE;
+		sg_config_set_str(&r->reference_since, NULL);
+		sg_config_set_str(&r->reference_until, NULL);
+		return 0;
+	case O_REF_SINCE:
+	case O_REF_UNTIL:
+		if (sg_report_check_night(flag, a, d))
+			return SG_EUSAGE;
+		sg_config_set_str(p->id == O_REF_SINCE ? &r->reference_since
+						       : &r->reference_until,
+				  a);
+		return 0;
 	case O_MIN_AGREEMENT:
 		return unit(flag, a, 0, 1, &g->min_agreement, d);
 	case O_MIN_KAPPA:
@@ -339,6 +375,24 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 		return unit(flag, a, 0, 1, &g->incumbent_margin, d);
 	case O_HUMAN_MARGIN:
 		return unit(flag, a, 0, 1, &g->human_margin, d);
+	case O_MAX_PSI:
+		return unit(flag, a, 0, HUGE_VAL, &g->max_psi, d);
+	case O_MAX_MISSING_RATE:
+		return unit(flag, a, 0, 1, &g->max_missing_rate, d);
+	case O_MAX_LABEL_SHIFT:
+		return unit(flag, a, 0, 1, &g->max_label_shift, d);
+	case O_LEARN:
+		g->learn_from_reference = 1;
+		return 0;
+	case O_LEARN_K:
+		if (unit(flag, a, 0, HUGE_VAL, &g->learn_k, d))
+			return SG_EUSAGE;
+		if (g->learn_k <= 0) {
+			sg_diag_set(d, NULL, 0, 0,
+				    "%s: %s is out of range (0, inf)", flag, a);
+			return SG_EUSAGE;
+		}
+		return 0;
 	}
 	if (p->id >= 1000 && c->cmd->opt)
 		return c->cmd->opt(c, p->id, p->arg);
@@ -407,7 +461,16 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --target-agreement A      coverage target for the "
 		       "lower bound (0.95)\n"
 		       "  --label-order A,B,...     an order for the labels "
-		       "(enables weighted kappa)\n");
+		       "(enables weighted kappa)\n"
+		       "  --reference-nights N      drift reference: the first N "
+		       "nights of the store\n"
+		       "                            (0 = no reference, the "
+		       "default)\n"
+		       "  --reference-since D, --reference-until D\n"
+		       "                            drift reference: these "
+		       "nights (inclusive);\n"
+		       "                            they replace "
+		       "--reference-nights\n");
 	if (cmd->groups & CLI_GATE)
 		printf("\ngate policy (the \"gate\" block of the config):\n"
 		       "  --min-agreement A  --min-kappa K  --min-cases N\n"
@@ -416,7 +479,10 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --min-segment-cases N  --min-segment-agreement A\n"
 		       "  --min-recall R  --min-precision P\n"
 		       "  --incumbent NAME@VERSION  --incumbent-margin M\n"
-		       "  --human-margin M\n");
+		       "  --human-margin M\n"
+		       "  --max-psi P  --max-missing-rate R  --max-label-shift S"
+		       "\n"
+		       "  --learn-from-reference  --learn-k K\n");
 	printf("\nexit status: 0 ok/go, 1 no-go, 2 usage or configuration "
 	       "error,\n3 data or runtime error, 4 insufficient evidence\n");
 }

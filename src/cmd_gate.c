@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "sg/buf.h"
+#include "sg/compare.h"
 #include "sg/gate.h"
 #include "sg/report.h"
 
@@ -194,6 +195,15 @@ static int run_gate(struct cli *c)
 		if (ret) {
 			status = cli_fail(c, ret);
 			goto out_status;
+		}
+		if (c->cfg.gate.incumbent) {
+			ret = sg_compare_attach(s, report, c->cfg.gate.incumbent,
+						c->cfg.report.tolerance,
+						&c->diag);
+			if (ret) {
+				status = cli_fail(c, ret);
+				goto out_status;
+			}
 		}
 		if (!flags.no_store) {
 			ret = sg_report_store(s, report, &report_id, &c->diag);

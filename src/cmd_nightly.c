@@ -4,7 +4,9 @@
  * ingest the new log files (a glob; files already ingested are recognised
  * by content) -> run the model on the cases it has not scored -> report
  * over the configured window -> write the reports into DIR/DATE/ -> gate,
- * and exit with the gate's code. Re-running a night changes nothing in the
+ * and exit with the gate's code. report.prometheus_path, when set, gets
+ * the headline metrics and the verdict in the Prometheus text format,
+ * written atomically (write, then rename). Re-running a night changes nothing in the
  * store and gives the same verdict; a failed step stops the night with
  * exit 3 and leaves the store consistent for the next attempt.
  */
@@ -19,6 +21,7 @@
 
 #include "cli.h"
 #include "sg/buf.h"
+#include "sg/compare.h"
 #include "sg/gate.h"
 #include "sg/ingest.h"
 #include "sg/report.h"
@@ -70,6 +73,54 @@ static int mkdirs(const char *path)
 	if (mkdir(p, 0777) && errno != EEXIST)
 		ret = -1;
 	free(p);
+	return ret;
+}
+
+/*
+ * Writes the Prometheus text file at path atomically: into .NAME.tmp in
+ * the same folder, then renamed over NAME, so node_exporter's textfile
+ * collector never reads half a file. The gate's verdict is in it.
+ */
+static int write_prometheus(struct cli *c, const char *path,
+			    const cJSON *report, const struct sg_gate_result *res)
+{
+	struct sg_buf tmp = SG_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	FILE *f;
+	int ret = 0;
+
+	if (slash)
+		sg_buf_addf(&tmp, "%.*s/.%s.tmp", (int)(slash - path), path,
+			    slash + 1);
+	else
+		sg_buf_addf(&tmp, ".%s.tmp", path);
+	f = fopen(tmp.buf, "w");
+	if (!f) {
+		sg_diag_set(&c->diag, tmp.buf, 0, 0,
+			    "cannot write the Prometheus file: %s",
+			    strerror(errno));
+		ret = SG_EIO;
+		goto out;
+	}
+	ret = sg_report_write_prometheus(f, report,
+					 sg_verdict_name(res->verdict));
+	if (fclose(f) || ret) {
+		sg_diag_set(&c->diag, tmp.buf, 0, 0,
+			    "cannot write the Prometheus file: %s",
+			    strerror(errno));
+		unlink(tmp.buf);
+		ret = SG_EIO;
+		goto out;
+	}
+	if (rename(tmp.buf, path)) {
+		sg_diag_set(&c->diag, path, 0, 0,
+			    "cannot write the Prometheus file: %s",
+			    strerror(errno));
+		unlink(tmp.buf);
+		ret = SG_EIO;
+	}
+out:
+	sg_buf_release(&tmp);
 	return ret;
 }
 
@@ -378,6 +429,15 @@ static int run_nightly(struct cli *c)
 		sg_diag_prefix(&c->diag, "report failed");
 		goto fail;
 	}
+	if (c->cfg.gate.incumbent) {
+		ret = sg_compare_attach(s, report, c->cfg.gate.incumbent,
+					c->cfg.report.tolerance, &c->diag);
+		if (ret) {
+			sg_diag_prefix(&c->diag, "comparison with the incumbent "
+						 "failed");
+			goto fail;
+		}
+	}
 	ret = store_report_once(s, report, &report_id, &reused, &c->diag);
 	if (ret)
 		goto fail;
@@ -434,9 +494,25 @@ static int run_nightly(struct cli *c)
 				   : !strcmp(f, "csv")      ? "report.csv"
 							    : NULL;
 
+		if (!strcmp(f, "prometheus")) {
+			struct sg_buf p = SG_BUF_INIT;
+
+			sg_buf_addf(&p, "%s/report.prom", dir.buf);
+			ret = write_prometheus(c, p.buf, report, &res);
+			sg_buf_release(&p);
+			if (ret)
+				goto fail;
+			continue;
+		}
 		if (!name)
 			continue;
 		ret = write_atomic(c, dir.buf, name, report, NULL, f, NULL);
+		if (ret)
+			goto fail;
+	}
+	if (c->cfg.report.prometheus_path) {
+		ret = write_prometheus(c, c->cfg.report.prometheus_path, report,
+				       &res);
 		if (ret)
 			goto fail;
 	}
@@ -459,6 +535,9 @@ static int run_nightly(struct cli *c)
 		printf("  reports  %s/ (report and gate in each format; "
 		       "gate.xml is JUnit)\n",
 		       dir.buf);
+		if (c->cfg.report.prometheus_path)
+			printf("  metrics  %s (Prometheus text format)\n",
+			       c->cfg.report.prometheus_path);
 		printf("verdict: %s (exit %d)\n", sg_verdict_name(res.verdict),
 		       res.verdict);
 	} else {

@@ -1,7 +1,7 @@
 /*
  * cmd_report.c - shadowgate report: agreement of a model version with the
  * human decisions over a window of nights, stored in the reports table and
- * written as text, JSON, Markdown or CSV.
+ * written as text, JSON, Markdown, CSV or the Prometheus text format.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -97,7 +97,7 @@ static int use_color(void)
 static int run_report(struct cli *c)
 {
 	static const char *const formats[] = {"text", "json", "markdown", "csv",
-					      NULL};
+					      "prometheus", NULL};
 	struct sg_report_opts o;
 	struct sg_store *s = NULL;
 	cJSON *report = NULL;
@@ -170,8 +170,11 @@ const struct cli_cmd cmd_report = {
 	.opt = report_opt,
 	.usage = "shadowgate report [--model NAME@VERSION] [--since D] "
 		 "[--until D] [--last N]\n"
-		 "                         [--format text|json|markdown|csv] "
-		 "[--output FILE] [--no-store]",
+		 "                         [--format text|json|markdown|csv|"
+		 "prometheus] [--output FILE]\n"
+		 "                         [--reference-nights N | "
+		 "--reference-since D --reference-until D]\n"
+		 "                         [--no-store]",
 	.summary = "agreement of a model version with the human decisions "
 		   "over a window of nights",
 	.help = "options:\n"
@@ -185,8 +188,11 @@ const struct cli_cmd cmd_report = {
 		"  --last N                the N latest nights that have cases "
 		"(default\n"
 		"                          --window-nights; 0 there = all)\n"
-		"  --format FMT            text (default), json, markdown or "
-		"csv\n"
+		"  --format FMT            text (default), json, markdown, csv or "
+		"prometheus\n"
+		"                          (the text exposition format, for "
+		"node_exporter's\n"
+		"                          textfile collector)\n"
 		"  --output FILE           write there instead of standard "
 		"output\n"
 		"  --no-store              do not save the report in the store\n"
@@ -196,5 +202,16 @@ const struct cli_cmd cmd_report = {
 		"feed the human\n"
 		"baseline. Segments come from --segment / log.segments (default:"
 		" every\n"
-		"segment column stored). An empty window is not an error.\n",
+		"segment column stored). An empty window is not an error.\n"
+		"\nWith a reference window (--reference-nights N, or "
+		"--reference-since and\n"
+		"--reference-until; report.reference_* in the config) each "
+		"feature's drift\n"
+		"is measured against it: PSI over 10 bins fixed on the "
+		"reference's deciles\n"
+		"(shares floored at 0.0001) and the two-sample Kolmogorov-Smirnov"
+		" statistic\n"
+		"with its asymptotic p-value; segment values are compared too, "
+		"and every\n"
+		"night gets its own input and output metrics.\n",
 };

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "sg/buf.h"
 
 static int model_id(struct sg_store *s, const char *spec, long *id,
@@ -110,4 +112,59 @@ int sg_compare_models(struct sg_store *s, const char *candidate,
 	}
 	sqlite3_finalize(st);
 	return ret;
+}
+
+static const char *str_at(const cJSON *o, const char *a, const char *b)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
+
+	if (b)
+		v = cJSON_GetObjectItemCaseSensitive(v, b);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void put_rate(cJSON *o, const char *key, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+int sg_compare_attach(struct sg_store *s, cJSON *report, const char *incumbent,
+		      double tolerance, struct sg_diag *diag)
+{
+	const char *name = str_at(report, "model", "name");
+	const char *version = str_at(report, "model", "version");
+	const char *type = str_at(report, "decision_type", NULL);
+	struct sg_buf cand = SG_BUF_INIT;
+	struct sg_compare c;
+	cJSON *o;
+	int ret;
+
+	if (!name || !version) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "the report has no model to compare with %s",
+			    incumbent);
+		return SG_EUSAGE;
+	}
+	sg_buf_addf(&cand, "%s@%s", name, version);
+	ret = sg_compare_models(s, cand.buf, incumbent,
+				str_at(report, "window", "since"),
+				str_at(report, "window", "until"),
+				type && !strcmp(type, "numeric"), tolerance, &c,
+				diag);
+	sg_buf_release(&cand);
+	if (ret)
+		return ret;
+	cJSON_DeleteItemFromObjectCaseSensitive(report, "incumbent");
+	o = cJSON_AddObjectToObject(report, "incumbent");
+	cJSON_AddStringToObject(o, "model", incumbent);
+	cJSON_AddNumberToObject(o, "n", (double)c.n);
+	cJSON_AddNumberToObject(o, "candidate_agree", (double)c.candidate_agree);
+	cJSON_AddNumberToObject(o, "incumbent_agree", (double)c.incumbent_agree);
+	put_rate(o, "candidate_rate", c.candidate_rate);
+	put_rate(o, "incumbent_rate", c.incumbent_rate);
+	put_rate(o, "difference", c.candidate_rate - c.incumbent_rate);
+	return 0;
 }

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "sg/buf.h"
+#include "sg/timeutil.h"
 
 /* ---- string lists ---- */
 
@@ -103,6 +104,7 @@ void sg_config_init(struct sg_config *c)
 	c->report.dir = sg_xstrdup("reports");
 	c->report.confidence = 0.95;
 	c->report.target_agreement = 0.95;
+	c->report.reference_nights = 0;
 
 	c->gate.min_agreement = NAN;
 	c->gate.min_kappa = NAN;
@@ -117,6 +119,11 @@ void sg_config_init(struct sg_config *c)
 	c->gate.incumbent = NULL;
 	c->gate.incumbent_margin = 0.0;
 	c->gate.human_margin = NAN;
+	c->gate.max_psi = NAN;
+	c->gate.max_missing_rate = NAN;
+	c->gate.max_label_shift = NAN;
+	c->gate.learn_from_reference = 0;
+	c->gate.learn_k = 3;
 }
 
 void sg_config_release(struct sg_config *c)
@@ -148,6 +155,9 @@ void sg_config_release(struct sg_config *c)
 	sg_strlist_release(&c->report.formats);
 	clear_str(&c->report.dir);
 	sg_strlist_release(&c->report.label_order);
+	clear_str(&c->report.reference_since);
+	clear_str(&c->report.reference_until);
+	clear_str(&c->report.prometheus_path);
 
 	clear_str(&c->gate.incumbent);
 }
@@ -160,7 +170,8 @@ enum key_kind {
 	KEY_CHOICE_INT, /* a string from `choices`, stored as its index (int) */
 	KEY_LIST,       /* an array of strings (each from `choices` if set) */
 	KEY_NUM,        /* a number in range, stored as double */
-	KEY_INT         /* an integral number in range, stored as long */
+	KEY_INT,        /* an integral number in range, stored as long */
+	KEY_BOOL        /* true or false, stored as int */
 };
 
 #define KEY_DISTINCT (1u << 0)   /* list: no string twice */
@@ -168,6 +179,7 @@ enum key_kind {
 #define KEY_LO_OPEN (1u << 2)    /* number: lo itself is out of range */
 #define KEY_HI_OPEN (1u << 3)    /* number: hi itself is out of range */
 #define KEY_NAME_AT_VER (1u << 4) /* string: "name@version" */
+#define KEY_NIGHT (1u << 5)      /* string: a night "YYYY-MM-DD" */
 
 struct block;
 
@@ -203,6 +215,7 @@ struct block {
 #define CHOICE_INT(n, f, c) \
 	{.name = n, .kind = KEY_CHOICE_INT, .off = OFF(f), .choices = c}
 #define BLOCK(n, b) {.name = n, .kind = KEY_BLOCK, .sub = &b}
+#define BOOL(n, f) {.name = n, .kind = KEY_BOOL, .off = OFF(f)}
 #define TABLE(n, keys) {n, keys, sizeof(keys) / sizeof(keys[0])}
 
 static const char *const log_formats[] = {"csv", "jsonl", NULL};
@@ -251,6 +264,10 @@ static const struct key report_keys[] = {
 	NUM("confidence", report.confidence, 0, 1,
 	    .flags = KEY_LO_OPEN | KEY_HI_OPEN),
 	NUM("target_agreement", report.target_agreement, 0, 1, .flags = 0),
+	INT("reference_nights", report.reference_nights, 0, JSON_INT_MAX),
+	STR("reference_since", report.reference_since, .flags = KEY_NIGHT),
+	STR("reference_until", report.reference_until, .flags = KEY_NIGHT),
+	STR("prometheus_path", report.prometheus_path, .flags = 0),
 };
 
 static const struct key gate_keys[] = {
@@ -269,6 +286,11 @@ static const struct key gate_keys[] = {
 	STR("incumbent", gate.incumbent, .flags = KEY_NAME_AT_VER),
 	NUM("incumbent_margin", gate.incumbent_margin, 0, 1, .flags = 0),
 	NUM("human_margin", gate.human_margin, 0, 1, .flags = 0),
+	NUM("max_psi", gate.max_psi, 0, INFINITY, .flags = 0),
+	NUM("max_missing_rate", gate.max_missing_rate, 0, 1, .flags = 0),
+	NUM("max_label_shift", gate.max_label_shift, 0, 1, .flags = 0),
+	BOOL("learn_from_reference", gate.learn_from_reference),
+	NUM("learn_k", gate.learn_k, 0, INFINITY, .flags = KEY_LO_OPEN),
 };
 
 static const struct block log_block = TABLE("log", log_keys);
@@ -575,6 +597,16 @@ static int walk_string(struct parse *p, const struct key *k, const char *path,
 				    "'%s': '%s' is not of the form name@version",
 				    path, s);
 	}
+	if (k->flags & KEY_NIGHT) {
+		double epoch;
+		char night[11];
+		const char *why = "expected YYYY-MM-DD";
+
+		if (strlen(s) != 10 ||
+		    sg_time_parse(s, 10, &epoch, night, &why))
+			return fail(p, v, "'%s': '%s' is not a night YYYY-MM-DD "
+				    "(%s)", path, s, why);
+	}
 	if (!p->apply)
 		return 0;
 	if (k->kind == KEY_CHOICE_INT)
@@ -684,6 +716,15 @@ static int walk_member(struct parse *p, const struct block *b, const cJSON *m)
 		break;
 	case KEY_LIST:
 		ret = walk_list(p, k, path.buf, m, slot);
+		break;
+	case KEY_BOOL:
+		if (!cJSON_IsBool(m))
+			ret = fail(p, m, "'%s': expected true or false, found %s",
+				   path.buf, type_name(m));
+		else
+			ret = 0;
+		if (!ret && p->apply)
+			*(int *)slot = cJSON_IsTrue(m);
 		break;
 	case KEY_NUM:
 	case KEY_INT:

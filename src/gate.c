@@ -3,12 +3,14 @@
  */
 #include "sg/gate.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sg/buf.h"
+#include "sg/monitor.h"
 #include "sg/stats.h"
 
 static double num(const cJSON *o, const char *key)
@@ -16,6 +18,19 @@ static double num(const cJSON *o, const char *key)
 	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
 
 	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/*
+ * A count read from the report as a long: NaN is 0, and a number out of
+ * range is clamped (a cast would be undefined: reports can be hostile).
+ */
+static long count(double x)
+{
+	if (isnan(x))
+		return 0;
+	if (x >= (double)LONG_MAX)
+		return LONG_MAX;
+	return x <= (double)LONG_MIN ? LONG_MIN : (long)x;
 }
 
 static const cJSON *obj(const cJSON *o, const char *key)
@@ -159,27 +174,39 @@ static void class_checks(struct sg_gate_result *r, const cJSON *report,
 	const cJSON *m = conf ? cJSON_GetObjectItem(conf, "matrix") : NULL;
 	int k = cJSON_GetArraySize(labels), i, j;
 	double threshold = precision ? g->min_precision : g->min_recall;
+	const cJSON *lab, *row, **col;
 
 	if (!cJSON_IsArray(labels) || !cJSON_IsArray(m) ||
 	    cJSON_GetArraySize(m) != k)
 		return;
-	for (i = 0; i < k; i++) {
-		const cJSON *lab = cJSON_GetArrayItem(labels, i);
+	/*
+	 * The cells are walked, not looked up with cJSON_GetArrayItem (which
+	 * walks from the start each time: k^3 steps, minutes for a hostile
+	 * report of a few KiB). col[j] is the cell of row j in column i.
+	 */
+	col = sg_xcalloc(k ? (size_t)k : 1, sizeof(*col));
+	for (j = 0, row = m->child; j < k; j++, row = row->next)
+		col[j] = row->child;
+	for (i = 0, lab = labels->child, row = m->child; i < k;
+	     i++, lab = lab->next, row = row->next) {
 		char *subject = fmt("class=%s", cJSON_IsString(lab)
 							 ? lab->valuestring
 							 : "?");
 		struct sg_gate_check *c =
 			add(r, precision ? "min_precision" : "min_recall",
 			    subject);
+		const cJSON *in_row = row->child;
 		double tp = 0, n = 0, lo, hi;
 
 		free(subject);
 		for (j = 0; j < k; j++) {
-			const cJSON *row = cJSON_GetArrayItem(m, precision ? j : i);
-			const cJSON *cell =
-				cJSON_GetArrayItem(row, precision ? i : j);
+			const cJSON *cell = precision ? col[j] : in_row;
 			double v = cJSON_IsNumber(cell) ? cell->valuedouble : 0;
 
+			if (precision)
+				col[j] = cell ? cell->next : NULL;
+			else
+				in_row = cell ? cell->next : NULL;
 			n += v;
 			if (j == i)
 				tp = v;
@@ -194,10 +221,180 @@ static void class_checks(struct sg_gate_result *r, const cJSON *report,
 					g->min_segment_cases);
 			continue;
 		}
-		sg_wilson((long)tp, (long)n, confidence, &lo, &hi);
+		sg_wilson(count(tp), count(n), confidence, &lo, &hi);
 		judge(c, r->on_estimate, tp / n, lo, hi, threshold, 0,
 		      bound_word(r->on_estimate, 0));
 	}
+	free(col);
+}
+
+/* A check that could not be judged at all, with why. */
+static void not_judged(struct sg_gate_result *r, const char *name,
+		       const char *subject, double threshold, char *detail)
+{
+	struct sg_gate_check *c = add(r, name, subject);
+
+	c->threshold = threshold;
+	c->is_max = 1;
+	c->outcome = SG_CHECK_NOT_JUDGED;
+	c->detail = detail;
+}
+
+/*
+ * One check of a maximum per feature of inputs.features: its `key` (psi,
+ * missing_rate) must stay at or below threshold. PSI needs a reference
+ * window that holds cases; without one the check is not judged.
+ */
+static void feature_checks(struct sg_gate_result *r, const cJSON *report,
+			   const char *name, const char *key, const char *what,
+			   double threshold)
+{
+	const cJSON *in = obj(report, "inputs"), *fs = obj(in, "features"), *f;
+	const cJSON *ref = in ? cJSON_GetObjectItemCaseSensitive(in,
+								 "reference")
+			      : NULL;
+	int n = 0;
+
+	if (!strcmp(key, "psi")) {
+		if (!cJSON_IsObject(ref)) {
+			not_judged(r, name, "features", threshold,
+				   fmt("no reference window to measure drift "
+				       "against (report.reference_nights, or "
+				       "--reference-since / --reference-until)"));
+			return;
+		}
+		if (!(num(ref, "cases") > 0)) {
+			not_judged(r, name, "features", threshold,
+				   fmt("the reference window has no cases"));
+			return;
+		}
+	}
+	cJSON_ArrayForEach(f, fs)
+	{
+		char *subject = fmt("feature=%s", f->string ? f->string : "?");
+		struct sg_gate_check *c = add(r, name, subject);
+
+		free(subject);
+		judge(c, 1, num(f, key), NAN, NAN, threshold, 1, what);
+		n++;
+	}
+	if (!n)
+		not_judged(r, name, "features", threshold,
+			   fmt("the window's cases have no features"));
+}
+
+/*
+ * A metric of one night: features.<feature>.<key> when feature is set,
+ * else <key>, a number or an object's "value" (outputs.nights' label_shift
+ * is {value, label}, the reference nights' a number). NaN when absent.
+ */
+static double night_metric(const cJSON *night, const char *feature,
+			   const char *key)
+{
+	const cJSON *v;
+
+	if (feature)
+		return num(obj(obj(night, "features"), feature), key);
+	v = cJSON_GetObjectItemCaseSensitive(night, key);
+	if (cJSON_IsObject(v))
+		return num(v, "value");
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/*
+ * A maximum learned from the reference nights (NannyML's standard
+ * deviation thresholds): mean + k * std (sample, n - 1) of the metric over
+ * the reference nights that have it, judged on the worst night of the
+ * window. Fewer than two reference nights with a value: not judged.
+ */
+static void learned_check(struct sg_gate_result *r, const cJSON *report,
+			  const char *name, const char *feature,
+			  const char *key, const char *what, double k)
+{
+	const cJSON *bn = obj(obj(obj(report, "inputs"), "reference"),
+			      "by_night");
+	const cJSON *wn = obj(obj(report, feature ? "inputs" : "outputs"),
+			      "nights");
+	const cJSON *n, *first = NULL, *last = NULL;
+	const char *worst_night = NULL;
+	char *subject = feature ? fmt("feature=%s", feature) : fmt("overall");
+	struct sg_gate_check *c = add(r, name, subject);
+	double *v = sg_xcalloc((size_t)cJSON_GetArraySize(bn) + 1,
+			       sizeof(double));
+	double mean, sd, hi, worst = NAN;
+	size_t cnt = 0;
+
+	free(subject);
+	c->is_max = 1;
+	cJSON_ArrayForEach(n, bn)
+	{
+		double x = night_metric(n, feature, key);
+
+		if (!isfinite(x))
+			continue;
+		if (!first)
+			first = n;
+		last = n;
+		v[cnt++] = x;
+	}
+	sg_mean_std(v, cnt, &mean, &sd, NULL);
+	free(v);
+	if (cnt < 2) {
+		c->outcome = SG_CHECK_NOT_JUDGED;
+		c->detail = fmt("learning needs %s on 2 reference nights or more,"
+				" found %zu", what, cnt);
+		return;
+	}
+	hi = mean + k * sd;
+	cJSON_ArrayForEach(n, wn)
+	{
+		double x = night_metric(n, feature, key);
+
+		if (isfinite(x) && (isnan(worst) || x > worst)) {
+			worst = x;
+			worst_night = n->string;
+		}
+	}
+	judge(c, 1, worst, NAN, NAN, hi, 1, what);
+	if (c->outcome == SG_CHECK_NOT_JUDGED) {
+		free(c->detail);
+		c->detail = fmt("no night of the window has %s", what);
+		return;
+	}
+	free(c->detail);
+	c->detail = fmt("worst night %s: %s %.4g %s learned %.4g (mean %.4g + "
+			"%g x std %.4g over %zu reference nights %s .. %s)",
+			worst_night, what, worst,
+			c->outcome == SG_CHECK_PASS ? "<=" : ">", hi, mean, k,
+			sd, cnt, first->string, last->string);
+}
+
+/* The learned checks: PSI and missing rate per feature, error rate and
+ * label shift; one not-judged check when there is nothing to learn from. */
+static void learned_checks(struct sg_gate_result *r, const cJSON *report,
+			   double k)
+{
+	const cJSON *in = obj(report, "inputs"), *ref = obj(in, "reference");
+	const cJSON *f;
+
+	if (!ref || !(num(ref, "cases") > 0) || !obj(ref, "by_night")) {
+		not_judged(r, "learn_from_reference", "reference nights", NAN,
+			   fmt("no reference window with cases to learn "
+			       "thresholds from (report.reference_nights, or "
+			       "--reference-since / --reference-until)"));
+		return;
+	}
+	cJSON_ArrayForEach(f, obj(in, "features"))
+	{
+		learned_check(r, report, "learned_psi", f->string, "psi", "PSI",
+			      k);
+		learned_check(r, report, "learned_missing_rate", f->string,
+			      "missing_rate", "missing rate", k);
+	}
+	learned_check(r, report, "learned_error_rate", NULL, "error_rate",
+		      "error rate", k);
+	learned_check(r, report, "learned_label_shift", NULL, "label_shift",
+		      "label shift", k);
 }
 
 int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
@@ -213,8 +410,7 @@ int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
 	out->on_estimate = g->on_estimate;
 	if (isnan(confidence))
 		confidence = 0.95;
-	out->cases = (long)(isnan(num(report, "cases")) ? 0
-						       : num(report, "cases"));
+	out->cases = count(num(report, "cases"));
 
 	if (g->min_cases >= 0) {
 		any = 1;
@@ -274,7 +470,7 @@ int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
 			c->outcome = SG_CHECK_NOT_JUDGED;
 			c->detail = fmt("no predictions in the window");
 		} else {
-			sg_wilson((long)errs, (long)tot, confidence, &lo, &hi);
+			sg_wilson(count(errs), count(tot), confidence, &lo, &hi);
 			judge(c, g->on_estimate, errs / tot, lo, hi,
 			      g->max_error_rate, 1, bound_word(g->on_estimate, 1));
 		}
@@ -303,6 +499,70 @@ int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
 					model,
 					c->outcome == SG_CHECK_PASS ? ">=" : "<",
 					human, g->human_margin);
+		}
+	}
+	if (!isnan(g->max_psi)) {
+		any = 1;
+		feature_checks(out, report, "max_psi", "psi", "PSI", g->max_psi);
+	}
+	if (!isnan(g->max_missing_rate)) {
+		any = 1;
+		feature_checks(out, report, "max_missing_rate", "missing_rate",
+			       "missing rate", g->max_missing_rate);
+	}
+	if (!isnan(g->max_label_shift)) {
+		const cJSON *ls = obj(obj(report, "outputs"), "label_shift");
+		const cJSON *lab = ls ? cJSON_GetObjectItemCaseSensitive(ls,
+									 "label")
+				      : NULL;
+		char *subject = cJSON_IsString(lab)
+					? fmt("label=%s", lab->valuestring)
+					: fmt("labels");
+
+		any = 1;
+		c = add(out, "max_label_shift", subject);
+		free(subject);
+		if (!ls) {
+			c->threshold = g->max_label_shift;
+			c->is_max = 1;
+			c->outcome = SG_CHECK_NOT_JUDGED;
+			c->detail = fmt("no label shift: no compared case, or "
+					"numeric decisions");
+		} else {
+			judge(c, 1, num(ls, "value"), NAN, NAN,
+			      g->max_label_shift, 1,
+			      "|model share - human share|");
+		}
+	}
+	if (g->learn_from_reference) {
+		any = 1;
+		learned_checks(out, report, g->learn_k > 0 ? g->learn_k : 3);
+	}
+	if (g->incumbent) {
+		const cJSON *inc = obj(report, "incumbent");
+		double diff = num(inc, "difference");
+
+		any = 1;
+		c = add(out, "incumbent_margin", g->incumbent);
+		if (!inc || isnan(diff)) {
+			c->threshold = -g->incumbent_margin;
+			c->outcome = SG_CHECK_NOT_JUDGED;
+			c->detail = fmt("%s", inc ? "no case was scored by both "
+						    "models"
+						  : "the report has no "
+						    "comparison with the "
+						    "incumbent");
+		} else {
+			judge(c, 1, diff, NAN, NAN, -g->incumbent_margin, 0,
+			      "candidate minus incumbent agreement");
+			free(c->detail);
+			c->detail = fmt("on %.0f cases both scored: candidate "
+					"%.4f, incumbent %.4f, difference %+.4f "
+					"%s -%.4g",
+					num(inc, "n"), num(inc, "candidate_rate"),
+					num(inc, "incumbent_rate"), diff,
+					c->outcome == SG_CHECK_PASS ? ">=" : "<",
+					g->incumbent_margin);
 		}
 	}
 	if (!any) {
@@ -396,6 +656,10 @@ cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
 
 	if (!isnan(g->min_agreement))
 		put_num(o, "min_agreement", g->min_agreement);
+	if (g->incumbent) {
+		cJSON_AddStringToObject(o, "incumbent", g->incumbent);
+		put_num(o, "incumbent_margin", g->incumbent_margin);
+	}
 	if (!isnan(g->min_kappa))
 		put_num(o, "min_kappa", g->min_kappa);
 	if (g->min_cases >= 0)
@@ -415,6 +679,16 @@ cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
 		put_num(o, "min_precision", g->min_precision);
 	if (!isnan(g->human_margin))
 		put_num(o, "human_margin", g->human_margin);
+	if (!isnan(g->max_psi))
+		put_num(o, "max_psi", g->max_psi);
+	if (!isnan(g->max_missing_rate))
+		put_num(o, "max_missing_rate", g->max_missing_rate);
+	if (!isnan(g->max_label_shift))
+		put_num(o, "max_label_shift", g->max_label_shift);
+	if (g->learn_from_reference) {
+		cJSON_AddTrueToObject(o, "learn_from_reference");
+		put_num(o, "learn_k", g->learn_k);
+	}
 	return o;
 }
 

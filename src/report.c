@@ -11,6 +11,13 @@
  * the per-row work is a hash and integer compares; nothing is allocated per
  * row and nothing is kept per case except the scores of compared cases
  * (coverage) and the ratings of multi-rater cases (human baseline).
+ *
+ * Monitoring: with a reference window (resolve_reference) the window's
+ * present feature values are kept, by night, and a second pass
+ * (scan_reference) reads the reference's; PSI bins are cut once on the
+ * reference's deciles and reused for every night; a third pass
+ * (reference_outputs, the same scan over the reference window) gives the
+ * model's outputs on each reference night.
  */
 #include "sg/report.h"
 
@@ -19,6 +26,7 @@
 #include <string.h>
 
 #include "sg/buf.h"
+#include "sg/monitor.h"
 #include "sg/stats.h"
 #include "sg/timeutil.h"
 
@@ -190,11 +198,45 @@ struct seginfo {
 struct night_acc {
 	char night[11];
 	struct acc a;
+	long cases;           /* in the window that night */
+	long preds, errors, empty, scored; /* the model's outputs */
+	long *hl, *ml;        /* compared cases by human / model label id */
+	size_t nl;
+	size_t score0;        /* its scores: r->scores[score0 .. + scored) */
+};
+
+/* Running statistics of one feature over some cases. */
+struct fstat {
+	long cases, missing, cnt;
+	long double mean, m2;
+	double min, max;
+};
+
+/* A feature on one night of the window. */
+struct fnight {
+	int night;            /* index into r->nights */
+	struct fstat s;
+	size_t start;         /* its present values: v[start .. + s.cnt) */
 };
 
 struct feat {
-	long cases, missing, cnt;
-	long double mean, m2;
+	struct fstat w, ref;  /* over the window, over the reference */
+	/* present values, kept only with a reference window (KS, PSI) */
+	double *v, *rv;
+	size_t nv, vcap, nrv, rvcap;
+	struct fnight *fn;    /* by night, in night order (with a reference) */
+	size_t nfn, fncap;
+	struct fnight *rfn;   /* the same for the reference's nights (start:
+				 into rv) */
+	size_t nrfn, rfncap;
+};
+
+/* One night of the reference window, and what the model did on it. */
+struct refnight {
+	char night[11];
+	long cases;
+	long preds, errors, compared;
+	double label_shift;   /* NaN: none */
 };
 
 struct fset {
@@ -297,6 +339,27 @@ struct rep {
 	struct cand *cands;
 	size_t ncands, cands_cap;
 	struct intern strata;
+
+	/* the reference window of drift */
+	int ref_on;           /* one is configured (it may hold no case) */
+	const char *ref_how;  /* "first_nights" or "since_until" */
+	char ref_since[11], ref_until[11];
+	int ref_has_since, ref_has_until;
+	long ref_cases, ref_nights;
+	struct refnight *refn; /* its nights, in order */
+	size_t refn_cap;
+	int ref_idx;          /* the reference night being read */
+	long ref_in_window;   /* its cases whose night is in the window */
+	struct intern ref_segstr; /* its distinct segments strings ... */
+	long *ref_segstr_n;   /* ... and their cases */
+	size_t ref_segstr_cap;
+	long *segstr_n;       /* window cases by segstr id */
+	size_t segstr_n_cap;
+
+	/* outputs */
+	long with_empty;      /* predictions with neither label nor number */
+	double *scores;       /* of the window's predictions, night order */
+	size_t nscores, scores_cap;
 };
 
 static void rep_release(struct rep *r)
@@ -322,9 +385,19 @@ static void rep_release(struct rep *r)
 	}
 	free(r->cols);
 	intern_release(&r->segcols);
+	for (i = 0; i < r->nnights; i++) {
+		free(r->nights[i].hl);
+		free(r->nights[i].ml);
+	}
 	free(r->nights);
 	free(r->sc_agree);
 	free(r->sc_dis);
+	for (i = 0; i < r->featnames.n; i++) {
+		free(r->feats[i].v);
+		free(r->feats[i].rv);
+		free(r->feats[i].fn);
+		free(r->feats[i].rfn);
+	}
 	intern_release(&r->featnames);
 	free(r->feats);
 	for (i = 0; i < r->nfsets; i++)
@@ -336,6 +409,11 @@ static void rep_release(struct rep *r)
 	free(r->dec);
 	free(r->cands);
 	intern_release(&r->strata);
+	intern_release(&r->ref_segstr);
+	free(r->ref_segstr_n);
+	free(r->refn);
+	free(r->segstr_n);
+	free(r->scores);
 }
 
 static char *col_strdup(sqlite3_stmt *st, int i)
@@ -380,6 +458,10 @@ void sg_report_opts_from_config(struct sg_report_opts *o,
 	o->decision_type = cfg->log.decision_type == SG_DECISION_NUMERIC
 				   ? SG_DECISION_NUMERIC
 				   : SG_DECISION_AUTO;
+	o->reference_since = rc->reference_since;
+	o->reference_until = rc->reference_until;
+	o->reference_nights = rc->reference_nights > 0 ? rc->reference_nights
+						       : 0;
 }
 
 int sg_report_check_night(const char *flag, const char *s,
@@ -641,24 +723,37 @@ static int segval_id(struct rep *r, int col, const char *v, size_t n)
 	return id;
 }
 
+/*
+ * The text of a segment value as the report shows it: a string as is, a
+ * number as %.17g (into num), a boolean as true / false, null (the missing
+ * value) as "". *n gets its length.
+ */
+static const char *seg_text(const cJSON *v, char num[64], size_t *n)
+{
+	const char *s = "";
+
+	*n = 0;
+	if (cJSON_IsString(v)) {
+		s = v->valuestring;
+		*n = strlen(s);
+	} else if (cJSON_IsNumber(v)) {
+		*n = (size_t)snprintf(num, 64, "%.17g", v->valuedouble);
+		s = num;
+	} else if (cJSON_IsBool(v)) {
+		s = cJSON_IsTrue(v) ? "true" : "false";
+		*n = strlen(s);
+	}
+	return s;
+}
+
 /* Adds the (column, value) of one key of a parsed segments object. */
 static void seg_pair(struct rep *r, struct seginfo *si, int col,
 		     const cJSON *v)
 {
 	char num[64];
-	const char *s = "";
-	size_t n = 0;
+	size_t n;
+	const char *s = seg_text(v, num, &n);
 
-	if (cJSON_IsString(v)) {
-		s = v->valuestring;
-		n = strlen(s);
-	} else if (cJSON_IsNumber(v)) {
-		n = (size_t)snprintf(num, sizeof(num), "%.17g", v->valuedouble);
-		s = num;
-	} else if (cJSON_IsBool(v)) {
-		s = cJSON_IsTrue(v) ? "true" : "false";
-		n = strlen(s);
-	} /* null: the missing value, "" */
 	si->col = sg_xrealloc(si->col, (size_t)(si->n + 1) * sizeof(int));
 	si->val = sg_xrealloc(si->val, (size_t)(si->n + 1) * sizeof(int));
 	si->col[si->n] = col;
@@ -751,8 +846,51 @@ static struct fset *feature_set(struct rep *r, long long id)
 	return f;
 }
 
+static void fstat_add(struct fstat *s, double x)
+{
+	long double d;
+
+	s->cases++;
+	if (isnan(x)) {
+		s->missing++;
+		return;
+	}
+	if (!s->cnt || x < s->min)
+		s->min = x;
+	if (!s->cnt || x > s->max)
+		s->max = x;
+	s->cnt++;
+	d = x - s->mean;
+	s->mean += d / s->cnt;
+	s->m2 += d * (x - s->mean);
+}
+
+/*
+ * The entry of `night` at the end of a feature's by-night list, added
+ * (its values starting at `start`) when the list ends with another night.
+ */
+static struct fnight *night_entry(struct fnight **fn, size_t *n, size_t *cap,
+				  int night, size_t start)
+{
+	struct fnight *e;
+
+	if (*n && (*fn)[*n - 1].night == night)
+		return &(*fn)[*n - 1];
+	GROW(*fn, *n, *cap);
+	e = &(*fn)[(*n)++];
+	memset(e, 0, sizeof(*e));
+	e->night = night;
+	e->start = start;
+	return e;
+}
+
+/*
+ * The features of one case, of the window or (ref) of the reference. With
+ * a reference window the present values are kept, and the window's are
+ * also summed by night.
+ */
 static void add_features(struct rep *r, long long fsid, const void *blob,
-			 size_t bytes)
+			 size_t bytes, int ref)
 {
 	struct fset *f = feature_set(r, fsid);
 	size_t i, n;
@@ -765,19 +903,96 @@ static void add_features(struct rep *r, long long fsid, const void *blob,
 	for (i = 0; i < n; i++) {
 		struct feat *ft = &r->feats[f->name[i]];
 		double x;
-		long double d;
 
 		memcpy(&x, (const char *)blob + i * sizeof(double), sizeof(x));
-		ft->cases++;
-		if (isnan(x)) {
-			ft->missing++;
+		if (ref) {
+			fstat_add(&ft->ref, x);
+			if (r->ref_idx >= 0)
+				fstat_add(&night_entry(&ft->rfn, &ft->nrfn,
+						       &ft->rfncap, r->ref_idx,
+						       ft->nrv)
+						   ->s,
+					  x);
+			if (!isnan(x)) {
+				GROW(ft->rv, ft->nrv, ft->rvcap);
+				ft->rv[ft->nrv++] = x;
+			}
 			continue;
 		}
-		ft->cnt++;
-		d = x - ft->mean;
-		ft->mean += d / ft->cnt;
-		ft->m2 += d * (x - ft->mean);
+		fstat_add(&ft->w, x);
+		if (!r->ref_on)
+			continue;
+		if (r->night_idx >= 0)
+			fstat_add(&night_entry(&ft->fn, &ft->nfn, &ft->fncap,
+					       r->night_idx, ft->nv)
+					   ->s,
+				  x);
+		if (!isnan(x)) {
+			GROW(ft->v, ft->nv, ft->vcap);
+			ft->v[ft->nv++] = x;
+		}
 	}
+}
+
+/* (*a)[id] += by, growing *a (zero-filled) to hold id. */
+static void add_id(long **a, size_t *cap, int id, long by)
+{
+	if ((size_t)id >= *cap) {
+		size_t n = *cap ? *cap : 16;
+
+		while (n <= (size_t)id)
+			n *= 2;
+		*a = sg_xrealloc(*a, n * sizeof(**a));
+		memset(*a + *cap, 0, (n - *cap) * sizeof(**a));
+		*cap = n;
+	}
+	(*a)[id] += by;
+}
+
+static void count_id(long **a, size_t *cap, int id)
+{
+	add_id(a, cap, id, 1);
+}
+
+/* Counts a compared case's labels on its night. */
+static void night_labels(struct rep *r, struct night_acc *n, int h, int m)
+{
+	if (n->nl < r->labels.n) {
+		size_t k = r->labels.n;
+
+		n->hl = sg_xrealloc(n->hl, k * sizeof(*n->hl));
+		n->ml = sg_xrealloc(n->ml, k * sizeof(*n->ml));
+		memset(n->hl + n->nl, 0, (k - n->nl) * sizeof(*n->hl));
+		memset(n->ml + n->nl, 0, (k - n->nl) * sizeof(*n->ml));
+		n->nl = k;
+	}
+	n->hl[h]++;
+	n->ml[m]++;
+}
+
+/* The model's output of the case being read, for the outputs section. */
+static void output_case(struct rep *r, struct night_acc *n)
+{
+	int empty = !r->pred_error &&
+		    (r->numeric ? isnan(r->mvalue) : r->mlabel < 0);
+
+	r->with_empty += empty;
+	if (r->sampling)
+		return;
+	if (n) {
+		n->preds++;
+		n->errors += r->pred_error;
+		n->empty += empty;
+	}
+	if (r->pred_error || isnan(r->score))
+		return;
+	if (n) {
+		if (!n->scored)
+			n->score0 = r->nscores;
+		n->scored++;
+	}
+	GROW(r->scores, r->nscores, r->scores_cap);
+	r->scores[r->nscores++] = r->score;
 }
 
 static void add_example(struct rep *r, const char *night, int h, int m,
@@ -901,6 +1116,8 @@ static void finish_case(struct rep *r)
 	int agree, usable_h, usable_m, i;
 
 	r->in_window++;
+	if (night)
+		r->nights[r->night_idx].cases++;
 	if (r->ndec) {
 		r->with_decision++;
 		h = human_of(r);
@@ -909,6 +1126,7 @@ static void finish_case(struct rep *r)
 		r->with_prediction++;
 		if (r->pred_error)
 			r->with_error++;
+		output_case(r, night ? &r->nights[r->night_idx] : NULL);
 	}
 	if (!r->numeric && !r->sampling)
 		baseline_case(r, r->have_pred && !r->pred_error ? r->mlabel
@@ -969,6 +1187,9 @@ static void finish_case(struct rep *r)
 	if (night) {
 		r->nights[r->night_idx].a.n++;
 		r->nights[r->night_idx].a.agree += agree;
+		if (!r->numeric)
+			night_labels(r, &r->nights[r->night_idx], h->label,
+				     r->mlabel);
 	}
 	if (r->seg_id >= 0) {
 		const struct seginfo *si = &r->seginfo[r->seg_id];
@@ -1038,10 +1259,12 @@ static void start_case(struct rep *r, sqlite3_stmt *st)
 				      (size_t)sqlite3_column_bytes(st,
 								   C_SEGMENTS))
 			: -1;
+	if (r->ref_on && r->seg_id >= 0)
+		count_id(&r->segstr_n, &r->segstr_n_cap, r->seg_id);
 	if (!r->sampling && sqlite3_column_type(st, C_FEATURES) == SQLITE_BLOB)
 		add_features(r, sqlite3_column_int64(st, C_FSET),
 			     sqlite3_column_blob(st, C_FEATURES),
-			     (size_t)sqlite3_column_bytes(st, C_FEATURES));
+			     (size_t)sqlite3_column_bytes(st, C_FEATURES), 0);
 	r->have_pred = sqlite3_column_type(st, C_PID) != SQLITE_NULL;
 	r->pred_error = r->have_pred &&
 			sqlite3_column_type(st, C_PERROR) != SQLITE_NULL;
@@ -1132,6 +1355,187 @@ static int scan(struct rep *r, struct sg_diag *diag)
 		finish_case(r);
 out:
 	sqlite3_finalize(st);
+	return ret;
+}
+
+/* ---- the reference window ---- */
+
+static int resolve_reference(struct rep *r, struct sg_diag *diag)
+{
+	const struct sg_report_opts *o = r->o;
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	if (o->reference_since &&
+	    (ret = sg_report_check_night("--reference-since",
+					 o->reference_since, diag)))
+		return ret;
+	if (o->reference_until &&
+	    (ret = sg_report_check_night("--reference-until",
+					 o->reference_until, diag)))
+		return ret;
+	if (o->reference_since && o->reference_until &&
+	    strcmp(o->reference_since, o->reference_until) > 0) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "--reference-since %s is after --reference-until %s",
+			    o->reference_since, o->reference_until);
+		return SG_EUSAGE;
+	}
+	if (o->reference_since || o->reference_until) {
+		r->ref_on = 1;
+		r->ref_how = "since_until";
+		if (o->reference_since) {
+			memcpy(r->ref_since, o->reference_since, 11);
+			r->ref_has_since = 1;
+		}
+		if (o->reference_until) {
+			memcpy(r->ref_until, o->reference_until, 11);
+			r->ref_has_until = 1;
+		}
+		return 0;
+	}
+	if (o->reference_nights <= 0)
+		return 0;
+	r->ref_on = 1;
+	r->ref_how = "first_nights";
+	ret = sg_store_prepare(r->s, &st,
+			       "SELECT min(night), max(night) FROM"
+			       " (SELECT DISTINCT night FROM cases"
+			       "  WHERE night IS NOT NULL"
+			       "  ORDER BY night LIMIT ?1)",
+			       diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, o->reference_nights);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		ret = sg_store_error(r->s, diag, "cannot read the nights");
+	} else if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		snprintf(r->ref_since, sizeof(r->ref_since), "%.10s",
+			 (const char *)sqlite3_column_text(st, 0));
+		snprintf(r->ref_until, sizeof(r->ref_until), "%.10s",
+			 (const char *)sqlite3_column_text(st, 1));
+		r->ref_has_since = r->ref_has_until = 1;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* Reads the reference window's features and segments. */
+static int scan_reference(struct rep *r, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	const char *ws, *wu;
+	char last[11] = "";
+	int ret, rc;
+
+	r->ref_idx = -1;
+	if (!r->ref_on || (!r->ref_has_since && !r->ref_has_until))
+		return 0; /* the first N nights of a store with none */
+	ret = sg_store_prepare(r->s, &st,
+			       "SELECT night, segments, feature_set, features"
+			       " FROM cases WHERE night >= ?1 AND night <= ?2"
+			       " ORDER BY night, id",
+			       diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_text(st, 1, r->ref_has_since ? r->ref_since : "0000-01-01",
+			  -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->ref_has_until ? r->ref_until : "9999-12-31",
+			  -1, SQLITE_STATIC);
+	ws = r->has_since ? r->since : "0000-01-01";
+	wu = r->has_until ? r->until : "9999-12-31";
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *night = (const char *)sqlite3_column_text(st, 0);
+		const char *seg = (const char *)sqlite3_column_text(st, 1);
+
+		r->ref_cases++;
+		if (!r->empty && night && strncmp(night, ws, 10) >= 0 &&
+		    strncmp(night, wu, 10) <= 0)
+			r->ref_in_window++;
+		if (night && strncmp(last, night, 10)) {
+			struct refnight *rn;
+
+			snprintf(last, sizeof(last), "%.10s", night);
+			GROW(r->refn, (size_t)r->ref_nights, r->refn_cap);
+			rn = &r->refn[r->ref_nights];
+			memset(rn, 0, sizeof(*rn));
+			memcpy(rn->night, last, 11);
+			rn->label_shift = NAN;
+			r->ref_idx = (int)r->ref_nights++;
+		}
+		if (r->ref_idx >= 0)
+			r->refn[r->ref_idx].cases++;
+		if (seg)
+			count_id(&r->ref_segstr_n, &r->ref_segstr_cap,
+				 intern_add(&r->ref_segstr, seg,
+					    (size_t)sqlite3_column_bytes(st,
+									 1)));
+		if (sqlite3_column_type(st, 3) == SQLITE_BLOB)
+			add_features(r, sqlite3_column_int64(st, 2),
+				     sqlite3_column_blob(st, 3),
+				     (size_t)sqlite3_column_bytes(st, 3), 1);
+	}
+	if (rc != SQLITE_DONE)
+		ret = sg_store_error(r->s, diag,
+				     "cannot read the reference window");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static void rep_release(struct rep *r);
+static int prepare(struct rep *r, struct sg_store *s,
+		   const struct sg_report_opts *o, struct sg_diag *diag);
+
+/*
+ * What the model did on each night of the reference window (predictions,
+ * errors, label shift), for thresholds learned from those nights: the
+ * same pass as the window's, over the reference window.
+ */
+static int reference_outputs(struct rep *r, struct sg_diag *diag)
+{
+	struct sg_report_opts o = *r->o;
+	struct sg_buf spec = SG_BUF_INIT;
+	struct rep c;
+	size_t i, j, k;
+	int ret;
+
+	if (!r->ref_nights)
+		return 0;
+	sg_buf_addf(&spec, "%s@%s", r->model_name, r->model_version);
+	o.model = spec.buf;
+	o.since = r->ref_has_since ? r->ref_since : NULL;
+	o.until = r->ref_has_until ? r->ref_until : NULL;
+	o.last = 0;
+	o.reference_since = o.reference_until = NULL;
+	o.reference_nights = 0;
+	ret = prepare(&c, r->s, &o, diag);
+	if (!ret)
+		ret = scan(&c, diag);
+	for (i = 0; !ret && i < c.nnights; i++) {
+		const struct night_acc *n = &c.nights[i];
+		struct refnight *ro = NULL;
+
+		for (j = 0; j < (size_t)r->ref_nights && !ro; j++)
+			if (!strcmp(r->refn[j].night, n->night))
+				ro = &r->refn[j];
+		if (!ro)
+			continue;
+		ro->preds = n->preds;
+		ro->errors = n->errors;
+		ro->compared = n->a.n;
+		if (c.numeric || !n->a.n)
+			continue;
+		ro->label_shift = 0;
+		for (k = 0; k < n->nl; k++) {
+			double d = fabs((double)(n->ml[k] - n->hl[k])) /
+				   (double)n->a.n;
+
+			if (d > ro->label_shift)
+				ro->label_shift = d;
+		}
+	}
+	rep_release(&c);
+	sg_buf_release(&spec);
 	return ret;
 }
 
@@ -1638,66 +2042,537 @@ static int build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
 	return 0;
 }
 
+static void jfstat(cJSON *c, const struct fstat *s)
+{
+	jlong(c, "cases", s->cases);
+	jnum(c, "missing_rate",
+	     s->cases ? (double)s->missing / (double)s->cases : NAN);
+	jnum(c, "mean", s->cnt ? (double)s->mean : NAN);
+	jnum(c, "std", s->cnt > 1 ? (double)sqrtl(s->m2 / (s->cnt - 1)) : NAN);
+	jnum(c, "min", s->cnt ? s->min : NAN);
+	jnum(c, "max", s->cnt ? s->max : NAN);
+}
+
+/* A feature's reference: decile cut points and the counts in each bin. */
+struct fref {
+	double cuts[SG_PSI_BINS - 1];
+	long counts[SG_PSI_BINS];
+	int ok;               /* the reference has present values */
+};
+
+static void bin_counts(const double *cuts, const double *v, size_t n,
+		       long counts[SG_PSI_BINS])
+{
+	size_t i;
+
+	memset(counts, 0, SG_PSI_BINS * sizeof(*counts));
+	for (i = 0; i < n; i++)
+		counts[sg_bin_of(cuts, SG_PSI_BINS, v[i])]++;
+}
+
+struct ranked {
+	const char *name;
+	double psi;
+};
+
+/* PSI descending, then name in byte order. */
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+
+	if (a->psi != b->psi)
+		return a->psi < b->psi ? 1 : -1;
+	return strcmp(a->name, b->name);
+}
+
+static void build_reference(struct rep *r, cJSON *o)
+{
+	cJSON *ref;
+	struct sg_buf note = SG_BUF_INIT;
+
+	if (!r->ref_on) {
+		cJSON_AddNullToObject(o, "reference");
+		return;
+	}
+	ref = cJSON_AddObjectToObject(o, "reference");
+	jstr(ref, "how", r->ref_how);
+	if (!strcmp(r->ref_how, "first_nights"))
+		jlong(ref, "first_nights", r->o->reference_nights);
+	else
+		cJSON_AddNullToObject(ref, "first_nights");
+	jstr(ref, "since", r->ref_has_since ? r->ref_since : NULL);
+	jstr(ref, "until", r->ref_has_until ? r->ref_until : NULL);
+	jlong(ref, "nights", r->ref_nights);
+	jlong(ref, "cases", r->ref_cases);
+	cJSON_AddBoolToObject(ref, "overlaps_window", r->ref_in_window > 0);
+	if (!r->ref_has_since && !r->ref_has_until)
+		sg_buf_addf(&note, "the store has no nights, so the reference "
+				   "(its first %ld) has no cases: psi, ks and "
+				   "ks_pvalue are null",
+			    r->o->reference_nights);
+	else if (!r->ref_cases)
+		sg_buf_addf(&note, "the reference window %s .. %s has no cases:"
+				   " psi, ks and ks_pvalue are null",
+			    r->ref_has_since ? r->ref_since : "(open)",
+			    r->ref_has_until ? r->ref_until : "(open)");
+	jstr(ref, "note", note.len ? note.buf : NULL);
+	sg_buf_release(&note);
+}
+
+/* Shares of segment values in the window and in the reference. */
+struct shares {
+	struct intern cols;   /* column names */
+	struct intern keys;   /* column id, then the value's bytes */
+	long *win, *ref;      /* by key id */
+	size_t wcap, rcap;
+	long *cwin, *cref;    /* by column id: cases carrying the column */
+	size_t cwcap, crcap;
+};
+
+static void shares_add(struct shares *t, const char *col, size_t coln,
+		       const char *val, size_t valn, long n, int ref)
+{
+	int c = intern_add(&t->cols, col, coln), k;
+	char *key = sg_xmalloc(sizeof(c) + valn + 1);
+
+	memcpy(key, &c, sizeof(c));
+	memcpy(key + sizeof(c), val, valn);
+	k = intern_add(&t->keys, key, sizeof(c) + valn);
+	free(key);
+	/* both sides sized to every key and column */
+	add_id(&t->win, &t->wcap, k, ref ? 0 : n);
+	add_id(&t->ref, &t->rcap, k, ref ? n : 0);
+	add_id(&t->cwin, &t->cwcap, c, ref ? 0 : n);
+	add_id(&t->cref, &t->crcap, c, ref ? n : 0);
+}
+
+static void shares_release(struct shares *t)
+{
+	intern_release(&t->cols);
+	intern_release(&t->keys);
+	free(t->win);
+	free(t->ref);
+	free(t->cwin);
+	free(t->cref);
+}
+
+static const struct intern *cmp_keys;
+
+/* Keys of one column: by value bytes. */
+static int cmp_key_value(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return bytecmp(cmp_keys->s[x] + sizeof(int),
+		       cmp_keys->len[x] - sizeof(int),
+		       cmp_keys->s[y] + sizeof(int),
+		       cmp_keys->len[y] - sizeof(int));
+}
+
+static void build_input_segments(struct rep *r, cJSON *o)
+{
+	struct shares t;
+	cJSON *so, *j, *it;
+	int *cols, *keys;
+	size_t i, c, nk;
+	int v;
+
+	if (!r->ref_on) {
+		cJSON_AddNullToObject(o, "segments");
+		return;
+	}
+	memset(&t, 0, sizeof(t));
+	for (i = 0; r->fixed_cols && i < r->segcols.n; i++)
+		shares_add(&t, r->segcols.s[i], r->segcols.len[i], "", 0, 0, 0);
+	for (i = 0; i < r->segstr.n && i < r->segstr_n_cap; i++) {
+		const struct seginfo *si = &r->seginfo[i];
+
+		for (v = 0; v < si->n; v++) {
+			const struct intern *vals = &r->cols[si->col[v]].values;
+
+			shares_add(&t, r->segcols.s[si->col[v]],
+				   r->segcols.len[si->col[v]],
+				   vals->s[si->val[v]], vals->len[si->val[v]],
+				   r->segstr_n[i], 0);
+		}
+	}
+	for (i = 0; i < r->ref_segstr.n; i++) {
+		j = cJSON_ParseWithLength(r->ref_segstr.s[i],
+					  r->ref_segstr.len[i]);
+		cJSON_ArrayForEach(it, j)
+		{
+			char num[64];
+			size_t n;
+			const char *s;
+
+			if (!it->string ||
+			    (r->fixed_cols &&
+			     intern_find_h(&r->segcols, it->string,
+					   strlen(it->string),
+					   fnv1a(it->string,
+						 strlen(it->string))) < 0))
+				continue;
+			s = seg_text(it, num, &n);
+			shares_add(&t, it->string, strlen(it->string), s, n,
+				   r->ref_segstr_n[i], 1);
+		}
+		cJSON_Delete(j);
+	}
+	/* the placeholders of the configured columns are not values */
+	so = cJSON_AddObjectToObject(o, "segments");
+	cols = r->fixed_cols ? NULL : sorted_ids(&t.cols);
+	keys = sg_xcalloc(t.keys.n + 1, sizeof(int));
+	for (c = 0; c < t.cols.n; c++) {
+		int cid = cols ? cols[c] : (int)c;
+		cJSON *co = cJSON_AddObjectToObject(so, t.cols.s[cid]);
+		cJSON *vo = cJSON_AddObjectToObject(co, "values");
+		cJSON *un = cJSON_AddArrayToObject(co, "unseen");
+		long cw = t.cwin[cid], cr = t.cref[cid];
+
+		for (i = 0, nk = 0; i < t.keys.n; i++) {
+			int kc;
+
+			memcpy(&kc, t.keys.s[i], sizeof(kc));
+			if (kc == cid && (t.win[i] || t.ref[i]))
+				keys[nk++] = (int)i;
+		}
+		cmp_keys = &t.keys;
+		sort(keys, nk, sizeof(int), cmp_key_value);
+		cmp_keys = NULL;
+		for (i = 0; i < nk; i++) {
+			int k = keys[i];
+			const char *val = t.keys.s[k] + sizeof(int);
+			cJSON *e = cJSON_CreateObject();
+
+			jlong(e, "cases", t.win[k]);
+			jnum(e, "share", cw ? (double)t.win[k] / (double)cw : NAN);
+			jlong(e, "reference_cases", t.ref[k]);
+			jnum(e, "reference_share",
+			     cr ? (double)t.ref[k] / (double)cr : NAN);
+			cJSON_AddItemToObject(vo, val, e);
+			if (t.win[k] && !t.ref[k] && r->ref_cases)
+				cJSON_AddItemToArray(un, cJSON_CreateString(val));
+		}
+	}
+	free(keys);
+	free(cols);
+	shares_release(&t);
+}
+
+/* A night's PSI of values v[0 .. n) against a feature's reference bins;
+ * NaN when there is no reference or no value. */
+static double night_psi(const struct fref *fr, const double *v, size_t n)
+{
+	long cnt[SG_PSI_BINS];
+
+	if (!fr->ok || !n)
+		return NAN;
+	bin_counts(fr->cuts, v, n, cnt);
+	return sg_psi(fr->counts, cnt, SG_PSI_BINS, SG_PSI_FLOOR);
+}
+
+/*
+ * inputs.reference.by_night.<night>: each reference night's cases,
+ * features.<name>.{missing_rate, psi} (against the whole reference) and
+ * the model's predictions, error_rate and label_shift: what thresholds
+ * learned from the reference nights are learned from.
+ */
+static void reference_by_night(struct rep *r, cJSON *ref,
+			       const struct fref *fr)
+{
+	cJSON *bn;
+	size_t i, j, *cur;
+
+	if (!cJSON_IsObject(ref))
+		return;
+	bn = cJSON_AddObjectToObject(ref, "by_night");
+	cur = sg_xcalloc(r->featnames.n + 1, sizeof(size_t));
+	for (j = 0; j < (size_t)r->ref_nights; j++) {
+		const struct refnight *ro = &r->refn[j];
+		cJSON *nj = cJSON_AddObjectToObject(bn, ro->night);
+		cJSON *fo;
+
+		jlong(nj, "cases", ro->cases);
+		fo = cJSON_AddObjectToObject(nj, "features");
+		for (i = 0; i < r->featnames.n; i++) {
+			struct feat *f = &r->feats[i];
+			const struct fnight *fn = NULL;
+			cJSON *c = cJSON_AddObjectToObject(fo, r->featnames.s[i]);
+
+			while (cur[i] < f->nrfn && f->rfn[cur[i]].night < (int)j)
+				cur[i]++;
+			if (cur[i] < f->nrfn && f->rfn[cur[i]].night == (int)j)
+				fn = &f->rfn[cur[i]];
+			jnum(c, "missing_rate",
+			     fn && fn->s.cases ? (double)fn->s.missing /
+							 (double)fn->s.cases
+					       : NAN);
+			jnum(c, "psi",
+			     fn ? night_psi(&fr[i], f->rv + fn->start,
+					    (size_t)fn->s.cnt)
+				: NAN);
+		}
+		jlong(nj, "predictions", ro->preds);
+		jnum(nj, "error_rate",
+		     ro->preds ? (double)ro->errors / (double)ro->preds : NAN);
+		jnum(nj, "label_shift", ro->label_shift);
+	}
+	free(cur);
+}
+
 static void build_inputs(struct rep *r, cJSON *root)
 {
 	cJSON *o = cJSON_AddObjectToObject(root, "inputs");
-	cJSON *fo = cJSON_AddObjectToObject(o, "features");
-	size_t i;
+	cJSON *fo, *a;
+	size_t nf = r->featnames.n, i, j, nr = 0;
+	struct fref *fr = sg_xcalloc(nf + 1, sizeof(*fr));
+	struct ranked *rk = sg_xcalloc(nf + 1, sizeof(*rk));
 
-	for (i = 0; i < r->featnames.n; i++) {
-		const struct feat *f = &r->feats[i];
+	build_reference(r, o);
+	jnum(o, "psi_floor", SG_PSI_FLOOR);
+	jlong(o, "psi_bins", SG_PSI_BINS);
+	jstr(o, "ks_pvalue_method", "asymptotic");
+	fo = cJSON_AddObjectToObject(o, "features");
+	for (i = 0; i < nf; i++) {
+		struct feat *f = &r->feats[i];
 		cJSON *c = cJSON_AddObjectToObject(fo, r->featnames.s[i]);
+		double psi = NAN;
+		struct sg_ks ks = {NAN, NAN};
 
-		jlong(c, "cases", f->cases);
-		jnum(c, "missing_rate",
-		     f->cases ? (double)f->missing / (double)f->cases : NAN);
-		jnum(c, "mean", f->cnt ? (double)f->mean : NAN);
-		jnum(c, "std",
-		     f->cnt > 1 ? (double)sqrtl(f->m2 / (f->cnt - 1)) : NAN);
-		/* drift against a reference window: not computed yet */
-		cJSON_AddNullToObject(c, "psi");
-		cJSON_AddNullToObject(c, "ks");
-		cJSON_AddNullToObject(c, "ks_pvalue");
+		jfstat(c, &f->w);
+		if (r->ref_on && f->nrv) {
+			/* rv stays in night order for the by-night PSI */
+			double *srt = sg_xmalloc(f->nrv * sizeof(double));
+
+			memcpy(srt, f->rv, f->nrv * sizeof(double));
+			sort(srt, f->nrv, sizeof(double), cmp_double);
+			sg_bin_cuts(srt, f->nrv, SG_PSI_BINS, fr[i].cuts);
+			bin_counts(fr[i].cuts, srt, f->nrv, fr[i].counts);
+			free(srt);
+			fr[i].ok = 1;
+			if (f->nv) {
+				psi = sg_psi_samples(f->rv, f->nrv, f->v, f->nv,
+						     SG_PSI_BINS, SG_PSI_FLOOR);
+				sg_ks_2samp(f->rv, f->nrv, f->v, f->nv, &ks);
+			}
+		}
+		jnum(c, "psi", psi);
+		jnum(c, "ks", ks.d);
+		jnum(c, "ks_pvalue", ks.pvalue);
+		if (r->ref_on)
+			jfstat(cJSON_AddObjectToObject(c, "reference"), &f->ref);
+		else
+			cJSON_AddNullToObject(c, "reference");
+		if (isfinite(psi)) {
+			rk[nr].name = r->featnames.s[i];
+			rk[nr].psi = psi;
+			nr++;
+		}
 	}
+	reference_by_night(r, cJSON_GetObjectItemCaseSensitive(o, "reference"),
+			   fr);
+	sort(rk, nr, sizeof(*rk), cmp_ranked);
+	a = cJSON_AddArrayToObject(o, "ranking");
+	for (i = 0; i < nr; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(rk[i].name));
+	build_input_segments(r, o);
+	if (!r->ref_on) {
+		cJSON_AddNullToObject(o, "nights");
+	} else {
+		cJSON *no = cJSON_AddObjectToObject(o, "nights");
+		size_t *cur = sg_xcalloc(nf + 1, sizeof(size_t));
+
+		for (j = 0; j < r->nnights; j++) {
+			cJSON *nj = cJSON_AddObjectToObject(no, r->nights[j].night);
+			cJSON *nf_o;
+
+			jlong(nj, "cases", r->nights[j].cases);
+			nf_o = cJSON_AddObjectToObject(nj, "features");
+			for (i = 0; i < nf; i++) {
+				struct feat *f = &r->feats[i];
+				cJSON *c = cJSON_AddObjectToObject(
+					nf_o, r->featnames.s[i]);
+				const struct fnight *fn = NULL;
+				struct fstat none;
+				const struct fstat *st;
+				double psi = NAN;
+
+				while (cur[i] < f->nfn &&
+				       f->fn[cur[i]].night < (int)j)
+					cur[i]++;
+				if (cur[i] < f->nfn &&
+				    f->fn[cur[i]].night == (int)j)
+					fn = &f->fn[cur[i]];
+				memset(&none, 0, sizeof(none));
+				st = fn ? &fn->s : &none;
+				if (fn)
+					psi = night_psi(&fr[i], f->v + fn->start,
+							(size_t)fn->s.cnt);
+				jlong(c, "cases", st->cases);
+				jnum(c, "missing_rate",
+				     st->cases ? (double)st->missing /
+							 (double)st->cases
+					       : NAN);
+				jnum(c, "mean", st->cnt ? (double)st->mean : NAN);
+				jnum(c, "psi", psi);
+			}
+		}
+		free(cur);
+	}
+	free(fr);
+	free(rk);
+}
+
+/* The 0, 0.1, ..., 1 quantiles of an ascending sample; null when empty. */
+static void score_deciles(cJSON *o, const double *sorted, size_t n)
+{
+	cJSON *a;
+	int i;
+
+	if (!n) {
+		cJSON_AddNullToObject(o, "score_deciles");
+		return;
+	}
+	a = cJSON_AddArrayToObject(o, "score_deciles");
+	for (i = 0; i <= 10; i++)
+		cJSON_AddItemToArray(a, jnumitem(sg_quantile_sorted(
+						sorted, n, i / 10.0)));
+}
+
+/*
+ * labels.<label>.{human, model, human_share, model_share} over n compared
+ * cases, from counts by label id (ids >= nh count 0), for the labels ids[0
+ * .. k); then label_shift (the largest |model_share - human_share|, with
+ * its label; null when n is 0) and chi_square of the label x side table.
+ */
+static void label_table(const struct rep *r, cJSON *o, const int *ids,
+			size_t k, const long *h, const long *m, size_t nh,
+			long n)
+{
+	cJSON *l = cJSON_AddObjectToObject(o, "labels"), *c;
+	long *hv = sg_xcalloc(k + 1, sizeof(long));
+	long *mv = sg_xcalloc(k + 1, sizeof(long));
+	double best = -1, chi;
+	const char *best_label = NULL;
+	size_t i;
+	long df;
+
+	for (i = 0; i < k; i++) {
+		size_t id = (size_t)ids[i];
+		double hs, ms;
+
+		hv[i] = id < nh ? h[id] : 0;
+		mv[i] = id < nh ? m[id] : 0;
+		hs = n ? (double)hv[i] / (double)n : NAN;
+		ms = n ? (double)mv[i] / (double)n : NAN;
+		c = cJSON_AddObjectToObject(l, r->labels.s[id]);
+		jlong(c, "human", hv[i]);
+		jlong(c, "model", mv[i]);
+		jnum(c, "human_share", hs);
+		jnum(c, "model_share", ms);
+		if (n && fabs(ms - hs) > best) {
+			best = fabs(ms - hs);
+			best_label = r->labels.s[id];
+		}
+	}
+	if (best_label) {
+		c = cJSON_AddObjectToObject(o, "label_shift");
+		jnum(c, "value", best);
+		jstr(c, "label", best_label);
+	} else {
+		cJSON_AddNullToObject(o, "label_shift");
+	}
+	chi = sg_chi_square_2col(hv, mv, k, &df);
+	c = cJSON_AddObjectToObject(o, "chi_square");
+	jnum(c, "statistic", chi);
+	if (isfinite(chi))
+		jlong(c, "df", df);
+	else
+		cJSON_AddNullToObject(c, "df");
+	free(hv);
+	free(mv);
 }
 
 static void build_outputs(struct rep *r, cJSON *root)
 {
 	cJSON *o = cJSON_AddObjectToObject(root, "outputs");
 	long n = r->compared;
+	size_t k = 0, i, j;
+	int all;
+	int *ids = NULL;
+	double *sorted;
 
 	jlong(o, "compared", n);
 	if (r->numeric) {
 		jnum(o, "human_mean", n ? (double)(ksum_get(&r->h_sum) / n) : NAN);
 		jnum(o, "model_mean", n ? (double)(ksum_get(&r->m_sum) / n) : NAN);
 		cJSON_AddNullToObject(o, "labels");
+		cJSON_AddNullToObject(o, "label_shift");
+		cJSON_AddNullToObject(o, "chi_square");
 	} else {
-		cJSON *l = cJSON_AddObjectToObject(o, "labels");
-		size_t k, i, j;
-		int all;
-		int *ids = shown_labels(r, &k, &all);
+		size_t nl = r->labels.n;
+		long *h = sg_xcalloc(nl + 1, sizeof(long));
+		long *m = sg_xcalloc(nl + 1, sizeof(long));
 
-		for (i = 0; i < k; i++) {
-			cJSON *c = cJSON_AddObjectToObject(l,
-							   r->labels.s[ids[i]]);
-			long hn = 0, mn = 0;
-
-			for (j = 0; j < r->labels.n; j++) {
-				hn += r->cm[(size_t)ids[i] * r->cm_cap + j];
-				mn += r->cm[j * r->cm_cap + (size_t)ids[i]];
+		ids = shown_labels(r, &k, &all);
+		for (i = 0; i < nl; i++)
+			for (j = 0; j < nl; j++) {
+				h[i] += r->cm[i * r->cm_cap + j];
+				m[i] += r->cm[j * r->cm_cap + i];
 			}
-			jlong(c, "human", hn);
-			jlong(c, "model", mn);
-			jnum(c, "human_share", n ? (double)hn / (double)n : NAN);
-			jnum(c, "model_share", n ? (double)mn / (double)n : NAN);
-		}
-		free(ids);
+		label_table(r, o, ids, k, h, m, nl, n);
+		free(h);
+		free(m);
 	}
 	jlong(o, "errors", r->with_error);
 	jnum(o, "error_rate",
 	     r->with_prediction
 		     ? (double)r->with_error / (double)r->with_prediction
 		     : NAN);
+	jlong(o, "predictions", r->with_prediction);
+	jlong(o, "empty", r->with_empty);
+	jnum(o, "empty_rate",
+	     r->with_prediction
+		     ? (double)r->with_empty / (double)r->with_prediction
+		     : NAN);
+	jlong(o, "scored", (long)r->nscores);
+	sorted = sg_xmalloc((r->nscores + 1) * sizeof(double));
+	if (r->nscores)
+		memcpy(sorted, r->scores, r->nscores * sizeof(double));
+	sort(sorted, r->nscores, sizeof(double), cmp_double);
+	score_deciles(o, sorted, r->nscores);
+	free(sorted);
+	if (!r->ref_on) {
+		cJSON_AddNullToObject(o, "nights");
+	} else {
+		cJSON *no = cJSON_AddObjectToObject(o, "nights");
+
+		for (i = 0; i < r->nnights; i++) {
+			struct night_acc *na = &r->nights[i];
+			cJSON *nj = cJSON_AddObjectToObject(no, na->night);
+			double *sc = na->scored ? r->scores + na->score0 : NULL;
+
+			jlong(nj, "predictions", na->preds);
+			jlong(nj, "errors", na->errors);
+			jnum(nj, "error_rate",
+			     na->preds ? (double)na->errors / (double)na->preds
+				       : NAN);
+			jlong(nj, "empty", na->empty);
+			jlong(nj, "compared", na->a.n);
+			if (r->numeric) {
+				cJSON_AddNullToObject(nj, "labels");
+				cJSON_AddNullToObject(nj, "label_shift");
+				cJSON_AddNullToObject(nj, "chi_square");
+			} else {
+				label_table(r, nj, ids, k, na->hl, na->ml,
+					    na->nl, na->a.n);
+			}
+			jlong(nj, "scored", na->scored);
+			sort(sc, (size_t)na->scored, sizeof(double), cmp_double);
+			score_deciles(nj, sc, (size_t)na->scored);
+		}
+	}
+	free(ids);
 }
 
 static int case_id_of(struct rep *r, long long rowid, cJSON *o,
@@ -1840,9 +2715,17 @@ int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 
 	*out = NULL;
 	ret = prepare(&r, s, opts, diag);
+	if (!ret)
+		ret = resolve_reference(&r, diag);
 	if (ret)
 		goto out;
+	if (!r.model_id)
+		r.ref_on = 0; /* no inputs section to measure drift in */
 	ret = scan(&r, diag);
+	if (!ret)
+		ret = scan_reference(&r, diag);
+	if (!ret && r.ref_on)
+		ret = reference_outputs(&r, diag);
 	if (ret)
 		goto out;
 	root = cJSON_CreateObject();

@@ -684,11 +684,61 @@ static void text_software(FILE *f, const cJSON *r, const struct style *c)
 		fmt_pct(b1, num(s, "window_error_rate")));
 }
 
+/* "%.4g" (digits 0: "%.6g"), or "-" when undefined. */
+static const char *fmt_gn(char *buf, double v, int digits)
+{
+	if (isfinite(v))
+		snprintf(buf, NUM_BUF, "%.*g", digits, v);
+	else
+		snprintf(buf, NUM_BUF, "-");
+	return buf;
+}
+
+static const char *fmt_g(char *buf, double v)
+{
+	return fmt_gn(buf, v, 4);
+}
+
+/* The reference window in one line: "2026-11-01 .. 2026-11-07 (7 nights,
+ * 700 cases)", or its note when it holds no case. */
+static void text_reference(FILE *f, const cJSON *ref)
+{
+	const char *note = str(ref, "note");
+	const char *since = str(ref, "since"), *until = str(ref, "until");
+
+	if (note) {
+		put_text(f, note);
+		return;
+	}
+	fprintf(f, "%s .. %s (%ld night%s, %ld cases)",
+		since ? since : "(open)", until ? until : "(open)",
+		lnum(ref, "nights"), lnum(ref, "nights") == 1 ? "" : "s",
+		lnum(ref, "cases"));
+	if (cJSON_IsTrue(get(ref, "overlaps_window")))
+		fputs(", overlaps the window", f);
+}
+
+/* The feature with the largest `key` in a night's features, or NULL. */
+static const cJSON *night_max(const cJSON *features, const char *key)
+{
+	const cJSON *v, *best = NULL;
+
+	cJSON_ArrayForEach(v, features)
+	{
+		if (isfinite(num(v, key)) &&
+		    (!best || num(v, key) > num(best, key)))
+			best = v;
+	}
+	return best;
+}
+
 static void text_inputs(FILE *f, const cJSON *r, const struct style *c)
 {
-	const cJSON *fs = get(get(r, "inputs"), "features"), *v;
+	const cJSON *in = get(r, "inputs"), *fs = get(in, "features"), *v;
+	const cJSON *ref = get(in, "reference"), *g, *u;
+	int drift = cJSON_IsObject(ref);
 	size_t w = 7;
-	char b1[NUM_BUF];
+	char b1[NUM_BUF], b2[NUM_BUF], b3[NUM_BUF], b4[NUM_BUF], b5[NUM_BUF];
 
 	if (!cJSON_GetArraySize(fs))
 		return;
@@ -699,22 +749,90 @@ static void text_inputs(FILE *f, const cJSON *r, const struct style *c)
 	}
 	fprintf(f, "\n%s", c->bold);
 	put_pad(f, "inputs", w + 2, 0);
-	fprintf(f, "  missing          mean           std%s\n", c->off);
+	fprintf(f, "  missing          mean           std%s%s\n",
+		drift ? "         min         max      PSI      KS  p(KS)" : "",
+		c->off);
 	cJSON_ArrayForEach(v, fs)
 	{
 		fputs("  ", f);
 		put_pad(f, v->string, w, 0);
-		fprintf(f, "  %7s  %12.6g  %12.6g\n",
+		fprintf(f, "  %7s  %12.6g  %12.6g",
 			fmt_pct(b1, num(v, "missing_rate")), num(v, "mean"),
 			num(v, "std"));
+		if (drift)
+			fprintf(f, "  %10s  %10s  %7s  %6s  %5s",
+				fmt_gn(b1, num(v, "min"), 6),
+				fmt_gn(b2, num(v, "max"), 6),
+				fmt_g(b3, num(v, "psi")), fmt_g(b4, num(v, "ks")),
+				fmt_g(b5, num(v, "ks_pvalue")));
+		fputc('\n', f);
+	}
+	if (!drift)
+		return;
+	fputs("  reference ", f);
+	text_reference(f, ref);
+	fprintf(f, "\n  PSI over %ld bins fixed on the reference's quantiles,"
+		   " shares floored at %g; KS p-value %s\n",
+		lnum(in, "psi_bins"), num(in, "psi_floor"),
+		str(in, "ks_pvalue_method") ? str(in, "ks_pvalue_method")
+					    : "asymptotic");
+	if (cJSON_GetArraySize(get(in, "ranking"))) {
+		int first = 1;
+
+		fputs("  drift ranking (PSI):", f);
+		cJSON_ArrayForEach(v, get(in, "ranking"))
+		{
+			fprintf(f, "%s ", first ? "" : ",");
+			put_text(f, v->valuestring);
+			fprintf(f, " %s", fmt_g(b1, num(get(fs, v->valuestring),
+							 "psi")));
+			first = 0;
+		}
+		fputc('\n', f);
+	}
+	cJSON_ArrayForEach(g, get(in, "segments"))
+	{
+		cJSON_ArrayForEach(u, get(g, "unseen"))
+		{
+			fputs("  new segment value (never in the reference): ",
+			      f);
+			put_text(f, g->string);
+			fputc('=', f);
+			put_text(f, u->valuestring);
+			fprintf(f, " (%ld cases)\n",
+				lnum(get(get(g, "values"), u->valuestring),
+				     "cases"));
+		}
+	}
+	cJSON_ArrayForEach(v, get(in, "nights"))
+	{
+		const cJSON *p = night_max(get(v, "features"), "psi");
+		const cJSON *m = night_max(get(v, "features"), "missing_rate");
+
+		fprintf(f, "  %s  %4ld cases  max PSI %s", v->string,
+			lnum(v, "cases"), fmt_g(b1, p ? num(p, "psi") : NAN));
+		if (p) {
+			fputs(" (", f);
+			put_text(f, p->string);
+			fputc(')', f);
+		}
+		fprintf(f, ", max missing %s",
+			fmt_pct(b2, m ? num(m, "missing_rate") : NAN));
+		if (m) {
+			fputs(" (", f);
+			put_text(f, m->string);
+			fputc(')', f);
+		}
+		fputc('\n', f);
 	}
 }
 
 static void text_outputs(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *o = get(r, "outputs"), *l = get(o, "labels"), *v;
+	const cJSON *ls = get(o, "label_shift"), *cs = get(o, "chi_square");
 	size_t w = 7;
-	char b1[NUM_BUF], b2[NUM_BUF];
+	char b1[NUM_BUF], b2[NUM_BUF], b3[NUM_BUF];
 
 	if (!cJSON_IsObject(o))
 		return;
@@ -736,10 +854,43 @@ static void text_outputs(FILE *f, const cJSON *r, const struct style *c)
 				lnum(v, "model"),
 				fmt_pct(b2, num(v, "model_share")));
 		}
+		if (cJSON_IsObject(ls)) {
+			fprintf(f, "  label shift %s (", fmt_g(b1, num(ls, "value")));
+			put_text(f, str(ls, "label") ? str(ls, "label") : "?");
+			fprintf(f, "), chi-square %s (df %s)\n",
+				fmt_g(b1, num(cs, "statistic")),
+				fmt_g(b2, num(cs, "df")));
+		}
 	} else if (isfinite(num(o, "human_mean"))) {
 		fprintf(f, "\n%soutputs%s     mean human %g, mean model %g\n",
 			c->bold, c->off, num(o, "human_mean"),
 			num(o, "model_mean"));
+	} else {
+		return;
+	}
+	if (isfinite(num(o, "predictions")))
+		fprintf(f, "  %ld predictions: %ld errors (%s), %ld empty (%s)\n",
+			lnum(o, "predictions"), lnum(o, "errors"),
+			fmt_pct(b1, num(o, "error_rate")), lnum(o, "empty"),
+			fmt_pct(b2, num(o, "empty_rate")));
+	if (cJSON_GetArraySize(get(o, "score_deciles"))) {
+		fputs("  score deciles", f);
+		cJSON_ArrayForEach(v, get(o, "score_deciles"))
+		{
+			fprintf(f, " %s", fmt_g(b1, cJSON_IsNumber(v)
+							 ? v->valuedouble
+							 : NAN));
+		}
+		fputc('\n', f);
+	}
+	cJSON_ArrayForEach(v, get(o, "nights"))
+	{
+		fprintf(f, "  %s  %4ld predictions, errors %s, label shift %s, "
+			   "chi-square %s\n",
+			v->string, lnum(v, "predictions"),
+			fmt_pct(b1, num(v, "error_rate")),
+			fmt_g(b2, num(get(v, "label_shift"), "value")),
+			fmt_g(b3, num(get(v, "chi_square"), "statistic")));
 	}
 }
 
@@ -908,6 +1059,87 @@ static void md_value(FILE *f, const cJSON *v)
 		fputs("–", f);
 }
 
+/* Input drift and output metrics: only what is there to say. */
+static void md_monitoring(FILE *f, const cJSON *r)
+{
+	const cJSON *in = get(r, "inputs"), *ref = get(in, "reference");
+	const cJSON *fs = get(in, "features"), *o = get(r, "outputs");
+	const cJSON *ls = get(o, "label_shift"), *v, *g, *u;
+	int n = 0;
+
+	if (cJSON_IsObject(ref)) {
+		fputs("\n#### Input drift against the reference\n\n", f);
+		if (str(ref, "note")) {
+			md_text(f, str(ref, "note"));
+			fputs("\n", f);
+		} else {
+			const char *since = str(ref, "since");
+			const char *until = str(ref, "until");
+
+			fprintf(f, "Reference %s – %s (%ld nights, %ld cases)%s; "
+				   "PSI over %ld reference quantile bins (floor "
+				   "%g), KS p-value %s.\n",
+				since ? since : "…", until ? until : "…",
+				lnum(ref, "nights"), lnum(ref, "cases"),
+				cJSON_IsTrue(get(ref, "overlaps_window"))
+					? ", overlapping the window"
+					: "",
+				lnum(in, "psi_bins"), num(in, "psi_floor"),
+				str(in, "ks_pvalue_method")
+					? str(in, "ks_pvalue_method")
+					: "asymptotic");
+		}
+		if (cJSON_GetArraySize(get(in, "ranking"))) {
+			fputs("\n| feature | PSI | KS | p | missing | missing "
+			      "(reference) |\n|---|---:|---:|---:|---:|---:|\n",
+			      f);
+			cJSON_ArrayForEach(v, get(in, "ranking"))
+			{
+				const cJSON *x = get(fs, v->valuestring);
+
+				if (n++ == 10)
+					break;
+				fputs("| ", f);
+				md_text(f, v->valuestring);
+				fprintf(f, " | %.4g | %.4g | %.4g | ", num(x, "psi"),
+					num(x, "ks"), num(x, "ks_pvalue"));
+				md_pct(f, num(x, "missing_rate"));
+				fputs(" | ", f);
+				md_pct(f, num(get(x, "reference"), "missing_rate"));
+				fputs(" |\n", f);
+			}
+		}
+		cJSON_ArrayForEach(g, get(in, "segments"))
+		{
+			cJSON_ArrayForEach(u, get(g, "unseen"))
+			{
+				fputs("\nNew segment value, never in the reference: ",
+				      f);
+				md_text(f, g->string);
+				fputs(" = ", f);
+				md_text(f, u->valuestring);
+				fprintf(f, " (%ld cases)\n",
+					lnum(get(get(g, "values"), u->valuestring),
+					     "cases"));
+			}
+		}
+	}
+	if (isfinite(num(o, "predictions")) && lnum(o, "predictions")) {
+		fputs("\n**Outputs:** ", f);
+		if (cJSON_IsObject(ls)) {
+			fprintf(f, "label shift %.4g (", num(ls, "value"));
+			md_text(f, str(ls, "label") ? str(ls, "label") : "?");
+			fprintf(f, "), χ² %.4g; ",
+				num(get(o, "chi_square"), "statistic"));
+		}
+		fputs("errors ", f);
+		md_pct(f, num(o, "error_rate"));
+		fputs(", empty ", f);
+		md_pct(f, num(o, "empty_rate"));
+		fprintf(f, " of %ld predictions\n", lnum(o, "predictions"));
+	}
+}
+
 static void write_markdown(FILE *f, const cJSON *r)
 {
 	const cJSON *m = get(r, "model"), *w = get(r, "window");
@@ -1031,6 +1263,7 @@ static void write_markdown(FILE *f, const cJSON *r)
 			fputs("undefined", f);
 		fputs(")\n", f);
 	}
+	md_monitoring(f, r);
 	if (cJSON_GetArraySize(get(r, "disagreements"))) {
 		fputs("\n#### Disagreements\n\n| case | night | human | model "
 		      "| score |\n|---|---|---|---|---:|\n", f);
@@ -1211,6 +1444,181 @@ static void write_csv(FILE *f, const cJSON *r)
 		csv_row(f, "coverage", NULL, t, NULL, NULL, NULL, v,
 			get(v, "coverage"));
 	}
+	cJSON_ArrayForEach(v, get(get(r, "inputs"), "features"))
+	{
+		static const char *const fm[] = {"missing_rate", "mean", "std",
+						 "min", "max", "psi", "ks",
+						 "ks_pvalue"};
+
+		for (j = 0; j < sizeof(fm) / sizeof(fm[0]); j++)
+			csv_row(f, "feature", fm[j], v->string, NULL, NULL,
+				get(v, "cases"), NULL, get(v, fm[j]));
+	}
+	g = get(r, "outputs");
+	if (cJSON_IsObject(get(g, "label_shift")))
+		csv_row(f, "output", "label_shift",
+			str(get(g, "label_shift"), "label"), NULL, NULL, NULL,
+			NULL, get(get(g, "label_shift"), "value"));
+	if (cJSON_IsObject(get(g, "chi_square")))
+		csv_row(f, "output", "chi_square", NULL, NULL, NULL,
+			get(get(g, "chi_square"), "df"), NULL,
+			get(get(g, "chi_square"), "statistic"));
+	if (cJSON_IsObject(g)) {
+		csv_row(f, "output", "error_rate", NULL, NULL, NULL,
+			get(g, "errors"), NULL, get(g, "error_rate"));
+		csv_row(f, "output", "empty_rate", NULL, NULL, NULL,
+			get(g, "empty"), NULL, get(g, "empty_rate"));
+	}
+}
+
+/* ---- Prometheus text exposition ---- */
+
+/* A label value: backslash, double quote and line feed escaped. */
+static void prom_label_value(struct sg_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '\\')
+			sg_buf_addstr(b, "\\\\");
+		else if (*s == '"')
+			sg_buf_addstr(b, "\\\"");
+		else if (*s == '\n')
+			sg_buf_addstr(b, "\\n");
+		else
+			sg_buf_addch(b, *s);
+	}
+}
+
+/* One sample into b: name{base,key="value"} number; nothing for a value
+ * that is not a finite number. */
+static void prom_sample(struct sg_buf *b, const char *name, const char *base,
+			const char *key, const char *value, double v)
+{
+	char num[40];
+
+	if (!isfinite(v))
+		return;
+	sg_buf_addstr(b, name);
+	if (*base || key) {
+		sg_buf_addch(b, '{');
+		sg_buf_addstr(b, base);
+		if (key) {
+			if (*base)
+				sg_buf_addch(b, ',');
+			sg_buf_addf(b, "%s=\"", key);
+			prom_label_value(b, value);
+			sg_buf_addch(b, '"');
+		}
+		sg_buf_addch(b, '}');
+	}
+	fmt_double(num, v);
+	sg_buf_addf(b, " %s\n", num);
+}
+
+/* A metric family: HELP and TYPE, then its samples; nothing when it has
+ * no sample. Empties b. */
+static void prom_typed(FILE *f, const char *name, const char *type,
+		       const char *help, struct sg_buf *b)
+{
+	if (b->len)
+		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n%s", name, help, name,
+			type, b->buf);
+	sg_buf_reset(b);
+}
+
+static void prom_family(FILE *f, const char *name, const char *help,
+			struct sg_buf *b)
+{
+	prom_typed(f, name, "gauge", help, b);
+}
+
+int sg_report_write_prometheus(FILE *f, const cJSON *r, const char *verdict)
+{
+	static const struct {
+		const char *name, *path[2], *help;
+		int ci;   /* -1: the value; 0, 1: an end of ci95 */
+	} heads[] = {
+		{"shadowgate_cases", {"cases", NULL},
+		 "Cases compared (a human decision and a model output) in the "
+		 "report's window.", -1},
+		{"shadowgate_agreement_rate", {"agreement", "rate"},
+		 "Share of compared cases where the model agrees with the human "
+		 "decision.", -1},
+		{"shadowgate_agreement_lower", {"agreement", NULL},
+		 "Lower end of the agreement rate's Wilson interval.", 0},
+		{"shadowgate_agreement_upper", {"agreement", NULL},
+		 "Upper end of the agreement rate's Wilson interval.", 1},
+		{"shadowgate_kappa", {"kappa", "value"},
+		 "Cohen's kappa of the model against the human decisions.", -1},
+		{"shadowgate_prediction_error_rate", {"outputs", "error_rate"},
+		 "Share of the window's predictions that are errors.", -1},
+		{"shadowgate_label_shift", {"outputs", NULL},
+		 "Largest absolute difference between the model's and the "
+		 "humans' share of a label.", -1},
+	};
+	static const struct {
+		const char *key, *q;
+	} lat[] = {{"p50_ms", "0.5"}, {"p95_ms", "0.95"}, {"p99_ms", "0.99"}};
+	static const char *const verdicts[] = {"go", "no-go", "insufficient"};
+	struct sg_buf base = SG_BUF_INIT, b = SG_BUF_INIT;
+	const cJSON *m = get(r, "model"), *sw = get(r, "software"), *v;
+	const cJSON *fs = get(get(r, "inputs"), "features");
+	size_t i;
+
+	if (cJSON_IsObject(m)) {
+		sg_buf_addstr(&base, "model=\"");
+		prom_label_value(&base, str(m, "name") ? str(m, "name") : "");
+		sg_buf_addstr(&base, "\",version=\"");
+		prom_label_value(&base, str(m, "version") ? str(m, "version") : "");
+		sg_buf_addch(&base, '"');
+	}
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		const cJSON *o = get(r, heads[i].path[0]);
+		double x;
+
+		if (!strcmp(heads[i].name, "shadowgate_label_shift"))
+			x = num(get(o, "label_shift"), "value");
+		else if (heads[i].ci >= 0)
+			x = ci(o, heads[i].ci);
+		else if (heads[i].path[1])
+			x = num(o, heads[i].path[1]);
+		else
+			x = cJSON_IsNumber(o) ? o->valuedouble : NAN;
+		prom_sample(&b, heads[i].name, base.buf, NULL, NULL, x);
+		prom_family(f, heads[i].name, heads[i].help, &b);
+	}
+	for (i = 0; i < sizeof(lat) / sizeof(lat[0]); i++)
+		prom_sample(&b, "shadowgate_latency_seconds", base.buf,
+			    "quantile", lat[i].q, num(sw, lat[i].key) / 1000);
+	/* quantiles computed elsewhere: a summary without _sum and _count */
+	prom_typed(f, "shadowgate_latency_seconds", "summary",
+		   "Scoring latency of the latest run, by quantile.", &b);
+	cJSON_ArrayForEach(v, fs)
+	{
+		prom_sample(&b, "shadowgate_feature_psi", base.buf, "feature",
+			    v->string, num(v, "psi"));
+	}
+	prom_family(f, "shadowgate_feature_psi",
+		    "Population stability index of a feature against the "
+		    "reference window.", &b);
+	cJSON_ArrayForEach(v, fs)
+	{
+		prom_sample(&b, "shadowgate_feature_missing_rate", base.buf,
+			    "feature", v->string, num(v, "missing_rate"));
+	}
+	prom_family(f, "shadowgate_feature_missing_rate",
+		    "Share of the window's cases where a feature is missing.",
+		    &b);
+	for (i = 0; verdict && i < 3; i++)
+		prom_sample(&b, "shadowgate_gate_verdict", base.buf, "verdict",
+			    verdicts[i], !strcmp(verdict, verdicts[i]));
+	prom_family(f, "shadowgate_gate_verdict",
+		    "The gate's verdict: 1 for the verdict given, 0 for the "
+		    "others.", &b);
+	sg_buf_release(&base);
+	sg_buf_release(&b);
+	if (fflush(f) || ferror(f))
+		return SG_EIO;
+	return 0;
 }
 
 int sg_report_write(FILE *f, const cJSON *report, const char *format,
@@ -1227,6 +1635,8 @@ int sg_report_write(FILE *f, const cJSON *report, const char *format,
 		write_markdown(f, report);
 	} else if (!strcmp(format, "csv")) {
 		write_csv(f, report);
+	} else if (!strcmp(format, "prometheus")) {
+		return sg_report_write_prometheus(f, report, NULL);
 	} else {
 		return SG_EUSAGE;
 	}

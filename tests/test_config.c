@@ -79,6 +79,10 @@ static void assert_defaults(const struct sg_config *c)
 	assert_list(&c->report.label_order, 0);
 	assert_true(c->report.confidence == 0.95);
 	assert_true(c->report.target_agreement == 0.95);
+	assert_int_equal(c->report.reference_nights, 0);
+	assert_null(c->report.reference_since);
+	assert_null(c->report.reference_until);
+	assert_null(c->report.prometheus_path);
 
 	assert_true(isnan(c->gate.min_agreement));
 	assert_true(isnan(c->gate.min_kappa));
@@ -93,6 +97,11 @@ static void assert_defaults(const struct sg_config *c)
 	assert_null(c->gate.incumbent);
 	assert_true(c->gate.incumbent_margin == 0.0);
 	assert_true(isnan(c->gate.human_margin));
+	assert_true(isnan(c->gate.max_psi));
+	assert_true(isnan(c->gate.max_missing_rate));
+	assert_true(isnan(c->gate.max_label_shift));
+	assert_int_equal(c->gate.learn_from_reference, 0);
+	assert_true(c->gate.learn_k == 3);
 }
 
 static void init_sets_documented_defaults(void **state)
@@ -199,6 +208,48 @@ static void full_file_is_read_back_key_by_key(void **state)
 	assert_null(c.gate.incumbent);
 	sg_config_release(&c);
 	sg_config_release(NULL);
+}
+
+/* fixtures/monitor/config.json: every monitoring key, at its value. */
+static void monitoring_keys_are_read(void **state)
+{
+	struct sg_config c;
+	struct sg_diag d;
+	char path[1024];
+
+	(void)state;
+	sg_config_init(&c);
+	sg_diag_clear(&d);
+	snprintf(path, sizeof(path), "%s/monitor/config.json",
+		 getenv("SG_FIXTURES") ? getenv("SG_FIXTURES") : "fixtures");
+	assert_int_equal(sg_config_load(&c, path, &d), 0);
+	assert_int_equal(c.report.reference_nights, 2);
+	assert_string_equal(c.report.reference_since, "2026-11-01");
+	assert_string_equal(c.report.reference_until, "2026-11-02");
+	assert_string_equal(c.report.prometheus_path, "metrics/shadowgate.prom");
+	assert_true(c.gate.max_psi == 0.25);
+	assert_true(c.gate.max_missing_rate == 0.2);
+	assert_true(c.gate.max_label_shift == 0.1);
+	assert_int_equal(c.gate.learn_from_reference, 1);
+	assert_true(c.gate.learn_k == 2.5);
+	assert_int_equal(parse(&c, "{\"gate\": {\"learn_from_reference\": false}}",
+			       &d),
+			 0);
+	assert_int_equal(c.gate.learn_from_reference, 0);
+	/* the bounds themselves are in range; max_psi has no upper one */
+	assert_int_equal(parse(&c,
+			       "{\"gate\": {\"max_psi\": 1e6, \"max_missing_rate\":"
+			       " 0, \"max_label_shift\": 1}, \"report\":"
+			       " {\"reference_nights\": 0}}",
+			       &d),
+			 0);
+	assert_true(c.gate.max_psi == 1e6);
+	assert_true(c.gate.max_missing_rate == 0);
+	assert_true(c.gate.max_label_shift == 1);
+	assert_int_equal(c.report.reference_nights, 0);
+	sg_config_release(&c);
+	assert_null(c.report.reference_since);
+	assert_null(c.report.prometheus_path);
 }
 
 static void explicit_mask_marks_only_the_log_keys_given(void **state)
@@ -372,6 +423,40 @@ static const struct bad_case bad_cases[] = {
 	 "'gate.incumbent': 'triage' is not of the form name@version", 1, 11},
 	{"{\"gate\": {\"incumbent\": \"@v1\"}}",
 	 "'gate.incumbent': '@v1' is not of the form name@version", 1, 11},
+	/* monitoring keys */
+	{"{\"report\": {\"reference_nights\": -1}}",
+	 "'report.reference_nights': -1 is out of range [0, 9007199254740992]",
+	 1, 13},
+	{"{\"report\": {\"reference_nights\": 1.5}}",
+	 "'report.reference_nights': expected an integer, found 1.5", 1, 13},
+	{"{\"report\": {\"reference_since\": \"2026-02-30\"}}",
+	 "'report.reference_since': '2026-02-30' is not a night YYYY-MM-DD "
+	 "(day out of range)",
+	 1, 13},
+	{"{\"report\": {\"reference_until\": \"2026-11-01T00:00:00Z\"}}",
+	 "'report.reference_until': '2026-11-01T00:00:00Z' is not a night "
+	 "YYYY-MM-DD (expected YYYY-MM-DD)",
+	 1, 13},
+	{"{\"report\": {\"prometheus_path\": 1}}",
+	 "'report.prometheus_path': expected a string, found a number", 1, 13},
+	{"{\"gate\": {\"max_psi\": -0.1}}",
+	 "'gate.max_psi': -0.1 is out of range [0, inf)", 1, 11},
+	{"{\"gate\": {\"max_missing_rate\": 1.01}}",
+	 "'gate.max_missing_rate': 1.01 is out of range [0, 1]", 1, 11},
+	{"{\"gate\": {\"max_label_shift\": -0.5}}",
+	 "'gate.max_label_shift': -0.5 is out of range [0, 1]", 1, 11},
+	{"{\"gate\": {\"max_label_shift\": \"0.1\"}}",
+	 "'gate.max_label_shift': expected a number, found a string", 1, 11},
+	{"{\"gate\": {\"learn_from_reference\": 1}}",
+	 "'gate.learn_from_reference': expected true or false, found a number",
+	 1, 11},
+	{"{\"gate\": {\"learn_from_reference\": \"yes\"}}",
+	 "'gate.learn_from_reference': expected true or false, found a string",
+	 1, 11},
+	{"{\"gate\": {\"learn_k\": 0}}",
+	 "'gate.learn_k': 0 is out of range (0, inf)", 1, 11},
+	{"{\"gate\": {\"learn_kk\": 2}}",
+	 "unknown key 'gate.learn_kk' (did you mean 'learn_k'?)", 1, 11},
 	/* columns count characters, not bytes */
 	{"{\"log\": {\"rater\": \"\xc3\xa9t\xc3\xa9\", \"zz\": 1}}",
 	 "unknown key 'log.zz'", 1, 26},
@@ -641,6 +726,7 @@ int main(void)
 		cmocka_unit_test(init_sets_documented_defaults),
 		cmocka_unit_test(empty_object_keeps_defaults),
 		cmocka_unit_test(full_file_is_read_back_key_by_key),
+		cmocka_unit_test(monitoring_keys_are_read),
 		cmocka_unit_test(explicit_mask_marks_only_the_log_keys_given),
 		cmocka_unit_test(a_list_in_the_file_replaces_the_default),
 		cmocka_unit_test(integral_numbers_and_bounds_are_accepted),

@@ -34,7 +34,14 @@ static const char *report_text =
 	" \"counts\": {\"prediction_errors\": 10, \"with_prediction\": 990},"
 	" \"software\": {\"p95_ms\": 12.5},"
 	" \"human_baseline\": {\"items\": 50, \"pairwise_agreement\": 0.9,"
-	"   \"model_agreement\": 0.87}}";
+	"   \"model_agreement\": 0.87},"
+	" \"inputs\": {\"reference\": {\"since\": \"2026-11-01\","
+	"   \"until\": \"2026-11-07\", \"cases\": 700},"
+	"   \"features\": {\"income\": {\"missing_rate\": 0.02, \"psi\": 0.25},"
+	"     \"age\": {\"missing_rate\": 0.1, \"psi\": 0.05},"
+	"     \"score\": {\"missing_rate\": 1, \"psi\": null}}},"
+	" \"outputs\": {\"label_shift\": {\"value\": 0.08,"
+	"   \"label\": \"approve\"}}}";
 
 static cJSON *report;
 
@@ -67,6 +74,11 @@ static void policy_none(struct sg_gate_conf *g)
 	g->incumbent = NULL;
 	g->incumbent_margin = 0;
 	g->human_margin = NAN;
+	g->max_psi = NAN;
+	g->max_missing_rate = NAN;
+	g->max_label_shift = NAN;
+	g->learn_from_reference = 0;
+	g->learn_k = 3;
 }
 
 static int verdict_of(const struct sg_gate_conf *g)
@@ -294,12 +306,385 @@ static void junit_has_one_testcase_per_check_and_failures(void **state)
 	sg_gate_result_release(&r);
 }
 
+/* The checks named `name`, their outcomes as a string: "pfn" for pass,
+ * fail, not judged. */
+static void outcomes(const struct sg_gate_result *r, const char *name,
+		     char *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nchecks; i++)
+		if (!strcmp(r->checks[i].name, name))
+			out[n++] = "pfn"[r->checks[i].outcome];
+	out[n] = '\0';
+}
+
+/*
+ * PSI per feature: income 0.25, age 0.05, score null (every value
+ * missing). At the largest PSI the gate passes, just below it fails on
+ * income; the feature without a PSI is not judged and never fails.
+ */
+static void max_psi_at_above_and_below(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	char o[16];
+
+	(void)state;
+	policy_none(&g);
+	g.max_psi = 0.25;
+	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	outcomes(&r, "max_psi", o);
+	assert_string_equal(o, "ppn");
+	assert_string_equal(r.checks[0].subject, "feature=income");
+	assert_true(r.checks[0].value == 0.25 && r.checks[0].is_max);
+	assert_non_null(strstr(r.checks[2].detail, "undefined"));
+	sg_gate_result_release(&r);
+	g.max_psi = 0.2499;
+	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_NOGO);
+	outcomes(&r, "max_psi", o);
+	assert_string_equal(o, "fpn");
+	assert_non_null(strstr(r.reason, "max_psi (feature=income)"));
+	sg_gate_result_release(&r);
+	g.max_psi = 0.26;
+	assert_int_equal(verdict_of(&g), SG_GO);
+	g.max_psi = 0.05; /* at age's PSI: age passes, income fails */
+	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	outcomes(&r, "max_psi", o);
+	assert_string_equal(o, "fpn");
+	sg_gate_result_release(&r);
+}
+
+/* Without a reference window, or with one that holds no case, PSI is not
+ * judged: one check says why, and the verdict does not depend on it. */
+static void max_psi_is_not_judged_without_a_reference(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	cJSON *rep = cJSON_Duplicate(report, 1);
+	cJSON *in = cJSON_GetObjectItem(rep, "inputs");
+
+	(void)state;
+	policy_none(&g);
+	g.max_psi = 0.01; /* would fail income and age */
+	g.min_agreement = 0.5;
+	cJSON_ReplaceItemInObject(in, "reference", cJSON_CreateNull());
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	assert_int_equal(r.nchecks, 2);
+	assert_string_equal(r.checks[1].name, "max_psi");
+	assert_string_equal(r.checks[1].subject, "features");
+	assert_int_equal(r.checks[1].outcome, SG_CHECK_NOT_JUDGED);
+	assert_non_null(strstr(r.checks[1].detail, "no reference window"));
+	sg_gate_result_release(&r);
+	cJSON_ReplaceItemInObject(in, "reference",
+				  cJSON_Parse("{\"cases\": 0}"));
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	assert_int_equal(r.checks[1].outcome, SG_CHECK_NOT_JUDGED);
+	assert_non_null(strstr(r.checks[1].detail, "no cases"));
+	sg_gate_result_release(&r);
+	/* a report from before drift existed: no inputs at all */
+	cJSON_DeleteItemFromObject(rep, "inputs");
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.checks[1].outcome, SG_CHECK_NOT_JUDGED);
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
+/* Missing rates 0.02, 0.1 and 1 (a feature missing on every case). */
+static void max_missing_rate_at_above_and_below(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	char o[16];
+
+	(void)state;
+	policy_none(&g);
+	g.max_missing_rate = 1;
+	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	outcomes(&r, "max_missing_rate", o);
+	assert_string_equal(o, "ppp");
+	sg_gate_result_release(&r);
+	g.max_missing_rate = 0.1;
+	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_NOGO);
+	outcomes(&r, "max_missing_rate", o);
+	assert_string_equal(o, "ppf");
+	assert_string_equal(r.checks[2].subject, "feature=score");
+	assert_non_null(strstr(r.checks[2].detail, "missing rate 1 > 0.1"));
+	sg_gate_result_release(&r);
+	g.max_missing_rate = 0.0999;
+	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	outcomes(&r, "max_missing_rate", o);
+	assert_string_equal(o, "pff");
+	sg_gate_result_release(&r);
+}
+
+static void max_label_shift_at_above_and_below(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	cJSON *rep;
+
+	(void)state;
+	policy_none(&g);
+	g.max_label_shift = 0.08;
+	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	assert_int_equal(r.nchecks, 1);
+	assert_string_equal(r.checks[0].subject, "label=approve");
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_PASS);
+	sg_gate_result_release(&r);
+	g.max_label_shift = 0.0799;
+	assert_int_equal(verdict_of(&g), SG_NOGO);
+	g.max_label_shift = 0.09;
+	assert_int_equal(verdict_of(&g), SG_GO);
+	/* numeric decisions have no label shift */
+	rep = cJSON_Parse("{\"cases\": 10, \"outputs\": {\"label_shift\": null}}");
+	g.max_label_shift = 0.0;
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_NOT_JUDGED);
+	assert_string_equal(r.checks[0].subject, "labels");
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
+/* The monitoring checks go through the same JSON, JUnit and policy. */
+static void monitoring_checks_in_json_junit_and_policy(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	char *buf = NULL, *text;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cJSON *j;
+
+	(void)state;
+	policy_none(&g);
+	g.max_psi = 0.2;
+	g.max_missing_rate = 0.5;
+	g.max_label_shift = 0.1;
+	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_NOGO);
+	assert_int_equal(sg_gate_write(f, &r, "junit", NULL), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "tests=\"7\" failures=\"2\" skipped=\"1\""));
+	assert_non_null(strstr(buf, "name=\"max_psi feature=income\""));
+	assert_non_null(strstr(buf, "<failure message=\"PSI 0.25 &gt; 0.2\""));
+	free(buf);
+	j = sg_gate_result_json(&r);
+	text = cJSON_PrintUnformatted(j);
+	assert_non_null(strstr(text, "{\"name\":\"max_label_shift\","
+				     "\"subject\":\"label=approve\",\"value\":0.08"));
+	assert_non_null(strstr(text, "\"kind\":\"max\",\"outcome\":\"fail\""));
+	free(text);
+	cJSON_Delete(j);
+	j = sg_gate_policy_json(&g);
+	text = cJSON_PrintUnformatted(j);
+	assert_non_null(strstr(text, "\"max_psi\":0.2,\"max_missing_rate\":0.5,"
+				     "\"max_label_shift\":0.1"));
+	free(text);
+	cJSON_Delete(j);
+	sg_gate_result_release(&r);
+}
+
+/*
+ * Thresholds learned from three reference nights, by hand:
+ *   income PSI 0.25, 0.5, 0.75: mean 0.5, std (n - 1) 0.25 -> 0.5 + k 0.25
+ *     (all exact in binary: at k = 3 the threshold is 1.25 exactly)
+ *   income missing 0, 0, 0: 0 + k 0 = 0
+ *   error rate 0.01, 0.03 (and one night without): mean 0.02, std
+ *     sqrt(2 * 0.01^2 / 1) = 0.014142135623730952 -> 0.0624264 at k = 3
+ *   label shift 0.05, 0.07, 0.09: mean 0.07, std 0.02 -> 0.13 at k = 3
+ * The window's worst nights: income PSI 1.25, missing 0, error rate 0.05,
+ * label shift 0.2 (a {value, label} object, as outputs.nights has it).
+ */
+static const char *learn_text =
+	"{\"cases\": 100, \"inputs\": {\"reference\": {\"cases\": 30,"
+	"  \"by_night\": {"
+	"   \"2026-11-01\": {\"features\": {\"income\": {\"psi\": 0.25,"
+	"     \"missing_rate\": 0}}, \"error_rate\": 0.01,"
+	"     \"label_shift\": 0.05},"
+	"   \"2026-11-02\": {\"features\": {\"income\": {\"psi\": 0.5,"
+	"     \"missing_rate\": 0}}, \"error_rate\": 0.03,"
+	"     \"label_shift\": 0.07},"
+	"   \"2026-11-03\": {\"features\": {\"income\": {\"psi\": 0.75,"
+	"     \"missing_rate\": 0}}, \"error_rate\": null,"
+	"     \"label_shift\": 0.09}}},"
+	"  \"features\": {\"income\": {\"psi\": 0.9}},"
+	"  \"nights\": {"
+	"   \"2026-11-10\": {\"features\": {\"income\": {\"psi\": 1.0,"
+	"     \"missing_rate\": 0}}},"
+	"   \"2026-11-11\": {\"features\": {\"income\": {\"psi\": 1.25,"
+	"     \"missing_rate\": 0}}}}},"
+	" \"outputs\": {\"nights\": {"
+	"   \"2026-11-10\": {\"error_rate\": 0.05,"
+	"     \"label_shift\": {\"value\": 0.2, \"label\": \"a\"}},"
+	"   \"2026-11-11\": {\"error_rate\": 0.0,"
+	"     \"label_shift\": {\"value\": 0.1, \"label\": \"a\"}}}}}";
+
+static const struct sg_gate_check *find_check(const struct sg_gate_result *r,
+					      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++)
+		if (!strcmp(r->checks[i].name, name))
+			return &r->checks[i];
+	fail_msg("no check %s", name);
+	return NULL;
+}
+
+static void learned_thresholds_are_mean_plus_k_std(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	const struct sg_gate_check *c;
+	cJSON *rep = cJSON_Parse(learn_text);
+
+	(void)state;
+	assert_non_null(rep);
+	policy_none(&g);
+	g.learn_from_reference = 1;
+	g.learn_k = 3; /* income PSI: at 0.5 + 3 x 0.25 = 1.25 */
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.nchecks, 4);
+	c = find_check(&r, "learned_psi");
+	assert_string_equal(c->subject, "feature=income");
+	assert_true(c->threshold == 1.25);
+	assert_true(c->value == 1.25);
+	assert_int_equal(c->outcome, SG_CHECK_PASS);
+	assert_non_null(strstr(c->detail, "worst night 2026-11-11: PSI 1.25 <= "
+					  "learned 1.25"));
+	assert_non_null(strstr(c->detail, "(mean 0.5 + 3 x std 0.25 over 3 "
+					  "reference nights 2026-11-01 .. "
+					  "2026-11-03)"));
+	c = find_check(&r, "learned_missing_rate");
+	assert_int_equal(c->outcome, SG_CHECK_PASS);
+	assert_true(c->threshold == 0);
+	c = find_check(&r, "learned_error_rate");
+	assert_int_equal(c->outcome, SG_CHECK_PASS);
+	assert_true(fabs(c->threshold - (0.02 + 3 * 0.014142135623730952)) <
+		    1e-12);
+	assert_non_null(strstr(c->detail, "over 2 reference nights"));
+	c = find_check(&r, "learned_label_shift");
+	assert_int_equal(c->outcome, SG_CHECK_FAIL);
+	assert_true(fabs(c->threshold - 0.13) < 1e-12);
+	assert_true(c->value == 0.2);
+	assert_int_equal(r.verdict, SG_NOGO);
+	sg_gate_result_release(&r);
+	/* a smaller k: PSI 1.25 above 0.5 + 2 x 0.25 = 1 */
+	g.learn_k = 2;
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(find_check(&r, "learned_psi")->outcome, SG_CHECK_FAIL);
+	sg_gate_result_release(&r);
+	/* a larger one: PSI below 0.5 + 7 x 0.25; the label shift 0.2 below
+	 * 0.07 + 7 x 0.02 = 0.21: go */
+	g.learn_k = 7;
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
+static void learned_thresholds_need_reference_nights(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	cJSON *rep = cJSON_Parse(learn_text);
+	cJSON *bn = cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(rep, "inputs"),
+				    "reference"),
+		"by_night");
+
+	(void)state;
+	policy_none(&g);
+	g.learn_from_reference = 1;
+	/* one reference night left: nothing to learn a spread from */
+	cJSON_DeleteItemFromObject(bn, "2026-11-01");
+	cJSON_DeleteItemFromObject(bn, "2026-11-02");
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	assert_int_equal(find_check(&r, "learned_psi")->outcome,
+			 SG_CHECK_NOT_JUDGED);
+	assert_non_null(strstr(find_check(&r, "learned_psi")->detail,
+			       "2 reference nights or more, found 1"));
+	assert_non_null(strstr(find_check(&r, "learned_error_rate")->detail,
+			       "found 0"));
+	sg_gate_result_release(&r);
+	/* no reference at all: one check says so; the policy has a check */
+	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	cJSON_Delete(rep);
+	sg_gate_result_release(&r);
+	rep = cJSON_Parse("{\"cases\": 5, \"inputs\": {\"reference\": null}}");
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.nchecks, 1);
+	assert_string_equal(r.checks[0].name, "learn_from_reference");
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_NOT_JUDGED);
+	assert_non_null(strstr(r.checks[0].detail, "no reference window"));
+	assert_int_equal(r.verdict, SG_GO);
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
+/* candidate 0.86, incumbent 0.88 on the 900 cases both scored: by hand,
+ * the difference is -0.02 */
+static void incumbent_margin_at_above_and_below(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	char inc[] = "old@1";
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 1000, \"incumbent\": {\"model\": \"old@1\","
+		" \"n\": 900, \"candidate_agree\": 774,"
+		" \"incumbent_agree\": 792, \"candidate_rate\": 0.86,"
+		" \"incumbent_rate\": 0.88, \"difference\": -0.02}}");
+
+	(void)state;
+	policy_none(&g);
+	g.incumbent = inc;
+	g.incumbent_margin = 0.02;
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	assert_string_equal(r.checks[0].name, "incumbent_margin");
+	assert_true(r.checks[0].value == -0.02);
+	sg_gate_result_release(&r);
+	g.incumbent_margin = 0.021;
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	sg_gate_result_release(&r);
+	g.incumbent_margin = 0.019;
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_NOGO);
+	assert_non_null(strstr(r.reason, "incumbent_margin"));
+	sg_gate_result_release(&r);
+	/* a report without the comparison: not judged */
+	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_NOT_JUDGED);
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(min_agreement_is_judged_on_the_lower_bound),
+		T(incumbent_margin_at_above_and_below),
 		T(min_kappa_at_above_and_below),
 		T(fewer_cases_than_min_cases_is_insufficient_not_nogo),
 		T(recall_and_precision_use_wilson_bounds_per_class),
@@ -309,6 +694,13 @@ int main(void)
 		T(empty_policy_is_a_usage_error),
 		T(undefined_kappa_is_insufficient),
 		T(junit_has_one_testcase_per_check_and_failures),
+		T(max_psi_at_above_and_below),
+		T(max_psi_is_not_judged_without_a_reference),
+		T(max_missing_rate_at_above_and_below),
+		T(max_label_shift_at_above_and_below),
+		T(monitoring_checks_in_json_junit_and_policy),
+		T(learned_thresholds_are_mean_plus_k_std),
+		T(learned_thresholds_need_reference_nights),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,6 +75,13 @@ struct sg_report_conf {
 	struct sg_strlist label_order; /* empty: byte order */
 	double confidence;
 	double target_agreement;
+	/* the reference window of drift: reference_since / reference_until
+	 * (inclusive nights, either may be NULL = open) win over
+	 * reference_nights (> 0: the first N nights of the store); all unset:
+	 * no reference, no drift */
+	long reference_nights;
+	char *reference_since, *reference_until;
+	char *prometheus_path;        /* nightly: the Prometheus text file */
 };
 
 /* The `gate` block: thresholds; NaN (or -1 for counts) = not set. */
@@ -92,6 +99,13 @@ struct sg_gate_conf {
 	char *incumbent;              /* "name@version" */
 	double incumbent_margin;
 	double human_margin;          /* vs the human baseline; NaN = off */
+	double max_psi;               /* any feature's PSI */
+	double max_missing_rate;      /* any feature's missing rate */
+	double max_label_shift;       /* max |model share - human share| */
+	/* learn the monitoring maxima from the reference nights: mean +
+	 * learn_k standard deviations of each metric over those nights */
+	int learn_from_reference;
+	double learn_k;               /* default 3 */
 };
 
 struct sg_config {

@@ -19,7 +19,14 @@
  *
  * Memory does not grow with the number of cases, except for the scores
  * of the compared cases (8 bytes a case, for the coverage curve) and, for
- * the human baseline, the ratings of cases with two raters or more.
+ * the human baseline, the ratings of cases with two raters or more; with a
+ * reference window, also the present feature values of the window and of
+ * the reference (KS and PSI need the samples) and the predictions' scores.
+ *
+ * With a reference window the report reads it in a second pass (its
+ * cases' features and segments) and a third (the model's outputs on its
+ * nights, for thresholds learned from them); see man/report-fields.txt,
+ * "inputs".
  */
 #ifndef SG_REPORT_H
 #define SG_REPORT_H
@@ -70,16 +77,27 @@ struct sg_report_opts {
 	const struct sg_strlist *label_order;
 	/* "generated_at"; NULL = now (tests pin it) */
 	const char *generated_at;
+	/*
+	 * The reference window that input drift is measured against:
+	 * reference_since / reference_until, inclusive nights (either may be
+	 * NULL = open at that end), win over reference_nights (> 0: the
+	 * first N nights of the store that have cases). All unset: no
+	 * reference; the report's drift fields are null and its per-night
+	 * monitoring tables (inputs.nights, inputs.segments, outputs.nights)
+	 * are not computed.
+	 */
+	const char *reference_since, *reference_until;
+	long reference_nights;
 };
 
 /* Defaults: confidence 0.95, tolerance 0.5, target 0.95, whole store,
- * latest model, auto decision type. */
+ * latest model, auto decision type, no reference window. */
 void sg_report_opts_init(struct sg_report_opts *o);
 
 /*
  * Takes confidence, tolerance, target agreement, window_nights (as
- * `last`), label order and segment columns from a configuration. The
- * options point into cfg, which must outlive them.
+ * `last`), label order, segment columns and the reference window from a
+ * configuration. The options point into cfg, which must outlive them.
  */
 void sg_report_opts_from_config(struct sg_report_opts *o,
 				const struct sg_config *cfg);
@@ -94,9 +112,15 @@ int sg_report_check_night(const char *flag, const char *s,
 /*
  * Computes the report for opts over the store. On success returns 0 and
  * *out, a cJSON tree the caller frees with cJSON_Delete. An empty window
- * is not an error: n = 0 and null statistics. Returns SG_EUSAGE for bad
- * options (unknown model, since with last, bad night) and SG_ESTORE when
- * the store cannot be read, with diag set, and *out NULL.
+ * is not an error: n = 0 and null statistics; neither is an empty
+ * reference window (inputs.reference says so, drift is null). Returns
+ * SG_EUSAGE for bad options (unknown model, since with last, bad night, a
+ * reference window that ends before it starts) and SG_ESTORE when the
+ * store cannot be read, with diag set, and *out NULL.
+ *
+ * With a reference window, memory grows by 8 bytes for every present
+ * feature value of the window and of the reference (the samples KS and
+ * PSI need), and 8 bytes for every scored prediction (score deciles).
  */
 int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 		    cJSON **out, struct sg_diag *diag);
@@ -122,12 +146,28 @@ char *sg_report_json(const cJSON *json, int pretty);
 /*
  * Writes the report in a format: "json" (as sg_report_json, pretty),
  * "text" (for a terminal; ANSI colour when color is nonzero), "markdown"
- * (for a CI step summary) or "csv" (one document with a `section`
- * column: agreement, kappa, confusion cells, segments, nights). Returns 0,
- * SG_EUSAGE for an unknown format, or SG_EIO when writing failed.
+ * (for a CI step summary), "csv" (one document with a `section`
+ * column: agreement, kappa, confusion cells, segments, nights, features)
+ * or "prometheus" (as sg_report_write_prometheus without a verdict).
+ * Returns 0, SG_EUSAGE for an unknown format, or SG_EIO when writing
+ * failed.
  */
 int sg_report_write(FILE *f, const cJSON *report, const char *format,
 		    int color);
+
+/*
+ * Writes the headline metrics of a report in the Prometheus text
+ * exposition format (version 0.0.4), for node_exporter's textfile
+ * collector: one HELP and one TYPE line per metric family, every sample
+ * labelled model="NAME",version="VERSION" (when the report has a model),
+ * label values escaped as the format requires (\\, \", \n). A metric
+ * whose value is null in the report is left out (a family with no sample
+ * at all too). verdict: "go", "no-go" or "insufficient" adds
+ * shadowgate_gate_verdict{verdict=...} with 1 for it and 0 for the other
+ * two; NULL leaves it out. Returns 0 or SG_EIO.
+ */
+int sg_report_write_prometheus(FILE *f, const cJSON *report,
+			       const char *verdict);
 
 /* ---- sample ---- */
 

@@ -106,4 +106,19 @@ contains "JUnit output" "$WORK/out" "<testsuites"
 v=$(sqlite3 "$DB" "select verdict from verdicts order by id desc limit 1")
 [ "$v" = "no-go" ] && ok "the verdict is stored" || not_ok "the verdict is stored" "$v"
 
+# against an incumbent, on the cases both scored (fixtures/compare, by
+# hand: candidate 4/5, incumbent 2/5)
+DB3="$WORK/cmp.db"
+"$SG" ingest -q --db "$DB3" --model-name cand --model-version 1 "$FX/compare/cand.csv"
+"$SG" ingest -q --db "$DB3" --model-name inc --model-version 1 "$FX/compare/inc.csv"
+expect_exit "the candidate beats the incumbent: go" 0 "$SG" gate --db "$DB3" --no-store --model cand@1 --incumbent inc@1 --format json
+if $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); c=[x for x in d["checks"] if x["name"]=="incumbent_margin"][0]; assert abs(c["value"]-0.4)<1e-12 and c["outcome"]=="pass", c' "$WORK/out" 2>"$WORK/py"; then
+	ok "the incumbent check measures +0.4 on the 5 paired cases"
+else
+	not_ok "the incumbent check measures +0.4 on the 5 paired cases" "$(cat "$WORK/py")"
+fi
+expect_exit "the incumbent against the better candidate: no-go" 1 "$SG" gate --db "$DB3" --no-store --model inc@1 --incumbent cand@1 --incumbent-margin 0.1
+contains "the reason names the incumbent check" "$WORK/out" "incumbent_margin"
+expect_exit "an unknown incumbent is a usage error" 2 "$SG" gate --db "$DB3" --no-store --model cand@1 --incumbent nope@9
+
 finish
