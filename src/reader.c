@@ -11,6 +11,10 @@
  *    is "space" (trimmed next to field boundaries, kept inside quotes), so
  *    the end-of-row callback can only fire on the last byte fed, and the
  *    line on which a record starts is the line being fed when it starts.
+ *    A line that starts a record and has no quote and no CR (most lines
+ *    of most logs) is cut at its commas here instead, with the same
+ *    callbacks: libcsv's byte-at-a-time state machine was a tenth of the
+ *    time of an ingest.
  *  - JSON Lines hands each line, in place in the buffer, to cJSON.
  *
  * Memory stays flat: the buffer grows only to hold one JSON line (at most
@@ -518,6 +522,26 @@ static void csv_on_row(int c, void *data)
 	r->row_done = 1;
 }
 
+/*
+ * The common case without libcsv: a whole physical line p[0, n) (its LF
+ * not included) that starts a record and holds no quote and no CR. libcsv
+ * (with only LF ending a row and only CR as "space") would cut such a line
+ * at each comma, keep every byte of each field, and end the row at the LF:
+ * the same callbacks are made here, in the same order, with the same
+ * values, straight from the input buffer.
+ */
+static void csv_plain_line(struct sg_reader *r, char *p, size_t n)
+{
+	char *end = p + n, *comma;
+
+	while ((comma = memchr(p, ',', (size_t)(end - p)))) {
+		csv_on_field(p, (size_t)(comma - p), r);
+		p = comma + 1;
+	}
+	csv_on_field(p, (size_t)(end - p), r);
+	csv_on_row('\n', r);
+}
+
 static void record_reset(struct sg_reader *r, struct sg_record *rec)
 {
 	size_t i;
@@ -577,7 +601,7 @@ static int csv_finish(struct sg_reader *r, struct sg_record *rec)
 static int csv_record(struct sg_reader *r, struct sg_record *rec)
 {
 	struct sg_in *in = &r->in;
-	int started = 0, ret;
+	int started = 0, first, ret;
 	char *p, *nl = NULL, what[80];
 	size_t n, used;
 
@@ -592,6 +616,7 @@ static int csv_record(struct sg_reader *r, struct sg_record *rec)
 		}
 		p = in->buf + in->start;
 		n = in->end - in->start;
+		first = !started;
 		if (!started) {
 			/* skip blank lines; leading CRs would be trimmed */
 			while (n && *p == '\r') {
@@ -614,6 +639,15 @@ static int csv_record(struct sg_reader *r, struct sg_record *rec)
 		nl = memchr(p, '\n', n);
 		if (nl)
 			n = (size_t)(nl - p) + 1;
+		if (first && nl && !memchr(p, '"', n - 1) &&
+		    !memchr(p, '\r', n - 1)) {
+			csv_plain_line(r, p, n - 1);
+			raw_add(r, p, n);
+			in->start += n;
+			r->line++;
+			r->col = 0;
+			return csv_finish(r, rec);
+		}
 		used = csv_parse(&r->csv, p, n, csv_on_field, csv_on_row, r);
 		raw_add(r, p, n);
 		in->start += n;
@@ -888,6 +922,8 @@ static void jsonl_peek(struct sg_reader *r)
 				continue;
 			if (!len)
 				return;
+			/* at the end too, in_fill may move or grow the buffer */
+			p = in->buf + in->start + scan;
 		}
 		v = len > JSONL_LINE_MAX ? NULL : json_parse_line(p, len, &at);
 		if (cJSON_IsObject(v)) {
