@@ -27,6 +27,21 @@
 #define DEFAULT_MODEL_NAME "model"
 #define DEFAULT_MODEL_VERSION "logged"
 
+/*
+ * Valid rows are staged and written BATCH_ROWS at a time: their cases in
+ * one multi-row INSERT, the first decisions of the new ones in another.
+ * SQLite's cost per statement (cursors opened and closed, memory, locks)
+ * was a third of an ingest. A batch is written in row order, and before
+ * anything else is written (a rejected row, the end of the file), so the
+ * store ends up as if each row had been written when it was read: the
+ * same ids, decisions, rejects and counts. A batch with long texts is
+ * written early (BATCH_BYTES), so memory stays small.
+ */
+#define BATCH_ROWS 64
+#define BATCH_BYTES (1024 * 1024)
+#define CASE_PARAMS 8
+#define DECISION_PARAMS 8
+
 /* Bound column slots in the reader's record. */
 enum {
 	COL_CASE_ID,
@@ -36,6 +51,19 @@ enum {
 	COL_MODEL_LABEL,
 	COL_MODEL_SCORE,
 	COL_FIXED
+};
+
+/* A valid row waiting for its batch; its texts are offsets in the arena. */
+struct staged {
+	long line;
+	long rows_file, rows_all; /* rows read, counting this one */
+	size_t raw, raw_len, cid, cid_len, at, at_len, segs, segs_len, feats;
+	size_t label, label_len, rater, rater_len, mlabel, mlabel_len;
+	char night[11];
+	int has_pred;
+	int is_new; /* its case was stored by this row */
+	double at_epoch, value, mvalue, score;
+	long case_ref;
 };
 
 struct ingest {
@@ -53,12 +81,20 @@ struct ingest {
 	size_t seg0, feat0;   /* first bound index of segments / features */
 	sqlite3_stmt *ins_case, *get_case, *ins_dec, *get_dec, *old_dec,
 		*ins_rej, *get_pred, *old_pred, *ins_pred;
+	sqlite3_stmt *ins_cases, *ins_decs; /* BATCH_ROWS rows each */
+	sqlite3_stmt *case_src;             /* where a case row came from */
+	struct staged *stage;               /* BATCH_ROWS of them */
+	size_t nstaged;
+	size_t dec[BATCH_ROWS]; /* staged rows whose first decision waits */
+	size_t ndec;
+	struct sg_buf arena; /* texts of the staged rows */
 	struct sg_buf segs;
-	struct sg_buf seg_keys; /* per segment: '{' or ',', the quoted name, ':' */
-	size_t *seg_key_end;    /* per segment: end of its key in seg_keys */
+	/* per segment: '{' or ',', its quoted name and ':'; where each ends */
+	struct sg_buf seg_keys;
+	size_t *seg_key_end;
 	double *feats;
 	char *model_version_text;
-	char now[32]; /* created_at of logged predictions: when the file began */
+	char now[32]; /* created_at of logged predictions: the file's start */
 };
 
 static double now_seconds(void)
@@ -298,9 +334,34 @@ static void finalize_all(struct ingest *in)
 	sqlite3_finalize(in->get_pred);
 	sqlite3_finalize(in->old_pred);
 	sqlite3_finalize(in->ins_pred);
+	sqlite3_finalize(in->ins_cases);
+	sqlite3_finalize(in->ins_decs);
+	sqlite3_finalize(in->case_src);
+	in->case_src = NULL;
 	in->ins_case = in->get_case = in->ins_dec = in->get_dec = NULL;
 	in->old_dec = in->ins_rej = in->get_pred = in->old_pred = NULL;
-	in->ins_pred = NULL;
+	in->ins_pred = in->ins_cases = in->ins_decs = NULL;
+}
+
+/* "INSERT ... VALUES (?, ...), ... tail" for BATCH_ROWS rows. */
+static int prepare_batch(struct ingest *in, sqlite3_stmt **st,
+			 const char *head, int nparams, const char *tail,
+			 struct sg_diag *diag)
+{
+	struct sg_buf sql = SG_BUF_INIT;
+	int i, k, ret;
+
+	sg_buf_addstr(&sql, head);
+	for (i = 0; i < BATCH_ROWS; i++) {
+		sg_buf_addstr(&sql, i ? ",(" : " VALUES (");
+		for (k = 0; k < nparams; k++)
+			sg_buf_addstr(&sql, k ? ",?" : "?");
+		sg_buf_addch(&sql, ')');
+	}
+	sg_buf_addstr(&sql, tail);
+	ret = sg_store_prepare(in->s, st, sql.buf, diag);
+	sg_buf_release(&sql);
+	return ret;
 }
 
 static int prepare_all(struct ingest *in, struct sg_diag *diag)
@@ -338,6 +399,8 @@ static int prepare_all(struct ingest *in, struct sg_diag *diag)
 		 "INSERT INTO predictions(model, case_ref, batch, label, score,"
 		 " is_current, created_at, value)"
 		 " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)"},
+		{&in->case_src,
+		 "SELECT batch, line FROM cases WHERE id = ?1"},
 	};
 	size_t i;
 	int ret;
@@ -347,7 +410,18 @@ static int prepare_all(struct ingest *in, struct sg_diag *diag)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	/* the same statements as ins_case and ins_dec, for a whole batch */
+	ret = prepare_batch(in, &in->ins_cases,
+			    "INSERT INTO cases(case_id, decided_at, night,"
+			    " segments, feature_set, features, batch, line)",
+			    CASE_PARAMS, " ON CONFLICT(case_id) DO NOTHING",
+			    diag);
+	if (ret)
+		return ret;
+	return prepare_batch(in, &in->ins_decs,
+			     "INSERT INTO decisions(case_ref, rater, label,"
+			     " value, decided_at, is_current, batch, line)",
+			     DECISION_PARAMS, "", diag);
 }
 
 /* Stores one rejected row and keeps its message for the summary. */
@@ -507,9 +581,36 @@ static int logged_prediction(struct ingest *in, long case_ref,
 }
 
 /*
- * Inserts a decision. Binds every parameter (NULL where there is no value),
- * so the statement needs no sqlite3_clear_bindings between rows.
+ * Binds a decision to parameters base + 1 .. base + 8 of st (ins_dec or a
+ * row of ins_decs). Every parameter is bound, NULL where there is no
+ * value, so the statements need no sqlite3_clear_bindings between rows.
  */
+static void bind_decision(struct ingest *in, sqlite3_stmt *st, int base,
+			  long case_ref, long line, const char *rater,
+			  size_t rlen, const char *label, size_t llen,
+			  double value, const char *at, size_t atlen,
+			  int is_current)
+{
+	sqlite3_bind_int64(st, base + 1, case_ref);
+	sqlite3_bind_text(st, base + 2, rater, (int)rlen, SQLITE_STATIC);
+	if (in->log->decision_type == SG_DECISION_NUMERIC) {
+		sqlite3_bind_null(st, base + 3);
+		sqlite3_bind_double(st, base + 4, value);
+	} else {
+		sqlite3_bind_text(st, base + 3, label, (int)llen,
+				  SQLITE_STATIC);
+		sqlite3_bind_null(st, base + 4);
+	}
+	if (atlen)
+		sqlite3_bind_text(st, base + 5, at, (int)atlen, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 5);
+	sqlite3_bind_int(st, base + 6, is_current);
+	sqlite3_bind_int64(st, base + 7, in->batch);
+	sqlite3_bind_int64(st, base + 8, line);
+}
+
+/* Inserts a decision. */
 static int insert_decision(struct ingest *in, long case_ref, long line,
 			   const char *rater, size_t rlen, const char *label,
 			   size_t llen, double value, const char *at,
@@ -518,22 +619,8 @@ static int insert_decision(struct ingest *in, long case_ref, long line,
 	sqlite3_stmt *st = in->ins_dec;
 	int rc;
 
-	sqlite3_bind_int64(st, 1, case_ref);
-	sqlite3_bind_text(st, 2, rater, (int)rlen, SQLITE_STATIC);
-	if (in->log->decision_type == SG_DECISION_NUMERIC) {
-		sqlite3_bind_null(st, 3);
-		sqlite3_bind_double(st, 4, value);
-	} else {
-		sqlite3_bind_text(st, 3, label, (int)llen, SQLITE_STATIC);
-		sqlite3_bind_null(st, 4);
-	}
-	if (atlen)
-		sqlite3_bind_text(st, 5, at, (int)atlen, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 5);
-	sqlite3_bind_int(st, 6, is_current);
-	sqlite3_bind_int64(st, 7, in->batch);
-	sqlite3_bind_int64(st, 8, line);
+	bind_decision(in, st, 0, case_ref, line, rater, rlen, label, llen,
+		      value, at, atlen, is_current);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -545,11 +632,11 @@ static int insert_decision(struct ingest *in, long case_ref, long line,
  * The decision of a row on a case that was stored before: a new rater, a
  * correction by the same rater, or the same decision again.
  */
-static int known_case_decision(struct ingest *in, long case_ref,
-			       const struct sg_record *rec, const char *rater,
-			       size_t rlen, const char *label, size_t llen,
-			       double value, const char *at, size_t atlen,
-			       double at_epoch, struct sg_diag *diag)
+static int known_case_decision(struct ingest *in, long case_ref, long line,
+			       const char *rater, size_t rlen, const char *label,
+			       size_t llen, double value, const char *at,
+			       size_t atlen, double at_epoch,
+			       struct sg_diag *diag)
 {
 	sqlite3_stmt *st = in->get_dec;
 	int numeric = in->log->decision_type == SG_DECISION_NUMERIC;
@@ -602,54 +689,375 @@ static int known_case_decision(struct ingest *in, long case_ref,
 		in->f->loaded++;
 		in->sum->loaded++;
 	}
-	return insert_decision(in, case_ref, rec->line, rater, rlen, label,
-			       llen, value, at, atlen, is_current, diag);
+	return insert_decision(in, case_ref, line, rater, rlen, label, llen,
+			       value, at, atlen, is_current, diag);
 }
 
+static int too_many_rejects(const struct ingest *in, int final,
+			    struct sg_diag *diag)
+{
+	const struct sg_ingest_opts *o = in->o;
+	long rej = in->sum->rejected;
+
+	if (o->max_rejects >= 0 && rej > o->max_rejects) {
+		sg_diag_set(diag, in->display, 0, 0,
+			    "more than %ld rejected rows (--max-rejects %ld); "
+			    "the ingest was rolled back, nothing was loaded",
+			    o->max_rejects, o->max_rejects);
+		return 1;
+	}
+	if (final && o->max_rejects_pct >= 0 && in->sum->rows_read > 0 &&
+	    100.0 * (double)rej / (double)in->sum->rows_read >
+		    o->max_rejects_pct) {
+		sg_diag_set(diag, in->display, 0, 0,
+			    "%.2f%% of the rows were rejected (%ld of %ld), more "
+			    "than --max-rejects %g%%; the ingest was rolled "
+			    "back, nothing was loaded",
+			    100.0 * (double)rej / (double)in->sum->rows_read,
+			    rej, in->sum->rows_read, o->max_rejects_pct);
+		return 1;
+	}
+	return 0;
+}
+
+/* A text of a staged row. */
+#define ARENA(in, off) ((in)->arena.buf + (off))
+
+/* Binds the case of staged row s to parameters base + 1 .. base + 8. */
+static void bind_case(struct ingest *in, sqlite3_stmt *st, int base,
+		      const struct staged *s)
+{
+	sqlite3_bind_text(st, base + 1, ARENA(in, s->cid), (int)s->cid_len,
+			  SQLITE_STATIC);
+	if (s->at_len) {
+		sqlite3_bind_text(st, base + 2, ARENA(in, s->at),
+				  (int)s->at_len, SQLITE_STATIC);
+		sqlite3_bind_text(st, base + 3, s->night, 10, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, base + 2);
+		sqlite3_bind_null(st, base + 3);
+	}
+	if (in->nseg)
+		sqlite3_bind_text(st, base + 4, ARENA(in, s->segs),
+				  (int)s->segs_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 4);
+	if (in->nfeat) {
+		sqlite3_bind_int64(st, base + 5, in->feature_set);
+		sqlite3_bind_blob(st, base + 6, ARENA(in, s->feats),
+				  (int)(in->nfeat * sizeof(double)),
+				  SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, base + 5);
+		sqlite3_bind_null(st, base + 6);
+	}
+	sqlite3_bind_int64(st, base + 7, in->batch);
+	sqlite3_bind_int64(st, base + 8, s->line);
+}
+
+/* Whether the case row `id` was stored from staged row s of this file. */
+static int stored_from(struct ingest *in, long id, const struct staged *s,
+		       int *yes, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = in->case_src;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	*yes = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == in->batch &&
+	       sqlite3_column_int64(st, 1) == s->line;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sg_store_error(in->s, diag, "cannot look up a case");
+	return 0;
+}
+
+/*
+ * Inserts the cases of the staged rows, in row order; a row whose case id
+ * is in the store already (or earlier in the batch) stores nothing. Sets
+ * is_new and case_ref of the rows whose case was stored.
+ */
+static int insert_cases(struct ingest *in, struct sg_diag *diag)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (in->nstaged == BATCH_ROWS) {
+		long n = BATCH_ROWS, first;
+		int yes;
+
+		st = in->ins_cases;
+		for (i = 0; i < in->nstaged; i++)
+			bind_case(in, st, (int)i * CASE_PARAMS, &in->stage[i]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sg_store_error(in->s, diag,
+					      "cannot store a case");
+		/*
+		 * The usual batch: every case is new. Rows were inserted in
+		 * order, each getting the largest rowid plus one: the ids
+		 * are first .. first + n - 1 (checked on the first, in case
+		 * the table reached the largest rowid and SQLite took random
+		 * ones). Otherwise rows are told apart by a look-up each.
+		 */
+		first = (long)sqlite3_last_insert_rowid(in->s->db) - n + 1;
+		if (sqlite3_changes(in->s->db) == n) {
+			rc = stored_from(in, first, &in->stage[0], &yes, diag);
+			if (rc)
+				return rc;
+			if (yes) {
+				for (i = 0; i < in->nstaged; i++) {
+					in->stage[i].is_new = 1;
+					in->stage[i].case_ref = first + (long)i;
+				}
+				return 0;
+			}
+		}
+		st = in->get_case;
+		for (i = 0; i < in->nstaged; i++) {
+			struct staged *s = &in->stage[i];
+
+			sqlite3_bind_text(st, 1, ARENA(in, s->cid),
+					  (int)s->cid_len, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW)
+				s->case_ref = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			if (rc != SQLITE_ROW)
+				return sg_store_error(in->s, diag,
+						      "cannot look up a case");
+			rc = stored_from(in, s->case_ref, s, &yes, diag);
+			if (rc)
+				return rc;
+			s->is_new = yes;
+		}
+		return 0;
+	}
+	st = in->ins_case;
+	for (i = 0; i < in->nstaged; i++) {
+		bind_case(in, st, 0, &in->stage[i]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sg_store_error(in->s, diag,
+					      "cannot store a case");
+		if (sqlite3_changes(in->s->db) == 1) {
+			in->stage[i].is_new = 1;
+			in->stage[i].case_ref =
+				sqlite3_last_insert_rowid(in->s->db);
+		}
+	}
+	return 0;
+}
+
+/* Inserts the waiting first decisions of new cases, in row order. */
+static int insert_first_decisions(struct ingest *in, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = in->ins_decs;
+	size_t i, n = in->ndec;
+	int rc;
+
+	in->ndec = 0;
+	for (i = 0; i < n; i++) {
+		const struct staged *s = &in->stage[in->dec[i]];
+
+		if (n < BATCH_ROWS) {
+			rc = insert_decision(in, s->case_ref, s->line,
+					     ARENA(in, s->rater), s->rater_len,
+					     ARENA(in, s->label), s->label_len,
+					     s->value, ARENA(in, s->at),
+					     s->at_len, 1, diag);
+			if (rc)
+				return rc;
+			continue;
+		}
+		bind_decision(in, st, (int)i * DECISION_PARAMS, s->case_ref,
+			      s->line, ARENA(in, s->rater), s->rater_len,
+			      ARENA(in, s->label), s->label_len, s->value,
+			      ARENA(in, s->at), s->at_len, 1);
+	}
+	if (n < BATCH_ROWS)
+		return 0;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(in->s, diag, "cannot store a decision");
+	return 0;
+}
+
+/*
+ * A staged row whose case was stored before: the same case again (a new
+ * rating, a correction, a duplicate), or a conflict, rejected. Returns 0,
+ * 1 when the row was rejected, or a negative SG_E* code.
+ */
+static int known_case(struct ingest *in, struct staged *s,
+		      struct sg_diag *diag)
+{
+	sqlite3_stmt *st = in->get_case;
+	const char *cid = ARENA(in, s->cid);
+	const void *blob;
+	int rc, same;
+
+	sqlite3_bind_text(st, 1, cid, (int)s->cid_len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return sg_store_error(in->s, diag, "cannot look up a case");
+	}
+	s->case_ref = sqlite3_column_int64(st, 0);
+	blob = sqlite3_column_blob(st, 3);
+	same = same_text(sqlite3_column_text(st, 1), ARENA(in, s->segs),
+			 s->segs_len) &&
+	       (in->nfeat ? sqlite3_column_int64(st, 2) == in->feature_set &&
+				    (size_t)sqlite3_column_bytes(st, 3) ==
+					    in->nfeat * sizeof(double) &&
+				    blob &&
+				    !memcmp(blob, ARENA(in, s->feats),
+					    in->nfeat * sizeof(double))
+			  : sqlite3_column_type(st, 3) == SQLITE_NULL);
+	if (!same) {
+		struct sg_record rec;
+		char why_buf[700];
+
+		snprintf(why_buf, sizeof(why_buf),
+			 "case '%.*s' was stored before with different "
+			 "%s (%s:%lld); not merged",
+			 (int)(s->cid_len > 200 ? 200 : s->cid_len), cid,
+			 in->nfeat ? "features or segments" : "segments",
+			 sqlite3_column_text(st, 4),
+			 (long long)sqlite3_column_int64(st, 5));
+		sqlite3_reset(st);
+		memset(&rec, 0, sizeof(rec));
+		rec.line = s->line;
+		rec.raw = ARENA(in, s->raw);
+		rec.raw_len = s->raw_len;
+		rc = reject(in, &rec, NULL, why_buf, NULL, 0, diag);
+		return rc ? rc : 1;
+	}
+	sqlite3_reset(st);
+	return known_case_decision(in, s->case_ref, s->line,
+				   ARENA(in, s->rater), s->rater_len,
+				   ARENA(in, s->label), s->label_len, s->value,
+				   ARENA(in, s->at), s->at_len, s->at_epoch,
+				   diag);
+}
+
+/*
+ * Writes the staged rows. On failure the count of rows read goes back to
+ * the row that failed, as if the rows after it had not been read yet.
+ */
+static int flush_rows(struct ingest *in, struct sg_diag *diag)
+{
+	struct staged *s = in->stage;
+	size_t i;
+	int ret;
+
+	if (!in->nstaged)
+		return 0;
+	ret = insert_cases(in, diag);
+	for (i = 0; !ret && i < in->nstaged; i++) {
+		s = &in->stage[i];
+		if (s->is_new) {
+			in->dec[in->ndec++] = i;
+			in->f->loaded++;
+			in->sum->loaded++;
+		} else {
+			/* decisions go in in row order */
+			ret = insert_first_decisions(in, diag);
+			if (!ret)
+				ret = known_case(in, s, diag);
+			if (ret == 1) {
+				ret = 0;
+				goto check;
+			}
+		}
+		if (!ret && s->has_pred)
+			ret = logged_prediction(in, s->case_ref,
+						ARENA(in, s->mlabel),
+						s->mlabel_len, s->mvalue,
+						s->score, diag);
+check:
+		if (!ret && too_many_rejects(in, 0, diag))
+			ret = SG_EDATA;
+	}
+	if (!ret)
+		ret = insert_first_decisions(in, diag);
+	if (ret) {
+		in->f->rows_read = s->rows_file;
+		in->sum->rows_read = s->rows_all;
+	}
+	in->nstaged = 0;
+	in->ndec = 0;
+	sg_buf_reset(&in->arena);
+	return ret;
+}
+
+/* Copies n bytes into the arena; returns their offset. */
+static size_t keep(struct ingest *in, const void *p, size_t n)
+{
+	size_t off = in->arena.len;
+
+	sg_buf_add(&in->arena, p, n);
+	return off;
+}
+
+/* Rejects a row once the rows before it are written. */
+static int reject_row(struct ingest *in, const struct sg_record *rec,
+		      const char *column, const char *reason, const char *value,
+		      size_t vlen, struct sg_diag *diag)
+{
+	int ret = flush_rows(in, diag);
+
+	return ret ? ret : reject(in, rec, column, reason, value, vlen, diag);
+}
+
+/* Validates a row: rejects it, or stages it (writing a full batch). */
 static int one_row(struct ingest *in, const struct sg_record *rec,
 		   struct sg_diag *diag)
 {
 	const char *const *v = rec->values;
 	const size_t *len = rec->lens;
-	const char *cid, *label = "", *rater = "", *at = "";
-	size_t clen, llen = 0, rlen = 0, atlen = 0, i;
+	const char *cid, *label = "", *rater = "", *at = "", *mlabel = "";
+	size_t clen, llen = 0, rlen = 0, atlen = 0, mlen = 0, i;
 	double value = NAN, at_epoch = 0, score = NAN, mvalue = NAN;
 	char night[11] = "";
 	const char *why;
-	sqlite3_stmt *st;
-	long case_ref;
-	int rc, k, has_pred = 0;
+	struct staged *s;
+	int k, has_pred = 0;
 
 	if (rec->err)
-		return reject(in, rec,
-			      rec->err_col >= 0 ? col_name(in, (size_t)rec->err_col)
-						: NULL,
-			      rec->err_msg, NULL, 0, diag);
+		return reject_row(in, rec,
+				  rec->err_col >= 0
+					  ? col_name(in, (size_t)rec->err_col)
+					  : NULL,
+				  rec->err_msg, NULL, 0, diag);
 	k = in->slot[COL_CASE_ID];
 	cid = v[k];
 	clen = len[k];
 	if (!clen || rec->kinds[k] == SG_FIELD_NULL ||
 	    rec->kinds[k] == SG_FIELD_ABSENT)
-		return reject(in, rec, in->log->case_id, "missing case id", NULL,
-			      0, diag);
+		return reject_row(in, rec, in->log->case_id, "missing case id",
+				  NULL, 0, diag);
 	if ((k = in->slot[COL_DECIDED_AT]) >= 0) {
 		at = v[k];
 		atlen = len[k];
 		if (!atlen)
-			return reject(in, rec, in->log->decided_at,
-				      "missing time", NULL, 0, diag);
+			return reject_row(in, rec, in->log->decided_at,
+					  "missing time", NULL, 0, diag);
 		if (sg_time_parse(at, atlen, &at_epoch, night, &why))
-			return reject(in, rec, in->log->decided_at, why, at,
-				      atlen, diag);
+			return reject_row(in, rec, in->log->decided_at, why, at,
+					  atlen, diag);
 	}
 	k = in->slot[COL_DECISION];
 	if (!len[k])
-		return reject(in, rec, in->log->decision, "missing decision",
-			      NULL, 0, diag);
+		return reject_row(in, rec, in->log->decision,
+				  "missing decision", NULL, 0, diag);
 	if (in->log->decision_type == SG_DECISION_NUMERIC) {
 		if (sg_parse_number(v[k], len[k], &value))
-			return reject(in, rec, in->log->decision,
-				      "not a number", v[k], len[k], diag);
+			return reject_row(in, rec, in->log->decision,
+					  "not a number", v[k], len[k], diag);
 	} else {
 		label = v[k];
 		llen = len[k];
@@ -660,15 +1068,17 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 	}
 	if ((k = in->slot[COL_MODEL_LABEL]) >= 0 && len[k]) {
 		has_pred = 1;
+		mlabel = v[k];
+		mlen = len[k];
 		if (in->log->decision_type == SG_DECISION_NUMERIC &&
 		    sg_parse_number(v[k], len[k], &mvalue))
-			return reject(in, rec, in->log->model_label,
-				      "not a number", v[k], len[k], diag);
+			return reject_row(in, rec, in->log->model_label,
+					  "not a number", v[k], len[k], diag);
 		if ((k = in->slot[COL_MODEL_SCORE]) >= 0 &&
 		    !sg_is_missing(v[k], len[k]) &&
 		    sg_parse_number(v[k], len[k], &score))
-			return reject(in, rec, in->log->model_score,
-				      "not a number", v[k], len[k], diag);
+			return reject_row(in, rec, in->log->model_score,
+					  "not a number", v[k], len[k], diag);
 	}
 	for (i = 0; i < in->nfeat; i++) {
 		size_t b = in->feat0 + i;
@@ -677,8 +1087,8 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 		    rec->kinds[b] == SG_FIELD_NULL) {
 			in->feats[i] = NAN;
 		} else if (sg_parse_number(v[b], len[b], &in->feats[i])) {
-			return reject(in, rec, in->log->features.v[i],
-				      "not a number", v[b], len[b], diag);
+			return reject_row(in, rec, in->log->features.v[i],
+					  "not a number", v[b], len[b], diag);
 		}
 	}
 	sg_buf_reset(&in->segs);
@@ -697,93 +1107,35 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 		sg_buf_addch(&in->segs, '}');
 	}
 
-	/* every parameter is bound, so no sqlite3_clear_bindings */
-	st = in->ins_case;
-	sqlite3_bind_text(st, 1, cid, (int)clen, SQLITE_STATIC);
-	if (atlen) {
-		sqlite3_bind_text(st, 2, at, (int)atlen, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, night, 10, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(st, 2);
-		sqlite3_bind_null(st, 3);
-	}
-	if (in->nseg)
-		sqlite3_bind_text(st, 4, in->segs.buf, (int)in->segs.len,
-				  SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 4);
-	if (in->nfeat) {
-		sqlite3_bind_int64(st, 5, in->feature_set);
-		sqlite3_bind_blob(st, 6, in->feats,
-				  (int)(in->nfeat * sizeof(double)),
-				  SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(st, 5);
-		sqlite3_bind_null(st, 6);
-	}
-	sqlite3_bind_int64(st, 7, in->batch);
-	sqlite3_bind_int64(st, 8, rec->line);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(in->s, diag, "cannot store a case");
-	if (sqlite3_changes(in->s->db) == 1) {
-		/* a new case: its decision is the first */
-		case_ref = sqlite3_last_insert_rowid(in->s->db);
-		rc = insert_decision(in, case_ref, rec->line, rater, rlen,
-				     label, llen, value, at, atlen, 1, diag);
-		if (rc)
-			return rc;
-		in->f->loaded++;
-		in->sum->loaded++;
-	} else {
-		const void *blob;
-		int same;
-
-		st = in->get_case;
-		sqlite3_bind_text(st, 1, cid, (int)clen, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW) {
-			sqlite3_reset(st);
-			return sg_store_error(in->s, diag,
-					      "cannot look up a case");
-		}
-		case_ref = sqlite3_column_int64(st, 0);
-		blob = sqlite3_column_blob(st, 3);
-		same = same_text(sqlite3_column_text(st, 1), in->segs.buf,
-				 in->segs.len) &&
-		       (in->nfeat
-				? sqlite3_column_int64(st, 2) == in->feature_set &&
-					  (size_t)sqlite3_column_bytes(st, 3) ==
-						  in->nfeat * sizeof(double) &&
-					  blob &&
-					  !memcmp(blob, in->feats,
-						  in->nfeat * sizeof(double))
-				: sqlite3_column_type(st, 3) == SQLITE_NULL);
-		if (!same) {
-			char why_buf[700];
-
-			snprintf(why_buf, sizeof(why_buf),
-				 "case '%.*s' was stored before with different "
-				 "%s (%s:%lld); not merged",
-				 (int)(clen > 200 ? 200 : clen), cid,
-				 in->nfeat ? "features or segments" : "segments",
-				 sqlite3_column_text(st, 4),
-				 (long long)sqlite3_column_int64(st, 5));
-			sqlite3_reset(st);
-			return reject(in, rec, NULL, why_buf, NULL, 0, diag);
-		}
-		sqlite3_reset(st);
-		rc = known_case_decision(in, case_ref, rec, rater, rlen, label,
-					 llen, value, at, atlen, at_epoch, diag);
-		if (rc)
-			return rc;
-	}
-	if (has_pred) {
-		k = in->slot[COL_MODEL_LABEL];
-		return logged_prediction(in, case_ref, v[k], len[k], mvalue,
-					 score, diag);
-	}
+	s = &in->stage[in->nstaged++];
+	s->line = rec->line;
+	s->rows_file = in->f->rows_read;
+	s->rows_all = in->sum->rows_read;
+	s->raw = keep(in, rec->raw, rec->raw_len);
+	s->raw_len = rec->raw_len;
+	s->cid = keep(in, cid, clen);
+	s->cid_len = clen;
+	s->at = keep(in, at, atlen);
+	s->at_len = atlen;
+	memcpy(s->night, night, sizeof(night));
+	s->segs = keep(in, in->segs.buf, in->segs.len);
+	s->segs_len = in->segs.len;
+	s->feats = keep(in, in->feats, in->nfeat * sizeof(double));
+	s->label = keep(in, label, llen);
+	s->label_len = llen;
+	s->rater = keep(in, rater, rlen);
+	s->rater_len = rlen;
+	s->mlabel = keep(in, mlabel, mlen);
+	s->mlabel_len = mlen;
+	s->has_pred = has_pred;
+	s->is_new = 0;
+	s->case_ref = 0;
+	s->at_epoch = at_epoch;
+	s->value = value;
+	s->mvalue = mvalue;
+	s->score = score;
+	if (in->nstaged == BATCH_ROWS || in->arena.len > BATCH_BYTES)
+		return flush_rows(in, diag);
 	return 0;
 }
 
@@ -1033,33 +1385,6 @@ static int finish_batch(struct ingest *in, struct sg_diag *diag)
 	return ret;
 }
 
-static int too_many_rejects(const struct ingest *in, int final,
-			    struct sg_diag *diag)
-{
-	const struct sg_ingest_opts *o = in->o;
-	long rej = in->sum->rejected;
-
-	if (o->max_rejects >= 0 && rej > o->max_rejects) {
-		sg_diag_set(diag, in->display, 0, 0,
-			    "more than %ld rejected rows (--max-rejects %ld); "
-			    "the ingest was rolled back, nothing was loaded",
-			    o->max_rejects, o->max_rejects);
-		return 1;
-	}
-	if (final && o->max_rejects_pct >= 0 && in->sum->rows_read > 0 &&
-	    100.0 * (double)rej / (double)in->sum->rows_read >
-		    o->max_rejects_pct) {
-		sg_diag_set(diag, in->display, 0, 0,
-			    "%.2f%% of the rows were rejected (%ld of %ld), more "
-			    "than --max-rejects %g%%; the ingest was rolled "
-			    "back, nothing was loaded",
-			    100.0 * (double)rej / (double)in->sum->rows_read,
-			    rej, in->sum->rows_read, o->max_rejects_pct);
-		return 1;
-	}
-	return 0;
-}
-
 static int ingest_file(struct ingest *in, const char *path,
 		       struct sg_diag *diag)
 {
@@ -1109,6 +1434,13 @@ static int ingest_file(struct ingest *in, const char *path,
 		if (ret == 0)
 			break;
 		if (ret < 0) {
+			/* the rows read before come first, as their errors */
+			int fret = flush_rows(in, diag);
+
+			if (fret) {
+				ret = fret;
+				goto out;
+			}
 			if (diag && spooled)
 				snprintf(diag->file, sizeof(diag->file),
 					 "<stdin>");
@@ -1128,8 +1460,14 @@ static int ingest_file(struct ingest *in, const char *path,
 					(uint64_t)in->f->rows_read,
 					sg_reader_offset(r), in->f->size);
 	}
+	ret = flush_rows(in, diag);
+	if (ret)
+		goto out;
 	ret = finish_batch(in, diag);
 out:
+	in->nstaged = 0;
+	in->ndec = 0;
+	sg_buf_reset(&in->arena);
 	sg_reader_close(r);
 	if (spooled) {
 		unlink(spooled);
@@ -1157,6 +1495,8 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	in.feats = sg_xcalloc(in.nfeat ? in.nfeat : 1, sizeof(double));
 	sg_buf_init(&in.segs);
 	sg_buf_init(&in.seg_keys);
+	sg_buf_init(&in.arena);
+	in.stage = sg_xcalloc(BATCH_ROWS, sizeof(*in.stage));
 	in.seg_key_end = sg_xcalloc(in.log->segments.n ? in.log->segments.n : 1,
 				    sizeof(size_t));
 	for (i = 0; i < in.log->segments.n; i++) {
@@ -1202,8 +1542,10 @@ out:
 	sum->seconds = now_seconds() - t0;
 	free(in.feats);
 	free(in.seg_key_end);
+	free(in.stage);
 	sg_buf_release(&in.segs);
 	sg_buf_release(&in.seg_keys);
+	sg_buf_release(&in.arena);
 	return ret;
 }
 

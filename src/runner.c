@@ -9,6 +9,8 @@
 #include "sg/runner.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,54 @@ double sg_percentile(double *v, size_t n, double q)
 	return v[lo] + (v[lo + 1] - v[lo]) * frac;
 }
 
+/*
+ * Per-case latencies as runs of equal values: a batched backend gives all
+ * the cases of a batch the same latency (batch time / size), so a run of
+ * 1M cases keeps a few hundred runs, not 1M doubles to sort three times.
+ */
+struct lat_run {
+	double v;
+	size_t n;
+};
+
+static int cmp_lat_run(const void *a, const void *b)
+{
+	return cmp_double(&((const struct lat_run *)a)->v,
+			  &((const struct lat_run *)b)->v);
+}
+
+/* The value at rank k (0-based) of runs sorted by value. */
+static double lat_at(const struct lat_run *r, size_t nr, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (k < r[i].n)
+			return r[i].v;
+		k -= r[i].n;
+	}
+	return nr ? r[nr - 1].v : NAN;
+}
+
+/* sg_percentile() over the values the sorted runs stand for. */
+static double lat_percentile(const struct lat_run *r, size_t nr,
+			     size_t total, double q)
+{
+	double pos, frac, a, b;
+	size_t lo;
+
+	if (!total)
+		return NAN;
+	pos = q / 100.0 * (double)(total - 1);
+	lo = (size_t)floor(pos);
+	if (lo >= total - 1)
+		return lat_at(r, nr, total - 1);
+	frac = pos - (double)lo;
+	a = lat_at(r, nr, lo);
+	b = lat_at(r, nr, lo + 1);
+	return a + (b - a) * frac;
+}
+
 /* A feature set: which column of its blob feeds each model feature. */
 struct fset {
 	long id;
@@ -71,11 +121,25 @@ struct runner {
 	struct sg_run_result *r;
 	struct fset *sets;
 	size_t nsets;
-	sqlite3_stmt *next, *old, *ins;
-	double *lat;
-	size_t nlat, alat;
+	sqlite3_stmt *next, *retire, *old, *ins, *insn;
+	struct lat_run *lat; /* per-case latencies, runs of equal values */
+	size_t nlat, alat;   /* runs used, allocated */
 	char now[32];
 };
+
+static void add_latency(struct runner *ru, double v)
+{
+	if (ru->nlat && ru->lat[ru->nlat - 1].v == v) {
+		ru->lat[ru->nlat - 1].n++;
+		return;
+	}
+	if (ru->nlat == ru->alat) {
+		ru->alat = ru->alat ? 2 * ru->alat : 256;
+		ru->lat = sg_xrealloc(ru->lat, ru->alat * sizeof(*ru->lat));
+	}
+	ru->lat[ru->nlat].v = v;
+	ru->lat[ru->nlat++].n = 1;
+}
 
 static int load_feature_sets(struct runner *ru, struct sg_diag *diag)
 {
@@ -166,6 +230,13 @@ static int hash_artifact(const struct sg_model_conf *m, char hex[65],
 	return sg_sha256_file(path, hex, &size, diag);
 }
 
+/*
+ * The cases this run has to score: all of them with --rescore, else those
+ * without a good current prediction of the model. That is the cases less
+ * the good current predictions, as a case has at most one current
+ * prediction a model (a unique index) and a prediction's case exists (a
+ * foreign key): two counts over indexes, not a probe for every case.
+ */
 static int count_todo(struct runner *ru, long *n, struct sg_diag *diag)
 {
 	sqlite3_stmt *st = NULL;
@@ -175,10 +246,9 @@ static int count_todo(struct runner *ru, long *n, struct sg_diag *diag)
 		ru->s, &st,
 		ru->o->rescore
 			? "SELECT count(*) FROM cases"
-			: "SELECT count(*) FROM cases c WHERE NOT EXISTS ("
-			  " SELECT 1 FROM predictions p WHERE p.model = ?1"
-			  " AND p.case_ref = c.id AND p.is_current = 1"
-			  " AND p.error IS NULL)",
+			: "SELECT (SELECT count(*) FROM cases) - (SELECT"
+			  " count(*) FROM predictions p WHERE p.model = ?1"
+			  " AND p.is_current = 1 AND p.error IS NULL)",
 		diag);
 	if (ret)
 		return ret;
@@ -222,6 +292,7 @@ static int finish_run(struct runner *ru, const char *status,
 	struct sg_run_result *r = ru->r;
 	sqlite3_stmt *st = NULL;
 	struct rusage ru_self;
+	size_t i, nlat = 0;
 	char now[32];
 	int ret;
 
@@ -229,9 +300,13 @@ static int finish_run(struct runner *ru, const char *status,
 		return 0;
 	getrusage(RUSAGE_SELF, &ru_self);
 	r->peak_rss_kb = ru_self.ru_maxrss;
-	r->p50_ms = sg_percentile(ru->lat, ru->nlat, 50);
-	r->p95_ms = sg_percentile(ru->lat, ru->nlat, 95);
-	r->p99_ms = sg_percentile(ru->lat, ru->nlat, 99);
+	if (ru->nlat)
+		qsort(ru->lat, ru->nlat, sizeof(*ru->lat), cmp_lat_run);
+	for (i = 0; i < ru->nlat; i++)
+		nlat += ru->lat[i].n;
+	r->p50_ms = lat_percentile(ru->lat, ru->nlat, nlat, 50);
+	r->p95_ms = lat_percentile(ru->lat, ru->nlat, nlat, 95);
+	r->p99_ms = lat_percentile(ru->lat, ru->nlat, nlat, 99);
 	sg_now_iso(now);
 	ret = sg_store_prepare(
 		ru->s, &st,
@@ -267,185 +342,667 @@ static int finish_run(struct runner *ru, const char *status,
 	return ret;
 }
 
-/* Stores one prediction, retiring the current one of the case if any. */
-static int store_pred(struct runner *ru, long case_ref,
+/* Rows a multi-row INSERT stores at once (7 parameters a row). */
+#define INSERT_ROWS 32
+
+/*
+ * Binds prediction p of case case_ref to the insert statement st, the row
+ * whose parameters start at ?base (see prepare_store()). Every parameter
+ * of the row is bound, so nothing of the previous use is left over. The
+ * strings and the probabilities are bound without a copy: they outlive
+ * the sqlite3_step() that reads them.
+ */
+static void bind_pred(sqlite3_stmt *st, int base, long case_ref,
 		      const struct sg_pred *p)
 {
-	sqlite3_stmt *st = ru->old;
+	int ok = !p->error;
+
+	sqlite3_bind_int64(st, base, case_ref);
+	if (ok && p->label)
+		sqlite3_bind_text(st, base + 1, p->label, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 1);
+	if (ok && !isnan(p->value))
+		sqlite3_bind_double(st, base + 2, p->value);
+	else
+		sqlite3_bind_null(st, base + 2);
+	if (ok && !isnan(p->score))
+		sqlite3_bind_double(st, base + 3, p->score);
+	else
+		sqlite3_bind_null(st, base + 3);
+	if (ok && p->probs && p->nprobs)
+		sqlite3_bind_blob(st, base + 4, p->probs,
+				  (int)(p->nprobs * sizeof(double)),
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 4);
+	if (!isnan(p->latency_ms))
+		sqlite3_bind_double(st, base + 5, p->latency_ms);
+	else
+		sqlite3_bind_null(st, base + 5);
+	if (!ok)
+		sqlite3_bind_text(st, base + 6, p->error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 6);
+}
+
+/*
+ * Retires the current prediction of case case_ref: cur is its id when the
+ * caller knows it, 0 when the case has none, -1 when it has to be looked
+ * up. Returns 0 or -1 (a store error).
+ */
+static int retire(struct runner *ru, long case_ref, long cur)
+{
+	sqlite3_stmt *st;
 	int rc;
 
-	sqlite3_bind_int64(st, 1, ru->r->model_id);
-	sqlite3_bind_int64(st, 2, case_ref);
+	if (!cur)
+		return 0;
+	st = cur > 0 ? ru->retire : ru->old;
+	sqlite3_bind_int64(st, 2, cur > 0 ? cur : case_ref);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	st = ru->ins;
-	sqlite3_bind_int64(st, 1, ru->r->model_id);
-	sqlite3_bind_int64(st, 2, case_ref);
-	sqlite3_bind_int64(st, 3, ru->r->run_id);
-	if (p->error) {
-		sqlite3_bind_text(st, 9, p->error, -1, SQLITE_TRANSIENT);
-	} else {
-		if (p->label)
-			sqlite3_bind_text(st, 4, p->label, -1, SQLITE_TRANSIENT);
-		if (!isnan(p->value))
-			sqlite3_bind_double(st, 5, p->value);
-		if (!isnan(p->score))
-			sqlite3_bind_double(st, 6, p->score);
-		if (p->probs && p->nprobs)
-			sqlite3_bind_blob(st, 7, p->probs,
-					  (int)(p->nprobs * sizeof(double)),
-					  SQLITE_TRANSIENT);
-	}
-	if (!isnan(p->latency_ms))
-		sqlite3_bind_double(st, 8, p->latency_ms);
-	sqlite3_bind_text(st, 10, ru->now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int prepare_statements(struct runner *ru, struct sg_diag *diag)
+/* Stores one prediction, retiring the current one of the case first (cur
+ * as for retire()). */
+static int store_pred(struct runner *ru, long case_ref, long cur,
+		      const struct sg_pred *p)
 {
-	int ret;
+	int rc;
 
-	ret = sg_store_prepare(
-		ru->s, &ru->next,
-		ru->o->rescore
-			? "SELECT c.id, c.case_id, c.feature_set, c.features"
-			  " FROM cases c WHERE c.id > ?2 AND NOT EXISTS ("
-			  " SELECT 1 FROM predictions p WHERE p.model = ?1"
-			  " AND p.case_ref = c.id AND p.run = ?4)"
-			  " ORDER BY c.id LIMIT ?3"
-			: "SELECT c.id, c.case_id, c.feature_set, c.features"
-			  " FROM cases c WHERE c.id > ?2 AND NOT EXISTS ("
-			  " SELECT 1 FROM predictions p WHERE p.model = ?1"
-			  " AND p.case_ref = c.id AND p.is_current = 1"
-			  " AND p.error IS NULL) ORDER BY c.id LIMIT ?3",
-		diag);
+	if (retire(ru, case_ref, cur))
+		return -1;
+	bind_pred(ru->ins, 4, case_ref, p);
+	rc = sqlite3_step(ru->ins);
+	sqlite3_reset(ru->ins);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * The statements that store predictions: retire by id (ru->retire), by
+ * model and case (ru->old), insert one row (ru->ins) or INSERT_ROWS rows
+ * (ru->insn). ?1 is the model, ?2 the run, ?3 the time of the insert,
+ * bound here once; row j of an insert has ?(4 + 7j) .. ?(10 + 7j): case,
+ * label, value, score, probs, latency, error.
+ */
+static int prepare_store(struct runner *ru, struct sg_diag *diag)
+{
+	struct sg_buf sql = SG_BUF_INIT;
+	int ret, j;
+
+	ret = sg_store_prepare(ru->s, &ru->retire,
+			       "UPDATE predictions SET is_current = 0"
+			       " WHERE id = ?2 AND model = ?1",
+			       diag);
+	if (!ret)
+		ret = sg_store_prepare(ru->s, &ru->old,
+				       "UPDATE predictions SET is_current = 0"
+				       " WHERE model = ?1 AND case_ref = ?2"
+				       " AND is_current = 1",
+				       diag);
+	sg_buf_addf(&sql, "INSERT INTO predictions(model, case_ref, run, label,"
+		    " value, score, probs, latency_ms, error, is_current,"
+		    " created_at) VALUES");
+	for (j = 0; j < INSERT_ROWS; j++) {
+		int b = 4 + 7 * j;
+
+		sg_buf_addf(&sql, "%s (?1, ?%d, ?2, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d,"
+			    " 1, ?3)", j ? "," : "", b, b + 1, b + 2, b + 3,
+			    b + 4, b + 5, b + 6);
+		if (!j && !ret)
+			ret = sg_store_prepare(ru->s, &ru->ins, sql.buf, diag);
+	}
+	if (!ret)
+		ret = sg_store_prepare(ru->s, &ru->insn, sql.buf, diag);
+	sg_buf_release(&sql);
 	if (ret)
 		return ret;
-	ret = sg_store_prepare(ru->s, &ru->old,
-			       "UPDATE predictions SET is_current = 0"
-			       " WHERE model = ?1 AND case_ref = ?2"
-			       " AND is_current = 1",
+	sqlite3_bind_int64(ru->retire, 1, ru->r->model_id);
+	sqlite3_bind_int64(ru->old, 1, ru->r->model_id);
+	sqlite3_bind_int64(ru->ins, 1, ru->r->model_id);
+	sqlite3_bind_int64(ru->ins, 2, ru->r->run_id);
+	sqlite3_bind_text(ru->ins, 3, ru->now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ru->insn, 1, ru->r->model_id);
+	sqlite3_bind_int64(ru->insn, 2, ru->r->run_id);
+	sqlite3_bind_text(ru->insn, 3, ru->now, -1, SQLITE_STATIC);
+	return 0;
+}
+
+/*
+ * The cases to score, a batch at a time in id order, each with the id of
+ * its current prediction (p.id, NULL when it has none) so that only a case
+ * that has one pays for retiring it: without --rescore that is a failed
+ * prediction (a good one means the case is done); with --rescore, any
+ * prediction not made by this run. A model version that has no current
+ * prediction when the run starts (its first run) gets none during the
+ * run but this run's, on cases already behind the cursor, so its cases
+ * are read without looking for one.
+ */
+static int prepare_statements(struct runner *ru, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret, fresh = 0;
+
+	ret = sg_store_prepare(ru->s, &st,
+			       "SELECT NOT EXISTS (SELECT 1 FROM predictions"
+			       " WHERE model = ?1 AND is_current = 1)",
 			       diag);
 	if (ret)
 		return ret;
-	return sg_store_prepare(
-		ru->s, &ru->ins,
-		"INSERT INTO predictions(model, case_ref, run, label, value,"
-		" score, probs, latency_ms, error, is_current, created_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10)",
+	sqlite3_bind_int64(st, 1, ru->r->model_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		fresh = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	ret = sg_store_prepare(
+		ru->s, &ru->next,
+		fresh ? "SELECT c.id, c.case_id, c.feature_set, c.features,"
+			" NULL FROM cases c WHERE c.id > ?2"
+			" ORDER BY c.id LIMIT ?3"
+		: ru->o->rescore
+			? "SELECT c.id, c.case_id, c.feature_set, c.features,"
+			  " p.id FROM cases c LEFT JOIN predictions p"
+			  " ON p.model = ?1 AND p.case_ref = c.id"
+			  " AND p.is_current = 1"
+			  " WHERE c.id > ?2 AND p.run IS NOT ?4"
+			  " ORDER BY c.id LIMIT ?3"
+			: "SELECT c.id, c.case_id, c.feature_set, c.features,"
+			  " p.id FROM cases c LEFT JOIN predictions p"
+			  " ON p.model = ?1 AND p.case_ref = c.id"
+			  " AND p.is_current = 1"
+			  " WHERE c.id > ?2 AND (p.id IS NULL"
+			  " OR p.error IS NOT NULL)"
+			  " ORDER BY c.id LIMIT ?3",
 		diag);
+	if (ret)
+		return ret;
+	return prepare_store(ru, diag);
+}
+
+/*
+ * One batch of cases: features in the model's order, store ids, the
+ * current prediction to retire, the case ids (copied into one buffer that
+ * is reused from batch to batch) and, once scored, the predictions.
+ */
+struct batch {
+	size_t cap, n;
+	double *x;       /* cap * nfeat */
+	long *refs;      /* cases.id */
+	long *cur;       /* current prediction to retire, 0 = none */
+	size_t *idoff;   /* case id i starts at idbuf + idoff[i] */
+	const char **ids;
+	char *idbuf;
+	size_t idlen, idcap;
+	struct sg_pred *out;
+	/* own copies of what out[] points to (keep_results()) */
+	double *probs;
+	size_t probs_cap;
+	char *text;
+	size_t text_cap;
+};
+
+static void batch_init(struct batch *b, size_t cap, size_t nfeat)
+{
+	memset(b, 0, sizeof(*b));
+	b->cap = cap;
+	b->x = sg_xcalloc(cap * (nfeat ? nfeat : 1), sizeof(double));
+	b->refs = sg_xcalloc(cap, sizeof(long));
+	b->cur = sg_xcalloc(cap, sizeof(long));
+	b->idoff = sg_xcalloc(cap, sizeof(size_t));
+	b->ids = sg_xcalloc(cap, sizeof(char *));
+	b->out = sg_xcalloc(cap, sizeof(*b->out));
+	b->idcap = cap * 16;
+	b->idbuf = sg_xmalloc(b->idcap);
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->x);
+	free(b->refs);
+	free(b->cur);
+	free(b->idoff);
+	free(b->ids);
+	free(b->out);
+	free(b->idbuf);
+	free(b->probs);
+	free(b->text);
+}
+
+/*
+ * Copies what the predictions of b point to (the backend's memory, valid
+ * until its next score call) into b, so that b can be stored while the
+ * backend scores the next batch. A label or an error that is the same
+ * pointer as the row before's is copied once.
+ */
+static void keep_results(struct batch *b)
+{
+	const char *src[2];
+	size_t off[2], i, np = 0, nt = 0, len;
+	int k;
+
+	for (i = 0; i < b->n; i++) {
+		const struct sg_pred *p = &b->out[i];
+		const char *t[2];
+
+		t[0] = p->label;
+		t[1] = p->error;
+		if (p->probs)
+			np += p->nprobs;
+		for (k = 0; k < 2; k++)
+			if (t[k] && (!i || t[k] != (k ? b->out[i - 1].error
+						      : b->out[i - 1].label)))
+				nt += strlen(t[k]) + 1;
+	}
+	if (np > b->probs_cap) {
+		free(b->probs);
+		b->probs_cap = np;
+		b->probs = sg_xcalloc(np, sizeof(double));
+	}
+	if (nt > b->text_cap) {
+		free(b->text);
+		b->text_cap = nt;
+		b->text = sg_xmalloc(nt);
+	}
+	np = nt = 0;
+	src[0] = src[1] = NULL;
+	off[0] = off[1] = 0;
+	for (i = 0; i < b->n; i++) {
+		struct sg_pred *p = &b->out[i];
+		const char **t[2];
+
+		t[0] = &p->label;
+		t[1] = &p->error;
+		if (p->probs) {
+			memcpy(b->probs + np, p->probs,
+			       p->nprobs * sizeof(double));
+			p->probs = b->probs + np;
+			np += p->nprobs;
+		}
+		for (k = 0; k < 2; k++) {
+			if (!*t[k])
+				continue;
+			if (*t[k] != src[k]) {
+				src[k] = *t[k];
+				len = strlen(*t[k]) + 1;
+				memcpy(b->text + nt, *t[k], len);
+				off[k] = nt;
+				nt += len;
+			}
+			*t[k] = b->text + off[k];
+		}
+	}
+}
+
+/* Reads the next batch after case *last; b->n = 0 at the end. */
+static int read_batch(struct runner *ru, struct batch *b, long *last,
+		      struct sg_diag *diag)
+{
+	size_t nfeat = ru->cfg->log.features.n, n = 0, j;
+	sqlite3_stmt *st = ru->next;
+	const struct fset *fs = NULL;
+	long fs_id = 0;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, ru->r->model_id);
+	sqlite3_bind_int64(st, 2, *last);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)b->cap);
+	if (ru->o->rescore)
+		sqlite3_bind_int64(st, 4, ru->r->run_id);
+	b->idlen = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const double *blob = sqlite3_column_blob(st, 3);
+		size_t nb = (size_t)sqlite3_column_bytes(st, 3) / sizeof(double);
+		const char *id = (const char *)sqlite3_column_text(st, 1);
+		size_t idn = (size_t)sqlite3_column_bytes(st, 1) + 1;
+		long set = sqlite3_column_int64(st, 2);
+		double *row = b->x + n * nfeat;
+
+		if (!fs || set != fs_id) {
+			fs = find_set(ru, set);
+			fs_id = set;
+		}
+		b->refs[n] = sqlite3_column_int64(st, 0);
+		b->cur[n] = sqlite3_column_int64(st, 4);
+		if (b->idlen + idn > b->idcap) {
+			b->idcap = 2 * (b->idlen + idn);
+			b->idbuf = sg_xrealloc(b->idbuf, b->idcap);
+		}
+		memcpy(b->idbuf + b->idlen, id ? id : "", idn);
+		b->idoff[n] = b->idlen;
+		b->idlen += idn;
+		for (j = 0; j < nfeat; j++) {
+			long col = fs ? fs->map[j] : -1;
+			double v = NAN;
+
+			if (col >= 0 && (size_t)col < nb && blob)
+				memcpy(&v, blob + col, sizeof(double));
+			row[j] = v;
+		}
+		*last = b->refs[n];
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(ru->s, diag, "cannot read the cases");
+	/* the buffer may have moved while it grew: point at it now */
+	for (j = 0; j < n; j++)
+		b->ids[j] = b->idbuf + b->idoff[j];
+	b->n = n;
+	return 0;
+}
+
+/*
+ * Stores a scored batch and counts it, in one transaction: INSERT_ROWS
+ * rows a statement (each case's current prediction, if any, retired
+ * first), the rest one by one.
+ */
+static int write_batch(struct runner *ru, const struct batch *b,
+		       struct sg_diag *diag)
+{
+	struct sg_run_result *r = ru->r;
+	size_t i, j;
+	int ret, rc;
+
+	ret = sg_store_begin(ru->s, diag);
+	if (ret)
+		return ret;
+	for (i = 0; i < b->n;) {
+		if (b->n - i >= INSERT_ROWS) {
+			for (j = i; j < i + INSERT_ROWS; j++) {
+				if (retire(ru, b->refs[j], b->cur[j]))
+					goto fail;
+				bind_pred(ru->insn, 4 + 7 * (int)(j - i),
+					  b->refs[j], &b->out[j]);
+			}
+			rc = sqlite3_step(ru->insn);
+			sqlite3_reset(ru->insn);
+			if (rc != SQLITE_DONE)
+				goto fail;
+		} else {
+			j = i + 1;
+			if (store_pred(ru, b->refs[i], b->cur[i], &b->out[i]))
+				goto fail;
+		}
+		for (; i < j; i++) {
+			const struct sg_pred *p = &b->out[i];
+
+			if (p->error) {
+				r->errors++;
+				add_error_msg(r, b->ids[i], p->error);
+				continue;
+			}
+			r->scored++;
+			if (!isnan(p->latency_ms))
+				add_latency(ru, p->latency_ms);
+		}
+	}
+	return sg_store_commit(ru->s, diag);
+fail:
+	ret = sg_store_error(ru->s, diag, "cannot store a prediction");
+	sg_store_rollback(ru->s);
+	return ret;
+}
+
+/* After a stored batch: progress, and 1 when --max-errors says stop. */
+static int after_batch(struct runner *ru)
+{
+	if (ru->o->progress)
+		ru->o->progress(ru->o->progress_ctx,
+				ru->r->scored + ru->r->errors, ru->r->cases);
+	if (ru->o->max_errors >= 0 && ru->r->errors > ru->o->max_errors) {
+		ru->r->stopped = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The store's side of the pipeline, in a thread of its own: store the
+ * scored batch `write` (if any), then read the next batch into `read` (if
+ * any). All the store work of a pipelined run happens here, one job at a
+ * time, while the backend scores in the calling thread.
+ */
+struct store_worker {
+	struct runner *ru;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int busy, quit;
+	struct batch *write, *read;
+	long *last;
+	int ret;
+	struct sg_diag diag;
+};
+
+static void *store_worker_main(void *arg)
+{
+	struct store_worker *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->busy && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->busy)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		w->ret = 0;
+		if (w->write)
+			w->ret = write_batch(w->ru, w->write, &w->diag);
+		if (!w->ret && w->read)
+			w->ret = read_batch(w->ru, w->read, w->last, &w->diag);
+		pthread_mutex_lock(&w->mu);
+		w->busy = 0;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static void worker_post(struct store_worker *w, struct batch *write,
+			struct batch *read)
+{
+	pthread_mutex_lock(&w->mu);
+	w->write = write;
+	w->read = read;
+	w->busy = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Waits for the job posted last; returns its result (w->diag set). */
+static int worker_wait(struct store_worker *w)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->busy)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	return w->ret;
+}
+
+/*
+ * Scores batch after batch with the backend in this thread while the
+ * store worker stores the batch before and reads the one after: the
+ * backend (XGBoost's threads) and SQLite (reading, writing, the fsync of
+ * each commit) overlap instead of taking turns. Each batch is still its
+ * own transaction, committed in order; an interrupted run loses the batch
+ * being stored and the one being scored, and the next run continues after
+ * the last committed one. Only for in-process batched backends: the exec
+ * backend keeps the simple loop, so a model process never sees a batch
+ * that would not be stored (after --max-errors, say).
+ */
+static int score_pipelined(struct runner *ru, const struct sg_backend_ops *ops,
+			   void *model, size_t cap, struct sg_diag *diag)
+{
+	size_t nfeat = ru->cfg->log.features.n;
+	struct store_worker w;
+	struct batch bb[2], *cur = &bb[0], *nxt = &bb[1];
+	sigset_t all, old;
+	long last = 0;
+	int ret, wret, err;
+
+	memset(&w, 0, sizeof(w));
+	w.ru = ru;
+	w.last = &last;
+	batch_init(&bb[0], cap, nfeat);
+	batch_init(&bb[1], cap, nfeat);
+	ret = read_batch(ru, cur, &last, diag);
+	if (ret || !cur->n)
+		goto out;
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	/* signals are for the main thread (but the faults a thread causes) */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGABRT);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(&w.thread, NULL, store_worker_main, &w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		sg_diag_set(diag, NULL, 0, 0, "cannot start a thread: %s",
+			    strerror(err));
+		ret = SG_EIO;
+		goto out_sync;
+	}
+	/* cur: read, to score; nxt: free, or scored and waiting to be stored */
+	nxt->n = 0;
+	for (;;) {
+		worker_post(&w, nxt->n ? nxt : NULL, nxt);
+		memset(cur->out, 0, cur->n * sizeof(*cur->out));
+		ret = ops->score(model, cur->n, cur->ids, cur->x, cur->out,
+				 diag);
+		if (!ret)
+			keep_results(cur);
+		wret = worker_wait(&w);
+		if (wret) {
+			if (diag)
+				*diag = w.diag;
+			ret = wret;
+		}
+		if (ret)
+			break;
+		/* nxt was stored (when it held a batch), then refilled */
+		if (w.write && after_batch(ru))
+			break;
+		if (!nxt->n) {
+			/* no more cases: store the last scored batch here */
+			ret = write_batch(ru, cur, diag);
+			if (!ret)
+				after_batch(ru);
+			break;
+		}
+		/* nxt now holds the next batch to score, cur a scored one */
+		{
+			struct batch *t = cur;
+
+			cur = nxt;
+			nxt = t;
+		}
+	}
+	pthread_mutex_lock(&w.mu);
+	w.quit = 1;
+	pthread_cond_broadcast(&w.cv);
+	pthread_mutex_unlock(&w.mu);
+	pthread_join(w.thread, NULL);
+out_sync:
+	pthread_cond_destroy(&w.cv);
+	pthread_mutex_destroy(&w.mu);
+out:
+	batch_free(&bb[0]);
+	batch_free(&bb[1]);
+	return ret;
+}
+
+/* The value of an integer PRAGMA of the connection, or def. */
+static long long pragma_int(struct runner *ru, const char *sql, long long def)
+{
+	sqlite3_stmt *st = NULL;
+	long long v = def;
+
+	if (sqlite3_prepare_v2(ru->s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/*
+ * The connection's settings for a run, put back by restore_settings():
+ *  - foreign keys off: every reference the runner writes was just read
+ *    from the store (the model and run rows it recorded, case ids from
+ *    the cases table, under the store lock; cases are never deleted), so
+ *    checking three parent rows per prediction, a quarter of the cost of
+ *    storing one, finds nothing;
+ *  - a page cache of RUN_CACHE_KIB: a run streams once through the cases
+ *    and appends predictions; a big cache only costs a malloc and a page
+ *    fault for each page it takes in (a quarter of the store work's CPU
+ *    time with 64 MB), and holds nothing that is read again.
+ * Neither changes what is written or when it is durable.
+ */
+#define RUN_CACHE_KIB 8192
+
+struct run_settings {
+	int fk;              /* foreign keys were on */
+	long long cache;     /* cache_size before, as PRAGMA cache_size says */
+};
+
+static void run_settings(struct runner *ru, struct run_settings *rs)
+{
+	char sql[64];
+
+	rs->fk = (int)pragma_int(ru, "PRAGMA foreign_keys", 0);
+	if (rs->fk && sqlite3_exec(ru->s->db, "PRAGMA foreign_keys = OFF",
+				   NULL, NULL, NULL) != SQLITE_OK)
+		rs->fk = 0;
+	rs->cache = pragma_int(ru, "PRAGMA cache_size", 0);
+	if (rs->cache) {
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
+			 RUN_CACHE_KIB);
+		sqlite3_exec(ru->s->db, sql, NULL, NULL, NULL);
+	}
+}
+
+static void restore_settings(struct runner *ru, const struct run_settings *rs)
+{
+	char sql[64];
+
+	if (rs->fk)
+		sqlite3_exec(ru->s->db, "PRAGMA foreign_keys = ON", NULL, NULL,
+			     NULL);
+	if (rs->cache) {
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld",
+			 rs->cache);
+		sqlite3_exec(ru->s->db, sql, NULL, NULL, NULL);
+	}
 }
 
 static int score_all(struct runner *ru, const struct sg_backend_ops *ops,
 		     void *model, struct sg_diag *diag)
 {
 	const struct sg_model_conf *m = &ru->cfg->model;
-	size_t nfeat = ru->cfg->log.features.n;
-	size_t batch = m->batch > 0 ? (size_t)m->batch : 4096, n, i, j;
-	double *x = sg_xcalloc(batch * (nfeat ? nfeat : 1), sizeof(double));
-	long *refs = sg_xcalloc(batch, sizeof(long));
-	char **ids = sg_xcalloc(batch, sizeof(char *));
-	struct sg_pred *out = sg_xcalloc(batch, sizeof(*out));
+	size_t cap = m->batch > 0 ? (size_t)m->batch : 4096;
+	struct batch b;
 	long last = 0;
-	int ret = 0, rc;
+	int ret;
 
+	if (ops->caps & SG_BACKEND_BATCHED)
+		return score_pipelined(ru, ops, model, cap, diag);
+	batch_init(&b, cap, ru->cfg->log.features.n);
 	for (;;) {
-		sqlite3_stmt *st = ru->next;
-
-		sqlite3_bind_int64(st, 1, ru->r->model_id);
-		sqlite3_bind_int64(st, 2, last);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)batch);
-		if (ru->o->rescore)
-			sqlite3_bind_int64(st, 4, ru->r->run_id);
-		n = 0;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const double *blob = sqlite3_column_blob(st, 3);
-			size_t nb = (size_t)sqlite3_column_bytes(st, 3) /
-				    sizeof(double);
-			const struct fset *fs =
-				find_set(ru, sqlite3_column_int64(st, 2));
-			double *row = x + n * nfeat;
-
-			refs[n] = sqlite3_column_int64(st, 0);
-			free(ids[n]);
-			ids[n] = sg_xstrdup(
-				(const char *)sqlite3_column_text(st, 1));
-			for (j = 0; j < nfeat; j++) {
-				long col = fs ? fs->map[j] : -1;
-				double v = NAN;
-
-				if (col >= 0 && (size_t)col < nb && blob)
-					memcpy(&v, blob + col, sizeof(double));
-				row[j] = v;
-			}
-			last = refs[n];
-			n++;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			ret = sg_store_error(ru->s, diag, "cannot read the cases");
-			goto out;
-		}
-		if (!n)
+		ret = read_batch(ru, &b, &last, diag);
+		if (ret || !b.n)
 			break;
-		memset(out, 0, n * sizeof(*out));
-		ret = ops->score(model, n, (const char *const *)ids, x, out,
-				 diag);
-		if (ret)
-			goto out;
-		ret = sg_store_begin(ru->s, diag);
-		if (ret)
-			goto out;
-		for (i = 0; i < n; i++) {
-			if (store_pred(ru, refs[i], &out[i])) {
-				ret = sg_store_error(ru->s, diag,
-						     "cannot store a prediction");
-				goto out;
-			}
-			if (out[i].error) {
-				ru->r->errors++;
-				add_error_msg(ru->r, ids[i], out[i].error);
-			} else {
-				ru->r->scored++;
-				if (!isnan(out[i].latency_ms)) {
-					if (ru->nlat == ru->alat) {
-						ru->alat = ru->alat ? 2 * ru->alat
-								    : 4096;
-						ru->lat = sg_xrealloc(
-							ru->lat,
-							ru->alat * sizeof(double));
-					}
-					ru->lat[ru->nlat++] = out[i].latency_ms;
-				}
-			}
-		}
-		ret = sg_store_commit(ru->s, diag);
-		if (ret)
-			goto out;
-		if (ru->o->progress)
-			ru->o->progress(ru->o->progress_ctx,
-					ru->r->scored + ru->r->errors,
-					ru->r->cases);
-		if (ru->o->max_errors >= 0 && ru->r->errors > ru->o->max_errors) {
-			ru->r->stopped = 1;
+		memset(b.out, 0, b.n * sizeof(*b.out));
+		ret = ops->score(model, b.n, b.ids, b.x, b.out, diag);
+		if (!ret)
+			ret = write_batch(ru, &b, diag);
+		if (ret || after_batch(ru))
 			break;
-		}
 	}
-out:
-	if (ret)
-		sg_store_rollback(ru->s);
-	for (i = 0; i < batch; i++)
-		free(ids[i]);
-	free(ids);
-	free(refs);
-	free(x);
-	free(out);
+	batch_free(&b);
 	return ret;
 }
 
@@ -485,6 +1042,8 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 		goto out;
 	ret = sg_store_prepare(ru->s, &find,
 			       "SELECT id FROM cases WHERE case_id = ?1", diag);
+	if (!ret)
+		ret = prepare_store(ru, diag);
 	if (ret)
 		goto out;
 	ret = sg_store_begin(ru->s, diag);
@@ -531,7 +1090,7 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 		} else {
 			p.label = rec.values[1];
 		}
-		if (store_pred(ru, ref, &p)) {
+		if (store_pred(ru, ref, -1, &p)) {
 			ret = sg_store_error(ru->s, diag,
 					     "cannot store a prediction");
 			goto out;
@@ -571,6 +1130,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	const struct sg_model_conf *m = &cfg->model;
 	const struct sg_backend_ops *ops;
 	struct runner ru;
+	struct run_settings rs;
 	void *model = NULL;
 	const char *backend = m->backend ? m->backend : "logged";
 	double t0 = now_seconds();
@@ -627,6 +1187,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 			    diag);
 	if (ret)
 		return ret;
+	run_settings(&ru, &rs);
 	ret = sg_store_begin(s, diag);
 	if (ret)
 		goto out;
@@ -710,9 +1271,12 @@ finish:
 		}
 	}
 out:
+	restore_settings(&ru, &rs);
 	sqlite3_finalize(ru.next);
+	sqlite3_finalize(ru.retire);
 	sqlite3_finalize(ru.old);
 	sqlite3_finalize(ru.ins);
+	sqlite3_finalize(ru.insn);
 	if (ops && model)
 		ops->close(model);
 	for (i = 0; i < ru.nsets; i++)
