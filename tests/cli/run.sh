@@ -21,7 +21,7 @@ SLEEP=0.004 "$SG" run --db "$DB" $FEAT --model-name slow --model-version 1 \
 	--model-batch 100 >/dev/null 2>&1 &
 pid=$!
 i=0
-while [ "$i" -lt 200 ]; do
+while [ "$i" -lt 1200 ]; do
 	done_n=$(sqlite3 "$DB" "select count(*) from predictions" 2>/dev/null || echo 0)
 	[ "${done_n:-0}" -ge 300 ] && break
 	sleep 0.05
@@ -50,17 +50,21 @@ runs=$(sqlite3 "$DB" "select count(*) from runs")
 [ "$runs" = 2 ] && ok "a run with nothing to do records no run" || not_ok "a run with nothing to do records no run" "$runs runs"
 
 # a concurrent run waits a bounded time, then is refused
-SLEEP=0.02 "$SG" run --db "$DB" $FEAT --model-name slow --model-version 2 \
+SLEEP=0.05 "$SG" run --db "$DB" $FEAT --model-name slow --model-version 2 \
 	--model-backend exec --model-command "python3 $FX/runner/slow.py" \
 	--model-batch 50 >/dev/null 2>&1 &
 pid=$!
 i=0
-while [ "$i" -lt 100 ]; do
+c=0
+# wait (up to a minute, for a loaded machine) until the first run holds
+# the store: its run record says running
+while [ "$i" -lt 1200 ]; do
 	c=$(sqlite3 "$DB" "select count(*) from runs where status = 'running'" 2>/dev/null || echo 0)
 	[ "${c:-0}" -ge 1 ] && break
 	sleep 0.05
 	i=$((i + 1))
 done
+[ "${c:-0}" -ge 1 ] && ok "the first run is under way" || not_ok "the first run is under way" "no running run after a minute"
 expect_exit "a second run on a busy store exits 3" 3 "$SG" run --db "$DB" $FEAT --model-name slow --model-version 2 --model-backend exec --model-command "python3 $FX/runner/slow.py" --lock-wait 0.3
 contains "the refusal says the store is busy" "$WORK/err" "busy"
 kill -9 "$pid" 2>/dev/null
