@@ -106,4 +106,12 @@ expect_exit "a crashing model exits 3" 3 "$SG" run --db "$DB" $FEAT --model-name
 n=$(sqlite3 "$DB" "select count(*) from predictions p join models m on m.id = p.model where m.name = 'crash' and p.error is not null")
 [ "$n" = 2000 ] && ok "every case of the crashed model has an error" || not_ok "every case of the crashed model has an error" "$n"
 
+# logged: a separate predictions file joined on case id
+expect_exit "a predictions file is joined on case id" 0 "$SG" run --db "$DB" --model-name joined --model-version 1 --model-backend logged --model-predictions "$FX/runner/predictions.csv" --format json
+if $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["scored"]==2 and d["unmatched_predictions"]==1 and d["cases_without_prediction"]==1998, d' "$WORK/out" 2>"$WORK/py"; then
+	ok "2 joined, 1 id matching no case, 1998 cases without a prediction"
+else
+	not_ok "2 joined, 1 id matching no case, 1998 cases without a prediction" "$(cat "$WORK/py")"
+fi
+
 finish
