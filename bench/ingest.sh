@@ -98,7 +98,7 @@ for n in "$@"; do
 		# side by side: the reference, then shadowgate, on the same file
 		rm -f "$tmp/ref.db"
 		echo "run $i/$repeat: sqlite3 .import $n rows..." >&2
-		run "$tmp/sqlite-$n-$i" sqlite3 "$tmp/ref.db" '.mode csv' ".import $log t"
+		run "$tmp/sqlite-$n-$i" sqlite3 "$tmp/ref.db" '.mode csv' ".import '$log' t"
 		got=$(sqlite3 "$tmp/ref.db" 'SELECT count(*) FROM t')
 		[ "$got" = "$n" ] || {
 			echo "bench/ingest.sh: sqlite3 imported $got rows, not $n" >&2
