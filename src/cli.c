@@ -11,6 +11,7 @@
 
 #include "sg/buf.h"
 #include "sg/report.h"
+#include "sg/report.h"
 
 enum {
 	O_DB = 1,
@@ -19,6 +20,11 @@ enum {
 	O_QUIET,
 	O_VERBOSE,
 	O_HELP,
+	/* window */
+	O_WIN_MODEL,
+	O_WIN_SINCE,
+	O_WIN_UNTIL,
+	O_WIN_LAST,
 	/* log */
 	O_LOG_FORMAT,
 	O_CASE_ID,
@@ -81,6 +87,10 @@ static const struct group_opt common[] = {
 	{CLI_STORE, {"db", required_argument, NULL, O_DB}},
 	{CLI_CONFIG, {"config", required_argument, NULL, O_CONFIG}},
 	{CLI_OUTPUT, {"format", required_argument, NULL, O_FORMAT}},
+	{CLI_WINDOW, {"model", required_argument, NULL, O_WIN_MODEL}},
+	{CLI_WINDOW, {"since", required_argument, NULL, O_WIN_SINCE}},
+	{CLI_WINDOW, {"until", required_argument, NULL, O_WIN_UNTIL}},
+	{CLI_WINDOW, {"last", required_argument, NULL, O_WIN_LAST}},
 	{CLI_OUTPUT, {"quiet", no_argument, NULL, O_QUIET}},
 	{CLI_OUTPUT, {"verbose", no_argument, NULL, O_VERBOSE}},
 	{CLI_LOG, {"log-format", required_argument, NULL, O_LOG_FORMAT}},
@@ -210,6 +220,17 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 
 	snprintf(flag, sizeof(flag), "--%s", p->name);
 	switch (p->id) {
+	case O_WIN_MODEL:
+		c->win_model = a;
+		return 0;
+	case O_WIN_SINCE:
+		c->win_since = a;
+		return sg_report_check_night(flag, a, d);
+	case O_WIN_UNTIL:
+		c->win_until = a;
+		return sg_report_check_night(flag, a, d);
+	case O_WIN_LAST:
+		return sg_parse_long(flag, a, 1, 1000000, &c->win_last, d);
 	case O_LOG_FORMAT:
 		if (strcmp(a, "csv") && strcmp(a, "jsonl")) {
 			sg_diag_set(d, NULL, 0, 0,
@@ -525,6 +546,7 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 	c->cmd = cmd;
 	c->tty = isatty(2);
 	sg_config_init(&c->cfg);
+	c->win_last = -1;
 	*done = 0;
 	if (cmd->init)
 		cmd->init(c);
@@ -619,6 +641,12 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 			goto out;
 		}
 	}
+	if (c->win_since && c->win_last > 0) {
+		ret = cli_usage_error(c, "--since and --last cannot be used "
+					 "together");
+		*done = 1;
+		goto out;
+	}
 	if (!c->db_path && (env = getenv("SHADOWGATE_DB")) && *env)
 		c->db_path = env;
 	if (!c->db_path)
@@ -666,4 +694,17 @@ int cli_check_format(struct cli *c, const char *const *allowed)
 			      b.buf, c->format);
 	sg_buf_release(&b);
 	return ret;
+}
+
+void cli_window_opts(struct cli *c, struct sg_report_opts *o)
+{
+	sg_report_opts_init(o);
+	sg_report_opts_from_config(o, &c->cfg);
+	o->model = c->win_model;
+	o->since = c->win_since;
+	o->until = c->win_until;
+	if (c->win_last > 0)
+		o->last = c->win_last;
+	else if (c->win_since || c->win_until)
+		o->last = 0;
 }

@@ -30,7 +30,8 @@ enum {
 	CLI_MODEL = 1u << 3,  /* --model-name, --model-version, ... */
 	CLI_GATE = 1u << 4,   /* --min-agreement, --min-kappa, ... */
 	CLI_OUTPUT = 1u << 5, /* --format, --quiet, --verbose */
-	CLI_REPORT = 1u << 6  /* --confidence, --tolerance, ... */
+	CLI_REPORT = 1u << 6, /* --confidence, --tolerance, ... */
+	CLI_WINDOW = 1u << 7  /* --model, --since, --until, --last */
 };
 
 struct cli;
@@ -69,6 +70,9 @@ struct cli {
 	int nargs;
 	struct sg_diag diag;
 	void *cmd_state;         /* the command's own option values */
+	/* CLI_WINDOW: the model and the window of nights */
+	const char *win_model, *win_since, *win_until;
+	long win_last;           /* -1 when not given */
 };
 
 /*
@@ -95,6 +99,15 @@ int cli_format_is(const struct cli *c, const char *name);
 
 /* Checks --format against the allowed names (NULL-terminated). */
 int cli_check_format(struct cli *c, const char *const *allowed);
+
+/*
+ * Report options for a command of the CLI_WINDOW group: the config's
+ * report block, then the flags. Explicit --since / --until replace the
+ * configured window_nights; --last N (the N latest nights) may bound
+ * --until.
+ */
+struct sg_report_opts;
+void cli_window_opts(struct cli *c, struct sg_report_opts *o);
 
 /* The subcommands. */
 extern const struct cli_cmd cmd_init, cmd_ingest, cmd_run;

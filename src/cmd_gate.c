@@ -16,20 +16,12 @@
 #include "sg/report.h"
 
 enum {
-	O_MODEL = 1000,
-	O_SINCE,
-	O_UNTIL,
-	O_LAST,
-	O_REPORT,
+	O_REPORT = 1000,
 	O_OUTPUT,
 	O_NO_STORE
 };
 
 static const struct cli_opt gate_opts[] = {
-	{"model", required_argument, O_MODEL},
-	{"since", required_argument, O_SINCE},
-	{"until", required_argument, O_UNTIL},
-	{"last", required_argument, O_LAST},
 	{"report", required_argument, O_REPORT},
 	{"output", required_argument, O_OUTPUT},
 	{"no-store", no_argument, O_NO_STORE},
@@ -37,8 +29,7 @@ static const struct cli_opt gate_opts[] = {
 };
 
 static struct {
-	const char *model, *since, *until, *report, *output;
-	long last;
+	const char *report, *output;
 	int no_store;
 } flags;
 
@@ -46,24 +37,12 @@ static void gate_init(struct cli *c)
 {
 	(void)c;
 	memset(&flags, 0, sizeof(flags));
-	flags.last = -1;
 }
 
 static int gate_opt(struct cli *c, int id, const char *arg)
 {
+	(void)c;
 	switch (id) {
-	case O_MODEL:
-		flags.model = arg;
-		return 0;
-	case O_SINCE:
-		flags.since = arg;
-		return sg_report_check_night("--since", arg, &c->diag);
-	case O_UNTIL:
-		flags.until = arg;
-		return sg_report_check_night("--until", arg, &c->diag);
-	case O_LAST:
-		return sg_parse_long("--last", arg, 1, 100000, &flags.last,
-				     &c->diag);
 	case O_REPORT:
 		flags.report = arg;
 		return 0;
@@ -163,8 +142,8 @@ static int run_gate(struct cli *c)
 		return EXIT_USAGE;
 	if (c->nargs)
 		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	if (flags.report && (flags.model || flags.since || flags.until ||
-			     flags.last > 0))
+	if (flags.report && (c->win_model || c->win_since || c->win_until ||
+			     c->win_last > 0))
 		return cli_usage_error(c, "--report judges a saved report: it "
 					  "takes no --model or window flags");
 	if (flags.report) {
@@ -182,15 +161,7 @@ static int run_gate(struct cli *c)
 		ret = cli_open_store(c, &s);
 		if (ret)
 			return ret;
-		sg_report_opts_init(&ro);
-		sg_report_opts_from_config(&ro, &c->cfg);
-		ro.model = flags.model;
-		ro.since = flags.since;
-		ro.until = flags.until;
-		if (flags.last > 0)
-			ro.last = flags.last;
-		else if (flags.since)
-			ro.last = 0;
+		cli_window_opts(c, &ro);
 		ret = sg_report_build(s, &ro, &report, &c->diag);
 		if (ret) {
 			status = cli_fail(c, ret);
@@ -260,6 +231,7 @@ const struct cli_cmd cmd_gate = {
 	.fn = run_gate,
 	.init = gate_init,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_GATE | CLI_REPORT |
+		  CLI_WINDOW |
 		  CLI_LOG,
 	.opts = gate_opts,
 	.opt = gate_opt,

@@ -13,28 +13,16 @@
 #include "cli.h"
 #include "sg/report.h"
 
-enum {
-	O_MODEL = 1000,
-	O_SINCE,
-	O_UNTIL,
-	O_LAST,
-	O_OUTPUT,
-	O_NO_STORE
-};
+enum { O_OUTPUT = 1000, O_NO_STORE };
 
 static const struct cli_opt report_opts[] = {
-	{"model", required_argument, O_MODEL},
-	{"since", required_argument, O_SINCE},
-	{"until", required_argument, O_UNTIL},
-	{"last", required_argument, O_LAST},
 	{"output", required_argument, O_OUTPUT},
 	{"no-store", no_argument, O_NO_STORE},
 	{NULL, 0, 0},
 };
 
 static struct {
-	const char *model, *since, *until, *output;
-	long last;
+	const char *output;
 	int no_store;
 } flags;
 
@@ -42,24 +30,12 @@ static void report_init(struct cli *c)
 {
 	(void)c;
 	memset(&flags, 0, sizeof(flags));
-	flags.last = -1;
 }
 
 static int report_opt(struct cli *c, int id, const char *arg)
 {
+	(void)c;
 	switch (id) {
-	case O_MODEL:
-		flags.model = arg;
-		return 0;
-	case O_SINCE:
-		flags.since = arg;
-		return sg_report_check_night("--since", arg, &c->diag);
-	case O_UNTIL:
-		flags.until = arg;
-		return sg_report_check_night("--until", arg, &c->diag);
-	case O_LAST:
-		return sg_parse_long("--last", arg, 1, 1000000, &flags.last,
-				     &c->diag);
 	case O_OUTPUT:
 		flags.output = arg;
 		return 0;
@@ -68,23 +44,6 @@ static int report_opt(struct cli *c, int id, const char *arg)
 		return 0;
 	}
 	return 0;
-}
-
-/*
- * The window: explicit --since / --until win over the configured
- * window_nights; --last N (the N latest nights) may bound --until.
- */
-static void window_opts(struct cli *c, struct sg_report_opts *o)
-{
-	sg_report_opts_init(o);
-	sg_report_opts_from_config(o, &c->cfg);
-	o->model = flags.model;
-	o->since = flags.since;
-	o->until = flags.until;
-	if (flags.last > 0)
-		o->last = flags.last;
-	else if (flags.since || flags.until)
-		o->last = 0;
 }
 
 static int use_color(void)
@@ -109,9 +68,6 @@ static int run_report(struct cli *c)
 		return EXIT_USAGE;
 	if (c->nargs)
 		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	if (flags.since && flags.last > 0)
-		return cli_usage_error(c, "--since and --last cannot be used "
-					  "together");
 	if (access(c->db_path, F_OK)) {
 		sg_diag_set(&c->diag, c->db_path, 0, 0,
 			    "no store here (ingest decision logs first)");
@@ -120,7 +76,7 @@ static int run_report(struct cli *c)
 	ret = cli_open_store(c, &s);
 	if (ret)
 		return ret;
-	window_opts(c, &o);
+	cli_window_opts(c, &o);
 	ret = sg_report_build(s, &o, &report, &c->diag);
 	if (ret)
 		goto fail;
@@ -165,7 +121,8 @@ const struct cli_cmd cmd_report = {
 	.name = "report",
 	.fn = run_report,
 	.init = report_init,
-	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_REPORT | CLI_LOG,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_REPORT | CLI_LOG |
+		  CLI_WINDOW,
 	.opts = report_opts,
 	.opt = report_opt,
 	.usage = "shadowgate report [--model NAME@VERSION] [--since D] "

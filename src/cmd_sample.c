@@ -15,27 +15,19 @@
 enum {
 	O_DISAGREEMENTS = 1000,
 	O_SEED,
-	O_MODEL,
-	O_SINCE,
-	O_UNTIL,
-	O_LAST,
 	O_OUTPUT
 };
 
 static const struct cli_opt sample_opts[] = {
 	{"disagreements", required_argument, O_DISAGREEMENTS},
 	{"seed", required_argument, O_SEED},
-	{"model", required_argument, O_MODEL},
-	{"since", required_argument, O_SINCE},
-	{"until", required_argument, O_UNTIL},
-	{"last", required_argument, O_LAST},
 	{"output", required_argument, O_OUTPUT},
 	{NULL, 0, 0},
 };
 
 static struct {
-	const char *model, *since, *until, *output;
-	long last, n;
+	const char *output;
+	long n;
 	uint64_t seed;
 } flags;
 
@@ -43,7 +35,6 @@ static void sample_init(struct cli *c)
 {
 	(void)c;
 	memset(&flags, 0, sizeof(flags));
-	flags.last = -1;
 	flags.n = -1;
 }
 
@@ -72,18 +63,6 @@ static int sample_opt(struct cli *c, int id, const char *arg)
 				     &flags.n, &c->diag);
 	case O_SEED:
 		return parse_seed(c, arg);
-	case O_MODEL:
-		flags.model = arg;
-		return 0;
-	case O_SINCE:
-		flags.since = arg;
-		return sg_report_check_night("--since", arg, &c->diag);
-	case O_UNTIL:
-		flags.until = arg;
-		return sg_report_check_night("--until", arg, &c->diag);
-	case O_LAST:
-		return sg_parse_long("--last", arg, 1, 1000000, &flags.last,
-				     &c->diag);
 	case O_OUTPUT:
 		flags.output = arg;
 		return 0;
@@ -106,9 +85,6 @@ static int run_sample(struct cli *c)
 		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
 	if (flags.n < 0)
 		return cli_usage_error(c, "--disagreements N is required");
-	if (flags.since && flags.last > 0)
-		return cli_usage_error(c, "--since and --last cannot be used "
-					  "together");
 	if (access(c->db_path, F_OK)) {
 		sg_diag_set(&c->diag, c->db_path, 0, 0,
 			    "no store here (ingest decision logs first)");
@@ -118,15 +94,7 @@ static int run_sample(struct cli *c)
 	if (ret)
 		return ret;
 	memset(&o, 0, sizeof(o));
-	sg_report_opts_init(&o.report);
-	sg_report_opts_from_config(&o.report, &c->cfg);
-	o.report.model = flags.model;
-	o.report.since = flags.since;
-	o.report.until = flags.until;
-	if (flags.last > 0)
-		o.report.last = flags.last;
-	else if (flags.since || flags.until)
-		o.report.last = 0;
+	cli_window_opts(c, &o.report);
 	o.n = flags.n;
 	o.seed = flags.seed;
 	ret = sg_sample_build(s, &o, &sample, &c->diag);
@@ -171,7 +139,8 @@ const struct cli_cmd cmd_sample = {
 	.name = "sample",
 	.fn = run_sample,
 	.init = sample_init,
-	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_REPORT | CLI_LOG,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_REPORT | CLI_LOG |
+		  CLI_WINDOW,
 	.opts = sample_opts,
 	.opt = sample_opt,
 	.usage = "shadowgate sample --disagreements N [--seed S] "
