@@ -1191,7 +1191,14 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	ret = sg_store_begin(s, diag);
 	if (ret)
 		goto out;
-	ret = sg_store_model_id(s, m->name, m->version, backend,
+	/* holding the lock, no other run is alive: a run still marked
+	 * running was interrupted (killed, or the machine went down) */
+	ret = sg_store_exec(s,
+			    "UPDATE runs SET status = 'interrupted'"
+			    " WHERE status = 'running'",
+			    diag);
+	if (!ret)
+		ret = sg_store_model_id(s, m->name, m->version, backend,
 				r->sha256[0] ? r->sha256 : NULL,
 				m->path ? m->path : NULL, &r->model_id, diag);
 	if (!ret)

@@ -43,6 +43,8 @@ else
 fi
 dups=$(sqlite3 "$DB" "select count(*) from (select case_ref from predictions where is_current group by model, case_ref having count(*) > 1)")
 total=$(sqlite3 "$DB" "select count(*) from predictions")
+st=$(sqlite3 "$DB" "select group_concat(status) from runs order by id")
+[ "$st" = "interrupted,done" ] && ok "the killed run is recorded as interrupted" || not_ok "the killed run is recorded as interrupted" "$st"
 [ "$dups" = 0 ] && [ "$total" = 2000 ] && ok "no case was scored twice" || not_ok "no case was scored twice" "$dups dups, $total rows"
 expect_exit "a third run has nothing to score" 0 "$SG" run --db "$DB" $FEAT --model-name slow --model-version 1 --model-backend exec --model-command "python3 $FX/runner/slow.py"
 contains "and says so" "$WORK/err" "nothing to score"
@@ -59,7 +61,7 @@ c=0
 # wait (up to a minute, for a loaded machine) until the first run holds
 # the store: its run record says running
 while [ "$i" -lt 1200 ]; do
-	c=$(sqlite3 "$DB" "select count(*) from runs where status = 'running'" 2>/dev/null || echo 0)
+	c=$(sqlite3 "$DB" "select count(*) from runs r join models m on m.id = r.model where r.status = 'running' and m.name = 'slow' and m.version = '2'" 2>/dev/null || echo 0)
 	[ "${c:-0}" -ge 1 ] && break
 	sleep 0.05
 	i=$((i + 1))
