@@ -19,7 +19,8 @@ static const uint32_t K[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void compress(uint32_t h[8], const unsigned char *p)
+/* The portable compression function: one 64-byte block. */
+static void compress_one(uint32_t h[8], const unsigned char *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
 	int i;
@@ -48,6 +49,130 @@ static void compress(uint32_t h[8], const unsigned char *p)
 	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
+static void compress_portable(uint32_t h[8], const unsigned char *p,
+			      size_t blocks)
+{
+	while (blocks--) {
+		compress_one(h, p);
+		p += 64;
+	}
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+/*
+ * The same compression with the x86 SHA extensions (SHA-NI), after Intel's
+ * "Intel SHA Extensions" white paper (Gulley et al., 2013). The state is
+ * kept as the ABEF and CDGH halves that sha256rnds2 works on; each step
+ * below does four rounds and, from the fifth step on, extends the message
+ * schedule by four words (sha256msg1 + W[t-7] + sha256msg2).
+ */
+__attribute__((target("sha,ssse3,sse4.1"))) static void
+compress_shani(uint32_t h[8], const unsigned char *p, size_t blocks)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+					    0x0405060700010203ULL);
+	__m128i s0, s1, t, abef, cdgh, m[4];
+	int g;
+
+	t = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
+	s1 = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
+	t = _mm_shuffle_epi32(t, 0xB1);           /* CDAB */
+	s1 = _mm_shuffle_epi32(s1, 0x1B);         /* EFGH */
+	s0 = _mm_alignr_epi8(t, s1, 8);           /* ABEF */
+	s1 = _mm_blend_epi16(s1, t, 0xF0);        /* CDGH */
+	while (blocks--) {
+		abef = s0;
+		cdgh = s1;
+#pragma GCC unroll 16
+		for (g = 0; g < 16; g++) {
+			__m128i w;
+
+			if (g < 4) {
+				w = _mm_shuffle_epi8(
+					_mm_loadu_si128((const __m128i *)(
+						const void *)(p + 16 * g)),
+					mask);
+			} else {
+				/* m[g&3]: words 4g-16.., m[(g+1)&3]: 4g-12..,
+				 * m[(g+2)&3]: 4g-8.., m[(g+3)&3]: 4g-4.. */
+				w = _mm_sha256msg1_epu32(m[g & 3],
+							 m[(g + 1) & 3]);
+				w = _mm_add_epi32(
+					w, _mm_alignr_epi8(m[(g + 3) & 3],
+							   m[(g + 2) & 3], 4));
+				w = _mm_sha256msg2_epu32(w, m[(g + 3) & 3]);
+			}
+			m[g & 3] = w;
+			t = _mm_add_epi32(
+				w, _mm_loadu_si128((const __m128i *)(
+					   const void *)&K[4 * g]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, t);
+			t = _mm_shuffle_epi32(t, 0x0E);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, t);
+		}
+		s0 = _mm_add_epi32(s0, abef);
+		s1 = _mm_add_epi32(s1, cdgh);
+		p += 64;
+	}
+	t = _mm_shuffle_epi32(s0, 0x1B);          /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);         /* DCHG */
+	s0 = _mm_blend_epi16(t, s1, 0xF0);        /* DCBA */
+	s1 = _mm_alignr_epi8(s1, t, 8);           /* HGFE */
+	_mm_storeu_si128((__m128i *)(void *)&h[0], s0);
+	_mm_storeu_si128((__m128i *)(void *)&h[4], s1);
+}
+
+/* Whether this processor has SHA-NI (with the SSSE3 and SSE4.1 it uses). */
+static int have_shani(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return 0;
+	if (!(c & (1u << 9)) || !(c & (1u << 19)))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b >> 29) & 1u;
+}
+#endif
+
+/* -1: not chosen yet; 0: portable; 1: SHA-NI */
+static int impl = -1;
+
+static void choose(int allow)
+{
+	impl = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (allow && have_shani())
+		impl = 1;
+#else
+	(void)allow;
+#endif
+}
+
+static void compress(uint32_t h[8], const unsigned char *p, size_t blocks)
+{
+	if (impl < 0)
+		choose(1);
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (impl == 1) {
+		compress_shani(h, p, blocks);
+		return;
+	}
+#endif
+	compress_portable(h, p, blocks);
+}
+
+int sg_sha256_hardware(int allow)
+{
+	choose(allow);
+	return impl;
+}
+
 void sg_sha256_init(struct sg_sha256 *c)
 {
 	static const uint32_t init[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
@@ -73,13 +198,13 @@ void sg_sha256_update(struct sg_sha256 *c, const void *data, size_t n)
 		n -= take;
 		if (c->used < 64)
 			return;
-		compress(c->h, c->block);
+		compress(c->h, c->block, 1);
 		c->used = 0;
 	}
-	while (n >= 64) {
-		compress(c->h, p);
-		p += 64;
-		n -= 64;
+	if (n >= 64) {
+		compress(c->h, p, n / 64);
+		p += n / 64 * 64;
+		n %= 64;
 	}
 	memcpy(c->block, p, n);
 	c->used = n;

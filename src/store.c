@@ -269,6 +269,50 @@ fail:
 	return ret;
 }
 
+#define STMT_JOURNAL_SPILL (16 * 1024 * 1024)
+
+/*
+ * Before SQLite starts: no memory statistics (they take a global mutex on
+ * every allocation, and shadowgate never reads them), and statement
+ * journals kept in memory up to STMT_JOURNAL_SPILL. A multi-row INSERT in
+ * the ingest transaction keeps a statement journal of the pages it
+ * changes; SQLite's default spills it to a temporary file past 64 KiB,
+ * which with 64 KiB pages means a file write for nearly every page.
+ * Too late once SQLite is initialised (by another library in the
+ * process): then nothing changes.
+ */
+static void configure_sqlite(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	done = 1;
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_SPILL);
+}
+
+/*
+ * A new, empty store gets 64 KiB pages (before WAL is switched on, after
+ * which the page size is fixed): a store holds long runs of rows written in
+ * order and read in order, where bigger pages mean fewer page splits and
+ * fewer pages to walk. An existing store keeps its page size.
+ */
+static int new_store_page_size(struct sg_store *s, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	long long pages = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA page_count", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		pages = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (pages != 0)
+		return 0;
+	return sg_store_exec(s, "PRAGMA page_size = 65536", diag);
+}
+
 int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
 		  struct sg_diag *diag)
 {
@@ -276,11 +320,19 @@ int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
 	int ret, v;
 
 	*out = NULL;
+	configure_sqlite();
 	s = sg_xcalloc(1, sizeof(*s));
 	s->path = sg_xstrdup(path);
 	s->lock_fd = -1;
+	/*
+	 * NOMUTEX: a connection is used by one thread at a time (the runner
+	 * hands it between its threads under its own mutex), so SQLite's
+	 * per-connection mutex is only overhead.
+	 */
 	if (sqlite3_open_v2(path, &s->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_NOMUTEX,
+			    NULL) !=
 	    SQLITE_OK) {
 		sg_diag_set(diag, path, 0, 0, "cannot open the store: %s",
 			    s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -305,6 +357,9 @@ int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
 		ret = SG_EVERSION;
 		goto fail;
 	}
+	ret = new_store_page_size(s, diag);
+	if (ret)
+		goto fail;
 	ret = sg_store_exec(s,
 			    "PRAGMA journal_mode = WAL;"
 			    "PRAGMA foreign_keys = ON;"

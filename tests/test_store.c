@@ -201,14 +201,13 @@ static void rollback_leaves_nothing(void **state)
 	sg_store_close(NULL);
 }
 
-static void sha256_matches_fips_180_examples(void **state)
+static void sha256_fips_examples(void)
 {
-	/* FIPS 180-2 appendix B.1 and B.2 */
+	/* FIPS 180-2 appendix B.1, B.2 and B.3, and the empty message */
 	struct sg_sha256 c;
-	char hex[65];
+	char hex[65], a[1000];
 	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 
-	(void)state;
 	sg_sha256_init(&c);
 	sg_sha256_update(&c, "abc", 3);
 	sg_sha256_final(&c, hex);
@@ -224,6 +223,64 @@ static void sha256_matches_fips_180_examples(void **state)
 	sg_sha256_final(&c, hex);
 	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb924"
 				 "27ae41e4649b934ca495991b7852b855");
+	/* one million 'a', in chunks of 1000 (whole blocks and a tail) */
+	memset(a, 'a', sizeof(a));
+	sg_sha256_init(&c);
+	for (int i = 0; i < 1000; i++)
+		sg_sha256_update(&c, a, sizeof(a));
+	sg_sha256_final(&c, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
+				 "f1809a48a497200e046d39ccc7112cd0");
+}
+
+static void sha256_matches_fips_180_examples(void **state)
+{
+	(void)state;
+	sg_sha256_hardware(0);
+	sha256_fips_examples();
+	/* the processor's SHA instructions, where it has them */
+	if (sg_sha256_hardware(1))
+		sha256_fips_examples();
+}
+
+/*
+ * Where the processor has SHA instructions, they give the portable code's
+ * digest for every length around the block size and every way of feeding
+ * the bytes in (one call, or pieces of 1 to 97 bytes).
+ */
+static void sha256_hardware_matches_portable(void **state)
+{
+	unsigned char data[700];
+	char want[65], got[65];
+	uint32_t x = 2463534242u;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(data); i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		data[i] = (unsigned char)x;
+	}
+	if (!sg_sha256_hardware(1))
+		skip(); /* no SHA instructions here: nothing to compare */
+	for (size_t n = 0; n <= sizeof(data); n += (n < 200 ? 1 : 37)) {
+		for (size_t piece = 1; piece <= 97; piece += 32) {
+			struct sg_sha256 c;
+
+			sg_sha256_hardware(0);
+			sg_sha256_init(&c);
+			sg_sha256_update(&c, data, n);
+			sg_sha256_final(&c, want);
+			sg_sha256_hardware(1);
+			sg_sha256_init(&c);
+			for (size_t off = 0; off < n; off += piece)
+				sg_sha256_update(&c, data + off,
+						 n - off < piece ? n - off
+								 : piece);
+			sg_sha256_final(&c, got);
+			assert_string_equal(got, want);
+		}
+	}
 }
 
 static void time_parse_accepts_iso_forms_and_rejects_bad_dates(void **state)
@@ -276,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup,
 						teardown),
 		cmocka_unit_test(sha256_matches_fips_180_examples),
+		cmocka_unit_test(sha256_hardware_matches_portable),
 		cmocka_unit_test(
 			time_parse_accepts_iso_forms_and_rejects_bad_dates),
 	};

@@ -23,6 +23,13 @@ void sg_sha256_update(struct sg_sha256 *c, const void *data, size_t n);
 void sg_sha256_final(struct sg_sha256 *c, char hex[65]);
 
 /*
+ * Whether the processor's SHA instructions may be used (they are by
+ * default, where the processor has them); returns 1 when they are used
+ * from now on, 0 when the portable code is. The digests are the same.
+ */
+int sg_sha256_hardware(int allow);
+
+/*
  * Hashes a whole file; *size gets its length in bytes. Returns 0, or SG_EIO
  * with diag naming the file.
  */
