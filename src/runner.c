@@ -939,13 +939,22 @@ static long long pragma_int(struct runner *ru, const char *sql, long long def)
  *  - a page cache of RUN_CACHE_KIB: a run streams once through the cases
  *    and appends predictions; a big cache only costs a malloc and a page
  *    fault for each page it takes in (a quarter of the store work's CPU
- *    time with 64 MB), and holds nothing that is read again.
- * Neither changes what is written or when it is durable.
+ *    time with 64 MB), and holds nothing that is read again;
+ *  - synchronous = NORMAL: a run commits a transaction a batch, and with
+ *    FULL each commit waits for an fsync of the write-ahead log. In WAL
+ *    mode NORMAL still keeps the store consistent, and a commit survives
+ *    the process being killed (the data is with the kernel at once); only
+ *    a power cut or a kernel crash can take back the last batches, which
+ *    the next run then scores again, as it does after an interruption.
+ *    The run's end (the runs row) is committed after synchronous is put
+ *    back, so a finished run is durable like any other write.
+ * None changes what is written.
  */
 #define RUN_CACHE_KIB 8192
 
 struct run_settings {
 	int fk;              /* foreign keys were on */
+	long long sync;      /* synchronous before */
 	long long cache;     /* cache_size before, as PRAGMA cache_size says */
 };
 
@@ -957,6 +966,10 @@ static void run_settings(struct runner *ru, struct run_settings *rs)
 	if (rs->fk && sqlite3_exec(ru->s->db, "PRAGMA foreign_keys = OFF",
 				   NULL, NULL, NULL) != SQLITE_OK)
 		rs->fk = 0;
+	rs->sync = pragma_int(ru, "PRAGMA synchronous", -1);
+	if (rs->sync > 1)
+		sqlite3_exec(ru->s->db, "PRAGMA synchronous = NORMAL", NULL,
+			     NULL, NULL);
 	rs->cache = pragma_int(ru, "PRAGMA cache_size", 0);
 	if (rs->cache) {
 		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
@@ -965,13 +978,27 @@ static void run_settings(struct runner *ru, struct run_settings *rs)
 	}
 }
 
-static void restore_settings(struct runner *ru, const struct run_settings *rs)
+/* synchronous as it was (before the run's end is written) */
+static void restore_sync(struct runner *ru, struct run_settings *rs)
+{
+	char sql[64];
+
+	if (rs->sync > 1) {
+		snprintf(sql, sizeof(sql), "PRAGMA synchronous = %lld",
+			 rs->sync);
+		sqlite3_exec(ru->s->db, sql, NULL, NULL, NULL);
+		rs->sync = -1;
+	}
+}
+
+static void restore_settings(struct runner *ru, struct run_settings *rs)
 {
 	char sql[64];
 
 	if (rs->fk)
 		sqlite3_exec(ru->s->db, "PRAGMA foreign_keys = ON", NULL, NULL,
 			     NULL);
+	restore_sync(ru, rs);
 	if (rs->cache) {
 		snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld",
 			 rs->cache);
@@ -1254,6 +1281,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 			r->stderr_text = sg_xstrdup(ops->stderr_text(model));
 	}
 finish:
+	restore_sync(&ru, &rs);
 	r->wall_s = now_seconds() - t0;
 	r->throughput = r->wall_s > 0 ? (double)(r->scored + r->errors) /
 						r->wall_s

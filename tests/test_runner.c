@@ -129,6 +129,19 @@ static void ingest_with_features_reversed(size_t nf)
 	}
 }
 
+static long long pragma(struct sg_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v;
+
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 static void run_model(const char *model, const char *const *labels,
 		      size_t nlabels, struct sg_run_result *r)
 {
@@ -147,10 +160,16 @@ static void run_model(const char *model, const char *const *labels,
 	o.cfg = &cfg;
 	o.max_errors = -1;
 	sg_diag_clear(&d);
+	assert_int_equal(pragma(store, "PRAGMA synchronous"), 2); /* FULL */
+	assert_int_equal(pragma(store, "PRAGMA foreign_keys"), 1);
 	if (sg_run(store, &o, r, &d)) {
 		print_error("%s\n", d.msg);
 		fail();
 	}
+	/* the run's own settings (synchronous NORMAL, no foreign key
+	 * checks) are put back when it ends */
+	assert_int_equal(pragma(store, "PRAGMA synchronous"), 2);
+	assert_int_equal(pragma(store, "PRAGMA foreign_keys"), 1);
 }
 
 static void multiclass_predictions_match_xgboost_through_the_store(void **state)
