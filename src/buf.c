@@ -153,3 +153,33 @@ char *sg_buf_detach(struct sg_buf *b)
 	sg_buf_init(b);
 	return s;
 }
+
+void sg_json_quote(struct sg_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, start = 0;
+
+	sg_buf_addch(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sg_buf_add(b, s + start, i - start);
+		start = i + 1;
+		switch (c) {
+		case '"': sg_buf_add(b, "\\\"", 2); break;
+		case '\\': sg_buf_add(b, "\\\\", 2); break;
+		case '\n': sg_buf_add(b, "\\n", 2); break;
+		case '\r': sg_buf_add(b, "\\r", 2); break;
+		case '\t': sg_buf_add(b, "\\t", 2); break;
+		default: {
+			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4],
+				     hex[c & 15]};
+			sg_buf_add(b, u, 6);
+		}
+		}
+	}
+	sg_buf_add(b, s + start, n - start);
+	sg_buf_addch(b, '"');
+}

@@ -45,4 +45,7 @@ void *sg_xrealloc(void *p, size_t n);
 char *sg_xstrdup(const char *s);
 char *sg_xstrndup(const char *s, size_t n);
 
+/* Appends s as a JSON string literal (with quotes) to b. */
+void sg_json_quote(struct sg_buf *b, const char *s, size_t n);
+
 #endif

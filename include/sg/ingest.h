@@ -61,24 +61,10 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 
 void sg_ingest_summary_release(struct sg_ingest_summary *sum);
 
-/*
- * Finds or creates the model row for name@version with this backend.
- * sha256 may be NULL. When the row exists with a different non-NULL
- * artifact hash, returns SG_EUSAGE ("a different file is a new version").
- */
-int sg_store_model_id(struct sg_store *s, const char *name,
-		      const char *version, const char *backend,
-		      const char *sha256, const char *path, long *id,
-		      struct sg_diag *diag);
-
 /* Parses a finite number filling the whole string; 0 or -1. */
 int sg_parse_number(const char *s, size_t n, double *out);
 
 /* Whether a text stands for a missing number: "", NA, NaN, null. */
 int sg_is_missing(const char *s, size_t n);
-
-/* Appends s as a JSON string literal (with quotes) to b. */
-struct sg_buf;
-void sg_json_quote(struct sg_buf *b, const char *s, size_t n);
 
 #endif

@@ -73,4 +73,14 @@ int sg_store_error(struct sg_store *s, struct sg_diag *diag, const char *what);
 /* The current UTC time as ISO-8601 text "2026-11-27T08:00:00Z". */
 void sg_now_iso(char out[32]);
 
+/*
+ * Finds or creates the model row for name@version with this backend.
+ * sha256 may be NULL. When the row exists with a different non-NULL
+ * artifact hash, returns SG_EUSAGE ("a different file is a new version").
+ */
+int sg_store_model_id(struct sg_store *s, const char *name,
+		      const char *version, const char *backend,
+		      const char *sha256, const char *path, long *id,
+		      struct sg_diag *diag);
+
 #endif
