@@ -27,11 +27,15 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <xgboost/c_api.h>
@@ -47,6 +51,37 @@ enum xgb_kind {
 	XGB_REGRESSION
 };
 
+/*
+ * Scoring threads. XGBoost would split a batch over OpenMP threads, which
+ * spin for a while after each batch before they sleep; next to the
+ * runner's store thread on a machine with few cores that spinning took a
+ * sixth of the CPU time of a run. So the booster predicts with one thread
+ * a call (nthread = 1) and the batch is split here over plain threads that
+ * sleep on a condition variable between batches. In-place prediction is
+ * thread-safe for tree models since XGBoost 1.4; each call's result
+ * buffer belongs to the calling thread. The predictions are the same: a
+ * row's prediction does not depend on how the rows are split.
+ */
+#define XGB_MAX_THREADS 64
+#define XGB_MIN_ROWS 256 /* rows a thread at least, or fewer threads */
+
+struct xgb_state;
+
+struct xgb_job {
+	struct xgb_state *s;
+	size_t first, n;        /* rows first .. first + n of the batch */
+	const double *x;        /* the batch's rows */
+	struct sg_pred *out;
+	int failed;
+	char err[512];
+};
+
+struct xgb_worker {
+	struct xgb_state *s;
+	size_t idx;             /* its job: jobs[idx] */
+	pthread_t thread;
+};
+
 struct xgb_state {
 	BoosterHandle booster;
 	enum xgb_kind kind;
@@ -56,9 +91,20 @@ struct xgb_state {
 	double threshold;
 	double *probs;     /* the last batch: n * nclass */
 	size_t probs_alloc;
+	/* the scoring threads (none on one CPU): jobs[nworkers] is the
+	 * caller's own */
+	struct xgb_worker *workers;
+	size_t nworkers;
+	struct xgb_job *jobs;
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	unsigned long gen;      /* batches handed out */
+	size_t pending;         /* workers still busy with this one */
+	int quit, sync_on;
 };
 
 const struct sg_backend_ops sg_backend_xgboost;
+static void start_workers(struct xgb_state *s);
 
 /*
  * XGBGetLastError() without its "[time] file:line: " prefix and its stack
@@ -243,6 +289,7 @@ static int xgb_open(void **state, const struct sg_model_conf *mc,
 		for (i = 0; i < s->nclass; i++)
 			s->labels[i] = sg_xstrdup(mc->labels.v[i]);
 	}
+	start_workers(s);
 	*state = s;
 	return 0;
 out:
@@ -325,60 +372,223 @@ static void read_row(struct xgb_state *s, const float *r, size_t i,
 static const char predict_value[] = PREDICT_CONFIG(0);
 static const char predict_margin[] = PREDICT_CONFIG(1);
 
-static int xgb_score(void *state, size_t n, const char *const *case_ids,
-		     const double *x, struct sg_pred *out,
-		     struct sg_diag *diag)
+/* Scores rows first .. first + n of the batch into out[first ..]. */
+static void run_job(struct xgb_job *j)
 {
-	struct xgb_state *s = state;
+	struct xgb_state *s = j->s;
 	struct sg_buf ai = SG_BUF_INIT;
 	const bst_ulong *shape = NULL;
 	const float *res = NULL;
 	bst_ulong dim = 0;
 	size_t ncol, i;
-	char err[512];
-	double t0, per;
-	int ret = SG_EMODEL;
 
-	(void)case_ids;
-	if (!n)
-		return 0;
-	t0 = now_ms();
+	j->failed = 0;
+	if (!j->n)
+		return;
 	sg_buf_addf(&ai, "{\"data\": [%" PRIuPTR ", true], \"shape\": "
 		    "[%zu, %zu], \"typestr\": \"<f8\", \"version\": 3}",
-		    (uintptr_t)x, n, s->nfeatures);
+		    (uintptr_t)(j->x + j->first * s->nfeatures), j->n,
+		    s->nfeatures);
 	/* softmax models give a class index unless margins are asked for */
 	if (XGBoosterPredictFromDense(s->booster, ai.buf,
 				      s->kind == XGB_SOFTMAX ? predict_margin :
 				      predict_value,
 				      NULL, &shape, &dim, &res)) {
-		sg_diag_set(diag, NULL, 0, 0, "xgboost prediction failed: %s",
-			    xgb_error(err, sizeof(err)));
+		char err[512];
+
+		snprintf(j->err, sizeof(j->err), "xgboost prediction failed: "
+			 "%s", xgb_error(err, sizeof(err)));
+		j->failed = 1;
 		goto out;
 	}
 	ncol = s->kind == XGB_BINARY || s->kind == XGB_BINARY_RAW ||
 	       s->kind == XGB_REGRESSION ? 1 : s->nclass;
-	if (dim != 2 || shape[0] != n || shape[1] != ncol) {
-		sg_diag_set(diag, NULL, 0, 0, "xgboost prediction has shape "
-			    "%" PRIu64 "x%" PRIu64 ", expected %zux%zu",
-			    (uint64_t)(dim > 0 ? shape[0] : 0),
-			    (uint64_t)(dim > 1 ? shape[1] : 0), n, ncol);
+	if (dim != 2 || shape[0] != j->n || shape[1] != ncol) {
+		snprintf(j->err, sizeof(j->err), "xgboost prediction has shape "
+			 "%" PRIu64 "x%" PRIu64 ", expected %zux%zu",
+			 (uint64_t)(dim > 0 ? shape[0] : 0),
+			 (uint64_t)(dim > 1 ? shape[1] : 0), j->n, ncol);
+		j->failed = 1;
 		goto out;
 	}
+	for (i = 0; i < j->n; i++) {
+		struct sg_pred *o = &j->out[j->first + i];
+
+		memset(o, 0, sizeof(*o));
+		read_row(s, res + i * ncol, j->first + i, o);
+	}
+out:
+	sg_buf_release(&ai);
+}
+
+static void *worker_main(void *arg)
+{
+	struct xgb_worker *w = arg;
+	struct xgb_state *s = w->s;
+	unsigned long seen = 0;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->gen == seen && !s->quit)
+			pthread_cond_wait(&s->go, &s->mu);
+		if (s->quit)
+			break;
+		seen = s->gen;
+		pthread_mutex_unlock(&s->mu);
+		run_job(&s->jobs[w->idx]);
+		pthread_mutex_lock(&s->mu);
+		if (--s->pending == 0)
+			pthread_cond_signal(&s->done);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* The CPUs this process may run on (1 when it cannot tell). */
+static size_t cpus(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+		n = CPU_COUNT(&set);
+		if (n > 0)
+			return (size_t)n;
+	}
+	n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (size_t)n : 1;
+}
+
+/*
+ * One booster thread a call, and the scoring threads: one fewer than the
+ * CPUs (the caller scores a share too). With one CPU, or when a thread
+ * cannot be started, the caller scores alone with XGBoost's own threads.
+ */
+static void start_workers(struct xgb_state *s)
+{
+	size_t want = cpus(), i;
+	sigset_t all, old;
+
+	if (want > XGB_MAX_THREADS)
+		want = XGB_MAX_THREADS;
+	s->jobs = sg_xcalloc(want, sizeof(*s->jobs));
+	if (want < 2)
+		return;
+	if (XGBoosterSetParam(s->booster, "nthread", "1"))
+		return;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->go, NULL);
+	pthread_cond_init(&s->done, NULL);
+	s->sync_on = 1;
+	s->workers = sg_xcalloc(want - 1, sizeof(*s->workers));
+	/* signals are for the main thread (but the faults a thread causes) */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGABRT);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i + 1 < want; i++) {
+		s->workers[i].s = s;
+		s->workers[i].idx = i;
+		if (pthread_create(&s->workers[i].thread, NULL, worker_main,
+				   &s->workers[i]))
+			break;
+		s->nworkers++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!s->nworkers)
+		XGBoosterSetParam(s->booster, "nthread", "0");
+}
+
+static void stop_workers(struct xgb_state *s)
+{
+	size_t i;
+
+	if (!s->sync_on)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->quit = 1;
+	pthread_cond_broadcast(&s->go);
+	pthread_mutex_unlock(&s->mu);
+	for (i = 0; i < s->nworkers; i++)
+		pthread_join(s->workers[i].thread, NULL);
+	pthread_cond_destroy(&s->done);
+	pthread_cond_destroy(&s->go);
+	pthread_mutex_destroy(&s->mu);
+	s->sync_on = 0;
+}
+
+static int xgb_score(void *state, size_t n, const char *const *case_ids,
+		     const double *x, struct sg_pred *out,
+		     struct sg_diag *diag)
+{
+	struct xgb_state *s = state;
+	size_t k, per_job, i;
+	double t0, per;
+
+	(void)case_ids;
+	if (!n)
+		return 0;
+	t0 = now_ms();
 	if (s->labels && n * s->nclass > s->probs_alloc) {
 		free(s->probs);
 		s->probs_alloc = n * s->nclass;
 		s->probs = sg_xcalloc(s->probs_alloc, sizeof(*s->probs));
 	}
-	per = (now_ms() - t0) / (double)n;
-	for (i = 0; i < n; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		read_row(s, res + i * ncol, i, &out[i]);
-		out[i].latency_ms = per;
+	/* k jobs of per_job rows (the last one shorter) */
+	k = n / XGB_MIN_ROWS;
+	if (k > s->nworkers + 1)
+		k = s->nworkers + 1;
+	if (k < 1)
+		k = 1;
+	per_job = (n + k - 1) / k;
+	for (i = 0; i <= s->nworkers; i++) {
+		struct xgb_job *j = &s->jobs[i];
+		size_t first = i * per_job;
+
+		j->s = s;
+		j->x = x;
+		j->out = out;
+		j->first = first < n ? first : n;
+		j->n = first < n ? (n - first < per_job ? n - first : per_job)
+				 : 0;
 	}
-	ret = 0;
-out:
-	sg_buf_release(&ai);
-	return ret;
+	/* the caller's share is the last job: jobs[nworkers] */
+	if (k > 1) {
+		struct xgb_job t = s->jobs[k - 1];
+
+		s->jobs[k - 1] = s->jobs[s->nworkers];
+		s->jobs[s->nworkers] = t;
+		pthread_mutex_lock(&s->mu);
+		s->pending = s->nworkers;
+		s->gen++;
+		pthread_cond_broadcast(&s->go);
+		pthread_mutex_unlock(&s->mu);
+	} else if (s->nworkers) {
+		struct xgb_job t = s->jobs[0];
+
+		s->jobs[0] = s->jobs[s->nworkers];
+		s->jobs[s->nworkers] = t;
+	}
+	run_job(&s->jobs[s->nworkers]);
+	if (k > 1) {
+		pthread_mutex_lock(&s->mu);
+		while (s->pending)
+			pthread_cond_wait(&s->done, &s->mu);
+		pthread_mutex_unlock(&s->mu);
+	}
+	for (i = 0; i <= s->nworkers; i++) {
+		if (s->jobs[i].failed) {
+			sg_diag_set(diag, NULL, 0, 0, "%s", s->jobs[i].err);
+			return SG_EMODEL;
+		}
+	}
+	per = (now_ms() - t0) / (double)n;
+	for (i = 0; i < n; i++)
+		out[i].latency_ms = per;
+	return 0;
 }
 
 static const char *xgb_stderr_text(void *state)
@@ -394,6 +604,9 @@ static void xgb_close(void *state)
 
 	if (!s)
 		return;
+	stop_workers(s);
+	free(s->workers);
+	free(s->jobs);
 	if (s->booster)
 		XGBoosterFree(s->booster);
 	if (s->labels)

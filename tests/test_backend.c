@@ -300,6 +300,69 @@ static void xgboost_scores_batch_by_batch(void **state)
 	ops->close(st);
 }
 
+/*
+ * A batch large enough to be split over the scoring threads (at least 256
+ * rows a thread), of an odd size so the shares differ: every row still
+ * gets the prediction xgboost's Python package gave for it
+ * (scripts/train_fixture_models.py), and the right label.
+ */
+static void xgboost_large_batches_match_row_by_row(void **state)
+{
+	static const size_t sizes[] = {2000, 1001, 257};
+	const struct sg_backend_ops *ops = backend("xgboost");
+	struct sg_model_conf mc;
+	size_t n, i, t, k;
+
+	(void)state;
+	for (t = 0; t < sizeof(sizes) / sizeof(sizes[0]); t++) {
+		double *x;
+		const char **ids;
+		struct sg_pred *out;
+		void *st = NULL;
+
+		n = sizes[t];
+		x = calloc(n * 4, sizeof(double));
+		ids = calloc(n, sizeof(*ids));
+		out = calloc(n, sizeof(*out));
+		assert_non_null(x);
+		assert_non_null(ids);
+		assert_non_null(out);
+		for (i = 0; i < n; i++) {
+			memcpy(x + i * 4, xgb_multi_x[i % XGB_NFIX],
+			       4 * sizeof(double));
+			ids[i] = fix_ids()[i % XGB_NFIX];
+		}
+		xgb_conf(&mc, "models/multiclass.json", labels3, 3);
+		assert_int_equal(ops->open(&st, &mc, feat4, 4, NULL), 0);
+		/* twice: the threads are reused from batch to batch */
+		for (int pass = 0; pass < 2; pass++) {
+			memset(out, 0, n * sizeof(*out));
+			assert_int_equal(ops->score(st, n, ids, x, out, NULL),
+					 0);
+			for (i = 0; i < n; i++) {
+				const double *p = xgb_multi_p[i % XGB_NFIX];
+				size_t best = 0;
+
+				assert_int_equal(out[i].nprobs, 3);
+				for (k = 0; k < 3; k++) {
+					assert_true(fabs(out[i].probs[k] -
+							 p[k]) < TOL);
+					if (p[k] > p[best])
+						best = k;
+				}
+				assert_string_equal(out[i].label,
+						    labels3[best]);
+				assert_null(out[i].error);
+				assert_true(out[i].latency_ms >= 0);
+			}
+		}
+		ops->close(st);
+		free(x);
+		free(ids);
+		free(out);
+	}
+}
+
 static void xgboost_refuses_a_feature_count_mismatch(void **state)
 {
 	const struct sg_backend_ops *ops = backend("xgboost");
@@ -929,6 +992,7 @@ int main(void)
 		cmocka_unit_test(xgboost_softmax_model_gives_probabilities),
 		cmocka_unit_test(xgboost_regression_gives_values),
 		cmocka_unit_test(xgboost_scores_batch_by_batch),
+		cmocka_unit_test(xgboost_large_batches_match_row_by_row),
 		cmocka_unit_test(xgboost_refuses_a_feature_count_mismatch),
 		cmocka_unit_test(xgboost_refuses_a_class_count_mismatch),
 		cmocka_unit_test(xgboost_reports_unloadable_models),
