@@ -59,24 +59,14 @@ double sg_percentile(double *v, size_t n, double q)
 	return v[lo] + (v[lo + 1] - v[lo]) * frac;
 }
 
-/*
- * Per-case latencies as runs of equal values: a batched backend gives all
- * the cases of a batch the same latency (batch time / size), so a run of
- * 1M cases keeps a few hundred runs, not 1M doubles to sort three times.
- */
-struct lat_run {
-	double v;
-	size_t n;
-};
-
 static int cmp_lat_run(const void *a, const void *b)
 {
-	return cmp_double(&((const struct lat_run *)a)->v,
-			  &((const struct lat_run *)b)->v);
+	return cmp_double(&((const struct sg_lat_run *)a)->v,
+			  &((const struct sg_lat_run *)b)->v);
 }
 
 /* The value at rank k (0-based) of runs sorted by value. */
-static double lat_at(const struct lat_run *r, size_t nr, size_t k)
+static double lat_at(const struct sg_lat_run *r, size_t nr, size_t k)
 {
 	size_t i;
 
@@ -89,7 +79,7 @@ static double lat_at(const struct lat_run *r, size_t nr, size_t k)
 }
 
 /* sg_percentile() over the values the sorted runs stand for. */
-static double lat_percentile(const struct lat_run *r, size_t nr,
+static double lat_percentile(const struct sg_lat_run *r, size_t nr,
 			     size_t total, double q)
 {
 	double pos, frac, a, b;
@@ -107,6 +97,16 @@ static double lat_percentile(const struct lat_run *r, size_t nr,
 	return a + (b - a) * frac;
 }
 
+double sg_percentile_runs(struct sg_lat_run *r, size_t nr, double q)
+{
+	size_t total = 0, i;
+
+	for (i = 0; i < nr; i++)
+		total += r[i].n;
+	qsort(r, nr, sizeof(*r), cmp_lat_run);
+	return lat_percentile(r, nr, total, q);
+}
+
 /* A feature set: which column of its blob feeds each model feature. */
 struct fset {
 	long id;
@@ -122,7 +122,7 @@ struct runner {
 	struct fset *sets;
 	size_t nsets;
 	sqlite3_stmt *next, *retire, *old, *ins, *insn;
-	struct lat_run *lat; /* per-case latencies, runs of equal values */
+	struct sg_lat_run *lat; /* per-case latencies, runs of equal values */
 	size_t nlat, alat;   /* runs used, allocated */
 	char now[32];
 };
@@ -343,7 +343,7 @@ static int finish_run(struct runner *ru, const char *status,
 }
 
 /* Rows a multi-row INSERT stores at once (7 parameters a row). */
-#define INSERT_ROWS 32
+#define INSERT_ROWS 256
 
 /*
  * Binds prediction p of case case_ref to the insert statement st, the row

@@ -21,6 +21,8 @@
 #include "sg/runner.h"
 #include "xgb_expected.h"
 
+#if SG_HAVE_XGBOOST
+
 static char dbpath[256], csvpath[256];
 static struct sg_store *store;
 static struct sg_config cfg;
@@ -272,6 +274,50 @@ static void binary_probabilities_match_xgboost_with_missing_values(void **state)
 	sqlite3_finalize(st);
 }
 
+#endif /* SG_HAVE_XGBOOST */
+
+/*
+ * The latency percentiles of a run, linear interpolation between closest
+ * ranks. Expected values from numpy 1.24.2 (Debian 12's python3-numpy):
+ *   np.percentile([0.25, 3.5, 1.0, 7.75, 2.0, 0.5, 12.0], q)
+ *     q = 0, 50, 95, 99, 100 -> 0.25, 2.0, 10.724999999999998,
+ *                               11.744999999999997, 12.0
+ *   np.percentile(np.repeat([4.0, 0.5, 2.25, 9.0], [3, 5, 1, 1]), q)
+ *     -> 0.5, 1.375, 6.749999999999995, 8.55, 9.0
+ * and by hand for the second: sorted 0.5 x5, 2.25, 4 x3, 9; p95 is at
+ * rank 0.95 * 9 = 8.55, between 4 (rank 8) and 9 (rank 9): 4 + 0.55 * 5.
+ */
+static void latency_percentiles_match_numpy(void **state)
+{
+	static const double q[] = {0, 50, 95, 99, 100};
+	static const double want_v[] = {0.25, 2.0, 10.724999999999998,
+					11.744999999999997, 12.0};
+	static const double want_r[] = {0.5, 1.375, 6.749999999999995, 8.55,
+					 9.0};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 5; i++) {
+		double v[] = {0.25, 3.5, 1.0, 7.75, 2.0, 0.5, 12.0};
+		struct sg_lat_run r[] = {{4.0, 3}, {0.5, 5}, {2.25, 1},
+					 {9.0, 1}};
+
+		assert_true(fabs(sg_percentile(v, 7, q[i]) - want_v[i]) <
+			    1e-12);
+		assert_true(fabs(sg_percentile_runs(r, 4, q[i]) - want_r[i]) <
+			    1e-12);
+	}
+	{
+		double one = 5.0;
+		struct sg_lat_run r1 = {5.0, 1};
+
+		assert_true(sg_percentile(&one, 1, 95) == 5.0);
+		assert_true(sg_percentile_runs(&r1, 1, 95) == 5.0);
+		assert_true(isnan(sg_percentile(&one, 0, 50)));
+		assert_true(isnan(sg_percentile_runs(&r1, 0, 50)));
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -281,10 +327,13 @@ int main(void)
 		T(multiclass_predictions_match_xgboost_through_the_store),
 		T(regression_values_match_xgboost_through_the_store),
 		T(binary_probabilities_match_xgboost_with_missing_values),
+		cmocka_unit_test(latency_percentiles_match_numpy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 #else
-	printf("1..0 # SKIP built without the xgboost backend\n");
-	return 0;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(latency_percentiles_match_numpy),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
 #endif
 }

@@ -67,4 +67,20 @@ void sg_run_result_release(struct sg_run_result *r);
  * closest ranks (numpy's default). Sorts v in place. NaN when n == 0. */
 double sg_percentile(double *v, size_t n, double q);
 
+/*
+ * Per-case latencies as runs of equal values: a batched backend gives all
+ * the cases of a batch the same latency (batch time / size), so a run of
+ * 1M cases keeps a few hundred runs, not 1M doubles to sort three times.
+ */
+struct sg_lat_run {
+	double v;
+	size_t n;
+};
+
+/*
+ * sg_percentile() over the values the runs stand for (v repeated n
+ * times each); sorts r.
+ */
+double sg_percentile_runs(struct sg_lat_run *r, size_t nr, double q);
+
 #endif
