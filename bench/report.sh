@@ -27,7 +27,7 @@
 #                    ninja -C build-bench2)
 #   SG_BENCH_TMP     where the temporary directory goes ($TMPDIR or /tmp)
 #   SG_BENCH_REPEAT  runs of each tool per size, best wall time kept (3)
-#   SG_BENCH_KEEP    1: keep the temporary directory
+#   SG_BENCH_KEEP    1: keep the temporary directory and the stores in it
 #   PYTHON           python3 for the log generator (python3)
 #
 # A measurement, not a test: it prints a table and exits 0 whatever the
@@ -151,7 +151,7 @@ for n in "$@"; do
 			{ l = l (NR > 1 ? "," : "") $4 }
 			END { print n, t, w, c, m, l }' >>"$results"
 	done
-	rm -f "$db" "$db-wal" "$db-shm"
+	[ "${SG_BENCH_KEEP:-0}" = 1 ] || rm -f "$db" "$db-wal" "$db-shm"
 done
 
 awk -v tmp="$tmp" '

@@ -3,14 +3,21 @@
  * pass and computes the statistics into a cJSON tree (the JSON contract,
  * see man/report-fields.txt); also the stratified sample of disagreements.
  *
- * The pass is one SELECT over cases LEFT JOIN current decisions LEFT JOIN
- * the model's current prediction, ordered by (night, id) so that the
- * cases_night index gives the order without a sort and the rows of one
- * case (one per current rater) come together. Labels, segment strings and
- * segment values are interned into small hash tables when first seen, so
- * the per-row work is a hash and integer compares; nothing is allocated per
- * row and nothing is kept per case except the scores of compared cases
- * (coverage) and the ratings of multi-rater cases (human baseline).
+ * The pass (scan) reads the window's cases in (night, id) order, each with
+ * its current decisions and the model's current prediction. When the
+ * window's cases in id order are in that order too, as when logs are
+ * ingested night after night, it merges ordered scans on the case id: the
+ * cases by rowid; decisions and predictions by rowid when they were stored
+ * case after case (checked as it goes), else through their indexes.
+ * Otherwise it is one SELECT joining the three, ordered through the
+ * cases_night index. Labels, segment strings and segment values are
+ * interned into small hash tables when first seen, so the per-row work is
+ * a hash and integer compares; nothing is allocated per row. Scores are
+ * counted by distinct value while there are few of them (struct scores),
+ * so that memory stays flat however many cases the window holds; kept per
+ * case are only the ratings of multi-rater cases (human baseline), scores
+ * past SCORES_DISTINCT distinct values, and, with a reference window, the
+ * features' present values.
  *
  * Monitoring: with a reference window (resolve_reference) the window's
  * present feature values are kept, by night, and a second pass
@@ -18,6 +25,11 @@
  * reference's deciles and reused for every night; a third pass
  * (reference_outputs, the same scan over the reference window) gives the
  * model's outputs on each reference night.
+ *
+ * Two more reads stand apart from the scan: software.nights / change
+ * (software_history) summarise the runs table, and outputs.version_change
+ * (build_version_change) joins the predictions of this version with those
+ * of the previous one, grouped by night in SQL.
  */
 #include "sg/report.h"
 
@@ -40,12 +52,20 @@
 
 /* ---- interning: bytes -> dense id ---- */
 
+/* A slot of the open addressing: what a lookup compares, in one place. */
+struct islot {
+	uint64_t hash;
+	const char *s;   /* the copy, t->s[id - 1] */
+	size_t len;
+	int id;          /* id + 1, 0 = empty */
+};
+
 struct intern {
 	char **s;        /* NUL-terminated copies */
 	size_t *len;
 	uint64_t *hash;
 	size_t n, cap;
-	int *slot;       /* open addressing: id + 1, 0 = empty */
+	struct islot *slot;
 	size_t nslot;    /* a power of two */
 };
 
@@ -69,37 +89,64 @@ static int intern_find_h(const struct intern *t, const char *s, size_t n,
 	if (!t->nslot)
 		return -1;
 	for (i = h & (t->nslot - 1);; i = (i + 1) & (t->nslot - 1)) {
-		int id = t->slot[i] - 1;
+		const struct islot *e = &t->slot[i];
 
-		if (id < 0)
+		if (!e->id)
 			return -1;
-		if (t->hash[id] == h && t->len[id] == n &&
-		    !memcmp(t->s[id], s, n))
-			return id;
+		if (e->hash == h && e->len == n && !memcmp(e->s, s, n))
+			return e->id - 1;
 	}
+}
+
+static void intern_slot(struct intern *t, size_t id)
+{
+	size_t j;
+
+	for (j = t->hash[id] & (t->nslot - 1); t->slot[j].id;
+	     j = (j + 1) & (t->nslot - 1))
+		;
+	t->slot[j].hash = t->hash[id];
+	t->slot[j].s = t->s[id];
+	t->slot[j].len = t->len[id];
+	t->slot[j].id = (int)id + 1;
 }
 
 static void intern_rehash(struct intern *t)
 {
-	size_t i, j;
+	size_t i;
 
 	t->nslot = t->nslot ? 2 * t->nslot : 64;
 	free(t->slot);
 	t->slot = sg_xcalloc(t->nslot, sizeof(*t->slot));
-	for (i = 0; i < t->n; i++) {
-		for (j = t->hash[i] & (t->nslot - 1); t->slot[j];
-		     j = (j + 1) & (t->nslot - 1))
-			;
-		t->slot[j] = (int)i + 1;
-	}
+	for (i = 0; i < t->n; i++)
+		intern_slot(t, i);
 }
 
-/* The id of s, adding it when new. */
-static int intern_add(struct intern *t, const char *s, size_t n)
+/*
+ * A quicker hash than fnv1a(), eight bytes at a time, for the tables of
+ * the pass (labels, segments strings), all of whose lookups go through
+ * intern_add_h() with it.
+ */
+static uint64_t hash_words(const char *s, size_t n)
 {
-	uint64_t h = fnv1a(s, n);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w = 0;
+	size_t i;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (w = 0, i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
+/* The id of s, whose hash is h, adding it when new. */
+static int intern_add_h(struct intern *t, const char *s, size_t n, uint64_t h)
+{
 	int id = intern_find_h(t, s, n, h);
-	size_t j;
 
 	if (id >= 0)
 		return id;
@@ -113,15 +160,17 @@ static int intern_add(struct intern *t, const char *s, size_t n)
 	t->s[id] = sg_xstrndup(s, n);
 	t->len[id] = n;
 	t->hash[id] = h;
-	if (2 * t->n > t->nslot) {
+	if (2 * t->n > t->nslot)
 		intern_rehash(t);
-	} else {
-		for (j = h & (t->nslot - 1); t->slot[j];
-		     j = (j + 1) & (t->nslot - 1))
-			;
-		t->slot[j] = id + 1;
-	}
+	else
+		intern_slot(t, (size_t)id);
 	return id;
+}
+
+/* The id of s, adding it when new. */
+static int intern_add(struct intern *t, const char *s, size_t n)
+{
+	return intern_add_h(t, s, n, fnv1a(s, n));
 }
 
 static void intern_release(struct intern *t)
@@ -177,6 +226,245 @@ static long double ksum_get(const struct ksum *k)
 	return k->s + k->c;
 }
 
+/* ---- multisets of scores ---- */
+
+/*
+ * A multiset of scores (never NaN). While it holds at most SCORES_DISTINCT
+ * distinct values it keeps each once with its count, so its size does not
+ * grow with the cases (a model's scores are often rounded, or come from the
+ * few leaves of a tree ensemble); past that it keeps every value. Either
+ * way scores_sort() makes it the same ascending sequence, which
+ * scores_at(), scores_count_ge() and scores_quantile() read: quantiles and
+ * thresholds are exact.
+ */
+#define SCORES_DISTINCT 65536
+
+struct scoreval {
+	double v;
+	size_t n;             /* how many */
+	size_t below;         /* after scores_sort: how many are before it */
+};
+
+struct scores {
+	size_t total;         /* values added */
+	struct scoreval *e;   /* counted: the distinct values */
+	size_t ne, ecap;
+	size_t *slot;         /* open addressing over e: index + 1, 0 = empty */
+	size_t nslot;         /* a power of two */
+	double *raw;          /* every value, once there were too many */
+	size_t nraw, rawcap;
+	int is_raw;
+};
+
+static uint64_t double_bits(double x)
+{
+	uint64_t b;
+
+	memcpy(&b, &x, sizeof(b));
+	return b;
+}
+
+static size_t scores_slot(const struct scores *s, uint64_t b)
+{
+	uint64_t h = b * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h ^ (h >> 29)) & (s->nslot - 1);
+}
+
+static void scores_rehash(struct scores *s)
+{
+	size_t i, j;
+
+	s->nslot = s->nslot ? 2 * s->nslot : 256;
+	free(s->slot);
+	s->slot = sg_xcalloc(s->nslot, sizeof(*s->slot));
+	for (i = 0; i < s->ne; i++) {
+		for (j = scores_slot(s, double_bits(s->e[i].v)); s->slot[j];
+		     j = (j + 1) & (s->nslot - 1))
+			;
+		s->slot[j] = i + 1;
+	}
+}
+
+/* From counted to raw: every value so far, one by one. */
+static void scores_to_raw(struct scores *s)
+{
+	size_t i, k;
+
+	s->rawcap = s->total + s->total / 2 + 16;
+	s->raw = sg_xmalloc(s->rawcap * sizeof(*s->raw));
+	for (i = 0; i < s->ne; i++)
+		for (k = 0; k < s->e[i].n; k++)
+			s->raw[s->nraw++] = s->e[i].v;
+	free(s->e);
+	free(s->slot);
+	s->e = NULL;
+	s->slot = NULL;
+	s->ne = s->ecap = s->nslot = 0;
+	s->is_raw = 1;
+}
+
+static void scores_add(struct scores *s, double x)
+{
+	uint64_t b = double_bits(x);
+	size_t j = 0;
+
+	if (!s->is_raw && s->nslot) {
+		for (j = scores_slot(s, b); s->slot[j];
+		     j = (j + 1) & (s->nslot - 1)) {
+			struct scoreval *e = &s->e[s->slot[j] - 1];
+
+			if (double_bits(e->v) == b) {
+				e->n++;
+				s->total++;
+				return;
+			}
+		}
+	}
+	if (!s->is_raw && s->ne == SCORES_DISTINCT)
+		scores_to_raw(s);
+	s->total++;
+	if (s->is_raw) {
+		GROW(s->raw, s->nraw, s->rawcap);
+		s->raw[s->nraw++] = x;
+		return;
+	}
+	GROW(s->e, s->ne, s->ecap);
+	s->e[s->ne].v = x;
+	s->e[s->ne].n = 1;
+	s->e[s->ne].below = 0;
+	s->ne++;
+	if (2 * s->ne > s->nslot)
+		scores_rehash(s);
+	else
+		s->slot[j] = s->ne;
+}
+
+static void scores_release(struct scores *s)
+{
+	free(s->e);
+	free(s->slot);
+	free(s->raw);
+	memset(s, 0, sizeof(*s));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* By value; 0 and -0, the only equal values apart, by their bits. */
+static int cmp_scoreval(const void *pa, const void *pb)
+{
+	const struct scoreval *a = pa, *b = pb;
+	uint64_t x, y;
+
+	if (a->v != b->v)
+		return a->v < b->v ? -1 : 1;
+	x = double_bits(a->v);
+	y = double_bits(b->v);
+	return (x > y) - (x < y);
+}
+
+/* Sorts s ascending; nothing may be added after. */
+static void scores_sort(struct scores *s)
+{
+	size_t i, below = 0;
+
+	if (s->is_raw) {
+		sort(s->raw, s->nraw, sizeof(*s->raw), cmp_double);
+		return;
+	}
+	free(s->slot);
+	s->slot = NULL;
+	s->nslot = 0;
+	sort(s->e, s->ne, sizeof(*s->e), cmp_scoreval);
+	for (i = 0; i < s->ne; i++) {
+		s->e[i].below = below;
+		below += s->e[i].n;
+	}
+}
+
+/* Entries of a sorted s: distinct values (counted) or values (raw). */
+static size_t scores_len(const struct scores *s)
+{
+	return s->is_raw ? s->nraw : s->ne;
+}
+
+static double scores_val(const struct scores *s, size_t i)
+{
+	return s->is_raw ? s->raw[i] : s->e[i].v;
+}
+
+static size_t scores_cnt(const struct scores *s, size_t i)
+{
+	return s->is_raw ? 1 : s->e[i].n;
+}
+
+/* The k-th smallest value (from 0, k < total) of a sorted s. */
+static double scores_at(const struct scores *s, size_t k)
+{
+	size_t lo = 0, hi = s->ne;
+
+	if (s->is_raw)
+		return s->raw[k];
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->e[mid].below <= k)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return s->e[lo].v;
+}
+
+/* How many values of a sorted s are >= t. */
+static size_t scores_count_ge(const struct scores *s, double t)
+{
+	size_t lo = 0, hi = scores_len(s);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (scores_val(s, mid) < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (s->is_raw)
+		return s->nraw - lo;
+	return lo < s->ne ? s->total - s->e[lo].below : 0;
+}
+
+/*
+ * The q quantile of a sorted s, numpy.quantile's linear method: the same
+ * arithmetic as sg_quantile_sorted() on the sequence s stands for.
+ */
+static double scores_quantile(const struct scores *s, double q)
+{
+	size_t n = s->total, i;
+	double virt, lo, t, a, b;
+
+	if (!n || isnan(q))
+		return NAN;
+	if (q <= 0)
+		return scores_at(s, 0);
+	virt = (double)(n - 1) * q;
+	if (virt >= (double)(n - 1))
+		return scores_at(s, n - 1);
+	lo = floor(virt);
+	i = (size_t)lo;
+	t = virt - lo;
+	a = scores_at(s, i);
+	b = scores_at(s, i + 1);
+	if (t >= 0.5)
+		return b - (b - a) * (1 - t);
+	return a + (b - a) * t;
+}
+
 /* ---- the state of one pass ---- */
 
 struct acc {
@@ -189,10 +477,15 @@ struct segcol {
 	size_t nacc;
 };
 
-/* A distinct segments string, parsed once: (column, value) pairs. */
+/*
+ * A distinct segments string, parsed once: (column, value) pairs; and the
+ * compared cases that carry it, added to the pairs' accumulators once the
+ * pass is over (fold_segments()), not case by case.
+ */
 struct seginfo {
 	int n;
 	int *col, *val;
+	struct acc a;
 };
 
 struct night_acc {
@@ -202,7 +495,7 @@ struct night_acc {
 	long preds, errors, empty, scored; /* the model's outputs */
 	long *hl, *ml;        /* compared cases by human / model label id */
 	size_t nl;
-	size_t score0;        /* its scores: r->scores[score0 .. + scored) */
+	struct scores sc;     /* its scores (kept with a reference window) */
 };
 
 /* Running statistics of one feature over some cases. */
@@ -297,8 +590,7 @@ struct rep {
 	struct night_acc *nights;
 	size_t nnights, nights_cap;
 
-	double *sc_agree, *sc_dis;
-	size_t n_agree, n_dis, cap_agree, cap_dis;
+	struct scores sc_agree, sc_dis; /* scores of compared cases */
 
 	struct intern featnames;
 	struct feat *feats;
@@ -334,7 +626,8 @@ struct rep {
 	double mvalue, score;
 	long long rowid;
 
-	/* sample mode */
+	/* sample mode (set before scan(), like the reference window's
+	 * settings: rep_restart() keeps both) */
 	int sampling;
 	struct cand *cands;
 	size_t ncands, cands_cap;
@@ -358,8 +651,7 @@ struct rep {
 
 	/* outputs */
 	long with_empty;      /* predictions with neither label nor number */
-	double *scores;       /* of the window's predictions, night order */
-	size_t nscores, scores_cap;
+	struct scores scores; /* of the window's predictions */
 };
 
 static void rep_release(struct rep *r)
@@ -388,10 +680,11 @@ static void rep_release(struct rep *r)
 	for (i = 0; i < r->nnights; i++) {
 		free(r->nights[i].hl);
 		free(r->nights[i].ml);
+		scores_release(&r->nights[i].sc);
 	}
 	free(r->nights);
-	free(r->sc_agree);
-	free(r->sc_dis);
+	scores_release(&r->sc_agree);
+	scores_release(&r->sc_dis);
 	for (i = 0; i < r->featnames.n; i++) {
 		free(r->feats[i].v);
 		free(r->feats[i].rv);
@@ -413,7 +706,7 @@ static void rep_release(struct rep *r)
 	free(r->ref_segstr_n);
 	free(r->refn);
 	free(r->segstr_n);
-	free(r->scores);
+	scores_release(&r->scores);
 }
 
 static char *col_strdup(sqlite3_stmt *st, int i)
@@ -428,6 +721,16 @@ static double col_double(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL
 		       ? NAN
 		       : sqlite3_column_double(st, i);
+}
+
+/* col_double() with one call instead of two when the value is not 0. */
+static double col_double_nz(sqlite3_stmt *st, int i)
+{
+	double x = sqlite3_column_double(st, i);
+
+	if (x == 0 && sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NAN;
+	return x;
 }
 
 /* ---- options ---- */
@@ -675,13 +978,14 @@ static int detect_type(struct rep *r, struct sg_diag *diag)
 static int label_id(struct rep *r, sqlite3_stmt *st, int i)
 {
 	const char *t = (const char *)sqlite3_column_text(st, i);
-	size_t old = r->labels.n, cap, a, b;
+	size_t old = r->labels.n, n, cap, a, b;
 	long *cm;
 	int id;
 
 	if (!t)
 		return -1;
-	id = intern_add(&r->labels, t, (size_t)sqlite3_column_bytes(st, i));
+	n = (size_t)sqlite3_column_bytes(st, i);
+	id = intern_add_h(&r->labels, t, n, hash_words(t, n));
 	if (r->labels.n <= r->cm_cap)
 		return id;
 	cap = r->cm_cap ? 2 * r->cm_cap : 8;
@@ -765,7 +1069,7 @@ static void seg_pair(struct rep *r, struct seginfo *si, int col,
 static int segments_id(struct rep *r, const char *t, size_t n)
 {
 	size_t before = r->segstr.n, i;
-	int id = intern_add(&r->segstr, t, n);
+	int id = intern_add_h(&r->segstr, t, n, hash_words(t, n));
 	struct seginfo *si;
 	cJSON *j, *it;
 
@@ -987,12 +1291,11 @@ static void output_case(struct rep *r, struct night_acc *n)
 	if (r->pred_error || isnan(r->score))
 		return;
 	if (n) {
-		if (!n->scored)
-			n->score0 = r->nscores;
 		n->scored++;
+		if (r->ref_on)
+			scores_add(&n->sc, r->score);
 	}
-	GROW(r->scores, r->nscores, r->scores_cap);
-	r->scores[r->nscores++] = r->score;
+	scores_add(&r->scores, r->score);
 }
 
 static void add_example(struct rep *r, const char *night, int h, int m,
@@ -1113,7 +1416,7 @@ static void finish_case(struct rep *r)
 	const struct decision *h = NULL;
 	const char *night =
 		r->night_idx >= 0 ? r->nights[r->night_idx].night : NULL;
-	int agree, usable_h, usable_m, i;
+	int agree, usable_h, usable_m;
 
 	r->in_window++;
 	if (night)
@@ -1192,54 +1495,36 @@ static void finish_case(struct rep *r)
 				     r->mlabel);
 	}
 	if (r->seg_id >= 0) {
-		const struct seginfo *si = &r->seginfo[r->seg_id];
-
-		for (i = 0; i < si->n; i++) {
-			struct acc *a = &r->cols[si->col[i]].acc[si->val[i]];
-
-			a->n++;
-			a->agree += agree;
-		}
+		r->seginfo[r->seg_id].a.n++;
+		r->seginfo[r->seg_id].a.agree += agree;
 	}
-	if (!isnan(r->score)) {
-		if (agree) {
-			GROW(r->sc_agree, r->n_agree, r->cap_agree);
-			r->sc_agree[r->n_agree++] = r->score;
-		} else {
-			GROW(r->sc_dis, r->n_dis, r->cap_dis);
-			r->sc_dis[r->n_dis++] = r->score;
-		}
-	}
+	if (!isnan(r->score))
+		scores_add(agree ? &r->sc_agree : &r->sc_dis, r->score);
 	if (!agree)
 		add_example(r, night, r->numeric ? -1 : h->label,
 			    r->numeric ? -1 : r->mlabel, h->value, r->mvalue,
 			    r->score);
 }
 
-enum {
-	C_ID,
-	C_NIGHT,
-	C_SEGMENTS,
-	C_FSET,
-	C_FEATURES,
-	C_DID,
-	C_DLABEL,
-	C_DVALUE,
-	C_DAT,
-	C_PID,
-	C_PLABEL,
-	C_PVALUE,
-	C_PSCORE,
-	C_PERROR
-};
+/*
+ * The columns of a case's part of a row (from column 0), of a decision's and
+ * of a prediction's (from the column their part starts at).
+ */
+enum { CC_ID, CC_NIGHT, CC_SEGMENTS, CC_FSET, CC_FEATURES, CC_N };
+enum { DC_ID, DC_LABEL, DC_VALUE, DC_AT, DC_N };
+enum { PC_ID, PC_LABEL, PC_VALUE, PC_SCORE, PC_ERROR, PC_N };
 
-/* The first row of a case: what belongs to the case, not the rater. */
-static void start_case(struct rep *r, sqlite3_stmt *st)
+/*
+ * The first row of a case (id, its CC_ID column): what belongs to the case,
+ * not the rater.
+ */
+static void start_case(struct rep *r, sqlite3_stmt *st, long long id)
 {
-	const char *night = (const char *)sqlite3_column_text(st, C_NIGHT);
+	const char *night = (const char *)sqlite3_column_text(st, CC_NIGHT);
 	const char *seg;
+	const void *blob;
 
-	r->rowid = sqlite3_column_int64(st, C_ID);
+	r->rowid = id;
 	r->ndec = 0;
 	if (night) {
 		if (!r->nnights ||
@@ -1254,55 +1539,109 @@ static void start_case(struct rep *r, sqlite3_stmt *st)
 	} else {
 		r->night_idx = -1;
 	}
-	seg = (const char *)sqlite3_column_text(st, C_SEGMENTS);
+	seg = (const char *)sqlite3_column_text(st, CC_SEGMENTS);
 	r->seg_id = seg ? segments_id(r, seg,
 				      (size_t)sqlite3_column_bytes(st,
-								   C_SEGMENTS))
+								   CC_SEGMENTS))
 			: -1;
 	if (r->ref_on && r->seg_id >= 0)
 		count_id(&r->segstr_n, &r->segstr_n_cap, r->seg_id);
-	if (!r->sampling && sqlite3_column_type(st, C_FEATURES) == SQLITE_BLOB)
-		add_features(r, sqlite3_column_int64(st, C_FSET),
-			     sqlite3_column_blob(st, C_FEATURES),
-			     (size_t)sqlite3_column_bytes(st, C_FEATURES), 0);
-	r->have_pred = sqlite3_column_type(st, C_PID) != SQLITE_NULL;
-	r->pred_error = r->have_pred &&
-			sqlite3_column_type(st, C_PERROR) != SQLITE_NULL;
-	r->mlabel = r->have_pred && !r->numeric ? label_id(r, st, C_PLABEL)
-						: -1;
-	r->mvalue = r->have_pred ? col_double(st, C_PVALUE) : NAN;
-	r->score = r->have_pred ? col_double(st, C_PSCORE) : NAN;
+	/* a STRICT BLOB column: NULL, or a blob (NULL when empty, which
+	 * add_features() passes over) */
+	if (!r->sampling &&
+	    (blob = sqlite3_column_blob(st, CC_FEATURES)) != NULL)
+		add_features(r, sqlite3_column_int64(st, CC_FSET), blob,
+			     (size_t)sqlite3_column_bytes(st, CC_FEATURES), 0);
 }
 
-static void add_decision(struct rep *r, sqlite3_stmt *st)
+/*
+ * The model's prediction of the case being read: the columns from p of st;
+ * st NULL: the case has none.
+ */
+static void case_prediction(struct rep *r, sqlite3_stmt *st, int p)
 {
-	struct decision *d;
-	const char *at;
-	size_t n;
+	r->have_pred = st != NULL;
+	r->pred_error = r->have_pred &&
+			sqlite3_column_type(st, p + PC_ERROR) != SQLITE_NULL;
+	r->mlabel = r->have_pred && !r->numeric
+			    ? label_id(r, st, p + PC_LABEL)
+			    : -1;
+	r->mvalue = r->have_pred ? col_double(st, p + PC_VALUE) : NAN;
+	r->score = r->have_pred ? col_double_nz(st, p + PC_SCORE) : NAN;
+}
 
-	if (sqlite3_column_type(st, C_DID) == SQLITE_NULL)
-		return;
-	GROW(r->dec, r->ndec, r->dec_cap);
-	d = &r->dec[r->ndec++];
-	d->id = sqlite3_column_int64(st, C_DID);
-	d->label = r->numeric ? -1 : label_id(r, st, C_DLABEL);
-	d->value = col_double(st, C_DVALUE);
-	at = (const char *)sqlite3_column_text(st, C_DAT);
-	n = at ? (size_t)sqlite3_column_bytes(st, C_DAT) : 0;
+/* d->at from column i of st, a decided_at. */
+static void decision_at(struct decision *d, sqlite3_stmt *st, int i)
+{
+	const char *at = (const char *)sqlite3_column_text(st, i);
+	size_t n = at ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
 	if (n >= sizeof(d->at))
 		n = 0; /* not a time: counts as the oldest */
 	memcpy(d->at, at ? at : "", n);
 	d->at[n] = '\0';
 }
 
-static int scan(struct rep *r, struct sg_diag *diag)
+/*
+ * One current decision of the case being read: the columns from c of st,
+ * its decided_at only when `at` (it is used only when the case has
+ * another; scan_merged() reads it then, decision_first_at()).
+ */
+static void add_decision(struct rep *r, sqlite3_stmt *st, int c, int at)
+{
+	struct decision *d;
+
+	GROW(r->dec, r->ndec, r->dec_cap);
+	d = &r->dec[r->ndec++];
+	d->id = sqlite3_column_int64(st, c + DC_ID);
+	d->label = r->numeric ? -1 : label_id(r, st, c + DC_LABEL);
+	d->value = col_double(st, c + DC_VALUE);
+	if (at)
+		decision_at(d, st, c + DC_AT);
+	else
+		d->at[0] = '\0';
+}
+
+/*
+ * The decided_at of the case's first decision, added without it, now that
+ * the case has a second: a search by its id (*st prepared the first time).
+ */
+static int decision_first_at(struct rep *r, sqlite3_stmt **st,
+			     struct sg_diag *diag)
+{
+	int ret = 0;
+
+	if (!*st && (ret = sg_store_prepare(r->s, st,
+					    "SELECT decided_at FROM decisions"
+					    " WHERE id = ?1",
+					    diag)))
+		return ret;
+	sqlite3_bind_int64(*st, 1, r->dec[0].id);
+	switch (sqlite3_step(*st)) {
+	case SQLITE_ROW:
+		decision_at(&r->dec[0], *st, 0);
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		ret = sg_store_error(r->s, diag, "cannot read a decision");
+	}
+	sqlite3_reset(*st);
+	return ret;
+}
+
+/*
+ * The window's pass as one SELECT: cases LEFT JOIN current decisions LEFT
+ * JOIN the model's current prediction, ordered by (night, id) (the
+ * cases_night index gives the order), one row per case and current rater.
+ * For any store; scan_merged() is quicker where it applies.
+ */
+static int scan_joined(struct rep *r, struct sg_diag *diag)
 {
 	sqlite3_stmt *st = NULL;
 	long long cur = 0;
 	int ret, rc, open = 0;
 
-	if (r->empty)
-		return 0;
 	ret = sg_store_prepare(
 		r->s, &st,
 		r->whole
@@ -1336,16 +1675,24 @@ static int scan(struct rep *r, struct sg_diag *diag)
 				  -1, SQLITE_STATIC);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, C_ID);
+		long long id = sqlite3_column_int64(st, CC_ID);
 
 		if (!open || id != cur) {
 			if (open)
 				finish_case(r);
-			start_case(r, st);
+			start_case(r, st, id);
+			case_prediction(r,
+					sqlite3_column_type(st, CC_N + DC_N +
+								    PC_ID) !=
+							SQLITE_NULL
+						? st
+						: NULL,
+					CC_N + DC_N);
 			cur = id;
 			open = 1;
 		}
-		add_decision(r, st);
+		if (sqlite3_column_type(st, CC_N + DC_ID) != SQLITE_NULL)
+			add_decision(r, st, CC_N, 1);
 	}
 	if (rc != SQLITE_DONE) {
 		ret = sg_store_error(r->s, diag, "cannot read the cases");
@@ -1355,6 +1702,421 @@ static int scan(struct rep *r, struct sg_diag *diag)
 		finish_case(r);
 out:
 	sqlite3_finalize(st);
+	return ret;
+}
+
+static void rep_release(struct rep *r);
+static int prepare(struct rep *r, struct sg_store *s,
+		   const struct sg_report_opts *o, struct sg_diag *diag);
+
+/* One row of a statement whose column 0 is a case id, into *ref. */
+static int step_ref(sqlite3_stmt *st, long long *ref)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		*ref = sqlite3_column_int64(st, 0);
+	return rc;
+}
+
+/*
+ * Whether scan_merged() can read the window: its cases in id order must be
+ * in the order the pass wants, (night, id) (the cases without a night
+ * first, in the whole store), that is, each night's ids all above the
+ * previous night's, as when cases are ingested night after night. Two
+ * probes of the cases_night index per night. *lo, *hi get the lowest and
+ * the highest id of the window's cases (*lo > *hi: it has none). Returns 1
+ * when they are in that order, 0 when not, or a negative SG_E* code.
+ */
+static int window_in_id_order(struct rep *r, long long *lo, long long *hi,
+			      struct sg_diag *diag)
+{
+	static const char *const sql[] = {
+		"SELECT id FROM cases WHERE night IS NULL ORDER BY id LIMIT 1",
+		"SELECT id FROM cases WHERE night IS NULL"
+		" ORDER BY id DESC LIMIT 1",
+		"SELECT night, id FROM cases WHERE night >= ?1"
+		" ORDER BY night, id LIMIT 1",
+		"SELECT night, id FROM cases WHERE night > ?1"
+		" ORDER BY night, id LIMIT 1",
+		"SELECT id FROM cases WHERE night = ?1"
+		" ORDER BY id DESC LIMIT 1",
+	};
+	enum { NULL_MIN, NULL_MAX, FIRST, NEXT, LAST, NSQL };
+	sqlite3_stmt *st[NSQL] = {NULL};
+	sqlite3_stmt *q;
+	const char *until = r->has_until ? r->until : "9999-12-31";
+	char night[11];
+	int ret = 0, rc, have = 0, i;
+
+	*lo = 1;
+	*hi = 0;
+	for (i = 0; i < NSQL && !ret; i++)
+		ret = sg_store_prepare(r->s, &st[i], sql[i], diag);
+	if (ret)
+		goto out;
+	if (r->whole) {
+		rc = step_ref(st[NULL_MIN], lo);
+		if (rc == SQLITE_ROW)
+			rc = step_ref(st[NULL_MAX], hi);
+		if (rc == SQLITE_ROW)
+			have = 1;
+		else if (rc != SQLITE_DONE)
+			goto fail;
+	}
+	/* whole: every night ('' is below any text); else from since */
+	q = st[FIRST];
+	sqlite3_bind_text(q, 1,
+			  r->whole ? ""
+			  : r->has_since ? r->since
+					 : "0000-01-01",
+			  -1, SQLITE_STATIC);
+	for (;;) {
+		const char *t;
+		long long first, last;
+
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW)
+			goto fail;
+		t = (const char *)sqlite3_column_text(q, 0);
+		if (sqlite3_column_bytes(q, 0) != 10)
+			goto out; /* not a night as ingest writes them */
+		if (!r->whole && strcmp(t, until) > 0)
+			break;
+		memcpy(night, t, 11);
+		first = sqlite3_column_int64(q, 1);
+		if (have && first <= *hi)
+			goto out; /* ret 0: not in id order */
+		sqlite3_reset(st[LAST]);
+		sqlite3_bind_text(st[LAST], 1, night, 10, SQLITE_STATIC);
+		if (step_ref(st[LAST], &last) != SQLITE_ROW)
+			goto fail;
+		if (!have)
+			*lo = first;
+		*hi = last;
+		have = 1;
+		q = st[NEXT];
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, night, 10, SQLITE_STATIC);
+	}
+	ret = 1;
+	goto out;
+fail:
+	ret = sg_store_error(r->s, diag, "cannot read the nights");
+out:
+	for (i = 0; i < NSQL; i++)
+		sqlite3_finalize(st[i]);
+	return ret;
+}
+
+/* How scan_merged() reads decisions and predictions (bits). */
+#define MERGE_DEC_ROWID 1  /* decisions by rowid, not by decisions_case */
+#define MERGE_PRED_ROWID 2 /* predictions by rowid, not predictions_current */
+
+/* scan_merged(): a rowid scan was not in case order */
+#define MERGE_UNORDERED 1
+
+/* step_rowid(): next to SQLite's result codes, which are not negative */
+#define STEP_UNORDERED (-1)
+
+/*
+ * One row of a rowid-order scan (column 0 a case id, into *ref; *last the
+ * previous one): STEP_UNORDERED when it is below the previous (a case's
+ * row stored after a later case's), which the merge cannot take.
+ */
+static int step_rowid(sqlite3_stmt *st, long long *ref, long long *last)
+{
+	int rc = step_ref(st, ref);
+
+	if (rc == SQLITE_ROW) {
+		if (*ref < *last)
+			return STEP_UNORDERED;
+		*last = *ref;
+	}
+	return rc;
+}
+
+static int step_merge(sqlite3_stmt *st, int rowid, long long *ref,
+		      long long *last)
+{
+	return rowid ? step_rowid(st, ref, last) : step_ref(st, ref);
+}
+
+/*
+ * The window's pass as ordered scans merged on the case id, when the
+ * window's cases in id order are in (night, id) order
+ * (window_in_id_order()): the cases of the id range lo .. hi by rowid; their
+ * current decisions and the model's current predictions through the
+ * decisions_case and predictions_current indexes, in (case id, id) order,
+ * or (how & MERGE_*_ROWID) by rowid, a plain scan of the table, which
+ * gives that order too when they were stored case after case, as one
+ * ingest of a log does. The same cases, rows and order as scan_joined(),
+ * without its three index searches per case.
+ *
+ * Returns 0, a negative SG_E* code, or MERGE_UNORDERED when a rowid scan
+ * turned out not to be in case order: r then holds part of a pass, to be
+ * started again (rep_restart()) without that MERGE_*_ROWID.
+ */
+static int scan_merged(struct rep *r, long long lo, long long hi, int how,
+		       struct sg_diag *diag)
+{
+	sqlite3_stmt *cs = NULL, *ds = NULL, *ps = NULL, *as = NULL;
+	long long dref = 0, pref = 0, dlast = 0, plast = 0;
+	int drow = how & MERGE_DEC_ROWID, prow = how & MERGE_PRED_ROWID;
+	int ret, rc, drc, prc = SQLITE_DONE;
+
+	ret = sg_store_prepare(
+		r->s, &cs,
+		r->whole ? "SELECT id, night, segments, feature_set, features"
+			   " FROM cases NOT INDEXED WHERE id BETWEEN ?1 AND ?2"
+			 : "SELECT id, night, segments, feature_set, features"
+			   " FROM cases NOT INDEXED WHERE id BETWEEN ?1 AND ?2"
+			   " AND night >= ?3 AND night <= ?4",
+		diag);
+	if (!ret)
+		ret = sg_store_prepare(
+			r->s, &ds,
+			drow ? "SELECT case_ref, id, label, value, decided_at"
+			       " FROM decisions NOT INDEXED"
+			       " WHERE case_ref BETWEEN ?1 AND ?2"
+			       " AND is_current = 1 ORDER BY id"
+			     : "SELECT case_ref, id, label, value, decided_at"
+			       " FROM decisions"
+			       " WHERE case_ref BETWEEN ?1 AND ?2"
+			       " AND is_current = 1 ORDER BY case_ref, id",
+			diag);
+	if (!ret && r->model_id)
+		ret = sg_store_prepare(
+			r->s, &ps,
+			prow ? "SELECT case_ref, id, label, value, score, error"
+			       " FROM predictions NOT INDEXED WHERE model = ?1"
+			       " AND case_ref BETWEEN ?2 AND ?3"
+			       " AND is_current = 1 ORDER BY id"
+			     : "SELECT case_ref, id, label, value, score, error"
+			       " FROM predictions WHERE model = ?1"
+			       " AND case_ref BETWEEN ?2 AND ?3"
+			       " AND is_current = 1 ORDER BY case_ref",
+			diag);
+	if (ret)
+		goto out;
+	sqlite3_bind_int64(cs, 1, lo);
+	sqlite3_bind_int64(cs, 2, hi);
+	if (!r->whole) {
+		sqlite3_bind_text(cs, 3, r->has_since ? r->since : "0000-01-01",
+				  -1, SQLITE_STATIC);
+		sqlite3_bind_text(cs, 4, r->has_until ? r->until : "9999-12-31",
+				  -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(ds, 1, lo);
+	sqlite3_bind_int64(ds, 2, hi);
+	drc = step_merge(ds, drow, &dref, &dlast);
+	if (ps) {
+		sqlite3_bind_int64(ps, 1, r->model_id);
+		sqlite3_bind_int64(ps, 2, lo);
+		sqlite3_bind_int64(ps, 3, hi);
+		prc = step_merge(ps, prow, &pref, &plast);
+	}
+	while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(cs, CC_ID);
+
+		start_case(r, cs, id);
+		/* rows of cases outside the window are passed over */
+		while (prc == SQLITE_ROW && pref < id)
+			prc = step_merge(ps, prow, &pref, &plast);
+		case_prediction(r, prc == SQLITE_ROW && pref == id ? ps : NULL,
+				1);
+		while (drc == SQLITE_ROW && dref < id)
+			drc = step_merge(ds, drow, &dref, &dlast);
+		/* by rowid, cases seldom have two: decided_at when they do */
+		while (drc == SQLITE_ROW && dref == id) {
+			if (drow && r->ndec == 1 &&
+			    (ret = decision_first_at(r, &as, diag)))
+				goto out;
+			add_decision(r, ds, 1, !drow || r->ndec);
+			drc = step_merge(ds, drow, &dref, &dlast);
+		}
+		if ((drc != SQLITE_ROW && drc != SQLITE_DONE) ||
+		    (prc != SQLITE_ROW && prc != SQLITE_DONE))
+			break;
+		finish_case(r);
+	}
+	/* the rest of a rowid scan must be in order too: a row below the
+	 * last case would belong to a case already counted */
+	while (rc == SQLITE_DONE && drow && drc == SQLITE_ROW)
+		drc = step_rowid(ds, &dref, &dlast);
+	while (rc == SQLITE_DONE && prow && prc == SQLITE_ROW)
+		prc = step_rowid(ps, &pref, &plast);
+	if (drc == STEP_UNORDERED || prc == STEP_UNORDERED)
+		ret = MERGE_UNORDERED;
+	else if (rc != SQLITE_DONE ||
+		 (drc != SQLITE_ROW && drc != SQLITE_DONE) ||
+		 (prc != SQLITE_ROW && prc != SQLITE_DONE))
+		ret = sg_store_error(r->s, diag, "cannot read the cases");
+out:
+	sqlite3_finalize(cs);
+	sqlite3_finalize(ds);
+	sqlite3_finalize(ps);
+	sqlite3_finalize(as);
+	return ret;
+}
+
+/*
+ * Whether scan_merged() should try decisions and predictions in rowid order
+ * (MERGE_*_ROWID): when the table holds no more rows than there are cases
+ * (no corrections, no second rater, no other model or rescore to pass over
+ * or to break the order), by their largest ids, and the window spans most
+ * of the cases. Only a guess; scan_merged() checks.
+ */
+static int merge_how(struct rep *r, long long lo, long long hi)
+{
+	sqlite3_stmt *st = NULL;
+	int how = 0;
+
+	if (sqlite3_prepare_v2(r->s->db,
+			       "SELECT (SELECT max(id) FROM cases),"
+			       " (SELECT max(id) FROM decisions),"
+			       " (SELECT max(id) FROM predictions)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		long long cases = sqlite3_column_int64(st, 0);
+
+		if (hi >= lo && 2 * (hi - lo + 1) >= cases) {
+			if (sqlite3_column_int64(st, 1) <= cases)
+				how |= MERGE_DEC_ROWID;
+			if (sqlite3_column_int64(st, 2) <= cases)
+				how |= MERGE_PRED_ROWID;
+		}
+	}
+	sqlite3_finalize(st);
+	return how;
+}
+
+/*
+ * Back to the state before the window's pass, to start it again: what
+ * prepare() and the callers set before scan() (the reference window,
+ * sampling) kept, what the pass gathered dropped.
+ */
+static int rep_restart(struct rep *r, struct sg_diag *diag)
+{
+	struct rep c;
+	int ret = prepare(&c, r->s, r->o, diag);
+
+	if (ret) {
+		rep_release(&c);
+		return ret;
+	}
+	c.sampling = r->sampling;
+	c.ref_on = r->ref_on;
+	c.ref_how = r->ref_how;
+	memcpy(c.ref_since, r->ref_since, sizeof(c.ref_since));
+	memcpy(c.ref_until, r->ref_until, sizeof(c.ref_until));
+	c.ref_has_since = r->ref_has_since;
+	c.ref_has_until = r->ref_has_until;
+	rep_release(r);
+	*r = c;
+	return 0;
+}
+
+/* The segments' accumulators from the segments strings' (seginfo.a). */
+static void fold_segments(struct rep *r)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < r->segstr.n; i++) {
+		struct seginfo *si = &r->seginfo[i];
+
+		for (j = 0; j < si->n; j++) {
+			struct acc *a = &r->cols[si->col[j]].acc[si->val[j]];
+
+			a->n += si->a.n;
+			a->agree += si->a.agree;
+		}
+		si->a.n = si->a.agree = 0;
+	}
+}
+
+/* The page cache of the passes over the cases, in KiB. */
+#define SCAN_CACHE_KIB 2048
+
+/*
+ * The passes over the cases read each page about once, in order, so they
+ * run with a small page cache: the store's large one is for writing, and
+ * filling it (allocating and faulting in its pages) costs more than the
+ * reading. Returns the cache_size to give back to cache_restore() (0: left
+ * as it was).
+ */
+static int cache_shrink(struct rep *r)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64];
+	int cache = 0;
+
+	if (sqlite3_prepare_v2(r->s->db, "PRAGMA cache_size", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		cache = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (cache) {
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
+			 SCAN_CACHE_KIB);
+		sqlite3_exec(r->s->db, sql, NULL, NULL, NULL);
+	}
+	return cache;
+}
+
+static void cache_restore(struct rep *r, int cache)
+{
+	char sql[64];
+
+	if (!cache)
+		return;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", cache);
+	sqlite3_exec(r->s->db, sql, NULL, NULL, NULL);
+}
+
+/*
+ * The window's pass: every case of the window, in (night, id) order, with
+ * its current decisions and the model's current prediction, through
+ * start_case(), case_prediction(), add_decision() and finish_case(). With
+ * a small page cache (cache_shrink()), inside one read transaction when
+ * none is open, so that its statements see one state of the store.
+ */
+static int scan(struct rep *r, struct sg_diag *diag)
+{
+	sqlite3 *db = r->s->db;
+	long long lo, hi;
+	int ret, cache, tx = 0;
+
+	if (r->empty)
+		return 0;
+	cache = cache_shrink(r);
+	if (sqlite3_get_autocommit(db)) {
+		ret = sg_store_exec(r->s, "BEGIN", diag);
+		if (ret)
+			goto out;
+		tx = 1;
+	}
+	ret = window_in_id_order(r, &lo, &hi, diag);
+	if (ret > 0) {
+		ret = scan_merged(r, lo, hi, merge_how(r, lo, hi), diag);
+		if (ret == MERGE_UNORDERED) {
+			ret = rep_restart(r, diag);
+			if (!ret)
+				ret = scan_merged(r, lo, hi, 0, diag);
+		}
+	} else if (!ret) {
+		ret = scan_joined(r, diag);
+	}
+	if (!ret)
+		fold_segments(r);
+out:
+	if (tx)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	cache_restore(r, cache);
 	return ret;
 }
 
@@ -1426,7 +2188,7 @@ static int scan_reference(struct rep *r, struct sg_diag *diag)
 	sqlite3_stmt *st = NULL;
 	const char *ws, *wu;
 	char last[11] = "";
-	int ret, rc;
+	int ret, rc, cache;
 
 	r->ref_idx = -1;
 	if (!r->ref_on || (!r->ref_has_since && !r->ref_has_until))
@@ -1438,6 +2200,7 @@ static int scan_reference(struct rep *r, struct sg_diag *diag)
 			       diag);
 	if (ret)
 		return ret;
+	cache = cache_shrink(r);
 	sqlite3_bind_text(st, 1, r->ref_has_since ? r->ref_since : "0000-01-01",
 			  -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->ref_has_until ? r->ref_until : "9999-12-31",
@@ -1465,11 +2228,13 @@ static int scan_reference(struct rep *r, struct sg_diag *diag)
 		}
 		if (r->ref_idx >= 0)
 			r->refn[r->ref_idx].cases++;
-		if (seg)
+		if (seg) {
+			size_t n = (size_t)sqlite3_column_bytes(st, 1);
+
 			count_id(&r->ref_segstr_n, &r->ref_segstr_cap,
-				 intern_add(&r->ref_segstr, seg,
-					    (size_t)sqlite3_column_bytes(st,
-									 1)));
+				 intern_add_h(&r->ref_segstr, seg, n,
+					      hash_words(seg, n)));
+		}
 		if (sqlite3_column_type(st, 3) == SQLITE_BLOB)
 			add_features(r, sqlite3_column_int64(st, 2),
 				     sqlite3_column_blob(st, 3),
@@ -1479,12 +2244,9 @@ static int scan_reference(struct rep *r, struct sg_diag *diag)
 		ret = sg_store_error(r->s, diag,
 				     "cannot read the reference window");
 	sqlite3_finalize(st);
+	cache_restore(r, cache);
 	return ret;
 }
-
-static void rep_release(struct rep *r);
-static int prepare(struct rep *r, struct sg_store *s,
-		   const struct sg_report_opts *o, struct sg_diag *diag);
 
 /*
  * What the model did on each night of the reference window (predictions,
@@ -1892,46 +2654,24 @@ static void build_baseline(struct rep *r, cJSON *root)
 	free(data);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* How many of the sorted v[0 .. n) are >= t. */
-static size_t count_ge(const double *v, size_t n, double t)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return n - lo;
-}
-
 static void build_coverage(struct rep *r, cJSON *root)
 {
 	cJSON *o = cJSON_AddObjectToObject(root, "coverage"), *pts, *p;
-	size_t scored = r->n_agree + r->n_dis, ia, id;
+	struct scores *ag = &r->sc_agree, *ds = &r->sc_dis;
+	size_t scored = ag->total + ds->total, ia, id;
 	long a = 0, d = 0;
 	double best = NAN, lo, hi;
 	int i;
 
-	sort(r->sc_agree, r->n_agree, sizeof(double), cmp_double);
-	sort(r->sc_dis, r->n_dis, sizeof(double), cmp_double);
+	scores_sort(ag);
+	scores_sort(ds);
 	jlong(o, "scored", (long)scored);
 	jnum(o, "target_agreement", r->o->target_agreement);
 	pts = cJSON_AddArrayToObject(o, "points");
 	for (i = 0; scored && i <= 20; i++) {
 		double t = i / 20.0;
-		size_t na = count_ge(r->sc_agree, r->n_agree, t);
-		size_t n = na + count_ge(r->sc_dis, r->n_dis, t);
+		size_t na = scores_count_ge(ag, t);
+		size_t n = na + scores_count_ge(ds, t);
 
 		p = cJSON_CreateObject();
 		jnum(p, "threshold", t);
@@ -1945,22 +2685,23 @@ static void build_coverage(struct rep *r, cJSON *root)
 	}
 	/* distinct scores from the top down: the last that meets the
 	 * target is the lowest */
-	ia = r->n_agree;
-	id = r->n_dis;
+	ia = scores_len(ag);
+	id = scores_len(ds);
 	while (ia || id) {
 		double v;
 
-		if (!id || (ia && r->sc_agree[ia - 1] >= r->sc_dis[id - 1]))
-			v = r->sc_agree[ia - 1];
+		if (!id || (ia && scores_val(ag, ia - 1) >=
+					  scores_val(ds, id - 1)))
+			v = scores_val(ag, ia - 1);
 		else
-			v = r->sc_dis[id - 1];
-		while (ia && r->sc_agree[ia - 1] == v) {
+			v = scores_val(ds, id - 1);
+		while (ia && scores_val(ag, ia - 1) == v) {
 			ia--;
-			a++;
+			a += (long)scores_cnt(ag, ia);
 		}
-		while (id && r->sc_dis[id - 1] == v) {
+		while (id && scores_val(ds, id - 1) == v) {
 			id--;
-			d++;
+			d += (long)scores_cnt(ds, id);
 		}
 		sg_wilson(a, a + d, r->o->confidence, &lo, &hi);
 		if (lo >= r->o->target_agreement)
@@ -1968,13 +2709,174 @@ static void build_coverage(struct rep *r, cJSON *root)
 	}
 	jnum(o, "recommended_threshold", best);
 	if (isfinite(best)) {
-		size_t na = count_ge(r->sc_agree, r->n_agree, best);
-		size_t n = na + count_ge(r->sc_dis, r->n_dis, best);
+		size_t na = scores_count_ge(ag, best);
+		size_t n = na + scores_count_ge(ds, best);
 
 		jnum(o, "recommended_coverage", (double)n / (double)scored);
 	} else {
 		cJSON_AddNullToObject(o, "recommended_coverage");
 	}
+}
+
+/* ---- software, night by night ---- */
+
+/* The metrics of a run that software.change follows. */
+enum { SW_ERROR_RATE, SW_P50, SW_P95, SW_P99, SW_THROUGHPUT, SW_RSS, SW_N };
+
+static const char *const sw_keys[SW_N] = {"error_rate", "p50_ms",
+					  "p95_ms",     "p99_ms",
+					  "throughput", "peak_rss_kb"};
+
+/*
+ * software.nights.<night>: the model version's runs by the UTC date of
+ * their started_at, over the SG_REPORT_RUN_NIGHTS latest such nights (a
+ * run whose started_at is not a time has no night and is left out): runs,
+ * and cases, scored, errors summed; error_rate of those sums; each of the
+ * other metrics the mean over the night's runs that have it. first gets
+ * the first night shown ("" when none).
+ */
+static int software_nights(struct rep *r, cJSON *o, char first[11],
+			   struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	cJSON *no = cJSON_AddObjectToObject(o, "nights");
+	int ret, rc, i;
+
+	first[0] = '\0';
+	ret = sg_store_prepare(
+		r->s, &st,
+		"SELECT * FROM (SELECT night, count(*), sum(cases), sum(scored),"
+		" sum(errors), avg(p50_ms), avg(p95_ms), avg(p99_ms),"
+		" avg(throughput), avg(peak_rss_kb) FROM"
+		" (SELECT date(started_at) AS night, cases, scored, errors,"
+		"  p50_ms, p95_ms, p99_ms, throughput, peak_rss_kb"
+		"  FROM runs WHERE model = ?1)"
+		" WHERE night IS NOT NULL GROUP BY night"
+		" ORDER BY night DESC LIMIT ?2) ORDER BY night",
+		diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, r->model_id);
+	sqlite3_bind_int(st, 2, SG_REPORT_RUN_NIGHTS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *night = (const char *)sqlite3_column_text(st, 0);
+		long cases = (long)sqlite3_column_int64(st, 2);
+		long errors = (long)sqlite3_column_int64(st, 4);
+		cJSON *n = cJSON_AddObjectToObject(no, night);
+
+		if (!first[0])
+			snprintf(first, 11, "%.10s", night);
+		jlong(n, "runs", (long)sqlite3_column_int64(st, 1));
+		jlong(n, "cases", cases);
+		jlong(n, "scored", (long)sqlite3_column_int64(st, 3));
+		jlong(n, "errors", errors);
+		jnum(n, "error_rate",
+		     cases ? (double)errors / (double)cases : NAN);
+		for (i = SW_P50; i < SW_N; i++)
+			jnum(n, sw_keys[i], col_double(st, 4 + i));
+	}
+	if (rc != SQLITE_DONE)
+		ret = sg_store_error(r->s, diag, "cannot read the runs");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * software.change: the latest run (the highest id, as the rest of
+ * software) against the mean over the runs of the earlier nights of
+ * software.nights (from `first` to the night before the latest run's):
+ * night, previous_nights, previous_runs, and for each metric {latest,
+ * previous_mean (of the runs that have it; a run's error_rate is errors /
+ * cases, none when cases is 0), delta = latest - previous_mean, relative =
+ * delta / previous_mean (null when previous_mean is 0)}. null without a
+ * run, when the latest run has no night, or when no run is on an earlier
+ * night.
+ */
+static int software_change(struct rep *r, cJSON *o, const char *first,
+			   struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	double latest[SW_N], prev[SW_N];
+	char night[11] = "";
+	long runs = 0, nights = 0;
+	cJSON *c;
+	int ret, rc, i;
+
+	for (i = 0; i < SW_N; i++)
+		latest[i] = prev[i] = NAN;
+	ret = sg_store_prepare(r->s, &st,
+			       "SELECT date(started_at), CASE WHEN cases > 0"
+			       " THEN CAST(errors AS REAL) / cases END,"
+			       " p50_ms, p95_ms, p99_ms, throughput,"
+			       " peak_rss_kb FROM runs WHERE model = ?1"
+			       " ORDER BY id DESC LIMIT 1",
+			       diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, r->model_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		snprintf(night, sizeof(night), "%.10s",
+			 (const char *)sqlite3_column_text(st, 0));
+		for (i = 0; i < SW_N; i++)
+			latest[i] = col_double(st, 1 + i);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		ret = sg_store_error(r->s, diag, "cannot read the runs");
+	}
+	sqlite3_finalize(st);
+	if (ret || !night[0] || !first[0] || strcmp(first, night) >= 0)
+		goto out;
+	ret = sg_store_prepare(
+		r->s, &st,
+		"SELECT count(*), count(DISTINCT date(started_at)),"
+		" avg(CASE WHEN cases > 0 THEN CAST(errors AS REAL) / cases END),"
+		" avg(p50_ms), avg(p95_ms), avg(p99_ms), avg(throughput),"
+		" avg(peak_rss_kb) FROM runs WHERE model = ?1"
+		" AND date(started_at) >= ?2 AND date(started_at) < ?3",
+		diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, r->model_id);
+	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, night, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		runs = (long)sqlite3_column_int64(st, 0);
+		nights = (long)sqlite3_column_int64(st, 1);
+		for (i = 0; i < SW_N; i++)
+			prev[i] = col_double(st, 2 + i);
+	} else {
+		ret = sg_store_error(r->s, diag, "cannot read the runs");
+	}
+	sqlite3_finalize(st);
+out:
+	if (ret)
+		return ret;
+	if (!runs) {
+		cJSON_AddNullToObject(o, "change");
+		return 0;
+	}
+	c = cJSON_AddObjectToObject(o, "change");
+	jstr(c, "night", night);
+	jlong(c, "previous_nights", nights);
+	jlong(c, "previous_runs", runs);
+	for (i = 0; i < SW_N; i++) {
+		cJSON *m = cJSON_AddObjectToObject(c, sw_keys[i]);
+		double d = latest[i] - prev[i];
+
+		jnum(m, "latest", latest[i]);
+		jnum(m, "previous_mean", prev[i]);
+		jnum(m, "delta", d);
+		jnum(m, "relative", prev[i] != 0 ? d / prev[i] : NAN);
+	}
+	return 0;
+}
+
+static int software_history(struct rep *r, cJSON *o, struct sg_diag *diag)
+{
+	char first[11];
+	int ret = software_nights(r, o, first, diag);
+
+	return ret ? ret : software_change(r, o, first, diag);
 }
 
 static int build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
@@ -2039,7 +2941,7 @@ static int build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
 	     r->with_prediction
 		     ? (double)r->with_error / (double)r->with_prediction
 		     : NAN);
-	return 0;
+	return software_history(r, o, diag);
 }
 
 static void jfstat(cJSON *c, const struct fstat *s)
@@ -2408,12 +3310,9 @@ static void build_inputs(struct rep *r, cJSON *root)
 				if (fn)
 					psi = night_psi(&fr[i], f->v + fn->start,
 							(size_t)fn->s.cnt);
-				jlong(c, "cases", st->cases);
-				jnum(c, "missing_rate",
-				     st->cases ? (double)st->missing /
-							 (double)st->cases
-					       : NAN);
-				jnum(c, "mean", st->cnt ? (double)st->mean : NAN);
+				/* cases, missing_rate, mean, std, min, max:
+				 * null without a present value that night */
+				jfstat(c, st);
 				jnum(c, "psi", psi);
 			}
 		}
@@ -2423,20 +3322,20 @@ static void build_inputs(struct rep *r, cJSON *root)
 	free(rk);
 }
 
-/* The 0, 0.1, ..., 1 quantiles of an ascending sample; null when empty. */
-static void score_deciles(cJSON *o, const double *sorted, size_t n)
+/* The 0, 0.1, ..., 1 quantiles of scores; null when empty. */
+static void score_deciles(cJSON *o, struct scores *s)
 {
 	cJSON *a;
 	int i;
 
-	if (!n) {
+	if (!s->total) {
 		cJSON_AddNullToObject(o, "score_deciles");
 		return;
 	}
+	scores_sort(s);
 	a = cJSON_AddArrayToObject(o, "score_deciles");
 	for (i = 0; i <= 10; i++)
-		cJSON_AddItemToArray(a, jnumitem(sg_quantile_sorted(
-						sorted, n, i / 10.0)));
+		cJSON_AddItemToArray(a, jnumitem(scores_quantile(s, i / 10.0)));
 }
 
 /*
@@ -2500,7 +3399,6 @@ static void build_outputs(struct rep *r, cJSON *root)
 	size_t k = 0, i, j;
 	int all;
 	int *ids = NULL;
-	double *sorted;
 
 	jlong(o, "compared", n);
 	if (r->numeric) {
@@ -2535,13 +3433,8 @@ static void build_outputs(struct rep *r, cJSON *root)
 	     r->with_prediction
 		     ? (double)r->with_empty / (double)r->with_prediction
 		     : NAN);
-	jlong(o, "scored", (long)r->nscores);
-	sorted = sg_xmalloc((r->nscores + 1) * sizeof(double));
-	if (r->nscores)
-		memcpy(sorted, r->scores, r->nscores * sizeof(double));
-	sort(sorted, r->nscores, sizeof(double), cmp_double);
-	score_deciles(o, sorted, r->nscores);
-	free(sorted);
+	jlong(o, "scored", (long)r->scores.total);
+	score_deciles(o, &r->scores);
 	if (!r->ref_on) {
 		cJSON_AddNullToObject(o, "nights");
 	} else {
@@ -2550,7 +3443,6 @@ static void build_outputs(struct rep *r, cJSON *root)
 		for (i = 0; i < r->nnights; i++) {
 			struct night_acc *na = &r->nights[i];
 			cJSON *nj = cJSON_AddObjectToObject(no, na->night);
-			double *sc = na->scored ? r->scores + na->score0 : NULL;
 
 			jlong(nj, "predictions", na->preds);
 			jlong(nj, "errors", na->errors);
@@ -2568,11 +3460,154 @@ static void build_outputs(struct rep *r, cJSON *root)
 					    na->nl, na->a.n);
 			}
 			jlong(nj, "scored", na->scored);
-			sort(sc, (size_t)na->scored, sizeof(double), cmp_double);
-			score_deciles(nj, sc, (size_t)na->scored);
+			score_deciles(nj, &na->sc);
 		}
 	}
 	free(ids);
+}
+
+/* Adds {compared, changed, rate, ci95} to o; returns o. */
+static cJSON *change_obj(cJSON *o, long changed, long n, double confidence)
+{
+	double lo, hi;
+
+	jlong(o, "compared", n);
+	jlong(o, "changed", changed);
+	jnum(o, "rate", n ? (double)changed / (double)n : NAN);
+	sg_wilson(changed, n, confidence, &lo, &hi);
+	jci(o, lo, hi);
+	return o;
+}
+
+/*
+ * The previous version of the report's model: the model of the same name
+ * registered just before it (created_at, then id). *id 0 when none.
+ */
+static int previous_version(struct rep *r, long long *id, cJSON **prev,
+			    struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret, rc;
+
+	*id = 0;
+	*prev = NULL;
+	ret = sg_store_prepare(r->s, &st,
+			       "SELECT id, version, created_at FROM models"
+			       " WHERE name = ?1 AND id <> ?2"
+			       " AND (created_at < ?3"
+			       "  OR (created_at = ?3 AND id < ?2))"
+			       " ORDER BY created_at DESC, id DESC LIMIT 1",
+			       diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_text(st, 1, r->model_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->model_id);
+	sqlite3_bind_text(st, 3, r->created_at, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*prev = cJSON_CreateObject();
+		jlong(*prev, "id", (long)*id);
+		jstr(*prev, "version", (const char *)sqlite3_column_text(st, 1));
+		jstr(*prev, "created_at",
+		     (const char *)sqlite3_column_text(st, 2));
+	} else if (rc != SQLITE_DONE) {
+		ret = sg_store_error(r->s, diag, "cannot read the models");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * outputs.version_change: how often the model changes its mind between
+ * versions. On the window's cases that this version and the previous one
+ * (previous_version) both scored without an error, both holding a label
+ * (numeric decisions: a number), a case is changed when the labels differ
+ * (numbers: by more than the tolerance, as for agreement): overall and by
+ * night, each with the Wilson interval of the rate. null when the model
+ * has no previous version. Its own pass over the predictions of the two
+ * versions, grouped by night in SQL; nothing is kept per case.
+ */
+static int build_version_change(struct rep *r, cJSON *outputs,
+				struct sg_diag *diag)
+{
+	struct sg_buf sql = SG_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	cJSON *prev = NULL, *o, *no;
+	long long prev_id;
+	long n = 0, changed = 0;
+	int ret, rc;
+
+	ret = previous_version(r, &prev_id, &prev, diag);
+	if (ret)
+		return ret;
+	if (!prev_id) {
+		cJSON_AddNullToObject(outputs, "version_change");
+		return 0;
+	}
+	o = cJSON_AddObjectToObject(outputs, "version_change");
+	cJSON_AddItemToObject(o, "previous", prev);
+	if (r->numeric)
+		jnum(o, "tolerance", r->o->tolerance);
+	else
+		cJSON_AddNullToObject(o, "tolerance");
+	no = cJSON_CreateObject();
+	if (r->empty)
+		goto done;
+	sg_buf_addf(&sql,
+		    "SELECT c.night, count(*), sum(%s) FROM cases c"
+		    " JOIN predictions a ON a.case_ref = c.id AND a.model = ?1"
+		    "  AND a.is_current = 1 AND a.error IS NULL"
+		    "  AND a.%s IS NOT NULL"
+		    " JOIN predictions b ON b.case_ref = c.id AND b.model = ?2"
+		    "  AND b.is_current = 1 AND b.error IS NULL"
+		    "  AND b.%s IS NOT NULL",
+		    r->numeric ? "abs(a.value - b.value) > ?5"
+			       : "a.label <> b.label",
+		    r->numeric ? "value" : "label",
+		    r->numeric ? "value" : "label");
+	if (!r->whole)
+		sg_buf_addstr(&sql, " WHERE c.night >= ?3 AND c.night <= ?4");
+	sg_buf_addstr(&sql, " GROUP BY c.night ORDER BY c.night");
+	ret = sg_store_prepare(r->s, &st, sql.buf, diag);
+	if (ret)
+		goto out;
+	sqlite3_bind_int64(st, 1, r->model_id);
+	sqlite3_bind_int64(st, 2, prev_id);
+	if (!r->whole) {
+		sqlite3_bind_text(st, 3, r->has_since ? r->since : "0000-01-01",
+				  -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, r->has_until ? r->until : "9999-12-31",
+				  -1, SQLITE_STATIC);
+	}
+	if (r->numeric)
+		sqlite3_bind_double(st, 5, r->o->tolerance);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *night = (const char *)sqlite3_column_text(st, 0);
+		long k = (long)sqlite3_column_int64(st, 1);
+		long c = (long)sqlite3_column_int64(st, 2);
+
+		n += k;
+		changed += c;
+		if (night) /* cases without a night count overall only */
+			cJSON_AddItemToObject(no, night,
+					      change_obj(cJSON_CreateObject(), c,
+							 k, r->o->confidence));
+	}
+	if (rc != SQLITE_DONE)
+		ret = sg_store_error(r->s, diag,
+				     "cannot compare with the previous version");
+done:
+	if (!ret) {
+		change_obj(o, changed, n, r->o->confidence);
+		cJSON_AddItemToObject(o, "nights", no);
+		no = NULL;
+	}
+out:
+	cJSON_Delete(no);
+	sqlite3_finalize(st);
+	sg_buf_release(&sql);
+	return ret;
 }
 
 static int case_id_of(struct rep *r, long long rowid, cJSON *o,
@@ -2747,7 +3782,11 @@ int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 			goto out;
 		build_inputs(&r, root);
 		build_outputs(&r, root);
-		ret = build_examples(&r, root, diag);
+		ret = build_version_change(
+			&r, cJSON_GetObjectItemCaseSensitive(root, "outputs"),
+			diag);
+		if (!ret)
+			ret = build_examples(&r, root, diag);
 		if (ret)
 			goto out;
 	}

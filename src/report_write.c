@@ -650,6 +650,73 @@ static void text_coverage(FILE *f, const cJSON *r, const struct style *c)
 	}
 }
 
+/* The metrics of software.change, in its order, as the table names them. */
+static const char *const sw_metrics[] = {"error_rate", "p50_ms", "p95_ms",
+					 "p99_ms", "throughput",
+					 "peak_rss_kb"};
+
+/* "%+.4g", or "-" when undefined. */
+static const char *fmt_signed(char *buf, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, NUM_BUF, "%+.4g", v);
+	else
+		snprintf(buf, NUM_BUF, "-");
+	return buf;
+}
+
+static const char *fmt_g(char *buf, double v);
+
+/* software.nights as a table, then software.change. */
+static void text_software_nights(FILE *f, const cJSON *s,
+				 const struct style *c)
+{
+	const cJSON *v, *ch = get(s, "change");
+	char b[6][NUM_BUF];
+	size_t i;
+
+	if (!cJSON_GetArraySize(get(s, "nights")))
+		return;
+	fprintf(f, "  %srun night   runs   cases  errors     p50 ms     p95 ms"
+		   "     p99 ms    cases/s   peak KiB%s\n",
+		c->dim, c->off);
+	cJSON_ArrayForEach(v, get(s, "nights"))
+	{
+		fprintf(f, "  %-10s  %4ld  %6ld  %6s  %9s  %9s  %9s  %9s  %9s\n",
+			v->string, lnum(v, "runs"), lnum(v, "cases"),
+			fmt_pct(b[0], num(v, "error_rate")),
+			fmt_g(b[1], num(v, "p50_ms")),
+			fmt_g(b[2], num(v, "p95_ms")),
+			fmt_g(b[3], num(v, "p99_ms")),
+			fmt_g(b[4], num(v, "throughput")),
+			fmt_g(b[5], num(v, "peak_rss_kb")));
+	}
+	if (!cJSON_IsObject(ch))
+		return;
+	fprintf(f, "  latest run (%s) against the mean of %ld run%s on %ld "
+		   "earlier night%s:\n",
+		str(ch, "night") ? str(ch, "night") : "?",
+		lnum(ch, "previous_runs"),
+		lnum(ch, "previous_runs") == 1 ? "" : "s",
+		lnum(ch, "previous_nights"),
+		lnum(ch, "previous_nights") == 1 ? "" : "s");
+	fprintf(f, "    %s%-12s  %10s  %13s  %10s  %8s%s\n", c->dim, "metric",
+		"latest", "previous_mean", "delta", "relative", c->off);
+	for (i = 0; i < sizeof(sw_metrics) / sizeof(sw_metrics[0]); i++) {
+		const cJSON *m = get(ch, sw_metrics[i]);
+		double rel = num(m, "relative");
+
+		if (isfinite(rel))
+			snprintf(b[3], NUM_BUF, "%+.1f%%", 100 * rel);
+		else
+			snprintf(b[3], NUM_BUF, "-");
+		fprintf(f, "    %-12s  %10s  %13s  %10s  %8s\n", sw_metrics[i],
+			fmt_g(b[0], num(m, "latest")),
+			fmt_g(b[1], num(m, "previous_mean")),
+			fmt_signed(b[2], num(m, "delta")), b[3]);
+	}
+}
+
 static void text_software(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *s = get(r, "software");
@@ -682,6 +749,7 @@ static void text_software(FILE *f, const cJSON *r, const struct style *c)
 		   "(%s)\n",
 		lnum(s, "window_predictions"), lnum(s, "window_errors"),
 		fmt_pct(b1, num(s, "window_error_rate")));
+	text_software_nights(f, s, c);
 }
 
 /* "%.4g" (digits 0: "%.6g"), or "-" when undefined. */
@@ -730,6 +798,37 @@ static const cJSON *night_max(const cJSON *features, const char *key)
 			best = v;
 	}
 	return best;
+}
+
+/*
+ * The features of a night (inputs.nights.<night>.features) whose values
+ * leave the range of their reference (inputs.features.<name>.reference):
+ * lead once, then "income 35000 .. 95000 (reference 40000 .. 80000)"
+ * for each, comma separated, names written by put. Nothing when none
+ * does (or there is no reference range). Returns how many are written.
+ */
+static int out_of_range(FILE *f, const cJSON *night, const cJSON *fs,
+			const char *lead, void (*put)(FILE *, const char *))
+{
+	const cJSON *v;
+	char b[4][NUM_BUF];
+	int n = 0;
+
+	cJSON_ArrayForEach(v, get(night, "features"))
+	{
+		const cJSON *ref = get(get(fs, v->string), "reference");
+		double lo = num(v, "min"), hi = num(v, "max");
+		double rlo = num(ref, "min"), rhi = num(ref, "max");
+
+		if (!isfinite(lo) || !isfinite(rlo) || (lo >= rlo && hi <= rhi))
+			continue;
+		fputs(n++ ? ", " : lead, f);
+		put(f, v->string);
+		fprintf(f, " %s .. %s (reference %s .. %s)",
+			fmt_gn(b[0], lo, 6), fmt_gn(b[1], hi, 6),
+			fmt_gn(b[2], rlo, 6), fmt_gn(b[3], rhi, 6));
+	}
+	return n;
 }
 
 static void text_inputs(FILE *f, const cJSON *r, const struct style *c)
@@ -823,6 +922,8 @@ static void text_inputs(FILE *f, const cJSON *r, const struct style *c)
 			put_text(f, m->string);
 			fputc(')', f);
 		}
+		out_of_range(f, v, fs, "; out of the reference range: ",
+			     put_text);
 		fputc('\n', f);
 	}
 }
@@ -891,6 +992,33 @@ static void text_outputs(FILE *f, const cJSON *r, const struct style *c)
 			fmt_pct(b1, num(v, "error_rate")),
 			fmt_g(b2, num(get(v, "label_shift"), "value")),
 			fmt_g(b3, num(get(v, "chi_square"), "statistic")));
+	}
+}
+
+/* outputs.version_change: overall, then night by night. */
+static void text_version_change(FILE *f, const cJSON *r,
+				const struct style *c)
+{
+	const cJSON *vc = get(get(r, "outputs"), "version_change"), *v;
+	const char *prev = str(get(vc, "previous"), "version");
+	char b1[NUM_BUF], b2[CI_BUF];
+
+	if (!cJSON_IsObject(vc))
+		return;
+	fprintf(f, "\n%sversion change%s  against the previous version ",
+		c->bold, c->off);
+	put_text(f, prev ? prev : "?");
+	if (isfinite(num(vc, "tolerance")))
+		fprintf(f, " (changed: by more than %g)", num(vc, "tolerance"));
+	fprintf(f, "\n  changed on %ld of %ld cases scored by both (%s, CI "
+		   "%s)\n",
+		lnum(vc, "changed"), lnum(vc, "compared"),
+		fmt_pct(b1, num(vc, "rate")), fmt_ci(b2, vc));
+	cJSON_ArrayForEach(v, get(vc, "nights"))
+	{
+		fprintf(f, "  %s  %4ld of %4ld (%s, CI %s)\n", v->string,
+			lnum(v, "changed"), lnum(v, "compared"),
+			fmt_pct(b1, num(v, "rate")), fmt_ci(b2, v));
 	}
 }
 
@@ -977,6 +1105,7 @@ static void write_text(FILE *f, const cJSON *r, int color)
 	text_software(f, r, c);
 	text_inputs(f, r, c);
 	text_outputs(f, r, c);
+	text_version_change(f, r, c);
 	text_examples(f, r, c);
 }
 
@@ -1059,6 +1188,87 @@ static void md_value(FILE *f, const cJSON *v)
 		fputs("–", f);
 }
 
+static void md_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.4g", v);
+	else
+		fputs("–", f);
+}
+
+/* software.nights as a table, then software.change in one line. */
+static void md_software(FILE *f, const cJSON *r)
+{
+	const cJSON *s = get(r, "software"), *ch = get(s, "change"), *v;
+	size_t i;
+	int n = 0;
+
+	if (!cJSON_GetArraySize(get(s, "nights")))
+		return;
+	fputs("\n#### Software by night\n\n| night | runs | cases | errors "
+	      "| p50 ms | p95 ms | p99 ms | cases/s | peak KiB |\n"
+	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
+	cJSON_ArrayForEach(v, get(s, "nights"))
+	{
+		fprintf(f, "| %s | %ld | %ld | ", v->string, lnum(v, "runs"),
+			lnum(v, "cases"));
+		md_pct(f, num(v, "error_rate"));
+		for (i = 1; i < sizeof(sw_metrics) / sizeof(sw_metrics[0]);
+		     i++) {
+			fputs(" | ", f);
+			md_num(f, num(v, sw_metrics[i]));
+		}
+		fputs(" |\n", f);
+	}
+	if (!cJSON_IsObject(ch))
+		return;
+	fprintf(f, "\nLatest run (%s) against the mean of %ld run%s on %ld "
+		   "earlier night%s:",
+		str(ch, "night") ? str(ch, "night") : "?",
+		lnum(ch, "previous_runs"),
+		lnum(ch, "previous_runs") == 1 ? "" : "s",
+		lnum(ch, "previous_nights"),
+		lnum(ch, "previous_nights") == 1 ? "" : "s");
+	for (i = 0; i < sizeof(sw_metrics) / sizeof(sw_metrics[0]); i++) {
+		const cJSON *m = get(ch, sw_metrics[i]);
+
+		if (!isfinite(num(m, "delta")))
+			continue;
+		fprintf(f, "%s %s %+.4g", n++ ? "," : "", sw_metrics[i],
+			num(m, "delta"));
+		if (isfinite(num(m, "relative")))
+			fprintf(f, " (%+.1f%%)", 100 * num(m, "relative"));
+	}
+	fputs(n ? "\n" : " no metric to compare\n", f);
+}
+
+/* outputs.version_change in one line. */
+static void md_version_change(FILE *f, const cJSON *r)
+{
+	const cJSON *vc = get(get(r, "outputs"), "version_change"), *v;
+	const char *prev = str(get(vc, "previous"), "version");
+	int n = 0;
+
+	if (!cJSON_IsObject(vc))
+		return;
+	fputs("\n**Version change** against the previous version ", f);
+	md_text(f, prev ? prev : "?");
+	if (isfinite(num(vc, "tolerance")))
+		fprintf(f, " (by more than %g)", num(vc, "tolerance"));
+	fprintf(f, ": changed on %ld of %ld cases scored by both (",
+		lnum(vc, "changed"), lnum(vc, "compared"));
+	md_pct(f, num(vc, "rate"));
+	fputs(", CI ", f);
+	md_ci(f, vc, 1);
+	fputc(')', f);
+	cJSON_ArrayForEach(v, get(vc, "nights"))
+	{
+		fprintf(f, "%s %s %ld of %ld", n++ ? "," : "; by night:",
+			v->string, lnum(v, "changed"), lnum(v, "compared"));
+	}
+	fputc('\n', f);
+}
+
 /* Input drift and output metrics: only what is there to say. */
 static void md_monitoring(FILE *f, const cJSON *r)
 {
@@ -1123,6 +1333,16 @@ static void md_monitoring(FILE *f, const cJSON *r)
 					     "cases"));
 			}
 		}
+		cJSON_ArrayForEach(v, get(in, "nights"))
+		{
+			char lead[64];
+
+			snprintf(lead, sizeof(lead),
+				 "\nOut of the reference range on %.10s: ",
+				 v->string);
+			if (out_of_range(f, v, fs, lead, md_text))
+				fputc('\n', f);
+		}
 	}
 	if (isfinite(num(o, "predictions")) && lnum(o, "predictions")) {
 		fputs("\n**Outputs:** ", f);
@@ -1138,6 +1358,8 @@ static void md_monitoring(FILE *f, const cJSON *r)
 		md_pct(f, num(o, "empty_rate"));
 		fprintf(f, " of %ld predictions\n", lnum(o, "predictions"));
 	}
+	md_version_change(f, r);
+	md_software(f, r);
 }
 
 static void write_markdown(FILE *f, const cJSON *r)
@@ -1608,6 +1830,15 @@ int sg_report_write_prometheus(FILE *f, const cJSON *r, const char *verdict)
 	prom_family(f, "shadowgate_feature_missing_rate",
 		    "Share of the window's cases where a feature is missing.",
 		    &b);
+	v = get(get(r, "outputs"), "version_change");
+	if (cJSON_IsObject(v))
+		prom_sample(&b, "shadowgate_version_change_rate", base.buf,
+			    "previous_version",
+			    str(get(v, "previous"), "version"),
+			    num(v, "rate"));
+	prom_family(f, "shadowgate_version_change_rate",
+		    "Share of the cases scored by this and the previous "
+		    "version where the output changed.", &b);
 	for (i = 0; verdict && i < 3; i++)
 		prom_sample(&b, "shadowgate_gate_verdict", base.buf, "verdict",
 			    verdicts[i], !strcmp(verdict, verdicts[i]));

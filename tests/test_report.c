@@ -11,6 +11,10 @@
  * reference window) come the same way from scripts/monitor_reference.py
  * (scipy 1.10.1 ks_2samp / kolmogorov / chi2_contingency, numpy 1.24.2
  * quantiles and a numpy PSI written in that script).
+ * The tests of software by night, version change and per-night feature
+ * ranges use small files of fixtures/monitor/ and runs inserted by SQL;
+ * their expected numbers are worked out by hand in the comment above
+ * each (Wilson intervals: statsmodels, named there).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -5305,6 +5309,553 @@ static void prometheus_escapes_labels_and_leaves_out_nulls(void **state)
 	cJSON_Delete(r);
 }
 
+/* ---- monitoring: software by night, version change, night ranges ---- */
+
+/*
+ * fixtures/monitor/versions_v1.csv as triage@v1 and versions_v2.csv as
+ * triage@v2 (registered after v1): nine cases V01-V09 on 2026-12-01
+ * (V01-V04) and 2026-12-02 (V05-V09); v2 has no prediction for V09. Then
+ * v2's prediction of V04 and v1's of V08 become errors, keeping their
+ * labels (so only the error can leave them out).
+ */
+static void load_versions(void)
+{
+	static const struct load v1 = {"../monitor/versions_v1.csv", "triage",
+					"v1", 0, 0, {NULL}, {NULL}};
+	static const struct load v2 = {"../monitor/versions_v2.csv", "triage",
+					"v2", 0, 0, {NULL}, {NULL}};
+
+	ingest(&v1);
+	ingest(&v2);
+	exec_sql("UPDATE predictions SET error = 'model timed out'"
+		 " WHERE model = (SELECT id FROM models WHERE version = 'v2')"
+		 " AND case_ref = (SELECT id FROM cases WHERE case_id = 'V04')");
+	exec_sql("UPDATE predictions SET error = 'model crashed'"
+		 " WHERE model = (SELECT id FROM models WHERE version = 'v1')"
+		 " AND case_ref = (SELECT id FROM cases WHERE case_id = 'V08')");
+}
+
+/* The first version of a model has nothing to change from: null, and no
+ * view says anything of it. */
+static void version_change_is_null_without_a_previous_version(void **state)
+{
+	struct sg_report_opts o;
+	cJSON *r;
+	char *t;
+
+	(void)state;
+	load_versions();
+	opts(&o, "triage@v1");
+	r = build(&o);
+	assert_true(cJSON_IsNull(at(r, "outputs/version_change")));
+	t = written(r, "text");
+	assert_null(strstr(t, "version change"));
+	free(t);
+	t = written(r, "markdown");
+	assert_null(strstr(t, "Version change"));
+	free(t);
+	t = written(r, "prometheus");
+	assert_null(strstr(t, "shadowgate_version_change_rate"));
+	free(t);
+	check_json_text(r);
+	cJSON_Delete(r);
+}
+
+/*
+ * triage@v2 against triage@v1, by hand from the two CSV files:
+ *   case  night       v1       v2
+ *   V01   2026-12-01  approve  approve
+ *   V02   2026-12-01  approve  reject    changed
+ *   V03   2026-12-01  reject   reject
+ *   V04   2026-12-01  reject   approve   v2 an error: left out
+ *   V05   2026-12-02  approve  reject    changed
+ *   V06   2026-12-02  reject   approve   changed
+ *   V07   2026-12-02  review   review
+ *   V08   2026-12-02  approve  reject    v1 an error: left out
+ *   V09   2026-12-02  approve  -         not scored by v2: left out
+ * 2026-12-01: 1 of 3; 2026-12-02: 2 of 3; overall 3 of 6 = 0.5.
+ * Wilson 95% intervals from statsmodels 0.13.5,
+ * proportion_confint(k, n, alpha=0.05, method='wilson'):
+ *   (1, 3) 0.06149194472039626 .. 0.7923403991979523
+ *   (2, 3) 0.2076596008020477  .. 0.9385080552796037
+ *   (3, 6) 0.18761630648265054 .. 0.8123836935173494
+ * A version registered before v1 (v0, all 'other') is v1's previous
+ * version, not v2's: v1 against it changes on all of its 8 cases without
+ * an error (V01-V07, V09).
+ */
+static void version_change_counts_changed_labels_by_night(void **state)
+{
+	static const struct expect x[] = {
+		S("outputs/version_change/previous/version", "v1"),
+		Z("outputs/version_change/tolerance"),
+		N("outputs/version_change/compared", 6),
+		N("outputs/version_change/changed", 3),
+		N("outputs/version_change/rate", 0.5),
+		N("outputs/version_change/ci95/0", 0.18761630648265054),
+		N("outputs/version_change/ci95/1", 0.8123836935173494),
+		C("outputs/version_change/nights", 2),
+		N("outputs/version_change/nights/2026-12-01/compared", 3),
+		N("outputs/version_change/nights/2026-12-01/changed", 1),
+		N("outputs/version_change/nights/2026-12-01/rate", 1.0 / 3),
+		N("outputs/version_change/nights/2026-12-01/ci95/0",
+		  0.06149194472039626),
+		N("outputs/version_change/nights/2026-12-01/ci95/1",
+		  0.7923403991979523),
+		N("outputs/version_change/nights/2026-12-02/compared", 3),
+		N("outputs/version_change/nights/2026-12-02/changed", 2),
+		N("outputs/version_change/nights/2026-12-02/rate", 2.0 / 3),
+		N("outputs/version_change/nights/2026-12-02/ci95/0",
+		  0.2076596008020477),
+		N("outputs/version_change/nights/2026-12-02/ci95/1",
+		  0.9385080552796037),
+		{NULL, 0, 0, NULL},
+	};
+	struct sg_report_opts o;
+	cJSON *r;
+	char *t;
+
+	(void)state;
+	load_versions();
+	opts(&o, "triage@v2");
+	r = build(&o);
+	check(r, x);
+	assert_int_equal((int)at(r, "outputs/version_change/previous/id")
+				 ->valuedouble,
+			 (int)count("SELECT id FROM models WHERE version = 'v1'"));
+	check_json_text(r);
+	t = written(r, "text");
+	assert_non_null(strstr(t, "version change  against the previous "
+				  "version v1\n  changed on 3 of 6 cases scored "
+				  "by both (50.0%, CI 0.1876 .. 0.8124)\n"
+				  "  2026-12-01     1 of    3 (33.3%, CI "
+				  "0.0615 .. 0.7923)\n"));
+	free(t);
+	t = written(r, "markdown");
+	assert_non_null(strstr(t, "**Version change** against the previous "
+				  "version v1: changed on 3 of 6 cases scored "
+				  "by both (50.0%, CI 18.8% – 81.2%); by night: "
+				  "2026-12-01 1 of 3, 2026-12-02 2 of 3\n"));
+	free(t);
+	t = written(r, "prometheus");
+	assert_non_null(strstr(t, "# TYPE shadowgate_version_change_rate "
+				  "gauge\nshadowgate_version_change_rate{model="
+				  "\"triage\",version=\"v2\",previous_version="
+				  "\"v1\"} 0.5\n"));
+	free(t);
+	cJSON_Delete(r);
+	/* the window: 2026-12-02 only */
+	opts(&o, "triage@v2");
+	o.since = "2026-12-02";
+	r = build(&o);
+	assert_int_equal((int)at(r, "outputs/version_change/compared")->valuedouble, 3);
+	assert_int_equal((int)at(r, "outputs/version_change/changed")->valuedouble, 2);
+	assert_int_equal(cJSON_GetArraySize(at(r, "outputs/version_change/nights")),
+			 1);
+	cJSON_Delete(r);
+	/* an older version is the previous one of v1, not of v2 */
+	exec_sql("INSERT INTO models(name, version, backend, created_at)"
+		 " VALUES ('triage', 'v0', 'logged', '2000-01-01T00:00:00Z'),"
+		 " ('other', 'v9', 'logged', '2000-01-02T00:00:00Z')");
+	exec_sql("INSERT INTO predictions(model, case_ref, label, is_current,"
+		 " created_at) SELECT m.id, c.id, 'other', 1,"
+		 " '2000-01-01T00:00:00Z' FROM models m, cases c"
+		 " WHERE m.version IN ('v0', 'v9')");
+	opts(&o, "triage@v2");
+	r = build(&o);
+	check(r, x);
+	cJSON_Delete(r);
+	opts(&o, "triage@v1");
+	r = build(&o);
+	assert_string_equal(at(r, "outputs/version_change/previous/version")
+				    ->valuestring,
+			    "v0");
+	assert_int_equal((int)at(r, "outputs/version_change/compared")->valuedouble, 8);
+	assert_int_equal((int)at(r, "outputs/version_change/changed")->valuedouble, 8);
+	assert_true(at(r, "outputs/version_change/rate")->valuedouble == 1);
+	cJSON_Delete(r);
+}
+
+/*
+ * Numeric decisions: a case changed when the two versions' numbers differ
+ * by more than the tolerance (versions_num_v1.csv, versions_num_v2.csv):
+ *   case  night       v1    v2     |v2 - v1|
+ *   W01   2026-12-01  10    10     0
+ *   W02   2026-12-01  10    10.5   0.5
+ *   W03   2026-12-01  7     7.75   0.75
+ *   W04   2026-12-02  3     1      2
+ *   W05   2026-12-02  4     -      (not scored by v2)
+ * Tolerance 0.5: W03 and W04 changed, 2 of 4 (2026-12-01 1 of 3,
+ * 2026-12-02 1 of 1). Tolerance 0: W02 too, 3 of 4.
+ * statsmodels 0.13.5 proportion_confint(k, 4, alpha=0.05,
+ * method='wilson'): k = 2: 0.15003898915214947 .. 0.8499610108478506;
+ * k = 3: 0.30064184258240184 .. 0.9544127391902995.
+ */
+static void version_change_of_numbers_uses_the_tolerance(void **state)
+{
+	static const struct load v1 = {"../monitor/versions_num_v1.csv", "reg",
+					"v1", 1, 0, {NULL}, {NULL}};
+	static const struct load v2 = {"../monitor/versions_num_v2.csv", "reg",
+					"v2", 1, 0, {NULL}, {NULL}};
+	static const struct expect x[] = {
+		N("outputs/version_change/tolerance", 0.5),
+		N("outputs/version_change/compared", 4),
+		N("outputs/version_change/changed", 2),
+		N("outputs/version_change/rate", 0.5),
+		N("outputs/version_change/ci95/0", 0.15003898915214947),
+		N("outputs/version_change/ci95/1", 0.8499610108478506),
+		N("outputs/version_change/nights/2026-12-01/compared", 3),
+		N("outputs/version_change/nights/2026-12-01/changed", 1),
+		N("outputs/version_change/nights/2026-12-02/compared", 1),
+		N("outputs/version_change/nights/2026-12-02/changed", 1),
+		{NULL, 0, 0, NULL},
+	};
+	static const struct expect x0[] = {
+		N("outputs/version_change/tolerance", 0),
+		N("outputs/version_change/compared", 4),
+		N("outputs/version_change/changed", 3),
+		N("outputs/version_change/rate", 0.75),
+		N("outputs/version_change/ci95/0", 0.30064184258240184),
+		N("outputs/version_change/ci95/1", 0.9544127391902995),
+		N("outputs/version_change/nights/2026-12-01/changed", 2),
+		{NULL, 0, 0, NULL},
+	};
+	struct sg_report_opts o;
+	cJSON *r;
+	char *t;
+
+	(void)state;
+	ingest(&v1);
+	ingest(&v2);
+	opts(&o, "reg@v2");
+	r = build(&o);
+	assert_string_equal(at(r, "decision_type")->valuestring, "numeric");
+	check(r, x);
+	t = written(r, "text");
+	assert_non_null(strstr(t, "version change  against the previous "
+				  "version v1 (changed: by more than 0.5)\n"));
+	free(t);
+	cJSON_Delete(r);
+	opts(&o, "reg@v2");
+	o.tolerance = 0;
+	r = build(&o);
+	check(r, x0);
+	cJSON_Delete(r);
+}
+
+/*
+ * inputs.nights.<night>.features.<name> with a reference (the first
+ * night), from fixtures/monitor/ranges.csv, by hand:
+ *   night       x          gone        const
+ *   2026-12-01  1, 3, 2    5, 6, -     7, 7, 7
+ *   2026-12-02  4, -1, -   -, -, -     7, 7, 7
+ *   2026-12-03  10, 10     8, -        7, 7
+ * x:     12-01 mean 2, std sqrt((1 + 1 + 0) / 2) = 1, min 1, max 3;
+ *        12-02 missing 1/3, mean 1.5, std sqrt((2.5^2 + 2.5^2) / 1) =
+ *        sqrt(12.5) = 3.5355339059327378, min -1, max 4;
+ *        12-03 mean 10, std 0, min = max = 10.
+ * gone:  12-01 missing 1/3, mean 5.5, std sqrt(0.5) = 0.7071067811865476,
+ *        min 5, max 6; 12-02 missing on every case: missing_rate 1,
+ *        mean, std, min, max null; 12-03 one value: std null, min = max
+ *        = 8.
+ * const: std 0, min = max = 7 every night.
+ * Out of the reference's range [1, 3], [5, 6], [7, 7]: x on 12-02
+ * (-1 .. 4) and 12-03 (10 .. 10), gone on 12-03 (8 .. 8).
+ */
+static void input_nights_carry_min_max_and_std(void **state)
+{
+	static const struct load l = {"../monitor/ranges.csv", "triage", "v1",
+				      0, 0, {NULL}, {"x", "gone", "const"}};
+	static const struct expect x[] = {
+		N("inputs/nights/2026-12-01/features/x/cases", 3),
+		N("inputs/nights/2026-12-01/features/x/missing_rate", 0),
+		N("inputs/nights/2026-12-01/features/x/mean", 2),
+		N("inputs/nights/2026-12-01/features/x/std", 1),
+		N("inputs/nights/2026-12-01/features/x/min", 1),
+		N("inputs/nights/2026-12-01/features/x/max", 3),
+		N("inputs/nights/2026-12-02/features/x/missing_rate", 1.0 / 3),
+		N("inputs/nights/2026-12-02/features/x/mean", 1.5),
+		N("inputs/nights/2026-12-02/features/x/std", 3.5355339059327378),
+		N("inputs/nights/2026-12-02/features/x/min", -1),
+		N("inputs/nights/2026-12-02/features/x/max", 4),
+		N("inputs/nights/2026-12-03/features/x/mean", 10),
+		N("inputs/nights/2026-12-03/features/x/std", 0),
+		N("inputs/nights/2026-12-03/features/x/min", 10),
+		N("inputs/nights/2026-12-03/features/x/max", 10),
+		N("inputs/nights/2026-12-01/features/gone/missing_rate", 1.0 / 3),
+		N("inputs/nights/2026-12-01/features/gone/mean", 5.5),
+		N("inputs/nights/2026-12-01/features/gone/std", 0.7071067811865476),
+		N("inputs/nights/2026-12-01/features/gone/min", 5),
+		N("inputs/nights/2026-12-01/features/gone/max", 6),
+		N("inputs/nights/2026-12-02/features/gone/cases", 3),
+		N("inputs/nights/2026-12-02/features/gone/missing_rate", 1),
+		Z("inputs/nights/2026-12-02/features/gone/mean"),
+		Z("inputs/nights/2026-12-02/features/gone/std"),
+		Z("inputs/nights/2026-12-02/features/gone/min"),
+		Z("inputs/nights/2026-12-02/features/gone/max"),
+		Z("inputs/nights/2026-12-02/features/gone/psi"),
+		N("inputs/nights/2026-12-03/features/gone/missing_rate", 0.5),
+		Z("inputs/nights/2026-12-03/features/gone/std"),
+		N("inputs/nights/2026-12-03/features/gone/min", 8),
+		N("inputs/nights/2026-12-03/features/gone/max", 8),
+		N("inputs/nights/2026-12-01/features/const/std", 0),
+		N("inputs/nights/2026-12-02/features/const/std", 0),
+		N("inputs/nights/2026-12-02/features/const/min", 7),
+		N("inputs/nights/2026-12-02/features/const/max", 7),
+		N("inputs/nights/2026-12-03/features/const/std", 0),
+		N("inputs/nights/2026-12-03/features/const/min", 7),
+		N("inputs/nights/2026-12-03/features/const/max", 7),
+		N("inputs/nights/2026-12-03/features/const/psi", 0),
+		{NULL, 0, 0, NULL},
+	};
+	struct sg_report_opts o;
+	cJSON *r;
+	char *t;
+
+	(void)state;
+	ingest(&l);
+	opts(&o, NULL);
+	o.reference_nights = 1;
+	r = build(&o);
+	check(r, x);
+	check_json_text(r);
+	t = written(r, "text");
+	assert_non_null(strstr(t, "; out of the reference range: x -1 .. 4 "
+				  "(reference 1 .. 3)\n"));
+	assert_non_null(strstr(t, "; out of the reference range: x 10 .. 10 "
+				  "(reference 1 .. 3), gone 8 .. 8 (reference "
+				  "5 .. 6)\n"));
+	free(t);
+	t = written(r, "markdown");
+	assert_non_null(strstr(t, "\nOut of the reference range on 2026-12-02: "
+				  "x -1 .. 4 (reference 1 .. 3)\n"));
+	assert_null(strstr(t, "range on 2026-12-01"));
+	free(t);
+	cJSON_Delete(r);
+}
+
+/* triage@v1 of versions_v1.csv, and runs of it. */
+static void load_runs(const char *values)
+{
+	static const struct load v1 = {"../monitor/versions_v1.csv", "triage",
+				       "v1", 0, 0, {NULL}, {NULL}};
+	char sql[2048];
+
+	ingest(&v1);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO runs(model, started_at, status, cases, scored,"
+		 " errors, p50_ms, p95_ms, p99_ms, throughput, peak_rss_kb)"
+		 " SELECT m.id, v.* FROM models m,"
+		 " (VALUES %s) v WHERE m.version = 'v1'",
+		 values);
+	exec_sql(sql);
+}
+
+/* One run: one night, nothing earlier to change from. */
+static void software_with_one_run_has_no_change(void **state)
+{
+	static const struct expect x[] = {
+		C("software/nights", 1),
+		N("software/nights/2026-12-03/runs", 1),
+		N("software/nights/2026-12-03/cases", 9),
+		N("software/nights/2026-12-03/scored", 8),
+		N("software/nights/2026-12-03/errors", 1),
+		N("software/nights/2026-12-03/error_rate", 1.0 / 9),
+		N("software/nights/2026-12-03/p50_ms", 1.5),
+		N("software/nights/2026-12-03/p95_ms", 3),
+		Z("software/nights/2026-12-03/p99_ms"),
+		N("software/nights/2026-12-03/throughput", 90),
+		N("software/nights/2026-12-03/peak_rss_kb", 4096),
+		Z("software/change"),
+		/* the latest run's keys, as before */
+		N("software/runs", 1),
+		N("software/p95_ms", 3),
+		{NULL, 0, 0, NULL},
+	};
+	struct sg_report_opts o;
+	cJSON *r;
+	char *t;
+
+	(void)state;
+	load_runs("('2026-12-03T02:00:00Z', 'done', 9, 8, 1, 1.5, 3, NULL,"
+		  " 90, 4096)");
+	opts(&o, "triage@v1");
+	r = build(&o);
+	check(r, x);
+	t = written(r, "text");
+	assert_non_null(strstr(t, "  2026-12-03     1       9   11.1%        "
+				  "1.5          3          -         90       "
+				  "4096\n"));
+	assert_null(strstr(t, "against the mean"));
+	free(t);
+	cJSON_Delete(r);
+}
+
+/*
+ * Three runs on three nights; the latest (2026-12-03) against the mean of
+ * the two before, by hand:
+ *   night       cases errors p50  p95  p99   throughput peak_rss_kb
+ *   2026-12-01  10    0      2    4    8     100        1000
+ *   2026-12-02  20    0      4    6    12    300        3000
+ *   2026-12-03  10    2      4.5  10   NULL  150        2000
+ *   error_rate  latest 2/10 = 0.2, previous mean (0 + 0) / 2 = 0,
+ *               delta 0.2, relative null (a mean of 0)
+ *   p50_ms      latest 4.5, previous mean 3, delta 1.5, relative 0.5
+ *   p95_ms      latest 10, previous mean 5, delta 5, relative 1
+ *   p99_ms      latest null, previous mean 10, delta and relative null
+ *   throughput  latest 150, previous mean 200, delta -50, relative -0.25
+ *   peak_rss_kb latest 2000, previous mean 2000, delta 0, relative 0
+ */
+static void software_change_against_three_nights(void **state)
+{
+	static const struct expect x[] = {
+		C("software/nights", 3),
+		N("software/nights/2026-12-01/error_rate", 0),
+		N("software/nights/2026-12-02/cases", 20),
+		N("software/nights/2026-12-02/p99_ms", 12),
+		N("software/nights/2026-12-03/error_rate", 0.2),
+		S("software/change/night", "2026-12-03"),
+		N("software/change/previous_nights", 2),
+		N("software/change/previous_runs", 2),
+		N("software/change/error_rate/latest", 0.2),
+		N("software/change/error_rate/previous_mean", 0),
+		N("software/change/error_rate/delta", 0.2),
+		Z("software/change/error_rate/relative"),
+		N("software/change/p50_ms/latest", 4.5),
+		N("software/change/p50_ms/previous_mean", 3),
+		N("software/change/p50_ms/delta", 1.5),
+		N("software/change/p50_ms/relative", 0.5),
+		N("software/change/p95_ms/previous_mean", 5),
+		N("software/change/p95_ms/delta", 5),
+		N("software/change/p95_ms/relative", 1),
+		Z("software/change/p99_ms/latest"),
+		N("software/change/p99_ms/previous_mean", 10),
+		Z("software/change/p99_ms/delta"),
+		Z("software/change/p99_ms/relative"),
+		N("software/change/throughput/latest", 150),
+		N("software/change/throughput/previous_mean", 200),
+		N("software/change/throughput/delta", -50),
+		N("software/change/throughput/relative", -0.25),
+		N("software/change/peak_rss_kb/delta", 0),
+		N("software/change/peak_rss_kb/relative", 0),
+		/* the latest run's keys are unchanged */
+		N("software/run_id", 3),
+		N("software/p95_ms", 10),
+		{NULL, 0, 0, NULL},
+	};
+	struct sg_report_opts o;
+	cJSON *r;
+	char *t;
+
+	(void)state;
+	load_runs("('2026-12-01T01:00:00Z', 'done', 10, 10, 0, 2, 4, 8, 100,"
+		  "  1000),"
+		  " ('2026-12-02T01:00:00Z', 'done', 20, 20, 0, 4, 6, 12, 300,"
+		  "  3000),"
+		  " ('2026-12-03T01:00:00Z', 'done', 10, 8, 2, 4.5, 10, NULL,"
+		  "  150, 2000)");
+	opts(&o, "triage@v1");
+	r = build(&o);
+	check(r, x);
+	check_json_text(r);
+	t = written(r, "text");
+	assert_non_null(strstr(t, "  latest run (2026-12-03) against the mean "
+				  "of 2 runs on 2 earlier nights:\n"));
+	assert_non_null(strstr(t, "    p95_ms                10              5"
+				  "          +5   +100.0%\n"));
+	assert_non_null(strstr(t, "    error_rate           0.2              0"
+				  "        +0.2         -\n"));
+	free(t);
+	t = written(r, "markdown");
+	assert_non_null(strstr(t, "#### Software by night\n"));
+	assert_non_null(strstr(t, "| 2026-12-02 | 1 | 20 | 0.0% | 4 | 6 | 12 "
+				  "| 300 | 3000 |\n"));
+	assert_non_null(strstr(t, "Latest run (2026-12-03) against the mean of "
+				  "2 runs on 2 earlier nights: error_rate +0.2, "
+				  "p50_ms +1.5 (+50.0%), p95_ms +5 (+100.0%), "
+				  "throughput -50 (-25.0%), peak_rss_kb +0 "
+				  "(+0.0%)\n"));
+	free(t);
+	cJSON_Delete(r);
+}
+
+/*
+ * A night is the UTC date a run started on; a night's runs are pooled
+ * (counts summed, error_rate of the sums, other metrics averaged), the
+ * change's baseline is the mean over runs. By hand:
+ *   1  2026-12-01T22:00:00Z       night 12-01  10 cases, 0 errors, p95 4
+ *   2  2026-12-02T01:00:00+02:00  night 12-01  30 cases, 3 errors, p95 8
+ *   3  yesterday (not a time)     no night     5 cases
+ *   4  2026-12-02T03:00:00Z       night 12-02  20 cases, 2 errors, p95 5
+ *   12-01: runs 2, cases 40, errors 3, error_rate 3/40 = 0.075, p95 6,
+ *          throughput (100 + 300) / 2 = 200, p50 null (no run has it)
+ *   change (run 4): previous_runs 2, previous_nights 1; error_rate
+ *          latest 0.1, previous mean (0 + 0.1) / 2 = 0.05, relative 1;
+ *          p95 latest 5, previous mean 6, relative -1/6.
+ * Then a run 5 that started at no time: the latest run has no night, no
+ * change. Then 15 nights of older runs: only the 14 latest nights show.
+ */
+static void software_nights_pool_the_runs_of_a_night(void **state)
+{
+	static const struct expect x[] = {
+		C("software/nights", 2),
+		N("software/nights/2026-12-01/runs", 2),
+		N("software/nights/2026-12-01/cases", 40),
+		N("software/nights/2026-12-01/scored", 37),
+		N("software/nights/2026-12-01/errors", 3),
+		N("software/nights/2026-12-01/error_rate", 0.075),
+		N("software/nights/2026-12-01/p95_ms", 6),
+		N("software/nights/2026-12-01/throughput", 200),
+		Z("software/nights/2026-12-01/p50_ms"),
+		N("software/nights/2026-12-02/runs", 1),
+		N("software/nights/2026-12-02/error_rate", 0.1),
+		S("software/change/night", "2026-12-02"),
+		N("software/change/previous_nights", 1),
+		N("software/change/previous_runs", 2),
+		N("software/change/error_rate/previous_mean", 0.05),
+		N("software/change/error_rate/delta", 0.05),
+		N("software/change/error_rate/relative", 1),
+		N("software/change/p95_ms/previous_mean", 6),
+		N("software/change/p95_ms/delta", -1),
+		N("software/change/p95_ms/relative", -1.0 / 6),
+		Z("software/change/p50_ms/previous_mean"),
+		N("software/runs", 4),
+		{NULL, 0, 0, NULL},
+	};
+	struct sg_report_opts o;
+	cJSON *r;
+
+	(void)state;
+	load_runs("('2026-12-01T22:00:00Z', 'done', 10, 10, 0, NULL, 4, NULL,"
+		  "  100, NULL),"
+		  " ('2026-12-02T01:00:00+02:00', 'done', 30, 27, 3, NULL, 8,"
+		  "  NULL, 300, NULL),"
+		  " ('yesterday', 'done', 5, 5, 0, NULL, 99, NULL, 1, NULL),"
+		  " ('2026-12-02T03:00:00Z', 'done', 20, 18, 2, NULL, 5, NULL,"
+		  "  200, NULL)");
+	opts(&o, "triage@v1");
+	r = build(&o);
+	check(r, x);
+	cJSON_Delete(r);
+	exec_sql("INSERT INTO runs(model, started_at, status, cases)"
+		 " SELECT id, 'not a time', 'running', 9 FROM models");
+	r = build(&o);
+	assert_true(cJSON_IsNull(at(r, "software/change")));
+	assert_int_equal(cJSON_GetArraySize(at(r, "software/nights")), 2);
+	cJSON_Delete(r);
+	/* 2026-10-01 .. 2026-10-15: with 12-01 and 12-02, 17 nights */
+	exec_sql("WITH RECURSIVE d(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+		 " FROM d WHERE i < 15)"
+		 " INSERT INTO runs(model, started_at, status, cases)"
+		 " SELECT m.id, printf('2026-10-%02dT01:00:00Z', d.i), 'done', 1"
+		 " FROM models m, d");
+	r = build(&o);
+	assert_int_equal(cJSON_GetArraySize(at(r, "software/nights")),
+			 SG_REPORT_RUN_NIGHTS);
+	assert_null(at(r, "software/nights/2026-10-03"));
+	assert_non_null(at(r, "software/nights/2026-10-04"));
+	cJSON_Delete(r);
+}
+
 /* ---- sample ---- */
 
 static cJSON *sample(const char *model, long n, uint64_t seed)
@@ -5519,6 +6070,13 @@ int main(void)
 		T(night_psi_is_the_window_psi_of_one_night),
 		T(error_and_empty_outputs_by_night),
 		T(prometheus_escapes_labels_and_leaves_out_nulls),
+		T(version_change_is_null_without_a_previous_version),
+		T(version_change_counts_changed_labels_by_night),
+		T(version_change_of_numbers_uses_the_tolerance),
+		T(input_nights_carry_min_max_and_std),
+		T(software_with_one_run_has_no_change),
+		T(software_change_against_three_nights),
+		T(software_nights_pool_the_runs_of_a_night),
 #undef T
 	};
 

@@ -26,7 +26,9 @@
  * With a reference window the report reads it in a second pass (its
  * cases' features and segments) and a third (the model's outputs on its
  * nights, for thresholds learned from them); see man/report-fields.txt,
- * "inputs".
+ * "inputs". The runs of the model version (software.nights and change,
+ * whatever the window) and the comparison with its previous version on
+ * the window's cases (outputs.version_change) are queries of their own.
  */
 #ifndef SG_REPORT_H
 #define SG_REPORT_H
@@ -45,6 +47,9 @@
 
 /* How many disagreement examples a report carries. */
 #define SG_REPORT_EXAMPLES 10
+
+/* How many nights of runs software.nights shows (the latest ones). */
+#define SG_REPORT_RUN_NIGHTS 14
 
 enum { SG_DECISION_AUTO = -1 };
 

@@ -124,7 +124,7 @@ for k in json.load(open(sys.argv[1])): print(k)' "$WORK/report.json" \
 		--output "$WORK/numeric.json" >>"$WORK/out" 2>&1
 	$PY -c 'import json, sys
 dyn = {"per_class", "segments", "segments.*", "nights", "inputs.features",
-       "outputs.labels"}
+       "outputs.labels", "software.nights", "outputs.version_change.nights"}
 seen = set()
 def walk(o, path):
     if isinstance(o, dict):

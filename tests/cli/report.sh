@@ -161,4 +161,38 @@ jcheck "the human baseline alone" "$WORK/out" 'd["model"] is None' \
 expect_exit "text report without a model" 0 "$SG" report --db "$DB2" --no-store
 contains "text says human decisions only" "$WORK/out" "human decisions only"
 
+# A later log brings an earlier night's cases (stored after the next
+# night's) and the model's output for a case stored before others: the
+# report counts each where it belongs, whichever way it reads the store.
+# By hand: O1 yes/yes, O2 no/yes, O3 no/no on the 21st; O4 yes/yes, O5
+# yes/no on the 20th; scores 0.9, 0.6, 0.7, 0.95, 0.55.
+DB3="$WORK/late.db"
+expect_exit "ingest a log" 0 "$SG" ingest --db "$DB3" --segment region \
+	--model-name triage --model-version v1 "$RX/late_a.csv"
+expect_exit "ingest a later log" 0 "$SG" ingest --db "$DB3" --segment region \
+	--model-name triage --model-version v1 "$RX/late_b.csv"
+expect_exit "report over nights stored out of order" 0 "$SG" report \
+	--db "$DB3" --no-store --format json --window-nights 0
+jcheck "nights stored out of order are counted by night" "$WORK/out" \
+	'd["counts"]["in_window"] == 5' 'd["counts"]["with_prediction"] == 5' \
+	'd["agreement"]["n"] == 5' 'd["agreement"]["agree"] == 3' \
+	'list(d["nights"]) == ["2026-11-20", "2026-11-21"]' \
+	'[d["nights"]["2026-11-20"][k] for k in ("n", "agree")] == [2, 1]' \
+	'[d["nights"]["2026-11-21"][k] for k in ("n", "agree")] == [3, 2]' \
+	'[d["segments"]["region"]["north"][k] for k in ("n", "agree")] == [3, 2]' \
+	'[d["segments"]["region"]["south"][k] for k in ("n", "agree")] == [2, 1]' \
+	'[x["case_id"] for x in d["disagreements"]] == ["O2", "O5"]' \
+	'd["outputs"]["score_deciles"][0] == 0.55' \
+	'd["outputs"]["score_deciles"][5] == 0.7' \
+	'd["outputs"]["score_deciles"][10] == 0.95'
+expect_exit "report over a prediction stored after a later case's" 0 "$SG" \
+	report --db "$DB3" --no-store --format json --since 2026-11-21 \
+	--until 2026-11-21
+jcheck "a prediction stored late is counted with its case" "$WORK/out" \
+	'd["counts"]["in_window"] == 3' 'd["counts"]["with_prediction"] == 3' \
+	'd["agreement"]["n"] == 3' 'd["agreement"]["agree"] == 2' \
+	'list(d["nights"]) == ["2026-11-21"]' \
+	'[x["case_id"] for x in d["disagreements"]] == ["O2"]' \
+	'd["outputs"]["score_deciles"][5] == 0.7'
+
 finish
