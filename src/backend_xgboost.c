@@ -63,15 +63,17 @@ enum xgb_kind {
  * row's prediction does not depend on how the rows are split.
  */
 #define XGB_MAX_THREADS 64
-#define XGB_MIN_ROWS 256 /* rows a thread at least, or fewer threads */
+#define XGB_CHUNK_MIN 128  /* rows a call at least */
+#define XGB_CHUNKS 8       /* chunks a thread in a batch, about */
 
 struct xgb_state;
 
+/*
+ * What one thread did with the batch: the threads take chunks of rows in
+ * turn (a counter), so a thread that the store's thread or another
+ * process slows down takes fewer chunks instead of holding up the rest.
+ */
 struct xgb_job {
-	struct xgb_state *s;
-	size_t first, n;        /* rows first .. first + n of the batch */
-	const double *x;        /* the batch's rows */
-	struct sg_pred *out;
 	int failed;
 	char err[512];
 };
@@ -96,6 +98,11 @@ struct xgb_state {
 	struct xgb_worker *workers;
 	size_t nworkers;
 	struct xgb_job *jobs;
+	/* the batch being scored */
+	const double *x;
+	struct sg_pred *out;
+	size_t n, chunk;
+	size_t next;            /* first row not yet taken (atomic) */
 	pthread_mutex_t mu;
 	pthread_cond_t go, done;
 	unsigned long gen;      /* batches handed out */
@@ -373,22 +380,19 @@ static const char predict_value[] = PREDICT_CONFIG(0);
 static const char predict_margin[] = PREDICT_CONFIG(1);
 
 /* Scores rows first .. first + n of the batch into out[first ..]. */
-static void run_job(struct xgb_job *j)
+static int score_rows(struct xgb_state *s, size_t first, size_t n,
+		      struct xgb_job *j)
 {
-	struct xgb_state *s = j->s;
 	struct sg_buf ai = SG_BUF_INIT;
 	const bst_ulong *shape = NULL;
 	const float *res = NULL;
 	bst_ulong dim = 0;
 	size_t ncol, i;
+	int ret = -1;
 
-	j->failed = 0;
-	if (!j->n)
-		return;
 	sg_buf_addf(&ai, "{\"data\": [%" PRIuPTR ", true], \"shape\": "
 		    "[%zu, %zu], \"typestr\": \"<f8\", \"version\": 3}",
-		    (uintptr_t)(j->x + j->first * s->nfeatures), j->n,
-		    s->nfeatures);
+		    (uintptr_t)(s->x + first * s->nfeatures), n, s->nfeatures);
 	/* softmax models give a class index unless margins are asked for */
 	if (XGBoosterPredictFromDense(s->booster, ai.buf,
 				      s->kind == XGB_SOFTMAX ? predict_margin :
@@ -398,27 +402,49 @@ static void run_job(struct xgb_job *j)
 
 		snprintf(j->err, sizeof(j->err), "xgboost prediction failed: "
 			 "%s", xgb_error(err, sizeof(err)));
-		j->failed = 1;
 		goto out;
 	}
 	ncol = s->kind == XGB_BINARY || s->kind == XGB_BINARY_RAW ||
 	       s->kind == XGB_REGRESSION ? 1 : s->nclass;
-	if (dim != 2 || shape[0] != j->n || shape[1] != ncol) {
+	if (dim != 2 || shape[0] != n || shape[1] != ncol) {
 		snprintf(j->err, sizeof(j->err), "xgboost prediction has shape "
 			 "%" PRIu64 "x%" PRIu64 ", expected %zux%zu",
 			 (uint64_t)(dim > 0 ? shape[0] : 0),
-			 (uint64_t)(dim > 1 ? shape[1] : 0), j->n, ncol);
-		j->failed = 1;
+			 (uint64_t)(dim > 1 ? shape[1] : 0), n, ncol);
 		goto out;
 	}
-	for (i = 0; i < j->n; i++) {
-		struct sg_pred *o = &j->out[j->first + i];
+	for (i = 0; i < n; i++) {
+		struct sg_pred *o = &s->out[first + i];
 
 		memset(o, 0, sizeof(*o));
-		read_row(s, res + i * ncol, j->first + i, o);
+		read_row(s, res + i * ncol, first + i, o);
 	}
+	ret = 0;
 out:
 	sg_buf_release(&ai);
+	return ret;
+}
+
+/* Takes chunks of the batch until none is left (or one fails). */
+static void run_job(struct xgb_state *s, struct xgb_job *j)
+{
+	j->failed = 0;
+	for (;;) {
+		size_t first = __atomic_fetch_add(&s->next, s->chunk,
+						  __ATOMIC_RELAXED);
+
+		if (first >= s->n)
+			break;
+		if (score_rows(s, first,
+			       s->n - first < s->chunk ? s->n - first
+						       : s->chunk,
+			       j)) {
+			j->failed = 1;
+			/* the others stop at their next chunk */
+			__atomic_store_n(&s->next, s->n, __ATOMIC_RELAXED);
+			break;
+		}
+	}
 }
 
 static void *worker_main(void *arg)
@@ -435,7 +461,7 @@ static void *worker_main(void *arg)
 			break;
 		seen = s->gen;
 		pthread_mutex_unlock(&s->mu);
-		run_job(&s->jobs[w->idx]);
+		run_job(s, &s->jobs[w->idx]);
 		pthread_mutex_lock(&s->mu);
 		if (--s->pending == 0)
 			pthread_cond_signal(&s->done);
@@ -525,7 +551,7 @@ static int xgb_score(void *state, size_t n, const char *const *case_ids,
 		     struct sg_diag *diag)
 {
 	struct xgb_state *s = state;
-	size_t k, per_job, i;
+	size_t threads, i;
 	double t0, per;
 
 	(void)case_ids;
@@ -537,49 +563,32 @@ static int xgb_score(void *state, size_t n, const char *const *case_ids,
 		s->probs_alloc = n * s->nclass;
 		s->probs = sg_xcalloc(s->probs_alloc, sizeof(*s->probs));
 	}
-	/* k jobs of per_job rows (the last one shorter) */
-	k = n / XGB_MIN_ROWS;
-	if (k > s->nworkers + 1)
-		k = s->nworkers + 1;
-	if (k < 1)
-		k = 1;
-	per_job = (n + k - 1) / k;
-	for (i = 0; i <= s->nworkers; i++) {
-		struct xgb_job *j = &s->jobs[i];
-		size_t first = i * per_job;
-
-		j->s = s;
-		j->x = x;
-		j->out = out;
-		j->first = first < n ? first : n;
-		j->n = first < n ? (n - first < per_job ? n - first : per_job)
-				 : 0;
-	}
-	/* the caller's share is the last job: jobs[nworkers] */
-	if (k > 1) {
-		struct xgb_job t = s->jobs[k - 1];
-
-		s->jobs[k - 1] = s->jobs[s->nworkers];
-		s->jobs[s->nworkers] = t;
+	threads = s->nworkers + 1;
+	s->x = x;
+	s->out = out;
+	s->n = n;
+	s->chunk = n / (threads * XGB_CHUNKS);
+	if (s->chunk < XGB_CHUNK_MIN)
+		s->chunk = XGB_CHUNK_MIN;
+	s->next = 0;
+	for (i = 0; i < threads; i++)
+		s->jobs[i].failed = 0;
+	/* the workers only when there is more than one chunk */
+	if (s->nworkers && n > s->chunk) {
 		pthread_mutex_lock(&s->mu);
 		s->pending = s->nworkers;
 		s->gen++;
 		pthread_cond_broadcast(&s->go);
 		pthread_mutex_unlock(&s->mu);
-	} else if (s->nworkers) {
-		struct xgb_job t = s->jobs[0];
-
-		s->jobs[0] = s->jobs[s->nworkers];
-		s->jobs[s->nworkers] = t;
-	}
-	run_job(&s->jobs[s->nworkers]);
-	if (k > 1) {
+		run_job(s, &s->jobs[s->nworkers]);
 		pthread_mutex_lock(&s->mu);
 		while (s->pending)
 			pthread_cond_wait(&s->done, &s->mu);
 		pthread_mutex_unlock(&s->mu);
+	} else {
+		run_job(s, &s->jobs[s->nworkers]);
 	}
-	for (i = 0; i <= s->nworkers; i++) {
+	for (i = 0; i < threads; i++) {
 		if (s->jobs[i].failed) {
 			sg_diag_set(diag, NULL, 0, 0, "%s", s->jobs[i].err);
 			return SG_EMODEL;
