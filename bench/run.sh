@@ -33,7 +33,7 @@
 #                    ninja -C build-bench2)
 #   SG_BENCH_TMP     where the temporary directory goes ($TMPDIR or /tmp)
 #   SG_BENCH_REPEAT  runs of each side, best wall time kept (3)
-#   SG_BENCH_BATCH   rows per scoring batch, both sides (4096, the default
+#   SG_BENCH_BATCH   rows per scoring batch, both sides (16384, the default
 #                    of --model-batch)
 #   SG_BENCH_KEEP    1: keep the temporary directory
 #   PYTHON           python3 for the log generator (python3)
@@ -50,7 +50,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 bin=${SG_BIN:-$root/build-bench2/shadowgate}
 repeat=${SG_BENCH_REPEAT:-3}
-batch=${SG_BENCH_BATCH:-4096}
+batch=${SG_BENCH_BATCH:-16384}
 python=${PYTHON:-python3}
 xgb_python=${XGB_PYTHON:-/usr/bin/python3}
 cc=${CC:-cc}

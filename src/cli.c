@@ -470,7 +470,7 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --model-timeout SECONDS   exec: per-request timeout "
 		       "(30)\n"
 		       "  --model-batch N           rows per scoring batch "
-		       "(4096)\n");
+		       "(16384)\n");
 	if (cmd->groups & CLI_REPORT)
 		printf("\nreport (the \"report\" block of the config):\n"
 		       "  --confidence C            interval confidence "

@@ -93,7 +93,7 @@ void sg_config_init(struct sg_config *c)
 
 	c->model.threshold = 0.5;
 	c->model.timeout_s = 30;
-	c->model.batch = 4096;
+	c->model.batch = 16384;
 	c->model.inflight = 64;
 
 	c->report.window_nights = 7;

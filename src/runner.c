@@ -1010,7 +1010,7 @@ static int score_all(struct runner *ru, const struct sg_backend_ops *ops,
 		     void *model, struct sg_diag *diag)
 {
 	const struct sg_model_conf *m = &ru->cfg->model;
-	size_t cap = m->batch > 0 ? (size_t)m->batch : 4096;
+	size_t cap = m->batch > 0 ? (size_t)m->batch : 16384;
 	struct batch b;
 	long last = 0;
 	int ret;

@@ -69,7 +69,7 @@ static void assert_defaults(const struct sg_config *c)
 	assert_list(&c->model.command, 0);
 	assert_null(c->model.predictions);
 	assert_true(c->model.timeout_s == 30);
-	assert_int_equal(c->model.batch, 4096);
+	assert_int_equal(c->model.batch, 16384);
 	assert_int_equal(c->model.inflight, 64);
 
 	assert_int_equal(c->report.window_nights, 7);
