@@ -453,6 +453,8 @@ static void *worker_main(void *arg)
 	struct xgb_state *s = w->s;
 	unsigned long seen = 0;
 
+	/* XGBoost's global configuration is per thread: quiet here too */
+	XGBSetGlobalConfig("{\"verbosity\": 0}");
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		while (s->gen == seen && !s->quit)
@@ -486,6 +488,36 @@ static size_t cpus(void)
 }
 
 /*
+ * One prediction of a row of missing values in this thread, its result
+ * dropped: the booster configures itself (after the change of nthread) on
+ * its first prediction, here rather than in several scoring threads at
+ * once, and any warning it gives comes from the thread that silenced them.
+ */
+static void warm_up(struct xgb_state *s)
+{
+	double *row = sg_xcalloc(s->nfeatures ? s->nfeatures : 1,
+				 sizeof(double));
+	struct sg_buf ai = SG_BUF_INIT;
+	const bst_ulong *shape = NULL;
+	const float *res = NULL;
+	bst_ulong dim = 0;
+	size_t i;
+
+	for (i = 0; i < s->nfeatures; i++)
+		row[i] = NAN;
+	sg_buf_addf(&ai, "{\"data\": [%" PRIuPTR ", true], \"shape\": "
+		    "[1, %zu], \"typestr\": \"<f8\", \"version\": 3}",
+		    (uintptr_t)row, s->nfeatures);
+	/* a failure shows again, with its message, on the first batch */
+	(void)XGBoosterPredictFromDense(s->booster, ai.buf,
+					s->kind == XGB_SOFTMAX ? predict_margin
+							       : predict_value,
+					NULL, &shape, &dim, &res);
+	sg_buf_release(&ai);
+	free(row);
+}
+
+/*
  * One booster thread a call, and the scoring threads: one fewer than the
  * CPUs (the caller scores a share too). With one CPU, or when a thread
  * cannot be started, the caller scores alone with XGBoost's own threads.
@@ -502,6 +534,7 @@ static void start_workers(struct xgb_state *s)
 		return;
 	if (XGBoosterSetParam(s->booster, "nthread", "1"))
 		return;
+	warm_up(s);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->go, NULL);
 	pthread_cond_init(&s->done, NULL);

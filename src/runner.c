@@ -944,11 +944,11 @@ static long long pragma_int(struct runner *ru, const char *sql, long long def)
  *    FULL each commit waits for an fsync of the write-ahead log. In WAL
  *    mode NORMAL still keeps the store consistent, and a commit survives
  *    the process being killed (the data is with the kernel at once); only
- *    a power cut or a kernel crash can take back the last batches (and
- *    the run's end), which the next run then scores again, as it does
- *    after an interruption. The log is synced when the store is closed
- *    (the checkpoint of the last connection) or by the next commit made
- *    with the store's own setting, which comes back when the run ends.
+ *    a power cut or a kernel crash can take back the last batches, which
+ *    the next run then scores again, as it does after an interruption.
+ *    The run's end (the runs row) is committed after synchronous is put
+ *    back, so a finished run is durable like any other write, whoever
+ *    else has the store open.
  * None changes what is written.
  */
 #define RUN_CACHE_KIB 8192
@@ -979,7 +979,7 @@ static void run_settings(struct runner *ru, struct run_settings *rs)
 	}
 }
 
-/* synchronous as it was before the run */
+/* synchronous as it was (before the run's end is written) */
 static void restore_sync(struct runner *ru, struct run_settings *rs)
 {
 	char sql[64];
@@ -1282,6 +1282,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 			r->stderr_text = sg_xstrdup(ops->stderr_text(model));
 	}
 finish:
+	restore_sync(&ru, &rs);
 	r->wall_s = now_seconds() - t0;
 	r->throughput = r->wall_s > 0 ? (double)(r->scored + r->errors) /
 						r->wall_s
