@@ -14,10 +14,10 @@
  * interned into small hash tables when first seen, so the per-row work is
  * a hash and integer compares; nothing is allocated per row. Scores are
  * counted by distinct value while there are few of them (struct scores),
- * so that memory stays flat however many cases the window holds; kept per
- * case are only the ratings of multi-rater cases (human baseline), scores
- * past SCORES_DISTINCT distinct values, and, with a reference window, the
- * features' present values.
+ * and past SCORES_DISTINCT distinct values go to a temporary table on
+ * disk, so that memory stays flat however many cases the window holds;
+ * kept per case are only the ratings of multi-rater cases (human
+ * baseline) and, with a reference window, the features' present values.
  *
  * Monitoring: with a reference window (resolve_reference) the window's
  * present feature values are kept, by night, and a second pass
@@ -34,6 +34,7 @@
 #include "sg/report.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,6 +205,13 @@ static void sort(void *base, size_t n, size_t size,
 		qsort(base, n, size, cmp);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* ---- compensated sums ---- */
 
 struct ksum {
@@ -226,23 +234,87 @@ static long double ksum_get(const struct ksum *k)
 	return k->s + k->c;
 }
 
+/* ---- the page cache of the passes ---- */
+
+/* The page cache of the passes over the cases, in KiB. */
+#define SCAN_CACHE_KIB 2048
+
+/*
+ * The passes over the cases read each page about once, in order, so they
+ * run with a small page cache: the store's large one is for writing, and
+ * filling it (allocating and faulting in its pages) costs more than the
+ * reading. The same small cache bounds the memory of a sort that SQLite
+ * runs (it sizes its sorter on it). Returns the cache_size to give back to
+ * cache_restore() (0: left as it was).
+ */
+static int cache_shrink(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64];
+	int cache = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		cache = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (cache) {
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
+			 SCAN_CACHE_KIB);
+		sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
+	return cache;
+}
+
+static void cache_restore(sqlite3 *db, int cache)
+{
+	char sql[64];
+
+	if (!cache)
+		return;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", cache);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 /* ---- multisets of scores ---- */
 
 /*
  * A multiset of scores (never NaN). While it holds at most SCORES_DISTINCT
  * distinct values it keeps each once with its count, so its size does not
  * grow with the cases (a model's scores are often rounded, or come from the
- * few leaves of a tree ensemble); past that it keeps every value. Either
- * way scores_sort() makes it the same ascending sequence, which
- * scores_at(), scores_count_ge() and scores_quantile() read: quantiles and
+ * few leaves of a tree ensemble). Past that it spills: its (value, count)
+ * pairs, then every value added, go into a temporary table of the store's
+ * connection (on disk: the store runs with temp_store = FILE), a batch of
+ * SCORES_BATCH at a time, so that memory stays flat there too. Either way
+ * it is read as one ascending sequence of distinct values with their
+ * counts (scores_open(), scores_next()): counted, by sorting the values;
+ * spilled, by a GROUP BY that SQLite sorts on disk. Quantiles and
  * thresholds are exact.
+ *
+ * The table holds a key per value, score_key(): an integer that orders as
+ * the values do, with -0 just after 0 (the order of cmp_scoreval()), so
+ * that both ways give the same sequence, bit for bit.
  */
-#define SCORES_DISTINCT 65536
+#define SCORES_DISTINCT 262144
+#define SCORES_BATCH 128
+
+/* The distinct values a multiset counts before it spills (tests lower it). */
+static size_t scores_distinct = SCORES_DISTINCT;
+
+void sg_report_testing_scores_distinct(size_t n)
+{
+	scores_distinct = n ? n : SCORES_DISTINCT;
+}
 
 struct scoreval {
 	double v;
 	size_t n;             /* how many */
-	size_t below;         /* after scores_sort: how many are before it */
+};
+
+/* A row of a spilled multiset: score_key() of a value, and its count. */
+struct scorerow {
+	int64_t k;
+	size_t n;
 };
 
 struct scores {
@@ -251,9 +323,14 @@ struct scores {
 	size_t ne, ecap;
 	size_t *slot;         /* open addressing over e: index + 1, 0 = empty */
 	size_t nslot;         /* a power of two */
-	double *raw;          /* every value, once there were too many */
-	size_t nraw, rawcap;
-	int is_raw;
+	int sorted;           /* e is sorted; nothing may be added */
+	/* spilled */
+	sqlite3 *db;          /* the connection of the table; NULL: counted */
+	unsigned long table;  /* temp.sg_scores_<table> */
+	sqlite3_stmt *ins;    /* inserts SCORES_BATCH (key, count) rows */
+	struct scorerow *pend; /* SCORES_BATCH rows, the first npend to insert */
+	size_t npend;
+	char *err;            /* why the table could not be written */
 };
 
 static uint64_t double_bits(double x)
@@ -262,6 +339,40 @@ static uint64_t double_bits(double x)
 
 	memcpy(&b, &x, sizeof(b));
 	return b;
+}
+
+/*
+ * An integer that orders as x does (negative values flipped below the
+ * positive ones), except that 0 and -0 change places: 0 is -1, -0 is 0.
+ */
+static int64_t score_key(double x)
+{
+	uint64_t b = double_bits(x);
+
+	if (b == 0)
+		return -1;
+	if (b == UINT64_C(1) << 63)
+		return 0;
+	if (b >> 63)
+		return (int64_t)(~b ^ (UINT64_C(1) << 63));
+	return (int64_t)b;
+}
+
+static double score_of_key(int64_t k)
+{
+	uint64_t b;
+	double x;
+
+	if (k == -1)
+		b = 0;
+	else if (k == 0)
+		b = UINT64_C(1) << 63;
+	else if (k < 0)
+		b = ~((uint64_t)k ^ (UINT64_C(1) << 63));
+	else
+		b = (uint64_t)k;
+	memcpy(&x, &b, sizeof(x));
+	return x;
 }
 
 static size_t scores_slot(const struct scores *s, uint64_t b)
@@ -286,53 +397,133 @@ static void scores_rehash(struct scores *s)
 	}
 }
 
-/* From counted to raw: every value so far, one by one. */
-static void scores_to_raw(struct scores *s)
+/* Keeps the first error of a spilled s: the connection's message. */
+static void scores_fail(struct scores *s, const char *what)
 {
-	size_t i, k;
+	struct sg_buf b = SG_BUF_INIT;
 
-	s->rawcap = s->total + s->total / 2 + 16;
-	s->raw = sg_xmalloc(s->rawcap * sizeof(*s->raw));
+	if (s->err)
+		return;
+	sg_buf_addf(&b, "%s: %s", what, sqlite3_errmsg(s->db));
+	s->err = sg_buf_detach(&b);
+}
+
+/* Inserts the pending rows of a spilled s (the last batch may be short). */
+static void scores_flush(struct scores *s)
+{
+	sqlite3_stmt *st = s->ins;
+	struct sg_buf sql = SG_BUF_INIT;
+	size_t i;
+
+	if (!s->npend || s->err) {
+		s->npend = 0;
+		return;
+	}
+	if (s->npend < SCORES_BATCH) {
+		sg_buf_addf(&sql, "INSERT INTO temp.sg_scores_%lu(k, n) VALUES",
+			    s->table);
+		for (i = 0; i < s->npend; i++)
+			sg_buf_addf(&sql, "%s(?, ?)", i ? "," : " ");
+		if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) !=
+		    SQLITE_OK) {
+			scores_fail(s, "cannot keep the scores");
+			st = NULL;
+			goto out;
+		}
+	}
+	for (i = 0; i < s->npend; i++) {
+		sqlite3_bind_int64(st, (int)(2 * i + 1), s->pend[i].k);
+		sqlite3_bind_int64(st, (int)(2 * i + 2),
+				   (sqlite3_int64)s->pend[i].n);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		scores_fail(s, "cannot keep the scores");
+	sqlite3_reset(st);
+out:
+	if (st != s->ins)
+		sqlite3_finalize(st);
+	sg_buf_release(&sql);
+	s->npend = 0;
+}
+
+static void scores_put(struct scores *s, double x, size_t n)
+{
+	s->pend[s->npend].k = score_key(x);
+	s->pend[s->npend].n = n;
+	if (++s->npend == SCORES_BATCH)
+		scores_flush(s);
+}
+
+/*
+ * From counted to spilled: a new temporary table on db, and the distinct
+ * values so far into it. A failure is kept for scores_open() to report;
+ * values added after it are counted in total only.
+ */
+static void scores_spill(struct scores *s, sqlite3 *db)
+{
+	static atomic_ulong tables; /* names apart on one connection */
+	struct sg_buf sql = SG_BUF_INIT;
+	size_t i;
+
+	s->db = db;
+	s->table = atomic_fetch_add(&tables, 1) + 1;
+	s->pend = sg_xmalloc(SCORES_BATCH * sizeof(*s->pend));
+	sg_buf_addf(&sql,
+		    "CREATE TEMP TABLE sg_scores_%lu"
+		    "(k INTEGER NOT NULL, n INTEGER NOT NULL)",
+		    s->table);
+	if (sqlite3_exec(db, sql.buf, NULL, NULL, NULL) != SQLITE_OK) {
+		scores_fail(s, "cannot keep the scores");
+		goto out;
+	}
+	sg_buf_reset(&sql);
+	sg_buf_addf(&sql, "INSERT INTO temp.sg_scores_%lu(k, n) VALUES",
+		    s->table);
+	for (i = 0; i < SCORES_BATCH; i++)
+		sg_buf_addf(&sql, "%s(?, ?)", i ? "," : " ");
+	if (sqlite3_prepare_v2(db, sql.buf, -1, &s->ins, NULL) != SQLITE_OK) {
+		scores_fail(s, "cannot keep the scores");
+		goto out;
+	}
 	for (i = 0; i < s->ne; i++)
-		for (k = 0; k < s->e[i].n; k++)
-			s->raw[s->nraw++] = s->e[i].v;
+		scores_put(s, s->e[i].v, s->e[i].n);
+out:
 	free(s->e);
 	free(s->slot);
 	s->e = NULL;
 	s->slot = NULL;
 	s->ne = s->ecap = s->nslot = 0;
-	s->is_raw = 1;
+	sg_buf_release(&sql);
 }
 
-static void scores_add(struct scores *s, double x)
+/* Adds x to s; db is where s spills past SCORES_DISTINCT values. */
+static void scores_add(struct scores *s, sqlite3 *db, double x)
 {
 	uint64_t b = double_bits(x);
 	size_t j = 0;
 
-	if (!s->is_raw && s->nslot) {
+	s->total++;
+	if (!s->db && s->nslot) {
 		for (j = scores_slot(s, b); s->slot[j];
 		     j = (j + 1) & (s->nslot - 1)) {
 			struct scoreval *e = &s->e[s->slot[j] - 1];
 
 			if (double_bits(e->v) == b) {
 				e->n++;
-				s->total++;
 				return;
 			}
 		}
 	}
-	if (!s->is_raw && s->ne == SCORES_DISTINCT)
-		scores_to_raw(s);
-	s->total++;
-	if (s->is_raw) {
-		GROW(s->raw, s->nraw, s->rawcap);
-		s->raw[s->nraw++] = x;
+	if (!s->db && s->ne >= scores_distinct)
+		scores_spill(s, db);
+	if (s->db) {
+		if (!s->err)
+			scores_put(s, x, 1);
 		return;
 	}
 	GROW(s->e, s->ne, s->ecap);
 	s->e[s->ne].v = x;
 	s->e[s->ne].n = 1;
-	s->e[s->ne].below = 0;
 	s->ne++;
 	if (2 * s->ne > s->nslot)
 		scores_rehash(s);
@@ -340,19 +531,22 @@ static void scores_add(struct scores *s, double x)
 		s->slot[j] = s->ne;
 }
 
+/* Frees s and drops its table; s is empty after. */
 static void scores_release(struct scores *s)
 {
 	free(s->e);
 	free(s->slot);
-	free(s->raw);
+	free(s->pend);
+	sqlite3_finalize(s->ins);
+	if (s->db) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS temp.sg_scores_%lu",
+			 s->table);
+		sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	}
+	free(s->err);
 	memset(s, 0, sizeof(*s));
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* By value; 0 and -0, the only equal values apart, by their bits. */
@@ -368,101 +562,176 @@ static int cmp_scoreval(const void *pa, const void *pb)
 	return (x > y) - (x < y);
 }
 
-/* Sorts s ascending; nothing may be added after. */
-static void scores_sort(struct scores *s)
-{
-	size_t i, below = 0;
+/* A reading of a multiset: its distinct values, ascending. */
+struct scores_it {
+	struct scores *s;
+	sqlite3_stmt *st;     /* spilled: the GROUP BY ... */
+	int rc;               /* ... and its step to read next */
+	size_t i;             /* counted: the next entry */
+	double v;             /* after scores_next: a distinct value, ... */
+	size_t n;             /* ... how many times it is there ... */
+	size_t below;         /* ... and how many values are below it */
+};
 
-	if (s->is_raw) {
-		sort(s->raw, s->nraw, sizeof(*s->raw), cmp_double);
-		return;
+/*
+ * Starts reading s. Nothing may be added to s after; it may be read again.
+ * Returns 0, or SG_ESTORE with diag set when its table could not be
+ * written or read (then scores_close() is still to be called).
+ */
+static int scores_open(struct scores_it *it, struct scores *s,
+		       struct sg_diag *diag)
+{
+	char sql[96];
+	int cache;
+
+	memset(it, 0, sizeof(*it));
+	it->s = s;
+	if (!s->db) {
+		if (!s->sorted) {
+			free(s->slot);
+			s->slot = NULL;
+			s->nslot = 0;
+			sort(s->e, s->ne, sizeof(*s->e), cmp_scoreval);
+			s->sorted = 1;
+		}
+		return 0;
 	}
-	free(s->slot);
-	s->slot = NULL;
-	s->nslot = 0;
-	sort(s->e, s->ne, sizeof(*s->e), cmp_scoreval);
-	for (i = 0; i < s->ne; i++) {
-		s->e[i].below = below;
-		below += s->e[i].n;
+	scores_flush(s);
+	if (!s->err) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT k, sum(n) FROM temp.sg_scores_%lu"
+			 " GROUP BY k ORDER BY k",
+			 s->table);
+		if (sqlite3_prepare_v2(s->db, sql, -1, &it->st, NULL) !=
+		    SQLITE_OK)
+			scores_fail(s, "cannot read the scores");
 	}
-}
-
-/* Entries of a sorted s: distinct values (counted) or values (raw). */
-static size_t scores_len(const struct scores *s)
-{
-	return s->is_raw ? s->nraw : s->ne;
-}
-
-static double scores_val(const struct scores *s, size_t i)
-{
-	return s->is_raw ? s->raw[i] : s->e[i].v;
-}
-
-static size_t scores_cnt(const struct scores *s, size_t i)
-{
-	return s->is_raw ? 1 : s->e[i].n;
-}
-
-/* The k-th smallest value (from 0, k < total) of a sorted s. */
-static double scores_at(const struct scores *s, size_t k)
-{
-	size_t lo = 0, hi = s->ne;
-
-	if (s->is_raw)
-		return s->raw[k];
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->e[mid].below <= k)
-			lo = mid;
-		else
-			hi = mid;
+	if (s->err) {
+		sg_diag_set(diag, NULL, 0, 0, "%s", s->err);
+		return SG_ESTORE;
 	}
-	return s->e[lo].v;
-}
-
-/* How many values of a sorted s are >= t. */
-static size_t scores_count_ge(const struct scores *s, double t)
-{
-	size_t lo = 0, hi = scores_len(s);
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (scores_val(s, mid) < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (s->is_raw)
-		return s->nraw - lo;
-	return lo < s->ne ? s->total - s->e[lo].below : 0;
+	/* the sorter takes its memory bound from the cache size when it
+	 * starts, at the first step */
+	cache = cache_shrink(s->db);
+	it->rc = sqlite3_step(it->st);
+	cache_restore(s->db, cache);
+	return 0;
 }
 
 /*
- * The q quantile of a sorted s, numpy.quantile's linear method: the same
- * arithmetic as sg_quantile_sorted() on the sequence s stands for.
+ * The next distinct value of the reading into it->v, it->n, it->below.
+ * Returns 1, 0 at the end, or SG_ESTORE with diag set.
  */
-static double scores_quantile(const struct scores *s, double q)
+static int scores_next(struct scores_it *it, struct sg_diag *diag)
 {
-	size_t n = s->total, i;
-	double virt, lo, t, a, b;
+	struct scores *s = it->s;
+	int rc;
 
-	if (!n || isnan(q))
-		return NAN;
-	if (q <= 0)
-		return scores_at(s, 0);
-	virt = (double)(n - 1) * q;
-	if (virt >= (double)(n - 1))
-		return scores_at(s, n - 1);
-	lo = floor(virt);
-	i = (size_t)lo;
-	t = virt - lo;
-	a = scores_at(s, i);
-	b = scores_at(s, i + 1);
-	if (t >= 0.5)
-		return b - (b - a) * (1 - t);
-	return a + (b - a) * t;
+	it->below += it->n;
+	it->n = 0;
+	if (!s->db) {
+		if (it->i == s->ne)
+			return 0;
+		it->v = s->e[it->i].v;
+		it->n = s->e[it->i++].n;
+		return 1;
+	}
+	rc = it->rc;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW) {
+		sg_diag_set(diag, NULL, 0, 0, "cannot read the scores: %s",
+			    sqlite3_errmsg(s->db));
+		return SG_ESTORE;
+	}
+	it->v = score_of_key(sqlite3_column_int64(it->st, 0));
+	it->n = (size_t)sqlite3_column_int64(it->st, 1);
+	it->rc = sqlite3_step(it->st);
+	return 1;
+}
+
+static void scores_close(struct scores_it *it)
+{
+	sqlite3_finalize(it->st);
+	it->st = NULL;
+}
+
+/* How a quantile is made of one or two values of the sequence. */
+struct qpick {
+	size_t rank[2];       /* their ranks, from 0 */
+	double v[2], t;
+	int two;              /* interpolate between v[0] and v[1] */
+};
+
+/*
+ * The q[0 .. nq) quantiles of s (nq <= 16, q not NaN), numpy.quantile's
+ * linear method: the same arithmetic as sg_quantile_sorted() on the
+ * sequence s stands for, in one reading of s. s must not be empty.
+ * Returns 0 or SG_ESTORE with diag set.
+ */
+static int scores_quantiles(struct scores *s, const double *q, int nq,
+			    double *out, struct sg_diag *diag)
+{
+	struct qpick p[16];
+	size_t rank[32];
+	double *dst[32];
+	struct scores_it it;
+	size_t n = s->total;
+	int i, j, m = 0, ret;
+
+	if (nq > 16)
+		return SG_EUSAGE;
+	for (i = 0; i < nq; i++) {
+		double virt = (double)(n - 1) * q[i], lo;
+
+		memset(&p[i], 0, sizeof(p[i]));
+		if (q[i] <= 0) {
+			p[i].rank[0] = 0;
+		} else if (virt >= (double)(n - 1)) {
+			p[i].rank[0] = n - 1;
+		} else {
+			lo = floor(virt);
+			p[i].rank[0] = (size_t)lo;
+			p[i].rank[1] = (size_t)lo + 1;
+			p[i].t = virt - lo;
+			p[i].two = 1;
+		}
+		/* the ranks to find, kept in order (insertion) */
+		for (j = 0; j <= p[i].two; j++) {
+			int at = m++;
+
+			while (at > 0 && rank[at - 1] > p[i].rank[j]) {
+				rank[at] = rank[at - 1];
+				dst[at] = dst[at - 1];
+				at--;
+			}
+			rank[at] = p[i].rank[j];
+			dst[at] = &p[i].v[j];
+		}
+	}
+	ret = scores_open(&it, s, diag);
+	for (j = 0; !ret && j < m;) {
+		ret = scores_next(&it, diag);
+		if (ret <= 0)
+			break;
+		ret = 0;
+		while (j < m && rank[j] < it.below + it.n)
+			*dst[j++] = it.v;
+	}
+	scores_close(&it);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < nq; i++) {
+		double a = p[i].v[0], b = p[i].v[1], t = p[i].t;
+
+		if (!p[i].two)
+			out[i] = a;
+		else if (t >= 0.5)
+			out[i] = b - (b - a) * (1 - t);
+		else
+			out[i] = a + (b - a) * t;
+	}
+	return 0;
 }
 
 /* ---- the state of one pass ---- */
@@ -1293,9 +1562,9 @@ static void output_case(struct rep *r, struct night_acc *n)
 	if (n) {
 		n->scored++;
 		if (r->ref_on)
-			scores_add(&n->sc, r->score);
+			scores_add(&n->sc, r->s->db, r->score);
 	}
-	scores_add(&r->scores, r->score);
+	scores_add(&r->scores, r->s->db, r->score);
 }
 
 static void add_example(struct rep *r, const char *night, int h, int m,
@@ -1499,7 +1768,8 @@ static void finish_case(struct rep *r)
 		r->seginfo[r->seg_id].a.agree += agree;
 	}
 	if (!isnan(r->score))
-		scores_add(agree ? &r->sc_agree : &r->sc_dis, r->score);
+		scores_add(agree ? &r->sc_agree : &r->sc_dis, r->s->db,
+			   r->score);
 	if (!agree)
 		add_example(r, night, r->numeric ? -1 : h->label,
 			    r->numeric ? -1 : r->mlabel, h->value, r->mvalue,
@@ -2039,45 +2309,6 @@ static void fold_segments(struct rep *r)
 	}
 }
 
-/* The page cache of the passes over the cases, in KiB. */
-#define SCAN_CACHE_KIB 2048
-
-/*
- * The passes over the cases read each page about once, in order, so they
- * run with a small page cache: the store's large one is for writing, and
- * filling it (allocating and faulting in its pages) costs more than the
- * reading. Returns the cache_size to give back to cache_restore() (0: left
- * as it was).
- */
-static int cache_shrink(struct rep *r)
-{
-	sqlite3_stmt *st = NULL;
-	char sql[64];
-	int cache = 0;
-
-	if (sqlite3_prepare_v2(r->s->db, "PRAGMA cache_size", -1, &st, NULL) ==
-		    SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		cache = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (cache) {
-		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
-			 SCAN_CACHE_KIB);
-		sqlite3_exec(r->s->db, sql, NULL, NULL, NULL);
-	}
-	return cache;
-}
-
-static void cache_restore(struct rep *r, int cache)
-{
-	char sql[64];
-
-	if (!cache)
-		return;
-	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", cache);
-	sqlite3_exec(r->s->db, sql, NULL, NULL, NULL);
-}
-
 /*
  * The window's pass: every case of the window, in (night, id) order, with
  * its current decisions and the model's current prediction, through
@@ -2093,7 +2324,7 @@ static int scan(struct rep *r, struct sg_diag *diag)
 
 	if (r->empty)
 		return 0;
-	cache = cache_shrink(r);
+	cache = cache_shrink(r->s->db);
 	if (sqlite3_get_autocommit(db)) {
 		ret = sg_store_exec(r->s, "BEGIN", diag);
 		if (ret)
@@ -2116,7 +2347,7 @@ static int scan(struct rep *r, struct sg_diag *diag)
 out:
 	if (tx)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	cache_restore(r, cache);
+	cache_restore(r->s->db, cache);
 	return ret;
 }
 
@@ -2200,7 +2431,7 @@ static int scan_reference(struct rep *r, struct sg_diag *diag)
 			       diag);
 	if (ret)
 		return ret;
-	cache = cache_shrink(r);
+	cache = cache_shrink(r->s->db);
 	sqlite3_bind_text(st, 1, r->ref_has_since ? r->ref_since : "0000-01-01",
 			  -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->ref_has_until ? r->ref_until : "9999-12-31",
@@ -2244,7 +2475,7 @@ static int scan_reference(struct rep *r, struct sg_diag *diag)
 		ret = sg_store_error(r->s, diag,
 				     "cannot read the reference window");
 	sqlite3_finalize(st);
-	cache_restore(r, cache);
+	cache_restore(r->s->db, cache);
 	return ret;
 }
 
@@ -2654,27 +2885,79 @@ static void build_baseline(struct rep *r, cJSON *root)
 	free(data);
 }
 
-static void build_coverage(struct rep *r, cJSON *root)
+/*
+ * coverage: compared cases whose score is at least each of the thresholds
+ * 0, 0.05, ..., 1, and the lowest distinct score at which the Wilson
+ * lower bound of the agreement of the cases at or above it reaches the
+ * target. One ascending reading of the scores of the cases that agree and
+ * of those that do not, side by side: when a value v comes up, the values
+ * read before are those below v. Returns 0 or SG_ESTORE with diag set.
+ */
+static int build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag)
 {
 	cJSON *o = cJSON_AddObjectToObject(root, "coverage"), *pts, *p;
 	struct scores *ag = &r->sc_agree, *ds = &r->sc_dis;
-	size_t scored = ag->total + ds->total, ia, id;
-	long a = 0, d = 0;
-	double best = NAN, lo, hi;
-	int i;
+	size_t scored = ag->total + ds->total, pa[21], pn[21];
+	struct scores_it ia, id;
+	double best = NAN, best_cov = NAN, lo, hi;
+	int i = 0, ha = 0, hd = 0, ret;
 
-	scores_sort(ag);
-	scores_sort(ds);
+	ret = scores_open(&ia, ag, diag);
+	if (!ret)
+		ret = scores_open(&id, ds, diag);
+	else
+		memset(&id, 0, sizeof(id));
+	if (!ret)
+		ha = scores_next(&ia, diag);
+	if (!ret && ha >= 0)
+		hd = scores_next(&id, diag);
+	while (!ret && ha >= 0 && hd >= 0 && (ha || hd)) {
+		double v, top = 0;
+		int seen_a = 0;
+		size_t a = ag->total - ia.below, d = ds->total - id.below;
+
+		v = !hd || (ha && ia.v <= id.v) ? ia.v : id.v;
+		for (; i <= 20 && i / 20.0 <= v; i++) {
+			pa[i] = a;
+			pn[i] = a + d;
+		}
+		/* equal values (0 and -0) are one step; its value is the
+		 * last of them, the agreeing cases' first */
+		while (ha > 0 && ia.v == v) {
+			top = ia.v;
+			seen_a = 1;
+			ha = scores_next(&ia, diag);
+		}
+		while (hd > 0 && id.v == v) {
+			if (!seen_a)
+				top = id.v;
+			hd = scores_next(&id, diag);
+		}
+		if (isnan(best)) {
+			sg_wilson((long)a, (long)(a + d), r->o->confidence, &lo,
+				  &hi);
+			if (lo >= r->o->target_agreement) {
+				best = top;
+				best_cov = (double)(a + d) / (double)scored;
+			}
+		}
+	}
+	if (!ret && (ha < 0 || hd < 0))
+		ret = SG_ESTORE;
+	scores_close(&ia);
+	scores_close(&id);
+	if (ret)
+		return ret;
+	for (; i <= 20; i++)
+		pa[i] = pn[i] = 0;
 	jlong(o, "scored", (long)scored);
 	jnum(o, "target_agreement", r->o->target_agreement);
 	pts = cJSON_AddArrayToObject(o, "points");
 	for (i = 0; scored && i <= 20; i++) {
-		double t = i / 20.0;
-		size_t na = scores_count_ge(ag, t);
-		size_t n = na + scores_count_ge(ds, t);
+		size_t na = pa[i], n = pn[i];
 
 		p = cJSON_CreateObject();
-		jnum(p, "threshold", t);
+		jnum(p, "threshold", i / 20.0);
 		jnum(p, "coverage", (double)n / (double)scored);
 		jlong(p, "n", (long)n);
 		jlong(p, "agree", (long)na);
@@ -2683,39 +2966,12 @@ static void build_coverage(struct rep *r, cJSON *root)
 		jci(p, lo, hi);
 		cJSON_AddItemToArray(pts, p);
 	}
-	/* distinct scores from the top down: the last that meets the
-	 * target is the lowest */
-	ia = scores_len(ag);
-	id = scores_len(ds);
-	while (ia || id) {
-		double v;
-
-		if (!id || (ia && scores_val(ag, ia - 1) >=
-					  scores_val(ds, id - 1)))
-			v = scores_val(ag, ia - 1);
-		else
-			v = scores_val(ds, id - 1);
-		while (ia && scores_val(ag, ia - 1) == v) {
-			ia--;
-			a += (long)scores_cnt(ag, ia);
-		}
-		while (id && scores_val(ds, id - 1) == v) {
-			id--;
-			d += (long)scores_cnt(ds, id);
-		}
-		sg_wilson(a, a + d, r->o->confidence, &lo, &hi);
-		if (lo >= r->o->target_agreement)
-			best = v;
-	}
 	jnum(o, "recommended_threshold", best);
-	if (isfinite(best)) {
-		size_t na = scores_count_ge(ag, best);
-		size_t n = na + scores_count_ge(ds, best);
-
-		jnum(o, "recommended_coverage", (double)n / (double)scored);
-	} else {
+	if (isfinite(best))
+		jnum(o, "recommended_coverage", best_cov);
+	else
 		cJSON_AddNullToObject(o, "recommended_coverage");
-	}
+	return 0;
 }
 
 /* ---- software, night by night ---- */
@@ -3322,20 +3578,29 @@ static void build_inputs(struct rep *r, cJSON *root)
 	free(rk);
 }
 
-/* The 0, 0.1, ..., 1 quantiles of scores; null when empty. */
-static void score_deciles(cJSON *o, struct scores *s)
+/*
+ * The 0, 0.1, ..., 1 quantiles of scores; null when empty. Returns 0 or
+ * SG_ESTORE with diag set.
+ */
+static int score_deciles(cJSON *o, struct scores *s, struct sg_diag *diag)
 {
+	double q[11], v[11];
 	cJSON *a;
-	int i;
+	int i, ret;
 
 	if (!s->total) {
 		cJSON_AddNullToObject(o, "score_deciles");
-		return;
+		return 0;
 	}
-	scores_sort(s);
+	for (i = 0; i <= 10; i++)
+		q[i] = i / 10.0;
+	ret = scores_quantiles(s, q, 11, v, diag);
+	if (ret)
+		return ret;
 	a = cJSON_AddArrayToObject(o, "score_deciles");
 	for (i = 0; i <= 10; i++)
-		cJSON_AddItemToArray(a, jnumitem(scores_quantile(s, i / 10.0)));
+		cJSON_AddItemToArray(a, jnumitem(v[i]));
+	return 0;
 }
 
 /*
@@ -3392,12 +3657,12 @@ static void label_table(const struct rep *r, cJSON *o, const int *ids,
 	free(mv);
 }
 
-static void build_outputs(struct rep *r, cJSON *root)
+static int build_outputs(struct rep *r, cJSON *root, struct sg_diag *diag)
 {
 	cJSON *o = cJSON_AddObjectToObject(root, "outputs");
 	long n = r->compared;
 	size_t k = 0, i, j;
-	int all;
+	int all, ret;
 	int *ids = NULL;
 
 	jlong(o, "compared", n);
@@ -3434,13 +3699,13 @@ static void build_outputs(struct rep *r, cJSON *root)
 		     ? (double)r->with_empty / (double)r->with_prediction
 		     : NAN);
 	jlong(o, "scored", (long)r->scores.total);
-	score_deciles(o, &r->scores);
-	if (!r->ref_on) {
+	ret = score_deciles(o, &r->scores, diag);
+	if (!ret && !r->ref_on) {
 		cJSON_AddNullToObject(o, "nights");
-	} else {
+	} else if (!ret) {
 		cJSON *no = cJSON_AddObjectToObject(o, "nights");
 
-		for (i = 0; i < r->nnights; i++) {
+		for (i = 0; !ret && i < r->nnights; i++) {
 			struct night_acc *na = &r->nights[i];
 			cJSON *nj = cJSON_AddObjectToObject(no, na->night);
 
@@ -3460,10 +3725,11 @@ static void build_outputs(struct rep *r, cJSON *root)
 					    na->nl, na->a.n);
 			}
 			jlong(nj, "scored", na->scored);
-			score_deciles(nj, &na->sc);
+			ret = score_deciles(nj, &na->sc, diag);
 		}
 	}
 	free(ids);
+	return ret;
 }
 
 /* Adds {compared, changed, rate, ci95} to o; returns o. */
@@ -3776,15 +4042,18 @@ int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 	}
 	build_baseline(&r, root);
 	if (r.model_id) {
-		build_coverage(&r, root);
-		ret = build_software(&r, root, diag);
+		ret = build_coverage(&r, root, diag);
+		if (!ret)
+			ret = build_software(&r, root, diag);
 		if (ret)
 			goto out;
 		build_inputs(&r, root);
-		build_outputs(&r, root);
-		ret = build_version_change(
-			&r, cJSON_GetObjectItemCaseSensitive(root, "outputs"),
-			diag);
+		ret = build_outputs(&r, root, diag);
+		if (!ret)
+			ret = build_version_change(
+				&r,
+				cJSON_GetObjectItemCaseSensitive(root, "outputs"),
+				diag);
 		if (!ret)
 			ret = build_examples(&r, root, diag);
 		if (ret)

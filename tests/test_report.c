@@ -6035,6 +6035,204 @@ static void sample_needs_a_model(void **state)
 	assert_null(s);
 }
 
+/*
+ * A store of SPILL_N cases, made for the report's scores past the distinct
+ * values it counts in memory (65536): case k has the score i / SPILL_N
+ * with i = k * 7919 mod SPILL_N (every i once, out of order; 7919 is prime
+ * to SPILL_N), decided on 2026-11-20 (k < SPILL_N / 2) or 2026-11-21. The
+ * human says "a"; the model says "b" (a disagreement) when i < SPILL_N / 2
+ * and i is even, else "a".
+ */
+#define SPILL_N 70000
+
+static void load_spill(void)
+{
+	char dir[] = "/tmp/sg-test-spill-XXXXXX", path[64];
+	const char *pp = path;
+	struct sg_config cfg;
+	struct sg_ingest_opts o;
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+	FILE *f;
+	long k;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/spill.csv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "case_id,decided_at,decision,model_decision,model_score\n");
+	for (k = 0; k < SPILL_N; k++) {
+		long i = k * 7919 % SPILL_N;
+
+		fprintf(f, "S%05ld,2026-11-%sT09:00:00Z,a,%s,%.17g\n", k,
+			k < SPILL_N / 2 ? "20" : "21",
+			i < SPILL_N / 2 && i % 2 == 0 ? "b" : "a",
+			(double)i / SPILL_N);
+	}
+	assert_int_equal(fclose(f), 0);
+	sg_config_init(&cfg);
+	memset(&o, 0, sizeof(o));
+	o.cfg = &cfg;
+	o.max_rejects = -1;
+	o.max_rejects_pct = -1;
+	memset(&d, 0, sizeof(d));
+	if (sg_ingest(store, &pp, 1, &o, &sum, &d))
+		fail_msg("ingest %s: %s", path, d.msg);
+	assert_int_equal(sum.rejected, 0);
+	sg_ingest_summary_release(&sum);
+	sg_config_release(&cfg);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* The report as compact JSON text, built with at most `distinct` scores
+ * counted in memory (0: the default). */
+static char *build_text(const struct sg_report_opts *o, size_t distinct)
+{
+	cJSON *r;
+	char *t;
+
+	sg_report_testing_scores_distinct(distinct);
+	r = build(o);
+	sg_report_testing_scores_distinct(0);
+	t = sg_report_json(r, 0);
+	cJSON_Delete(r);
+	return t;
+}
+
+/* The temporary tables left on the store's connection. */
+static long temp_tables(void)
+{
+	return count("SELECT count(*) FROM temp.sqlite_schema");
+}
+
+/*
+ * Scores past the limit go to disk, and the numbers are exact. Expected,
+ * by counting: a score i / 70000 is >= the threshold j / 20 when i >=
+ * 3500 j, so n = 70000 - 3500 j; below 0.5 (j < 10) the even i in [3500 j,
+ * 35000) disagree, 17500 - 1750 j of them, so agree = 52500 - 1750 j; from
+ * 0.5 up every case agrees. Deciles (numpy.quantile, linear, of i / 70000
+ * for i = 0 .. 69999): 69999 q / 70000 for q = 0, 0.1, ..., 1 (numpy
+ * 1.24.2 gives 0.09999857142857144 for q = 0.1 ... 0.9999857142857143 for
+ * q = 1). Recommended threshold: numpy 1.24.2 and statsmodels 0.13.5
+ * proportion_confint(method="wilson") over the same values: the lowest i whose cases at or above reach a lower bound of 0.95
+ * is 31297 (lower bound 0.950002998), so 0.4471, coverage 0.5529.
+ */
+static void scores_past_the_distinct_limit_are_exact(void **state)
+{
+	struct sg_report_opts o;
+	cJSON *r;
+	char path[64];
+	int j;
+
+	(void)state;
+	load_spill();
+	opts(&o, NULL);
+	/* 70000 distinct scores, past a limit of 65536: spilled */
+	sg_report_testing_scores_distinct(65536);
+	r = build(&o);
+	sg_report_testing_scores_distinct(0);
+	assert_int_equal(temp_tables(), 0);
+	assert_true(at(r, "coverage/scored")->valuedouble == SPILL_N);
+	for (j = 0; j <= 20; j++) {
+		double n = SPILL_N - 3500.0 * j;
+		double agree = j < 10 ? 52500.0 - 1750.0 * j : n;
+
+		snprintf(path, sizeof(path), "coverage/points/%d/n", j);
+		assert_true(at(r, path)->valuedouble == n);
+		snprintf(path, sizeof(path), "coverage/points/%d/agree", j);
+		assert_true(at(r, path)->valuedouble == agree);
+	}
+	assert_true(at(r, "coverage/recommended_threshold")->valuedouble ==
+		    31297.0 / SPILL_N);
+	assert_true(close_to(at(r, "coverage/recommended_coverage")->valuedouble,
+			     0.5529));
+	assert_true(at(r, "outputs/scored")->valuedouble == SPILL_N);
+	for (j = 0; j <= 10; j++) {
+		snprintf(path, sizeof(path), "outputs/score_deciles/%d", j);
+		assert_true(fabs(at(r, path)->valuedouble - 6999.9 * j / 70000) <=
+			    1e-12);
+	}
+	cJSON_Delete(r);
+}
+
+/*
+ * The same store, the same report, counted in memory or spilled to disk
+ * (past 65536 distinct values, or past a single one, with a
+ * reference window so that the scores of each night spill too): the same
+ * JSON, byte for byte; and no temporary table is left over.
+ */
+static void spilled_scores_give_the_counted_report(void **state)
+{
+	struct sg_report_opts o;
+	char *counted, *spilled, *tiny;
+
+	(void)state;
+	load_spill();
+	opts(&o, NULL);
+	counted = build_text(&o, (size_t)1 << 20);
+	spilled = build_text(&o, 65536);
+	tiny = build_text(&o, 1);
+	assert_string_equal(counted, spilled);
+	assert_string_equal(counted, tiny);
+	free(counted);
+	free(spilled);
+	free(tiny);
+	o.reference_nights = 1;
+	counted = build_text(&o, (size_t)1 << 20);
+	tiny = build_text(&o, 1);
+	assert_non_null(strstr(counted, "\"score_deciles\":[0,"));
+	assert_string_equal(counted, tiny);
+	free(counted);
+	free(tiny);
+	assert_int_equal(temp_tables(), 0);
+}
+
+/* On the small fixtures (ties, a target met or not): spilled past one or
+ * two distinct values, the report is the counted one. */
+static void spilled_small_fixtures_give_the_counted_report(void **state)
+{
+	static const struct load l = {"coverage.csv", NULL, NULL, 0, 0, {NULL},
+				      {NULL}};
+	struct sg_report_opts o;
+	char *counted, *one, *two;
+	double targets[] = {0.6, 0.95, 0.99};
+	size_t i;
+
+	(void)state;
+	ingest(&l);
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		opts(&o, NULL);
+		o.target_agreement = targets[i];
+		counted = build_text(&o, 0);
+		one = build_text(&o, 1);
+		two = build_text(&o, 2);
+		assert_string_equal(counted, one);
+		assert_string_equal(counted, two);
+		free(counted);
+		free(one);
+		free(two);
+	}
+	assert_int_equal(temp_tables(), 0);
+}
+
+static void spilled_drift_report_is_the_counted_one(void **state)
+{
+	struct sg_report_opts o;
+	char *counted, *one;
+
+	(void)state;
+	load_drift();
+	opts(&o, NULL);
+	o.since = "2026-11-03";
+	o.reference_nights = 2;
+	counted = build_text(&o, 0);
+	one = build_text(&o, 1);
+	assert_string_equal(counted, one);
+	free(counted);
+	free(one);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -6077,6 +6275,10 @@ int main(void)
 		T(software_with_one_run_has_no_change),
 		T(software_change_against_three_nights),
 		T(software_nights_pool_the_runs_of_a_night),
+		T(scores_past_the_distinct_limit_are_exact),
+		T(spilled_scores_give_the_counted_report),
+		T(spilled_small_fixtures_give_the_counted_report),
+		T(spilled_drift_report_is_the_counted_one),
 #undef T
 	};
 

@@ -125,10 +125,21 @@ int sg_report_check_night(const char *flag, const char *s,
  *
  * With a reference window, memory grows by 8 bytes for every present
  * feature value of the window and of the reference (the samples KS and
- * PSI need), and 8 bytes for every scored prediction (score deciles).
+ * PSI need). The model's scores are counted by distinct value; past 262144
+ * distinct values in one count they go into temporary tables of the
+ * store's connection (on disk, dropped before it returns), so memory stays
+ * flat however many cases are scored.
  */
 int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 		    cJSON **out, struct sg_diag *diag);
+
+/*
+ * For tests: the distinct scores a count of sg_report_build holds in
+ * memory before it goes to a temporary table (n = 0: the default, 262144).
+ * The report is the same either way. Not thread-safe: set it before
+ * building reports.
+ */
+void sg_report_testing_scores_distinct(size_t n);
 
 /*
  * Saves a report built by sg_report_build into the reports table (model
