@@ -2335,9 +2335,17 @@ static int scan(struct rep *r, struct sg_diag *diag)
 	if (ret > 0) {
 		ret = scan_merged(r, lo, hi, merge_how(r, lo, hi), diag);
 		if (ret == MERGE_UNORDERED) {
+			/* prepare() works the window out again, now inside the
+			 * transaction: so are its cases */
 			ret = rep_restart(r, diag);
 			if (!ret)
+				ret = r->empty ? 0
+					       : window_in_id_order(r, &lo, &hi,
+								    diag);
+			if (ret > 0)
 				ret = scan_merged(r, lo, hi, 0, diag);
+			else if (!ret && !r->empty)
+				ret = scan_joined(r, diag);
 		}
 	} else if (!ret) {
 		ret = scan_joined(r, diag);
