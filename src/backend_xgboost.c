@@ -29,7 +29,6 @@
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +41,7 @@
 
 #include "sg/backend.h"
 #include "sg/buf.h"
+#include "sg/thread.h"
 
 enum xgb_kind {
 	XGB_BINARY,     /* probability of class 1 */
@@ -525,7 +525,6 @@ static void warm_up(struct xgb_state *s)
 static void start_workers(struct xgb_state *s)
 {
 	size_t want = cpus(), i;
-	sigset_t all, old;
 
 	if (want > XGB_MAX_THREADS)
 		want = XGB_MAX_THREADS;
@@ -540,23 +539,14 @@ static void start_workers(struct xgb_state *s)
 	pthread_cond_init(&s->done, NULL);
 	s->sync_on = 1;
 	s->workers = sg_xcalloc(want - 1, sizeof(*s->workers));
-	/* signals are for the main thread (but the faults a thread causes) */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGABRT);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i + 1 < want; i++) {
 		s->workers[i].s = s;
 		s->workers[i].idx = i;
-		if (pthread_create(&s->workers[i].thread, NULL, worker_main,
-				   &s->workers[i]))
+		if (sg_thread_create(&s->workers[i].thread, worker_main,
+				     &s->workers[i]))
 			break;
 		s->nworkers++;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!s->nworkers)
 		XGBoosterSetParam(s->booster, "nthread", "0");
 }

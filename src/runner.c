@@ -10,7 +10,6 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "sg/ingest.h"
 #include "sg/reader.h"
 #include "sg/sha256.h"
+#include "sg/thread.h"
 
 #define DEFAULT_LOCK_WAIT_MS 10000
 
@@ -837,7 +837,6 @@ static int score_pipelined(struct runner *ru, const struct sg_backend_ops *ops,
 	size_t nfeat = ru->cfg->log.features.n;
 	struct store_worker w;
 	struct batch bb[2], *cur = &bb[0], *nxt = &bb[1];
-	sigset_t all, old;
 	long last = 0;
 	int ret, wret, err;
 
@@ -851,16 +850,7 @@ static int score_pipelined(struct runner *ru, const struct sg_backend_ops *ops,
 		goto out;
 	pthread_mutex_init(&w.mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
-	/* signals are for the main thread (but the faults a thread causes) */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGABRT);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	err = pthread_create(&w.thread, NULL, store_worker_main, &w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	err = sg_thread_create(&w.thread, store_worker_main, &w);
 	if (err) {
 		sg_diag_set(diag, NULL, 0, 0, "cannot start a thread: %s",
 			    strerror(err));
