@@ -239,43 +239,6 @@ static long double ksum_get(const struct ksum *k)
 /* The page cache of the passes over the cases, in KiB. */
 #define SCAN_CACHE_KIB 2048
 
-/*
- * The passes over the cases read each page about once, in order, so they
- * run with a small page cache: the store's large one is for writing, and
- * filling it (allocating and faulting in its pages) costs more than the
- * reading. The same small cache bounds the memory of a sort that SQLite
- * runs (it sizes its sorter on it). Returns the cache_size to give back to
- * cache_restore() (0: left as it was).
- */
-static int cache_shrink(sqlite3 *db)
-{
-	sqlite3_stmt *st = NULL;
-	char sql[64];
-	int cache = 0;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL) ==
-		    SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		cache = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (cache) {
-		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
-			 SCAN_CACHE_KIB);
-		sqlite3_exec(db, sql, NULL, NULL, NULL);
-	}
-	return cache;
-}
-
-static void cache_restore(sqlite3 *db, int cache)
-{
-	char sql[64];
-
-	if (!cache)
-		return;
-	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", cache);
-	sqlite3_exec(db, sql, NULL, NULL, NULL);
-}
-
 /* ---- multisets of scores ---- */
 
 /*
@@ -325,7 +288,7 @@ struct scores {
 	size_t nslot;         /* a power of two */
 	int sorted;           /* e is sorted; nothing may be added */
 	/* spilled */
-	sqlite3 *db;          /* the connection of the table; NULL: counted */
+	struct sg_store *store; /* where its table is; NULL: counted */
 	unsigned long table;  /* temp.sg_scores_<table> */
 	sqlite3_stmt *ins;    /* inserts SCORES_BATCH (key, count) rows */
 	struct scorerow *pend; /* SCORES_BATCH rows, the first npend to insert */
@@ -404,7 +367,7 @@ static void scores_fail(struct scores *s, const char *what)
 
 	if (s->err)
 		return;
-	sg_buf_addf(&b, "%s: %s", what, sqlite3_errmsg(s->db));
+	sg_buf_addf(&b, "%s: %s", what, sqlite3_errmsg(s->store->db));
 	s->err = sg_buf_detach(&b);
 }
 
@@ -424,7 +387,7 @@ static void scores_flush(struct scores *s)
 			    s->table);
 		for (i = 0; i < s->npend; i++)
 			sg_buf_addf(&sql, "%s(?, ?)", i ? "," : " ");
-		if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) !=
+		if (sqlite3_prepare_v2(s->store->db, sql.buf, -1, &st, NULL) !=
 		    SQLITE_OK) {
 			scores_fail(s, "cannot keep the scores");
 			st = NULL;
@@ -455,24 +418,24 @@ static void scores_put(struct scores *s, double x, size_t n)
 }
 
 /*
- * From counted to spilled: a new temporary table on db, and the distinct
+ * From counted to spilled: a new temporary table of store, and the distinct
  * values so far into it. A failure is kept for scores_open() to report;
  * values added after it are counted in total only.
  */
-static void scores_spill(struct scores *s, sqlite3 *db)
+static void scores_spill(struct scores *s, struct sg_store *store)
 {
 	static atomic_ulong tables; /* names apart on one connection */
 	struct sg_buf sql = SG_BUF_INIT;
 	size_t i;
 
-	s->db = db;
+	s->store = store;
 	s->table = atomic_fetch_add(&tables, 1) + 1;
 	s->pend = sg_xmalloc(SCORES_BATCH * sizeof(*s->pend));
 	sg_buf_addf(&sql,
 		    "CREATE TEMP TABLE sg_scores_%lu"
 		    "(k INTEGER NOT NULL, n INTEGER NOT NULL)",
 		    s->table);
-	if (sqlite3_exec(db, sql.buf, NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(store->db, sql.buf, NULL, NULL, NULL) != SQLITE_OK) {
 		scores_fail(s, "cannot keep the scores");
 		goto out;
 	}
@@ -481,7 +444,7 @@ static void scores_spill(struct scores *s, sqlite3 *db)
 		    s->table);
 	for (i = 0; i < SCORES_BATCH; i++)
 		sg_buf_addf(&sql, "%s(?, ?)", i ? "," : " ");
-	if (sqlite3_prepare_v2(db, sql.buf, -1, &s->ins, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store->db, sql.buf, -1, &s->ins, NULL) != SQLITE_OK) {
 		scores_fail(s, "cannot keep the scores");
 		goto out;
 	}
@@ -496,14 +459,14 @@ out:
 	sg_buf_release(&sql);
 }
 
-/* Adds x to s; db is where s spills past SCORES_DISTINCT values. */
-static void scores_add(struct scores *s, sqlite3 *db, double x)
+/* Adds x to s; store is where s spills past SCORES_DISTINCT values. */
+static void scores_add(struct scores *s, struct sg_store *store, double x)
 {
 	uint64_t b = double_bits(x);
 	size_t j = 0;
 
 	s->total++;
-	if (!s->db && s->nslot) {
+	if (!s->store && s->nslot) {
 		for (j = scores_slot(s, b); s->slot[j];
 		     j = (j + 1) & (s->nslot - 1)) {
 			struct scoreval *e = &s->e[s->slot[j] - 1];
@@ -514,9 +477,9 @@ static void scores_add(struct scores *s, sqlite3 *db, double x)
 			}
 		}
 	}
-	if (!s->db && s->ne >= scores_distinct)
-		scores_spill(s, db);
-	if (s->db) {
+	if (!s->store && s->ne >= scores_distinct)
+		scores_spill(s, store);
+	if (s->store) {
 		if (!s->err)
 			scores_put(s, x, 1);
 		return;
@@ -538,12 +501,12 @@ static void scores_release(struct scores *s)
 	free(s->slot);
 	free(s->pend);
 	sqlite3_finalize(s->ins);
-	if (s->db) {
+	if (s->store) {
 		char sql[64];
 
 		snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS temp.sg_scores_%lu",
 			 s->table);
-		sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		sqlite3_exec(s->store->db, sql, NULL, NULL, NULL);
 	}
 	free(s->err);
 	memset(s, 0, sizeof(*s));
@@ -582,11 +545,11 @@ static int scores_open(struct scores_it *it, struct scores *s,
 		       struct sg_diag *diag)
 {
 	char sql[96];
-	int cache;
+	long long cache;
 
 	memset(it, 0, sizeof(*it));
 	it->s = s;
-	if (!s->db) {
+	if (!s->store) {
 		if (!s->sorted) {
 			free(s->slot);
 			s->slot = NULL;
@@ -602,7 +565,7 @@ static int scores_open(struct scores_it *it, struct scores *s,
 			 "SELECT k, sum(n) FROM temp.sg_scores_%lu"
 			 " GROUP BY k ORDER BY k",
 			 s->table);
-		if (sqlite3_prepare_v2(s->db, sql, -1, &it->st, NULL) !=
+		if (sqlite3_prepare_v2(s->store->db, sql, -1, &it->st, NULL) !=
 		    SQLITE_OK)
 			scores_fail(s, "cannot read the scores");
 	}
@@ -612,9 +575,9 @@ static int scores_open(struct scores_it *it, struct scores *s,
 	}
 	/* the sorter takes its memory bound from the cache size when it
 	 * starts, at the first step */
-	cache = cache_shrink(s->db);
+	cache = sg_store_cache_shrink(s->store, SCAN_CACHE_KIB);
 	it->rc = sqlite3_step(it->st);
-	cache_restore(s->db, cache);
+	sg_store_cache_restore(s->store, cache);
 	return 0;
 }
 
@@ -629,7 +592,7 @@ static int scores_next(struct scores_it *it, struct sg_diag *diag)
 
 	it->below += it->n;
 	it->n = 0;
-	if (!s->db) {
+	if (!s->store) {
 		if (it->i == s->ne)
 			return 0;
 		it->v = s->e[it->i].v;
@@ -641,7 +604,7 @@ static int scores_next(struct scores_it *it, struct sg_diag *diag)
 		return 0;
 	if (rc != SQLITE_ROW) {
 		sg_diag_set(diag, NULL, 0, 0, "cannot read the scores: %s",
-			    sqlite3_errmsg(s->db));
+			    sqlite3_errmsg(s->store->db));
 		return SG_ESTORE;
 	}
 	it->v = score_of_key(sqlite3_column_int64(it->st, 0));
@@ -1562,9 +1525,9 @@ static void output_case(struct rep *r, struct night_acc *n)
 	if (n) {
 		n->scored++;
 		if (r->ref_on)
-			scores_add(&n->sc, r->s->db, r->score);
+			scores_add(&n->sc, r->s, r->score);
 	}
-	scores_add(&r->scores, r->s->db, r->score);
+	scores_add(&r->scores, r->s, r->score);
 }
 
 static void add_example(struct rep *r, const char *night, int h, int m,
@@ -1768,7 +1731,7 @@ static void finish_case(struct rep *r)
 		r->seginfo[r->seg_id].a.agree += agree;
 	}
 	if (!isnan(r->score))
-		scores_add(agree ? &r->sc_agree : &r->sc_dis, r->s->db,
+		scores_add(agree ? &r->sc_agree : &r->sc_dis, r->s,
 			   r->score);
 	if (!agree)
 		add_example(r, night, r->numeric ? -1 : h->label,
@@ -2313,18 +2276,19 @@ static void fold_segments(struct rep *r)
  * The window's pass: every case of the window, in (night, id) order, with
  * its current decisions and the model's current prediction, through
  * start_case(), case_prediction(), add_decision() and finish_case(). With
- * a small page cache (cache_shrink()), inside one read transaction when
+ * a small page cache (sg_store_cache_shrink()), inside one read transaction when
  * none is open, so that its statements see one state of the store.
  */
 static int scan(struct rep *r, struct sg_diag *diag)
 {
 	sqlite3 *db = r->s->db;
 	long long lo, hi;
-	int ret, cache, tx = 0;
+	long long cache;
+	int ret, tx = 0;
 
 	if (r->empty)
 		return 0;
-	cache = cache_shrink(r->s->db);
+	cache = sg_store_cache_shrink(r->s, SCAN_CACHE_KIB);
 	if (sqlite3_get_autocommit(db)) {
 		ret = sg_store_exec(r->s, "BEGIN", diag);
 		if (ret)
@@ -2355,7 +2319,7 @@ static int scan(struct rep *r, struct sg_diag *diag)
 out:
 	if (tx)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	cache_restore(r->s->db, cache);
+	sg_store_cache_restore(r->s, cache);
 	return ret;
 }
 
@@ -2427,7 +2391,8 @@ static int scan_reference(struct rep *r, struct sg_diag *diag)
 	sqlite3_stmt *st = NULL;
 	const char *ws, *wu;
 	char last[11] = "";
-	int ret, rc, cache;
+	long long cache;
+	int ret, rc;
 
 	r->ref_idx = -1;
 	if (!r->ref_on || (!r->ref_has_since && !r->ref_has_until))
@@ -2439,7 +2404,7 @@ static int scan_reference(struct rep *r, struct sg_diag *diag)
 			       diag);
 	if (ret)
 		return ret;
-	cache = cache_shrink(r->s->db);
+	cache = sg_store_cache_shrink(r->s, SCAN_CACHE_KIB);
 	sqlite3_bind_text(st, 1, r->ref_has_since ? r->ref_since : "0000-01-01",
 			  -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->ref_has_until ? r->ref_until : "9999-12-31",
@@ -2483,7 +2448,7 @@ static int scan_reference(struct rep *r, struct sg_diag *diag)
 		ret = sg_store_error(r->s, diag,
 				     "cannot read the reference window");
 	sqlite3_finalize(st);
-	cache_restore(r->s->db, cache);
+	sg_store_cache_restore(r->s, cache);
 	return ret;
 }
 

@@ -906,19 +906,6 @@ out:
 	return ret;
 }
 
-/* The value of an integer PRAGMA of the connection, or def. */
-static long long pragma_int(struct runner *ru, const char *sql, long long def)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = def;
-
-	if (sqlite3_prepare_v2(ru->s->db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /*
  * The connection's settings for a run, put back by restore_settings():
  *  - foreign keys off: every reference the runner writes was just read
@@ -946,27 +933,20 @@ static long long pragma_int(struct runner *ru, const char *sql, long long def)
 struct run_settings {
 	int fk;              /* foreign keys were on */
 	long long sync;      /* synchronous before */
-	long long cache;     /* cache_size before, as PRAGMA cache_size says */
+	long long cache;     /* cache_size before (sg_store_cache_shrink) */
 };
 
 static void run_settings(struct runner *ru, struct run_settings *rs)
 {
-	char sql[64];
-
-	rs->fk = (int)pragma_int(ru, "PRAGMA foreign_keys", 0);
+	rs->fk = (int)sg_store_pragma(ru->s, "foreign_keys", 0);
 	if (rs->fk && sqlite3_exec(ru->s->db, "PRAGMA foreign_keys = OFF",
 				   NULL, NULL, NULL) != SQLITE_OK)
 		rs->fk = 0;
-	rs->sync = pragma_int(ru, "PRAGMA synchronous", -1);
+	rs->sync = sg_store_pragma(ru->s, "synchronous", -1);
 	if (rs->sync > 1)
 		sqlite3_exec(ru->s->db, "PRAGMA synchronous = NORMAL", NULL,
 			     NULL, NULL);
-	rs->cache = pragma_int(ru, "PRAGMA cache_size", 0);
-	if (rs->cache) {
-		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
-			 RUN_CACHE_KIB);
-		sqlite3_exec(ru->s->db, sql, NULL, NULL, NULL);
-	}
+	rs->cache = sg_store_cache_shrink(ru->s, RUN_CACHE_KIB);
 }
 
 /* synchronous as it was (before the run's end is written) */
@@ -984,17 +964,11 @@ static void restore_sync(struct runner *ru, struct run_settings *rs)
 
 static void restore_settings(struct runner *ru, struct run_settings *rs)
 {
-	char sql[64];
-
 	if (rs->fk)
 		sqlite3_exec(ru->s->db, "PRAGMA foreign_keys = ON", NULL, NULL,
 			     NULL);
 	restore_sync(ru, rs);
-	if (rs->cache) {
-		snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld",
-			 rs->cache);
-		sqlite3_exec(ru->s->db, sql, NULL, NULL, NULL);
-	}
+	sg_store_cache_restore(ru->s, rs->cache);
 }
 
 static int score_all(struct runner *ru, const struct sg_backend_ops *ops,

@@ -559,3 +559,39 @@ int sg_store_model_id(struct sg_store *s, const char *name,
 	sqlite3_finalize(st);
 	return ret;
 }
+
+long long sg_store_pragma(struct sg_store *s, const char *name, long long def)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64];
+	long long v = def;
+
+	snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+long long sg_store_cache_shrink(struct sg_store *s, int kib)
+{
+	long long cache = sg_store_pragma(s, "cache_size", 0);
+	char sql[64];
+
+	if (cache) {
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib);
+		sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	}
+	return cache;
+}
+
+void sg_store_cache_restore(struct sg_store *s, long long cache)
+{
+	char sql[64];
+
+	if (!cache)
+		return;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", cache);
+	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}

@@ -83,4 +83,16 @@ int sg_store_model_id(struct sg_store *s, const char *name,
 		      const char *sha256, const char *path, long *id,
 		      struct sg_diag *diag);
 
+/* The integer value of PRAGMA name on the connection, or def. */
+long long sg_store_pragma(struct sg_store *s, const char *name, long long def);
+
+/*
+ * A page cache of kib KiB for a pass that reads or writes each page about
+ * once (the store's large cache is for writing; filling it, allocating
+ * and faulting in its pages, costs more than such a pass gains). Returns
+ * the cache_size before, for sg_store_cache_restore() (0: left as it was).
+ */
+long long sg_store_cache_shrink(struct sg_store *s, int kib);
+void sg_store_cache_restore(struct sg_store *s, long long cache);
+
 #endif
