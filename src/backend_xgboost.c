@@ -379,50 +379,66 @@ static void read_row(struct xgb_state *s, const float *r, size_t i,
 static const char predict_value[] = PREDICT_CONFIG(0);
 static const char predict_margin[] = PREDICT_CONFIG(1);
 
-/* Scores rows first .. first + n of the batch into out[first ..]. */
-static int score_rows(struct xgb_state *s, size_t first, size_t n,
-		      struct xgb_job *j)
+/*
+ * XGBoost's prediction for n rows of doubles at x (NaN: missing): *res gets
+ * n * *ncol values, in a buffer of the calling thread's that lives until
+ * its next call. Returns 0, or -1 with the reason in err.
+ */
+static int predict_dense(struct xgb_state *s, const double *x, size_t n,
+			 const float **res, size_t *ncol, char *err,
+			 size_t errn)
 {
 	struct sg_buf ai = SG_BUF_INIT;
 	const bst_ulong *shape = NULL;
-	const float *res = NULL;
 	bst_ulong dim = 0;
-	size_t ncol, i;
 	int ret = -1;
 
 	sg_buf_addf(&ai, "{\"data\": [%" PRIuPTR ", true], \"shape\": "
 		    "[%zu, %zu], \"typestr\": \"<f8\", \"version\": 3}",
-		    (uintptr_t)(s->x + first * s->nfeatures), n, s->nfeatures);
+		    (uintptr_t)x, n, s->nfeatures);
 	/* softmax models give a class index unless margins are asked for */
 	if (XGBoosterPredictFromDense(s->booster, ai.buf,
 				      s->kind == XGB_SOFTMAX ? predict_margin :
 				      predict_value,
-				      NULL, &shape, &dim, &res)) {
-		char err[512];
+				      NULL, &shape, &dim, res)) {
+		char e[512];
 
-		snprintf(j->err, sizeof(j->err), "xgboost prediction failed: "
-			 "%s", xgb_error(err, sizeof(err)));
+		snprintf(err, errn, "xgboost prediction failed: %s",
+			 xgb_error(e, sizeof(e)));
 		goto out;
 	}
-	ncol = s->kind == XGB_BINARY || s->kind == XGB_BINARY_RAW ||
-	       s->kind == XGB_REGRESSION ? 1 : s->nclass;
-	if (dim != 2 || shape[0] != n || shape[1] != ncol) {
-		snprintf(j->err, sizeof(j->err), "xgboost prediction has shape "
+	*ncol = s->kind == XGB_BINARY || s->kind == XGB_BINARY_RAW ||
+		s->kind == XGB_REGRESSION ? 1 : s->nclass;
+	if (dim != 2 || shape[0] != n || shape[1] != *ncol) {
+		snprintf(err, errn, "xgboost prediction has shape "
 			 "%" PRIu64 "x%" PRIu64 ", expected %zux%zu",
 			 (uint64_t)(dim > 0 ? shape[0] : 0),
-			 (uint64_t)(dim > 1 ? shape[1] : 0), n, ncol);
+			 (uint64_t)(dim > 1 ? shape[1] : 0), n, *ncol);
 		goto out;
 	}
+	ret = 0;
+out:
+	sg_buf_release(&ai);
+	return ret;
+}
+
+/* Scores rows first .. first + n of the batch into out[first ..]. */
+static int score_rows(struct xgb_state *s, size_t first, size_t n,
+		      struct xgb_job *j)
+{
+	const float *res = NULL;
+	size_t ncol = 0, i;
+
+	if (predict_dense(s, s->x + first * s->nfeatures, n, &res, &ncol,
+			  j->err, sizeof(j->err)))
+		return -1;
 	for (i = 0; i < n; i++) {
 		struct sg_pred *o = &s->out[first + i];
 
 		memset(o, 0, sizeof(*o));
 		read_row(s, res + i * ncol, first + i, o);
 	}
-	ret = 0;
-out:
-	sg_buf_release(&ai);
-	return ret;
+	return 0;
 }
 
 /* Takes chunks of the batch until none is left (or one fails). */
@@ -497,23 +513,14 @@ static void warm_up(struct xgb_state *s)
 {
 	double *row = sg_xcalloc(s->nfeatures ? s->nfeatures : 1,
 				 sizeof(double));
-	struct sg_buf ai = SG_BUF_INIT;
-	const bst_ulong *shape = NULL;
-	const float *res = NULL;
-	bst_ulong dim = 0;
-	size_t i;
+	const float *res;
+	size_t ncol, i;
+	char err[512];
 
 	for (i = 0; i < s->nfeatures; i++)
 		row[i] = NAN;
-	sg_buf_addf(&ai, "{\"data\": [%" PRIuPTR ", true], \"shape\": "
-		    "[1, %zu], \"typestr\": \"<f8\", \"version\": 3}",
-		    (uintptr_t)row, s->nfeatures);
 	/* a failure shows again, with its message, on the first batch */
-	(void)XGBoosterPredictFromDense(s->booster, ai.buf,
-					s->kind == XGB_SOFTMAX ? predict_margin
-							       : predict_value,
-					NULL, &shape, &dim, &res);
-	sg_buf_release(&ai);
+	(void)predict_dense(s, row, 1, &res, &ncol, err, sizeof(err));
 	free(row);
 }
 
