@@ -43,6 +43,8 @@
 #define BATCH_BYTES (1024 * 1024)
 #define CASE_PARAMS 8
 #define DECISION_PARAMS 8
+#define STAGE_PARAMS 3
+#define PRED_PARAMS 8
 
 /* Bound column slots in the reader's record. */
 enum {
@@ -85,10 +87,17 @@ struct ingest {
 		*ins_rej, *get_pred, *old_pred, *ins_pred;
 	sqlite3_stmt *ins_cases, *ins_decs; /* BATCH_ROWS rows each */
 	sqlite3_stmt *case_src;             /* where a case row came from */
+	sqlite3_stmt *stage_one, *stage_all; /* into temp.sg_stage */
+	int spilled;                        /* this file has rows there */
+	struct sg_buf blobs;                /* staged rows being spilled */
+	size_t blob_end[BATCH_ROWS];
 	struct staged *stage;               /* BATCH_ROWS of them */
 	size_t nstaged;
 	size_t dec[BATCH_ROWS]; /* staged rows whose first decision waits */
 	size_t ndec;
+	size_t pred[BATCH_ROWS]; /* new cases whose logged output waits */
+	size_t npred;
+	sqlite3_stmt *ins_preds;  /* BATCH_ROWS rows */
 	struct sg_buf arena; /* texts of the staged rows */
 	struct sg_buf segs;
 	/* per segment: '{' or ',', its quoted name and ':'; where each ends */
@@ -231,7 +240,11 @@ static void finalize_all(struct ingest *in)
 	sqlite3_finalize(in->ins_cases);
 	sqlite3_finalize(in->ins_decs);
 	sqlite3_finalize(in->case_src);
-	in->case_src = NULL;
+	sqlite3_finalize(in->stage_one);
+	sqlite3_finalize(in->stage_all);
+	sqlite3_finalize(in->ins_preds);
+	in->ins_preds = NULL;
+	in->case_src = in->stage_one = in->stage_all = NULL;
 	in->ins_case = in->get_case = in->ins_dec = in->get_dec = NULL;
 	in->old_dec = in->ins_rej = in->get_pred = in->old_pred = NULL;
 	in->ins_pred = in->ins_cases = in->ins_decs = NULL;
@@ -295,6 +308,9 @@ static int prepare_all(struct ingest *in, struct sg_diag *diag)
 		 " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)"},
 		{&in->case_src,
 		 "SELECT batch, line FROM cases WHERE id = ?1"},
+		{&in->stage_one,
+		 "INSERT INTO temp.sg_stage(night, cid, rec)"
+		 " VALUES (?1, ?2, ?3)"},
 	};
 	size_t i;
 	int ret;
@@ -306,14 +322,25 @@ static int prepare_all(struct ingest *in, struct sg_diag *diag)
 	}
 	/* the same statements as ins_case and ins_dec, for a whole batch */
 	ret = prepare_batch(in, &in->ins_cases,
-			    "INSERT INTO cases(case_id, decided_at, night,"
+			    "INSERT OR IGNORE INTO cases(case_id, decided_at, night,"
 			    " segments, feature_set, features, batch, line)",
 			    CASE_PARAMS, " ON CONFLICT(case_id) DO NOTHING",
 			    diag);
 	if (ret)
 		return ret;
+	ret = prepare_batch(in, &in->ins_preds,
+			    "INSERT OR IGNORE INTO predictions(model, case_ref,"
+			    " batch, label, score, created_at, value, is_current)",
+			    PRED_PARAMS, "", diag);
+	if (ret)
+		return ret;
+	ret = prepare_batch(in, &in->stage_all,
+			    "INSERT INTO temp.sg_stage(night, cid, rec)",
+			    STAGE_PARAMS, "", diag);
+	if (ret)
+		return ret;
 	return prepare_batch(in, &in->ins_decs,
-			     "INSERT INTO decisions(case_ref, rater, label,"
+			     "INSERT OR IGNORE INTO decisions(case_ref, rater, label,"
 			     " value, decided_at, is_current, batch, line)",
 			     DECISION_PARAMS, "", diag);
 }
@@ -405,6 +432,32 @@ static int same_text(const unsigned char *a, const char *b, size_t blen)
 	return strlen((const char *)a) == blen && !memcmp(a, b, blen);
 }
 
+/*
+ * Binds a logged prediction to parameters base + 1 .. base + 7 of st
+ * (ins_pred or a row of ins_preds); every one, NULL where there is none.
+ */
+static void bind_prediction(struct ingest *in, sqlite3_stmt *st, int base,
+			    long case_ref, const char *label, size_t llen,
+			    double mvalue, double score)
+{
+	sqlite3_bind_int64(st, base + 1, in->model);
+	sqlite3_bind_int64(st, base + 2, case_ref);
+	sqlite3_bind_int64(st, base + 3, in->batch);
+	if (in->log->decision_type == SG_DECISION_NUMERIC) {
+		sqlite3_bind_null(st, base + 4);
+		sqlite3_bind_double(st, base + 7, mvalue);
+	} else {
+		sqlite3_bind_text(st, base + 4, label, (int)llen,
+				  SQLITE_STATIC);
+		sqlite3_bind_null(st, base + 7);
+	}
+	if (isnan(score))
+		sqlite3_bind_null(st, base + 5);
+	else
+		sqlite3_bind_double(st, base + 5, score);
+	sqlite3_bind_text(st, base + 6, in->now, -1, SQLITE_STATIC);
+}
+
 /* Stores the logged shadow output of a row; counts it. */
 static int logged_prediction(struct ingest *in, long case_ref,
 			     const char *label, size_t llen, double mvalue,
@@ -450,21 +503,7 @@ static int logged_prediction(struct ingest *in, long case_ref,
 	}
 	/* every parameter is bound, so no sqlite3_clear_bindings */
 	st = in->ins_pred;
-	sqlite3_bind_int64(st, 1, in->model);
-	sqlite3_bind_int64(st, 2, case_ref);
-	sqlite3_bind_int64(st, 3, in->batch);
-	if (numeric) {
-		sqlite3_bind_null(st, 4);
-		sqlite3_bind_double(st, 7, mvalue);
-	} else {
-		sqlite3_bind_text(st, 4, label, (int)llen, SQLITE_STATIC);
-		sqlite3_bind_null(st, 7);
-	}
-	if (isnan(score))
-		sqlite3_bind_null(st, 5);
-	else
-		sqlite3_bind_double(st, 5, score);
-	sqlite3_bind_text(st, 6, in->now, -1, SQLITE_STATIC);
+	bind_prediction(in, st, 0, case_ref, label, llen, mvalue, score);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -778,7 +817,70 @@ static int insert_first_decisions(struct ingest *in, struct sg_diag *diag)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return sg_store_error(in->s, diag, "cannot store a decision");
+	/* OR IGNORE only spares a statement journal: nothing may be left out */
+	if (sqlite3_changes(in->s->db) != (int)n) {
+		sg_diag_set(diag, in->s->path, 0, 0,
+			    "cannot store a decision: the store refused %d of %zu",
+			    (int)n - sqlite3_changes(in->s->db), n);
+		return SG_ESTORE;
+	}
 	return 0;
+}
+
+/*
+ * Inserts the waiting logged outputs of new cases (which can have no
+ * prediction yet), in row order; counts them.
+ */
+static int insert_first_predictions(struct ingest *in, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = in->ins_preds;
+	size_t i, n = in->npred;
+	int rc;
+
+	in->npred = 0;
+	if (n < BATCH_ROWS)
+		st = in->ins_pred;
+	for (i = 0; i < n; i++) {
+		const struct staged *s = &in->stage[in->pred[i]];
+
+		bind_prediction(in, st, n < BATCH_ROWS ? 0 : (int)i * PRED_PARAMS,
+				s->case_ref, ARENA(in, s->mlabel), s->mlabel_len,
+				s->mvalue, s->score);
+		if (n == BATCH_ROWS)
+			sqlite3_bind_int(st, (int)i * PRED_PARAMS + 8, 1);
+		if (n < BATCH_ROWS) {
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (rc != SQLITE_DONE)
+				return sg_store_error(in->s, diag,
+						      "cannot store a prediction");
+		}
+	}
+	if (n == BATCH_ROWS) {
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sg_store_error(in->s, diag,
+					      "cannot store a prediction");
+		if (sqlite3_changes(in->s->db) != (int)n) {
+			sg_diag_set(diag, in->s->path, 0, 0,
+				    "cannot store a prediction: the store "
+				    "refused %d of %zu",
+				    (int)n - sqlite3_changes(in->s->db), n);
+			return SG_ESTORE;
+		}
+	}
+	in->f->predictions += (long)n;
+	in->sum->predictions += (long)n;
+	return 0;
+}
+
+/* Writes what waits for the new cases of the batch. */
+static int insert_firsts(struct ingest *in, struct sg_diag *diag)
+{
+	int ret = insert_first_decisions(in, diag);
+
+	return ret ? ret : insert_first_predictions(in, diag);
 }
 
 /*
@@ -857,33 +959,38 @@ static int flush_rows(struct ingest *in, struct sg_diag *diag)
 			in->dec[in->ndec++] = i;
 			in->f->loaded++;
 			in->sum->loaded++;
+			if (s->has_pred) {
+				ret = ensure_model(in, diag);
+				in->pred[in->npred++] = i;
+			}
 		} else {
-			/* decisions go in in row order */
-			ret = insert_first_decisions(in, diag);
+			/* rows of one case go in in row order */
+			ret = insert_firsts(in, diag);
 			if (!ret)
 				ret = known_case(in, s, diag);
 			if (ret == 1) {
 				ret = 0;
 				goto check;
 			}
+			if (!ret && s->has_pred)
+				ret = logged_prediction(in, s->case_ref,
+							ARENA(in, s->mlabel),
+							s->mlabel_len, s->mvalue,
+							s->score, diag);
 		}
-		if (!ret && s->has_pred)
-			ret = logged_prediction(in, s->case_ref,
-						ARENA(in, s->mlabel),
-						s->mlabel_len, s->mvalue,
-						s->score, diag);
 check:
 		if (!ret && too_many_rejects(in, 0, diag))
 			ret = SG_EDATA;
 	}
 	if (!ret)
-		ret = insert_first_decisions(in, diag);
+		ret = insert_firsts(in, diag);
 	if (ret) {
 		in->f->rows_read = s->rows_file;
 		in->sum->rows_read = s->rows_all;
 	}
 	in->nstaged = 0;
 	in->ndec = 0;
+	in->npred = 0;
 	sg_buf_reset(&in->arena);
 	return ret;
 }
@@ -897,14 +1004,181 @@ static size_t keep(struct ingest *in, const void *p, size_t n)
 	return off;
 }
 
-/* Rejects a row once the rows before it are written. */
+/*
+ * A staged row as a blob of temp.sg_stage: the struct, its text offsets
+ * made relative to its first text, then its texts (kept contiguously by
+ * one_row, from raw to mlabel). The blob lives and dies in this process.
+ */
+static void pack_row(struct ingest *in, const struct staged *s)
+{
+	struct staged h = *s;
+	size_t base = s->raw, end = s->mlabel + s->mlabel_len;
+
+	h.raw -= base;
+	h.cid -= base;
+	h.at -= base;
+	h.segs -= base;
+	h.feats -= base;
+	h.label -= base;
+	h.rater -= base;
+	h.mlabel -= base;
+	sg_buf_add(&in->blobs, &h, sizeof(h));
+	sg_buf_add(&in->blobs, ARENA(in, base), end - base);
+}
+
+/* Appends a row packed by pack_row to the staged rows of the batch. */
+static void unpack_row(struct ingest *in, const void *blob, size_t n)
+{
+	struct staged *s = &in->stage[in->nstaged++];
+	size_t off;
+
+	memcpy(s, blob, sizeof(*s));
+	off = keep(in, (const char *)blob + sizeof(*s), n - sizeof(*s));
+	s->raw += off;
+	s->cid += off;
+	s->at += off;
+	s->segs += off;
+	s->feats += off;
+	s->label += off;
+	s->rater += off;
+	s->mlabel += off;
+}
+
+/* Binds staged row s, packed in in->blobs[from, to), to base + 1 .. 3. */
+static void bind_stage(struct ingest *in, sqlite3_stmt *st, int base,
+		       const struct staged *s, size_t from, size_t to)
+{
+	if (s->at_len)
+		sqlite3_bind_text(st, base + 1, s->night, 10, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 1);
+	sqlite3_bind_text(st, base + 2, ARENA(in, s->cid), (int)s->cid_len,
+			  SQLITE_STATIC);
+	sqlite3_bind_blob(st, base + 3, in->blobs.buf + from, (int)(to - from),
+			  SQLITE_STATIC);
+}
+
+/*
+ * Moves the staged rows of the file read so far into temp.sg_stage, in
+ * row order (its rowid), to be written to the store in key order by
+ * merge_rows.
+ */
+static int spill_rows(struct ingest *in, struct sg_diag *diag)
+{
+	size_t i, n = in->nstaged;
+	int rc = SQLITE_DONE;
+
+	if (!n)
+		return 0;
+	sg_buf_reset(&in->blobs);
+	for (i = 0; i < n; i++) {
+		pack_row(in, &in->stage[i]);
+		in->blob_end[i] = in->blobs.len;
+	}
+	if (n == BATCH_ROWS) {
+		for (i = 0; i < n; i++)
+			bind_stage(in, in->stage_all, (int)i * STAGE_PARAMS,
+				   &in->stage[i], i ? in->blob_end[i - 1] : 0,
+				   in->blob_end[i]);
+		rc = sqlite3_step(in->stage_all);
+		sqlite3_reset(in->stage_all);
+	} else {
+		for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+			bind_stage(in, in->stage_one, 0, &in->stage[i],
+				   i ? in->blob_end[i - 1] : 0,
+				   in->blob_end[i]);
+			rc = sqlite3_step(in->stage_one);
+			sqlite3_reset(in->stage_one);
+		}
+	}
+	in->nstaged = 0;
+	sg_buf_reset(&in->arena);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(in->s, diag, "cannot stage the rows");
+	in->spilled = 1;
+	return 0;
+}
+
+/* The merge order of staged rows: night (none first), case id, row. */
+static int cmp_staged(const void *pa, const void *pb, void *ctx)
+{
+	const struct staged *a = pa, *b = pb;
+	const struct ingest *in = ctx;
+	size_t n = a->cid_len < b->cid_len ? a->cid_len : b->cid_len;
+	int c;
+
+	if (!a->at_len != !b->at_len)
+		return a->at_len ? 1 : -1;
+	if (a->at_len && (c = memcmp(a->night, b->night, 10)) != 0)
+		return c;
+	c = memcmp(ARENA(in, a->cid), ARENA(in, b->cid), n);
+	if (c)
+		return c;
+	if (a->cid_len != b->cid_len)
+		return a->cid_len < b->cid_len ? -1 : 1;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+/*
+ * Writes the valid rows of the file to the store, in merge order: by
+ * night, then by case id, the rows of one case in row order. Rows of
+ * different cases are independent, and the rows of one case keep their
+ * order, so the store ends up as if the rows had been written in file
+ * order, except that the new cases of a night are numbered in case id
+ * order. Writing in key order is what keeps a night's cost flat as the
+ * store grows: the UNIQUE index on case ids takes the night's ids in
+ * one ordered sweep (each of its pages read and written once), where row
+ * order touches a random page for every row, and the store's later
+ * nights get ids above the earlier ones. A file of at most one batch is
+ * sorted in memory.
+ */
+static int merge_rows(struct ingest *in, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret, rc;
+
+	if (!in->spilled) {
+		qsort_r(in->stage, in->nstaged, sizeof(*in->stage), cmp_staged,
+			in);
+		return flush_rows(in, diag);
+	}
+	ret = spill_rows(in, diag);
+	if (ret)
+		return ret;
+	ret = sg_store_prepare(in->s, &st,
+			       "SELECT rec FROM temp.sg_stage"
+			       " ORDER BY night, cid, rowid",
+			       diag);
+	if (ret)
+		return ret;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		unpack_row(in, sqlite3_column_blob(st, 0),
+			   (size_t)sqlite3_column_bytes(st, 0));
+		if (in->nstaged == BATCH_ROWS || in->arena.len > BATCH_BYTES) {
+			ret = flush_rows(in, diag);
+			if (ret)
+				goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		ret = sg_store_error(in->s, diag, "cannot read the staged rows");
+		goto out;
+	}
+	ret = flush_rows(in, diag);
+out:
+	sqlite3_finalize(st);
+	in->spilled = 0;
+	if (!ret)
+		ret = sg_store_exec(in->s, "DELETE FROM temp.sg_stage", diag);
+	return ret;
+}
+
+/* Rejects a row that failed validation. */
 static int reject_row(struct ingest *in, const struct sg_record *rec,
 		      const char *column, const char *reason, const char *value,
 		      size_t vlen, struct sg_diag *diag)
 {
-	int ret = flush_rows(in, diag);
-
-	return ret ? ret : reject(in, rec, column, reason, value, vlen, diag);
+	return reject(in, rec, column, reason, value, vlen, diag);
 }
 
 /* Validates a row: rejects it, or stages it (writing a full batch). */
@@ -1029,7 +1303,7 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 	s->mvalue = mvalue;
 	s->score = score;
 	if (in->nstaged == BATCH_ROWS || in->arena.len > BATCH_BYTES)
-		return flush_rows(in, diag);
+		return spill_rows(in, diag);
 	return 0;
 }
 
@@ -1328,13 +1602,7 @@ static int ingest_file(struct ingest *in, const char *path,
 		if (ret == 0)
 			break;
 		if (ret < 0) {
-			/* the rows read before come first, as their errors */
-			int fret = flush_rows(in, diag);
-
-			if (fret) {
-				ret = fret;
-				goto out;
-			}
+			/* the ingest fails: nothing of it will be stored */
 			if (diag && spooled)
 				snprintf(diag->file, sizeof(diag->file),
 					 "<stdin>");
@@ -1354,11 +1622,12 @@ static int ingest_file(struct ingest *in, const char *path,
 					(uint64_t)in->f->rows_read,
 					sg_reader_offset(r), in->f->size);
 	}
-	ret = flush_rows(in, diag);
+	ret = merge_rows(in, diag);
 	if (ret)
 		goto out;
 	ret = finish_batch(in, diag);
 out:
+	in->spilled = 0;
 	in->nstaged = 0;
 	in->ndec = 0;
 	sg_buf_reset(&in->arena);
@@ -1390,6 +1659,7 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	sg_buf_init(&in.segs);
 	sg_buf_init(&in.seg_keys);
 	sg_buf_init(&in.arena);
+	sg_buf_init(&in.blobs);
 	in.stage = sg_xcalloc(BATCH_ROWS, sizeof(*in.stage));
 	in.seg_key_end = sg_xcalloc(in.log->segments.n ? in.log->segments.n : 1,
 				    sizeof(size_t));
@@ -1403,7 +1673,27 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	}
 	sum->files = sg_xcalloc(n ? n : 1, sizeof(*sum->files));
 
+	/*
+	 * Foreign keys are not checked while the rows go in: every
+	 * reference ingest writes is an id it has just read or made. A
+	 * checked reference would make each multi-row INSERT one that may
+	 * fail half-way, which SQLite protects with a statement journal of
+	 * every page it changes, spilled to a temporary file (store.c).
+	 * The pragma works outside a transaction only; it is set back
+	 * after the commit or rollback.
+	 */
+	ret = sg_store_exec(s, "PRAGMA foreign_keys = OFF", diag);
+	if (ret)
+		goto out;
 	ret = sg_store_begin(s, diag);
+	if (ret)
+		goto out;
+	/* the rows of a file on their way to the store (merge_rows) */
+	ret = sg_store_exec(s,
+			    "CREATE TEMP TABLE IF NOT EXISTS sg_stage(night TEXT,"
+			    " cid TEXT, rec BLOB);"
+			    "DELETE FROM temp.sg_stage",
+			    diag);
 	if (ret)
 		goto out;
 	ret = prepare_all(&in, diag);
@@ -1424,11 +1714,17 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 		goto out;
 	}
 	finalize_all(&in);
-	ret = sg_store_commit(s, diag);
+	ret = sg_store_exec(s, "DROP TABLE temp.sg_stage", diag);
+	if (!ret)
+		ret = sg_store_commit(s, diag);
 out:
 	finalize_all(&in);
-	if (ret) {
+	if (ret)
 		sg_store_rollback(s);
+	if (sg_store_exec(s, "PRAGMA foreign_keys = ON", ret ? NULL : diag) &&
+	    !ret)
+		ret = SG_ESTORE;
+	if (ret) {
 		/* nothing was loaded: say so in the counts of the files too */
 		for (i = 0; i < sum->nfiles; i++)
 			sum->files[i].batch = 0;
@@ -1440,6 +1736,7 @@ out:
 	sg_buf_release(&in.segs);
 	sg_buf_release(&in.seg_keys);
 	sg_buf_release(&in.arena);
+	sg_buf_release(&in.blobs);
 	return ret;
 }
 
