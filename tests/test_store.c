@@ -56,6 +56,43 @@ static long count(struct sg_store *s, const char *sql)
 	return n;
 }
 
+/*
+ * A statement that changes more than 16 MiB of existing pages inside a
+ * transaction keeps a statement journal that large; SQLite spills it to a
+ * temporary file. With a spill threshold above 128 KiB - 1 (the most the
+ * unix VFS writes in one call) that spill failed with SQLITE_FULL,
+ * "database or disk is full", on a disk with room to spare.
+ */
+static void statement_journal_past_16_mib_does_not_fill_the_disk(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+	int rc;
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sqlite3_exec(s->db,
+				      "CREATE TABLE big(k INTEGER PRIMARY KEY,"
+				      " u INTEGER UNIQUE, x BLOB);"
+				      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+				      " SELECT i + 1 FROM n WHERE i < 400)"
+				      " INSERT INTO big SELECT i, i,"
+				      " zeroblob(60000) FROM n",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sg_store_begin(s, &d), 0);
+	/* UNIQUE may abort the UPDATE half-way: a statement journal of
+	 * every page it changes, 400 pages of 64 KiB = 25 MiB */
+	rc = sqlite3_exec(s->db,
+			  "UPDATE big SET u = u + 1000, x = randomblob(60000)",
+			  NULL, NULL, NULL);
+	assert_string_equal(sqlite3_errstr(rc), sqlite3_errstr(SQLITE_OK));
+	assert_int_equal(sg_store_commit(s, &d), 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM big WHERE u > 1000"),
+			 400);
+	sg_store_close(s);
+}
+
 static void open_creates_every_table_strict_with_wal(void **state)
 {
 	struct sg_store *s = NULL;
@@ -319,6 +356,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			open_creates_every_table_strict_with_wal, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			statement_journal_past_16_mib_does_not_fill_the_disk,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			reopen_keeps_data_and_does_not_migrate_again, setup,
 			teardown),
