@@ -36,6 +36,7 @@ enum {
 	O_FEATURE,
 	O_MODEL_LABEL,
 	O_MODEL_SCORE,
+	O_DECISIONS_ONLY,
 	/* model */
 	O_MODEL_NAME,
 	O_MODEL_VERSION,
@@ -103,6 +104,7 @@ static const struct group_opt common[] = {
 	{CLI_LOG, {"feature", required_argument, NULL, O_FEATURE}},
 	{CLI_LOG, {"model-label", required_argument, NULL, O_MODEL_LABEL}},
 	{CLI_LOG, {"model-score", required_argument, NULL, O_MODEL_SCORE}},
+	{CLI_LOG, {"decisions-only", no_argument, NULL, O_DECISIONS_ONLY}},
 	{CLI_MODEL, {"model-name", required_argument, NULL, O_MODEL_NAME}},
 	{CLI_MODEL, {"model-version", required_argument, NULL, O_MODEL_VERSION}},
 	{CLI_MODEL, {"model-backend", required_argument, NULL, O_MODEL_BACKEND}},
@@ -290,6 +292,9 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 		sg_config_set_str(&l->model_score, a);
 		l->explicit_mask |= SG_LOGKEY_MODEL_SCORE;
 		return 0;
+	case O_DECISIONS_ONLY:
+		l->decisions_only = 1;
+		return 0;
 	case O_MODEL_NAME:
 		sg_config_set_str(&m->name, a);
 		return 0;
@@ -454,7 +459,11 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --model-label COL         logged shadow output "
 		       "(model_decision)\n"
 		       "  --model-score COL         its confidence "
-		       "(model_score)\n");
+		       "(model_score)\n"
+		       "  --decisions-only          read only case id, decision, "
+		       "rater and time:\n"
+		       "                            corrections and ratings of "
+		       "stored cases\n");
 	if (cmd->groups & CLI_MODEL)
 		printf("\nmodel (the \"model\" block of the config):\n"
 		       "  --model-name NAME, --model-version VERSION\n"

@@ -171,6 +171,17 @@ static int run_ingest(struct cli *c)
 			&sum, &c->diag);
 	if (o.progress)
 		fprintf(stderr, "\r\033[K");
+	for (size_t i = 0; !ret && !c->quiet && i < sum.nfiles; i++) {
+		if (sum.files[i].skipped || !sum.files[i].no_time)
+			continue;
+		/* once: the first log without a time column */
+		fprintf(stderr,
+			"shadowgate ingest: note: %s has no time column ('%s'), "
+			"so its cases have no night; reports take undated cases "
+			"with --window-nights 0\n",
+			sum.files[i].file, c->cfg.log.decided_at);
+		break;
+	}
 	if (cli_format_is(c, "json")) {
 		char buf[2048];
 

@@ -239,6 +239,7 @@ static const struct key log_keys[] = {
 	STR("model_label", log.model_label, .mask = SG_LOGKEY_MODEL_LABEL),
 	STR("model_score", log.model_score, .mask = SG_LOGKEY_MODEL_SCORE),
 	STR("glob", log.glob, .flags = 0),
+	BOOL("decisions_only", log.decisions_only),
 };
 
 static const struct key model_keys[] = {

@@ -904,15 +904,15 @@ static int known_case(struct ingest *in, struct staged *s,
 	}
 	s->case_ref = sqlite3_column_int64(st, 0);
 	blob = sqlite3_column_blob(st, 3);
-	same = same_text(sqlite3_column_text(st, 1), ARENA(in, s->segs),
-			 s->segs_len) &&
-	       (in->nfeat ? sqlite3_column_int64(st, 2) == in->feature_set &&
-				    (size_t)sqlite3_column_bytes(st, 3) ==
-					    in->nfeat * sizeof(double) &&
-				    blob &&
-				    !memcmp(blob, ARENA(in, s->feats),
-					    in->nfeat * sizeof(double))
-			  : sqlite3_column_type(st, 3) == SQLITE_NULL);
+	/* what the file does not have cannot differ from what is stored */
+	same = (!in->nseg || same_text(sqlite3_column_text(st, 1),
+				       ARENA(in, s->segs), s->segs_len)) &&
+	       (!in->nfeat ||
+		(sqlite3_column_int64(st, 2) == in->feature_set &&
+		 (size_t)sqlite3_column_bytes(st, 3) ==
+			 in->nfeat * sizeof(double) &&
+		 blob &&
+		 !memcmp(blob, ARENA(in, s->feats), in->nfeat * sizeof(double))));
 	if (!same) {
 		struct sg_record rec;
 		char why_buf[700];
@@ -941,6 +941,38 @@ static int known_case(struct ingest *in, struct staged *s,
 }
 
 /*
+ * A row of a decisions-only file: rejected (returns 1) unless its case is
+ * in the store already.
+ */
+static int unknown_case(struct ingest *in, struct staged *s,
+			struct sg_diag *diag)
+{
+	sqlite3_stmt *st = in->get_case;
+	struct sg_record rec;
+	char why[300];
+	int rc;
+
+	sqlite3_bind_text(st, 1, ARENA(in, s->cid), (int)s->cid_len,
+			  SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return sg_store_error(in->s, diag, "cannot look up a case");
+	snprintf(why, sizeof(why),
+		 "unknown case '%.*s': a decisions-only log corrects or adds "
+		 "ratings to cases already in the store",
+		 (int)(s->cid_len > 200 ? 200 : s->cid_len), ARENA(in, s->cid));
+	memset(&rec, 0, sizeof(rec));
+	rec.line = s->line;
+	rec.raw = ARENA(in, s->raw);
+	rec.raw_len = s->raw_len;
+	rc = reject(in, &rec, in->log->case_id, why, NULL, 0, diag);
+	return rc ? rc : 1;
+}
+
+/*
  * Writes the staged rows. On failure the count of rows read goes back to
  * the row that failed, as if the rows after it had not been read yet.
  */
@@ -952,7 +984,7 @@ static int flush_rows(struct ingest *in, struct sg_diag *diag)
 
 	if (!in->nstaged)
 		return 0;
-	ret = insert_cases(in, diag);
+	ret = in->log->decisions_only ? 0 : insert_cases(in, diag);
 	for (i = 0; !ret && i < in->nstaged; i++) {
 		s = &in->stage[i];
 		if (s->is_new) {
@@ -966,6 +998,8 @@ static int flush_rows(struct ingest *in, struct sg_diag *diag)
 		} else {
 			/* rows of one case go in in row order */
 			ret = insert_firsts(in, diag);
+			if (!ret && in->log->decisions_only)
+				ret = unknown_case(in, s, diag);
 			if (!ret)
 				ret = known_case(in, s, diag);
 			if (ret == 1) {
@@ -1446,7 +1480,7 @@ static int bind_columns(struct ingest *in, struct sg_reader *r,
 			continue;
 		if ((fixed[i].col == COL_MODEL_LABEL ||
 		     fixed[i].col == COL_MODEL_SCORE) &&
-		    !want_pred && !explicit)
+		    ((!want_pred && !explicit) || l->decisions_only))
 			continue;
 		has = sg_reader_has_column(r, fixed[i].name);
 		if (!has && (explicit || fixed[i].required)) {
@@ -1460,11 +1494,11 @@ static int bind_columns(struct ingest *in, struct sg_reader *r,
 			names[n++] = fixed[i].name;
 		}
 	}
+	in->f->no_time = in->slot[COL_DECIDED_AT] < 0;
 	all = sg_xcalloc(n + l->segments.n + l->features.n, sizeof(char *));
 	memcpy(all, names, n * sizeof(char *));
 	in->seg0 = n;
-	in->nseg = l->segments.n;
-	for (i = 0; i < l->segments.n; i++) {
+	for (i = 0; i < in->nseg; i++) {
 		if (!sg_reader_has_column(r, l->segments.v[i])) {
 			sg_diag_set(diag, in->display, 0, 0,
 				    "segment column '%s' (log.segments) is not "
@@ -1476,8 +1510,7 @@ static int bind_columns(struct ingest *in, struct sg_reader *r,
 		all[n++] = l->segments.v[i];
 	}
 	in->feat0 = n;
-	in->nfeat = l->features.n;
-	for (i = 0; i < l->features.n; i++) {
+	for (i = 0; i < in->nfeat; i++) {
 		if (!sg_reader_has_column(r, l->features.v[i])) {
 			sg_diag_set(diag, in->display, 0, 0,
 				    "feature column '%s' (log.features) is not "
@@ -1625,6 +1658,14 @@ static int ingest_file(struct ingest *in, const char *path,
 	ret = merge_rows(in, diag);
 	if (ret)
 		goto out;
+	if (in->f->rows_read > 0 && in->f->rejected == in->f->rows_read) {
+		sg_diag_set(diag, in->display, 0, 0,
+			    "every row was rejected (%ld of %ld), nothing of it "
+			    "could be loaded; the ingest was rolled back",
+			    in->f->rejected, in->f->rows_read);
+		ret = SG_EDATA;
+		goto out;
+	}
 	ret = finish_batch(in, diag);
 out:
 	in->spilled = 0;
@@ -1654,7 +1695,9 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	in.o = opts;
 	in.log = &opts->cfg->log;
 	in.sum = sum;
-	in.nfeat = in.log->features.n;
+	/* a decisions-only log reads case id, decision, rater and time */
+	in.nseg = in.log->decisions_only ? 0 : in.log->segments.n;
+	in.nfeat = in.log->decisions_only ? 0 : in.log->features.n;
 	in.feats = sg_xcalloc(in.nfeat ? in.nfeat : 1, sizeof(double));
 	sg_buf_init(&in.segs);
 	sg_buf_init(&in.seg_keys);

@@ -37,6 +37,7 @@ struct sg_log_conf {
 	struct sg_strlist features;
 	char *model_label;   /* default "model_decision" */
 	char *model_score;   /* default "model_score" */
+	int decisions_only;  /* read case id, decision, rater, time only */
 	/* bit i set: that key was given explicitly (file or flag) */
 	unsigned explicit_mask;
 	char *glob;          /* nightly: the log files, a glob pattern */
