@@ -200,6 +200,12 @@ static void file_past_one_batch_is_stored_in_night_and_case_id_order(
 	assert_int_equal(sum.predictions, 1000);
 	assert_non_null(strstr(sum.reject_msgs[0], ":1003: case 'dec-"));
 	sg_ingest_summary_release(&sum);
+	/* rejected after the sort: its raw text is read from the file again */
+	assert_string_equal(text("SELECT substr(raw, 21) FROM rejects WHERE "
+				 "line = 1003"),
+			    ",2026-11-03T08:00:00Z,elsewhere,20,30,approve,ann,"
+			    "approve,0.9");
+
 	assert_int_equal(count("SELECT count(*) FROM cases"), 1000);
 	assert_int_equal(count("SELECT count(*) FROM decisions"), 1002);
 	assert_int_equal(count("SELECT count(*) FROM predictions"), 1000);
