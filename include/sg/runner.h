@@ -39,7 +39,15 @@ struct sg_run_result {
 	double wall_s;
 	double throughput;       /* cases per second */
 	double p50_ms, p95_ms, p99_ms;
-	const char *latency_method; /* "per request" or "batch time / size" */
+	const char *latency_method; /* what a latency is (the backend's
+				       sg_backend_ops.latency) */
+	double startup_ms;       /* exec: the program's start-up; NaN */
+	/* the features the model was fed (log columns, comma-separated) and
+	 * where the list came from: "log.features", "the model's feature
+	 * names" or "the feature columns stored at ingest"; NULL without a
+	 * backend */
+	const char *features_source;
+	char *features_text;
 	long peak_rss_kb;
 	char *stderr_text;       /* what the model wrote on stderr */
 	char *error_msgs[SG_RUN_MAX_ERROR_MSGS];
