@@ -258,7 +258,9 @@ static void join_list(struct sg_buf *b, char *const *v, size_t n)
  *    each of which must be a feature column stored at ingest;
  *  - else the feature columns stored at ingest, when every feature set
  *    has the same ones.
- * A feature map entry whose column is not configured is refused too.
+ * A feature map entry whose column is not configured is refused too, as
+ * is a configured column named as a mapped feature that another column
+ * feeds (it would feed that feature twice).
  * Returns 0 with *model open, SG_EUSAGE (the message names the first
  * position that differs and both names), or the backend's error.
  */
@@ -289,8 +291,22 @@ static int open_model(struct runner *ru, const struct sg_backend_ops *ops,
 				goto out;
 			}
 		}
-		for (i = 0; i < conf->n; i++)
+		for (i = 0; i < conf->n; i++) {
+			long k = sg_strlist_find(&m->map_features, conf->v[i]);
+
+			if (k >= 0 && sg_strlist_find(&m->map_columns,
+						      conf->v[i]) < 0) {
+				sg_diag_set(diag, ru->cfg->path, 0, 0,
+					    "log.features: column '%s' feeds "
+					    "no feature, as model.feature_map "
+					    "feeds '%s' from column '%s'",
+					    conf->v[i], conf->v[i],
+					    m->map_columns.v[k]);
+				ret = SG_EUSAGE;
+				goto out;
+			}
 			sg_strlist_add(&ru->feat, conf->v[i]);
+		}
 		ru->r->features_source = "log.features";
 	} else if (!ops->feature_names) {
 		ret = stored_columns(ru, &stored, &sets, diag);

@@ -76,6 +76,8 @@ contains "the refusal names the mapped column" "$WORK/err" \
 	"position 1: the model has 'income', log.features has 'age' (column 'age_years', by model.feature_map)"
 expect_exit "a mapped column that is not configured is refused" 2 "$SG" run --db "$DB" --feature debt_ratio --model-feature-map income=monthly_income --model-name n --model-version 2 $MODEL
 contains "naming the column" "$WORK/err" "model.feature_map: column 'monthly_income' (for feature 'income') is not one of log.features"
+expect_exit "a column named as a feature another column feeds is refused" 2 "$SG" run --db "$DB" --feature monthly_income --feature age --feature age_years --model-feature-map income=monthly_income --model-feature-map age=age_years --model-name n --model-version 2 $MODEL
+contains "naming both columns" "$WORK/err" "log.features: column 'age' feeds no feature, as model.feature_map feeds 'age' from column 'age_years'"
 expect_exit "--model-feature-map with no features configured uses the model's names" 0 "$SG" run --db "$DB" --model-feature-map income=monthly_income --model-feature-map age=age_years --model-name n --model-version 2 $MODEL
 contains "fed from the mapped columns" "$WORK/err" "features from the model's feature names: monthly_income, age_years, debt_ratio"
 if same "$DB" 2 2>"$WORK/py"; then ok "flag-mapped, the predictions are XGBoost's own"; else not_ok "flag-mapped, the predictions are XGBoost's own" "$(cat "$WORK/py")"; fi
