@@ -98,10 +98,13 @@ static void print_json(const struct cli *c, const struct sg_run_result *r,
 		cJSON_AddNullToObject(o, "latency_method");
 	add_num(o, "startup_ms", r->startup_ms);
 	if (r->features_source) {
+		cJSON *fa = cJSON_AddArrayToObject(o, "features");
+
 		cJSON_AddStringToObject(o, "features_source",
 					r->features_source);
-		cJSON_AddStringToObject(o, "features", r->features_text ?
-					r->features_text : "");
+		for (i = 0; i < r->features.n; i++)
+			cJSON_AddItemToArray(fa, cJSON_CreateString(
+							 r->features.v[i]));
 	} else {
 		cJSON_AddNullToObject(o, "features_source");
 		cJSON_AddNullToObject(o, "features");
@@ -139,9 +142,14 @@ static void print_text(const struct cli *c, const struct sg_run_result *r)
 	if (isfinite(r->startup_ms))
 		fprintf(stderr, "  model start-up %.0f ms (not in the "
 				"latencies)\n", r->startup_ms);
-	if (r->features_source && strcmp(r->features_source, "log.features"))
-		fprintf(stderr, "  features from %s: %s\n",
-			r->features_source, r->features_text);
+	if (r->features_source &&
+	    strcmp(r->features_source, "log.features")) {
+		fprintf(stderr, "  features from %s:", r->features_source);
+		for (i = 0; i < r->features.n; i++)
+			fprintf(stderr, "%s %s", i ? "," : "",
+				r->features.v[i]);
+		fputc('\n', stderr);
+	}
 	if (!strcmp(r->backend, "logged"))
 		fprintf(stderr,
 			"  %ld predictions name no stored case; %ld stored cases "

@@ -405,11 +405,8 @@ out:
 		ops->close(*model);
 		*model = NULL;
 	}
-	if (!ret && ru->feat.n) {
-		sg_buf_reset(&b);
-		join_list(&b, ru->feat.v, ru->feat.n);
-		ru->r->features_text = sg_buf_detach(&b);
-	}
+	for (i = 0; !ret && i < ru->feat.n; i++)
+		sg_strlist_add(&ru->r->features, ru->feat.v[i]);
 	sg_buf_release(&b);
 	sg_strlist_release(&stored);
 	sg_strlist_release(&names);
@@ -1527,7 +1524,7 @@ void sg_run_result_release(struct sg_run_result *r)
 	if (!r)
 		return;
 	free(r->stderr_text);
-	free(r->features_text);
+	sg_strlist_release(&r->features);
 	for (i = 0; i < r->nerror_msgs; i++)
 		free(r->error_msgs[i]);
 	memset(r, 0, sizeof(*r));

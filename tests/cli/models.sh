@@ -46,7 +46,7 @@ if same "$DB" 2 2>"$WORK/py"; then ok "with the same predictions"; else not_ok "
 # a model without names (trained from a numpy array) and no features
 # configured: the three stored columns, in their stored order
 expect_exit "a model without names takes the stored feature columns" 0 "$SG" run --db "$DB" --model-name plain --model-version 1 --model-backend xgboost --model-path "$M/binary.json" --model-labels deny,approve --format json
-if $PY -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["features_source"] == "the feature columns stored at ingest" and d["features"] == "income, age, debt_ratio", d' "$WORK/out" 2>"$WORK/py"; then
+if $PY -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["features_source"] == "the feature columns stored at ingest" and d["features"] == ["income", "age", "debt_ratio"], d' "$WORK/out" 2>"$WORK/py"; then
 	ok "and says so in its JSON"
 else
 	not_ok "and says so in its JSON" "$(cat "$WORK/py")"
@@ -108,6 +108,11 @@ if $PY -c 'import json, sys; s = json.load(open(sys.argv[1]))["software"]; asser
 else
 	not_ok "the report's software block has startup_ms and latency_method" "$(cat "$WORK/py")"
 fi
+"$SG" report --db "$DB" --model slow@1 --format text >"$WORK/rep.txt" 2>&1
+contains "the text report says what a latency is" "$WORK/rep.txt" "a latency is: per request"
+contains "and shows the start-up apart" "$WORK/rep.txt" "(not in the latencies)"
+"$SG" report --db "$DB" --model slow@1 --format markdown >"$WORK/rep.md" 2>&1
+contains "the Markdown report says what a latency is" "$WORK/rep.md" "A latency is: per request."
 "$SG" report --db "$DB" --model n@1 --format json >"$WORK/rep.json" 2>"$WORK/err"
 if $PY -c 'import json, sys; s = json.load(open(sys.argv[1]))["software"]; assert s["startup_ms"] is None and s["latency_method"] == "chunk time / chunk size", s' "$WORK/rep.json" 2>"$WORK/py"; then
 	ok "an xgboost run has no start-up time and says what its latency is"
