@@ -48,6 +48,7 @@ enum {
 	O_MODEL_PREDICTIONS,
 	O_MODEL_TIMEOUT,
 	O_MODEL_BATCH,
+	O_MODEL_FEATURE_MAP,
 	/* report */
 	O_CONFIDENCE,
 	O_TOLERANCE,
@@ -117,6 +118,8 @@ static const struct group_opt common[] = {
 	 {"model-predictions", required_argument, NULL, O_MODEL_PREDICTIONS}},
 	{CLI_MODEL, {"model-timeout", required_argument, NULL, O_MODEL_TIMEOUT}},
 	{CLI_MODEL, {"model-batch", required_argument, NULL, O_MODEL_BATCH}},
+	{CLI_MODEL,
+	 {"model-feature-map", required_argument, NULL, O_MODEL_FEATURE_MAP}},
 	{CLI_REPORT, {"confidence", required_argument, NULL, O_CONFIDENCE}},
 	{CLI_REPORT, {"tolerance", required_argument, NULL, O_TOLERANCE}},
 	{CLI_REPORT, {"window-nights", required_argument, NULL, O_WINDOW}},
@@ -322,6 +325,8 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 		return unit(flag, a, 0.001, 86400, &m->timeout_s, d);
 	case O_MODEL_BATCH:
 		return sg_parse_long(flag, a, 1, 1000000, &m->batch, d);
+	case O_MODEL_FEATURE_MAP:
+		return sg_config_add_feature_map(m, flag, a, d);
 	case O_CONFIDENCE:
 		if (unit(flag, a, 0, 1, &r->confidence, d))
 			return SG_EUSAGE;
@@ -479,7 +484,11 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --model-timeout SECONDS   exec: per-request timeout "
 		       "(30)\n"
 		       "  --model-batch N           rows per scoring batch "
-		       "(16384)\n");
+		       "(16384)\n"
+		       "  --model-feature-map FEATURE=COLUMN  the log column "
+		       "that feeds a model\n"
+		       "                            feature of another name; "
+		       "repeat\n");
 	if (cmd->groups & CLI_REPORT)
 		printf("\nreport (the \"report\" block of the config):\n"
 		       "  --confidence C            interval confidence "

@@ -96,6 +96,19 @@ static void print_json(const struct cli *c, const struct sg_run_result *r,
 		cJSON_AddStringToObject(o, "latency_method", r->latency_method);
 	else
 		cJSON_AddNullToObject(o, "latency_method");
+	add_num(o, "startup_ms", r->startup_ms);
+	if (r->features_source) {
+		cJSON *fa = cJSON_AddArrayToObject(o, "features");
+
+		cJSON_AddStringToObject(o, "features_source",
+					r->features_source);
+		for (i = 0; i < r->features.n; i++)
+			cJSON_AddItemToArray(fa, cJSON_CreateString(
+							 r->features.v[i]));
+	} else {
+		cJSON_AddNullToObject(o, "features_source");
+		cJSON_AddNullToObject(o, "features");
+	}
 	cJSON_AddNumberToObject(o, "peak_rss_kb", (double)r->peak_rss_kb);
 	if (!strcmp(r->backend ? r->backend : "", "logged")) {
 		cJSON_AddNumberToObject(o, "unmatched_predictions",
@@ -126,6 +139,17 @@ static void print_text(const struct cli *c, const struct sg_run_result *r)
 		fprintf(stderr,
 			"  latency p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (%s)\n",
 			r->p50_ms, r->p95_ms, r->p99_ms, r->latency_method);
+	if (isfinite(r->startup_ms))
+		fprintf(stderr, "  model start-up %.0f ms (not in the "
+				"latencies)\n", r->startup_ms);
+	if (r->features_source &&
+	    strcmp(r->features_source, "log.features")) {
+		fprintf(stderr, "  features from %s:", r->features_source);
+		for (i = 0; i < r->features.n; i++)
+			fprintf(stderr, "%s %s", i ? "," : "",
+				r->features.v[i]);
+		fputc('\n', stderr);
+	}
 	if (!strcmp(r->backend, "logged"))
 		fprintf(stderr,
 			"  %ld predictions name no stored case; %ld stored cases "

@@ -184,6 +184,44 @@ static void newer_store_is_refused_and_left_untouched(void **state)
 	}
 }
 
+/*
+ * A store of schema version 1 (a run recorded, no runs.startup_ms) is
+ * brought to version 2 when opened: the run is kept, with no start-up
+ * time, and a new one can record one.
+ */
+static void version_1_store_gets_the_startup_column(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO models(name, version, "
+				       "backend, created_at) VALUES ('m', '1', "
+				       "'exec', 'now');"
+				       "INSERT INTO runs(model, started_at, "
+				       "status) VALUES (1, 'now', 'done');"
+				       "ALTER TABLE runs DROP COLUMN startup_ms;"
+				       "PRAGMA user_version = 1;",
+				       &d),
+			 0);
+	sg_store_close(s);
+	s = NULL;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_version(s), 2);
+	assert_int_equal(count(s, "SELECT count(*) FROM runs WHERE "
+				  "startup_ms IS NULL"),
+			 1);
+	assert_int_equal(sg_store_exec(s, "UPDATE runs SET startup_ms = 2000",
+				       &d),
+			 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM runs WHERE "
+				  "startup_ms = 2000"),
+			 1);
+	sg_store_close(s);
+}
+
 static void not_a_database_is_a_store_error(void **state)
 {
 	struct sg_store *s = NULL;
@@ -364,6 +402,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			newer_store_is_refused_and_left_untouched, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			version_1_store_gets_the_startup_column, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(not_a_database_is_a_store_error,
 						setup, teardown),

@@ -65,6 +65,10 @@ struct sg_model_conf {
 	double timeout_s;             /* exec: per-request timeout */
 	long batch;                   /* rows per scoring batch */
 	long inflight;                /* exec: requests in flight */
+	/* feature_map: the log column (map_columns[i]) that feeds the
+	 * model's feature map_features[i]; a feature not named here is fed
+	 * by the column of its own name */
+	struct sg_strlist map_features, map_columns;
 };
 
 /* The `report` block. */
@@ -145,5 +149,14 @@ int sg_parse_double(const char *key, const char *value, double lo, double hi,
 		    double *out, struct sg_diag *diag);
 int sg_parse_long(const char *key, const char *value, long lo, long hi,
 		  long *out, struct sg_diag *diag);
+
+/*
+ * Adds "FEATURE=COLUMN" (the value of the flag `flag`) to m's feature
+ * map, replacing an entry for FEATURE. Returns 0, or SG_EUSAGE with a
+ * message naming the flag when the value has no '=', an empty side, or
+ * a column that already feeds another feature.
+ */
+int sg_config_add_feature_map(struct sg_model_conf *m, const char *flag,
+			      const char *value, struct sg_diag *diag);
 
 #endif

@@ -16,7 +16,7 @@
 #include "sg/error.h"
 
 /* The schema version this program writes. */
-#define SG_STORE_VERSION 1
+#define SG_STORE_VERSION 2
 
 struct sg_store {
 	sqlite3 *db;
