@@ -1351,7 +1351,7 @@ static int ingest_file(struct ingest *in, const char *path,
 			ret = SG_EDATA;
 			goto out;
 		}
-		if (in->o->progress && (in->f->rows_read & 0xffff) == 0)
+		if (in->o->progress && (in->f->rows_read & 0xfff) == 0)
 			in->o->progress(in->o->progress_ctx, in->display,
 					(uint64_t)in->f->rows_read,
 					sg_reader_offset(r), in->f->size);
