@@ -14,7 +14,7 @@
 #include "sg/report.h"
 
 enum {
-	O_DB = 1,
+	O_DB = 256, /* past every character getopt returns (":", "?", "h") */
 	O_CONFIG,
 	O_FORMAT,
 	O_QUIET,
