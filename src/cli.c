@@ -14,7 +14,7 @@
 #include "sg/report.h"
 
 enum {
-	O_DB = 1,
+	O_DB = 256, /* past every character getopt returns (":", "?", "h") */
 	O_CONFIG,
 	O_FORMAT,
 	O_QUIET,
@@ -36,6 +36,8 @@ enum {
 	O_FEATURE,
 	O_MODEL_LABEL,
 	O_MODEL_SCORE,
+	O_NIGHT_TZ,
+	O_NIGHT_STARTS,
 	/* model */
 	O_MODEL_NAME,
 	O_MODEL_VERSION,
@@ -104,6 +106,8 @@ static const struct group_opt common[] = {
 	{CLI_LOG, {"feature", required_argument, NULL, O_FEATURE}},
 	{CLI_LOG, {"model-label", required_argument, NULL, O_MODEL_LABEL}},
 	{CLI_LOG, {"model-score", required_argument, NULL, O_MODEL_SCORE}},
+	{CLI_LOG, {"night-timezone", required_argument, NULL, O_NIGHT_TZ}},
+	{CLI_LOG, {"night-starts", required_argument, NULL, O_NIGHT_STARTS}},
 	{CLI_MODEL, {"model-name", required_argument, NULL, O_MODEL_NAME}},
 	{CLI_MODEL, {"model-version", required_argument, NULL, O_MODEL_VERSION}},
 	{CLI_MODEL, {"model-backend", required_argument, NULL, O_MODEL_BACKEND}},
@@ -293,6 +297,17 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 		sg_config_set_str(&l->model_score, a);
 		l->explicit_mask |= SG_LOGKEY_MODEL_SCORE;
 		return 0;
+	case O_NIGHT_TZ:
+	case O_NIGHT_STARTS: {
+		const char *why;
+
+		if (!(p->id == O_NIGHT_TZ
+			      ? sg_night_rule_set_zone(&l->night, a, &why)
+			      : sg_night_rule_set_starts(&l->night, a, &why)))
+			return 0;
+		sg_diag_set(d, NULL, 0, 0, "%s: '%s': %s", flag, a, why);
+		return SG_EUSAGE;
+	}
 	case O_MODEL_NAME:
 		sg_config_set_str(&m->name, a);
 		return 0;
@@ -459,7 +474,11 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --model-label COL         logged shadow output "
 		       "(model_decision)\n"
 		       "  --model-score COL         its confidence "
-		       "(model_score)\n");
+		       "(model_score)\n"
+		       "  --night-timezone ZONE     nights are local dates in "
+		       "this IANA zone\n"
+		       "  --night-starts HH:MM      the hour a night starts "
+		       "(00:00)\n");
 	if (cmd->groups & CLI_MODEL)
 		printf("\nmodel (the \"model\" block of the config):\n"
 		       "  --model-name NAME, --model-version VERSION\n"

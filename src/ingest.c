@@ -558,9 +558,10 @@ static int known_case_decision(struct ingest *in, long case_ref, long line,
 			char night[11];
 			const char *why;
 
-			if (!sg_time_parse((const char *)old_at,
-					   strlen((const char *)old_at),
-					   &old_epoch, night, &why) &&
+			if (!sg_night_parse(&in->log->night,
+					    (const char *)old_at,
+					    strlen((const char *)old_at),
+					    &old_epoch, night, &why) &&
 			    at_epoch < old_epoch)
 				is_current = 0; /* older than what we have */
 		}
@@ -940,7 +941,8 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 		if (!atlen)
 			return reject_row(in, rec, in->log->decided_at,
 					  "missing time", NULL, 0, diag);
-		if (sg_time_parse(at, atlen, &at_epoch, night, &why))
+		if (sg_night_parse(&in->log->night, at, atlen, &at_epoch,
+				   night, &why))
 			return reject_row(in, rec, in->log->decided_at, why, at,
 					  atlen, diag);
 	}
@@ -1349,7 +1351,7 @@ static int ingest_file(struct ingest *in, const char *path,
 			ret = SG_EDATA;
 			goto out;
 		}
-		if (in->o->progress && (in->f->rows_read & 0xffff) == 0)
+		if (in->o->progress && (in->f->rows_read & 0xfff) == 0)
 			in->o->progress(in->o->progress_ctx, in->display,
 					(uint64_t)in->f->rows_read,
 					sg_reader_offset(r), in->f->size);
@@ -1404,6 +1406,9 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	sum->files = sg_xcalloc(n ? n : 1, sizeof(*sum->files));
 
 	ret = sg_store_begin(s, diag);
+	if (ret)
+		goto out;
+	ret = sg_store_night_rule(s, &in.log->night, diag);
 	if (ret)
 		goto out;
 	ret = prepare_all(&in, diag);
