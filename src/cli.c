@@ -14,7 +14,7 @@
 #include "sg/report.h"
 
 enum {
-	O_DB = 1,
+	O_DB = 256, /* past every character getopt returns (":", "?", "h") */
 	O_CONFIG,
 	O_FORMAT,
 	O_QUIET,
@@ -37,6 +37,8 @@ enum {
 	O_MODEL_LABEL,
 	O_MODEL_SCORE,
 	O_DECISIONS_ONLY,
+	O_NIGHT_TZ,
+	O_NIGHT_STARTS,
 	/* model */
 	O_MODEL_NAME,
 	O_MODEL_VERSION,
@@ -106,6 +108,8 @@ static const struct group_opt common[] = {
 	{CLI_LOG, {"model-label", required_argument, NULL, O_MODEL_LABEL}},
 	{CLI_LOG, {"model-score", required_argument, NULL, O_MODEL_SCORE}},
 	{CLI_LOG, {"decisions-only", no_argument, NULL, O_DECISIONS_ONLY}},
+	{CLI_LOG, {"night-timezone", required_argument, NULL, O_NIGHT_TZ}},
+	{CLI_LOG, {"night-starts", required_argument, NULL, O_NIGHT_STARTS}},
 	{CLI_MODEL, {"model-name", required_argument, NULL, O_MODEL_NAME}},
 	{CLI_MODEL, {"model-version", required_argument, NULL, O_MODEL_VERSION}},
 	{CLI_MODEL, {"model-backend", required_argument, NULL, O_MODEL_BACKEND}},
@@ -298,6 +302,17 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 	case O_DECISIONS_ONLY:
 		l->decisions_only = 1;
 		return 0;
+	case O_NIGHT_TZ:
+	case O_NIGHT_STARTS: {
+		const char *why;
+
+		if (!(p->id == O_NIGHT_TZ
+			      ? sg_night_rule_set_zone(&l->night, a, &why)
+			      : sg_night_rule_set_starts(&l->night, a, &why)))
+			return 0;
+		sg_diag_set(d, NULL, 0, 0, "%s: '%s': %s", flag, a, why);
+		return SG_EUSAGE;
+	}
 	case O_MODEL_NAME:
 		sg_config_set_str(&m->name, a);
 		return 0;
@@ -468,7 +483,11 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --decisions-only          read only case id, decision, "
 		       "rater and time:\n"
 		       "                            corrections and ratings of "
-		       "stored cases\n");
+		       "stored cases\n"
+		       "  --night-timezone ZONE     nights are local dates in "
+		       "this IANA zone\n"
+		       "  --night-starts HH:MM      the hour a night starts "
+		       "(00:00)\n");
 	if (cmd->groups & CLI_MODEL)
 		printf("\nmodel (the \"model\" block of the config):\n"
 		       "  --model-name NAME, --model-version VERSION\n"

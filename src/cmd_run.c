@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "sg/runner.h"
 
 enum { O_RESCORE = 1000, O_MAX_ERRORS, O_LOCK_WAIT };
@@ -47,13 +48,6 @@ static int run_opt(struct cli *c, int id, const char *arg)
 				       &flags.lock_wait_s, &c->diag);
 	}
 	return 0;
-}
-
-static void progress(void *ctx, long done, long total)
-{
-	(void)ctx;
-	fprintf(stderr, "\rscored %ld of %ld cases (%.0f%%)   ", done, total,
-		total ? 100.0 * (double)done / (double)total : 100.0);
 }
 
 static void add_num(cJSON *o, const char *k, double v)
@@ -176,6 +170,7 @@ static int run_run(struct cli *c)
 {
 	static const char *const formats[] = {"text", "json", NULL};
 	struct sg_run_opts o;
+	struct cli_progress bar;
 	struct sg_run_result r;
 	struct sg_store *s = NULL;
 	long errors;
@@ -196,12 +191,13 @@ static int run_run(struct cli *c)
 	if (o.lock_wait_ms <= 0)
 		o.lock_wait_ms = 1;
 	if (c->tty && !c->quiet) {
-		o.progress = progress;
-		o.progress_ctx = c;
+		cli_progress_start(&bar);
+		o.progress = cli_progress_cases;
+		o.progress_ctx = &bar;
 	}
 	ret = sg_run(s, &o, &r, &c->diag);
 	if (o.progress)
-		fprintf(stderr, "\r\033[K");
+		cli_progress_end(&bar);
 	if (cli_format_is(c, "json")) {
 		char buf[2048];
 

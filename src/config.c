@@ -176,6 +176,7 @@ void sg_config_release(struct sg_config *c)
 	clear_str(&c->log.model_label);
 	clear_str(&c->log.model_score);
 	clear_str(&c->log.glob);
+	sg_night_rule_release(&c->log.night);
 
 	clear_str(&c->model.name);
 	clear_str(&c->model.version);
@@ -216,6 +217,8 @@ enum key_kind {
 #define KEY_HI_OPEN (1u << 3)    /* number: hi itself is out of range */
 #define KEY_NAME_AT_VER (1u << 4) /* string: "name@version" */
 #define KEY_NIGHT (1u << 5)      /* string: a night "YYYY-MM-DD" */
+#define KEY_ZONE (1u << 6)       /* string: log.night_timezone */
+#define KEY_STARTS (1u << 7)     /* string: log.night_starts */
 
 struct block;
 
@@ -276,6 +279,8 @@ static const struct key log_keys[] = {
 	STR("model_score", log.model_score, .mask = SG_LOGKEY_MODEL_SCORE),
 	STR("glob", log.glob, .flags = 0),
 	BOOL("decisions_only", log.decisions_only),
+	STR("night_timezone", log.night.zone, .flags = KEY_ZONE),
+	STR("night_starts", log.night.starts, .flags = KEY_STARTS),
 };
 
 static const struct key model_keys[] = {
@@ -644,6 +649,21 @@ static int walk_string(struct parse *p, const struct key *k, const char *path,
 		    sg_time_parse(s, 10, &epoch, night, &why))
 			return fail(p, v, "'%s': '%s' is not a night YYYY-MM-DD "
 				    "(%s)", path, s, why);
+	}
+	if (k->flags & (KEY_ZONE | KEY_STARTS)) {
+		struct sg_night_rule probe, *r = &p->c->log.night;
+		const char *why;
+		int bad;
+
+		sg_night_rule_init(&probe);
+		if (!p->apply)
+			r = &probe;
+		bad = k->flags & KEY_ZONE ? sg_night_rule_set_zone(r, s, &why)
+					  : sg_night_rule_set_starts(r, s, &why);
+		sg_night_rule_release(&probe);
+		if (bad)
+			return fail(p, v, "'%s': '%s': %s", path, s, why);
+		return 0;
 	}
 	if (!p->apply)
 		return 0;

@@ -615,9 +615,10 @@ static int known_case_decision(struct ingest *in, long case_ref, long line,
 			char night[11];
 			const char *why;
 
-			if (!sg_time_parse((const char *)old_at,
-					   strlen((const char *)old_at),
-					   &old_epoch, night, &why) &&
+			if (!sg_night_parse(&in->log->night,
+					    (const char *)old_at,
+					    strlen((const char *)old_at),
+					    &old_epoch, night, &why) &&
 			    at_epoch < old_epoch)
 				is_current = 0; /* older than what we have */
 		}
@@ -1320,7 +1321,8 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 		if (!atlen)
 			return reject_row(in, rec, in->log->decided_at,
 					  "missing time", NULL, 0, diag);
-		if (sg_time_parse(at, atlen, &at_epoch, night, &why))
+		if (sg_night_parse(&in->log->night, at, atlen, &at_epoch,
+				   night, &why))
 			return reject_row(in, rec, in->log->decided_at, why, at,
 					  atlen, diag);
 	}
@@ -1777,7 +1779,7 @@ static int ingest_file(struct ingest *in, const char *path,
 			ret = SG_EDATA;
 			goto out;
 		}
-		if (in->o->progress && (in->f->rows_read & 0xffff) == 0)
+		if (in->o->progress && (in->f->rows_read & 0xfff) == 0)
 			in->o->progress(in->o->progress_ctx, in->display,
 					(uint64_t)in->f->rows_read,
 					sg_reader_offset(r), in->f->size);
@@ -1859,6 +1861,9 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	if (ret)
 		goto out;
 	ret = sg_store_begin(s, diag);
+	if (ret)
+		goto out;
+	ret = sg_store_night_rule(s, &in.log->night, diag);
 	if (ret)
 		goto out;
 	/* the rows of a file on their way to the store (merge_rows) */

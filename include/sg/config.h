@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "sg/error.h"
+#include "sg/timeutil.h"
 
 struct sg_strlist {
 	char **v;
@@ -41,6 +42,8 @@ struct sg_log_conf {
 	/* bit i set: that key was given explicitly (file or flag) */
 	unsigned explicit_mask;
 	char *glob;          /* nightly: the log files, a glob pattern */
+	/* night_timezone and night_starts: how a time becomes its night */
+	struct sg_night_rule night;
 };
 
 enum {
