@@ -1041,7 +1041,9 @@ check:
 	}
 	if (!ret)
 		ret = insert_firsts(in, diag);
-	if (ret) {
+	if (ret && !s->raw_later) {
+		/* written in file order: as if the rows after had not been
+		 * read yet (after the sort, rows are in another order) */
 		in->f->rows_read = s->rows_file;
 		in->sum->rows_read = s->rows_all;
 	}
