@@ -40,6 +40,14 @@
  * and index), so fewer, larger statements journal fewer pages per row.
  */
 #define BATCH_ROWS 256
+
+/*
+ * The page cache of an ingest, KiB. Rows go in in key order, so the store
+ * is read and written in sweeps that need few pages at a time; and SQLite
+ * sorts the staged rows in memory runs as large as the page cache, so
+ * this also bounds the sort's memory.
+ */
+#define INGEST_CACHE_KIB (16 * 1024)
 #define BATCH_BYTES (1024 * 1024)
 #define CASE_PARAMS 8
 #define DECISION_PARAMS 8
@@ -1820,6 +1828,7 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 {
 	struct ingest in;
 	double t0 = now_seconds();
+	long long cache = 0;
 	size_t i;
 	int ret;
 
@@ -1862,6 +1871,7 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	ret = sg_store_exec(s, "PRAGMA foreign_keys = OFF", diag);
 	if (ret)
 		goto out;
+	cache = sg_store_cache_shrink(s, INGEST_CACHE_KIB);
 	ret = sg_store_begin(s, diag);
 	if (ret)
 		goto out;
@@ -1902,6 +1912,7 @@ out:
 	finalize_all(&in);
 	if (ret)
 		sg_store_rollback(s);
+	sg_store_cache_restore(s, cache);
 	if (sg_store_exec(s, "PRAGMA foreign_keys = ON", ret ? NULL : diag) &&
 	    !ret)
 		ret = SG_ESTORE;
