@@ -3,10 +3,12 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sg/buf.h"
@@ -665,8 +667,21 @@ void cli_release(struct cli *c)
 
 int cli_open_store(struct cli *c, struct sg_store **s)
 {
-	int ret = sg_store_open(s, c->db_path, 0, &c->diag);
+	struct stat st;
+	int ret;
 
+	*s = NULL;
+	if (!(c->cmd->flags & CLI_CREATES_STORE) &&
+	    ((stat(c->db_path, &st) && (errno == ENOENT || errno == ENOTDIR)) ||
+	     (!stat(c->db_path, &st) && S_ISREG(st.st_mode) && !st.st_size))) {
+		/* SQLite would create it (or make an empty file a store) */
+		sg_diag_set(&c->diag, NULL, 0, 0,
+			    "no store at %s (shadowgate init, ingest or nightly "
+			    "creates one)",
+			    c->db_path);
+		return cli_fail(c, SG_ESTORE);
+	}
+	ret = sg_store_open(s, c->db_path, 0, &c->diag);
 	if (ret)
 		return cli_fail(c, ret);
 	return 0;

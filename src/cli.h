@@ -34,6 +34,13 @@ enum {
 	CLI_WINDOW = 1u << 7  /* --model, --since, --until, --last */
 };
 
+/* What a command may do besides its options (struct cli_cmd.flags). */
+enum {
+	/* opening a missing store creates it (init, ingest, nightly); any
+	 * other command refuses a path with no store, creating nothing */
+	CLI_CREATES_STORE = 1u << 0
+};
+
 struct cli;
 
 /* A command's own option: id must be >= 1000. */
@@ -49,6 +56,7 @@ struct cli_cmd {
 	/* sets the command's own defaults before parsing; may be NULL */
 	void (*init)(struct cli *c);
 	unsigned groups;
+	unsigned flags; /* CLI_CREATES_STORE */
 	const struct cli_opt *opts; /* terminated by {NULL} or NULL */
 	/* handles one of opts; returns 0 or SG_EUSAGE with diag set */
 	int (*opt)(struct cli *c, int id, const char *arg);
@@ -84,7 +92,12 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 	      int *done);
 void cli_release(struct cli *c);
 
-/* Opens the store the command asked for; prints the error. */
+/*
+ * Opens the store the command asked for; prints the error and returns the
+ * exit status. A command without CLI_CREATES_STORE gets exit 3 and "no
+ * store at PATH" when nothing (or an empty file) is there, and nothing is
+ * created.
+ */
 int cli_open_store(struct cli *c, struct sg_store **s);
 
 /* Prints "shadowgate CMD: <diag>" to stderr; returns the exit status. */

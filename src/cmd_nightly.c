@@ -567,6 +567,7 @@ const struct cli_cmd cmd_nightly = {
 	.init = nightly_init,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_LOG | CLI_MODEL |
 		  CLI_REPORT | CLI_GATE,
+	.flags = CLI_CREATES_STORE,
 	.opts = nightly_opts,
 	.opt = nightly_opt,
 	.usage = "shadowgate nightly --config FILE [--date YYYY-MM-DD] "

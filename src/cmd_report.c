@@ -68,11 +68,6 @@ static int run_report(struct cli *c)
 		return EXIT_USAGE;
 	if (c->nargs)
 		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	if (access(c->db_path, F_OK)) {
-		sg_diag_set(&c->diag, c->db_path, 0, 0,
-			    "no store here (ingest decision logs first)");
-		return cli_fail(c, SG_ESTORE);
-	}
 	ret = cli_open_store(c, &s);
 	if (ret)
 		return ret;
