@@ -16,7 +16,7 @@
 #include "sg/report.h"
 
 enum {
-	O_DB = 1,
+	O_DB = 2, /* getopt_long returns 1 for an operand ("-" mode) */
 	O_CONFIG,
 	O_FORMAT,
 	O_QUIET,
@@ -567,11 +567,21 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 		nlo++;
 	}
 	pend = sg_xcalloc((size_t)argc + 1, sizeof(*pend));
+	c->args = sg_xcalloc((size_t)argc + 1, sizeof(*c->args));
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:hqv", lo, NULL)) != -1) {
+	/*
+	 * "-": options anywhere, as GNU tools take them (even with
+	 * POSIXLY_CORRECT set): each operand comes back as ch 1, in order;
+	 * "--" ends the options, and what follows it is left from optind.
+	 */
+	while ((ch = getopt_long(argc, argv, "-:hqv", lo, NULL)) != -1) {
 		const char *name = NULL;
 
+		if (ch == 1) {
+			c->args[c->nargs++] = optarg;
+			continue;
+		}
 		if (ch == 'h')
 			ch = O_HELP;
 		else if (ch == 'q' && (cmd->groups & CLI_OUTPUT))
@@ -625,8 +635,8 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 			npend++;
 		}
 	}
-	c->args = argv + optind;
-	c->nargs = argc - optind;
+	while (optind < argc)
+		c->args[c->nargs++] = argv[optind++];
 	if (c->config_path) {
 		ret = sg_config_load(&c->cfg, c->config_path, &c->diag);
 		if (ret) {
@@ -663,6 +673,9 @@ out:
 void cli_release(struct cli *c)
 {
 	sg_config_release(&c->cfg);
+	free(c->args);
+	c->args = NULL;
+	c->nargs = 0;
 }
 
 int cli_open_store(struct cli *c, struct sg_store **s)

@@ -74,7 +74,8 @@ struct cli {
 	int quiet;
 	int verbose;
 	int tty;                 /* stderr is a terminal */
-	char **args;             /* positional arguments */
+	char **args;             /* the operands, wherever they were among
+				  * the options, and all after "--" */
 	int nargs;
 	struct sg_diag diag;
 	void *cmd_state;         /* the command's own option values */
