@@ -88,7 +88,7 @@ static const struct group_opt common[] = {
 	{0, {"help", no_argument, NULL, O_HELP}},
 	{CLI_STORE, {"db", required_argument, NULL, O_DB}},
 	{CLI_CONFIG, {"config", required_argument, NULL, O_CONFIG}},
-	{CLI_OUTPUT, {"format", required_argument, NULL, O_FORMAT}},
+	{CLI_FORMAT, {"format", required_argument, NULL, O_FORMAT}},
 	{CLI_WINDOW, {"model", required_argument, NULL, O_WIN_MODEL}},
 	{CLI_WINDOW, {"since", required_argument, NULL, O_WIN_SINCE}},
 	{CLI_WINDOW, {"until", required_argument, NULL, O_WIN_UNTIL}},
@@ -232,7 +232,8 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 		c->win_until = a;
 		return sg_report_check_night(flag, a, d);
 	case O_WIN_LAST:
-		return sg_parse_long(flag, a, 1, 1000000, &c->win_last, d);
+		/* 0 = every night, as report.window_nights */
+		return sg_parse_long(flag, a, 0, 1000000, &c->win_last, d);
 	case O_LOG_FORMAT:
 		if (strcmp(a, "csv") && strcmp(a, "jsonl")) {
 			sg_diag_set(d, NULL, 0, 0,
@@ -436,9 +437,9 @@ static void print_help(const struct cli_cmd *cmd)
 	if (cmd->groups & CLI_CONFIG)
 		printf("  --config FILE          the JSON config; flags win over"
 		       " it\n");
+	/* --format is in the command's own options, with its formats */
 	if (cmd->groups & CLI_OUTPUT)
-		printf("  --format FMT           output format (see above)\n"
-		       "  --quiet, --verbose     say less, or more\n");
+		printf("  --quiet, --verbose     say less, or more\n");
 	if (cmd->groups & CLI_LOG)
 		printf("\nlog mapping (the \"log\" block of the config):\n"
 		       "  --log-format csv|jsonl    the log's format (default: "
@@ -640,7 +641,10 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 	if (c->config_path) {
 		ret = sg_config_load(&c->cfg, c->config_path, &c->diag);
 		if (ret) {
-			ret = cli_fail(c, ret);
+			/* a config file that is missing or unreadable is a
+			 * configuration error too, as a bad key is: 2, not 3 */
+			cli_fail(c, ret);
+			ret = EXIT_USAGE;
 			*done = 1;
 			goto out;
 		}
@@ -731,7 +735,7 @@ void cli_window_opts(struct cli *c, struct sg_report_opts *o)
 	o->model = c->win_model;
 	o->since = c->win_since;
 	o->until = c->win_until;
-	if (c->win_last > 0)
+	if (c->win_last >= 0)
 		o->last = c->win_last;
 	else if (c->win_since || c->win_until)
 		o->last = 0;

@@ -29,9 +29,10 @@ enum {
 	CLI_LOG = 1u << 2,    /* --case-id, --decision, --segment, ... */
 	CLI_MODEL = 1u << 3,  /* --model-name, --model-version, ... */
 	CLI_GATE = 1u << 4,   /* --min-agreement, --min-kappa, ... */
-	CLI_OUTPUT = 1u << 5, /* --format, --quiet, --verbose */
+	CLI_OUTPUT = 1u << 5, /* --quiet, --verbose */
 	CLI_REPORT = 1u << 6, /* --confidence, --tolerance, ... */
-	CLI_WINDOW = 1u << 7  /* --model, --since, --until, --last */
+	CLI_WINDOW = 1u << 7, /* --model, --since, --until, --last */
+	CLI_FORMAT = 1u << 8  /* --format; the command's help says which */
 };
 
 /* What a command may do besides its options (struct cli_cmd.flags). */

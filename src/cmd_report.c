@@ -116,8 +116,8 @@ const struct cli_cmd cmd_report = {
 	.name = "report",
 	.fn = run_report,
 	.init = report_init,
-	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_REPORT | CLI_LOG |
-		  CLI_WINDOW,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_REPORT |
+		  CLI_LOG | CLI_WINDOW,
 	.opts = report_opts,
 	.opt = report_opt,
 	.usage = "shadowgate report [--model NAME@VERSION] [--since D] "

@@ -133,8 +133,8 @@ const struct cli_cmd cmd_sample = {
 	.name = "sample",
 	.fn = run_sample,
 	.init = sample_init,
-	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_REPORT | CLI_LOG |
-		  CLI_WINDOW,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_REPORT |
+		  CLI_LOG | CLI_WINDOW,
 	.opts = sample_opts,
 	.opt = sample_opt,
 	.usage = "shadowgate sample --disagreements N [--seed S] "

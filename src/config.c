@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sg/buf.h"
 #include "sg/timeutil.h"
@@ -550,6 +551,26 @@ static int edit_distance(const char *a, const char *b)
 		}
 	}
 	return d[la][lb];
+}
+
+const char *sg_nearest_name(const char *name, const char *const *names,
+			    size_t n)
+{
+	const char *best = NULL;
+	int best_d = 3, d;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(name, names[i]))
+			return names[i];
+	for (i = 0; i < n; i++) {
+		d = edit_distance(name, names[i]);
+		if (d < best_d && (size_t)d < strlen(name)) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	return best;
 }
 
 static void key_path(struct sg_buf *path, const struct block *b,

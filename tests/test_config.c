@@ -671,6 +671,22 @@ static void relative_paths_are_joined_lexically(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+static void nearest_name_is_a_near_one_or_none(void **state)
+{
+	static const char *const cols[] = {"case_id", "region", "income",
+					   "age"};
+
+	(void)state;
+	/* case only; one edit (deletion); a swap of two neighbours */
+	assert_string_equal(sg_nearest_name("Region", cols, 4), "region");
+	assert_string_equal(sg_nearest_name("incme", cols, 4), "income");
+	assert_string_equal(sg_nearest_name("caes_id", cols, 4), "case_id");
+	/* "ticket" is 5 or more edits from each; "x" would need 3 to "age" */
+	assert_null(sg_nearest_name("ticket", cols, 4));
+	assert_null(sg_nearest_name("x", cols, 4));
+	assert_null(sg_nearest_name("age", cols, 0));
+}
+
 static void parse_needs_no_terminating_nul_nor_diag(void **state)
 {
 	static const char text[] = "{\"store\": \"x.db\"}garbage";
@@ -861,6 +877,7 @@ int main(void)
 		cmocka_unit_test(nul_byte_is_a_syntax_error),
 		cmocka_unit_test(relative_paths_follow_the_config_files_folder),
 		cmocka_unit_test(relative_paths_are_joined_lexically),
+		cmocka_unit_test(nearest_name_is_a_near_one_or_none),
 		cmocka_unit_test(parse_needs_no_terminating_nul_nor_diag),
 		cmocka_unit_test(unreadable_file_is_an_io_error),
 		cmocka_unit_test(strlist_adds_copies_and_finds),

@@ -138,6 +138,15 @@ int sg_config_load(struct sg_config *c, const char *path, struct sg_diag *diag);
 int sg_config_parse(struct sg_config *c, const char *text, size_t len,
 		    const char *name, struct sg_diag *diag);
 
+/*
+ * The name among names[0..n) nearest to name, for "did you mean": one
+ * that differs only in case, else the first at the fewest edits (an edit:
+ * insert, delete, replace or swap two neighbours) when that is at most 2
+ * and fewer than name has characters. NULL when none is that near.
+ */
+const char *sg_nearest_name(const char *name, const char *const *names,
+			    size_t n);
+
 /* Replaces *slot with a copy of value (used by flags). */
 void sg_config_set_str(char **slot, const char *value);
 
