@@ -9,7 +9,7 @@ set -eu
 PKGS="gcc pkg-config meson ninja-build libsqlite3-dev sqlite3 libcsv-dev
 libcjson-dev zlib1g-dev libcmocka-dev libxgboost-dev python3 python3-numpy
 python3-xgboost python3-sklearn python3-statsmodels python3-scipy gzip
-prometheus libxml2-utils groff-base"
+libxml2-utils tzdata prometheus groff-base"
 # --list: print the packages and install nothing (tests/cli/tools.sh)
 if [ "${1:-}" = "--list" ]; then
 	echo $PKGS
