@@ -56,7 +56,6 @@ import xgboost as xgb
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO = os.path.join(ROOT, "fixtures", "demo")
 LOGS = os.path.join(DEMO, "logs")
-REL_DEMO = "fixtures/demo"
 
 LABELS = ["deny", "investigate", "pay"]           # byte order
 DENY, INVESTIGATE, PAY = 0, 1, 2
@@ -677,9 +676,11 @@ def expected_md(s, sizes):
 
 def config():
     return {
-        "store": "shadowgate-demo.db",
+        # relative to this file's folder: the store and the reports go to
+        # the top of the repository, whichever folder nightly runs in
+        "store": "../../shadowgate-demo.db",
         "log": {
-            "glob": REL_DEMO + "/logs/claims-*.csv*",
+            "glob": "logs/claims-*.csv*",
             "format": "csv",
             "case_id": "case_id",
             "decided_at": "decided_at",
@@ -692,13 +693,13 @@ def config():
             "name": "claims-triage",
             "version": "2026-11-13",
             "backend": "xgboost",
-            "path": REL_DEMO + "/model.json",
+            "path": "model.json",
             "labels": LABELS,
         },
         "report": {
             "window_nights": 7,
             "formats": ["json", "markdown", "text"],
-            "dir": "reports",
+            "dir": "../../reports",
             "target_agreement": 0.95,
         },
         "gate": GATE,

@@ -3,10 +3,12 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sg/buf.h"
@@ -14,7 +16,9 @@
 #include "sg/report.h"
 
 enum {
-	O_DB = 256, /* past every character getopt returns (":", "?", "h") */
+	/* past every character getopt returns (":", "?", "h"), and past
+	 * the 1 it returns for an operand ("-" mode) */
+	O_DB = 256,
 	O_CONFIG,
 	O_FORMAT,
 	O_QUIET,
@@ -90,7 +94,7 @@ static const struct group_opt common[] = {
 	{0, {"help", no_argument, NULL, O_HELP}},
 	{CLI_STORE, {"db", required_argument, NULL, O_DB}},
 	{CLI_CONFIG, {"config", required_argument, NULL, O_CONFIG}},
-	{CLI_OUTPUT, {"format", required_argument, NULL, O_FORMAT}},
+	{CLI_FORMAT, {"format", required_argument, NULL, O_FORMAT}},
 	{CLI_WINDOW, {"model", required_argument, NULL, O_WIN_MODEL}},
 	{CLI_WINDOW, {"since", required_argument, NULL, O_WIN_SINCE}},
 	{CLI_WINDOW, {"until", required_argument, NULL, O_WIN_UNTIL}},
@@ -239,7 +243,8 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 		c->win_until = a;
 		return sg_report_check_night(flag, a, d);
 	case O_WIN_LAST:
-		return sg_parse_long(flag, a, 1, 1000000, &c->win_last, d);
+		/* 0 = every night, as report.window_nights */
+		return sg_parse_long(flag, a, 0, 1000000, &c->win_last, d);
 	case O_LOG_FORMAT:
 		if (strcmp(a, "csv") && strcmp(a, "jsonl")) {
 			sg_diag_set(d, NULL, 0, 0,
@@ -459,9 +464,9 @@ static void print_help(const struct cli_cmd *cmd)
 	if (cmd->groups & CLI_CONFIG)
 		printf("  --config FILE          the JSON config; flags win over"
 		       " it\n");
+	/* --format is in the command's own options, with its formats */
 	if (cmd->groups & CLI_OUTPUT)
-		printf("  --format FMT           output format (see above)\n"
-		       "  --quiet, --verbose     say less, or more\n");
+		printf("  --quiet, --verbose     say less, or more\n");
 	if (cmd->groups & CLI_LOG)
 		printf("\nlog mapping (the \"log\" block of the config):\n"
 		       "  --log-format csv|jsonl    the log's format (default: "
@@ -602,11 +607,21 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 		nlo++;
 	}
 	pend = sg_xcalloc((size_t)argc + 1, sizeof(*pend));
+	c->args = sg_xcalloc((size_t)argc + 1, sizeof(*c->args));
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:hqv", lo, NULL)) != -1) {
+	/*
+	 * "-": options anywhere, as GNU tools take them (even with
+	 * POSIXLY_CORRECT set): each operand comes back as ch 1, in order;
+	 * "--" ends the options, and what follows it is left from optind.
+	 */
+	while ((ch = getopt_long(argc, argv, "-:hqv", lo, NULL)) != -1) {
 		const char *name = NULL;
 
+		if (ch == 1) {
+			c->args[c->nargs++] = optarg;
+			continue;
+		}
 		if (ch == 'h')
 			ch = O_HELP;
 		else if (ch == 'q' && (cmd->groups & CLI_OUTPUT))
@@ -660,12 +675,15 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 			npend++;
 		}
 	}
-	c->args = argv + optind;
-	c->nargs = argc - optind;
+	while (optind < argc)
+		c->args[c->nargs++] = argv[optind++];
 	if (c->config_path) {
 		ret = sg_config_load(&c->cfg, c->config_path, &c->diag);
 		if (ret) {
-			ret = cli_fail(c, ret);
+			/* a config file that is missing or unreadable is a
+			 * configuration error too, as a bad key is: 2, not 3 */
+			cli_fail(c, ret);
+			ret = EXIT_USAGE;
 			*done = 1;
 			goto out;
 		}
@@ -698,12 +716,28 @@ out:
 void cli_release(struct cli *c)
 {
 	sg_config_release(&c->cfg);
+	free(c->args);
+	c->args = NULL;
+	c->nargs = 0;
 }
 
 int cli_open_store(struct cli *c, struct sg_store **s)
 {
-	int ret = sg_store_open(s, c->db_path, 0, &c->diag);
+	struct stat st;
+	int ret;
 
+	*s = NULL;
+	if (!(c->cmd->flags & CLI_CREATES_STORE) &&
+	    ((stat(c->db_path, &st) && (errno == ENOENT || errno == ENOTDIR)) ||
+	     (!stat(c->db_path, &st) && S_ISREG(st.st_mode) && !st.st_size))) {
+		/* SQLite would create it (or make an empty file a store) */
+		sg_diag_set(&c->diag, NULL, 0, 0,
+			    "no store at %s (shadowgate init, ingest or nightly "
+			    "creates one)",
+			    c->db_path);
+		return cli_fail(c, SG_ESTORE);
+	}
+	ret = sg_store_open(s, c->db_path, 0, &c->diag);
 	if (ret)
 		return cli_fail(c, ret);
 	return 0;
@@ -740,7 +774,7 @@ void cli_window_opts(struct cli *c, struct sg_report_opts *o)
 	o->model = c->win_model;
 	o->since = c->win_since;
 	o->until = c->win_until;
-	if (c->win_last > 0)
+	if (c->win_last >= 0)
 		o->last = c->win_last;
 	else if (c->win_since || c->win_until)
 		o->last = 0;

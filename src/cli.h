@@ -29,9 +29,17 @@ enum {
 	CLI_LOG = 1u << 2,    /* --case-id, --decision, --segment, ... */
 	CLI_MODEL = 1u << 3,  /* --model-name, --model-version, ... */
 	CLI_GATE = 1u << 4,   /* --min-agreement, --min-kappa, ... */
-	CLI_OUTPUT = 1u << 5, /* --format, --quiet, --verbose */
+	CLI_OUTPUT = 1u << 5, /* --quiet, --verbose */
 	CLI_REPORT = 1u << 6, /* --confidence, --tolerance, ... */
-	CLI_WINDOW = 1u << 7  /* --model, --since, --until, --last */
+	CLI_WINDOW = 1u << 7, /* --model, --since, --until, --last */
+	CLI_FORMAT = 1u << 8  /* --format; the command's help says which */
+};
+
+/* What a command may do besides its options (struct cli_cmd.flags). */
+enum {
+	/* opening a missing store creates it (init, ingest, nightly); any
+	 * other command refuses a path with no store, creating nothing */
+	CLI_CREATES_STORE = 1u << 0
 };
 
 struct cli;
@@ -49,6 +57,7 @@ struct cli_cmd {
 	/* sets the command's own defaults before parsing; may be NULL */
 	void (*init)(struct cli *c);
 	unsigned groups;
+	unsigned flags; /* CLI_CREATES_STORE */
 	const struct cli_opt *opts; /* terminated by {NULL} or NULL */
 	/* handles one of opts; returns 0 or SG_EUSAGE with diag set */
 	int (*opt)(struct cli *c, int id, const char *arg);
@@ -66,7 +75,8 @@ struct cli {
 	int quiet;
 	int verbose;
 	int tty;                 /* stderr is a terminal */
-	char **args;             /* positional arguments */
+	char **args;             /* the operands, wherever they were among
+				  * the options, and all after "--" */
 	int nargs;
 	struct sg_diag diag;
 	void *cmd_state;         /* the command's own option values */
@@ -84,7 +94,12 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 	      int *done);
 void cli_release(struct cli *c);
 
-/* Opens the store the command asked for; prints the error. */
+/*
+ * Opens the store the command asked for; prints the error and returns the
+ * exit status. A command without CLI_CREATES_STORE gets exit 3 and "no
+ * store at PATH" when nothing (or an empty file) is there, and nothing is
+ * created.
+ */
 int cli_open_store(struct cli *c, struct sg_store **s);
 
 /* Prints "shadowgate CMD: <diag>" to stderr; returns the exit status. */

@@ -143,7 +143,7 @@ static int run_gate(struct cli *c)
 	if (c->nargs)
 		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
 	if (flags.report && (c->win_model || c->win_since || c->win_until ||
-			     c->win_last > 0))
+			     c->win_last >= 0))
 		return cli_usage_error(c, "--report judges a saved report: it "
 					  "takes no --model or window flags");
 	if (flags.report) {
@@ -230,9 +230,8 @@ const struct cli_cmd cmd_gate = {
 	.name = "gate",
 	.fn = run_gate,
 	.init = gate_init,
-	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_GATE | CLI_REPORT |
-		  CLI_WINDOW |
-		  CLI_LOG,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_GATE |
+		  CLI_REPORT | CLI_WINDOW | CLI_LOG,
 	.opts = gate_opts,
 	.opt = gate_opt,
 	.usage = "shadowgate gate [--config FILE] [policy flags] "
@@ -246,7 +245,8 @@ const struct cli_cmd cmd_gate = {
 		"  --since D, --until D   the window, inclusive nights "
 		"YYYY-MM-DD\n"
 		"  --last N               the N latest nights (default: "
-		"report.window_nights)\n"
+		"report.window_nights;\n"
+		"                         0 = all)\n"
 		"  --report FILE          judge a saved JSON report instead "
 		"(- = stdin)\n"
 		"  --output FILE          write the verdict there\n"

@@ -42,7 +42,7 @@ static int history_opt(struct cli *c, int id, const char *arg)
 		return 0;
 	}
 	if (id == O_LAST)
-		return sg_parse_long("--last", arg, 1, 100000, &flags.last,
+		return sg_parse_long("--last", arg, 0, 100000, &flags.last,
 				     &c->diag);
 	return 0;
 }
@@ -336,7 +336,7 @@ const struct cli_cmd cmd_history = {
 	.name = "history",
 	.fn = run_history,
 	.init = history_init,
-	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT,
 	.opts = history_opts,
 	.opt = history_opt,
 	.usage = "shadowgate history [--model NAME[@VERSION]] [--last N] "
@@ -345,6 +345,8 @@ const struct cli_cmd cmd_history = {
 		   "and runs",
 	.help = "options:\n"
 		"  --model NAME[@VERSION]  only this model\n"
-		"  --last N                only the N latest nights and runs\n"
+		"  --last N                only the N latest nights and runs (0 "
+		"= all,\n"
+		"                          the default)\n"
 		"  --format text|json\n",
 };

@@ -201,7 +201,9 @@ const struct cli_cmd cmd_ingest = {
 	.name = "ingest",
 	.fn = run_ingest,
 	.init = ingest_init,
-	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_LOG | CLI_MODEL,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_LOG |
+		  CLI_MODEL,
+	.flags = CLI_CREATES_STORE,
 	.opts = ingest_opts,
 	.opt = ingest_opt,
 	.usage = "shadowgate ingest [--config FILE] [mapping flags] "

@@ -26,6 +26,7 @@ const struct cli_cmd cmd_init = {
 	.name = "init",
 	.fn = run_init,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT,
+	.flags = CLI_CREATES_STORE,
 	.usage = "shadowgate init [--db PATH] [--config FILE]",
 	.summary = "create the store, or bring it up to this version's schema",
 };

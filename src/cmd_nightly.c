@@ -304,6 +304,32 @@ static double jci(const cJSON *o, const char *a, int i)
 	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
+/* -v: what the report step chose: the window, the model, the row. */
+static void verbose_report(const cJSON *report, const char *date, long id,
+			   int reused)
+{
+	const cJSON *w = cJSON_GetObjectItem(report, "window");
+	const cJSON *m = cJSON_GetObjectItem(report, "model");
+	const cJSON *since = cJSON_GetObjectItem(w, "since");
+	const cJSON *until = cJSON_GetObjectItem(w, "until");
+	const cJSON *name = cJSON_GetObjectItem(m, "name");
+	const cJSON *version = cJSON_GetObjectItem(m, "version");
+
+	printf("           window %s .. %s: %.0f nights (%s), ending at %s\n",
+	       cJSON_IsString(since) ? since->valuestring : "-",
+	       cJSON_IsString(until) ? until->valuestring : "-",
+	       jnum(w, "nights", NULL),
+	       cJSON_IsTrue(cJSON_GetObjectItem(w, "all"))
+		       ? "every night"
+		       : "report.window_nights",
+	       date ? "--date" : "the latest night with cases");
+	printf("           model %s@%s; report %ld %s\n",
+	       cJSON_IsString(name) ? name->valuestring : "-",
+	       cJSON_IsString(version) ? version->valuestring : "-", id,
+	       reused ? "(the same as the one stored before: not stored again)"
+		      : "stored");
+}
+
 static int ingest_step(struct cli *c, struct sg_store *s)
 {
 	struct sg_ingest_summary sum;
@@ -347,6 +373,24 @@ static int ingest_step(struct cli *c, struct sg_store *s)
 		       "corrections, %ld rejected), %zu already ingested\n",
 		       sum.nfiles, sum.nfiles - skipped, sum.rows_read,
 		       sum.loaded, sum.corrections, sum.rejected, skipped);
+		if (c->verbose)
+			printf("           log.glob '%s' matches %zu files\n",
+			       c->cfg.log.glob, sum.nfiles);
+		for (i = 0; c->verbose && i < sum.nfiles; i++) {
+			const struct sg_ingest_file *f = &sum.files[i];
+
+			if (f->skipped)
+				printf("           %s: already ingested (batch "
+				       "%ld), skipped\n",
+				       f->file, f->prior_batch);
+			else
+				printf("           %s: batch %ld, %ld rows read, "
+				       "%ld loaded, %ld corrections, %ld "
+				       "duplicates, %ld rejected\n",
+				       f->file, f->batch, f->rows_read, f->loaded,
+				       f->corrections, f->duplicates,
+				       f->rejected);
+		}
 		for (i = 0; i < sum.nreject_msgs; i++)
 			printf("           rejected %s\n", sum.reject_msgs[i]);
 	}
@@ -392,6 +436,17 @@ static int run_step(struct cli *c, struct sg_store *s)
 			       "(p95 %.3f ms, %s)\n",
 			       r.scored, r.errors, r.wall_s, r.p95_ms,
 			       r.latency_method ? r.latency_method : "-");
+		if (c->verbose && r.run_id) {
+			printf("           run %ld of %s@%s (%s%s%.12s): %ld cases "
+			       "to score, %.0f cases/s, latency p50 %.3f ms, "
+			       "p99 %.3f ms, peak memory %ld KiB\n",
+			       r.run_id, c->cfg.model.name, c->cfg.model.version,
+			       r.backend ? r.backend : "-",
+			       r.sha256[0] ? ", sha256 " : "", r.sha256, r.cases,
+			       r.throughput, r.p50_ms, r.p99_ms, r.peak_rss_kb);
+			for (size_t i = 0; i < r.nerror_msgs; i++)
+				printf("           error: %s\n", r.error_msgs[i]);
+		}
 	}
 	sg_run_result_release(&r);
 	return ret;
@@ -473,6 +528,8 @@ static int run_nightly(struct cli *c)
 		       jnum(report, "kappa", "value"), jci(report, "kappa", 0),
 		       jci(report, "kappa", 1), jnum(report, "cases", NULL));
 	}
+	if (c->verbose && !c->quiet)
+		verbose_report(report, flags.date, report_id, reused);
 	ret = sg_gate_judge(report, &c->cfg.gate, &res, &c->diag);
 	if (ret) {
 		status = cli_fail(c, ret);
@@ -551,9 +608,15 @@ static int run_nightly(struct cli *c)
 		goto fail;
 	if (!c->quiet) {
 		printf("  gate     %s\n", res.reason);
+		/* -v: every check, the passed and the not judged too */
 		for (i = 0; i < res.nchecks; i++)
-			if (res.checks[i].outcome == SG_CHECK_FAIL)
-				printf("           FAIL %s (%s): %s\n",
+			if (res.checks[i].outcome == SG_CHECK_FAIL || c->verbose)
+				printf("           %s %s (%s): %s\n",
+				       res.checks[i].outcome == SG_CHECK_FAIL
+					       ? "FAIL"
+				       : res.checks[i].outcome == SG_CHECK_PASS
+					       ? "pass"
+					       : "not judged",
 				       res.checks[i].name, res.checks[i].subject,
 				       res.checks[i].detail);
 		printf("  reports  %s/ (report and gate in each format; "
@@ -576,7 +639,6 @@ fail:
 	fprintf(stderr, "shadowgate nightly: the night stopped; the store is "
 			"consistent, run it again once fixed\n");
 out:
-	(void)reused;
 	free(model);
 	sg_buf_release(&dir);
 	sg_gate_result_release(&res);
@@ -591,6 +653,7 @@ const struct cli_cmd cmd_nightly = {
 	.init = nightly_init,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_LOG | CLI_MODEL |
 		  CLI_REPORT | CLI_GATE,
+	.flags = CLI_CREATES_STORE,
 	.opts = nightly_opts,
 	.opt = nightly_opt,
 	.usage = "shadowgate nightly --config FILE [--date YYYY-MM-DD] "

@@ -68,11 +68,6 @@ static int run_report(struct cli *c)
 		return EXIT_USAGE;
 	if (c->nargs)
 		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	if (access(c->db_path, F_OK)) {
-		sg_diag_set(&c->diag, c->db_path, 0, 0,
-			    "no store here (ingest decision logs first)");
-		return cli_fail(c, SG_ESTORE);
-	}
 	ret = cli_open_store(c, &s);
 	if (ret)
 		return ret;
@@ -121,8 +116,8 @@ const struct cli_cmd cmd_report = {
 	.name = "report",
 	.fn = run_report,
 	.init = report_init,
-	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_REPORT | CLI_LOG |
-		  CLI_WINDOW,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_REPORT |
+		  CLI_LOG | CLI_WINDOW,
 	.opts = report_opts,
 	.opt = report_opt,
 	.usage = "shadowgate report [--model NAME@VERSION] [--since D] "

@@ -224,7 +224,8 @@ const struct cli_cmd cmd_run = {
 	.name = "run",
 	.fn = run_run,
 	.init = run_init,
-	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_MODEL | CLI_LOG,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_MODEL |
+		  CLI_LOG,
 	.opts = run_opts,
 	.opt = run_opt,
 	.usage = "shadowgate run [--config FILE] [model flags] [--rescore] "

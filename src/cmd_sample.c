@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "sg/report.h"
@@ -85,11 +84,6 @@ static int run_sample(struct cli *c)
 		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
 	if (flags.n < 0)
 		return cli_usage_error(c, "--disagreements N is required");
-	if (access(c->db_path, F_OK)) {
-		sg_diag_set(&c->diag, c->db_path, 0, 0,
-			    "no store here (ingest decision logs first)");
-		return cli_fail(c, SG_ESTORE);
-	}
 	ret = cli_open_store(c, &s);
 	if (ret)
 		return ret;
@@ -139,8 +133,8 @@ const struct cli_cmd cmd_sample = {
 	.name = "sample",
 	.fn = run_sample,
 	.init = sample_init,
-	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_REPORT | CLI_LOG |
-		  CLI_WINDOW,
+	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_REPORT |
+		  CLI_LOG | CLI_WINDOW,
 	.opts = sample_opts,
 	.opt = sample_opt,
 	.usage = "shadowgate sample --disagreements N [--seed S] "

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sg/buf.h"
 #include "sg/timeutil.h"
@@ -219,6 +220,10 @@ enum key_kind {
 #define KEY_NIGHT (1u << 5)      /* string: a night "YYYY-MM-DD" */
 #define KEY_ZONE (1u << 6)       /* string: log.night_timezone */
 #define KEY_STARTS (1u << 7)     /* string: log.night_starts */
+/* Paths: relative to the config file's folder (see resolve_path). */
+#define KEY_PATH (1u << 8)       /* string: a file or folder */
+#define KEY_GLOB (1u << 9)       /* string: a glob pattern of files */
+#define KEY_PROGRAM (1u << 10)   /* list: argv; argv[0] when it has a '/' */
 
 struct block;
 
@@ -277,7 +282,7 @@ static const struct key log_keys[] = {
 	LIST("features", log.features, .flags = 0),
 	STR("model_label", log.model_label, .mask = SG_LOGKEY_MODEL_LABEL),
 	STR("model_score", log.model_score, .mask = SG_LOGKEY_MODEL_SCORE),
-	STR("glob", log.glob, .flags = 0),
+	STR("glob", log.glob, .flags = KEY_GLOB),
 	BOOL("decisions_only", log.decisions_only),
 	STR("night_timezone", log.night.zone, .flags = KEY_ZONE),
 	STR("night_starts", log.night.starts, .flags = KEY_STARTS),
@@ -287,11 +292,11 @@ static const struct key model_keys[] = {
 	STR("name", model.name, .flags = 0),
 	STR("version", model.version, .flags = 0),
 	STR("backend", model.backend, .choices = backends),
-	STR("path", model.path, .flags = 0),
+	STR("path", model.path, .flags = KEY_PATH),
 	LIST("labels", model.labels, .flags = KEY_DISTINCT),
 	NUM("threshold", model.threshold, 0, 1, .flags = 0),
-	LIST("command", model.command, .flags = KEY_NONEMPTY),
-	STR("predictions", model.predictions, .flags = 0),
+	LIST("command", model.command, .flags = KEY_NONEMPTY | KEY_PROGRAM),
+	STR("predictions", model.predictions, .flags = KEY_PATH),
 	NUM("timeout_s", model.timeout_s, 0, INFINITY, .flags = KEY_LO_OPEN),
 	INT("batch", model.batch, 1, 1000000),
 	INT("inflight", model.inflight, 1, 4096),
@@ -302,7 +307,7 @@ static const struct key report_keys[] = {
 	INT("window_nights", report.window_nights, 0, JSON_INT_MAX),
 	NUM("tolerance", report.tolerance, 0, INFINITY, .flags = 0),
 	LIST("formats", report.formats, .choices = report_formats),
-	STR("dir", report.dir, .flags = 0),
+	STR("dir", report.dir, .flags = KEY_PATH),
 	LIST("label_order", report.label_order, .flags = KEY_DISTINCT),
 	NUM("confidence", report.confidence, 0, 1,
 	    .flags = KEY_LO_OPEN | KEY_HI_OPEN),
@@ -310,7 +315,7 @@ static const struct key report_keys[] = {
 	INT("reference_nights", report.reference_nights, 0, JSON_INT_MAX),
 	STR("reference_since", report.reference_since, .flags = KEY_NIGHT),
 	STR("reference_until", report.reference_until, .flags = KEY_NIGHT),
-	STR("prometheus_path", report.prometheus_path, .flags = 0),
+	STR("prometheus_path", report.prometheus_path, .flags = KEY_PATH),
 };
 
 static const struct key gate_keys[] = {
@@ -342,7 +347,7 @@ static const struct block report_block = TABLE("report", report_keys);
 static const struct block gate_block = TABLE("gate", gate_keys);
 
 static const struct key top_keys[] = {
-	STR("store", store, .flags = 0),
+	STR("store", store, .flags = KEY_PATH),
 	BLOCK("log", log_block),
 	BLOCK("model", model_block),
 	BLOCK("report", report_block),
@@ -468,6 +473,9 @@ struct parse {
 	const char *name;
 	struct sg_diag *diag;
 	int apply; /* 0: check only; 1: store (cannot fail) */
+	/* the config file's folder, which relative paths are joined to; NULL
+	 * (a text in memory, or a file in the working directory): as written */
+	const char *base;
 };
 
 static int fail(const struct parse *p, const cJSON *at, const char *fmt, ...)
@@ -588,6 +596,26 @@ static int edit_distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
+const char *sg_nearest_name(const char *name, const char *const *names,
+			    size_t n)
+{
+	const char *best = NULL;
+	int best_d = 3, d;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(name, names[i]))
+			return names[i];
+	for (i = 0; i < n; i++) {
+		d = edit_distance(name, names[i]);
+		if (d < best_d && (size_t)d < strlen(name)) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	return best;
+}
+
 static void key_path(struct sg_buf *path, const struct block *b,
 		     const char *key)
 {
@@ -620,6 +648,64 @@ static int unknown_key(const struct parse *p, const struct block *b,
 
 static int walk_object(struct parse *p, const struct block *b,
 		       const cJSON *obj);
+
+/*
+ * A path written in the config file, as the program must open it: an
+ * absolute path, or any path when the file has no folder to speak of,
+ * as written; else joined to the file's folder, so the config means the
+ * same files whatever the working directory (cron starts anywhere). The
+ * join is lexical, as Go's filepath.Join: a leading "./" is dropped and
+ * each leading "../" takes the folder's last name off ("a/b" + "../x" is
+ * "a/x"). In a glob pattern the folder's own *, ?, [ and \ are escaped,
+ * so they match only themselves. Returns a string the caller frees.
+ */
+static char *resolve_path(const char *base, const char *s, int glob)
+{
+	struct sg_buf b = SG_BUF_INIT;
+	char *dir, *slash;
+	const char *q, *last;
+	size_t n;
+
+	if (!base || !*s || *s == '/')
+		return sg_xstrdup(s);
+	dir = sg_xstrdup(base);
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	for (;;) {
+		if (s[0] == '.' && s[1] == '/') {
+			s += 2;
+		} else if (s[0] == '.' && s[1] == '.' &&
+			   (s[2] == '/' || !s[2])) {
+			slash = strrchr(dir, '/');
+			last = slash ? slash + 1 : dir;
+			if (strcmp(dir, "/") && (!*last || !strcmp(last, ".") ||
+						 !strcmp(last, "..")))
+				break; /* nothing to take off: keep the ".." */
+			if (!slash)
+				dir[0] = '\0';
+			else if (slash == dir)
+				slash[1] = '\0'; /* "/a" + ".." is "/", as "/.." */
+			else
+				*slash = '\0';
+			s += 2;
+		} else {
+			break;
+		}
+		while (*s == '/')
+			s++;
+	}
+	for (q = dir; *q; q++) {
+		if (glob && strchr("*?[\\", *q))
+			sg_buf_addstr(&b, "\\");
+		sg_buf_add(&b, q, 1);
+	}
+	if (b.len && *s && b.buf[b.len - 1] != '/')
+		sg_buf_addstr(&b, "/");
+	sg_buf_addstr(&b, *s || b.len ? s : ".");
+	free(dir);
+	return sg_buf_detach(&b);
+}
 
 static int walk_string(struct parse *p, const struct key *k, const char *path,
 		       const cJSON *v, void *slot)
@@ -667,10 +753,16 @@ static int walk_string(struct parse *p, const struct key *k, const char *path,
 	}
 	if (!p->apply)
 		return 0;
-	if (k->kind == KEY_CHOICE_INT)
+	if (k->kind == KEY_CHOICE_INT) {
 		*(int *)slot = (int)idx;
-	else
+	} else if (k->flags & (KEY_PATH | KEY_GLOB)) {
+		char *r = resolve_path(p->base, s, (k->flags & KEY_GLOB) != 0);
+
+		sg_config_set_str(slot, r);
+		free(r);
+	} else {
 		sg_config_set_str(slot, s);
+	}
 	p->c->log.explicit_mask |= k->mask;
 	return 0;
 }
@@ -705,8 +797,17 @@ static int walk_list(struct parse *p, const struct key *k, const char *path,
 	if (!p->apply)
 		return 0;
 	sg_strlist_release(l);
-	for (e = v->child; e; e = e->next)
+	for (e = v->child; e; e = e->next) {
+		if ((k->flags & KEY_PROGRAM) && e == v->child &&
+		    strchr(e->valuestring, '/')) {
+			char *r = resolve_path(p->base, e->valuestring, 0);
+
+			sg_strlist_add(l, r);
+			free(r);
+			continue;
+		}
 		sg_strlist_add(l, e->valuestring);
+	}
 	return 0;
 }
 
@@ -1091,9 +1192,10 @@ static int syntax_error(const char *text, size_t len, size_t near,
 
 /* Parses text[0..len), which has a NUL at text[len]. */
 static int parse_terminated(struct sg_config *c, const char *text, size_t len,
-			    const char *name, struct sg_diag *diag)
+			    const char *name, const char *base,
+			    struct sg_diag *diag)
 {
-	struct parse p = {c, text, len, NULL, name, diag, 0};
+	struct parse p = {c, text, len, NULL, name, diag, 0, base};
 	const char *end = NULL;
 	cJSON *root;
 	size_t off;
@@ -1139,7 +1241,7 @@ int sg_config_parse(struct sg_config *c, const char *text, size_t len,
 
 	if (len)
 		sg_buf_add(&b, text, len);
-	ret = parse_terminated(c, b.buf, b.len, name, diag);
+	ret = parse_terminated(c, b.buf, b.len, name, NULL, diag);
 	sg_buf_release(&b);
 	return ret;
 }
@@ -1147,7 +1249,8 @@ int sg_config_parse(struct sg_config *c, const char *text, size_t len,
 int sg_config_load(struct sg_config *c, const char *path, struct sg_diag *diag)
 {
 	struct sg_buf b = SG_BUF_INIT;
-	char chunk[8192];
+	char chunk[8192], *base = NULL;
+	const char *slash;
 	size_t n;
 	FILE *f;
 	int ret = SG_EIO;
@@ -1165,11 +1268,15 @@ int sg_config_load(struct sg_config *c, const char *path, struct sg_diag *diag)
 			    strerror(errno));
 		goto out;
 	}
-	ret = parse_terminated(c, b.buf, b.len, path, diag);
+	slash = strrchr(path, '/');
+	if (slash) /* "/x.json" is in "/" */
+		base = sg_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	ret = parse_terminated(c, b.buf, b.len, path, base, diag);
 	if (!ret)
 		sg_config_set_str(&c->path, path);
 out:
 	fclose(f);
+	free(base);
 	sg_buf_release(&b);
 	return ret;
 }

@@ -753,6 +753,17 @@ static void fmt_value(char *buf, size_t n, double v)
 		snprintf(buf, n, "-");
 }
 
+/* A check's number as written for people: a count of cases as an integer
+ * ("432", not "432.0000"), any other as fmt_value. */
+static void fmt_check_value(char *buf, size_t n, const struct sg_gate_check *c,
+			    double v)
+{
+	if (isfinite(v) && !strcmp(c->name, "min_cases"))
+		snprintf(buf, n, "%.0f", v);
+	else
+		fmt_value(buf, n, v);
+}
+
 int sg_gate_write(FILE *out, const struct sg_gate_result *r,
 		  const char *format, const char *model)
 {
@@ -795,10 +806,10 @@ int sg_gate_write(FILE *out, const struct sg_gate_result *r,
 		for (i = 0; i < r->nchecks; i++) {
 			const struct sg_gate_check *c = &r->checks[i];
 
-			fmt_value(v, sizeof(v), c->value);
+			fmt_check_value(v, sizeof(v), c, c->value);
 			fmt_value(lo, sizeof(lo), c->low);
 			fmt_value(hi, sizeof(hi), c->high);
-			fmt_value(th, sizeof(th), c->threshold);
+			fmt_check_value(th, sizeof(th), c, c->threshold);
 			fprintf(out, "| %s | ", c->name);
 			md_cell(out, c->subject);
 			if (isfinite(c->low) || isfinite(c->high))

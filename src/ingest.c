@@ -1527,6 +1527,39 @@ static int already_ingested(struct ingest *in, struct sg_diag *diag)
  * Binds the mapped columns. Explicitly mapped columns (and the case id and
  * decision, always) must be in the file.
  */
+/*
+ * "WHAT 'NAME' (log.KEY) is not in the log", with the nearest column the
+ * log has and the columns it has (the first 30), so a typo in a mapping
+ * is seen at once.
+ */
+static int column_missing(struct sg_diag *diag, const char *display,
+			  struct sg_reader *r, const char *what,
+			  const char *name, const char *key)
+{
+	struct sg_buf b = SG_BUF_INIT;
+	const char **cols = NULL, *near;
+	size_t n = 0, i;
+
+	while (sg_reader_column(r, n))
+		n++;
+	cols = sg_xcalloc(n ? n : 1, sizeof(*cols));
+	for (i = 0; i < n; i++)
+		cols[i] = sg_reader_column(r, i);
+	sg_buf_addf(&b, "%s '%s' (log.%s) is not in the log", what, name, key);
+	near = sg_nearest_name(name, cols, n);
+	if (near)
+		sg_buf_addf(&b, " (did you mean '%s'?)", near);
+	sg_buf_addstr(&b, n ? "; its columns:" : "; it has no columns");
+	for (i = 0; i < n && i < 30; i++)
+		sg_buf_addf(&b, "%s '%s'", i ? "," : "", cols[i]);
+	if (n > 30)
+		sg_buf_addf(&b, ", ... (%zu in all)", n);
+	sg_diag_set(diag, display, 0, 0, "%s", b.buf);
+	sg_buf_release(&b);
+	free(cols);
+	return SG_EUSAGE;
+}
+
 static int bind_columns(struct ingest *in, struct sg_reader *r,
 			struct sg_diag *diag)
 {
@@ -1567,12 +1600,9 @@ static int bind_columns(struct ingest *in, struct sg_reader *r,
 		    ((!want_pred && !explicit) || l->decisions_only))
 			continue;
 		has = sg_reader_has_column(r, fixed[i].name);
-		if (!has && (explicit || fixed[i].required)) {
-			sg_diag_set(diag, in->display, 0, 0,
-				    "column '%s' (log.%s) is not in the log",
-				    fixed[i].name, fixed[i].key);
-			return SG_EUSAGE;
-		}
+		if (!has && (explicit || fixed[i].required))
+			return column_missing(diag, in->display, r, "column",
+					      fixed[i].name, fixed[i].key);
 		if (has) {
 			in->slot[fixed[i].col] = (int)n;
 			names[n++] = fixed[i].name;
@@ -1584,11 +1614,9 @@ static int bind_columns(struct ingest *in, struct sg_reader *r,
 	in->seg0 = n;
 	for (i = 0; i < in->nseg; i++) {
 		if (!sg_reader_has_column(r, l->segments.v[i])) {
-			sg_diag_set(diag, in->display, 0, 0,
-				    "segment column '%s' (log.segments) is not "
-				    "in the log",
-				    l->segments.v[i]);
-			ret = SG_EUSAGE;
+			ret = column_missing(diag, in->display, r,
+					     "segment column", l->segments.v[i],
+					     "segments");
 			goto out;
 		}
 		all[n++] = l->segments.v[i];
@@ -1596,11 +1624,9 @@ static int bind_columns(struct ingest *in, struct sg_reader *r,
 	in->feat0 = n;
 	for (i = 0; i < in->nfeat; i++) {
 		if (!sg_reader_has_column(r, l->features.v[i])) {
-			sg_diag_set(diag, in->display, 0, 0,
-				    "feature column '%s' (log.features) is not "
-				    "in the log",
-				    l->features.v[i]);
-			ret = SG_EUSAGE;
+			ret = column_missing(diag, in->display, r,
+					     "feature column", l->features.v[i],
+					     "features");
 			goto out;
 		}
 		all[n++] = l->features.v[i];

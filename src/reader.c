@@ -1019,6 +1019,18 @@ int sg_reader_has_column(struct sg_reader *r, const char *name)
 	return r->peek && cJSON_GetObjectItemCaseSensitive(r->peek, name);
 }
 
+const char *sg_reader_column(struct sg_reader *r, size_t i)
+{
+	const cJSON *k;
+
+	if (r->format == SG_FORMAT_CSV)
+		return i < r->nheader ? r->header[i] : NULL;
+	jsonl_peek(r);
+	for (k = r->peek ? r->peek->child : NULL; k && i; k = k->next)
+		i--;
+	return k ? k->string : NULL;
+}
+
 int sg_reader_bind(struct sg_reader *r, const char *const *names, size_t n)
 {
 	size_t i, c;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sg/config.h"
 #include "sg/error.h"
@@ -136,12 +138,15 @@ static void full_file_is_read_back_key_by_key(void **state)
 {
 	struct sg_config c;
 	struct sg_diag d;
-	char path[1024];
+	char path[1024], dir[1024], want[1200];
 
 	(void)state;
 	sg_config_init(&c);
 	sg_diag_clear(&d);
 	fixture(path, sizeof(path), "full.json");
+	/* relative paths in the file are joined to its folder */
+	fixture(dir, sizeof(dir), "");
+	dir[strlen(dir) - 1] = '\0';
 	assert_int_equal(sg_config_load(&c, path, &d), 0);
 	assert_string_equal(c.path, path);
 	assert_string_equal(c.store, "/var/lib/shadowgate/triage.db");
@@ -160,16 +165,21 @@ static void full_file_is_read_back_key_by_key(void **state)
 			 SG_LOGKEY_CASE_ID | SG_LOGKEY_DECIDED_AT |
 				 SG_LOGKEY_DECISION | SG_LOGKEY_RATER |
 				 SG_LOGKEY_MODEL_LABEL | SG_LOGKEY_MODEL_SCORE);
-	assert_string_equal(c.log.glob, "logs/*.jsonl");
+	snprintf(want, sizeof(want), "%s/logs/*.jsonl", dir);
+	assert_string_equal(c.log.glob, want);
 
 	assert_string_equal(c.model.name, "triage");
 	assert_string_equal(c.model.version, "2026-11-20");
 	assert_string_equal(c.model.backend, "exec");
-	assert_string_equal(c.model.path, "model.json");
+	snprintf(want, sizeof(want), "%s/model.json", dir);
+	assert_string_equal(c.model.path, want);
 	assert_list(&c.model.labels, 2, "benign", "malignant");
 	assert_true(c.model.threshold == 0.35);
+	/* a program without a '/' is looked up in PATH; its arguments are
+	 * the program's business */
 	assert_list(&c.model.command, 3, "python3", "model.py", "--serve");
-	assert_string_equal(c.model.predictions, "preds.csv");
+	snprintf(want, sizeof(want), "%s/preds.csv", dir);
+	assert_string_equal(c.model.predictions, want);
 	assert_true(c.model.timeout_s == 2.5);
 	assert_int_equal(c.model.batch, 512);
 	assert_int_equal(c.model.inflight, 8);
@@ -177,7 +187,8 @@ static void full_file_is_read_back_key_by_key(void **state)
 	assert_int_equal(c.report.window_nights, 14);
 	assert_true(c.report.tolerance == 0.25);
 	assert_list(&c.report.formats, 2, "csv", "prometheus");
-	assert_string_equal(c.report.dir, "out/reports");
+	snprintf(want, sizeof(want), "%s/out/reports", dir);
+	assert_string_equal(c.report.dir, want);
 	assert_list(&c.report.label_order, 2, "malignant", "benign");
 	assert_true(c.report.confidence == 0.99);
 	assert_true(c.report.target_agreement == 0.9);
@@ -215,18 +226,22 @@ static void monitoring_keys_are_read(void **state)
 {
 	struct sg_config c;
 	struct sg_diag d;
-	char path[1024];
+	char path[1024], want[1100];
+	const char *fx = getenv("SG_FIXTURES");
 
+	if (!fx)
+		fx = "fixtures";
 	(void)state;
 	sg_config_init(&c);
 	sg_diag_clear(&d);
-	snprintf(path, sizeof(path), "%s/monitor/config.json",
-		 getenv("SG_FIXTURES") ? getenv("SG_FIXTURES") : "fixtures");
+	snprintf(path, sizeof(path), "%s/monitor/config.json", fx);
 	assert_int_equal(sg_config_load(&c, path, &d), 0);
 	assert_int_equal(c.report.reference_nights, 2);
 	assert_string_equal(c.report.reference_since, "2026-11-01");
 	assert_string_equal(c.report.reference_until, "2026-11-02");
-	assert_string_equal(c.report.prometheus_path, "metrics/shadowgate.prom");
+	/* relative to the config file's folder */
+	snprintf(want, sizeof(want), "%s/monitor/metrics/shadowgate.prom", fx);
+	assert_string_equal(c.report.prometheus_path, want);
 	assert_true(c.gate.max_psi == 0.25);
 	assert_true(c.gate.max_missing_rate == 0.2);
 	assert_true(c.gate.max_label_shift == 0.1);
@@ -598,6 +613,132 @@ static void nul_byte_is_a_syntax_error(void **state)
 	sg_config_release(&c);
 }
 
+/* Writes text to path; the test's own scratch files. */
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void relative_paths_follow_the_config_files_folder(void **state)
+{
+	static const char text[] =
+		"{\"store\": \"s.db\", \"log\": {\"glob\": \"in/*.csv\"},\n"
+		" \"model\": {\"path\": \"m/model.json\","
+		" \"command\": [\"bin/serve\", \"x/y\"],"
+		" \"predictions\": \"/abs/p.csv\"},\n"
+		" \"report\": {\"dir\": \"../out\","
+		" \"prometheus_path\": \"m.prom\"}}\n";
+	char tmpl[] = "/tmp/sg-config-[x]*-XXXXXX", path[1200], want[1200];
+	struct sg_config c;
+	struct sg_diag d;
+	char *dir;
+
+	(void)state;
+	/* a folder with glob characters in its name: they are escaped in
+	 * log.glob and nowhere else */
+	dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/shadowgate.json", dir);
+	put_file(path, text);
+	sg_config_init(&c);
+	sg_diag_clear(&d);
+	assert_int_equal(sg_config_load(&c, path, &d), 0);
+	snprintf(want, sizeof(want), "%s/s.db", dir);
+	assert_string_equal(c.store, want);
+	snprintf(want, sizeof(want), "/tmp/sg-config-\\[x]\\*-%s/in/*.csv",
+		 dir + strlen("/tmp/sg-config-[x]*-"));
+	assert_string_equal(c.log.glob, want);
+	snprintf(want, sizeof(want), "%s/m/model.json", dir);
+	assert_string_equal(c.model.path, want);
+	/* the program has a '/': joined; its arguments are passed as written */
+	snprintf(want, sizeof(want), "%s/bin/serve", dir);
+	assert_list(&c.model.command, 2, want, "x/y");
+	assert_string_equal(c.model.predictions, "/abs/p.csv");
+	/* "../" takes the folder's last name off: /tmp/<dir>/../out */
+	assert_string_equal(c.report.dir, "/tmp/out");
+	snprintf(want, sizeof(want), "%s/m.prom", dir);
+	assert_string_equal(c.report.prometheus_path, want);
+	sg_config_release(&c);
+
+	/* a text in memory has no folder: paths stay as written */
+	sg_config_init(&c);
+	assert_int_equal(sg_config_parse(&c, text, strlen(text), "t", &d), 0);
+	assert_string_equal(c.store, "s.db");
+	assert_string_equal(c.log.glob, "in/*.csv");
+	assert_list(&c.model.command, 2, "bin/serve", "x/y");
+	sg_config_release(&c);
+	assert_int_equal(remove(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* The join of a config file's folder and a relative path, lexically. */
+static void relative_paths_are_joined_lexically(void **state)
+{
+	static const struct {
+		const char *config, *store, *want;
+	} cases[] = {
+		{"a/b/c.json", "s.db", "a/b/s.db"},
+		{"a/b/c.json", "./s.db", "a/b/s.db"},
+		{"a/b/c.json", "../s.db", "a/s.db"},
+		{"a/b/c.json", "../../s.db", "s.db"},
+		{"a/b/c.json", "../../../s.db", "../s.db"},
+		{"a/b/c.json", "../..", "."},
+		{"a/b/c.json", "x/../s.db", "a/b/x/../s.db"},
+		{"c.json", "../s.db", "../s.db"},
+		{"./c.json", "s.db", "./s.db"},
+	};
+	char tmpl[] = "/tmp/sg-config-XXXXXX", cwd[1024];
+	struct sg_config c;
+	struct sg_diag d;
+	char *dir;
+	size_t i;
+
+	(void)state;
+	dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(mkdir("a", 0700), 0);
+	assert_int_equal(mkdir("a/b", 0700), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "{\"store\": \"%s\"}",
+			 cases[i].store);
+		put_file(cases[i].config, text);
+		sg_config_init(&c);
+		sg_diag_clear(&d);
+		assert_int_equal(sg_config_load(&c, cases[i].config, &d), 0);
+		assert_string_equal(c.store, cases[i].want);
+		sg_config_release(&c);
+		assert_int_equal(remove(cases[i].config), 0);
+	}
+	assert_int_equal(rmdir("a/b"), 0);
+	assert_int_equal(rmdir("a"), 0);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void nearest_name_is_a_near_one_or_none(void **state)
+{
+	static const char *const cols[] = {"case_id", "region", "income",
+					   "age"};
+
+	(void)state;
+	/* case only; one edit (deletion); a swap of two neighbours */
+	assert_string_equal(sg_nearest_name("Region", cols, 4), "region");
+	assert_string_equal(sg_nearest_name("incme", cols, 4), "income");
+	assert_string_equal(sg_nearest_name("caes_id", cols, 4), "case_id");
+	/* "ticket" is 5 or more edits from each; "x" would need 3 to "age" */
+	assert_null(sg_nearest_name("ticket", cols, 4));
+	assert_null(sg_nearest_name("x", cols, 4));
+	assert_null(sg_nearest_name("age", cols, 0));
+}
+
 static void parse_needs_no_terminating_nul_nor_diag(void **state)
 {
 	static const char text[] = "{\"store\": \"x.db\"}garbage";
@@ -787,6 +928,9 @@ int main(void)
 		cmocka_unit_test(unknown_key_in_file_reads_as_file_line_col),
 		cmocka_unit_test(syntax_error_in_file_has_line_and_column),
 		cmocka_unit_test(nul_byte_is_a_syntax_error),
+		cmocka_unit_test(relative_paths_follow_the_config_files_folder),
+		cmocka_unit_test(relative_paths_are_joined_lexically),
+		cmocka_unit_test(nearest_name_is_a_near_one_or_none),
 		cmocka_unit_test(parse_needs_no_terminating_nul_nor_diag),
 		cmocka_unit_test(unreadable_file_is_an_io_error),
 		cmocka_unit_test(strlist_adds_copies_and_finds),

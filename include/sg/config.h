@@ -131,15 +131,29 @@ void sg_config_release(struct sg_config *c);
 
 /*
  * Reads a JSON config file into c (which sg_config_init prepared), over
- * the defaults. Returns 0, SG_EIO when the file cannot be read, or
- * SG_EUSAGE for a syntax error (with line and column) or a bad key (with
- * its path), described in diag.
+ * the defaults. A relative path in the file (store, log.glob, model.path,
+ * model.predictions, a model.command program with a '/', report.dir,
+ * report.prometheus_path) is stored joined to the file's folder, so it
+ * names the same file from any working directory; defaults and flags are
+ * left to the working directory. Returns 0, SG_EIO when the file cannot
+ * be read, or SG_EUSAGE for a syntax error (with line and column) or a
+ * bad key (with its path), described in diag.
  */
 int sg_config_load(struct sg_config *c, const char *path, struct sg_diag *diag);
 
-/* Same, from a string already in memory; `name` is used in messages. */
+/* Same, from a string already in memory; `name` is used in messages and
+ * paths are kept as written. */
 int sg_config_parse(struct sg_config *c, const char *text, size_t len,
 		    const char *name, struct sg_diag *diag);
+
+/*
+ * The name among names[0..n) nearest to name, for "did you mean": one
+ * that differs only in case, else the first at the fewest edits (an edit:
+ * insert, delete, replace or swap two neighbours) when that is at most 2
+ * and fewer than name has characters. NULL when none is that near.
+ */
+const char *sg_nearest_name(const char *name, const char *const *names,
+			    size_t n);
 
 /* Replaces *slot with a copy of value (used by flags). */
 void sg_config_set_str(char **slot, const char *value);

@@ -114,6 +114,13 @@ enum sg_format sg_reader_format(const struct sg_reader *r);
 int sg_reader_has_column(struct sg_reader *r, const char *name);
 
 /*
+ * The i-th column of the log, as sg_reader_has_column sees them (the CSV
+ * header; the keys of the first JSON object), or NULL past the last. The
+ * string belongs to the reader.
+ */
+const char *sg_reader_column(struct sg_reader *r, size_t i);
+
+/*
  * Chooses the columns each record will carry, in this order. May be called
  * once, before the first sg_reader_next (else SG_EUSAGE). The names are
  * copied. A name the CSV header lacks is SG_FIELD_ABSENT in every record.

@@ -71,7 +71,8 @@ contains "history shows the change from the night before" "$WORK/out" "2026-11-1
 
 # a night that fails halfway (a broken model) and succeeds on the next attempt
 DB2="$WORK/broken.db"
-sed 's#fixtures/demo/model.json#'"$WORK"'/model.json#' "$CFG" >"$WORK/broken.json"
+# (a copy of the demo config in $WORK: its "model.json" is $WORK/model.json)
+sed 's#"logs/#"'"$ROOT"'/fixtures/demo/logs/#' "$CFG" >"$WORK/broken.json"
 echo '{"not": "a model"}' >"$WORK/model.json"
 expect_exit "a broken model stops the night with exit 3" 3 "$SG" nightly --config "$WORK/broken.json" --db "$DB2" --out-dir "$OUT"
 contains "the failure says the run failed" "$WORK/err" "run failed"
