@@ -24,6 +24,11 @@ static double num(const cJSON *o, const char *key)
  * A count read from the report as a long: NaN is 0, and a number out of
  * range is clamped (a cast would be undefined: reports can be hostile).
  */
+static double num_item(const cJSON *v)
+{
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
 static long count(double x)
 {
 	if (isnan(x))
@@ -458,21 +463,41 @@ int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
 		segment_checks(out, report, g);
 	}
 	if (!isnan(g->max_error_rate)) {
-		const cJSON *counts = obj(report, "counts");
-		double errs = num(counts, "prediction_errors");
-		double preds = num(counts, "with_prediction");
-		double tot = errs + preds;
+		/*
+		 * The report's own error rate (errors / predictions) and its
+		 * interval, as the report shows them: never recomputed here.
+		 */
+		const cJSON *outs = obj(report, "outputs");
+		const cJSON *ci = outs ? cJSON_GetObjectItemCaseSensitive(
+						 outs, "error_rate_ci95")
+				       : NULL;
+		double rate = num(outs, "error_rate");
 
 		any = 1;
 		c = add(out, "max_error_rate", "overall");
-		if (isnan(tot) || tot <= 0) {
+		lo = hi = NAN;
+		if (cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2) {
+			lo = num_item(cJSON_GetArrayItem(ci, 0));
+			hi = num_item(cJSON_GetArrayItem(ci, 1));
+		}
+		if (isnan(rate)) {
 			c->threshold = g->max_error_rate;
+			c->is_max = 1;
 			c->outcome = SG_CHECK_NOT_JUDGED;
 			c->detail = fmt("no predictions in the window");
 		} else {
-			sg_wilson(count(errs), count(tot), confidence, &lo, &hi);
-			judge(c, g->on_estimate, errs / tot, lo, hi,
+			judge(c, g->on_estimate, rate, lo, hi,
 			      g->max_error_rate, 1, bound_word(g->on_estimate, 1));
+			if (c->outcome != SG_CHECK_NOT_JUDGED) {
+				free(c->detail);
+				c->detail = fmt(
+					"%s %.4g %s %.4g (%.0f errors of %.0f "
+					"predictions)",
+					bound_word(g->on_estimate, 1), c->judged,
+					c->outcome == SG_CHECK_PASS ? "<=" : ">",
+					g->max_error_rate, num(outs, "errors"),
+					num(outs, "predictions"));
+			}
 		}
 	}
 	if (!isnan(g->max_p95_latency_ms)) {

@@ -3669,6 +3669,18 @@ static int build_outputs(struct rep *r, cJSON *root, struct sg_diag *diag)
 	     r->with_prediction
 		     ? (double)r->with_error / (double)r->with_prediction
 		     : NAN);
+	/* the gate's max_error_rate judges these two, never its own ratio */
+	if (r->with_prediction) {
+		double lo, hi;
+		cJSON *ci = cJSON_AddArrayToObject(o, "error_rate_ci95");
+
+		sg_wilson(r->with_error, r->with_prediction, r->o->confidence,
+			  &lo, &hi);
+		cJSON_AddItemToArray(ci, jnumitem(lo));
+		cJSON_AddItemToArray(ci, jnumitem(hi));
+	} else {
+		cJSON_AddNullToObject(o, "error_rate_ci95");
+	}
 	jlong(o, "predictions", r->with_prediction);
 	jlong(o, "empty", r->with_empty);
 	jnum(o, "empty_rate",
