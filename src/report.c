@@ -41,6 +41,7 @@
 #include "sg/buf.h"
 #include "sg/monitor.h"
 #include "sg/stats.h"
+#include "sg/reference.h"
 #include "sg/timeutil.h"
 
 #define GROW(p, n, cap)                                                    \
@@ -781,8 +782,9 @@ struct decision {
 	long long id;
 	int label;            /* -1: none */
 	double value;         /* NaN: none */
-	char at[40];          /* decided_at, copied: rows do not last */
-	double epoch;         /* parsed only for multi-rater cases */
+	/* decided_at as sg_reference_time reads it (-INFINITY: none); read
+	 * only for multi-rater cases */
+	double epoch;
 };
 
 /* A disagreement that may be sampled. */
@@ -1611,18 +1613,8 @@ static void baseline_case(struct rep *r, int mlabel)
 	}
 }
 
-static void decision_time(struct decision *d)
-{
-	char night[11];
-	const char *why;
-	double e;
-
-	d->epoch = -INFINITY;
-	if (d->at[0] && !sg_time_parse(d->at, strlen(d->at), &e, night, &why))
-		d->epoch = e;
-}
-
-/* The reference decision: latest decided_at, ties the highest id. */
+/* The reference decision (sg/reference.h): latest decided_at, ties the
+ * highest id. */
 static const struct decision *human_of(struct rep *r)
 {
 	const struct decision *best = NULL;
@@ -1633,10 +1625,8 @@ static const struct decision *human_of(struct rep *r)
 	for (i = 0; i < r->ndec; i++) {
 		struct decision *d = &r->dec[i];
 
-		decision_time(d);
-
-		if (!best || d->epoch > best->epoch ||
-		    (d->epoch == best->epoch && d->id > best->id))
+		if (!best || sg_reference_outranks(d->epoch, d->id, best->epoch,
+						   best->id))
 			best = d;
 	}
 	return best;
@@ -1803,16 +1793,13 @@ static void case_prediction(struct rep *r, sqlite3_stmt *st, int p)
 	r->score = r->have_pred ? col_double_nz(st, p + PC_SCORE) : NAN;
 }
 
-/* d->at from column i of st, a decided_at. */
+/* d->epoch from column i of st, a decided_at. */
 static void decision_at(struct decision *d, sqlite3_stmt *st, int i)
 {
 	const char *at = (const char *)sqlite3_column_text(st, i);
-	size_t n = at ? (size_t)sqlite3_column_bytes(st, i) : 0;
 
-	if (n >= sizeof(d->at))
-		n = 0; /* not a time: counts as the oldest */
-	memcpy(d->at, at ? at : "", n);
-	d->at[n] = '\0';
+	d->epoch = sg_reference_time(
+		at, at ? (size_t)sqlite3_column_bytes(st, i) : 0);
 }
 
 /*
@@ -1832,7 +1819,7 @@ static void add_decision(struct rep *r, sqlite3_stmt *st, int c, int at)
 	if (at)
 		decision_at(d, st, c + DC_AT);
 	else
-		d->at[0] = '\0';
+		d->epoch = -INFINITY;
 }
 
 /*

@@ -50,4 +50,31 @@ expect_exit "gate --max-error-rate 0.41 on the upper bound is no-go" 1 "$SG" gat
 expect_exit "gate --max-error-rate 0.42 on the upper bound is go" 0 "$SG" gate \
 	--db "$DB" --window-nights 0 --max-error-rate 0.42
 
+# ---- 2. one reference decision for report, gate --incumbent and sample ----
+# raters.csv: cases r1..r6, each decided by ana at 2026-11-10T12:00:00+0200
+# (= 10:00 UTC, approve) and by ben at 2026-11-10T09:30:00Z (deny). The
+# reference is ana's, the later: the candidate (approve everywhere) agrees
+# 6/6, the incumbent (deny everywhere) 0/6, difference +1.
+DB="$WORK/raters.db"
+LOGGED="--model-backend logged --model-predictions"
+expect_exit "ingest raters.csv" 0 "$SG" ingest --db "$DB" "$GX/raters.csv"
+expect_exit "run the incumbent's logged predictions" 0 "$SG" run --db "$DB" \
+	--model-name inc --model-version 1 $LOGGED "$GX/raters_inc.csv"
+expect_exit "run the candidate's logged predictions" 0 "$SG" run --db "$DB" \
+	--model-name cand --model-version 1 $LOGGED "$GX/raters_cand.csv"
+expect_exit "report of the candidate" 0 "$SG" report --db "$DB" --no-store \
+	--model cand@1 --format json --window-nights 0
+jcheck "the report takes ana's decision at +0200: 6/6" "$WORK/out" \
+	'd["agreement"]["agree"] == 6' 'd["agreement"]["n"] == 6'
+expect_exit "gate --incumbent agrees with the report: go" 0 "$SG" gate --db "$DB" \
+	--no-store --model cand@1 --incumbent inc@1 --window-nights 0 --format json
+jcheck "the incumbent check counts the candidate 6/6, the incumbent 0/6" "$WORK/out" \
+	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["value"] == 1' \
+	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["outcome"] == "pass"'
+expect_exit "sample of the incumbent's disagreements" 0 "$SG" sample --db "$DB" \
+	--model inc@1 --disagreements 10 --format jsonl --window-nights 0
+n=$(grep -c '"human": *"approve"' "$WORK/out")
+[ "$n" = 6 ] && ok "sample: all 6 disagree with ana's approve" || \
+	not_ok "sample: all 6 disagree with ana's approve" "$n lines" "$(cat "$WORK/out")"
+
 finish
