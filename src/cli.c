@@ -272,6 +272,7 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 				    flag, a);
 			return SG_EUSAGE;
 		}
+		l->explicit_mask |= SG_LOGKEY_DECISION_TYPE;
 		return 0;
 	case O_RATER:
 		sg_config_set_str(&l->rater, a);

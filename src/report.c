@@ -992,8 +992,8 @@ void sg_report_opts_from_config(struct sg_report_opts *o,
 	o->last = rc->window_nights > 0 ? rc->window_nights : 0;
 	o->label_order = &rc->label_order;
 	o->segments = &cfg->log.segments;
-	o->decision_type = cfg->log.decision_type == SG_DECISION_NUMERIC
-				   ? SG_DECISION_NUMERIC
+	o->decision_type = cfg->log.explicit_mask & SG_LOGKEY_DECISION_TYPE
+				   ? cfg->log.decision_type
 				   : SG_DECISION_AUTO;
 	o->reference_since = rc->reference_since;
 	o->reference_until = rc->reference_until;
@@ -1177,31 +1177,93 @@ static int resolve_window(struct rep *r, struct sg_diag *diag)
 	return ret;
 }
 
-static int detect_type(struct rep *r, struct sg_diag *diag)
+int sg_decision_type_of_store(struct sg_store *s, int *type,
+			      struct sg_diag *diag)
 {
 	sqlite3_stmt *st = NULL;
-	int ret;
+	int ret, first = SG_DECISION_AUTO, other = 0;
 
-	if (r->o->decision_type != SG_DECISION_AUTO) {
-		r->numeric = r->o->decision_type == SG_DECISION_NUMERIC;
-		return 0;
-	}
-	ret = sg_store_prepare(r->s, &st,
-			       "SELECT label IS NULL AND value IS NOT NULL"
-			       " FROM decisions WHERE is_current = 1 LIMIT 1",
+	*type = SG_DECISION_AUTO;
+	ret = sg_store_prepare(s, &st,
+			       "SELECT label IS NULL FROM decisions"
+			       " WHERE is_current = 1 AND (label IS NOT NULL OR"
+			       " value IS NOT NULL) LIMIT 1",
 			       diag);
 	if (ret)
 		return ret;
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
-		r->numeric = sqlite3_column_int(st, 0);
+		first = sqlite3_column_int(st, 0) ? SG_DECISION_NUMERIC
+						  : SG_DECISION_LABEL;
 		break;
 	case SQLITE_DONE:
 		break;
 	default:
-		ret = sg_store_error(r->s, diag, "cannot read the decisions");
+		ret = sg_store_error(s, diag, "cannot read the decisions");
 	}
 	sqlite3_finalize(st);
+	if (ret || first == SG_DECISION_AUTO)
+		return ret;
+	/* the other kind anywhere: a store of both cannot be compared */
+	ret = sg_store_prepare(s, &st,
+			       first == SG_DECISION_LABEL
+				       ? "SELECT EXISTS (SELECT 1 FROM decisions"
+					 " WHERE is_current = 1 AND label IS NULL"
+					 " AND value IS NOT NULL)"
+				       : "SELECT EXISTS (SELECT 1 FROM decisions"
+					 " WHERE is_current = 1 AND label IS NOT"
+					 " NULL)",
+			       diag);
+	if (ret)
+		return ret;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		other = sqlite3_column_int(st, 0);
+	else
+		ret = sg_store_error(s, diag, "cannot read the decisions");
+	sqlite3_finalize(st);
+	if (ret)
+		return ret;
+	if (other) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "the store holds both label and numeric decisions: "
+			    "they cannot be compared with one model");
+		return SG_EDATA;
+	}
+	*type = first;
+	return 0;
+}
+
+int sg_decision_type_resolve(struct sg_store *s, int asked, int *type,
+			     struct sg_diag *diag)
+{
+	static const char *const name[] = {"label", "numeric"};
+	int ret = sg_decision_type_of_store(s, type, diag);
+
+	if (ret)
+		return ret;
+	if (*type == SG_DECISION_AUTO) {
+		*type = asked == SG_DECISION_NUMERIC ? SG_DECISION_NUMERIC
+						     : SG_DECISION_LABEL;
+		return 0;
+	}
+	if (asked != SG_DECISION_AUTO && asked != *type) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "decision type %s (log.decision_type or "
+			    "--decision-type) contradicts the store, whose "
+			    "decisions are %s",
+			    name[asked == SG_DECISION_NUMERIC],
+			    *type == SG_DECISION_NUMERIC ? "numbers" : "labels");
+		return SG_EUSAGE;
+	}
+	return 0;
+}
+
+static int detect_type(struct rep *r, struct sg_diag *diag)
+{
+	int type, ret = sg_decision_type_resolve(r->s, r->o->decision_type,
+						 &type, diag);
+
+	r->numeric = !ret && type == SG_DECISION_NUMERIC;
 	return ret;
 }
 

@@ -52,7 +52,8 @@ enum {
 	SG_LOGKEY_DECISION = 1u << 2,
 	SG_LOGKEY_RATER = 1u << 3,
 	SG_LOGKEY_MODEL_LABEL = 1u << 4,
-	SG_LOGKEY_MODEL_SCORE = 1u << 5
+	SG_LOGKEY_MODEL_SCORE = 1u << 5,
+	SG_LOGKEY_DECISION_TYPE = 1u << 6
 };
 
 /* The `model` block. */

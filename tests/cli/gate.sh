@@ -77,4 +77,33 @@ n=$(grep -c '"human": *"approve"' "$WORK/out")
 [ "$n" = 6 ] && ok "sample: all 6 disagree with ana's approve" || \
 	not_ok "sample: all 6 disagree with ana's approve" "$n lines" "$(cat "$WORK/out")"
 
+# ---- 6. the decision type comes from the store ----
+# numeric.csv: n1..n4 decided 1, 2, 3, 4; numeric_preds.csv predicts 1.2,
+# 2.9, 3.0, 5.0: errors 0.2, 0.9, 0, 1.0; within 0.5: n1 and n3, 2/4;
+# MAE (0.2 + 0.9 + 0 + 1.0) / 4 = 0.525.
+DB="$WORK/num.db"
+expect_exit "ingest numeric decisions" 0 "$SG" ingest --db "$DB" --decision-type numeric \
+	"$GX/numeric.csv"
+expect_exit "run --decision-type label on a numeric store is refused" 2 "$SG" run \
+	--db "$DB" --decision-type label --model-name reg --model-version 1 \
+	$LOGGED "$GX/numeric_preds.csv"
+contains "the refusal says what the store holds" "$WORK/err" "decisions are numbers"
+expect_exit "run of logged numbers without --decision-type" 0 "$SG" run --db "$DB" \
+	--model-name reg --model-version 1 $LOGGED "$GX/numeric_preds.csv" --format json
+jcheck "every prediction is scored" "$WORK/out" 'd["scored"] == 4' 'd["errors"] == 0'
+n=$(sqlite3 "$DB" "select count(*) from predictions where value is not null and label is null")
+[ "$n" = 4 ] && ok "the predictions are stored as numbers" || \
+	not_ok "the predictions are stored as numbers" "$n of 4"
+expect_exit "report without --decision-type" 0 "$SG" report --db "$DB" --no-store \
+	--format json --window-nights 0
+jcheck "the report compares the 4 numbers" "$WORK/out" \
+	'd["decision_type"] == "numeric"' 'd["cases"] == 4' \
+	'abs(d["regression"]["mae"] - 0.525) < 1e-12' \
+	'd["regression"]["within_tolerance"]["n"] == 4' \
+	'abs(d["regression"]["within_tolerance"]["rate"] - 0.5) < 1e-12'
+expect_exit "report --decision-type label on a numeric store is refused" 2 "$SG" report \
+	--db "$DB" --no-store --decision-type label --window-nights 0
+expect_exit "gate --decision-type label on a numeric store is refused" 2 "$SG" gate \
+	--db "$DB" --no-store --decision-type label --window-nights 0 --min-cases 1
+
 finish
