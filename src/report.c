@@ -805,7 +805,9 @@ struct rep {
 
 	/* the window */
 	int whole;            /* no bound: cases without a night count too */
-	int empty;            /* --last on a store with no nights */
+	int empty;            /* --last up to an --until before every night */
+	int undated_all;      /* --last on a store with no dated case: whole */
+	long undated_out;     /* cases without a night left out of the window */
 	char since[11], until[11];
 	int has_since, has_until;
 
@@ -1114,6 +1116,25 @@ static int find_model(struct rep *r, struct sg_diag *diag)
 	return ret;
 }
 
+/* r->undated_out: the cases without a night, which a window of nights
+ * leaves out. */
+static int count_undated(struct rep *r, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = sg_store_prepare(
+		r->s, &st, "SELECT count(*) FROM cases WHERE night IS NULL",
+		diag);
+
+	if (ret)
+		return ret;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r->undated_out = (long)sqlite3_column_int64(st, 0);
+	else
+		ret = sg_store_error(r->s, diag, "cannot count the cases");
+	sqlite3_finalize(st);
+	return ret;
+}
+
 static int resolve_window(struct rep *r, struct sg_diag *diag)
 {
 	const struct sg_report_opts *o = r->o;
@@ -1146,7 +1167,7 @@ static int resolve_window(struct rep *r, struct sg_diag *diag)
 	}
 	if (o->last <= 0) {
 		r->whole = !o->since && !o->until;
-		return 0;
+		return r->whole ? 0 : count_undated(r, diag);
 	}
 	ret = sg_store_prepare(r->s, &st,
 			       "SELECT min(night), max(night) FROM"
@@ -1161,6 +1182,11 @@ static int resolve_window(struct rep *r, struct sg_diag *diag)
 	sqlite3_bind_int64(st, 2, o->last);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		ret = sg_store_error(r->s, diag, "cannot read the nights");
+	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL && !o->until) {
+		/* no case has a night (a log without times): the last N
+		 * nights are all cases, not none */
+		r->whole = 1;
+		r->undated_all = 1;
 	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
 		r->empty = 1;
 	} else {
@@ -1174,7 +1200,9 @@ static int resolve_window(struct rep *r, struct sg_diag *diag)
 		}
 	}
 	sqlite3_finalize(st);
-	return ret;
+	if (ret || r->whole)
+		return ret;
+	return count_undated(r, diag);
 }
 
 int sg_decision_type_of_store(struct sg_store *s, int *type,
@@ -3998,6 +4026,23 @@ static void build_head(struct rep *r, cJSON *root)
 	else
 		cJSON_AddNullToObject(o, "last");
 	cJSON_AddBoolToObject(o, "all", r->whole);
+	jlong(o, "undated_cases", r->undated_out);
+	if (r->undated_all) {
+		jstr(o, "note", "no case has a night (a log without times): "
+				"the window is all cases");
+	} else if (r->undated_out) {
+		struct sg_buf b = SG_BUF_INIT;
+
+		sg_buf_addf(&b,
+			    "%ld case%s without a night %s not in this window; "
+			    "--window-nights 0 includes them",
+			    r->undated_out, r->undated_out == 1 ? "" : "s",
+			    r->undated_out == 1 ? "is" : "are");
+		jstr(o, "note", b.buf);
+		sg_buf_release(&b);
+	} else {
+		cJSON_AddNullToObject(o, "note");
+	}
 	jnum(root, "confidence", r->o->confidence);
 	jstr(root, "decision_type", r->numeric ? "numeric" : "label");
 	jlong(root, "cases", r->compared);

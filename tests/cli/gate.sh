@@ -106,4 +106,36 @@ expect_exit "report --decision-type label on a numeric store is refused" 2 "$SG"
 expect_exit "gate --decision-type label on a numeric store is refused" 2 "$SG" gate \
 	--db "$DB" --no-store --decision-type label --window-nights 0 --min-cases 1
 
+# ---- 7. a store without times ----
+# undated.csv: u1..u5 without a decided_at column, the logged model agrees
+# on u1..u4: 4/5 = 0.8. The default window (the last 7 nights) is all
+# cases, since no case has a night.
+DB="$WORK/undated.db"
+expect_exit "ingest a log without times" 0 "$SG" ingest --db "$DB" "$GX/undated.csv"
+expect_exit "report, default window" 0 "$SG" report --db "$DB" --no-store --format json
+jcheck "the default window of an undated store is all cases: 4/5" "$WORK/out" \
+	'd["counts"]["in_window"] == 5' 'd["agreement"]["agree"] == 4' \
+	'd["agreement"]["n"] == 5' 'd["window"]["all"] is True' \
+	'"no case has a night" in d["window"]["note"]'
+expect_exit "report --format text says so" 0 "$SG" report --db "$DB" --no-store --format text
+contains "the text report has the note" "$WORK/out" "the window is all cases"
+expect_exit "gate on the undated store: go, not insufficient" 0 "$SG" gate --db "$DB" \
+	--no-store --min-cases 5 --min-agreement 0.5 --on estimate
+# dated.csv adds d1 (2026-11-09), d2, d3 (2026-11-10): the default window
+# holds those 3, and the 5 undated cases are counted and named.
+expect_exit "ingest dated cases as well" 0 "$SG" ingest --db "$DB" "$GX/dated.csv"
+expect_exit "report of a mixed store" 0 "$SG" report --db "$DB" --no-store --format json
+jcheck "the window holds the 3 dated cases and counts the 5 undated" "$WORK/out" \
+	'd["counts"]["in_window"] == 3' 'd["window"]["undated_cases"] == 5' \
+	'd["window"]["all"] is False' '"--window-nights 0" in d["window"]["note"]' \
+	'd["window"]["note"].startswith("5 cases without a night")'
+expect_exit "report --format markdown of a mixed store" 0 "$SG" report --db "$DB" \
+	--no-store --format markdown
+contains "the markdown report says how to include them" "$WORK/out" "--window-nights 0 includes them"
+expect_exit "report --window-nights 0" 0 "$SG" report --db "$DB" --no-store --format json \
+	--window-nights 0
+jcheck "--window-nights 0 includes all 8" "$WORK/out" \
+	'd["counts"]["in_window"] == 8' 'd["window"]["undated_cases"] == 0' \
+	'd["window"]["note"] is None'
+
 finish
