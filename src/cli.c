@@ -78,7 +78,13 @@ enum {
 	O_MAX_MISSING_RATE,
 	O_MAX_LABEL_SHIFT,
 	O_LEARN,
-	O_LEARN_K
+	O_LEARN_K,
+	/* kept clear of getopt's ':' (58), '?' (63) and the short options:
+	 * the enum above ends just below ':' */
+	O_MIN_NIGHT_AGREEMENT = 900,
+	O_MAX_NIGHT_PSI,
+	O_MAX_NIGHT_MISSING_RATE,
+	O_MIN_NIGHT_CASES
 };
 
 struct group_opt {
@@ -158,6 +164,15 @@ static const struct group_opt common[] = {
 	 {"max-label-shift", required_argument, NULL, O_MAX_LABEL_SHIFT}},
 	{CLI_GATE, {"learn-from-reference", no_argument, NULL, O_LEARN}},
 	{CLI_GATE, {"learn-k", required_argument, NULL, O_LEARN_K}},
+	{CLI_GATE,
+	 {"min-night-agreement", required_argument, NULL,
+	  O_MIN_NIGHT_AGREEMENT}},
+	{CLI_GATE, {"max-night-psi", required_argument, NULL, O_MAX_NIGHT_PSI}},
+	{CLI_GATE,
+	 {"max-night-missing-rate", required_argument, NULL,
+	  O_MAX_NIGHT_MISSING_RATE}},
+	{CLI_GATE,
+	 {"min-night-cases", required_argument, NULL, O_MIN_NIGHT_CASES}},
 };
 
 #define NCOMMON (sizeof(common) / sizeof(common[0]))
@@ -440,6 +455,15 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 			return SG_EUSAGE;
 		}
 		return 0;
+	case O_MIN_NIGHT_AGREEMENT:
+		return unit(flag, a, 0, 1, &g->min_night_agreement, d);
+	case O_MAX_NIGHT_PSI:
+		return unit(flag, a, 0, HUGE_VAL, &g->max_night_psi, d);
+	case O_MAX_NIGHT_MISSING_RATE:
+		return unit(flag, a, 0, 1, &g->max_night_missing_rate, d);
+	case O_MIN_NIGHT_CASES:
+		return sg_parse_long(flag, a, 1, 1000000000L, &g->min_night_cases,
+				     d);
 	}
 	if (p->id >= 1000 && c->cmd->opt)
 		return c->cmd->opt(c, p->id, p->arg);
@@ -541,7 +565,9 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --human-margin M\n"
 		       "  --max-psi P  --max-missing-rate R  --max-label-shift S"
 		       "\n"
-		       "  --learn-from-reference  --learn-k K\n");
+		       "  --learn-from-reference  --learn-k K\n"
+		       "  --min-night-agreement A  --max-night-psi P\n"
+		       "  --max-night-missing-rate R  --min-night-cases N\n");
 	printf("\nexit status: 0 ok/go, 1 no-go, 2 usage or configuration "
 	       "error,\n3 data or runtime error, 4 insufficient evidence\n");
 }

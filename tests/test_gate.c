@@ -81,6 +81,10 @@ static void policy_none(struct sg_gate_conf *g)
 	g->max_label_shift = NAN;
 	g->learn_from_reference = 0;
 	g->learn_k = 3;
+	g->min_night_agreement = NAN;
+	g->max_night_psi = NAN;
+	g->max_night_missing_rate = NAN;
+	g->min_night_cases = 100;
 }
 
 static int verdict_of(const struct sg_gate_conf *g)

@@ -138,4 +138,63 @@ jcheck "--window-nights 0 includes all 8" "$WORK/out" \
 	'd["counts"]["in_window"] == 8' 'd["window"]["undated_cases"] == 0' \
 	'd["window"]["note"] is None'
 
+# ---- 8. per-night checks ----
+# nights.csv: reference night 2026-11-01 (a1..a4), then the window
+# 2026-11-02 (b1..b10, all agree, x present), 2026-11-03 (c1..c10, the
+# same) and 2026-11-04 (e1..e10: x missing on e1..e5, the model disagrees
+# on e7..e10, so 6/10 agree and missing rate 5/10 = 0.5).
+# The window: agreement (10 + 10 + 6) / 30 = 0.8667 >= 0.8, missing rate
+# of x 5/30 = 0.1667 <= 0.2: it passes; the night 2026-11-04 fails both
+# min_night_agreement 0.7 (0.6) and max_night_missing_rate 0.3 (0.5).
+DB="$WORK/nights.db"
+WIN="--since 2026-11-02 --until 2026-11-04 --reference-nights 1"
+WINDOW_OK="--min-agreement 0.8 --max-missing-rate 0.2 --on estimate"
+NIGHTS="--min-night-agreement 0.7 --max-night-missing-rate 0.3 --min-night-cases 10"
+expect_exit "ingest three nights and a reference night" 0 "$SG" ingest --db "$DB" \
+	--feature x "$GX/nights.csv"
+expect_exit "the window alone passes" 0 "$SG" gate --db "$DB" --no-store $WIN $WINDOW_OK
+expect_exit "the bad night fails the per-night checks" 1 "$SG" gate --db "$DB" \
+	--no-store $WIN $WINDOW_OK $NIGHTS --format json
+cp "$WORK/out" "$WORK/nights.json"
+jcheck "the window's checks pass, night 2026-11-04 fails" "$WORK/nights.json" \
+	'[c["outcome"] for c in d["checks"] if c["name"] in ("min_agreement", "max_missing_rate")] == ["pass", "pass"]' \
+	'abs([c for c in d["checks"] if c["name"] == "min_agreement"][0]["value"] - 26/30) < 1e-12' \
+	'[(c["subject"], c["outcome"], c["value"]) for c in d["checks"] if c["name"] == "min_night_agreement"] == [("night=2026-11-02", "pass", 1), ("night=2026-11-03", "pass", 1), ("night=2026-11-04", "fail", 0.6)]' \
+	'[(c["subject"], c["outcome"], c["value"]) for c in d["checks"] if c["name"] == "max_night_missing_rate"] == [("night=2026-11-02 feature=x", "pass", 0), ("night=2026-11-03 feature=x", "pass", 0), ("night=2026-11-04 feature=x", "fail", 0.5)]' \
+	'"failing nights: 2026-11-04" in d["reason"]' \
+	'"2026-11-02" not in d["reason"] and "2026-11-03" not in d["reason"]'
+expect_exit "text verdict" 1 "$SG" gate --db "$DB" --no-store $WIN $WINDOW_OK $NIGHTS
+contains "text names the failing night" "$WORK/out" "failing nights: 2026-11-04"
+contains "text lists the night's check" "$WORK/out" "night=2026-11-04 feature=x"
+expect_exit "markdown verdict" 1 "$SG" gate --db "$DB" --no-store $WIN $WINDOW_OK $NIGHTS \
+	--format markdown
+contains "markdown names the failing night" "$WORK/out" "| min_night_agreement | night=2026-11-04 | 0.6000 |"
+expect_exit "junit verdict" 1 "$SG" gate --db "$DB" --no-store $WIN $WINDOW_OK $NIGHTS \
+	--format junit
+tr -d '\n' <"$WORK/out" | grep -o 'name="min_night_agreement night=2026-11-04">[^<]*<failure' >/dev/null \
+	&& ok "junit: the night's test case fails" || not_ok "junit: the night's test case fails" "$(cat "$WORK/out")"
+# nights of 10 cases with --min-night-cases 11: listed, not judged, go
+expect_exit "nights smaller than min-night-cases are not judged" 0 "$SG" gate --db "$DB" \
+	--no-store $WIN $WINDOW_OK --min-night-agreement 0.7 --min-night-cases 11 --format json
+jcheck "each small night is listed as not judged" "$WORK/out" \
+	'[(c["subject"], c["outcome"]) for c in d["checks"] if c["name"] == "min_night_agreement"] == [("night=2026-11-02", "not judged"), ("night=2026-11-03", "not judged"), ("night=2026-11-04", "not judged")]' \
+	'all("fewer than min_night_cases 11" in c["detail"] for c in d["checks"] if c["name"] == "min_night_agreement")'
+# the default min_night_cases is 100: nights of 10 are not judged
+expect_exit "by default nights under 100 cases are not judged" 0 "$SG" gate --db "$DB" \
+	--no-store $WIN $WINDOW_OK --min-night-agreement 0.7
+expect_exit "max-night-psi judges each night's PSI" 0 "$SG" gate --db "$DB" --no-store \
+	$WIN --max-night-psi 1000 --min-night-cases 10 --format json
+jcheck "one PSI check a night and feature" "$WORK/out" \
+	'[c["subject"] for c in d["checks"] if c["name"] == "max_night_psi"] == ["night=2026-11-02 feature=x", "night=2026-11-03 feature=x", "night=2026-11-04 feature=x"]'
+expect_exit "max-night-psi without a reference window" 0 "$SG" gate --db "$DB" --no-store \
+	--since 2026-11-02 --until 2026-11-04 --max-night-psi 0.2 --format json
+jcheck "without a reference it is not judged and says why" "$WORK/out" \
+	'[c["outcome"] for c in d["checks"] if c["name"] == "max_night_psi"] == ["not judged"]'
+printf '{"gate": {"min_night_agreement": 0.7, "min_night_cases": 10}}\n' >"$WORK/nights.json"
+expect_exit "the config keys gate.min_night_agreement and min_night_cases" 1 "$SG" gate \
+	--db "$DB" --no-store --config "$WORK/nights.json" $WIN
+printf '{"gate": {"min_night_cases": 0}}\n' >"$WORK/bad.json"
+expect_exit "gate.min_night_cases 0 is out of range" 2 "$SG" gate --db "$DB" --no-store \
+	--config "$WORK/bad.json" --min-cases 1
+
 finish
