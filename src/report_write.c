@@ -565,7 +565,7 @@ static void text_rows(FILE *f, const cJSON *r, int nights,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		size_t x = (rows[i].key[0] ? width(rows[i].key) : 9) +
+		size_t x = width(rows[i].key) +
 			   (nights ? 0 : width(rows[i].group) + 1);
 
 		if (x > w)
@@ -578,7 +578,9 @@ static void text_rows(FILE *f, const cJSON *r, int nights,
 
 		if (!nights)
 			sg_buf_addf(&k, "%s=", rows[i].group);
-		sg_buf_addstr(&k, rows[i].key[0] ? rows[i].key : "(missing)");
+		/* a missing segment value is the empty string, as in the
+		 * JSON keys and the gate (no real value is empty) */
+		sg_buf_addstr(&k, rows[i].key);
 		fprintf(f, "%s  ", below(rows[i].o) ? c->red : "");
 		put_pad(f, k.buf, w, 0);
 		fprintf(f, "  n %6ld  agree %6ld  %9s  CI %s%s%s\n", rows[i].n,
@@ -1134,10 +1136,6 @@ static void write_text(FILE *f, const cJSON *r, int color)
 /* Text for a Markdown table cell: markup characters escaped. */
 static void md_text(FILE *f, const char *s)
 {
-	if (!*s) {
-		fputs("*(missing)*", f);
-		return;
-	}
 	for (; *s; s++) {
 		if (strchr("\\`*_[]<>|~", *s))
 			fputc('\\', f);

@@ -197,4 +197,38 @@ printf '{"gate": {"min_night_cases": 0}}\n' >"$WORK/bad.json"
 expect_exit "gate.min_night_cases 0 is out of range" 2 "$SG" gate --db "$DB" --no-store \
 	--config "$WORK/bad.json" --min-cases 1
 
+# ---- 10. one representation of a missing segment value ----
+# segments.csv: region north on s1, s2 (1/2 agree), empty on s3, s4, s5
+# (2/3 agree), and the real value "(missing)" on s6 (1/1). The missing
+# value is the empty string everywhere; the real value "(missing)" stays
+# apart from it.
+DB="$WORK/seg.db"
+expect_exit "ingest segments with missing values" 0 "$SG" ingest --db "$DB" --segment region \
+	"$GX/segments.csv"
+expect_exit "report json" 0 "$SG" report --db "$DB" --no-store --window-nights 0 --format json
+jcheck "json: the missing value is the key \"\", the real value (missing) apart" "$WORK/out" \
+	'sorted(d["segments"]["region"]) == ["", "(missing)", "north"]' \
+	'd["segments"]["region"][""]["n"] == 3 and d["segments"]["region"][""]["agree"] == 2' \
+	'd["segments"]["region"]["(missing)"]["n"] == 1'
+expect_exit "report text" 0 "$SG" report --db "$DB" --no-store --window-nights 0 --format text
+n=$(grep -c 'region=(missing) ' "$WORK/out")
+[ "$n" = 1 ] && ok "text: only the real value reads region=(missing)" || \
+	not_ok "text: only the real value reads region=(missing)" "$n lines" "$(cat "$WORK/out")"
+contains "text: the missing value reads region= (3 cases)" "$WORK/out" "region=           n      3"
+expect_exit "report markdown" 0 "$SG" report --db "$DB" --no-store --window-nights 0 \
+	--format markdown
+if grep -qF '*(missing)*' "$WORK/out"; then
+	not_ok "markdown: no second name for the missing value" "$(cat "$WORK/out")"
+else ok "markdown: no second name for the missing value"; fi
+contains "markdown: the missing value is the empty value" "$WORK/out" "| region =  | 3 |"
+GSEG="--no-store --window-nights 0 --min-segment-agreement 0.5 --min-segment-cases 1 --on estimate"
+expect_exit "gate json" 0 "$SG" gate --db "$DB" $GSEG --format json
+jcheck "gate: the subjects region=, region=(missing), region=north" "$WORK/out" \
+	'sorted(c["subject"] for c in d["checks"]) == ["region=", "region=(missing)", "region=north"]' \
+	'[c["value"] for c in d["checks"] if c["subject"] == "region="] == [2/3]'
+expect_exit "gate junit" 0 "$SG" gate --db "$DB" $GSEG --format junit
+contains "junit: the missing value's test case" "$WORK/out" 'name="min_segment_agreement region="'
+expect_exit "gate markdown" 0 "$SG" gate --db "$DB" $GSEG --format markdown
+contains "gate markdown: the missing value's row" "$WORK/out" "| min_segment_agreement | region= | 0.6667 |"
+
 finish
