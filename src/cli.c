@@ -79,9 +79,7 @@ enum {
 	O_MAX_LABEL_SHIFT,
 	O_LEARN,
 	O_LEARN_K,
-	/* kept clear of getopt's ':' (58), '?' (63) and the short options:
-	 * the enum above ends just below ':' */
-	O_MIN_NIGHT_AGREEMENT = 900,
+	O_MIN_NIGHT_AGREEMENT,
 	O_MAX_NIGHT_PSI,
 	O_MAX_NIGHT_MISSING_RATE,
 	O_MIN_NIGHT_CASES
