@@ -171,7 +171,7 @@ expect_exit "markdown verdict" 1 "$SG" gate --db "$DB" --no-store $WIN $WINDOW_O
 contains "markdown names the failing night" "$WORK/out" "| min_night_agreement | night=2026-11-04 | 0.6000 |"
 expect_exit "junit verdict" 1 "$SG" gate --db "$DB" --no-store $WIN $WINDOW_OK $NIGHTS \
 	--format junit
-tr -d '\n' <"$WORK/out" | grep -o 'name="min_night_agreement night=2026-11-04">[^<]*<failure' >/dev/null \
+tr -d '\n' <"$WORK/out" | grep -o 'name="min_night_agreement night=2026-11-04"[^>]*>[^<]*<failure' >/dev/null \
 	&& ok "junit: the night's test case fails" || not_ok "junit: the night's test case fails" "$(cat "$WORK/out")"
 # nights of 10 cases with --min-night-cases 11: listed, not judged, go
 expect_exit "nights smaller than min-night-cases are not judged" 0 "$SG" gate --db "$DB" \
