@@ -272,6 +272,53 @@ static void error_rate_is_the_reports_number(void **state)
 	cJSON_Delete(rep);
 }
 
+/*
+ * Per-night agreement: nights of 200 cases are judged, one of 50 is not
+ * (min_night_cases 100); the night at 0.6 fails although the window
+ * (0.88) passes, and the reason names it.
+ */
+static void a_bad_night_fails_inside_a_good_window(void **state)
+{
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 450, \"agreement\": {\"rate\": 0.88,"
+		" \"ci95\": [0.85, 0.91]}, \"nights\": {"
+		" \"2026-11-02\": {\"n\": 200, \"agree\": 190, \"rate\": 0.95,"
+		"  \"ci95\": [0.91, 0.97]},"
+		" \"2026-11-03\": {\"n\": 200, \"agree\": 120, \"rate\": 0.6,"
+		"  \"ci95\": [0.53, 0.66]},"
+		" \"2026-11-04\": {\"n\": 50, \"agree\": 10, \"rate\": 0.2,"
+		"  \"ci95\": [0.11, 0.33]}}}");
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+
+	(void)state;
+	assert_non_null(rep);
+	policy_none(&g);
+	g.min_agreement = 0.8;
+	g.on_estimate = 1;
+	g.min_night_agreement = 0.8;
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_NOGO);
+	assert_int_equal(r.nchecks, 4);
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_PASS);
+	assert_string_equal(r.checks[1].subject, "night=2026-11-02");
+	assert_int_equal(r.checks[1].outcome, SG_CHECK_PASS);
+	assert_string_equal(r.checks[2].subject, "night=2026-11-03");
+	assert_int_equal(r.checks[2].outcome, SG_CHECK_FAIL);
+	assert_string_equal(r.checks[3].subject, "night=2026-11-04");
+	assert_int_equal(r.checks[3].outcome, SG_CHECK_NOT_JUDGED);
+	assert_non_null(strstr(r.reason, "; failing nights: 2026-11-03"));
+	assert_null(strstr(r.reason, "2026-11-04"));
+	sg_gate_result_release(&r);
+	g.min_night_cases = 50; /* now the small night is judged and fails */
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_non_null(
+		strstr(r.reason, "; failing nights: 2026-11-03, 2026-11-04"));
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
 static void human_margin_compares_with_the_baseline(void **state)
 {
 	struct sg_gate_conf g;
@@ -733,6 +780,7 @@ int main(void)
 		T(small_segments_are_not_judged),
 		T(error_rate_and_latency_are_maxima),
 		T(error_rate_is_the_reports_number),
+		T(a_bad_night_fails_inside_a_good_window),
 		T(human_margin_compares_with_the_baseline),
 		T(empty_policy_is_a_usage_error),
 		T(undefined_kappa_is_insufficient),
