@@ -82,7 +82,11 @@ enum {
 	O_MAX_MISSING_RATE,
 	O_MAX_LABEL_SHIFT,
 	O_LEARN,
-	O_LEARN_K
+	O_LEARN_K,
+	O_MIN_NIGHT_AGREEMENT,
+	O_MAX_NIGHT_PSI,
+	O_MAX_NIGHT_MISSING_RATE,
+	O_MIN_NIGHT_CASES
 };
 
 struct group_opt {
@@ -162,6 +166,15 @@ static const struct group_opt common[] = {
 	 {"max-label-shift", required_argument, NULL, O_MAX_LABEL_SHIFT}},
 	{CLI_GATE, {"learn-from-reference", no_argument, NULL, O_LEARN}},
 	{CLI_GATE, {"learn-k", required_argument, NULL, O_LEARN_K}},
+	{CLI_GATE,
+	 {"min-night-agreement", required_argument, NULL,
+	  O_MIN_NIGHT_AGREEMENT}},
+	{CLI_GATE, {"max-night-psi", required_argument, NULL, O_MAX_NIGHT_PSI}},
+	{CLI_GATE,
+	 {"max-night-missing-rate", required_argument, NULL,
+	  O_MAX_NIGHT_MISSING_RATE}},
+	{CLI_GATE,
+	 {"min-night-cases", required_argument, NULL, O_MIN_NIGHT_CASES}},
 };
 
 #define NCOMMON (sizeof(common) / sizeof(common[0]))
@@ -277,6 +290,7 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 				    flag, a);
 			return SG_EUSAGE;
 		}
+		l->explicit_mask |= SG_LOGKEY_DECISION_TYPE;
 		return 0;
 	case O_RATER:
 		sg_config_set_str(&l->rater, a);
@@ -444,6 +458,15 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 			return SG_EUSAGE;
 		}
 		return 0;
+	case O_MIN_NIGHT_AGREEMENT:
+		return unit(flag, a, 0, 1, &g->min_night_agreement, d);
+	case O_MAX_NIGHT_PSI:
+		return unit(flag, a, 0, HUGE_VAL, &g->max_night_psi, d);
+	case O_MAX_NIGHT_MISSING_RATE:
+		return unit(flag, a, 0, 1, &g->max_night_missing_rate, d);
+	case O_MIN_NIGHT_CASES:
+		return sg_parse_long(flag, a, 1, 1000000000L, &g->min_night_cases,
+				     d);
 	}
 	if (p->id >= 1000 && c->cmd->opt)
 		return c->cmd->opt(c, p->id, p->arg);
@@ -545,7 +568,9 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --human-margin M\n"
 		       "  --max-psi P  --max-missing-rate R  --max-label-shift S"
 		       "\n"
-		       "  --learn-from-reference  --learn-k K\n");
+		       "  --learn-from-reference  --learn-k K\n"
+		       "  --min-night-agreement A  --max-night-psi P\n"
+		       "  --max-night-missing-rate R  --min-night-cases N\n");
 	printf("\nexit status: 0 ok/go, 1 no-go, 2 usage or configuration "
 	       "error,\n3 data or runtime error, 4 insufficient evidence\n");
 }

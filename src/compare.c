@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "sg/buf.h"
+#include "sg/reference.h"
 
 static int model_id(struct sg_store *s, const char *spec, long *id,
 		    struct sg_diag *diag)
@@ -43,41 +44,55 @@ static int model_id(struct sg_store *s, const char *spec, long *id,
 	return ret;
 }
 
+/* Whether a model's output agrees with a human decision: columns h (label,
+ * value) of the decision and m of the prediction. A NULL on either side
+ * never agrees. */
+static int agrees(sqlite3_stmt *st, int h, int m, int numeric,
+		  double tolerance)
+{
+	if (numeric) {
+		if (sqlite3_column_type(st, h + 1) == SQLITE_NULL ||
+		    sqlite3_column_type(st, m + 1) == SQLITE_NULL)
+			return 0;
+		return fabs(sqlite3_column_double(st, h + 1) -
+			    sqlite3_column_double(st, m + 1)) <= tolerance;
+	}
+	if (sqlite3_column_type(st, h) == SQLITE_NULL ||
+	    sqlite3_column_type(st, m) == SQLITE_NULL)
+		return 0;
+	return sqlite3_column_bytes(st, h) == sqlite3_column_bytes(st, m) &&
+	       !memcmp(sqlite3_column_blob(st, h), sqlite3_column_blob(st, m),
+		       (size_t)sqlite3_column_bytes(st, h));
+}
+
+/*
+ * The cases both models scored without error, one row per current human
+ * decision, a case's rows together. The reference decision of a case is
+ * picked from its rows by the rule of sg/reference.h, as the report does:
+ * not in SQL, whose julianday() does not read +HHMM or +HH offsets.
+ */
 int sg_compare_models(struct sg_store *s, const char *candidate,
 		      const char *incumbent, const char *since,
 		      const char *until, int numeric, double tolerance,
 		      struct sg_compare *out, struct sg_diag *diag)
 {
-	static const char *const sql_label =
-		"WITH h AS (SELECT case_ref, label, value, row_number() OVER ("
-		"  PARTITION BY case_ref ORDER BY julianday(decided_at) DESC"
-		"  NULLS LAST, id DESC) AS rn FROM decisions WHERE is_current = 1)"
-		" SELECT count(*), coalesce(sum(h.label = a.label), 0),"
-		" coalesce(sum(h.label = b.label), 0)"
-		" FROM cases c JOIN h ON h.case_ref = c.id AND h.rn = 1"
+	static const char *const sql =
+		"SELECT c.id, d.id, d.decided_at, d.label, d.value,"
+		" a.label, a.value, b.label, b.value"
+		" FROM cases c JOIN decisions d ON d.case_ref = c.id"
+		"  AND d.is_current = 1"
 		" JOIN predictions a ON a.case_ref = c.id AND a.model = ?1"
 		"  AND a.is_current = 1 AND a.error IS NULL"
 		" JOIN predictions b ON b.case_ref = c.id AND b.model = ?2"
 		"  AND b.is_current = 1 AND b.error IS NULL"
 		" WHERE (?3 IS NULL OR c.night >= ?3)"
-		" AND (?4 IS NULL OR c.night <= ?4)";
-	static const char *const sql_num =
-		"WITH h AS (SELECT case_ref, label, value, row_number() OVER ("
-		"  PARTITION BY case_ref ORDER BY julianday(decided_at) DESC"
-		"  NULLS LAST, id DESC) AS rn FROM decisions WHERE is_current = 1)"
-		" SELECT count(*),"
-		" coalesce(sum(abs(h.value - a.value) <= ?5), 0),"
-		" coalesce(sum(abs(h.value - b.value) <= ?5), 0)"
-		" FROM cases c JOIN h ON h.case_ref = c.id AND h.rn = 1"
-		" JOIN predictions a ON a.case_ref = c.id AND a.model = ?1"
-		"  AND a.is_current = 1 AND a.error IS NULL"
-		" JOIN predictions b ON b.case_ref = c.id AND b.model = ?2"
-		"  AND b.is_current = 1 AND b.error IS NULL"
-		" WHERE (?3 IS NULL OR c.night >= ?3)"
-		" AND (?4 IS NULL OR c.night <= ?4)";
+		" AND (?4 IS NULL OR c.night <= ?4)"
+		" ORDER BY c.id";
 	sqlite3_stmt *st = NULL;
 	long cand, inc;
-	int ret;
+	long long case_id = 0, best_id = 0;
+	double best_t = 0;
+	int ret, rc, have = 0, best_a = 0, best_b = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->candidate_rate = out->incumbent_rate = NAN;
@@ -86,7 +101,7 @@ int sg_compare_models(struct sg_store *s, const char *candidate,
 		ret = model_id(s, incumbent, &inc, diag);
 	if (ret)
 		return ret;
-	ret = sg_store_prepare(s, &st, numeric ? sql_num : sql_label, diag);
+	ret = sg_store_prepare(s, &st, sql, diag);
 	if (ret)
 		return ret;
 	sqlite3_bind_int64(st, 1, cand);
@@ -95,14 +110,36 @@ int sg_compare_models(struct sg_store *s, const char *candidate,
 		sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
 	if (until)
 		sqlite3_bind_text(st, 4, until, -1, SQLITE_STATIC);
-	if (numeric)
-		sqlite3_bind_double(st, 5, tolerance);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long c = sqlite3_column_int64(st, 0);
+		long long id = sqlite3_column_int64(st, 1);
+		const char *at = (const char *)sqlite3_column_text(st, 2);
+		double t = sg_reference_time(
+			at, at ? (size_t)sqlite3_column_bytes(st, 2) : 0);
+
+		if (have && c != case_id) {
+			out->n++;
+			out->candidate_agree += best_a;
+			out->incumbent_agree += best_b;
+			have = 0;
+		}
+		if (!have || sg_reference_outranks(t, id, best_t, best_id)) {
+			best_t = t;
+			best_id = id;
+			best_a = agrees(st, 3, 5, numeric, tolerance);
+			best_b = agrees(st, 3, 7, numeric, tolerance);
+		}
+		case_id = c;
+		have = 1;
+	}
+	if (rc != SQLITE_DONE) {
 		ret = sg_store_error(s, diag, "cannot compare the models");
 	} else {
-		out->n = sqlite3_column_int64(st, 0);
-		out->candidate_agree = sqlite3_column_int64(st, 1);
-		out->incumbent_agree = sqlite3_column_int64(st, 2);
+		if (have) {
+			out->n++;
+			out->candidate_agree += best_a;
+			out->incumbent_agree += best_b;
+		}
 		if (out->n) {
 			out->candidate_rate =
 				(double)out->candidate_agree / (double)out->n;

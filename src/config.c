@@ -157,6 +157,10 @@ void sg_config_init(struct sg_config *c)
 	c->gate.max_missing_rate = NAN;
 	c->gate.max_label_shift = NAN;
 	c->gate.learn_from_reference = 0;
+	c->gate.min_night_agreement = NAN;
+	c->gate.max_night_psi = NAN;
+	c->gate.max_night_missing_rate = NAN;
+	c->gate.min_night_cases = 100;
 	c->gate.learn_k = 3;
 }
 
@@ -276,7 +280,9 @@ static const struct key log_keys[] = {
 	STR("case_id", log.case_id, .mask = SG_LOGKEY_CASE_ID),
 	STR("decided_at", log.decided_at, .mask = SG_LOGKEY_DECIDED_AT),
 	STR("decision", log.decision, .mask = SG_LOGKEY_DECISION),
-	CHOICE_INT("decision_type", log.decision_type, decision_types),
+	{.name = "decision_type", .kind = KEY_CHOICE_INT,
+	 .off = OFF(log.decision_type), .choices = decision_types,
+	 .mask = SG_LOGKEY_DECISION_TYPE},
 	STR("rater", log.rater, .mask = SG_LOGKEY_RATER),
 	LIST("segments", log.segments, .flags = 0),
 	LIST("features", log.features, .flags = 0),
@@ -339,6 +345,11 @@ static const struct key gate_keys[] = {
 	NUM("max_label_shift", gate.max_label_shift, 0, 1, .flags = 0),
 	BOOL("learn_from_reference", gate.learn_from_reference),
 	NUM("learn_k", gate.learn_k, 0, INFINITY, .flags = KEY_LO_OPEN),
+	NUM("min_night_agreement", gate.min_night_agreement, 0, 1, .flags = 0),
+	NUM("max_night_psi", gate.max_night_psi, 0, INFINITY, .flags = 0),
+	NUM("max_night_missing_rate", gate.max_night_missing_rate, 0, 1,
+	    .flags = 0),
+	INT("min_night_cases", gate.min_night_cases, 1, JSON_INT_MAX),
 };
 
 static const struct block log_block = TABLE("log", log_keys);

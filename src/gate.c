@@ -24,6 +24,11 @@ static double num(const cJSON *o, const char *key)
  * A count read from the report as a long: NaN is 0, and a number out of
  * range is clamped (a cast would be undefined: reports can be hostile).
  */
+static double num_item(const cJSON *v)
+{
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
 static long count(double x)
 {
 	if (isnan(x))
@@ -397,6 +402,144 @@ static void learned_checks(struct sg_gate_result *r, const cJSON *report,
 		      "label shift", k);
 }
 
+/*
+ * A night of the window too small to judge: listed, never failed.
+ * Returns nonzero when it is.
+ */
+static int small_night(struct sg_gate_result *r, const char *name,
+		       const char *subject, double n, double threshold,
+		       int is_max, long min_cases)
+{
+	struct sg_gate_check *c;
+
+	if (!isnan(n) && n >= (double)min_cases)
+		return 0;
+	c = add(r, name, subject);
+	c->threshold = threshold;
+	c->is_max = is_max;
+	c->outcome = SG_CHECK_NOT_JUDGED;
+	c->detail = fmt("%.0f cases, fewer than min_night_cases %ld",
+			isnan(n) ? 0.0 : n, min_cases);
+	return 1;
+}
+
+/* min_night_agreement: nights.<night>.{n, rate, ci95} of every night of
+ * the window with at least min_night_cases compared cases. */
+static void night_agreement_checks(struct sg_gate_result *r,
+				   const cJSON *report,
+				   const struct sg_gate_conf *g)
+{
+	const cJSON *nights = obj(report, "nights"), *n;
+	int any = 0;
+
+	cJSON_ArrayForEach(n, nights)
+	{
+		char *subject = fmt("night=%s", n->string ? n->string : "?");
+		double lo, hi;
+
+		any = 1;
+		if (!small_night(r, "min_night_agreement", subject,
+				 num(n, "n"), g->min_night_agreement, 0,
+				 g->min_night_cases)) {
+			struct sg_gate_check *c =
+				add(r, "min_night_agreement", subject);
+
+			interval(n, &lo, &hi);
+			judge(c, r->on_estimate, num(n, "rate"), lo, hi,
+			      g->min_night_agreement, 0,
+			      bound_word(r->on_estimate, 0));
+		}
+		free(subject);
+	}
+	if (!any)
+		not_judged(r, "min_night_agreement", "nights",
+			   g->min_night_agreement,
+			   fmt("the window has no night with cases"));
+}
+
+/*
+ * max_night_psi / max_night_missing_rate: inputs.nights.<night>.features.
+ * <feature>.<key> of every night of the window with at least
+ * min_night_cases cases, one check per night and feature. The report
+ * computes those tables only with a reference window.
+ */
+static void night_feature_checks(struct sg_gate_result *r,
+				 const cJSON *report,
+				 const struct sg_gate_conf *g, const char *name,
+				 const char *key, const char *what,
+				 double threshold)
+{
+	const cJSON *in = obj(report, "inputs"), *nights = obj(in, "nights");
+	const cJSON *n, *f;
+	int any = 0;
+
+	if (!nights) {
+		not_judged(r, name, "nights", threshold,
+			   fmt("per-night %s needs a reference window "
+			       "(report.reference_nights, or --reference-since "
+			       "/ --reference-until)",
+			       what));
+		return;
+	}
+	if (!strcmp(key, "psi") && !(num(obj(in, "reference"), "cases") > 0)) {
+		not_judged(r, name, "nights", threshold,
+			   fmt("the reference window has no cases"));
+		return;
+	}
+	cJSON_ArrayForEach(n, nights)
+	{
+		char *subject = fmt("night=%s", n->string ? n->string : "?");
+
+		any = 1;
+		if (small_night(r, name, subject, num(n, "cases"), threshold, 1,
+				g->min_night_cases)) {
+			free(subject);
+			continue;
+		}
+		free(subject);
+		cJSON_ArrayForEach(f, obj(n, "features"))
+		{
+			struct sg_gate_check *c;
+
+			subject = fmt("night=%s feature=%s",
+				      n->string ? n->string : "?",
+				      f->string ? f->string : "?");
+			c = add(r, name, subject);
+			free(subject);
+			judge(c, 1, num(f, key), NAN, NAN, threshold, 1, what);
+		}
+	}
+	if (!any)
+		not_judged(r, name, "nights", threshold,
+			   fmt("the window has no night with cases"));
+}
+
+/* "; failing nights: A, B" for the reason, or "" (the caller frees). */
+static char *failing_nights(const struct sg_gate_result *r)
+{
+	struct sg_buf b = SG_BUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < r->nchecks; i++) {
+		const struct sg_gate_check *c = &r->checks[i];
+		int seen = 0;
+
+		if (c->outcome != SG_CHECK_FAIL ||
+		    strncmp(c->subject, "night=", 6) || strlen(c->subject) < 16)
+			continue;
+		for (j = 0; j < i && !seen; j++)
+			seen = r->checks[j].outcome == SG_CHECK_FAIL &&
+			       !strncmp(r->checks[j].subject, "night=", 6) &&
+			       !strncmp(r->checks[j].subject + 6,
+					c->subject + 6, 10);
+		if (!seen)
+			sg_buf_addf(&b, "%s%.10s",
+				    b.len ? ", " : "; failing nights: ",
+				    c->subject + 6);
+	}
+	return sg_buf_detach(&b);
+}
+
 int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
 		  struct sg_gate_result *out, struct sg_diag *diag)
 {
@@ -458,21 +601,41 @@ int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
 		segment_checks(out, report, g);
 	}
 	if (!isnan(g->max_error_rate)) {
-		const cJSON *counts = obj(report, "counts");
-		double errs = num(counts, "prediction_errors");
-		double preds = num(counts, "with_prediction");
-		double tot = errs + preds;
+		/*
+		 * The report's own error rate (errors / predictions) and its
+		 * interval, as the report shows them: never recomputed here.
+		 */
+		const cJSON *outs = obj(report, "outputs");
+		const cJSON *ci = outs ? cJSON_GetObjectItemCaseSensitive(
+						 outs, "error_rate_ci95")
+				       : NULL;
+		double rate = num(outs, "error_rate");
 
 		any = 1;
 		c = add(out, "max_error_rate", "overall");
-		if (isnan(tot) || tot <= 0) {
+		lo = hi = NAN;
+		if (cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2) {
+			lo = num_item(cJSON_GetArrayItem(ci, 0));
+			hi = num_item(cJSON_GetArrayItem(ci, 1));
+		}
+		if (isnan(rate)) {
 			c->threshold = g->max_error_rate;
+			c->is_max = 1;
 			c->outcome = SG_CHECK_NOT_JUDGED;
 			c->detail = fmt("no predictions in the window");
 		} else {
-			sg_wilson(count(errs), count(tot), confidence, &lo, &hi);
-			judge(c, g->on_estimate, errs / tot, lo, hi,
+			judge(c, g->on_estimate, rate, lo, hi,
 			      g->max_error_rate, 1, bound_word(g->on_estimate, 1));
+			if (c->outcome != SG_CHECK_NOT_JUDGED) {
+				free(c->detail);
+				c->detail = fmt(
+					"%s %.4g %s %.4g (%.0f errors of %.0f "
+					"predictions)",
+					bound_word(g->on_estimate, 1), c->judged,
+					c->outcome == SG_CHECK_PASS ? "<=" : ">",
+					g->max_error_rate, num(outs, "errors"),
+					num(outs, "predictions"));
+			}
 		}
 	}
 	if (!isnan(g->max_p95_latency_ms)) {
@@ -538,6 +701,21 @@ int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
 		any = 1;
 		learned_checks(out, report, g->learn_k > 0 ? g->learn_k : 3);
 	}
+	if (!isnan(g->min_night_agreement)) {
+		any = 1;
+		night_agreement_checks(out, report, g);
+	}
+	if (!isnan(g->max_night_psi)) {
+		any = 1;
+		night_feature_checks(out, report, g, "max_night_psi", "psi",
+				     "PSI", g->max_night_psi);
+	}
+	if (!isnan(g->max_night_missing_rate)) {
+		any = 1;
+		night_feature_checks(out, report, g, "max_night_missing_rate",
+				     "missing_rate", "missing rate",
+				     g->max_night_missing_rate);
+	}
 	if (g->incumbent) {
 		const cJSON *inc = obj(report, "incumbent");
 		double diff = num(inc, "difference");
@@ -589,10 +767,13 @@ int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
 		for (i = 0; i < out->nchecks && !first; i++)
 			if (out->checks[i].outcome == SG_CHECK_FAIL)
 				first = &out->checks[i];
+		char *nights = failing_nights(out);
+
 		out->verdict = SG_NOGO;
-		out->reason = fmt("no-go: %zu check%s failed, first %s (%s): %s",
+		out->reason = fmt("no-go: %zu check%s failed, first %s (%s): %s%s",
 				  fails, fails == 1 ? "" : "s", first->name,
-				  first->subject, first->detail);
+				  first->subject, first->detail, nights);
+		free(nights);
 	} else if (unjudged_core || out->cases == 0) {
 		out->verdict = SG_INSUFFICIENT;
 		out->reason = fmt("insufficient evidence: %s",
@@ -689,6 +870,15 @@ cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
 		cJSON_AddTrueToObject(o, "learn_from_reference");
 		put_num(o, "learn_k", g->learn_k);
 	}
+	if (!isnan(g->min_night_agreement))
+		put_num(o, "min_night_agreement", g->min_night_agreement);
+	if (!isnan(g->max_night_psi))
+		put_num(o, "max_night_psi", g->max_night_psi);
+	if (!isnan(g->max_night_missing_rate))
+		put_num(o, "max_night_missing_rate", g->max_night_missing_rate);
+	if (!isnan(g->min_night_agreement) || !isnan(g->max_night_psi) ||
+	    !isnan(g->max_night_missing_rate))
+		put_num(o, "min_night_cases", (double)g->min_night_cases);
 	return o;
 }
 

@@ -41,6 +41,7 @@
 #include "sg/buf.h"
 #include "sg/monitor.h"
 #include "sg/stats.h"
+#include "sg/reference.h"
 #include "sg/timeutil.h"
 
 #define GROW(p, n, cap)                                                    \
@@ -781,8 +782,9 @@ struct decision {
 	long long id;
 	int label;            /* -1: none */
 	double value;         /* NaN: none */
-	char at[40];          /* decided_at, copied: rows do not last */
-	double epoch;         /* parsed only for multi-rater cases */
+	/* decided_at as sg_reference_time reads it (-INFINITY: none); read
+	 * only for multi-rater cases */
+	double epoch;
 };
 
 /* A disagreement that may be sampled. */
@@ -803,7 +805,9 @@ struct rep {
 
 	/* the window */
 	int whole;            /* no bound: cases without a night count too */
-	int empty;            /* --last on a store with no nights */
+	int empty;            /* --last up to an --until before every night */
+	int undated_all;      /* --last on a store with no dated case: whole */
+	long undated_out;     /* cases without a night left out of the window */
 	char since[11], until[11];
 	int has_since, has_until;
 
@@ -990,8 +994,8 @@ void sg_report_opts_from_config(struct sg_report_opts *o,
 	o->last = rc->window_nights > 0 ? rc->window_nights : 0;
 	o->label_order = &rc->label_order;
 	o->segments = &cfg->log.segments;
-	o->decision_type = cfg->log.decision_type == SG_DECISION_NUMERIC
-				   ? SG_DECISION_NUMERIC
+	o->decision_type = cfg->log.explicit_mask & SG_LOGKEY_DECISION_TYPE
+				   ? cfg->log.decision_type
 				   : SG_DECISION_AUTO;
 	o->reference_since = rc->reference_since;
 	o->reference_until = rc->reference_until;
@@ -1112,6 +1116,25 @@ static int find_model(struct rep *r, struct sg_diag *diag)
 	return ret;
 }
 
+/* r->undated_out: the cases without a night, which a window of nights
+ * leaves out. */
+static int count_undated(struct rep *r, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = sg_store_prepare(
+		r->s, &st, "SELECT count(*) FROM cases WHERE night IS NULL",
+		diag);
+
+	if (ret)
+		return ret;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r->undated_out = (long)sqlite3_column_int64(st, 0);
+	else
+		ret = sg_store_error(r->s, diag, "cannot count the cases");
+	sqlite3_finalize(st);
+	return ret;
+}
+
 static int resolve_window(struct rep *r, struct sg_diag *diag)
 {
 	const struct sg_report_opts *o = r->o;
@@ -1144,7 +1167,7 @@ static int resolve_window(struct rep *r, struct sg_diag *diag)
 	}
 	if (o->last <= 0) {
 		r->whole = !o->since && !o->until;
-		return 0;
+		return r->whole ? 0 : count_undated(r, diag);
 	}
 	ret = sg_store_prepare(r->s, &st,
 			       "SELECT min(night), max(night) FROM"
@@ -1159,6 +1182,11 @@ static int resolve_window(struct rep *r, struct sg_diag *diag)
 	sqlite3_bind_int64(st, 2, o->last);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		ret = sg_store_error(r->s, diag, "cannot read the nights");
+	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL && !o->until) {
+		/* no case has a night (a log without times): the last N
+		 * nights are all cases, not none */
+		r->whole = 1;
+		r->undated_all = 1;
 	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
 		r->empty = 1;
 	} else {
@@ -1172,34 +1200,98 @@ static int resolve_window(struct rep *r, struct sg_diag *diag)
 		}
 	}
 	sqlite3_finalize(st);
-	return ret;
+	if (ret || r->whole)
+		return ret;
+	return count_undated(r, diag);
 }
 
-static int detect_type(struct rep *r, struct sg_diag *diag)
+int sg_decision_type_of_store(struct sg_store *s, int *type,
+			      struct sg_diag *diag)
 {
 	sqlite3_stmt *st = NULL;
-	int ret;
+	int ret, first = SG_DECISION_AUTO, other = 0;
 
-	if (r->o->decision_type != SG_DECISION_AUTO) {
-		r->numeric = r->o->decision_type == SG_DECISION_NUMERIC;
-		return 0;
-	}
-	ret = sg_store_prepare(r->s, &st,
-			       "SELECT label IS NULL AND value IS NOT NULL"
-			       " FROM decisions WHERE is_current = 1 LIMIT 1",
+	*type = SG_DECISION_AUTO;
+	ret = sg_store_prepare(s, &st,
+			       "SELECT label IS NULL FROM decisions"
+			       " WHERE is_current = 1 AND (label IS NOT NULL OR"
+			       " value IS NOT NULL) LIMIT 1",
 			       diag);
 	if (ret)
 		return ret;
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
-		r->numeric = sqlite3_column_int(st, 0);
+		first = sqlite3_column_int(st, 0) ? SG_DECISION_NUMERIC
+						  : SG_DECISION_LABEL;
 		break;
 	case SQLITE_DONE:
 		break;
 	default:
-		ret = sg_store_error(r->s, diag, "cannot read the decisions");
+		ret = sg_store_error(s, diag, "cannot read the decisions");
 	}
 	sqlite3_finalize(st);
+	if (ret || first == SG_DECISION_AUTO)
+		return ret;
+	/* the other kind anywhere: a store of both cannot be compared */
+	ret = sg_store_prepare(s, &st,
+			       first == SG_DECISION_LABEL
+				       ? "SELECT EXISTS (SELECT 1 FROM decisions"
+					 " WHERE is_current = 1 AND label IS NULL"
+					 " AND value IS NOT NULL)"
+				       : "SELECT EXISTS (SELECT 1 FROM decisions"
+					 " WHERE is_current = 1 AND label IS NOT"
+					 " NULL)",
+			       diag);
+	if (ret)
+		return ret;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		other = sqlite3_column_int(st, 0);
+	else
+		ret = sg_store_error(s, diag, "cannot read the decisions");
+	sqlite3_finalize(st);
+	if (ret)
+		return ret;
+	if (other) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "the store holds both label and numeric decisions: "
+			    "they cannot be compared with one model");
+		return SG_EDATA;
+	}
+	*type = first;
+	return 0;
+}
+
+int sg_decision_type_resolve(struct sg_store *s, int asked, int *type,
+			     struct sg_diag *diag)
+{
+	static const char *const name[] = {"label", "numeric"};
+	int ret = sg_decision_type_of_store(s, type, diag);
+
+	if (ret)
+		return ret;
+	if (*type == SG_DECISION_AUTO) {
+		*type = asked == SG_DECISION_NUMERIC ? SG_DECISION_NUMERIC
+						     : SG_DECISION_LABEL;
+		return 0;
+	}
+	if (asked != SG_DECISION_AUTO && asked != *type) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "decision type %s (log.decision_type or "
+			    "--decision-type) contradicts the store, whose "
+			    "decisions are %s",
+			    name[asked == SG_DECISION_NUMERIC],
+			    *type == SG_DECISION_NUMERIC ? "numbers" : "labels");
+		return SG_EUSAGE;
+	}
+	return 0;
+}
+
+static int detect_type(struct rep *r, struct sg_diag *diag)
+{
+	int type, ret = sg_decision_type_resolve(r->s, r->o->decision_type,
+						 &type, diag);
+
+	r->numeric = !ret && type == SG_DECISION_NUMERIC;
 	return ret;
 }
 
@@ -1611,18 +1703,8 @@ static void baseline_case(struct rep *r, int mlabel)
 	}
 }
 
-static void decision_time(struct decision *d)
-{
-	char night[11];
-	const char *why;
-	double e;
-
-	d->epoch = -INFINITY;
-	if (d->at[0] && !sg_time_parse(d->at, strlen(d->at), &e, night, &why))
-		d->epoch = e;
-}
-
-/* The reference decision: latest decided_at, ties the highest id. */
+/* The reference decision (sg/reference.h): latest decided_at, ties the
+ * highest id. */
 static const struct decision *human_of(struct rep *r)
 {
 	const struct decision *best = NULL;
@@ -1633,10 +1715,8 @@ static const struct decision *human_of(struct rep *r)
 	for (i = 0; i < r->ndec; i++) {
 		struct decision *d = &r->dec[i];
 
-		decision_time(d);
-
-		if (!best || d->epoch > best->epoch ||
-		    (d->epoch == best->epoch && d->id > best->id))
+		if (!best || sg_reference_outranks(d->epoch, d->id, best->epoch,
+						   best->id))
 			best = d;
 	}
 	return best;
@@ -1803,16 +1883,13 @@ static void case_prediction(struct rep *r, sqlite3_stmt *st, int p)
 	r->score = r->have_pred ? col_double_nz(st, p + PC_SCORE) : NAN;
 }
 
-/* d->at from column i of st, a decided_at. */
+/* d->epoch from column i of st, a decided_at. */
 static void decision_at(struct decision *d, sqlite3_stmt *st, int i)
 {
 	const char *at = (const char *)sqlite3_column_text(st, i);
-	size_t n = at ? (size_t)sqlite3_column_bytes(st, i) : 0;
 
-	if (n >= sizeof(d->at))
-		n = 0; /* not a time: counts as the oldest */
-	memcpy(d->at, at ? at : "", n);
-	d->at[n] = '\0';
+	d->epoch = sg_reference_time(
+		at, at ? (size_t)sqlite3_column_bytes(st, i) : 0);
 }
 
 /*
@@ -1832,7 +1909,7 @@ static void add_decision(struct rep *r, sqlite3_stmt *st, int c, int at)
 	if (at)
 		decision_at(d, st, c + DC_AT);
 	else
-		d->at[0] = '\0';
+		d->epoch = -INFINITY;
 }
 
 /*
@@ -3669,6 +3746,18 @@ static int build_outputs(struct rep *r, cJSON *root, struct sg_diag *diag)
 	     r->with_prediction
 		     ? (double)r->with_error / (double)r->with_prediction
 		     : NAN);
+	/* the gate's max_error_rate judges these two, never its own ratio */
+	if (r->with_prediction) {
+		double lo, hi;
+		cJSON *ci = cJSON_AddArrayToObject(o, "error_rate_ci95");
+
+		sg_wilson(r->with_error, r->with_prediction, r->o->confidence,
+			  &lo, &hi);
+		cJSON_AddItemToArray(ci, jnumitem(lo));
+		cJSON_AddItemToArray(ci, jnumitem(hi));
+	} else {
+		cJSON_AddNullToObject(o, "error_rate_ci95");
+	}
 	jlong(o, "predictions", r->with_prediction);
 	jlong(o, "empty", r->with_empty);
 	jnum(o, "empty_rate",
@@ -3937,6 +4026,23 @@ static void build_head(struct rep *r, cJSON *root)
 	else
 		cJSON_AddNullToObject(o, "last");
 	cJSON_AddBoolToObject(o, "all", r->whole);
+	jlong(o, "undated_cases", r->undated_out);
+	if (r->undated_all) {
+		jstr(o, "note", "no case has a night (a log without times): "
+				"the window is all cases");
+	} else if (r->undated_out) {
+		struct sg_buf b = SG_BUF_INIT;
+
+		sg_buf_addf(&b,
+			    "%ld case%s without a night %s not in this window; "
+			    "--window-nights 0 includes them",
+			    r->undated_out, r->undated_out == 1 ? "" : "s",
+			    r->undated_out == 1 ? "is" : "are");
+		jstr(o, "note", b.buf);
+		sg_buf_release(&b);
+	} else {
+		cJSON_AddNullToObject(o, "note");
+	}
 	jnum(root, "confidence", r->o->confidence);
 	jstr(root, "decision_type", r->numeric ? "numeric" : "label");
 	jlong(root, "cases", r->compared);

@@ -363,10 +363,22 @@ struct style {
 	const char *bold, *red, *green, *dim, *off;
 };
 
+/* window.note, when there is one, on a line of its own */
+static void text_note(FILE *f, const cJSON *w)
+{
+	const char *note = str(w, "note");
+
+	if (note) {
+		fputs("            ", f);
+		put_text(f, note);
+		fputc('\n', f);
+	}
+}
+
 static void text_model(FILE *f, const cJSON *r, const struct style *c)
 {
 	const cJSON *m = get(r, "model"), *w = get(r, "window");
-	const char *sha, *backend = str(m, "backend");
+	const char *sha, *backend = str(m, "backend"), *since, *until;
 
 	fprintf(f, "%sshadowgate report%s  ", c->bold, c->off);
 	if (cJSON_IsObject(m)) {
@@ -383,11 +395,13 @@ static void text_model(FILE *f, const cJSON *r, const struct style *c)
 		fputs("no model with predictions in the store: human "
 		      "decisions only\n", f);
 	}
+	since = str(w, "since");
+	until = str(w, "until");
 	fprintf(f, "window      %s .. %s, %ld night%s%s\n",
-		str(w, "since") ? str(w, "since") : "-",
-		str(w, "until") ? str(w, "until") : "-", lnum(w, "nights"),
+		since ? since : "-", until ? until : "-", lnum(w, "nights"),
 		lnum(w, "nights") == 1 ? "" : "s",
 		cJSON_IsTrue(get(w, "all")) ? " (all cases)" : "");
+	text_note(f, w);
 }
 
 static void text_counts(FILE *f, const cJSON *r)
@@ -551,7 +565,7 @@ static void text_rows(FILE *f, const cJSON *r, int nights,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		size_t x = (rows[i].key[0] ? width(rows[i].key) : 9) +
+		size_t x = width(rows[i].key) +
 			   (nights ? 0 : width(rows[i].group) + 1);
 
 		if (x > w)
@@ -564,7 +578,9 @@ static void text_rows(FILE *f, const cJSON *r, int nights,
 
 		if (!nights)
 			sg_buf_addf(&k, "%s=", rows[i].group);
-		sg_buf_addstr(&k, rows[i].key[0] ? rows[i].key : "(missing)");
+		/* a missing segment value is the empty string, as in the
+		 * JSON keys and the gate (no real value is empty) */
+		sg_buf_addstr(&k, rows[i].key);
 		fprintf(f, "%s  ", below(rows[i].o) ? c->red : "");
 		put_pad(f, k.buf, w, 0);
 		fprintf(f, "  n %6ld  agree %6ld  %9s  CI %s%s%s\n", rows[i].n,
@@ -1120,10 +1136,6 @@ static void write_text(FILE *f, const cJSON *r, int color)
 /* Text for a Markdown table cell: markup characters escaped. */
 static void md_text(FILE *f, const char *s)
 {
-	if (!*s) {
-		fputs("*(missing)*", f);
-		return;
-	}
 	for (; *s; s++) {
 		if (strchr("\\`*_[]<>|~", *s))
 			fputc('\\', f);
@@ -1375,6 +1387,18 @@ static void md_monitoring(FILE *f, const cJSON *r)
 	md_software(f, r);
 }
 
+/* window.note, when there is one, as a quote */
+static void md_note(FILE *f, const cJSON *w)
+{
+	const char *note = str(w, "note");
+
+	if (note) {
+		fputs("\n> ", f);
+		md_text(f, note);
+		fputc('\n', f);
+	}
+}
+
 static void write_markdown(FILE *f, const cJSON *r)
 {
 	const cJSON *m = get(r, "model"), *w = get(r, "window");
@@ -1382,6 +1406,7 @@ static void write_markdown(FILE *f, const cJSON *r)
 	const cJSON *cnt = get(r, "counts"), *cf = get(r, "confusion");
 	const cJSON *h = get(r, "human_baseline"), *cv = get(r, "coverage");
 	const cJSON *l, *row, *v, *e;
+	const char *since = str(w, "since"), *until = str(w, "until");
 	size_t i;
 
 	fputs("### shadowgate report: ", f);
@@ -1415,11 +1440,11 @@ static void write_markdown(FILE *f, const cJSON *r)
 	}
 	fprintf(f, "Window %s – %s (%ld night%s) · %ld cases in the window, "
 		   "%ld compared · generated %s\n",
-		str(w, "since") ? str(w, "since") : "–",
-		str(w, "until") ? str(w, "until") : "–", lnum(w, "nights"),
+		since ? since : "–", until ? until : "–", lnum(w, "nights"),
 		lnum(w, "nights") == 1 ? "" : "s",
 		lnum(cnt, "in_window"), lnum(cnt, "compared"),
 		str(r, "generated_at") ? str(r, "generated_at") : "");
+	md_note(f, w);
 	if (cJSON_IsObject(get(r, "regression"))) {
 		const cJSON *g = get(r, "regression");
 

@@ -23,6 +23,7 @@
 #include "sg/buf.h"
 #include "sg/ingest.h"
 #include "sg/reader.h"
+#include "sg/report.h"
 #include "sg/sha256.h"
 #include "sg/thread.h"
 
@@ -126,6 +127,7 @@ struct runner {
 	struct sg_lat_run *lat; /* per-case latencies, runs of equal values */
 	size_t nlat, alat;   /* runs used, allocated */
 	char now[32];
+	int decision_type; /* the store's (sg_decision_type_resolve) */
 };
 
 static void add_latency(struct runner *ru, double v)
@@ -1305,7 +1307,7 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 		p.value = NAN;
 		p.latency_ms = NAN;
 		p.score = score;
-		if (ru->cfg->log.decision_type == SG_DECISION_NUMERIC) {
+		if (ru->decision_type == SG_DECISION_NUMERIC) {
 			if (sg_parse_number(rec.values[1], rec.lens[1],
 					    &p.value))
 				p.error = "not a number";
@@ -1402,6 +1404,16 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 			    "--model-command)");
 		return SG_EUSAGE;
 	}
+	/* the decision type is the store's: a flag that says otherwise is
+	 * refused, and logged numbers are stored as numbers without it */
+	ret = sg_decision_type_resolve(
+		s,
+		cfg->log.explicit_mask & SG_LOGKEY_DECISION_TYPE
+			? cfg->log.decision_type
+			: SG_DECISION_AUTO,
+		&ru.decision_type, diag);
+	if (ret)
+		return ret;
 	ret = hash_artifact(m, r->sha256, diag);
 	if (ret)
 		return ret;

@@ -11,6 +11,7 @@
 
 #include "sg/compare.h"
 #include "sg/ingest.h"
+#include "sg/reference.h"
 
 static char dbpath[256];
 static struct sg_store *store;
@@ -131,6 +132,37 @@ static void unknown_model_is_a_usage_error(void **state)
 			 SG_EUSAGE);
 }
 
+/*
+ * The reference decision's rule reads offsets as the log's times do:
+ * 2026-11-10T12:00:00+0200 and +02 are 10:00 UTC, later than 09:30Z
+ * (2026-11-10T00:00Z: 56 * 365 + 14 leap days = 20454 days to 2026-01-01,
+ * + 304 (January to October) + 9 = 20767 days, * 86400 = 1794268800 s).
+ */
+static void reference_reads_every_offset(void **state)
+{
+	static const char *const t[] = {"2026-11-10T12:00:00+0200",
+					"2026-11-10T12:00:00+02",
+					"2026-11-10T12:00:00+02:00"};
+	double z = sg_reference_time("2026-11-10T09:30:00Z", 20);
+	size_t i;
+
+	(void)state;
+	assert_true(z == 1794268800.0 + 9.5 * 3600);
+	for (i = 0; i < 3; i++) {
+		double e = sg_reference_time(t[i], strlen(t[i]));
+
+		assert_true(e == 1794268800.0 + 10 * 3600);
+		assert_true(sg_reference_outranks(e, 1, z, 2));
+		assert_false(sg_reference_outranks(z, 2, e, 1));
+	}
+	/* no time, or not a time: the oldest; ties: the higher id */
+	assert_true(isinf(sg_reference_time(NULL, 0)));
+	assert_true(isinf(sg_reference_time("yesterday", 9)));
+	assert_true(sg_reference_outranks(-INFINITY, 1, -INFINITY, 0));
+	assert_true(sg_reference_outranks(z, 3, z, 2));
+	assert_false(sg_reference_outranks(-INFINITY, 9, z, 2));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -139,6 +171,7 @@ int main(void)
 		T(paired_cases_only_and_both_rates),
 		T(window_limits_the_nights),
 		T(unknown_model_is_a_usage_error),
+		cmocka_unit_test(reference_reads_every_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

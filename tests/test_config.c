@@ -164,7 +164,8 @@ static void full_file_is_read_back_key_by_key(void **state)
 	assert_int_equal(c.log.explicit_mask,
 			 SG_LOGKEY_CASE_ID | SG_LOGKEY_DECIDED_AT |
 				 SG_LOGKEY_DECISION | SG_LOGKEY_RATER |
-				 SG_LOGKEY_MODEL_LABEL | SG_LOGKEY_MODEL_SCORE);
+				 SG_LOGKEY_MODEL_LABEL | SG_LOGKEY_MODEL_SCORE |
+				 SG_LOGKEY_DECISION_TYPE);
 	snprintf(want, sizeof(want), "%s/logs/*.jsonl", dir);
 	assert_string_equal(c.log.glob, want);
 

@@ -31,7 +31,7 @@ static const char *report_text =
 	"     \"ci95\": [0.7794, 0.8554]},"
 	"   \"tiny\": {\"n\": 10, \"agree\": 8, \"rate\": 0.8,"
 	"     \"ci95\": [0.49, 0.94]}}},"
-	" \"counts\": {\"prediction_errors\": 10, \"with_prediction\": 990},"
+	" \"counts\": {\"prediction_errors\": 10, \"with_prediction\": 1000},"
 	" \"software\": {\"p95_ms\": 12.5},"
 	" \"human_baseline\": {\"items\": 50, \"pairwise_agreement\": 0.9,"
 	"   \"model_agreement\": 0.87},"
@@ -41,7 +41,9 @@ static const char *report_text =
 	"     \"age\": {\"missing_rate\": 0.1, \"psi\": 0.05},"
 	"     \"score\": {\"missing_rate\": 1, \"psi\": null}}},"
 	" \"outputs\": {\"label_shift\": {\"value\": 0.08,"
-	"   \"label\": \"approve\"}}}";
+	"   \"label\": \"approve\"}, \"errors\": 10, \"predictions\": 1000,"
+	"   \"error_rate\": 0.01,"
+	"   \"error_rate_ci95\": [0.005440754445529248, 0.018309468870314774]}}";
 
 static cJSON *report;
 
@@ -79,6 +81,10 @@ static void policy_none(struct sg_gate_conf *g)
 	g->max_label_shift = NAN;
 	g->learn_from_reference = 0;
 	g->learn_k = 3;
+	g->min_night_agreement = NAN;
+	g->max_night_psi = NAN;
+	g->max_night_missing_rate = NAN;
+	g->min_night_cases = 100;
 }
 
 static int verdict_of(const struct sg_gate_conf *g)
@@ -211,7 +217,8 @@ static void error_rate_and_latency_are_maxima(void **state)
 
 	(void)state;
 	policy_none(&g);
-	/* 10 errors of 1000; wilson upper bound
+	/* 10 errors of 1000 predictions (the report's outputs.error_rate and
+	 * error_rate_ci95); wilson upper bound
 	 * proportion_confint(10, 1000, method='wilson')[1] =
 	 * 0.018309468870314774 */
 	g.max_error_rate = 0.0184;
@@ -228,6 +235,88 @@ static void error_rate_and_latency_are_maxima(void **state)
 	assert_int_equal(verdict_of(&g), SG_GO);
 	g.max_p95_latency_ms = 12.4;
 	assert_int_equal(verdict_of(&g), SG_NOGO);
+}
+
+/*
+ * The gate judges outputs.error_rate and error_rate_ci95 as the report
+ * shows them, whatever the counts say: 23 errors of 98 predictions is
+ * 23/98 = 0.2347 (errors / (errors + predictions) would be 23/121 =
+ * 0.1901, under 0.2).
+ */
+static void error_rate_is_the_reports_number(void **state)
+{
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 75, \"counts\": {\"prediction_errors\": 23,"
+		" \"with_prediction\": 98}, \"outputs\": {\"errors\": 23,"
+		" \"predictions\": 98, \"error_rate\": 0.23469387755102042,"
+		" \"error_rate_ci95\": [0.16157, 0.32769]}}");
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+
+	(void)state;
+	assert_non_null(rep);
+	policy_none(&g);
+	g.max_error_rate = 0.2;
+	g.on_estimate = 1;
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_NOGO);
+	assert_true(r.checks[0].value == 0.23469387755102042);
+	sg_gate_result_release(&r);
+	g.on_estimate = 0; /* the upper end of the report's interval */
+	g.max_error_rate = 0.3277;
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	assert_true(r.checks[0].judged == 0.32769);
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
+/*
+ * Per-night agreement: nights of 200 cases are judged, one of 50 is not
+ * (min_night_cases 100); the night at 0.6 fails although the window
+ * (0.88) passes, and the reason names it.
+ */
+static void a_bad_night_fails_inside_a_good_window(void **state)
+{
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 450, \"agreement\": {\"rate\": 0.88,"
+		" \"ci95\": [0.85, 0.91]}, \"nights\": {"
+		" \"2026-11-02\": {\"n\": 200, \"agree\": 190, \"rate\": 0.95,"
+		"  \"ci95\": [0.91, 0.97]},"
+		" \"2026-11-03\": {\"n\": 200, \"agree\": 120, \"rate\": 0.6,"
+		"  \"ci95\": [0.53, 0.66]},"
+		" \"2026-11-04\": {\"n\": 50, \"agree\": 10, \"rate\": 0.2,"
+		"  \"ci95\": [0.11, 0.33]}}}");
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+
+	(void)state;
+	assert_non_null(rep);
+	policy_none(&g);
+	g.min_agreement = 0.8;
+	g.on_estimate = 1;
+	g.min_night_agreement = 0.8;
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_NOGO);
+	assert_int_equal(r.nchecks, 4);
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_PASS);
+	assert_string_equal(r.checks[1].subject, "night=2026-11-02");
+	assert_int_equal(r.checks[1].outcome, SG_CHECK_PASS);
+	assert_string_equal(r.checks[2].subject, "night=2026-11-03");
+	assert_int_equal(r.checks[2].outcome, SG_CHECK_FAIL);
+	assert_string_equal(r.checks[3].subject, "night=2026-11-04");
+	assert_int_equal(r.checks[3].outcome, SG_CHECK_NOT_JUDGED);
+	assert_non_null(strstr(r.reason, "; failing nights: 2026-11-03"));
+	assert_null(strstr(r.reason, "2026-11-04"));
+	sg_gate_result_release(&r);
+	g.min_night_cases = 50; /* now the small night is judged and fails */
+	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_non_null(
+		strstr(r.reason, "; failing nights: 2026-11-03, 2026-11-04"));
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
 }
 
 static void human_margin_compares_with_the_baseline(void **state)
@@ -690,6 +779,8 @@ int main(void)
 		T(recall_and_precision_use_wilson_bounds_per_class),
 		T(small_segments_are_not_judged),
 		T(error_rate_and_latency_are_maxima),
+		T(error_rate_is_the_reports_number),
+		T(a_bad_night_fails_inside_a_good_window),
 		T(human_margin_compares_with_the_baseline),
 		T(empty_policy_is_a_usage_error),
 		T(undefined_kappa_is_insufficient),

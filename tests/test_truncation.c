@@ -470,6 +470,12 @@ static void policy_all(struct sg_gate_conf *g)
 	g->max_psi = 0.2;
 	g->max_missing_rate = 0.1;
 	g->max_label_shift = 0.1;
+	g->learn_from_reference = 0;
+	g->learn_k = 3;
+	g->min_night_agreement = 0.7;
+	g->max_night_psi = 0.2;
+	g->max_night_missing_rate = 0.1;
+	g->min_night_cases = 100;
 }
 
 /*

@@ -20,8 +20,9 @@ struct sg_compare {
 /*
  * Compares the models named "name@version" over the nights [since, until]
  * (either may be NULL: open). The human decision of a case is its current
- * decision; with several raters the latest by decided_at (ties: the one
- * stored last), as the report does. numeric: decisions are numbers and
+ * decision; with several raters the reference decision of sg/reference.h
+ * (the latest by decided_at, ties the one stored last), the rule the
+ * report uses too. numeric: decisions are numbers and
  * agree when |h - m| <= tolerance. Returns 0, or SG_EUSAGE when a model
  * is unknown, or SG_ESTORE.
  */

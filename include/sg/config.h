@@ -52,7 +52,8 @@ enum {
 	SG_LOGKEY_DECISION = 1u << 2,
 	SG_LOGKEY_RATER = 1u << 3,
 	SG_LOGKEY_MODEL_LABEL = 1u << 4,
-	SG_LOGKEY_MODEL_SCORE = 1u << 5
+	SG_LOGKEY_MODEL_SCORE = 1u << 5,
+	SG_LOGKEY_DECISION_TYPE = 1u << 6
 };
 
 /* The `model` block. */
@@ -114,6 +115,12 @@ struct sg_gate_conf {
 	 * learn_k standard deviations of each metric over those nights */
 	int learn_from_reference;
 	double learn_k;               /* default 3 */
+	/* per-night checks, for every night of the window with at least
+	 * min_night_cases cases (default 100); NaN = off */
+	double min_night_agreement;
+	double max_night_psi;
+	double max_night_missing_rate;
+	long min_night_cases;
 };
 
 struct sg_config {

@@ -71,8 +71,10 @@ struct sg_report_opts {
 	double confidence;        /* of every interval, in (0, 1) */
 	double tolerance;         /* numeric decisions: agree when |h-m| <= it */
 	double target_agreement;  /* coverage: the lower bound to reach */
-	/* SG_DECISION_LABEL, SG_DECISION_NUMERIC, or SG_DECISION_AUTO: numeric
-	 * when the store's current decisions carry numbers, not labels */
+	/* SG_DECISION_AUTO: the store's type (its current decisions carry
+	 * labels or numbers); SG_DECISION_LABEL or SG_DECISION_NUMERIC: what
+	 * the user asked, refused (SG_EUSAGE) when the store's decisions are
+	 * of the other kind; see sg_decision_type_resolve */
 	int decision_type;
 	/* segment columns to break agreement down by; NULL or empty: every
 	 * key found in the cases' segments */
@@ -94,6 +96,25 @@ struct sg_report_opts {
 	const char *reference_since, *reference_until;
 	long reference_nights;
 };
+
+/*
+ * The decision type of the store: *type SG_DECISION_LABEL when its
+ * current decisions are labels, SG_DECISION_NUMERIC when numbers,
+ * SG_DECISION_AUTO when it has none. Returns 0, SG_EDATA when it holds
+ * both (with diag set), or SG_ESTORE.
+ */
+int sg_decision_type_of_store(struct sg_store *s, int *type,
+			      struct sg_diag *diag);
+
+/*
+ * The decision type to use: the store's; `asked` (SG_DECISION_LABEL or
+ * SG_DECISION_NUMERIC, given by the user; SG_DECISION_AUTO: nothing
+ * asked) when the store has no decisions, else label. Returns 0 and
+ * *type, SG_EUSAGE when `asked` contradicts the store, or as
+ * sg_decision_type_of_store.
+ */
+int sg_decision_type_resolve(struct sg_store *s, int asked, int *type,
+			     struct sg_diag *diag);
 
 /* Defaults: confidence 0.95, tolerance 0.5, target 0.95, whole store,
  * latest model, auto decision type, no reference window. */

@@ -1,0 +1,234 @@
+#!/bin/sh
+# End-to-end: what the gate judges is what the report shows. The error rate,
+# the reference decision of a case, the decision type, windows without
+# times, per-night checks and missing segment values.
+. "$(dirname "$0")/lib.sh"
+GX="$FX/gate"
+
+# json FILE EXPR...: the Python expressions hold for d = the parsed FILE
+json() {
+	f=$1
+	shift
+	$PY -c 'import json, math, sys
+d = json.load(open(sys.argv[1]), parse_constant=lambda c: sys.exit("bad constant " + c))
+for e in sys.argv[2:]:
+    assert eval(e), e' "$f" "$@" 2>"$WORK/py"
+}
+
+jcheck() {
+	name=$1
+	shift
+	if json "$@"; then ok "$name"; else not_ok "$name" "$(cat "$WORK/py")"; fi
+}
+
+# ---- 1. the gate judges the report's error rate ----
+# errors.csv: 20 cases g01..g20; refuse.py refuses the ids ending in 3 or 7
+# (g03 g07 g13 g17): 4 errors of 20 predictions, error rate 4/20 = 0.2.
+# (errors / (errors + predictions) would be 4/24 = 0.1667.)
+DB="$WORK/err.db"
+EXEC="--model-name refuse --model-version 1 --model-backend exec --model-command"
+expect_exit "ingest errors.csv" 0 "$SG" ingest --db "$DB" --feature x1 "$GX/errors.csv"
+expect_exit "a run with refused cases exits 3" 3 "$SG" run --db "$DB" --feature x1 \
+	$EXEC "python3 $GX/refuse.py"
+expect_exit "report of the refused cases" 0 "$SG" report --db "$DB" --no-store \
+	--format json --window-nights 0
+jcheck "the report's error rate is errors / predictions = 4/20" "$WORK/out" \
+	'd["outputs"]["errors"] == 4' 'd["outputs"]["predictions"] == 20' \
+	'abs(d["outputs"]["error_rate"] - 0.2) < 1e-12' \
+	'abs(d["outputs"]["error_rate_ci95"][1] - 0.4160174322518936) < 1e-9'
+# 0.2 > 0.19: no-go (the gate's own 4/24 = 0.1667 said go)
+expect_exit "gate --max-error-rate 0.19 --on estimate is no-go" 1 "$SG" gate --db "$DB" \
+	--window-nights 0 --max-error-rate 0.19 --on estimate --format json
+jcheck "the gate judged 0.2, the report's number" "$WORK/out" \
+	'[c for c in d["checks"] if c["name"] == "max_error_rate"][0]["value"] == 0.2'
+expect_exit "gate --max-error-rate 0.2 --on estimate is go" 0 "$SG" gate --db "$DB" \
+	--window-nights 0 --max-error-rate 0.2 --on estimate
+# upper Wilson bound of 4/20: proportion_confint(4, 20, method='wilson')[1]
+# = 0.41602 (of 4/24 it would be 0.3585)
+expect_exit "gate --max-error-rate 0.41 on the upper bound is no-go" 1 "$SG" gate \
+	--db "$DB" --window-nights 0 --max-error-rate 0.41
+expect_exit "gate --max-error-rate 0.42 on the upper bound is go" 0 "$SG" gate \
+	--db "$DB" --window-nights 0 --max-error-rate 0.42
+
+# ---- 2. one reference decision for report, gate --incumbent and sample ----
+# raters.csv: cases r1..r6, each decided by ana at 2026-11-10T12:00:00+0200
+# (= 10:00 UTC, approve) and by ben at 2026-11-10T09:30:00Z (deny). The
+# reference is ana's, the later: the candidate (approve everywhere) agrees
+# 6/6, the incumbent (deny everywhere) 0/6, difference +1.
+DB="$WORK/raters.db"
+LOGGED="--model-backend logged --model-predictions"
+expect_exit "ingest raters.csv" 0 "$SG" ingest --db "$DB" "$GX/raters.csv"
+expect_exit "run the incumbent's logged predictions" 0 "$SG" run --db "$DB" \
+	--model-name inc --model-version 1 $LOGGED "$GX/raters_inc.csv"
+expect_exit "run the candidate's logged predictions" 0 "$SG" run --db "$DB" \
+	--model-name cand --model-version 1 $LOGGED "$GX/raters_cand.csv"
+expect_exit "report of the candidate" 0 "$SG" report --db "$DB" --no-store \
+	--model cand@1 --format json --window-nights 0
+jcheck "the report takes ana's decision at +0200: 6/6" "$WORK/out" \
+	'd["agreement"]["agree"] == 6' 'd["agreement"]["n"] == 6'
+expect_exit "gate --incumbent agrees with the report: go" 0 "$SG" gate --db "$DB" \
+	--no-store --model cand@1 --incumbent inc@1 --window-nights 0 --format json
+jcheck "the incumbent check counts the candidate 6/6, the incumbent 0/6" "$WORK/out" \
+	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["value"] == 1' \
+	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["outcome"] == "pass"'
+expect_exit "sample of the incumbent's disagreements" 0 "$SG" sample --db "$DB" \
+	--model inc@1 --disagreements 10 --format jsonl --window-nights 0
+n=$(grep -c '"human": *"approve"' "$WORK/out")
+[ "$n" = 6 ] && ok "sample: all 6 disagree with ana's approve" || \
+	not_ok "sample: all 6 disagree with ana's approve" "$n lines" "$(cat "$WORK/out")"
+
+# ---- 6. the decision type comes from the store ----
+# numeric.csv: n1..n4 decided 1, 2, 3, 4; numeric_preds.csv predicts 1.2,
+# 2.9, 3.0, 5.0: errors 0.2, 0.9, 0, 1.0; within 0.5: n1 and n3, 2/4;
+# MAE (0.2 + 0.9 + 0 + 1.0) / 4 = 0.525.
+DB="$WORK/num.db"
+expect_exit "ingest numeric decisions" 0 "$SG" ingest --db "$DB" --decision-type numeric \
+	"$GX/numeric.csv"
+expect_exit "run --decision-type label on a numeric store is refused" 2 "$SG" run \
+	--db "$DB" --decision-type label --model-name reg --model-version 1 \
+	$LOGGED "$GX/numeric_preds.csv"
+contains "the refusal says what the store holds" "$WORK/err" "decisions are numbers"
+expect_exit "run of logged numbers without --decision-type" 0 "$SG" run --db "$DB" \
+	--model-name reg --model-version 1 $LOGGED "$GX/numeric_preds.csv" --format json
+jcheck "every prediction is scored" "$WORK/out" 'd["scored"] == 4' 'd["errors"] == 0'
+n=$(sqlite3 "$DB" "select count(*) from predictions where value is not null and label is null")
+[ "$n" = 4 ] && ok "the predictions are stored as numbers" || \
+	not_ok "the predictions are stored as numbers" "$n of 4"
+expect_exit "report without --decision-type" 0 "$SG" report --db "$DB" --no-store \
+	--format json --window-nights 0
+jcheck "the report compares the 4 numbers" "$WORK/out" \
+	'd["decision_type"] == "numeric"' 'd["cases"] == 4' \
+	'abs(d["regression"]["mae"] - 0.525) < 1e-12' \
+	'd["regression"]["within_tolerance"]["n"] == 4' \
+	'abs(d["regression"]["within_tolerance"]["rate"] - 0.5) < 1e-12'
+expect_exit "report --decision-type label on a numeric store is refused" 2 "$SG" report \
+	--db "$DB" --no-store --decision-type label --window-nights 0
+expect_exit "gate --decision-type label on a numeric store is refused" 2 "$SG" gate \
+	--db "$DB" --no-store --decision-type label --window-nights 0 --min-cases 1
+
+# ---- 7. a store without times ----
+# undated.csv: u1..u5 without a decided_at column, the logged model agrees
+# on u1..u4: 4/5 = 0.8. The default window (the last 7 nights) is all
+# cases, since no case has a night.
+DB="$WORK/undated.db"
+expect_exit "ingest a log without times" 0 "$SG" ingest --db "$DB" "$GX/undated.csv"
+expect_exit "report, default window" 0 "$SG" report --db "$DB" --no-store --format json
+jcheck "the default window of an undated store is all cases: 4/5" "$WORK/out" \
+	'd["counts"]["in_window"] == 5' 'd["agreement"]["agree"] == 4' \
+	'd["agreement"]["n"] == 5' 'd["window"]["all"] is True' \
+	'"no case has a night" in d["window"]["note"]'
+expect_exit "report --format text says so" 0 "$SG" report --db "$DB" --no-store --format text
+contains "the text report has the note" "$WORK/out" "the window is all cases"
+expect_exit "gate on the undated store: go, not insufficient" 0 "$SG" gate --db "$DB" \
+	--no-store --min-cases 5 --min-agreement 0.5 --on estimate
+# dated.csv adds d1 (2026-11-09), d2, d3 (2026-11-10): the default window
+# holds those 3, and the 5 undated cases are counted and named.
+expect_exit "ingest dated cases as well" 0 "$SG" ingest --db "$DB" "$GX/dated.csv"
+expect_exit "report of a mixed store" 0 "$SG" report --db "$DB" --no-store --format json
+jcheck "the window holds the 3 dated cases and counts the 5 undated" "$WORK/out" \
+	'd["counts"]["in_window"] == 3' 'd["window"]["undated_cases"] == 5' \
+	'd["window"]["all"] is False' '"--window-nights 0" in d["window"]["note"]' \
+	'd["window"]["note"].startswith("5 cases without a night")'
+expect_exit "report --format markdown of a mixed store" 0 "$SG" report --db "$DB" \
+	--no-store --format markdown
+contains "the markdown report says how to include them" "$WORK/out" "--window-nights 0 includes them"
+expect_exit "report --window-nights 0" 0 "$SG" report --db "$DB" --no-store --format json \
+	--window-nights 0
+jcheck "--window-nights 0 includes all 8" "$WORK/out" \
+	'd["counts"]["in_window"] == 8' 'd["window"]["undated_cases"] == 0' \
+	'd["window"]["note"] is None'
+
+# ---- 8. per-night checks ----
+# nights.csv: reference night 2026-11-01 (a1..a4), then the window
+# 2026-11-02 (b1..b10, all agree, x present), 2026-11-03 (c1..c10, the
+# same) and 2026-11-04 (e1..e10: x missing on e1..e5, the model disagrees
+# on e7..e10, so 6/10 agree and missing rate 5/10 = 0.5).
+# The window: agreement (10 + 10 + 6) / 30 = 0.8667 >= 0.8, missing rate
+# of x 5/30 = 0.1667 <= 0.2: it passes; the night 2026-11-04 fails both
+# min_night_agreement 0.7 (0.6) and max_night_missing_rate 0.3 (0.5).
+DB="$WORK/nights.db"
+WIN="--since 2026-11-02 --until 2026-11-04 --reference-nights 1"
+WINDOW_OK="--min-agreement 0.8 --max-missing-rate 0.2 --on estimate"
+NIGHTS="--min-night-agreement 0.7 --max-night-missing-rate 0.3 --min-night-cases 10"
+expect_exit "ingest three nights and a reference night" 0 "$SG" ingest --db "$DB" \
+	--feature x "$GX/nights.csv"
+expect_exit "the window alone passes" 0 "$SG" gate --db "$DB" --no-store $WIN $WINDOW_OK
+expect_exit "the bad night fails the per-night checks" 1 "$SG" gate --db "$DB" \
+	--no-store $WIN $WINDOW_OK $NIGHTS --format json
+cp "$WORK/out" "$WORK/nights.json"
+jcheck "the window's checks pass, night 2026-11-04 fails" "$WORK/nights.json" \
+	'[c["outcome"] for c in d["checks"] if c["name"] in ("min_agreement", "max_missing_rate")] == ["pass", "pass"]' \
+	'abs([c for c in d["checks"] if c["name"] == "min_agreement"][0]["value"] - 26/30) < 1e-12' \
+	'[(c["subject"], c["outcome"], c["value"]) for c in d["checks"] if c["name"] == "min_night_agreement"] == [("night=2026-11-02", "pass", 1), ("night=2026-11-03", "pass", 1), ("night=2026-11-04", "fail", 0.6)]' \
+	'[(c["subject"], c["outcome"], c["value"]) for c in d["checks"] if c["name"] == "max_night_missing_rate"] == [("night=2026-11-02 feature=x", "pass", 0), ("night=2026-11-03 feature=x", "pass", 0), ("night=2026-11-04 feature=x", "fail", 0.5)]' \
+	'"failing nights: 2026-11-04" in d["reason"]' \
+	'"2026-11-02" not in d["reason"] and "2026-11-03" not in d["reason"]'
+expect_exit "text verdict" 1 "$SG" gate --db "$DB" --no-store $WIN $WINDOW_OK $NIGHTS
+contains "text names the failing night" "$WORK/out" "failing nights: 2026-11-04"
+contains "text lists the night's check" "$WORK/out" "night=2026-11-04 feature=x"
+expect_exit "markdown verdict" 1 "$SG" gate --db "$DB" --no-store $WIN $WINDOW_OK $NIGHTS \
+	--format markdown
+contains "markdown names the failing night" "$WORK/out" "| min_night_agreement | night=2026-11-04 | 0.6000 |"
+expect_exit "junit verdict" 1 "$SG" gate --db "$DB" --no-store $WIN $WINDOW_OK $NIGHTS \
+	--format junit
+tr -d '\n' <"$WORK/out" | grep -o 'name="min_night_agreement night=2026-11-04"[^>]*>[^<]*<failure' >/dev/null \
+	&& ok "junit: the night's test case fails" || not_ok "junit: the night's test case fails" "$(cat "$WORK/out")"
+# nights of 10 cases with --min-night-cases 11: listed, not judged, go
+expect_exit "nights smaller than min-night-cases are not judged" 0 "$SG" gate --db "$DB" \
+	--no-store $WIN $WINDOW_OK --min-night-agreement 0.7 --min-night-cases 11 --format json
+jcheck "each small night is listed as not judged" "$WORK/out" \
+	'[(c["subject"], c["outcome"]) for c in d["checks"] if c["name"] == "min_night_agreement"] == [("night=2026-11-02", "not judged"), ("night=2026-11-03", "not judged"), ("night=2026-11-04", "not judged")]' \
+	'all("fewer than min_night_cases 11" in c["detail"] for c in d["checks"] if c["name"] == "min_night_agreement")'
+# the default min_night_cases is 100: nights of 10 are not judged
+expect_exit "by default nights under 100 cases are not judged" 0 "$SG" gate --db "$DB" \
+	--no-store $WIN $WINDOW_OK --min-night-agreement 0.7
+expect_exit "max-night-psi judges each night's PSI" 0 "$SG" gate --db "$DB" --no-store \
+	$WIN --max-night-psi 1000 --min-night-cases 10 --format json
+jcheck "one PSI check a night and feature" "$WORK/out" \
+	'[c["subject"] for c in d["checks"] if c["name"] == "max_night_psi"] == ["night=2026-11-02 feature=x", "night=2026-11-03 feature=x", "night=2026-11-04 feature=x"]'
+expect_exit "max-night-psi without a reference window" 0 "$SG" gate --db "$DB" --no-store \
+	--since 2026-11-02 --until 2026-11-04 --max-night-psi 0.2 --format json
+jcheck "without a reference it is not judged and says why" "$WORK/out" \
+	'[c["outcome"] for c in d["checks"] if c["name"] == "max_night_psi"] == ["not judged"]'
+printf '{"gate": {"min_night_agreement": 0.7, "min_night_cases": 10}}\n' >"$WORK/nights.json"
+expect_exit "the config keys gate.min_night_agreement and min_night_cases" 1 "$SG" gate \
+	--db "$DB" --no-store --config "$WORK/nights.json" $WIN
+printf '{"gate": {"min_night_cases": 0}}\n' >"$WORK/bad.json"
+expect_exit "gate.min_night_cases 0 is out of range" 2 "$SG" gate --db "$DB" --no-store \
+	--config "$WORK/bad.json" --min-cases 1
+
+# ---- 10. one representation of a missing segment value ----
+# segments.csv: region north on s1, s2 (1/2 agree), empty on s3, s4, s5
+# (2/3 agree), and the real value "(missing)" on s6 (1/1). The missing
+# value is the empty string everywhere; the real value "(missing)" stays
+# apart from it.
+DB="$WORK/seg.db"
+expect_exit "ingest segments with missing values" 0 "$SG" ingest --db "$DB" --segment region \
+	"$GX/segments.csv"
+expect_exit "report json" 0 "$SG" report --db "$DB" --no-store --window-nights 0 --format json
+jcheck "json: the missing value is the key \"\", the real value (missing) apart" "$WORK/out" \
+	'sorted(d["segments"]["region"]) == ["", "(missing)", "north"]' \
+	'd["segments"]["region"][""]["n"] == 3 and d["segments"]["region"][""]["agree"] == 2' \
+	'd["segments"]["region"]["(missing)"]["n"] == 1'
+expect_exit "report text" 0 "$SG" report --db "$DB" --no-store --window-nights 0 --format text
+n=$(grep -c 'region=(missing) ' "$WORK/out")
+[ "$n" = 1 ] && ok "text: only the real value reads region=(missing)" || \
+	not_ok "text: only the real value reads region=(missing)" "$n lines" "$(cat "$WORK/out")"
+contains "text: the missing value reads region= (3 cases)" "$WORK/out" "region=           n      3"
+expect_exit "report markdown" 0 "$SG" report --db "$DB" --no-store --window-nights 0 \
+	--format markdown
+if grep -qF '*(missing)*' "$WORK/out"; then
+	not_ok "markdown: no second name for the missing value" "$(cat "$WORK/out")"
+else ok "markdown: no second name for the missing value"; fi
+contains "markdown: the missing value is the empty value" "$WORK/out" "| region =  | 3 |"
+GSEG="--no-store --window-nights 0 --min-segment-agreement 0.5 --min-segment-cases 1 --on estimate"
+expect_exit "gate json" 0 "$SG" gate --db "$DB" $GSEG --format json
+jcheck "gate: the subjects region=, region=(missing), region=north" "$WORK/out" \
+	'sorted(c["subject"] for c in d["checks"]) == ["region=", "region=(missing)", "region=north"]' \
+	'[c["value"] for c in d["checks"] if c["subject"] == "region="] == [2/3]'
+expect_exit "gate junit" 0 "$SG" gate --db "$DB" $GSEG --format junit
+contains "junit: the missing value's test case" "$WORK/out" 'name="min_segment_agreement region="'
+expect_exit "gate markdown" 0 "$SG" gate --db "$DB" $GSEG --format markdown
+contains "gate markdown: the missing value's row" "$WORK/out" "| min_segment_agreement | region= | 0.6667 |"
+
+finish
