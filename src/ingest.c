@@ -21,6 +21,7 @@
 
 #include "sg/buf.h"
 #include "sg/reader.h"
+#include "sg/report.h"
 #include "sg/sha256.h"
 #include "sg/timeutil.h"
 
@@ -1853,6 +1854,8 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	      struct sg_diag *diag)
 {
 	struct ingest in;
+	struct sg_log_conf logc;
+	int stored_type;
 	double t0 = now_seconds();
 	long long cache = 0;
 	size_t i;
@@ -1902,6 +1905,24 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	if (ret)
 		goto out;
 	ret = sg_store_night_rule(s, &in.log->night, diag);
+	if (ret)
+		goto out;
+	/*
+	 * The decision type is the store's, once it has decisions: without
+	 * --decision-type a log into a store of numbers is read as numbers,
+	 * and a type that contradicts the store is refused (a store never
+	 * mixes the two). Into an empty store, the log's.
+	 */
+	logc = *in.log;
+	in.log = &logc;
+	ret = sg_decision_type_of_store(s, &stored_type, diag);
+	if (!ret && stored_type != SG_DECISION_AUTO)
+		ret = sg_decision_type_resolve(
+			s,
+			logc.explicit_mask & SG_LOGKEY_DECISION_TYPE
+				? logc.decision_type
+				: SG_DECISION_AUTO,
+			&logc.decision_type, diag);
 	if (ret)
 		goto out;
 	/* the rows of a file on their way to the store (merge_rows) */

@@ -102,4 +102,16 @@ contains "ingest says it has no time column" "$WORK/err" "no_time.csv has no tim
 n=$(grep -c "no time column" "$WORK/err")
 [ "$n" = 1 ] && ok "and says it once" || not_ok "and says it once" "$n"
 
+# the decision type is the store's
+DB4="$WORK/type.db"
+expect_exit "a log of labels" 0 "$SG" ingest --db "$DB4" "$FX/ingest/basic.csv"
+expect_exit "--decision-type numeric into a store of labels is refused" 2 "$SG" ingest --db "$DB4" --decision-type numeric "$FX/ingest/numeric.csv"
+contains "the refusal names the store's type" "$WORK/err" "contradicts the store, whose decisions are labels"
+DB5="$WORK/type2.db"
+expect_exit "a log of numbers" 0 "$SG" ingest --db "$DB5" --decision-type numeric "$FX/ingest/numeric.csv"
+printf 'case_id,decision\nq1,3.5\n' >"$WORK/more.csv"
+expect_exit "the next log of that store is read as numbers without the flag" 0 "$SG" ingest --db "$DB5" "$WORK/more.csv"
+n=$(sqlite3 "$DB5" "select d.value from decisions d join cases c on c.id = d.case_ref where c.case_id = 'q1' and d.label is null")
+[ "$n" = 3.5 ] && ok "it is stored as a number" || not_ok "it is stored as a number" "$n"
+
 finish
