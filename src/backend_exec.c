@@ -13,7 +13,10 @@
  *   {"case_id": "c17", "value": 1.5}
  *   {"case_id": "c17", "error": "no such customer"}
  *
- * `score` is optional; other keys are ignored. Up to `inflight` requests
+ * `score` is optional; other keys are ignored. A label is a string or a
+ * finite number, a value a finite number, a score a number in [0, 1]; an
+ * answer outside that domain (a score written as a string, 2, -1, 1e400)
+ * is an error for its case. Up to `inflight` requests
  * are outstanding at once, and one poll() loop writes requests and reads
  * replies and stderr through non-blocking pipes, so neither side can stall
  * on a full pipe.
@@ -547,18 +550,54 @@ static void garbled(struct batch *b, const char *line, size_t len)
 	restart(b, msg, 0);
 }
 
-/* A copy of a label given as a string or a number, or NULL. */
+/* A copy of a label given as a string or a finite number, or NULL. */
 static char *label_text(const cJSON *v)
 {
 	char tmp[40];
 
 	if (cJSON_IsString(v))
 		return sg_xstrdup(v->valuestring);
-	if (cJSON_IsNumber(v)) {
+	if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
 		snprintf(tmp, sizeof(tmp), "%.15g", v->valuedouble);
 		return sg_xstrdup(tmp);
 	}
 	return NULL;
+}
+
+/*
+ * Checks a reply's number `key` (a score: lo = 0, hi = 1; a value: no
+ * bounds, lo > hi): absent or null gives NAN; a finite number in range
+ * gives itself. Anything else (a string, a number that overflows a double
+ * such as 1e400, a score outside [0, 1]) returns -1 with the reason in msg.
+ */
+static int reply_number(const cJSON *j, const char *key, double lo, double hi,
+			double *v, char *msg, size_t n)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(j, key);
+	char *text;
+
+	*v = NAN;
+	if (!it || cJSON_IsNull(it))
+		return 0;
+	if (!cJSON_IsNumber(it)) {
+		text = cJSON_PrintUnformatted(it);
+		snprintf(msg, n, "reply has a %s that is not a number: %.80s",
+			 key, text ? text : "?");
+		free(text);
+		return -1;
+	}
+	if (!isfinite(it->valuedouble)) {
+		snprintf(msg, n, "reply has a %s that is not a finite number",
+			 key);
+		return -1;
+	}
+	if (lo <= hi && (it->valuedouble < lo || it->valuedouble > hi)) {
+		snprintf(msg, n, "reply has a %s of %.17g, outside [%g, %g]", key,
+			 it->valuedouble, lo, hi);
+		return -1;
+	}
+	*v = it->valuedouble;
+	return 0;
 }
 
 /*
@@ -567,7 +606,7 @@ static char *label_text(const cJSON *v)
  */
 static int handle_line(struct batch *b, const char *line, size_t len)
 {
-	const cJSON *id, *v, *e, *sc;
+	const cJSON *id, *v, *e;
 	struct exec_req *r;
 	struct sg_pred *o;
 	cJSON *j;
@@ -610,15 +649,17 @@ static int handle_line(struct batch *b, const char *line, size_t len)
 		finish(b, (size_t)i, msg);
 		goto out;
 	}
-	sc = cJSON_GetObjectItemCaseSensitive(j, "score");
-	o->score = cJSON_IsNumber(sc) ? sc->valuedouble : NAN;
+	if (reply_number(j, "score", 0, 1, &o->score, msg, sizeof(msg))) {
+		finish(b, (size_t)i, msg);
+		goto out;
+	}
 	o->value = NAN;
 	v = cJSON_GetObjectItemCaseSensitive(j, "label");
 	if (v && !cJSON_IsNull(v)) {
 		r->label = label_text(v);
 		if (!r->label) {
 			finish(b, (size_t)i, "reply has a label that is "
-			       "neither a string nor a number");
+			       "neither a string nor a finite number");
 			goto out;
 		}
 		o->label = r->label;
@@ -626,9 +667,12 @@ static int handle_line(struct batch *b, const char *line, size_t len)
 		goto out;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(j, "value");
-	if (cJSON_IsNumber(v)) {
-		o->value = v->valuedouble;
-		finish(b, (size_t)i, NULL);
+	if (v && !cJSON_IsNull(v)) {
+		if (reply_number(j, "value", 1, 0, &o->value, msg,
+				 sizeof(msg)))
+			finish(b, (size_t)i, msg);
+		else
+			finish(b, (size_t)i, NULL);
 		goto out;
 	}
 	finish(b, (size_t)i, "reply has no label, value or error");

@@ -621,6 +621,51 @@ static void exec_error_replies_are_recorded_per_case(void **state)
 	ops->close(st);
 }
 
+static void exec_answers_outside_their_domain_are_case_errors(void **state)
+{
+	const struct sg_backend_ops *ops = backend("exec");
+	char *argv[] = {"python3", fx("exec/out_of_domain.py")};
+	struct sg_model_conf mc = exec_conf(argv, 2, 5, 4);
+	const char *ids[] = {"str",  "huge", "two",  "neg", "vhuge",
+			     "vstr", "lhuge", "zero", "one", "fine"};
+	const double x[20] = {0};
+	struct sg_pred out[10];
+	void *st;
+	int i;
+
+	(void)state;
+	st = exec_open2(&mc);
+	assert_int_equal(ops->score(st, 10, ids, x, out, NULL), 0);
+	assert_string_equal(out[0].error,
+			    "reply has a score that is not a number: \"0.9\"");
+	assert_string_equal(out[1].error,
+			    "reply has a score that is not a finite number");
+	assert_string_equal(out[2].error,
+			    "reply has a score of 2, outside [0, 1]");
+	assert_string_equal(out[3].error,
+			    "reply has a score of -1, outside [0, 1]");
+	assert_string_equal(out[4].error,
+			    "reply has a value that is not a finite number");
+	assert_string_equal(out[5].error,
+			    "reply has a value that is not a number: \"1.5\"");
+	assert_string_equal(out[6].error, "reply has a label that is neither "
+			    "a string nor a finite number");
+	for (i = 0; i < 7; i++) {
+		assert_null(out[i].label);
+		assert_true(isnan(out[i].score));
+		assert_true(isnan(out[i].value));
+	}
+	/* the bounds are in the domain; one process answered them all */
+	assert_label(out[7], "deny");
+	assert_true(out[7].score == 0);
+	assert_label(out[8], "deny");
+	assert_true(out[8].score == 1);
+	assert_label(out[9], "approve");
+	assert_true(out[9].score == 0.25);
+	ops->close(st);
+	assert_no_children();
+}
+
 static void exec_crash_fails_the_rest_then_restarts(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
@@ -1002,6 +1047,7 @@ int main(void)
 		cmocka_unit_test(exec_big_batch_does_not_deadlock),
 		cmocka_unit_test(exec_out_of_order_replies_are_matched),
 		cmocka_unit_test(exec_error_replies_are_recorded_per_case),
+		cmocka_unit_test(exec_answers_outside_their_domain_are_case_errors),
 		cmocka_unit_test(exec_crash_fails_the_rest_then_restarts),
 		cmocka_unit_test(exec_process_that_exits_at_once_fails_each_case),
 		cmocka_unit_test(exec_killed_process_reports_the_signal),
