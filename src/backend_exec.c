@@ -24,15 +24,15 @@
  * Failures are recorded against cases, never lost:
  *  - a request not answered within timeout_s of the model reading it
  *    gets "timeout after N s" (on Linux, FIONREAD on the pipe tells what
- *    the child has read, so neither its start-up nor requests waiting in
- *    the pipe count; elsewhere the clock starts when the request is
+ *    the child has read, so requests waiting in the pipe do not count; elsewhere the clock starts when the request is
  *    written); the process (its whole process group) is killed, the
  *    other requests it had read get an error, and a new process serves
  *    the rest, starting with the requests the old one never read;
- *  - a process that neither reads nor answers for timeout_s, and at
- *    least 30 s (starting can be slow), while requests wait, is stalled:
- *    the first waiting request gets "timeout after N s: the model process
- *    did not read its request", and the process is restarted likewise;
+ *  - a process that neither reads nor answers for timeout_s while
+ *    requests wait (its start-up counts: the timeout is the one the user
+ *    set, with no floor) is stalled: the first waiting request gets
+ *    "timeout after N s: the model process did not read its request", and
+ *    the process is restarted likewise;
  *  - a line that is not a JSON object with a string case_id, or a reply
  *    for a case that is not outstanding, is a protocol error: the
  *    outstanding requests get "garbled reply: <first 80 bytes>" (or
@@ -42,7 +42,9 @@
  *    get "model process exited with status N" (or "killed by signal N"),
  *    and the next score call starts a new one.
  * Three restarts in a row without an answer in between end the batch:
- * the remaining cases get an error and are not sent. A case's latency runs
+ * the remaining cases get an error and are not sent. The count goes on
+ * from one score call to the next, so a model that answers nothing
+ * costs one timeout in each batch after that, not three. A case's latency runs
  * from queueing its request to reading its reply (or its error); it is
  * NaN for a case that was never sent.
  *
@@ -77,7 +79,6 @@
 #define EXEC_LINE_MAX (16 * 1024 * 1024) /* longest reply line */
 #define EXEC_MAX_RESTARTS 3
 #define EXEC_EXIT_WAIT_MS 1000        /* grace before SIGKILL */
-#define EXEC_STALL_MIN_MS 30000       /* least wait for a silent child */
 #define EXEC_READ_TICK_MS 50          /* how often to look what it read */
 
 enum req_state { REQ_UNSENT = 0, REQ_OUT, REQ_DONE };
@@ -109,6 +110,7 @@ struct exec_state {
 	double t_progress;      /* ms, when it last read or answered */
 	struct sg_buf rbuf;     /* reply bytes not yet a whole line */
 	struct sg_buf errtext;  /* the tail of the child's stderr */
+	int restarts;           /* restarts since the last answer */
 	struct exec_req *req;   /* the current batch */
 	size_t nreq;
 	size_t *bucket;         /* hash of case ids: index + 1, or 0 */
@@ -127,7 +129,6 @@ struct batch {
 	size_t unread;    /* every request below this index was read */
 	size_t nout;      /* requests queued and not answered */
 	size_t ndone;
-	int restarts;     /* restarts since the last answer */
 	int over;         /* the rest of the batch has failed */
 };
 
@@ -511,9 +512,9 @@ static void restart(struct batch *b, const char *msg, int progress)
 		fail_all(b, -1, msg);
 		return;
 	}
-	if (++b->restarts >= EXEC_MAX_RESTARTS) {
+	if (++s->restarts >= EXEC_MAX_RESTARTS) {
 		snprintf(why, sizeof(why), "not sent: model process failed %d "
-			 "times in a row, last: %.500s", b->restarts, msg);
+			 "times in a row, last: %.500s", s->restarts, msg);
 		fail_all(b, -1, why);
 	}
 }
@@ -634,7 +635,7 @@ static int handle_line(struct batch *b, const char *line, size_t len)
 		restart(b, msg, 0);
 		return 1;
 	}
-	b->restarts = 0;
+	b->s->restarts = 0;
 	b->s->t_progress = now_ms();
 	r = &b->s->req[i];
 	o = &b->out[i];
@@ -855,8 +856,6 @@ static double next_timeout(struct batch *b, size_t *i, int *stall)
 	const struct exec_req *r;
 	double t, stall_ms = s->timeout_s * 1e3;
 
-	if (stall_ms < EXEC_STALL_MIN_MS)
-		stall_ms = EXEC_STALL_MIN_MS;
 	while (b->oldest < b->next && s->req[b->oldest].st == REQ_DONE)
 		b->oldest++;
 	if (b->oldest >= b->next)
@@ -874,13 +873,11 @@ static double next_timeout(struct batch *b, size_t *i, int *stall)
 static void time_out(struct batch *b, size_t i, int stall)
 {
 	struct exec_state *s = b->s;
-	double stall_s = s->timeout_s > EXEC_STALL_MIN_MS / 1e3 ?
-			 s->timeout_s : EXEC_STALL_MIN_MS / 1e3;
 	char msg[160];
 
 	if (stall)
 		snprintf(msg, sizeof(msg), "timeout after %g s: the model "
-			 "process did not read its request", stall_s);
+			 "process did not read its request", s->timeout_s);
 	else
 		snprintf(msg, sizeof(msg), "timeout after %g s", s->timeout_s);
 	finish(b, i, msg);

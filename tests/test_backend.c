@@ -743,7 +743,8 @@ static void exec_timeout_kills_and_restarts(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
 	char *argv[] = {"python3", fx("exec/hang.py")};
-	struct sg_model_conf mc = exec_conf(argv, 2, 1, 1);
+	struct sg_model_conf mc = exec_conf(argv, 2, 5, 1);
+	/* 5 s: the start-up of python counts against the timeout */
 	const char *ids[] = {"a", "hang1", "b", "c"};
 	const double x[8] = {0};
 	struct sg_pred out[4];
@@ -754,11 +755,11 @@ static void exec_timeout_kills_and_restarts(void **state)
 	st = exec_open2(&mc);
 	t0 = now_s();
 	assert_int_equal(ops->score(st, 4, ids, x, out, NULL), 0);
-	assert_true(now_s() - t0 >= 1.0);
-	assert_true(now_s() - t0 < 20.0); /* not the hour it sleeps */
+	assert_true(now_s() - t0 >= 5.0);
+	assert_true(now_s() - t0 < 60.0); /* not the hour it sleeps */
 	assert_label(out[0], "deny");
-	assert_string_equal(out[1].error, "timeout after 1 s");
-	assert_true(out[1].latency_ms >= 1000);
+	assert_string_equal(out[1].error, "timeout after 5 s");
+	assert_true(out[1].latency_ms >= 5000);
 	assert_label(out[2], "deny");
 	assert_label(out[3], "deny");
 	ops->close(st);
@@ -769,7 +770,7 @@ static void exec_timeout_fails_the_other_outstanding_cases(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
 	char *argv[] = {"python3", fx("exec/hang.py")};
-	struct sg_model_conf mc = exec_conf(argv, 2, 0.5, 4);
+	struct sg_model_conf mc = exec_conf(argv, 2, 5, 4);
 	const char *ids[] = {"hang0", "b", "c"};
 	const double x[6] = {0};
 	struct sg_pred out[3];
@@ -779,7 +780,7 @@ static void exec_timeout_fails_the_other_outstanding_cases(void **state)
 	/* the three lines go in one write, read by python in one chunk */
 	st = exec_open2(&mc);
 	assert_int_equal(ops->score(st, 3, ids, x, out, NULL), 0);
-	assert_string_equal(out[0].error, "timeout after 0.5 s");
+	assert_string_equal(out[0].error, "timeout after 5 s");
 	assert_string_equal(out[1].error,
 			    "model process killed: case 'hang0' timed out");
 	assert_string_equal(out[2].error,
@@ -872,7 +873,9 @@ static void exec_slow_start_does_not_count_as_a_timeout(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
 	char *argv[] = {"python3", fx("exec/model.py"), "--slow-start", "1.5"};
-	struct sg_model_conf mc = exec_conf(argv, 4, 0.5, 4);
+	/* the start-up counts against the timeout: 1.5 s and python's own
+	 * start of 8 s */
+	struct sg_model_conf mc = exec_conf(argv, 4, 8, 4);
 	const char *ids[] = {"a", "b", "c"};
 	const double x[6] = {1, 0, -1, 0, 2, 0};
 	struct sg_pred out[3];
@@ -889,11 +892,50 @@ static void exec_slow_start_does_not_count_as_a_timeout(void **state)
 	ops->close(st);
 }
 
+static void exec_model_that_never_reads_costs_the_users_timeout(void **state)
+{
+	const struct sg_backend_ops *ops = backend("exec");
+	char *argv[] = {"sh", fx("exec/never_reads.sh")};
+	struct sg_model_conf mc = exec_conf(argv, 2, 0.3, 64);
+	const char *ids[] = {"d0", "d1", "d2", "d3", "d4"};
+	const double x[10] = {0};
+	struct sg_pred out[5];
+	double t0, t1;
+	void *st;
+	int i;
+
+	(void)state;
+	st = exec_open2(&mc);
+	t0 = now_s();
+	assert_int_equal(ops->score(st, 5, ids, x, out, NULL), 0);
+	t1 = now_s();
+	/* three processes, 0.3 s each (with a 30 s floor it was 90 s) */
+	assert_true(t1 - t0 >= 0.9);
+	assert_true(t1 - t0 < 10);
+	for (i = 0; i < 3; i++)
+		assert_string_equal(out[i].error, "timeout after 0.3 s: the "
+				    "model process did not read its request");
+	for (i = 3; i < 5; i++)
+		assert_non_null(strstr(out[i].error, "not sent: model process "
+				       "failed 3 times in a row"));
+	/* the next batch: the failures in a row go on, one more ends it */
+	assert_int_equal(ops->score(st, 5, ids, x, out, NULL), 0);
+	assert_true(now_s() - t1 < 0.3 * 3);
+	assert_string_equal(out[0].error, "timeout after 0.3 s: the model "
+			    "process did not read its request");
+	for (i = 1; i < 5; i++)
+		assert_non_null(strstr(out[i].error, "not sent: model process "
+				       "failed 4 times in a row"));
+	ops->close(st);
+	assert_no_children();
+}
+
 static void exec_gives_up_after_three_restarts_in_a_row(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
-	char *argv[] = {"python3", fx("exec/hang.py")};
-	struct sg_model_conf mc = exec_conf(argv, 2, 0.3, 1);
+	/* each process reads one request and hangs */
+	char *argv[] = {"sh", fx("exec/hang.sh")};
+	struct sg_model_conf mc = exec_conf(argv, 2, 1, 1);
 	const char *ids[] = {"hang0", "hang1", "hang2", "hang3", "hang4"};
 	const double x[10] = {0};
 	struct sg_pred out[5];
@@ -904,7 +946,7 @@ static void exec_gives_up_after_three_restarts_in_a_row(void **state)
 	st = exec_open2(&mc);
 	assert_int_equal(ops->score(st, 5, ids, x, out, NULL), 0);
 	for (i = 0; i < 3; i++)
-		assert_string_equal(out[i].error, "timeout after 0.3 s");
+		assert_string_equal(out[i].error, "timeout after 1 s");
 	for (i = 3; i < 5; i++)
 		assert_string_equal(out[i].error, "not sent: model process "
 				    "failed 3 times in a row, last: model "
@@ -1055,6 +1097,7 @@ int main(void)
 		cmocka_unit_test(exec_timeout_fails_the_other_outstanding_cases),
 		cmocka_unit_test(exec_timeout_kills_the_whole_process_group),
 		cmocka_unit_test(exec_slow_start_does_not_count_as_a_timeout),
+		cmocka_unit_test(exec_model_that_never_reads_costs_the_users_timeout),
 		cmocka_unit_test(exec_gives_up_after_three_restarts_in_a_row),
 		cmocka_unit_test(exec_garbled_reply_is_a_protocol_error),
 		cmocka_unit_test(exec_reply_for_a_case_not_asked_is_a_protocol_error),
