@@ -3,13 +3,20 @@
 # log, next to `sqlite3 .import` of the same file, measured in the same run.
 #
 # usage: bench/ingest.sh [ROWS...]          (default: 1000000 10000000)
+#        bench/ingest.sh --nights N ROWS    N nights of ROWS rows into one
+#                                           store (a growing store)
+#
+# Logs have random-looking case ids ("dec-" and 16 hex digits) and the
+# shadow model's logged output (model_decision, model_score): the hard case
+# for the store's index on case ids, and what production logs look like.
 #
 # environment:
 #   SG_BIN           the shadowgate binary (default: build-bench/shadowgate)
 #   SG_BENCH_TMP     where the temporary directory goes (default: $TMPDIR
 #                    or /tmp); logs and stores are written there
 #   SG_BENCH_REPEAT  runs of each tool per size, best wall time kept (1)
-#   SG_BENCH_IDS     sequential | random case ids (sequential)
+#   SG_BENCH_IDS     random | sequential case ids (random)
+#   SG_BENCH_MODEL   1: logs carry logged model output (1); 0: they do not
 #   SG_BENCH_KEEP    1: keep the temporary directory
 #   PYTHON           python3 interpreter for the log generator (python3)
 #
@@ -22,7 +29,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 bin=${SG_BIN:-$root/build-bench/shadowgate}
 repeat=${SG_BENCH_REPEAT:-1}
-ids=${SG_BENCH_IDS:-sequential}
+ids=${SG_BENCH_IDS:-random}
+model=${SG_BENCH_MODEL:-1}
+nights=0
+if [ "${1:-}" = --nights ]; then
+	nights=${2:-}
+	shift 2 || true
+	case $nights in '' | *[!0-9]* | 0) echo "bench/ingest.sh: --nights needs a count" >&2; exit 2 ;; esac
+	[ $# -eq 1 ] || { echo "bench/ingest.sh: --nights N takes one ROWS" >&2; exit 2; }
+fi
 python=${PYTHON:-python3}
 timebin=/usr/bin/time
 
@@ -38,6 +53,10 @@ command -v sqlite3 >/dev/null 2>&1 || die "sqlite3 not found (apt-get install sq
 command -v "$python" >/dev/null 2>&1 || die "$python not found (set PYTHON)"
 case $repeat in '' | *[!0-9]* | 0) die "SG_BENCH_REPEAT must be a positive integer" ;; esac
 case $ids in sequential | random) ;; *) die "SG_BENCH_IDS must be sequential or random" ;; esac
+case $model in 0) genopt=--no-model ;; 1) genopt= ;; *) die "SG_BENCH_MODEL must be 0 or 1" ;; esac
+maplog="--segment region --feature f1 --feature f2 --feature f3 --feature f4"
+maplog="$maplog --feature f5 --feature f6 --feature f7 --feature f8"
+[ "$model" = 1 ] && maplog="$maplog --model-label model_decision --model-score model_score"
 
 [ $# -gt 0 ] || set -- 1000000 10000000
 for n in "$@"; do
@@ -77,44 +96,96 @@ best() {
 		END { printf "%s %s %s %s\n", w, u, s, m }'
 }
 
-features="--feature f1 --feature f2 --feature f3 --feature f4"
-features="$features --feature f5 --feature f6 --feature f7 --feature f8"
-
 echo "shadowgate ingest benchmark: $($bin --version 2>/dev/null | head -n 1)," \
 	"$(sqlite3 --version | cut -d' ' -f1-2 | sed 's/^/sqlite3 /')," \
 	"$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)"
-echo "logs and stores in $tmp; case ids $ids; best of $repeat run(s)"
+echo "logs and stores in $tmp; case ids $ids; logged model output $model;" \
+	"best of $repeat run(s)"
 echo
+
+# import N LOG OUT: sqlite3 .import of LOG into a fresh table, timed
+import() {
+	rm -f "$tmp/ref.db"
+	run "$3" sqlite3 "$tmp/ref.db" '.mode csv' ".import '$2' t"
+	got=$(sqlite3 "$tmp/ref.db" 'SELECT count(*) FROM t')
+	[ "$got" = "$1" ] || {
+		echo "bench/ingest.sh: sqlite3 imported $got rows, not $1" >&2
+		exit 1
+	}
+	rm -f "$tmp/ref.db"
+}
+
+# ingest N LOG OUT: shadowgate ingest of LOG into $tmp/sg.db, timed
+ingest() {
+	# shellcheck disable=SC2086 # $maplog is a list of words
+	run "$3" "$bin" ingest --format json --db "$tmp/sg.db" $maplog "$2"
+	grep -q "^[[:space:]]*\"loaded\":[[:space:]]*$1," "$tmp/stdout" || {
+		echo "bench/ingest.sh: shadowgate did not load $1 rows:" >&2
+		cat "$tmp/stdout" "$tmp/stderr" >&2
+		exit 1
+	}
+}
+
+if [ "$nights" -gt 0 ]; then
+	# A growing store: night k (ROWS new cases, dated on its own night)
+	# into the store that holds the k - 1 nights before it. Each night is
+	# also imported by sqlite3 into a fresh table, side by side.
+	n=$1
+	printf "%5s %10s %9s %9s %8s %9s %9s %6s %9s %9s %8s\n" night \
+		store_cases sg_wall_s sq_wall_s ratio sg_cpu_s peak_MB \
+		"" store_MB csv_MB store/csv
+	csv_total=0
+	k=1
+	while [ "$k" -le "$nights" ]; do
+		log=$tmp/night-$k.csv
+		"$python" "$here/gen_log.py" "$n" "$log" --ids "$ids" $genopt --nights 1 \
+			--day $((k - 1)) --first $(((k - 1) * n))
+		csv_total=$((csv_total + $(wc -c <"$log")))
+		before=$(((k - 1) * n))
+		i=1
+		while [ "$i" -le "$repeat" ]; do
+			import "$n" "$log" "$tmp/sqlite-$k-$i"
+			i=$((i + 1))
+		done
+		# the store grows once a night: one shadowgate run per night
+		ingest "$n" "$log" "$tmp/sg-$k"
+		rm -f "$log"
+		set -- $(best "$tmp"/sqlite-"$k"-*)
+		sqw=$1
+		set -- $(cat "$tmp/sg-$k")
+		store_b=$(wc -c <"$tmp/sg.db")
+		awk -v k="$k" -v c="$before" -v w="$1" -v u="$2" -v s="$3" \
+			-v m="$4" -v q="$sqw" -v sb="$store_b" -v cb="$csv_total" '
+		BEGIN {
+			printf "%5d %10d %9.2f %9.2f %8.2f %9.2f %9.1f %6s %9.0f %9.0f %8.2f\n",
+				k, c, w, q, w ? q / w : 0, u + s, m / 1024, "",
+				sb / 1048576, cb / 1048576, cb ? sb / cb : 0
+		}'
+		set -- "$n"
+		k=$((k + 1))
+	done
+	echo
+	echo "ratio = sqlite3 .import wall / shadowgate ingest wall for the same"
+	echo "night's file (targets: night 1 >= 0.6; night 4 and later >= 0.4);"
+	echo "store/csv = the store's size over the logs' total (target <= 2)"
+	exit 0
+fi
 
 results=$tmp/results
 : >"$results"
 for n in "$@"; do
 	log=$tmp/log-$n.csv
 	echo "generating $n rows..." >&2
-	"$python" "$here/gen_log.py" "$n" "$log" --ids "$ids"
+	"$python" "$here/gen_log.py" "$n" "$log" --ids "$ids" $genopt
 	bytes=$(wc -c <"$log")
 	i=1
 	while [ "$i" -le "$repeat" ]; do
 		# side by side: the reference, then shadowgate, on the same file
-		rm -f "$tmp/ref.db"
 		echo "run $i/$repeat: sqlite3 .import $n rows..." >&2
-		run "$tmp/sqlite-$n-$i" sqlite3 "$tmp/ref.db" '.mode csv' ".import '$log' t"
-		got=$(sqlite3 "$tmp/ref.db" 'SELECT count(*) FROM t')
-		[ "$got" = "$n" ] || {
-			echo "bench/ingest.sh: sqlite3 imported $got rows, not $n" >&2
-			exit 1
-		}
-		rm -f "$tmp/ref.db"
+		import "$n" "$log" "$tmp/sqlite-$n-$i"
 		rm -f "$tmp/sg.db" "$tmp/sg.db-wal" "$tmp/sg.db-shm"
 		echo "run $i/$repeat: shadowgate ingest $n rows..." >&2
-		# shellcheck disable=SC2086 # $features is a list of words
-		run "$tmp/sg-$n-$i" "$bin" ingest --format json \
-			--db "$tmp/sg.db" --segment region $features "$log"
-		grep -q "^[[:space:]]*\"loaded\":[[:space:]]*$n," "$tmp/stdout" || {
-			echo "bench/ingest.sh: shadowgate did not load $n rows:" >&2
-			cat "$tmp/stdout" "$tmp/stderr" >&2
-			exit 1
-		}
+		ingest "$n" "$log" "$tmp/sg-$n-$i"
 		store_mb=$(du -m "$tmp/sg.db" | cut -f1)
 		rm -f "$tmp/sg.db" "$tmp/sg.db-wal" "$tmp/sg.db-shm"
 		i=$((i + 1))

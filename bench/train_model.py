@@ -4,6 +4,9 @@
 all), max_depth 6, over the features f1..f8 of a log from gen_cases.py.
 
 usage: /usr/bin/python3 train_model.py LOG.csv MODEL.json [--rows N]
+                                      [--rounds R]
+
+--rounds R: R boosting rounds instead of 100 (3 R trees).
 
 Training data: the first N rows of the log (default 200000), features as
 the log has them (empty = missing = NaN), the target a synthetic rule of
@@ -20,11 +23,15 @@ import xgboost as xgb
 
 def main(argv):
     rows = 200000
+    rounds = 100
     args = []
     i = 1
     while i < len(argv):
         if argv[i] == "--rows" and i + 1 < len(argv):
             rows = int(argv[i + 1])
+            i += 2
+        elif argv[i] == "--rounds" and i + 1 < len(argv):
+            rounds = int(argv[i + 1])
             i += 2
         else:
             args.append(argv[i])
@@ -53,7 +60,7 @@ def main(argv):
     d = xgb.DMatrix(x, label=y, feature_names=names, missing=np.nan)
     params = {"objective": "multi:softprob", "num_class": 3, "max_depth": 6,
               "eta": 0.1, "tree_method": "hist", "seed": 1, "verbosity": 0}
-    bst = xgb.train(params, d, num_boost_round=100)
+    bst = xgb.train(params, d, num_boost_round=rounds)
     bst.save_model(args[1])
     p = bst.predict(d)
     sys.stderr.write("trained %d rounds x 3 classes on %d rows; training "

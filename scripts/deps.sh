@@ -5,7 +5,8 @@
 set -eu
 PKGS="gcc pkg-config meson ninja-build libsqlite3-dev sqlite3 libcsv-dev
 libcjson-dev zlib1g-dev libcmocka-dev libxgboost-dev python3 python3-numpy
-python3-xgboost python3-sklearn python3-statsmodels python3-scipy gzip"
+python3-xgboost python3-sklearn python3-statsmodels python3-scipy gzip
+libxml2-utils tzdata"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -46,7 +46,10 @@
  * from one score call to the next, so a model that answers nothing
  * costs one timeout in each batch after that, not three. A case's latency runs
  * from queueing its request to reading its reply (or its error); it is
- * NaN for a case that was never sent.
+ * NaN for a case that was never sent. The program's start-up is not part
+ * of it: a request queued before the process first read its input is
+ * timed from that first read, and the time from starting the first
+ * process to that read is its start-up time (startup_ms).
  *
  * The child runs in its own process group (so a wrapper shell and what it
  * started are killed together), with SIGPIPE at its default and an empty
@@ -108,6 +111,9 @@ struct exec_state {
 	uint64_t wtotal;        /* bytes written to this child */
 	uint64_t consumed;      /* bytes the child has read */
 	double t_progress;      /* ms, when it last read or answered */
+	double t_spawn;         /* ms, when this process was started */
+	double t_ready;         /* ms, when it first read its input, or 0 */
+	double startup_ms;      /* the first process's t_ready - t_spawn */
 	struct sg_buf rbuf;     /* reply bytes not yet a whole line */
 	struct sg_buf errtext;  /* the tail of the child's stderr */
 	int restarts;           /* restarts since the last answer */
@@ -133,6 +139,7 @@ struct batch {
 };
 
 const struct sg_backend_ops sg_backend_exec;
+static void update_consumed(struct exec_state *s);
 
 static double now_ms(void)
 {
@@ -310,6 +317,8 @@ static int spawn_child(struct exec_state *s, struct sg_diag *diag)
 	s->woff = 0;
 	s->wqueued = s->wtotal = s->consumed = 0;
 	s->t_progress = now_ms();
+	s->t_spawn = s->t_progress;
+	s->t_ready = 0;
 	sg_buf_reset(&s->rbuf);
 	ret = 0;
 out:
@@ -408,7 +417,11 @@ static void finish(struct batch *b, size_t i, const char *msg)
 	if (r->st == REQ_DONE)
 		return;
 	if (r->st == REQ_OUT) {
-		o->latency_ms = now_ms() - r->t_sent;
+		/* a reply means it has read: note its start-up first */
+		if (!b->s->t_ready)
+			update_consumed(b->s);
+		o->latency_ms = now_ms() - (r->t_sent > b->s->t_ready ?
+					    r->t_sent : b->s->t_ready);
 		b->nout--;
 	} else {
 		o->latency_ms = NAN;
@@ -455,6 +468,12 @@ static void update_consumed(struct exec_state *s)
 	if (c > s->consumed) {
 		s->consumed = c;
 		s->t_progress = now_ms();
+		if (!s->t_ready) {
+			/* its first read: it has started */
+			s->t_ready = s->t_progress;
+			if (isnan(s->startup_ms))
+				s->startup_ms = s->t_ready - s->t_spawn;
+		}
 	}
 }
 
@@ -1007,6 +1026,13 @@ static int exec_score(void *state, size_t n, const char *const *case_ids,
 	return ret;
 }
 
+static double exec_startup_ms(void *state)
+{
+	struct exec_state *s = state;
+
+	return s ? s->startup_ms : NAN;
+}
+
 static const char *exec_stderr_text(void *state)
 {
 	struct exec_state *s = state;
@@ -1070,6 +1096,7 @@ static int exec_open(void **state, const struct sg_model_conf *mc,
 	}
 	s = sg_xcalloc(1, sizeof(*s));
 	s->in = s->out = s->err = -1;
+	s->startup_ms = NAN;
 	sg_buf_init(&s->wbuf);
 	sg_buf_init(&s->rbuf);
 	sg_buf_init(&s->errtext);
@@ -1098,8 +1125,10 @@ static int exec_open(void **state, const struct sg_model_conf *mc,
 const struct sg_backend_ops sg_backend_exec = {
 	.name = "exec",
 	.caps = 0,
+	.latency = "per request",
 	.open = exec_open,
 	.score = exec_score,
 	.stderr_text = exec_stderr_text,
 	.close = exec_close,
+	.startup_ms = exec_startup_ms,
 };

@@ -19,6 +19,13 @@
  * open. Rows go to XGBoosterPredictFromDense as an array interface over
  * the caller's doubles (no copy, no DMatrix); XGBoost converts them to
  * float, as the Python package does, and NaN is the missing value.
+ *
+ * A model trained from a pandas DataFrame carries its feature names;
+ * feature_names() hands them to the runner, which checks the configured
+ * order against them. A case's latency is the time of the chunk of rows
+ * it was scored in (one prediction call, XGB_CHUNK_MIN rows or more)
+ * divided by the chunk's rows, so chunks that a busy machine slowed down
+ * show in the percentiles.
  */
 #include "sg_build.h"
 
@@ -88,6 +95,7 @@ struct xgb_state {
 	BoosterHandle booster;
 	enum xgb_kind kind;
 	size_t nfeatures;
+	char **names;      /* the model's feature names, or NULL */
 	size_t nclass;     /* 2 for binary, 1 for regression */
 	char **labels;     /* nclass copies; NULL for regression */
 	double threshold;
@@ -188,6 +196,69 @@ out:
 	return ret;
 }
 
+/*
+ * Whether the file can be a model at all: not empty, and a JSON or UBJ
+ * model is an object ('{' after any white space). A file that starts
+ * with another byte that is not text is left to XGBoost (the legacy
+ * binary format), as is one that starts with an object but is not a
+ * whole model (truncated, say): XGBoost refuses those itself.
+ */
+static int looks_like_model(const char *path)
+{
+	unsigned char buf[64];
+	size_t n, i;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	for (i = 0; i < n && (buf[i] == ' ' || buf[i] == '\t' ||
+			      buf[i] == '\n' || buf[i] == '\r');
+	     i++)
+		;
+	if (i == n)
+		return 0;
+	/* text that is not JSON: letters, digits, punctuation (but the
+	 * legacy binary format's "binf") */
+	if (buf[i] != '{' && buf[i] >= 0x20 && buf[i] < 0x7f &&
+	    (n - i < 4 || memcmp(buf + i, "binf", 4)))
+		return 0;
+	return 1;
+}
+
+/*
+ * The model's feature names (XGBoost's "feature_name" info: a model
+ * trained from a DataFrame has them), into s->names; none is no error.
+ * Returns 0, or SG_EMODEL with diag set.
+ */
+static int read_names(struct xgb_state *s, bst_ulong nf, const char *path,
+		      struct sg_diag *diag)
+{
+	const char **names = NULL;
+	bst_ulong len = 0, i;
+	char err[512];
+
+	if (XGBoosterGetStrFeatureInfo(s->booster, "feature_name", &len,
+				       &names)) {
+		sg_diag_set(diag, path, 0, 0, "cannot read the feature names: "
+			    "%s", xgb_error(err, sizeof(err)));
+		return SG_EMODEL;
+	}
+	if (!len)
+		return 0;
+	if (len != nf) {
+		sg_diag_set(diag, path, 0, 0, "model has %" PRIu64 " feature "
+			    "names for %" PRIu64 " features", (uint64_t)len,
+			    (uint64_t)nf);
+		return SG_EMODEL;
+	}
+	s->names = sg_xcalloc((size_t)len + 1, sizeof(*s->names));
+	for (i = 0; i < len; i++)
+		s->names[i] = sg_xstrdup(names[i] ? names[i] : "");
+	return 0;
+}
+
 static int xgb_open(void **state, const struct sg_model_conf *mc,
 		    const char *const *features, size_t nfeatures,
 		    struct sg_diag *diag)
@@ -228,9 +299,12 @@ static int xgb_open(void **state, const struct sg_model_conf *mc,
 			    "%s", xgb_error(err, sizeof(err)));
 		goto out;
 	}
-	if (XGBoosterLoadModel(s->booster, mc->path)) {
-		sg_diag_set(diag, mc->path, 0, 0, "cannot load model: %s",
-			    xgb_error(err, sizeof(err)));
+	/* XGBoost's own messages for a file that is not a model are C++
+	 * exception texts ("std::bad_alloc", a JSON parser's position) */
+	if (!looks_like_model(mc->path) ||
+	    XGBoosterLoadModel(s->booster, mc->path)) {
+		sg_diag_set(diag, mc->path, 0, 0, "not an XGBoost model file "
+			    "(expected JSON or UBJ)");
 		goto out;
 	}
 	if (XGBoosterGetNumFeature(s->booster, &nf)) {
@@ -238,7 +312,11 @@ static int xgb_open(void **state, const struct sg_model_conf *mc,
 			    "of features: %s", xgb_error(err, sizeof(err)));
 		goto out;
 	}
-	if ((size_t)nf != nfeatures) {
+	if (read_names(s, nf, mc->path, diag))
+		goto out;
+	if (!nfeatures)
+		s->nfeatures = (size_t)nf;
+	else if ((size_t)nf != nfeatures) {
 		sg_diag_set(diag, mc->path, 0, 0, "model expects %" PRIu64
 			    " features, the configuration lists %zu",
 			    (uint64_t)nf, nfeatures);
@@ -428,6 +506,7 @@ static int score_rows(struct xgb_state *s, size_t first, size_t n,
 {
 	const float *res = NULL;
 	size_t ncol = 0, i;
+	double t0 = now_ms(), per;
 
 	if (predict_dense(s, s->x + first * s->nfeatures, n, &res, &ncol,
 			  j->err, sizeof(j->err)))
@@ -438,6 +517,9 @@ static int score_rows(struct xgb_state *s, size_t first, size_t n,
 		memset(o, 0, sizeof(*o));
 		read_row(s, res + i * ncol, first + i, o);
 	}
+	per = (now_ms() - t0) / (double)n;
+	for (i = 0; i < n; i++)
+		s->out[first + i].latency_ms = per;
 	return 0;
 }
 
@@ -582,12 +664,10 @@ static int xgb_score(void *state, size_t n, const char *const *case_ids,
 {
 	struct xgb_state *s = state;
 	size_t threads, i;
-	double t0, per;
 
 	(void)case_ids;
 	if (!n)
 		return 0;
-	t0 = now_ms();
 	if (s->labels && n * s->nclass > s->probs_alloc) {
 		free(s->probs);
 		s->probs_alloc = n * s->nclass;
@@ -624,9 +704,6 @@ static int xgb_score(void *state, size_t n, const char *const *case_ids,
 			return SG_EMODEL;
 		}
 	}
-	per = (now_ms() - t0) / (double)n;
-	for (i = 0; i < n; i++)
-		out[i].latency_ms = per;
 	return 0;
 }
 
@@ -634,6 +711,14 @@ static const char *xgb_stderr_text(void *state)
 {
 	(void)state;
 	return NULL;
+}
+
+static const char *const *xgb_feature_names(void *state, size_t *n)
+{
+	struct xgb_state *s = state;
+
+	*n = s ? s->nfeatures : 0;
+	return s ? (const char *const *)s->names : NULL;
 }
 
 static void xgb_close(void *state)
@@ -648,6 +733,10 @@ static void xgb_close(void *state)
 	free(s->jobs);
 	if (s->booster)
 		XGBoosterFree(s->booster);
+	if (s->names)
+		for (i = 0; s->names[i]; i++)
+			free(s->names[i]);
+	free(s->names);
 	if (s->labels)
 		for (i = 0; i < s->nclass; i++)
 			free(s->labels[i]);
@@ -659,10 +748,12 @@ static void xgb_close(void *state)
 const struct sg_backend_ops sg_backend_xgboost = {
 	.name = "xgboost",
 	.caps = SG_BACKEND_BATCHED | SG_BACKEND_PROBS | SG_BACKEND_NEEDS_FILE,
+	.latency = "chunk time / chunk size",
 	.open = xgb_open,
 	.score = xgb_score,
 	.stderr_text = xgb_stderr_text,
 	.close = xgb_close,
+	.feature_names = xgb_feature_names,
 };
 
 #else

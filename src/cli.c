@@ -14,7 +14,7 @@
 #include "sg/report.h"
 
 enum {
-	O_DB = 1,
+	O_DB = 256, /* past every character getopt returns (":", "?", "h") */
 	O_CONFIG,
 	O_FORMAT,
 	O_QUIET,
@@ -36,6 +36,9 @@ enum {
 	O_FEATURE,
 	O_MODEL_LABEL,
 	O_MODEL_SCORE,
+	O_DECISIONS_ONLY,
+	O_NIGHT_TZ,
+	O_NIGHT_STARTS,
 	/* model */
 	O_MODEL_NAME,
 	O_MODEL_VERSION,
@@ -47,6 +50,7 @@ enum {
 	O_MODEL_PREDICTIONS,
 	O_MODEL_TIMEOUT,
 	O_MODEL_BATCH,
+	O_MODEL_FEATURE_MAP,
 	/* report */
 	O_CONFIDENCE,
 	O_TOLERANCE,
@@ -103,6 +107,9 @@ static const struct group_opt common[] = {
 	{CLI_LOG, {"feature", required_argument, NULL, O_FEATURE}},
 	{CLI_LOG, {"model-label", required_argument, NULL, O_MODEL_LABEL}},
 	{CLI_LOG, {"model-score", required_argument, NULL, O_MODEL_SCORE}},
+	{CLI_LOG, {"decisions-only", no_argument, NULL, O_DECISIONS_ONLY}},
+	{CLI_LOG, {"night-timezone", required_argument, NULL, O_NIGHT_TZ}},
+	{CLI_LOG, {"night-starts", required_argument, NULL, O_NIGHT_STARTS}},
 	{CLI_MODEL, {"model-name", required_argument, NULL, O_MODEL_NAME}},
 	{CLI_MODEL, {"model-version", required_argument, NULL, O_MODEL_VERSION}},
 	{CLI_MODEL, {"model-backend", required_argument, NULL, O_MODEL_BACKEND}},
@@ -115,6 +122,8 @@ static const struct group_opt common[] = {
 	 {"model-predictions", required_argument, NULL, O_MODEL_PREDICTIONS}},
 	{CLI_MODEL, {"model-timeout", required_argument, NULL, O_MODEL_TIMEOUT}},
 	{CLI_MODEL, {"model-batch", required_argument, NULL, O_MODEL_BATCH}},
+	{CLI_MODEL,
+	 {"model-feature-map", required_argument, NULL, O_MODEL_FEATURE_MAP}},
 	{CLI_REPORT, {"confidence", required_argument, NULL, O_CONFIDENCE}},
 	{CLI_REPORT, {"tolerance", required_argument, NULL, O_TOLERANCE}},
 	{CLI_REPORT, {"window-nights", required_argument, NULL, O_WINDOW}},
@@ -290,6 +299,20 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 		sg_config_set_str(&l->model_score, a);
 		l->explicit_mask |= SG_LOGKEY_MODEL_SCORE;
 		return 0;
+	case O_DECISIONS_ONLY:
+		l->decisions_only = 1;
+		return 0;
+	case O_NIGHT_TZ:
+	case O_NIGHT_STARTS: {
+		const char *why;
+
+		if (!(p->id == O_NIGHT_TZ
+			      ? sg_night_rule_set_zone(&l->night, a, &why)
+			      : sg_night_rule_set_starts(&l->night, a, &why)))
+			return 0;
+		sg_diag_set(d, NULL, 0, 0, "%s: '%s': %s", flag, a, why);
+		return SG_EUSAGE;
+	}
 	case O_MODEL_NAME:
 		sg_config_set_str(&m->name, a);
 		return 0;
@@ -317,6 +340,8 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 		return unit(flag, a, 0.001, 86400, &m->timeout_s, d);
 	case O_MODEL_BATCH:
 		return sg_parse_long(flag, a, 1, 1000000, &m->batch, d);
+	case O_MODEL_FEATURE_MAP:
+		return sg_config_add_feature_map(m, flag, a, d);
 	case O_CONFIDENCE:
 		if (unit(flag, a, 0, 1, &r->confidence, d))
 			return SG_EUSAGE;
@@ -454,7 +479,15 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --model-label COL         logged shadow output "
 		       "(model_decision)\n"
 		       "  --model-score COL         its confidence "
-		       "(model_score)\n");
+		       "(model_score)\n"
+		       "  --decisions-only          read only case id, decision, "
+		       "rater and time:\n"
+		       "                            corrections and ratings of "
+		       "stored cases\n"
+		       "  --night-timezone ZONE     nights are local dates in "
+		       "this IANA zone\n"
+		       "  --night-starts HH:MM      the hour a night starts "
+		       "(00:00)\n");
 	if (cmd->groups & CLI_MODEL)
 		printf("\nmodel (the \"model\" block of the config):\n"
 		       "  --model-name NAME, --model-version VERSION\n"
@@ -470,7 +503,11 @@ static void print_help(const struct cli_cmd *cmd)
 		       "  --model-timeout SECONDS   exec: per-request timeout "
 		       "(30)\n"
 		       "  --model-batch N           rows per scoring batch "
-		       "(16384)\n");
+		       "(16384)\n"
+		       "  --model-feature-map FEATURE=COLUMN  the log column "
+		       "that feeds a model\n"
+		       "                            feature of another name; "
+		       "repeat\n");
 	if (cmd->groups & CLI_REPORT)
 		printf("\nreport (the \"report\" block of the config):\n"
 		       "  --confidence C            interval confidence "

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "sg/ingest.h"
 
 enum { O_MAX_REJECTS = 1000 };
@@ -40,18 +41,6 @@ static int ingest_opt(struct cli *c, int id, const char *arg)
 	}
 	return sg_parse_long("--max-rejects", arg, 0, 1000000000000L,
 			     &flags.max_rejects, &c->diag);
-}
-
-static void progress(void *ctx, const char *file, uint64_t rows,
-		     uint64_t bytes, uint64_t size)
-{
-	(void)ctx;
-	if (size)
-		fprintf(stderr, "\r%s: %llu rows, %.0f%%   ", file,
-			(unsigned long long)rows, 100.0 * (double)bytes / (double)size);
-	else
-		fprintf(stderr, "\r%s: %llu rows   ", file,
-			(unsigned long long)rows);
 }
 
 static void print_json(const struct sg_ingest_summary *s, int ok,
@@ -146,6 +135,7 @@ static int run_ingest(struct cli *c)
 {
 	static const char *const formats[] = {"text", "json", NULL};
 	struct sg_ingest_opts o;
+	struct cli_progress bar;
 	struct sg_ingest_summary sum;
 	struct sg_store *s = NULL;
 	int ret;
@@ -164,13 +154,25 @@ static int run_ingest(struct cli *c)
 	o.max_rejects_pct = flags.max_rejects_pct;
 	o.keep_rejects = c->verbose ? 50 : 5;
 	if (c->tty && !c->quiet) {
-		o.progress = progress;
-		o.progress_ctx = c;
+		cli_progress_start(&bar);
+		o.progress = cli_progress_rows;
+		o.progress_ctx = &bar;
 	}
 	ret = sg_ingest(s, (const char *const *)c->args, (size_t)c->nargs, &o,
 			&sum, &c->diag);
 	if (o.progress)
-		fprintf(stderr, "\r\033[K");
+		cli_progress_end(&bar);
+	for (size_t i = 0; !ret && !c->quiet && i < sum.nfiles; i++) {
+		if (sum.files[i].skipped || !sum.files[i].no_time)
+			continue;
+		/* once: the first log without a time column */
+		fprintf(stderr,
+			"shadowgate ingest: note: %s has no time column ('%s'), "
+			"so its cases have no night; reports take undated cases "
+			"with --window-nights 0\n",
+			sum.files[i].file, c->cfg.log.decided_at);
+		break;
+	}
 	if (cli_format_is(c, "json")) {
 		char buf[2048];
 

@@ -182,6 +182,27 @@ static int latest_night(struct sg_store *s, char out[11], struct sg_diag *d)
 	return 0;
 }
 
+/*
+ * Warns when the latest night holds under a tenth of the median night's
+ * cases: a night still being logged, or nights cut at the wrong hour.
+ */
+static int warn_incomplete(struct cli *c, struct sg_store *s)
+{
+	char last[11];
+	long n;
+	double median;
+	int ret = sg_store_night_sizes(s, last, &n, &median, &c->diag);
+
+	if (ret || !last[0] || !((double)n < median / 10))
+		return ret;
+	fprintf(stderr,
+		"shadowgate nightly: warning: night %s looks incomplete: %ld "
+		"cases, the median night has %g (still being logged? is "
+		"log.night_timezone right?)\n",
+		last, n, median);
+	return 0;
+}
+
 /* A report's JSON without the time it was made, to compare two. */
 static char *stable_text(const cJSON *report)
 {
@@ -410,6 +431,9 @@ static int run_nightly(struct cli *c)
 		snprintf(night, sizeof(night), "%s", flags.date);
 	} else {
 		ret = latest_night(s, night, &c->diag);
+		if (ret)
+			goto fail;
+		ret = warn_incomplete(c, s);
 		if (ret)
 			goto fail;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "sg/runner.h"
 
 enum { O_RESCORE = 1000, O_MAX_ERRORS, O_LOCK_WAIT };
@@ -47,13 +48,6 @@ static int run_opt(struct cli *c, int id, const char *arg)
 				       &flags.lock_wait_s, &c->diag);
 	}
 	return 0;
-}
-
-static void progress(void *ctx, long done, long total)
-{
-	(void)ctx;
-	fprintf(stderr, "\rscored %ld of %ld cases (%.0f%%)   ", done, total,
-		total ? 100.0 * (double)done / (double)total : 100.0);
 }
 
 static void add_num(cJSON *o, const char *k, double v)
@@ -96,6 +90,19 @@ static void print_json(const struct cli *c, const struct sg_run_result *r,
 		cJSON_AddStringToObject(o, "latency_method", r->latency_method);
 	else
 		cJSON_AddNullToObject(o, "latency_method");
+	add_num(o, "startup_ms", r->startup_ms);
+	if (r->features_source) {
+		cJSON *fa = cJSON_AddArrayToObject(o, "features");
+
+		cJSON_AddStringToObject(o, "features_source",
+					r->features_source);
+		for (i = 0; i < r->features.n; i++)
+			cJSON_AddItemToArray(fa, cJSON_CreateString(
+							 r->features.v[i]));
+	} else {
+		cJSON_AddNullToObject(o, "features_source");
+		cJSON_AddNullToObject(o, "features");
+	}
 	cJSON_AddNumberToObject(o, "peak_rss_kb", (double)r->peak_rss_kb);
 	if (!strcmp(r->backend ? r->backend : "", "logged")) {
 		cJSON_AddNumberToObject(o, "unmatched_predictions",
@@ -126,6 +133,17 @@ static void print_text(const struct cli *c, const struct sg_run_result *r)
 		fprintf(stderr,
 			"  latency p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (%s)\n",
 			r->p50_ms, r->p95_ms, r->p99_ms, r->latency_method);
+	if (isfinite(r->startup_ms))
+		fprintf(stderr, "  model start-up %.0f ms (not in the "
+				"latencies)\n", r->startup_ms);
+	if (r->features_source &&
+	    strcmp(r->features_source, "log.features")) {
+		fprintf(stderr, "  features from %s:", r->features_source);
+		for (i = 0; i < r->features.n; i++)
+			fprintf(stderr, "%s %s", i ? "," : "",
+				r->features.v[i]);
+		fputc('\n', stderr);
+	}
 	if (!strcmp(r->backend, "logged"))
 		fprintf(stderr,
 			"  %ld predictions name no stored case; %ld stored cases "
@@ -152,6 +170,7 @@ static int run_run(struct cli *c)
 {
 	static const char *const formats[] = {"text", "json", NULL};
 	struct sg_run_opts o;
+	struct cli_progress bar;
 	struct sg_run_result r;
 	struct sg_store *s = NULL;
 	long errors;
@@ -172,12 +191,13 @@ static int run_run(struct cli *c)
 	if (o.lock_wait_ms <= 0)
 		o.lock_wait_ms = 1;
 	if (c->tty && !c->quiet) {
-		o.progress = progress;
-		o.progress_ctx = c;
+		cli_progress_start(&bar);
+		o.progress = cli_progress_cases;
+		o.progress_ctx = &bar;
 	}
 	ret = sg_run(s, &o, &r, &c->diag);
 	if (o.progress)
-		fprintf(stderr, "\r\033[K");
+		cli_progress_end(&bar);
 	if (cli_format_is(c, "json")) {
 		char buf[2048];
 

@@ -64,6 +64,39 @@ long sg_strlist_find(const struct sg_strlist *l, const char *s)
 
 /* ---- defaults and lifetime ---- */
 
+int sg_config_add_feature_map(struct sg_model_conf *m, const char *flag,
+			      const char *value, struct sg_diag *diag)
+{
+	const char *eq = strchr(value, '=');
+	char *feat;
+	long i, j;
+
+	if (!eq || eq == value || !eq[1]) {
+		sg_diag_set(diag, NULL, 0, 0, "%s: expected FEATURE=COLUMN, "
+			    "found '%s'", flag, value);
+		return SG_EUSAGE;
+	}
+	feat = sg_xstrdup(value);
+	feat[eq - value] = '\0';
+	i = sg_strlist_find(&m->map_features, feat);
+	j = sg_strlist_find(&m->map_columns, eq + 1);
+	if (j >= 0 && j != i) {
+		sg_diag_set(diag, NULL, 0, 0, "%s: column '%s' feeds both "
+			    "'%s' and '%s'", flag, eq + 1,
+			    m->map_features.v[j], feat);
+		free(feat);
+		return SG_EUSAGE;
+	}
+	if (i >= 0) {
+		sg_config_set_str(&m->map_columns.v[i], eq + 1);
+	} else {
+		sg_strlist_add(&m->map_features, feat);
+		sg_strlist_add(&m->map_columns, eq + 1);
+	}
+	free(feat);
+	return 0;
+}
+
 void sg_config_set_str(char **slot, const char *value)
 {
 	char *copy = value ? sg_xstrdup(value) : NULL;
@@ -143,6 +176,7 @@ void sg_config_release(struct sg_config *c)
 	clear_str(&c->log.model_label);
 	clear_str(&c->log.model_score);
 	clear_str(&c->log.glob);
+	sg_night_rule_release(&c->log.night);
 
 	clear_str(&c->model.name);
 	clear_str(&c->model.version);
@@ -151,6 +185,8 @@ void sg_config_release(struct sg_config *c)
 	sg_strlist_release(&c->model.labels);
 	sg_strlist_release(&c->model.command);
 	clear_str(&c->model.predictions);
+	sg_strlist_release(&c->model.map_features);
+	sg_strlist_release(&c->model.map_columns);
 
 	sg_strlist_release(&c->report.formats);
 	clear_str(&c->report.dir);
@@ -171,7 +207,8 @@ enum key_kind {
 	KEY_LIST,       /* an array of strings (each from `choices` if set) */
 	KEY_NUM,        /* a number in range, stored as double */
 	KEY_INT,        /* an integral number in range, stored as long */
-	KEY_BOOL        /* true or false, stored as int */
+	KEY_BOOL,       /* true or false, stored as int */
+	KEY_MAP         /* an object of strings: model.feature_map only */
 };
 
 #define KEY_DISTINCT (1u << 0)   /* list: no string twice */
@@ -180,6 +217,8 @@ enum key_kind {
 #define KEY_HI_OPEN (1u << 3)    /* number: hi itself is out of range */
 #define KEY_NAME_AT_VER (1u << 4) /* string: "name@version" */
 #define KEY_NIGHT (1u << 5)      /* string: a night "YYYY-MM-DD" */
+#define KEY_ZONE (1u << 6)       /* string: log.night_timezone */
+#define KEY_STARTS (1u << 7)     /* string: log.night_starts */
 
 struct block;
 
@@ -239,6 +278,9 @@ static const struct key log_keys[] = {
 	STR("model_label", log.model_label, .mask = SG_LOGKEY_MODEL_LABEL),
 	STR("model_score", log.model_score, .mask = SG_LOGKEY_MODEL_SCORE),
 	STR("glob", log.glob, .flags = 0),
+	BOOL("decisions_only", log.decisions_only),
+	STR("night_timezone", log.night.zone, .flags = KEY_ZONE),
+	STR("night_starts", log.night.starts, .flags = KEY_STARTS),
 };
 
 static const struct key model_keys[] = {
@@ -253,6 +295,7 @@ static const struct key model_keys[] = {
 	NUM("timeout_s", model.timeout_s, 0, INFINITY, .flags = KEY_LO_OPEN),
 	INT("batch", model.batch, 1, 1000000),
 	INT("inflight", model.inflight, 1, 4096),
+	{.name = "feature_map", .kind = KEY_MAP, .off = OFF(model.map_features)},
 };
 
 static const struct key report_keys[] = {
@@ -607,6 +650,21 @@ static int walk_string(struct parse *p, const struct key *k, const char *path,
 			return fail(p, v, "'%s': '%s' is not a night YYYY-MM-DD "
 				    "(%s)", path, s, why);
 	}
+	if (k->flags & (KEY_ZONE | KEY_STARTS)) {
+		struct sg_night_rule probe, *r = &p->c->log.night;
+		const char *why;
+		int bad;
+
+		sg_night_rule_init(&probe);
+		if (!p->apply)
+			r = &probe;
+		bad = k->flags & KEY_ZONE ? sg_night_rule_set_zone(r, s, &why)
+					  : sg_night_rule_set_starts(r, s, &why);
+		sg_night_rule_release(&probe);
+		if (bad)
+			return fail(p, v, "'%s': '%s': %s", path, s, why);
+		return 0;
+	}
 	if (!p->apply)
 		return 0;
 	if (k->kind == KEY_CHOICE_INT)
@@ -685,6 +743,50 @@ static int walk_number(struct parse *p, const struct key *k, const char *path,
 	return 0;
 }
 
+/*
+ * model.feature_map: {"model feature": "log column", ...}; slot is
+ * model.map_features, followed by model.map_columns. A column may feed
+ * one feature only.
+ */
+static int walk_map(struct parse *p, const char *path, const cJSON *v,
+		    struct sg_strlist *keys)
+{
+	struct sg_strlist *vals = &p->c->model.map_columns;
+	const cJSON *e, *o;
+
+	if (!cJSON_IsObject(v))
+		return fail(p, v, "'%s': expected an object of strings, "
+			    "found %s", path, type_name(v));
+	for (e = v->child; e; e = e->next) {
+		if (!cJSON_IsString(e))
+			return fail(p, e, "'%s.%s': expected a string (a log "
+				    "column), found %s", path, e->string,
+				    type_name(e));
+		if (!*e->string || !*e->valuestring)
+			return fail(p, e, "'%s': a feature or a column is an "
+				    "empty string", path);
+		for (o = v->child; o != e; o = o->next) {
+			if (!strcmp(o->string, e->string))
+				return fail(p, e, "duplicate key '%s.%s'",
+					    path, e->string);
+			if (!strcmp(o->valuestring, e->valuestring))
+				return fail(p, e, "'%s': column '%s' feeds "
+					    "both '%s' and '%s'", path,
+					    e->valuestring, o->string,
+					    e->string);
+		}
+	}
+	if (!p->apply)
+		return 0;
+	sg_strlist_release(keys);
+	sg_strlist_release(vals);
+	for (e = v->child; e; e = e->next) {
+		sg_strlist_add(keys, e->string);
+		sg_strlist_add(vals, e->valuestring);
+	}
+	return 0;
+}
+
 static int walk_member(struct parse *p, const struct block *b, const cJSON *m)
 {
 	struct sg_buf path = SG_BUF_INIT;
@@ -716,6 +818,9 @@ static int walk_member(struct parse *p, const struct block *b, const cJSON *m)
 		break;
 	case KEY_LIST:
 		ret = walk_list(p, k, path.buf, m, slot);
+		break;
+	case KEY_MAP:
+		ret = walk_map(p, path.buf, m, slot);
 		break;
 	case KEY_BOOL:
 		if (!cJSON_IsBool(m))

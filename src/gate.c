@@ -733,24 +733,6 @@ cJSON *sg_gate_result_json(const struct sg_gate_result *r)
 	return o;
 }
 
-static void xml_escape(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&apos;", out); break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				fprintf(out, "&#x%02x;", (unsigned char)*s);
-			else
-				fputc(*s, out);
-		}
-	}
-}
-
 static void md_cell(FILE *out, const char *s)
 {
 	for (; s && *s; s++) {
@@ -774,7 +756,7 @@ static void fmt_value(char *buf, size_t n, double v)
 int sg_gate_write(FILE *out, const struct sg_gate_result *r,
 		  const char *format, const char *model)
 {
-	size_t i, fails = 0, skipped = 0;
+	size_t i;
 	char v[32], lo[32], hi[32], th[32];
 
 	if (!format || !strcmp(format, "text")) {
@@ -836,58 +818,8 @@ int sg_gate_write(FILE *out, const struct sg_gate_result *r,
 		}
 		return 0;
 	}
-	if (!strcmp(format, "junit")) {
-		for (i = 0; i < r->nchecks; i++) {
-			fails += r->checks[i].outcome == SG_CHECK_FAIL;
-			skipped += r->checks[i].outcome == SG_CHECK_NOT_JUDGED;
-		}
-		fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			     "<testsuites name=\"shadowgate\" tests=\"%zu\" "
-			     "failures=\"%zu\" skipped=\"%zu\">\n"
-			     "  <testsuite name=\"gate",
-			r->nchecks, fails, skipped);
-		if (model) {
-			fputc(' ', out);
-			xml_escape(out, model);
-		}
-		fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
-			r->nchecks, fails, skipped);
-		fprintf(out, "    <properties>\n      <property name=\"verdict\" "
-			     "value=\"%s\"/>\n      <property name=\"reason\" "
-			     "value=\"",
-			sg_verdict_name(r->verdict));
-		xml_escape(out, r->reason);
-		fprintf(out, "\"/>\n    </properties>\n");
-		for (i = 0; i < r->nchecks; i++) {
-			const struct sg_gate_check *c = &r->checks[i];
-
-			fprintf(out, "    <testcase classname=\"shadowgate.");
-			xml_escape(out, c->name);
-			fprintf(out, "\" name=\"");
-			xml_escape(out, c->name);
-			fputc(' ', out);
-			xml_escape(out, c->subject);
-			fprintf(out, "\">");
-			if (c->outcome == SG_CHECK_FAIL) {
-				fprintf(out, "\n      <failure message=\"");
-				xml_escape(out, c->detail);
-				fprintf(out, "\" type=\"%s\">", c->name);
-				xml_escape(out, r->reason);
-				fprintf(out, "</failure>\n    ");
-			} else if (c->outcome == SG_CHECK_NOT_JUDGED) {
-				fprintf(out, "\n      <skipped message=\"");
-				xml_escape(out, c->detail);
-				fprintf(out, "\"/>\n    ");
-			} else {
-				fprintf(out, "\n      <system-out>");
-				xml_escape(out, c->detail);
-				fprintf(out, "</system-out>\n    ");
-			}
-			fprintf(out, "</testcase>\n");
-		}
-		fprintf(out, "  </testsuite>\n</testsuites>\n");
-		return 0;
-	}
+	if (!strcmp(format, "junit"))
+		return sg_gate_write_junit(out, r, model);
 	return SG_EUSAGE;
 }
 

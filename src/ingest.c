@@ -43,6 +43,8 @@
 #define BATCH_BYTES (1024 * 1024)
 #define CASE_PARAMS 8
 #define DECISION_PARAMS 8
+#define STAGE_PARAMS 3
+#define PRED_PARAMS 8
 
 /* Bound column slots in the reader's record. */
 enum {
@@ -64,6 +66,7 @@ struct staged {
 	char night[11];
 	int has_pred;
 	int is_new; /* its case was stored by this row */
+	int raw_later; /* raw left out of temp.sg_stage: see fill_raw */
 	double at_epoch, value, mvalue, score;
 	long case_ref;
 };
@@ -85,10 +88,22 @@ struct ingest {
 		*ins_rej, *get_pred, *old_pred, *ins_pred;
 	sqlite3_stmt *ins_cases, *ins_decs; /* BATCH_ROWS rows each */
 	sqlite3_stmt *case_src;             /* where a case row came from */
+	sqlite3_stmt *stage_one, *stage_all; /* into temp.sg_stage */
+	int spilled;                        /* this file has rows there */
+	struct sg_buf blobs;                /* staged rows being spilled */
+	/* rejects stored without their raw text: reject id, line */
+	struct raw_later {
+		long id, line;
+	} *raw;
+	size_t nraw, raw_alloc;
+	size_t blob_end[BATCH_ROWS];
 	struct staged *stage;               /* BATCH_ROWS of them */
 	size_t nstaged;
 	size_t dec[BATCH_ROWS]; /* staged rows whose first decision waits */
 	size_t ndec;
+	size_t pred[BATCH_ROWS]; /* new cases whose logged output waits */
+	size_t npred;
+	sqlite3_stmt *ins_preds;  /* BATCH_ROWS rows */
 	struct sg_buf arena; /* texts of the staged rows */
 	struct sg_buf segs;
 	/* per segment: '{' or ',', its quoted name and ':'; where each ends */
@@ -231,7 +246,11 @@ static void finalize_all(struct ingest *in)
 	sqlite3_finalize(in->ins_cases);
 	sqlite3_finalize(in->ins_decs);
 	sqlite3_finalize(in->case_src);
-	in->case_src = NULL;
+	sqlite3_finalize(in->stage_one);
+	sqlite3_finalize(in->stage_all);
+	sqlite3_finalize(in->ins_preds);
+	in->ins_preds = NULL;
+	in->case_src = in->stage_one = in->stage_all = NULL;
 	in->ins_case = in->get_case = in->ins_dec = in->get_dec = NULL;
 	in->old_dec = in->ins_rej = in->get_pred = in->old_pred = NULL;
 	in->ins_pred = in->ins_cases = in->ins_decs = NULL;
@@ -295,6 +314,9 @@ static int prepare_all(struct ingest *in, struct sg_diag *diag)
 		 " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)"},
 		{&in->case_src,
 		 "SELECT batch, line FROM cases WHERE id = ?1"},
+		{&in->stage_one,
+		 "INSERT INTO temp.sg_stage(night, cid, rec)"
+		 " VALUES (?1, ?2, ?3)"},
 	};
 	size_t i;
 	int ret;
@@ -306,14 +328,25 @@ static int prepare_all(struct ingest *in, struct sg_diag *diag)
 	}
 	/* the same statements as ins_case and ins_dec, for a whole batch */
 	ret = prepare_batch(in, &in->ins_cases,
-			    "INSERT INTO cases(case_id, decided_at, night,"
+			    "INSERT OR IGNORE INTO cases(case_id, decided_at, night,"
 			    " segments, feature_set, features, batch, line)",
 			    CASE_PARAMS, " ON CONFLICT(case_id) DO NOTHING",
 			    diag);
 	if (ret)
 		return ret;
+	ret = prepare_batch(in, &in->ins_preds,
+			    "INSERT OR IGNORE INTO predictions(model, case_ref,"
+			    " batch, label, score, created_at, value, is_current)",
+			    PRED_PARAMS, "", diag);
+	if (ret)
+		return ret;
+	ret = prepare_batch(in, &in->stage_all,
+			    "INSERT INTO temp.sg_stage(night, cid, rec)",
+			    STAGE_PARAMS, "", diag);
+	if (ret)
+		return ret;
 	return prepare_batch(in, &in->ins_decs,
-			     "INSERT INTO decisions(case_ref, rater, label,"
+			     "INSERT OR IGNORE INTO decisions(case_ref, rater, label,"
 			     " value, decided_at, is_current, batch, line)",
 			     DECISION_PARAMS, "", diag);
 }
@@ -397,12 +430,50 @@ static int ensure_model(struct ingest *in, struct sg_diag *diag)
 				 "logged", NULL, NULL, &in->model, diag);
 }
 
+/* Notes that the reject just stored, of the row at line, lacks its raw text. */
+static void raw_later(struct ingest *in, long line)
+{
+	if (in->nraw == in->raw_alloc) {
+		in->raw_alloc = in->raw_alloc ? 2 * in->raw_alloc : 16;
+		in->raw = sg_xrealloc(in->raw,
+				      in->raw_alloc * sizeof(*in->raw));
+	}
+	in->raw[in->nraw].id = (long)sqlite3_last_insert_rowid(in->s->db);
+	in->raw[in->nraw++].line = line;
+}
+
 /* Same text, treating NULL as "". */
 static int same_text(const unsigned char *a, const char *b, size_t blen)
 {
 	if (!a)
 		return blen == 0;
 	return strlen((const char *)a) == blen && !memcmp(a, b, blen);
+}
+
+/*
+ * Binds a logged prediction to parameters base + 1 .. base + 7 of st
+ * (ins_pred or a row of ins_preds); every one, NULL where there is none.
+ */
+static void bind_prediction(struct ingest *in, sqlite3_stmt *st, int base,
+			    long case_ref, const char *label, size_t llen,
+			    double mvalue, double score)
+{
+	sqlite3_bind_int64(st, base + 1, in->model);
+	sqlite3_bind_int64(st, base + 2, case_ref);
+	sqlite3_bind_int64(st, base + 3, in->batch);
+	if (in->log->decision_type == SG_DECISION_NUMERIC) {
+		sqlite3_bind_null(st, base + 4);
+		sqlite3_bind_double(st, base + 7, mvalue);
+	} else {
+		sqlite3_bind_text(st, base + 4, label, (int)llen,
+				  SQLITE_STATIC);
+		sqlite3_bind_null(st, base + 7);
+	}
+	if (isnan(score))
+		sqlite3_bind_null(st, base + 5);
+	else
+		sqlite3_bind_double(st, base + 5, score);
+	sqlite3_bind_text(st, base + 6, in->now, -1, SQLITE_STATIC);
 }
 
 /* Stores the logged shadow output of a row; counts it. */
@@ -450,21 +521,7 @@ static int logged_prediction(struct ingest *in, long case_ref,
 	}
 	/* every parameter is bound, so no sqlite3_clear_bindings */
 	st = in->ins_pred;
-	sqlite3_bind_int64(st, 1, in->model);
-	sqlite3_bind_int64(st, 2, case_ref);
-	sqlite3_bind_int64(st, 3, in->batch);
-	if (numeric) {
-		sqlite3_bind_null(st, 4);
-		sqlite3_bind_double(st, 7, mvalue);
-	} else {
-		sqlite3_bind_text(st, 4, label, (int)llen, SQLITE_STATIC);
-		sqlite3_bind_null(st, 7);
-	}
-	if (isnan(score))
-		sqlite3_bind_null(st, 5);
-	else
-		sqlite3_bind_double(st, 5, score);
-	sqlite3_bind_text(st, 6, in->now, -1, SQLITE_STATIC);
+	bind_prediction(in, st, 0, case_ref, label, llen, mvalue, score);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -558,9 +615,10 @@ static int known_case_decision(struct ingest *in, long case_ref, long line,
 			char night[11];
 			const char *why;
 
-			if (!sg_time_parse((const char *)old_at,
-					   strlen((const char *)old_at),
-					   &old_epoch, night, &why) &&
+			if (!sg_night_parse(&in->log->night,
+					    (const char *)old_at,
+					    strlen((const char *)old_at),
+					    &old_epoch, night, &why) &&
 			    at_epoch < old_epoch)
 				is_current = 0; /* older than what we have */
 		}
@@ -778,7 +836,70 @@ static int insert_first_decisions(struct ingest *in, struct sg_diag *diag)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return sg_store_error(in->s, diag, "cannot store a decision");
+	/* OR IGNORE only spares a statement journal: nothing may be left out */
+	if (sqlite3_changes(in->s->db) != (int)n) {
+		sg_diag_set(diag, in->s->path, 0, 0,
+			    "cannot store a decision: the store refused %d of %zu",
+			    (int)n - sqlite3_changes(in->s->db), n);
+		return SG_ESTORE;
+	}
 	return 0;
+}
+
+/*
+ * Inserts the waiting logged outputs of new cases (which can have no
+ * prediction yet), in row order; counts them.
+ */
+static int insert_first_predictions(struct ingest *in, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = in->ins_preds;
+	size_t i, n = in->npred;
+	int rc;
+
+	in->npred = 0;
+	if (n < BATCH_ROWS)
+		st = in->ins_pred;
+	for (i = 0; i < n; i++) {
+		const struct staged *s = &in->stage[in->pred[i]];
+
+		bind_prediction(in, st, n < BATCH_ROWS ? 0 : (int)i * PRED_PARAMS,
+				s->case_ref, ARENA(in, s->mlabel), s->mlabel_len,
+				s->mvalue, s->score);
+		if (n == BATCH_ROWS)
+			sqlite3_bind_int(st, (int)i * PRED_PARAMS + 8, 1);
+		if (n < BATCH_ROWS) {
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (rc != SQLITE_DONE)
+				return sg_store_error(in->s, diag,
+						      "cannot store a prediction");
+		}
+	}
+	if (n == BATCH_ROWS) {
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sg_store_error(in->s, diag,
+					      "cannot store a prediction");
+		if (sqlite3_changes(in->s->db) != (int)n) {
+			sg_diag_set(diag, in->s->path, 0, 0,
+				    "cannot store a prediction: the store "
+				    "refused %d of %zu",
+				    (int)n - sqlite3_changes(in->s->db), n);
+			return SG_ESTORE;
+		}
+	}
+	in->f->predictions += (long)n;
+	in->sum->predictions += (long)n;
+	return 0;
+}
+
+/* Writes what waits for the new cases of the batch. */
+static int insert_firsts(struct ingest *in, struct sg_diag *diag)
+{
+	int ret = insert_first_decisions(in, diag);
+
+	return ret ? ret : insert_first_predictions(in, diag);
 }
 
 /*
@@ -802,15 +923,15 @@ static int known_case(struct ingest *in, struct staged *s,
 	}
 	s->case_ref = sqlite3_column_int64(st, 0);
 	blob = sqlite3_column_blob(st, 3);
-	same = same_text(sqlite3_column_text(st, 1), ARENA(in, s->segs),
-			 s->segs_len) &&
-	       (in->nfeat ? sqlite3_column_int64(st, 2) == in->feature_set &&
-				    (size_t)sqlite3_column_bytes(st, 3) ==
-					    in->nfeat * sizeof(double) &&
-				    blob &&
-				    !memcmp(blob, ARENA(in, s->feats),
-					    in->nfeat * sizeof(double))
-			  : sqlite3_column_type(st, 3) == SQLITE_NULL);
+	/* what the file does not have cannot differ from what is stored */
+	same = (!in->nseg || same_text(sqlite3_column_text(st, 1),
+				       ARENA(in, s->segs), s->segs_len)) &&
+	       (!in->nfeat ||
+		(sqlite3_column_int64(st, 2) == in->feature_set &&
+		 (size_t)sqlite3_column_bytes(st, 3) ==
+			 in->nfeat * sizeof(double) &&
+		 blob &&
+		 !memcmp(blob, ARENA(in, s->feats), in->nfeat * sizeof(double))));
 	if (!same) {
 		struct sg_record rec;
 		char why_buf[700];
@@ -828,6 +949,8 @@ static int known_case(struct ingest *in, struct staged *s,
 		rec.raw = ARENA(in, s->raw);
 		rec.raw_len = s->raw_len;
 		rc = reject(in, &rec, NULL, why_buf, NULL, 0, diag);
+		if (!rc && s->raw_later)
+			raw_later(in, s->line);
 		return rc ? rc : 1;
 	}
 	sqlite3_reset(st);
@@ -836,6 +959,40 @@ static int known_case(struct ingest *in, struct staged *s,
 				   ARENA(in, s->label), s->label_len, s->value,
 				   ARENA(in, s->at), s->at_len, s->at_epoch,
 				   diag);
+}
+
+/*
+ * A row of a decisions-only file: rejected (returns 1) unless its case is
+ * in the store already.
+ */
+static int unknown_case(struct ingest *in, struct staged *s,
+			struct sg_diag *diag)
+{
+	sqlite3_stmt *st = in->get_case;
+	struct sg_record rec;
+	char why[300];
+	int rc;
+
+	sqlite3_bind_text(st, 1, ARENA(in, s->cid), (int)s->cid_len,
+			  SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return sg_store_error(in->s, diag, "cannot look up a case");
+	snprintf(why, sizeof(why),
+		 "unknown case '%.*s': a decisions-only log corrects or adds "
+		 "ratings to cases already in the store",
+		 (int)(s->cid_len > 200 ? 200 : s->cid_len), ARENA(in, s->cid));
+	memset(&rec, 0, sizeof(rec));
+	rec.line = s->line;
+	rec.raw = ARENA(in, s->raw);
+	rec.raw_len = s->raw_len;
+	rc = reject(in, &rec, in->log->case_id, why, NULL, 0, diag);
+	if (!rc && s->raw_later)
+		raw_later(in, s->line);
+	return rc ? rc : 1;
 }
 
 /*
@@ -850,40 +1007,47 @@ static int flush_rows(struct ingest *in, struct sg_diag *diag)
 
 	if (!in->nstaged)
 		return 0;
-	ret = insert_cases(in, diag);
+	ret = in->log->decisions_only ? 0 : insert_cases(in, diag);
 	for (i = 0; !ret && i < in->nstaged; i++) {
 		s = &in->stage[i];
 		if (s->is_new) {
 			in->dec[in->ndec++] = i;
 			in->f->loaded++;
 			in->sum->loaded++;
+			if (s->has_pred) {
+				ret = ensure_model(in, diag);
+				in->pred[in->npred++] = i;
+			}
 		} else {
-			/* decisions go in in row order */
-			ret = insert_first_decisions(in, diag);
+			/* rows of one case go in in row order */
+			ret = insert_firsts(in, diag);
+			if (!ret && in->log->decisions_only)
+				ret = unknown_case(in, s, diag);
 			if (!ret)
 				ret = known_case(in, s, diag);
 			if (ret == 1) {
 				ret = 0;
 				goto check;
 			}
+			if (!ret && s->has_pred)
+				ret = logged_prediction(in, s->case_ref,
+							ARENA(in, s->mlabel),
+							s->mlabel_len, s->mvalue,
+							s->score, diag);
 		}
-		if (!ret && s->has_pred)
-			ret = logged_prediction(in, s->case_ref,
-						ARENA(in, s->mlabel),
-						s->mlabel_len, s->mvalue,
-						s->score, diag);
 check:
 		if (!ret && too_many_rejects(in, 0, diag))
 			ret = SG_EDATA;
 	}
 	if (!ret)
-		ret = insert_first_decisions(in, diag);
+		ret = insert_firsts(in, diag);
 	if (ret) {
 		in->f->rows_read = s->rows_file;
 		in->sum->rows_read = s->rows_all;
 	}
 	in->nstaged = 0;
 	in->ndec = 0;
+	in->npred = 0;
 	sg_buf_reset(&in->arena);
 	return ret;
 }
@@ -897,14 +1061,231 @@ static size_t keep(struct ingest *in, const void *p, size_t n)
 	return off;
 }
 
-/* Rejects a row once the rows before it are written. */
+/*
+ * A staged row as a blob of temp.sg_stage: its numbers and the lengths of
+ * its texts, then the texts. The case id and night are columns of their
+ * own. The raw text of the row is left out (it was 40% of the bytes to
+ * sort): a row rejected after the sort is stored without it and fill_raw
+ * reads it from the file again. The blob lives and dies in this process.
+ */
+struct packed {
+	long line;
+	double at_epoch, value, mvalue, score;
+	uint32_t at_len, segs_len, label_len, rater_len, mlabel_len;
+	int has_pred;
+};
+
+static void pack_row(struct ingest *in, const struct staged *s)
+{
+	struct packed h;
+
+	memset(&h, 0, sizeof(h));
+	h.line = s->line;
+	h.at_epoch = s->at_epoch;
+	h.value = s->value;
+	h.mvalue = s->mvalue;
+	h.score = s->score;
+	h.at_len = (uint32_t)s->at_len;
+	h.segs_len = (uint32_t)s->segs_len;
+	h.label_len = (uint32_t)s->label_len;
+	h.rater_len = (uint32_t)s->rater_len;
+	h.mlabel_len = (uint32_t)s->mlabel_len;
+	h.has_pred = s->has_pred;
+	sg_buf_add(&in->blobs, &h, sizeof(h));
+	sg_buf_add(&in->blobs, ARENA(in, s->at), s->at_len);
+	sg_buf_add(&in->blobs, ARENA(in, s->segs), s->segs_len);
+	sg_buf_add(&in->blobs, ARENA(in, s->feats),
+		   in->nfeat * sizeof(double));
+	sg_buf_add(&in->blobs, ARENA(in, s->label), s->label_len);
+	sg_buf_add(&in->blobs, ARENA(in, s->rater), s->rater_len);
+	sg_buf_add(&in->blobs, ARENA(in, s->mlabel), s->mlabel_len);
+}
+
+/*
+ * Appends a row packed by pack_row, with its case id and night (NULL:
+ * none), to the staged rows of the batch.
+ */
+static void unpack_row(struct ingest *in, const char *blob, size_t n,
+		       const char *cid, size_t cid_len, const char *night)
+{
+	struct staged *s = &in->stage[in->nstaged++];
+	struct packed h;
+	size_t off;
+
+	(void)n;
+	memcpy(&h, blob, sizeof(h));
+	blob += sizeof(h);
+	memset(s, 0, sizeof(*s));
+	s->line = h.line;
+	s->at_epoch = h.at_epoch;
+	s->value = h.value;
+	s->mvalue = h.mvalue;
+	s->score = h.score;
+	s->has_pred = h.has_pred;
+	s->raw = in->arena.len;
+	s->raw_len = 0;
+	s->raw_later = 1;
+	s->cid = keep(in, cid, cid_len);
+	s->cid_len = cid_len;
+	s->at = keep(in, blob, h.at_len);
+	s->at_len = h.at_len;
+	blob += h.at_len;
+	if (night)
+		memcpy(s->night, night, 10);
+	s->segs = keep(in, blob, h.segs_len);
+	s->segs_len = h.segs_len;
+	blob += h.segs_len;
+	off = in->nfeat * sizeof(double);
+	s->feats = keep(in, blob, off);
+	blob += off;
+	s->label = keep(in, blob, h.label_len);
+	s->label_len = h.label_len;
+	blob += h.label_len;
+	s->rater = keep(in, blob, h.rater_len);
+	s->rater_len = h.rater_len;
+	blob += h.rater_len;
+	s->mlabel = keep(in, blob, h.mlabel_len);
+	s->mlabel_len = h.mlabel_len;
+}
+
+/* Binds staged row s, packed in in->blobs[from, to), to base + 1 .. 3. */
+static void bind_stage(struct ingest *in, sqlite3_stmt *st, int base,
+		       const struct staged *s, size_t from, size_t to)
+{
+	if (s->at_len)
+		sqlite3_bind_text(st, base + 1, s->night, 10, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 1);
+	sqlite3_bind_text(st, base + 2, ARENA(in, s->cid), (int)s->cid_len,
+			  SQLITE_STATIC);
+	sqlite3_bind_blob(st, base + 3, in->blobs.buf + from, (int)(to - from),
+			  SQLITE_STATIC);
+}
+
+/*
+ * Moves the staged rows of the file read so far into temp.sg_stage, in
+ * row order (its rowid), to be written to the store in key order by
+ * merge_rows.
+ */
+static int spill_rows(struct ingest *in, struct sg_diag *diag)
+{
+	size_t i, n = in->nstaged;
+	int rc = SQLITE_DONE;
+
+	if (!n)
+		return 0;
+	sg_buf_reset(&in->blobs);
+	for (i = 0; i < n; i++) {
+		pack_row(in, &in->stage[i]);
+		in->blob_end[i] = in->blobs.len;
+	}
+	if (n == BATCH_ROWS) {
+		for (i = 0; i < n; i++)
+			bind_stage(in, in->stage_all, (int)i * STAGE_PARAMS,
+				   &in->stage[i], i ? in->blob_end[i - 1] : 0,
+				   in->blob_end[i]);
+		rc = sqlite3_step(in->stage_all);
+		sqlite3_reset(in->stage_all);
+	} else {
+		for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+			bind_stage(in, in->stage_one, 0, &in->stage[i],
+				   i ? in->blob_end[i - 1] : 0,
+				   in->blob_end[i]);
+			rc = sqlite3_step(in->stage_one);
+			sqlite3_reset(in->stage_one);
+		}
+	}
+	in->nstaged = 0;
+	sg_buf_reset(&in->arena);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(in->s, diag, "cannot stage the rows");
+	in->spilled = 1;
+	return 0;
+}
+
+/* The merge order of staged rows: night (none first), case id, row. */
+static int cmp_staged(const void *pa, const void *pb, void *ctx)
+{
+	const struct staged *a = pa, *b = pb;
+	const struct ingest *in = ctx;
+	size_t n = a->cid_len < b->cid_len ? a->cid_len : b->cid_len;
+	int c;
+
+	if (!a->at_len != !b->at_len)
+		return a->at_len ? 1 : -1;
+	if (a->at_len && (c = memcmp(a->night, b->night, 10)) != 0)
+		return c;
+	c = memcmp(ARENA(in, a->cid), ARENA(in, b->cid), n);
+	if (c)
+		return c;
+	if (a->cid_len != b->cid_len)
+		return a->cid_len < b->cid_len ? -1 : 1;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+/*
+ * Writes the valid rows of the file to the store, in merge order: by
+ * night, then by case id, the rows of one case in row order. Rows of
+ * different cases are independent, and the rows of one case keep their
+ * order, so the store ends up as if the rows had been written in file
+ * order, except that the new cases of a night are numbered in case id
+ * order. Writing in key order is what keeps a night's cost flat as the
+ * store grows: the UNIQUE index on case ids takes the night's ids in
+ * one ordered sweep (each of its pages read and written once), where row
+ * order touches a random page for every row, and the store's later
+ * nights get ids above the earlier ones. A file of at most one batch is
+ * sorted in memory.
+ */
+static int merge_rows(struct ingest *in, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret, rc;
+
+	if (!in->spilled) {
+		qsort_r(in->stage, in->nstaged, sizeof(*in->stage), cmp_staged,
+			in);
+		return flush_rows(in, diag);
+	}
+	ret = spill_rows(in, diag);
+	if (ret)
+		return ret;
+	ret = sg_store_prepare(in->s, &st,
+			       "SELECT rec, cid, night FROM temp.sg_stage"
+			       " ORDER BY night, cid, rowid",
+			       diag);
+	if (ret)
+		return ret;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		unpack_row(in, sqlite3_column_blob(st, 0),
+			   (size_t)sqlite3_column_bytes(st, 0),
+			   (const char *)sqlite3_column_text(st, 1),
+			   (size_t)sqlite3_column_bytes(st, 1),
+			   (const char *)sqlite3_column_text(st, 2));
+		if (in->nstaged == BATCH_ROWS || in->arena.len > BATCH_BYTES) {
+			ret = flush_rows(in, diag);
+			if (ret)
+				goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		ret = sg_store_error(in->s, diag, "cannot read the staged rows");
+		goto out;
+	}
+	ret = flush_rows(in, diag);
+out:
+	sqlite3_finalize(st);
+	in->spilled = 0;
+	if (!ret)
+		ret = sg_store_exec(in->s, "DELETE FROM temp.sg_stage", diag);
+	return ret;
+}
+
+/* Rejects a row that failed validation. */
 static int reject_row(struct ingest *in, const struct sg_record *rec,
 		      const char *column, const char *reason, const char *value,
 		      size_t vlen, struct sg_diag *diag)
 {
-	int ret = flush_rows(in, diag);
-
-	return ret ? ret : reject(in, rec, column, reason, value, vlen, diag);
+	return reject(in, rec, column, reason, value, vlen, diag);
 }
 
 /* Validates a row: rejects it, or stages it (writing a full batch). */
@@ -940,7 +1321,8 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 		if (!atlen)
 			return reject_row(in, rec, in->log->decided_at,
 					  "missing time", NULL, 0, diag);
-		if (sg_time_parse(at, atlen, &at_epoch, night, &why))
+		if (sg_night_parse(&in->log->night, at, atlen, &at_epoch,
+				   night, &why))
 			return reject_row(in, rec, in->log->decided_at, why, at,
 					  atlen, diag);
 	}
@@ -1029,7 +1411,7 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 	s->mvalue = mvalue;
 	s->score = score;
 	if (in->nstaged == BATCH_ROWS || in->arena.len > BATCH_BYTES)
-		return flush_rows(in, diag);
+		return spill_rows(in, diag);
 	return 0;
 }
 
@@ -1172,7 +1554,7 @@ static int bind_columns(struct ingest *in, struct sg_reader *r,
 			continue;
 		if ((fixed[i].col == COL_MODEL_LABEL ||
 		     fixed[i].col == COL_MODEL_SCORE) &&
-		    !want_pred && !explicit)
+		    ((!want_pred && !explicit) || l->decisions_only))
 			continue;
 		has = sg_reader_has_column(r, fixed[i].name);
 		if (!has && (explicit || fixed[i].required)) {
@@ -1186,11 +1568,11 @@ static int bind_columns(struct ingest *in, struct sg_reader *r,
 			names[n++] = fixed[i].name;
 		}
 	}
+	in->f->no_time = in->slot[COL_DECIDED_AT] < 0;
 	all = sg_xcalloc(n + l->segments.n + l->features.n, sizeof(char *));
 	memcpy(all, names, n * sizeof(char *));
 	in->seg0 = n;
-	in->nseg = l->segments.n;
-	for (i = 0; i < l->segments.n; i++) {
+	for (i = 0; i < in->nseg; i++) {
 		if (!sg_reader_has_column(r, l->segments.v[i])) {
 			sg_diag_set(diag, in->display, 0, 0,
 				    "segment column '%s' (log.segments) is not "
@@ -1202,8 +1584,7 @@ static int bind_columns(struct ingest *in, struct sg_reader *r,
 		all[n++] = l->segments.v[i];
 	}
 	in->feat0 = n;
-	in->nfeat = l->features.n;
-	for (i = 0; i < l->features.n; i++) {
+	for (i = 0; i < in->nfeat; i++) {
 		if (!sg_reader_has_column(r, l->features.v[i])) {
 			sg_diag_set(diag, in->display, 0, 0,
 				    "feature column '%s' (log.features) is not "
@@ -1279,6 +1660,61 @@ static int finish_batch(struct ingest *in, struct sg_diag *diag)
 	return ret;
 }
 
+static int cmp_raw_line(const void *pa, const void *pb)
+{
+	const struct raw_later *a = pa, *b = pb;
+
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+/*
+ * Gives the rejects stored without their raw text (raw_later) their text,
+ * read again from the file. A row rejected after the sort is rare (a case
+ * stored before with other segments or features, an unknown case), and
+ * keeping the text of every row for it nearly doubled what is sorted.
+ */
+static int fill_raw(struct ingest *in, const char *real, enum sg_format fmt,
+		    struct sg_diag *diag)
+{
+	struct sg_reader *r = NULL;
+	struct sg_record rec;
+	sqlite3_stmt *st = NULL;
+	size_t j = 0;
+	int ret;
+
+	if (!in->nraw)
+		return 0;
+	qsort(in->raw, in->nraw, sizeof(*in->raw), cmp_raw_line);
+	ret = sg_reader_open(&r, real, fmt, diag);
+	if (!ret)
+		ret = bind_columns(in, r, diag);
+	if (!ret)
+		ret = sg_store_prepare(in->s, &st,
+				       "UPDATE rejects SET raw = ?1 WHERE id = ?2",
+				       diag);
+	while (!ret && j < in->nraw &&
+	       (ret = sg_reader_next(r, &rec, diag)) > 0) {
+		ret = 0;
+		while (j < in->nraw && in->raw[j].line < rec.line)
+			j++;
+		for (; j < in->nraw && in->raw[j].line == rec.line; j++) {
+			sqlite3_bind_text(st, 1, rec.raw, (int)rec.raw_len,
+					  SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, in->raw[j].id);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				ret = sg_store_error(in->s, diag,
+						     "cannot store a rejected row");
+			sqlite3_reset(st);
+		}
+	}
+	if (ret > 0)
+		ret = 0;
+	in->nraw = 0;
+	sqlite3_finalize(st);
+	sg_reader_close(r);
+	return ret;
+}
+
 static int ingest_file(struct ingest *in, const char *path,
 		       struct sg_diag *diag)
 {
@@ -1328,13 +1764,7 @@ static int ingest_file(struct ingest *in, const char *path,
 		if (ret == 0)
 			break;
 		if (ret < 0) {
-			/* the rows read before come first, as their errors */
-			int fret = flush_rows(in, diag);
-
-			if (fret) {
-				ret = fret;
-				goto out;
-			}
+			/* the ingest fails: nothing of it will be stored */
 			if (diag && spooled)
 				snprintf(diag->file, sizeof(diag->file),
 					 "<stdin>");
@@ -1349,16 +1779,28 @@ static int ingest_file(struct ingest *in, const char *path,
 			ret = SG_EDATA;
 			goto out;
 		}
-		if (in->o->progress && (in->f->rows_read & 0xffff) == 0)
+		if (in->o->progress && (in->f->rows_read & 0xfff) == 0)
 			in->o->progress(in->o->progress_ctx, in->display,
 					(uint64_t)in->f->rows_read,
 					sg_reader_offset(r), in->f->size);
 	}
-	ret = flush_rows(in, diag);
+	ret = merge_rows(in, diag);
+	if (!ret)
+		ret = fill_raw(in, real, fmt, diag);
 	if (ret)
 		goto out;
+	if (in->f->rows_read > 0 && in->f->rejected == in->f->rows_read) {
+		sg_diag_set(diag, in->display, 0, 0,
+			    "every row was rejected (%ld of %ld), nothing of it "
+			    "could be loaded; the ingest was rolled back",
+			    in->f->rejected, in->f->rows_read);
+		ret = SG_EDATA;
+		goto out;
+	}
 	ret = finish_batch(in, diag);
 out:
+	in->spilled = 0;
+	in->nraw = 0;
 	in->nstaged = 0;
 	in->ndec = 0;
 	sg_buf_reset(&in->arena);
@@ -1385,11 +1827,14 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	in.o = opts;
 	in.log = &opts->cfg->log;
 	in.sum = sum;
-	in.nfeat = in.log->features.n;
+	/* a decisions-only log reads case id, decision, rater and time */
+	in.nseg = in.log->decisions_only ? 0 : in.log->segments.n;
+	in.nfeat = in.log->decisions_only ? 0 : in.log->features.n;
 	in.feats = sg_xcalloc(in.nfeat ? in.nfeat : 1, sizeof(double));
 	sg_buf_init(&in.segs);
 	sg_buf_init(&in.seg_keys);
 	sg_buf_init(&in.arena);
+	sg_buf_init(&in.blobs);
 	in.stage = sg_xcalloc(BATCH_ROWS, sizeof(*in.stage));
 	in.seg_key_end = sg_xcalloc(in.log->segments.n ? in.log->segments.n : 1,
 				    sizeof(size_t));
@@ -1403,7 +1848,31 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	}
 	sum->files = sg_xcalloc(n ? n : 1, sizeof(*sum->files));
 
+	/*
+	 * Foreign keys are not checked while the rows go in: every
+	 * reference ingest writes is an id it has just read or made. A
+	 * checked reference would make each multi-row INSERT one that may
+	 * fail half-way, which SQLite protects with a statement journal of
+	 * every page it changes, spilled to a temporary file (store.c).
+	 * The pragma works outside a transaction only; it is set back
+	 * after the commit or rollback.
+	 */
+	ret = sg_store_exec(s, "PRAGMA foreign_keys = OFF", diag);
+	if (ret)
+		goto out;
 	ret = sg_store_begin(s, diag);
+	if (ret)
+		goto out;
+	ret = sg_store_night_rule(s, &in.log->night, diag);
+	if (ret)
+		goto out;
+	/* the rows of a file on their way to the store (merge_rows) */
+	ret = sg_store_exec(s,
+			    "PRAGMA temp.page_size = 65536;"
+			    "CREATE TEMP TABLE IF NOT EXISTS sg_stage(night TEXT,"
+			    " cid TEXT, rec BLOB);"
+			    "DELETE FROM temp.sg_stage",
+			    diag);
 	if (ret)
 		goto out;
 	ret = prepare_all(&in, diag);
@@ -1424,11 +1893,17 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 		goto out;
 	}
 	finalize_all(&in);
-	ret = sg_store_commit(s, diag);
+	ret = sg_store_exec(s, "DROP TABLE temp.sg_stage", diag);
+	if (!ret)
+		ret = sg_store_commit(s, diag);
 out:
 	finalize_all(&in);
-	if (ret) {
+	if (ret)
 		sg_store_rollback(s);
+	if (sg_store_exec(s, "PRAGMA foreign_keys = ON", ret ? NULL : diag) &&
+	    !ret)
+		ret = SG_ESTORE;
+	if (ret) {
 		/* nothing was loaded: say so in the counts of the files too */
 		for (i = 0; i < sum->nfiles; i++)
 			sum->files[i].batch = 0;
@@ -1440,6 +1915,8 @@ out:
 	sg_buf_release(&in.segs);
 	sg_buf_release(&in.seg_keys);
 	sg_buf_release(&in.arena);
+	sg_buf_release(&in.blobs);
+	free(in.raw);
 	return ret;
 }
 

@@ -3128,7 +3128,8 @@ static int build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
 	ret = sg_store_prepare(r->s, &st,
 			       "SELECT id, status, started_at, finished_at,"
 			       " cases, scored, errors, p50_ms, p95_ms, p99_ms,"
-			       " throughput, peak_rss_kb FROM runs"
+			       " throughput, peak_rss_kb, latency_method,"
+			       " startup_ms FROM runs"
 			       " WHERE model = ?1 ORDER BY id DESC LIMIT 1",
 			       diag);
 	if (ret)
@@ -3152,12 +3153,15 @@ static int build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
 		jnum(o, "p99_ms", col_double(st, 9));
 		jnum(o, "throughput", col_double(st, 10));
 		jnum(o, "peak_rss_kb", col_double(st, 11));
+		jstr(o, "latency_method",
+		     (const char *)sqlite3_column_text(st, 12));
+		jnum(o, "startup_ms", col_double(st, 13));
 	} else {
 		static const char *const keys[] = {
 			"run_id", "status",     "started_at", "finished_at",
 			"cases",  "scored",     "errors",     "error_rate",
 			"p50_ms", "p95_ms",     "p99_ms",     "throughput",
-			"peak_rss_kb"};
+			"peak_rss_kb", "latency_method", "startup_ms"};
 		size_t i;
 
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)

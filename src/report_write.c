@@ -742,6 +742,12 @@ static void text_software(FILE *f, const cJSON *r, const struct style *c)
 			fprintf(f, ", peak memory %.1f MiB",
 				num(s, "peak_rss_kb") / 1024);
 		fputc('\n', f);
+		if (isfinite(num(s, "p50_ms")) && str(s, "latency_method"))
+			fprintf(f, "            a latency is: %s\n",
+				str(s, "latency_method"));
+		if (isfinite(num(s, "startup_ms")))
+			fprintf(f, "            model start-up %.0f ms (not in "
+				   "the latencies)\n", num(s, "startup_ms"));
 	} else {
 		fputs("no runs recorded (logged predictions)\n", f);
 	}
@@ -1220,6 +1226,13 @@ static void md_software(FILE *f, const cJSON *r)
 		}
 		fputs(" |\n", f);
 	}
+	if (str(s, "latency_method"))
+		fprintf(f, "\nA latency is: %s.", str(s, "latency_method"));
+	if (isfinite(num(s, "startup_ms")))
+		fprintf(f, " Model start-up of the latest run: %.0f ms (not in "
+			   "the latencies).", num(s, "startup_ms"));
+	if (str(s, "latency_method") || isfinite(num(s, "startup_ms")))
+		fputc('\n', f);
 	if (!cJSON_IsObject(ch))
 		return;
 	fprintf(f, "\nLatest run (%s) against the mean of %ld run%s on %ld "

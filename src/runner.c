@@ -121,6 +121,7 @@ struct runner {
 	struct sg_run_result *r;
 	struct fset *sets;
 	size_t nsets;
+	struct sg_strlist feat; /* the log columns fed to the model, in order */
 	sqlite3_stmt *next, *retire, *old, *ins, *insn, *count;
 	int failed_batches;  /* stored batches in a row with nothing scored */
 	char last_error[300]; /* the last error of such a batch */
@@ -145,7 +146,7 @@ static void add_latency(struct runner *ru, double v)
 
 static int load_feature_sets(struct runner *ru, struct sg_diag *diag)
 {
-	const struct sg_strlist *feat = &ru->cfg->log.features;
+	const struct sg_strlist *feat = &ru->feat;
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
@@ -186,6 +187,232 @@ static int load_feature_sets(struct runner *ru, struct sg_diag *diag)
 	if (rc != SQLITE_DONE)
 		return sg_store_error(ru->s, diag, "cannot read the feature sets");
 	return 0;
+}
+
+/*
+ * The feature columns stored at ingest: *all the distinct columns of
+ * every feature set, in order of first appearance; *sets the number of
+ * feature sets that have columns. Returns 0 or a store error.
+ */
+static int stored_columns(struct runner *ru, struct sg_strlist *all,
+			  long *sets, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret, rc;
+
+	*sets = 0;
+	ret = sg_store_prepare(ru->s, &st, "SELECT names FROM feature_sets"
+			       " ORDER BY id", diag);
+	if (ret)
+		return ret;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *names = (const char *)sqlite3_column_text(st, 0);
+		cJSON *arr = cJSON_Parse(names ? names : "[]"), *it;
+
+		if (cJSON_GetArraySize(arr) > 0)
+			(*sets)++;
+		cJSON_ArrayForEach(it, arr)
+		{
+			if (cJSON_IsString(it) &&
+			    sg_strlist_find(all, it->valuestring) < 0)
+				sg_strlist_add(all, it->valuestring);
+		}
+		cJSON_Delete(arr);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(ru->s, diag,
+				      "cannot read the feature sets");
+	return 0;
+}
+
+/* The model feature that log column col feeds (model.feature_map). */
+static const char *feature_of(const struct sg_model_conf *m, const char *col)
+{
+	long i = sg_strlist_find(&m->map_columns, col);
+
+	return i >= 0 ? m->map_features.v[i] : col;
+}
+
+/* The log column that feeds model feature f (model.feature_map). */
+static const char *column_of(const struct sg_model_conf *m, const char *f)
+{
+	long i = sg_strlist_find(&m->map_features, f);
+
+	return i >= 0 ? m->map_columns.v[i] : f;
+}
+
+static void join_list(struct sg_buf *b, char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sg_buf_addf(b, "%s%s", i ? ", " : "", v[i]);
+}
+
+/*
+ * Opens the model and settles the features it is fed (ru->feat, log
+ * columns) and where they came from (r->features_source):
+ *  - log.features, when configured: a model that carries feature names
+ *    must have, at every position, the feature that column feeds (its
+ *    own name, or the feature model.feature_map gives it);
+ *  - else, for a model with feature names, the columns that feed them,
+ *    each of which must be a feature column stored at ingest;
+ *  - else the feature columns stored at ingest, when every feature set
+ *    has the same ones.
+ * A feature map entry whose column is not configured is refused too, as
+ * is a configured column named as a mapped feature that another column
+ * feeds (it would feed that feature twice).
+ * Returns 0 with *model open, SG_EUSAGE (the message names the first
+ * position that differs and both names), or the backend's error.
+ */
+static int open_model(struct runner *ru, const struct sg_backend_ops *ops,
+		      void **model, struct sg_diag *diag)
+{
+	const struct sg_model_conf *m = &ru->cfg->model;
+	const struct sg_strlist *conf = &ru->cfg->log.features;
+	const char *const *mnames = NULL;
+	struct sg_strlist stored = {0}, names = {0};
+	struct sg_buf b = SG_BUF_INIT;
+	const char *where = m->path ? m->path : ru->cfg->path;
+	size_t i, nmodel = 0;
+	long sets = 0;
+	int ret = 0;
+
+	*model = NULL;
+	if (conf->n) {
+		for (i = 0; i < m->map_columns.n; i++) {
+			if (sg_strlist_find(conf, m->map_columns.v[i]) < 0) {
+				sg_diag_set(diag, ru->cfg->path, 0, 0,
+					    "model.feature_map: column '%s' "
+					    "(for feature '%s') is not one of "
+					    "log.features",
+					    m->map_columns.v[i],
+					    m->map_features.v[i]);
+				ret = SG_EUSAGE;
+				goto out;
+			}
+		}
+		for (i = 0; i < conf->n; i++) {
+			long k = sg_strlist_find(&m->map_features, conf->v[i]);
+
+			if (k >= 0 && sg_strlist_find(&m->map_columns,
+						      conf->v[i]) < 0) {
+				sg_diag_set(diag, ru->cfg->path, 0, 0,
+					    "log.features: column '%s' feeds "
+					    "no feature, as model.feature_map "
+					    "feeds '%s' from column '%s'",
+					    conf->v[i], conf->v[i],
+					    m->map_columns.v[k]);
+				ret = SG_EUSAGE;
+				goto out;
+			}
+			sg_strlist_add(&ru->feat, conf->v[i]);
+		}
+		ru->r->features_source = "log.features";
+	} else if (!ops->feature_names) {
+		ret = stored_columns(ru, &stored, &sets, diag);
+		if (ret)
+			goto out;
+		if (sets > 1) {
+			sg_diag_set(diag, ru->cfg->path, 0, 0, "no features "
+				    "configured and the stored cases have "
+				    "different feature columns: list them "
+				    "(log.features or --feature)");
+			ret = SG_EUSAGE;
+			goto out;
+		}
+		for (i = 0; i < stored.n; i++)
+			sg_strlist_add(&ru->feat, stored.v[i]);
+		if (stored.n)
+			ru->r->features_source =
+				"the feature columns stored at ingest";
+	}
+	for (i = 0; i < ru->feat.n; i++)
+		sg_strlist_add(&names, feature_of(m, ru->feat.v[i]));
+	ret = ops->open(model, m, (const char *const *)names.v, names.n,
+			diag);
+	if (ret) {
+		*model = NULL;
+		goto out;
+	}
+	if (!ops->feature_names)
+		goto out;
+	mnames = ops->feature_names(*model, &nmodel);
+	ret = SG_EUSAGE;
+	if (conf->n) {
+		for (i = 0; mnames && i < names.n; i++) {
+			if (strcmp(mnames[i], names.v[i])) {
+				sg_buf_addf(&b, "'%s'", names.v[i]);
+				if (strcmp(names.v[i], conf->v[i]))
+					sg_buf_addf(&b, " (column '%s', by "
+						    "model.feature_map)",
+						    conf->v[i]);
+				sg_diag_set(diag, where, 0, 0, "feature order "
+					    "differs from the model's "
+					    "feature_names at position %zu: the "
+					    "model has '%s', log.features has "
+					    "%s", i + 1, mnames[i], b.buf);
+				goto out;
+			}
+		}
+		ret = 0;
+		goto out;
+	}
+	ret = stored_columns(ru, &stored, &sets, diag);
+	if (ret)
+		goto out;
+	ret = SG_EUSAGE;
+	if (mnames) {
+		for (i = 0; i < nmodel; i++) {
+			const char *col = column_of(m, mnames[i]);
+
+			if (sg_strlist_find(&stored, col) < 0) {
+				join_list(&b, stored.v, stored.n);
+				sg_diag_set(diag, where, 0, 0, "the model's "
+					    "feature '%s' (position %zu) needs "
+					    "the column '%s', which is not "
+					    "among the feature columns stored "
+					    "at ingest (%s)", mnames[i], i + 1,
+					    col, stored.n ? b.buf : "none");
+				goto out;
+			}
+			sg_strlist_add(&ru->feat, col);
+		}
+		ru->r->features_source = "the model's feature names";
+		ret = 0;
+		goto out;
+	}
+	if (sets > 1 || !stored.n) {
+		sg_diag_set(diag, ru->cfg->path, 0, 0, "no features configured "
+			    "and the model has no feature names; %s: list them "
+			    "in the model's order (log.features or --feature)",
+			    stored.n ? "the stored cases have different feature "
+				       "columns" : "no feature columns are stored");
+		goto out;
+	}
+	if (stored.n != nmodel) {
+		join_list(&b, stored.v, stored.n);
+		sg_diag_set(diag, where, 0, 0, "model expects %zu features, the "
+			    "feature columns stored at ingest are %zu (%s)",
+			    nmodel, stored.n, b.buf);
+		goto out;
+	}
+	for (i = 0; i < stored.n; i++)
+		sg_strlist_add(&ru->feat, stored.v[i]);
+	ru->r->features_source = "the feature columns stored at ingest";
+	ret = 0;
+out:
+	if (ret && *model) {
+		ops->close(*model);
+		*model = NULL;
+	}
+	for (i = 0; !ret && i < ru->feat.n; i++)
+		sg_strlist_add(&ru->r->features, ru->feat.v[i]);
+	sg_buf_release(&b);
+	sg_strlist_release(&stored);
+	sg_strlist_release(&names);
+	return ret;
 }
 
 static const struct fset *find_set(const struct runner *ru, long id)
@@ -315,7 +542,8 @@ static int finish_run(struct runner *ru, const char *status,
 		"UPDATE runs SET finished_at = ?1, status = ?2, scored = ?3,"
 		" errors = ?4, wall_s = ?5, throughput = ?6, p50_ms = ?7,"
 		" p95_ms = ?8, p99_ms = ?9, latency_method = ?10,"
-		" peak_rss_kb = ?11, stderr = ?12, message = ?13 WHERE id = ?14",
+		" peak_rss_kb = ?11, stderr = ?12, message = ?13,"
+		" startup_ms = ?15 WHERE id = ?14",
 		diag);
 	if (ret)
 		return ret;
@@ -338,6 +566,8 @@ static int finish_run(struct runner *ru, const char *status,
 	if (message)
 		sqlite3_bind_text(st, 13, message, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 14, r->run_id);
+	if (!isnan(r->startup_ms))
+		sqlite3_bind_double(st, 15, r->startup_ms);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		ret = sg_store_error(ru->s, diag, "cannot record the run");
 	sqlite3_finalize(st);
@@ -646,7 +876,7 @@ static void keep_results(struct batch *b)
 static int read_batch(struct runner *ru, struct batch *b, long *last,
 		      struct sg_diag *diag)
 {
-	size_t nfeat = ru->cfg->log.features.n, n = 0, j;
+	size_t nfeat = ru->feat.n, n = 0, j;
 	sqlite3_stmt *st = ru->next;
 	const struct fset *fs = NULL;
 	long fs_id = 0;
@@ -882,7 +1112,7 @@ static int worker_wait(struct store_worker *w)
 static int score_pipelined(struct runner *ru, const struct sg_backend_ops *ops,
 			   void *model, size_t cap, struct sg_diag *diag)
 {
-	size_t nfeat = ru->cfg->log.features.n;
+	size_t nfeat = ru->feat.n;
 	struct store_worker w;
 	struct batch bb[2], *cur = &bb[0], *nxt = &bb[1];
 	long last = 0;
@@ -1030,7 +1260,7 @@ static int score_all(struct runner *ru, const struct sg_backend_ops *ops,
 
 	if (ops->caps & SG_BACKEND_BATCHED)
 		return score_pipelined(ru, ops, model, cap, diag);
-	batch_init(&b, cap, ru->cfg->log.features.n);
+	batch_init(&b, cap, ru->feat.n);
 	for (;;) {
 		ret = read_batch(ru, &b, &last, diag);
 		if (ret || !b.n)
@@ -1181,6 +1411,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	r->startup_ms = NAN;
 	memset(&ru, 0, sizeof(ru));
 	ru.s = s;
 	ru.o = opts;
@@ -1258,11 +1489,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	if (!ret && ops) {
 		/* a model that cannot be loaded is not recorded at all: the
 		 * transaction that would name it is rolled back */
-		ret = ops->open(&model, m,
-				(const char *const *)cfg->log.features.v,
-				cfg->log.features.n, diag);
-		if (ret)
-			model = NULL;
+		ret = open_model(&ru, ops, &model, diag);
 	}
 	if (!ret)
 		ret = start_run(&ru, diag);
@@ -1286,15 +1513,17 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	ret = load_feature_sets(&ru, diag);
 	if (ret)
 		goto finish;
-	r->latency_method = (ops->caps & SG_BACKEND_BATCHED)
-				    ? "batch time / batch size"
-				    : "per request";
+	r->latency_method = ops->latency ? ops->latency
+		: (ops->caps & SG_BACKEND_BATCHED) ? "batch time / batch size"
+						   : "per request";
 	if (r->cases) {
 		ret = prepare_statements(&ru, diag);
 		if (!ret)
 			ret = score_all(&ru, ops, model, diag);
 		if (ops->stderr_text && ops->stderr_text(model))
 			r->stderr_text = sg_xstrdup(ops->stderr_text(model));
+		if (ops->startup_ms)
+			r->startup_ms = ops->startup_ms(model);
 	}
 finish:
 	restore_sync(&ru, &rs);
@@ -1345,6 +1574,7 @@ out:
 		free(ru.sets[i].map);
 	free(ru.sets);
 	free(ru.lat);
+	sg_strlist_release(&ru.feat);
 	sg_store_unlock(s);
 	return ret;
 }
@@ -1356,6 +1586,7 @@ void sg_run_result_release(struct sg_run_result *r)
 	if (!r)
 		return;
 	free(r->stderr_text);
+	sg_strlist_release(&r->features);
 	for (i = 0; i < r->nerror_msgs; i++)
 		free(r->error_msgs[i]);
 	memset(r, 0, sizeof(*r));

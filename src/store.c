@@ -136,6 +136,8 @@ static const char *const migrations[] = {
 	"  reason TEXT NOT NULL,\n"
 	"  checks TEXT NOT NULL,\n"
 	"  created_at TEXT NOT NULL) STRICT;\n",
+	/* 1 -> 2: an exec model's start-up time, kept out of the latencies */
+	"ALTER TABLE runs ADD COLUMN startup_ms REAL;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -347,15 +349,21 @@ fail:
 	return ret;
 }
 
-#define STMT_JOURNAL_SPILL (16 * 1024 * 1024)
-
 /*
  * Before SQLite starts: no memory statistics (they take a global mutex on
- * every allocation, and shadowgate never reads them), and statement
- * journals kept in memory up to STMT_JOURNAL_SPILL. A multi-row INSERT in
- * the ingest transaction keeps a statement journal of the pages it
- * changes; SQLite's default spills it to a temporary file past 64 KiB,
- * which with 64 KiB pages means a file write for nearly every page.
+ * every allocation, and shadowgate never reads them).
+ *
+ * Statement journals keep SQLite's default spill threshold (64 KiB) on
+ * purpose. When a statement journal outgrows its threshold, SQLite copies
+ * it to a temporary file in chunks of the threshold's size, each in one
+ * write call, and the unix VFS writes at most 128 KiB - 1 bytes a call
+ * (seekAndWriteFd masks the length with 0x1ffff): a threshold of 16 MiB
+ * made that write 0 bytes long, which SQLite reports as SQLITE_FULL,
+ * "database or disk is full", with the disk far from full and no failing
+ * system call. A multi-row INSERT of random case ids into a store of a
+ * few million cases journals more than 16 MiB of index pages and failed
+ * so. Ingest now writes in key order (ingest.c), so its statements touch
+ * few pages and their journals stay small.
  * Too late once SQLite is initialised (by another library in the
  * process): then nothing changes.
  */
@@ -367,7 +375,6 @@ static void configure_sqlite(void)
 		return;
 	done = 1;
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_SPILL);
 }
 
 /*

@@ -286,6 +286,58 @@ static void a_list_in_the_file_replaces_the_default(void **state)
 	sg_config_release(&c);
 }
 
+/*
+ * model.feature_map: feature -> log column, in the file's order; a column
+ * that feeds two features, a value that is not a string and a map that is
+ * not an object are errors that name the key; --model-feature-map adds an
+ * entry or replaces a feature's.
+ */
+static void feature_map_is_read_and_checked(void **state)
+{
+	struct sg_config c;
+	struct sg_diag d;
+
+	(void)state;
+	sg_config_init(&c);
+	assert_int_equal(parse(&c, "{\"model\": {\"feature_map\": "
+				   "{\"income\": \"inc\", \"age\": \"years\"}}}",
+			       &d), 0);
+	assert_list(&c.model.map_features, 2, "income", "age");
+	assert_list(&c.model.map_columns, 2, "inc", "years");
+	assert_int_equal(sg_config_add_feature_map(&c.model,
+						   "--model-feature-map",
+						   "age=age_years", &d), 0);
+	assert_int_equal(sg_config_add_feature_map(&c.model,
+						   "--model-feature-map",
+						   "debt=debt_ratio", &d), 0);
+	assert_list(&c.model.map_features, 3, "income", "age", "debt");
+	assert_list(&c.model.map_columns, 3, "inc", "age_years", "debt_ratio");
+	assert_int_equal(sg_config_add_feature_map(&c.model,
+						   "--model-feature-map",
+						   "x=inc", &d), SG_EUSAGE);
+	assert_string_equal(d.msg, "--model-feature-map: column 'inc' feeds "
+			    "both 'income' and 'x'");
+	assert_int_equal(sg_config_add_feature_map(&c.model,
+						   "--model-feature-map",
+						   "income", &d), SG_EUSAGE);
+	assert_string_equal(d.msg, "--model-feature-map: expected "
+			    "FEATURE=COLUMN, found 'income'");
+	assert_int_equal(parse(&c, "{\"model\": {\"feature_map\": "
+				   "{\"a\": \"c\", \"b\": \"c\"}}}", &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "'model.feature_map': column 'c' feeds "
+			    "both 'a' and 'b'");
+	assert_int_equal(parse(&c, "{\"model\": {\"feature_map\": "
+				   "[\"a\"]}}", &d), SG_EUSAGE);
+	assert_string_equal(d.msg, "'model.feature_map': expected an object "
+			    "of strings, found an array");
+	assert_int_equal(parse(&c, "{\"model\": {\"feature_map\": "
+				   "{\"a\": 1}}}", &d), SG_EUSAGE);
+	assert_string_equal(d.msg, "'model.feature_map.a': expected a string "
+			    "(a log column), found a number");
+	sg_config_release(&c);
+}
+
 static void integral_numbers_and_bounds_are_accepted(void **state)
 {
 	struct sg_config c;
@@ -724,6 +776,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(init_sets_documented_defaults),
+		cmocka_unit_test(feature_map_is_read_and_checked),
 		cmocka_unit_test(empty_object_keeps_defaults),
 		cmocka_unit_test(full_file_is_read_back_key_by_key),
 		cmocka_unit_test(monitoring_keys_are_read),

@@ -107,6 +107,144 @@ static int ingest(const char *name, struct sg_ingest_summary *sum,
 	return sg_ingest(store, paths, 1, &o, sum, d);
 }
 
+static int ingest_path(const char *path, struct sg_ingest_summary *sum,
+		       struct sg_diag *d)
+{
+	struct sg_ingest_opts o;
+	const char *paths[1];
+
+	paths[0] = path;
+	memset(&o, 0, sizeof(o));
+	o.cfg = &cfg;
+	o.max_rejects = -1;
+	o.max_rejects_pct = -1;
+	o.keep_rejects = 10;
+	sg_diag_clear(d);
+	return sg_ingest(store, paths, 1, &o, sum, d);
+}
+
+/* A random-looking, unique case id for row i (splitmix64's finaliser). */
+static const char *random_id(unsigned long long i)
+{
+	static char buf[32];
+	unsigned long long x = i + 0x9e3779b97f4a7c15ULL;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	snprintf(buf, sizeof(buf), "dec-%016llx", x);
+	return buf;
+}
+
+static const char *const regions[] = {"north", "south", "east", "west"};
+
+/* A log row of case i on night 2026-11-DD at hour h. */
+static void log_row(FILE *f, unsigned long long i, int day, int hour,
+		    const char *region, const char *rater, int flip)
+{
+	const char *dec = (i % 2) ^ (unsigned)flip ? "deny" : "approve";
+
+	fprintf(f, "%s,2026-11-%02dT%02d:00:00Z,%s,%llu,30,%s,%s,%s,0.9\n",
+		random_id(i), day, hour, region, i, dec, rater,
+		(i % 2) ? "deny" : "approve");
+}
+
+static void open_log(FILE **f, char *path)
+{
+	int fd;
+
+	snprintf(path, 64, "/tmp/sg-test-log-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	*f = fdopen(fd, "w");
+	assert_non_null(*f);
+	fputs("case_id,decided_at,region,income,age,decision,rater,"
+	      "model_decision,model_score\n",
+	      *f);
+}
+
+/*
+ * A file longer than one batch, its nights mixed and its case ids random,
+ * goes to the store in key order (by night, then case id) with the same
+ * counts as in row order: a second rating, a conflict, a duplicate and a
+ * correction of cases met earlier in the file are told apart as always,
+ * and the next night's cases are numbered after the first file's.
+ */
+static void file_past_one_batch_is_stored_in_night_and_case_id_order(
+	void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+	char path[64];
+	unsigned long long i;
+	FILE *f;
+
+	(void)state;
+	open_log(&f, path);
+	for (i = 0; i < 1000; i++)
+		log_row(f, i, 1 + (int)(i % 3), 8, regions[i % 4], "ann", 0);
+	log_row(f, 10, 2, 8, regions[10 % 4], "bob", 0); /* a second rater */
+	log_row(f, 20, 3, 8, "elsewhere", "ann", 0);     /* line 1003: conflict */
+	log_row(f, 30, 1, 8, regions[30 % 4], "ann", 0); /* the same row again */
+	log_row(f, 40, 2, 9, regions[40 % 4], "ann", 1); /* a later correction */
+	fclose(f);
+	assert_int_equal(ingest_path(path, &sum, &d), 0);
+	unlink(path);
+	/* 1000 new cases + bob's rating; one each of the others */
+	assert_int_equal(sum.rows_read, 1004);
+	assert_int_equal(sum.loaded, 1001);
+	assert_int_equal(sum.duplicates, 1);
+	assert_int_equal(sum.corrections, 1);
+	assert_int_equal(sum.rejected, 1);
+	/* the repeated rows carry the same model output: stored once */
+	assert_int_equal(sum.predictions, 1000);
+	assert_non_null(strstr(sum.reject_msgs[0], ":1003: case 'dec-"));
+	sg_ingest_summary_release(&sum);
+	/* rejected after the sort: its raw text is read from the file again */
+	assert_string_equal(text("SELECT substr(raw, 21) FROM rejects WHERE "
+				 "line = 1003"),
+			    ",2026-11-03T08:00:00Z,elsewhere,20,30,approve,ann,"
+			    "approve,0.9");
+
+	assert_int_equal(count("SELECT count(*) FROM cases"), 1000);
+	assert_int_equal(count("SELECT count(*) FROM decisions"), 1002);
+	assert_int_equal(count("SELECT count(*) FROM predictions"), 1000);
+	/* no two cases out of (night, case id) order */
+	assert_int_equal(count("SELECT count(*) FROM cases a JOIN cases b ON "
+			       "a.id < b.id WHERE a.night > b.night OR "
+			       "(a.night = b.night AND a.case_id > b.case_id)"),
+			 0);
+	/* case 40 (even: approve) was corrected to deny, case 10 has two */
+	assert_int_equal(count("SELECT count(*) FROM decisions d JOIN cases c "
+			       "ON c.id = d.case_ref WHERE c.line = 42 AND "
+			       "d.is_current AND d.label = 'deny'"),
+			 1);
+	assert_int_equal(count("SELECT count(*) FROM decisions d JOIN cases c "
+			       "ON c.id = d.case_ref WHERE c.line = 12 AND "
+			       "d.is_current"),
+			 2);
+
+	/* the next night: new cases after the stored ones, a correction */
+	open_log(&f, path);
+	for (i = 1000; i < 1300; i++)
+		log_row(f, i, 4, 8, regions[i % 4], "ann", 0);
+	log_row(f, 50, 4, 10, regions[50 % 4], "ann", 1);
+	fclose(f);
+	assert_int_equal(ingest_path(path, &sum, &d), 0);
+	unlink(path);
+	assert_int_equal(sum.loaded, 300);
+	assert_int_equal(sum.corrections, 1);
+	assert_int_equal(sum.rejected, 0);
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(count("SELECT min(id) > (SELECT max(id) FROM cases "
+			       "WHERE night < '2026-11-04') FROM cases WHERE "
+			       "night = '2026-11-04'"),
+			 1);
+	assert_int_equal(count("PRAGMA foreign_keys"), 1);
+	assert_int_equal(count("SELECT count(*) FROM pragma_foreign_key_check"),
+			 0);
+}
+
 static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
 {
 	struct sg_ingest_summary sum;
@@ -397,6 +535,7 @@ int main(void)
 		T(jsonl_log_rejects_non_objects_and_nested_values),
 		T(numeric_decisions_store_values),
 		T(missing_file_is_an_io_error),
+		T(file_past_one_batch_is_stored_in_night_and_case_id_order),
 		cmocka_unit_test(number_parser_rejects_hex_inf_and_trailing_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

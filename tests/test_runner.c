@@ -188,7 +188,7 @@ static void multiclass_predictions_match_xgboost_through_the_store(void **state)
 	assert_int_equal(r.cases, XGB_NFIX);
 	assert_int_equal(r.scored, XGB_NFIX);
 	assert_int_equal(r.errors, 0);
-	assert_string_equal(r.latency_method, "batch time / batch size");
+	assert_string_equal(r.latency_method, "chunk time / chunk size");
 	sg_run_result_release(&r);
 	assert_int_equal(sqlite3_prepare_v2(store->db,
 					    "SELECT c.case_id, p.label, p.score,"

@@ -56,6 +56,43 @@ static long count(struct sg_store *s, const char *sql)
 	return n;
 }
 
+/*
+ * A statement that changes more than 16 MiB of existing pages inside a
+ * transaction keeps a statement journal that large; SQLite spills it to a
+ * temporary file. With a spill threshold above 128 KiB - 1 (the most the
+ * unix VFS writes in one call) that spill failed with SQLITE_FULL,
+ * "database or disk is full", on a disk with room to spare.
+ */
+static void statement_journal_past_16_mib_does_not_fill_the_disk(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+	int rc;
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sqlite3_exec(s->db,
+				      "CREATE TABLE big(k INTEGER PRIMARY KEY,"
+				      " u INTEGER UNIQUE, x BLOB);"
+				      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+				      " SELECT i + 1 FROM n WHERE i < 400)"
+				      " INSERT INTO big SELECT i, i,"
+				      " zeroblob(60000) FROM n",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sg_store_begin(s, &d), 0);
+	/* UNIQUE may abort the UPDATE half-way: a statement journal of
+	 * every page it changes, 400 pages of 64 KiB = 25 MiB */
+	rc = sqlite3_exec(s->db,
+			  "UPDATE big SET u = u + 1000, x = randomblob(60000)",
+			  NULL, NULL, NULL);
+	assert_string_equal(sqlite3_errstr(rc), sqlite3_errstr(SQLITE_OK));
+	assert_int_equal(sg_store_commit(s, &d), 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM big WHERE u > 1000"),
+			 400);
+	sg_store_close(s);
+}
+
 static void open_creates_every_table_strict_with_wal(void **state)
 {
 	struct sg_store *s = NULL;
@@ -146,6 +183,44 @@ static void newer_store_is_refused_and_left_untouched(void **state)
 		snprintf(p, sizeof(p), "%s-wal", dbpath);
 		assert_int_not_equal(access(p, F_OK), 0);
 	}
+}
+
+/*
+ * A store of schema version 1 (a run recorded, no runs.startup_ms) is
+ * brought to version 2 when opened: the run is kept, with no start-up
+ * time, and a new one can record one.
+ */
+static void version_1_store_gets_the_startup_column(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO models(name, version, "
+				       "backend, created_at) VALUES ('m', '1', "
+				       "'exec', 'now');"
+				       "INSERT INTO runs(model, started_at, "
+				       "status) VALUES (1, 'now', 'done');"
+				       "ALTER TABLE runs DROP COLUMN startup_ms;"
+				       "PRAGMA user_version = 1;",
+				       &d),
+			 0);
+	sg_store_close(s);
+	s = NULL;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_version(s), 2);
+	assert_int_equal(count(s, "SELECT count(*) FROM runs WHERE "
+				  "startup_ms IS NULL"),
+			 1);
+	assert_int_equal(sg_store_exec(s, "UPDATE runs SET startup_ms = 2000",
+				       &d),
+			 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM runs WHERE "
+				  "startup_ms = 2000"),
+			 1);
+	sg_store_close(s);
 }
 
 static void not_a_database_is_a_store_error(void **state)
@@ -321,10 +396,16 @@ int main(void)
 			open_creates_every_table_strict_with_wal, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
+			statement_journal_past_16_mib_does_not_fill_the_disk,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
 			reopen_keeps_data_and_does_not_migrate_again, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			newer_store_is_refused_and_left_untouched, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			version_1_store_gets_the_startup_column, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(not_a_database_is_a_store_error,
 						setup, teardown),

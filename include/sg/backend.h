@@ -23,12 +23,12 @@ struct sg_pred {
 	const double *probs; /* per-class probabilities (nprobs), or NULL */
 	size_t nprobs;
 	const char *error;   /* non-NULL: this case failed, the reason */
-	double latency_ms;   /* this case's latency (batch time / size when
-			        the backend is batched) */
+	double latency_ms;   /* this case's latency: what it is depends on
+			        the backend (sg_backend_ops.latency) */
 };
 
 enum {
-	SG_BACKEND_BATCHED = 1u << 0, /* latency is batch time / batch size */
+	SG_BACKEND_BATCHED = 1u << 0, /* scores a batch in process at once */
 	SG_BACKEND_PROBS = 1u << 1,   /* gives per-class probabilities */
 	SG_BACKEND_NEEDS_FILE = 1u << 2 /* model.path must name a file */
 };
@@ -36,8 +36,12 @@ enum {
 struct sg_backend_ops {
 	const char *name;
 	unsigned caps;
+	/* What a case's latency_ms is, for the run record and the report */
+	const char *latency;
 	/*
-	 * Opens the model described by mc, with the feature names in order.
+	 * Opens the model described by mc, with the feature names in order
+	 * (the model's names: model.feature_map applied). nfeatures 0 asks a
+	 * backend that has feature_names to take the model's own number.
 	 * Returns 0 and *state, or SG_EMODEL / SG_EUSAGE with diag set (for
 	 * a model whose number of features or classes does not match the
 	 * config, the message says both numbers).
@@ -57,6 +61,17 @@ struct sg_backend_ops {
 	const char *(*stderr_text)(void *state);
 	/* Frees. Accepts NULL. */
 	void (*close)(void *state);
+	/*
+	 * Optional. The feature names the model file carries, in the model's
+	 * order, or NULL when it carries none; *n gets the number of
+	 * features the model takes. Owned by the state.
+	 */
+	const char *const *(*feature_names)(void *state, size_t *n);
+	/*
+	 * Optional. How long the model program took to start, in ms: from
+	 * starting it to its first read of a request; NaN when unknown.
+	 */
+	double (*startup_ms)(void *state);
 };
 
 /* The backend named `name`, or NULL. */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "sg/error.h"
+#include "sg/timeutil.h"
 
 struct sg_strlist {
 	char **v;
@@ -37,9 +38,12 @@ struct sg_log_conf {
 	struct sg_strlist features;
 	char *model_label;   /* default "model_decision" */
 	char *model_score;   /* default "model_score" */
+	int decisions_only;  /* read case id, decision, rater, time only */
 	/* bit i set: that key was given explicitly (file or flag) */
 	unsigned explicit_mask;
 	char *glob;          /* nightly: the log files, a glob pattern */
+	/* night_timezone and night_starts: how a time becomes its night */
+	struct sg_night_rule night;
 };
 
 enum {
@@ -64,6 +68,10 @@ struct sg_model_conf {
 	double timeout_s;             /* exec: per-request timeout */
 	long batch;                   /* rows per scoring batch */
 	long inflight;                /* exec: requests in flight */
+	/* feature_map: the log column (map_columns[i]) that feeds the
+	 * model's feature map_features[i]; a feature not named here is fed
+	 * by the column of its own name */
+	struct sg_strlist map_features, map_columns;
 };
 
 /* The `report` block. */
@@ -144,5 +152,14 @@ int sg_parse_double(const char *key, const char *value, double lo, double hi,
 		    double *out, struct sg_diag *diag);
 int sg_parse_long(const char *key, const char *value, long lo, long hi,
 		  long *out, struct sg_diag *diag);
+
+/*
+ * Adds "FEATURE=COLUMN" (the value of the flag `flag`) to m's feature
+ * map, replacing an entry for FEATURE. Returns 0, or SG_EUSAGE with a
+ * message naming the flag when the value has no '=', an empty side, or
+ * a column that already feeds another feature.
+ */
+int sg_config_add_feature_map(struct sg_model_conf *m, const char *flag,
+			      const char *value, struct sg_diag *diag);
 
 #endif

@@ -72,6 +72,14 @@ int sg_gate_write(FILE *out, const struct sg_gate_result *r,
 		  const char *format, const char *model);
 
 /*
+ * The "junit" format of sg_gate_write: JUnit XML valid against the Jenkins
+ * xUnit plugin's and the Ant JUnit schemas; each failure's body holds that
+ * check's value, interval and threshold. Returns 0.
+ */
+int sg_gate_write_junit(FILE *out, const struct sg_gate_result *r,
+			const char *model);
+
+/*
  * Stores the verdict with its policy and the report it judged (report_id
  * and model_id may be 0 when unknown). Returns 0 or SG_ESTORE.
  */

@@ -36,6 +36,7 @@ struct sg_ingest_file {
 	long batch;              /* the batch row written, else 0 */
 	const char *format;
 	long rows_read, loaded, corrections, duplicates, rejected, predictions;
+	int no_time;             /* the log has no time column: no nights */
 };
 
 struct sg_ingest_summary {
@@ -51,8 +52,9 @@ struct sg_ingest_summary {
  * Ingests the files (a path, or "-" for standard input) into s with the
  * mapping of opts->cfg->log. Returns 0 (rejected rows are not an error),
  * SG_EUSAGE when a mapped column is missing from a file (before anything
- * is loaded), SG_EDATA when --max-rejects is exceeded (everything rolled
- * back), SG_EIO / SG_ESTORE otherwise; diag says why. sum is filled in
+ * is loaded), SG_EDATA when --max-rejects is exceeded or when every row
+ * of a file with rows was rejected (everything rolled back), SG_EIO /
+ * SG_ESTORE otherwise; diag says why. sum is filled in
  * either case and must be released with sg_ingest_summary_release.
  */
 int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,

@@ -48,7 +48,14 @@ struct sg_run_result {
 	double wall_s;
 	double throughput;       /* cases per second */
 	double p50_ms, p95_ms, p99_ms;
-	const char *latency_method; /* "per request" or "batch time / size" */
+	const char *latency_method; /* what a latency is (the backend's
+				       sg_backend_ops.latency) */
+	double startup_ms;       /* exec: the program's start-up; NaN */
+	/* the features the model was fed (log columns, in order) and where
+	 * the list came from: "log.features", "the model's feature names" or
+	 * "the feature columns stored at ingest"; NULL without a backend */
+	const char *features_source;
+	struct sg_strlist features;
 	long peak_rss_kb;
 	char *stderr_text;       /* what the model wrote on stderr */
 	char *error_msgs[SG_RUN_MAX_ERROR_MSGS];
@@ -79,9 +86,10 @@ void sg_run_result_release(struct sg_run_result *r);
 double sg_percentile(double *v, size_t n, double q);
 
 /*
- * Per-case latencies as runs of equal values: a batched backend gives all
- * the cases of a batch the same latency (batch time / size), so a run of
- * 1M cases keeps a few hundred runs, not 1M doubles to sort three times.
+ * Per-case latencies as runs of equal values: the xgboost backend gives
+ * all the cases of a chunk (128 rows or more) the same latency (chunk time
+ * / size), so a run of 1M cases keeps a few thousand runs, not 1M doubles
+ * to sort three times.
  */
 struct sg_lat_run {
 	double v;

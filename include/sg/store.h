@@ -19,7 +19,7 @@
 #include "sg/error.h"
 
 /* The schema version this program writes. */
-#define SG_STORE_VERSION 1
+#define SG_STORE_VERSION 2
 
 /* PRAGMA application_id of every store: 0x53484447, "SHDG" in ASCII. */
 #define SG_STORE_APPLICATION_ID 0x53484447
@@ -102,5 +102,25 @@ long long sg_store_pragma(struct sg_store *s, const char *name, long long def);
  */
 long long sg_store_cache_shrink(struct sg_store *s, int kib);
 void sg_store_cache_restore(struct sg_store *s, long long cache);
+
+struct sg_night_rule;
+
+/*
+ * Checks the night rule r (NULL: the default) against the one recorded in
+ * the store's meta table (a store with nights but no record has the
+ * default), and records r when the store has no nights yet. Returns 0,
+ * SG_EUSAGE when the store has nights made by another rule (diag says
+ * both), or SG_ESTORE. Runs in the caller's transaction, if any.
+ */
+int sg_store_night_rule(struct sg_store *s, const struct sg_night_rule *r,
+			struct sg_diag *diag);
+
+/*
+ * The latest night that has cases (11 bytes, "" when none), its number of
+ * cases, and the median number of cases of all nights (the latest too).
+ * Returns 0 or SG_ESTORE.
+ */
+int sg_store_night_sizes(struct sg_store *s, char latest[11], long *n_latest,
+			 double *median, struct sg_diag *diag);
 
 #endif

@@ -17,7 +17,7 @@ contains "unknown option is named" "$WORK/err" "unknown option '--frobnicate'"
 expect_exit "missing option value is a usage error" 2 "$SG" ingest --db
 
 expect_exit "init creates the store" 0 "$SG" init --db "$DB"
-contains "init says the schema version" "$WORK/out" "schema version 1"
+contains "init says the schema version" "$WORK/out" "schema version 2"
 expect_exit "SHADOWGATE_DB chooses the store" 0 env SHADOWGATE_DB="$WORK/env.db" "$SG" init
 [ -f "$WORK/env.db" ] && ok "the store named by SHADOWGATE_DB exists" || not_ok "the store named by SHADOWGATE_DB exists"
 
@@ -65,5 +65,41 @@ before=$(sha256sum "$WORK/new.db")
 expect_exit "a newer store is refused with exit 3" 3 "$SG" ingest --db "$WORK/new.db" "$FX/ingest/basic.csv"
 contains "the refusal says why" "$WORK/err" "newer shadowgate"
 [ "$before" = "$(sha256sum "$WORK/new.db")" ] && ok "the newer store is untouched" || not_ok "the newer store is untouched"
+
+# a corrections export: case id, a new decision and its time, nothing else
+DB3="$WORK/corr.db"
+expect_exit "a log to correct" 0 "$SG" ingest --db "$DB3" $MAP "$FX/ingest/basic.csv"
+expect_exit "a corrections export of known cases loads" 0 "$SG" ingest --db "$DB3" --format json --decided-at corrected_at "$FX/ingest/corrections_export.csv"
+# c1 by ann again: a correction; c2 by sup: a second rating; no conflict
+if $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] and d["corrections"]==1 and d["loaded"]==1 and d["rejected"]==0, d' "$WORK/out" 2>"$WORK/py"; then
+	ok "columns the export lacks never conflict: a correction and a rating"
+else
+	not_ok "columns the export lacks never conflict: a correction and a rating" "$(cat "$WORK/py")"
+fi
+n=$(sqlite3 "$DB3" "select d.label from decisions d join cases c on c.id = d.case_ref where c.case_id = 'c1' and d.is_current")
+[ "$n" = reject ] && ok "the correction is the current decision" || not_ok "the correction is the current decision" "$n"
+n=$(sqlite3 "$DB3" "select segments from cases where case_id = 'c2'")
+[ "$n" = '{"region":"south"}' ] && ok "the corrected case keeps its segments" || not_ok "the corrected case keeps its segments" "$n"
+# with the full mapping, --decisions-only reads just id, decision, rater, time
+expect_exit "--decisions-only with a mapping the export lacks" 0 "$SG" ingest --db "$DB3" $MAP --decided-at corrected_at --decisions-only "$FX/ingest/corrections_unknown.csv"
+contains "a case the store does not know is rejected" "$WORK/out" "corrections_unknown.csv:3: column 'case_id': unknown case 'c9'"
+contains "the known case is corrected" "$WORK/out" "1 corrections"
+n=$(sqlite3 "$DB3" "select count(*) from cases where case_id = 'c9'")
+[ "$n" = 0 ] && ok "no case is made from a decisions-only log" || not_ok "no case is made from a decisions-only log" "$n"
+printf '{"log": {"decided_at": "corrected_at", "decisions_only": true, "segments": ["region"]}}\n' >"$WORK/corr.json"
+expect_exit "log.decisions_only in the config" 0 "$SG" ingest --db "$DB3" --config "$WORK/corr.json" --format json "$FX/ingest/corrections_export.csv"
+
+# a file whose every row is rejected is a failure, and changes nothing
+before=$(sqlite3 "$DB3" "select count(*) from rejects")
+expect_exit "every row rejected exits 3" 3 "$SG" ingest --db "$DB3" "$FX/ingest/all_rejected.csv"
+contains "it says every row was rejected" "$WORK/err" "all_rejected.csv: every row was rejected (2 of 2)"
+contains "it lists the rejects" "$WORK/out" "all_rejected.csv:2: column 'decision': missing decision"
+[ "$before" = "$(sqlite3 "$DB3" "select count(*) from rejects")" ] && ok "nothing of it is stored" || not_ok "nothing of it is stored"
+
+# a log without a time column: said once
+expect_exit "a log without times loads" 0 "$SG" ingest --db "$DB3" "$FX/ingest/no_time.csv"
+contains "ingest says it has no time column" "$WORK/err" "no_time.csv has no time column ('decided_at')"
+n=$(grep -c "no time column" "$WORK/err")
+[ "$n" = 1 ] && ok "and says it once" || not_ok "and says it once" "$n"
 
 finish
