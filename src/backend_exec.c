@@ -13,7 +13,10 @@
  *   {"case_id": "c17", "value": 1.5}
  *   {"case_id": "c17", "error": "no such customer"}
  *
- * `score` is optional; other keys are ignored. Up to `inflight` requests
+ * `score` is optional; other keys are ignored. A label is a string or a
+ * finite number, a value a finite number, a score a number in [0, 1]; an
+ * answer outside that domain (a score written as a string, 2, -1, 1e400)
+ * is an error for its case. Up to `inflight` requests
  * are outstanding at once, and one poll() loop writes requests and reads
  * replies and stderr through non-blocking pipes, so neither side can stall
  * on a full pipe.
@@ -21,15 +24,15 @@
  * Failures are recorded against cases, never lost:
  *  - a request not answered within timeout_s of the model reading it
  *    gets "timeout after N s" (on Linux, FIONREAD on the pipe tells what
- *    the child has read, so neither its start-up nor requests waiting in
- *    the pipe count; elsewhere the clock starts when the request is
+ *    the child has read, so requests waiting in the pipe do not count; elsewhere the clock starts when the request is
  *    written); the process (its whole process group) is killed, the
  *    other requests it had read get an error, and a new process serves
  *    the rest, starting with the requests the old one never read;
- *  - a process that neither reads nor answers for timeout_s, and at
- *    least 30 s (starting can be slow), while requests wait, is stalled:
- *    the first waiting request gets "timeout after N s: the model process
- *    did not read its request", and the process is restarted likewise;
+ *  - a process that neither reads nor answers for timeout_s while
+ *    requests wait (its start-up counts: the timeout is the one the user
+ *    set, with no floor) is stalled: the first waiting request gets
+ *    "timeout after N s: the model process did not read its request", and
+ *    the process is restarted likewise;
  *  - a line that is not a JSON object with a string case_id, or a reply
  *    for a case that is not outstanding, is a protocol error: the
  *    outstanding requests get "garbled reply: <first 80 bytes>" (or
@@ -39,7 +42,9 @@
  *    get "model process exited with status N" (or "killed by signal N"),
  *    and the next score call starts a new one.
  * Three restarts in a row without an answer in between end the batch:
- * the remaining cases get an error and are not sent. A case's latency runs
+ * the remaining cases get an error and are not sent. The count goes on
+ * from one score call to the next, so a model that answers nothing
+ * costs one timeout in each batch after that, not three. A case's latency runs
  * from queueing its request to reading its reply (or its error); it is
  * NaN for a case that was never sent. The program's start-up is not part
  * of it: a request queued before the process first read its input is
@@ -77,7 +82,6 @@
 #define EXEC_LINE_MAX (16 * 1024 * 1024) /* longest reply line */
 #define EXEC_MAX_RESTARTS 3
 #define EXEC_EXIT_WAIT_MS 1000        /* grace before SIGKILL */
-#define EXEC_STALL_MIN_MS 30000       /* least wait for a silent child */
 #define EXEC_READ_TICK_MS 50          /* how often to look what it read */
 
 enum req_state { REQ_UNSENT = 0, REQ_OUT, REQ_DONE };
@@ -112,6 +116,7 @@ struct exec_state {
 	double startup_ms;      /* the first process's t_ready - t_spawn */
 	struct sg_buf rbuf;     /* reply bytes not yet a whole line */
 	struct sg_buf errtext;  /* the tail of the child's stderr */
+	int restarts;           /* restarts since the last answer */
 	struct exec_req *req;   /* the current batch */
 	size_t nreq;
 	size_t *bucket;         /* hash of case ids: index + 1, or 0 */
@@ -130,7 +135,6 @@ struct batch {
 	size_t unread;    /* every request below this index was read */
 	size_t nout;      /* requests queued and not answered */
 	size_t ndone;
-	int restarts;     /* restarts since the last answer */
 	int over;         /* the rest of the batch has failed */
 };
 
@@ -527,9 +531,9 @@ static void restart(struct batch *b, const char *msg, int progress)
 		fail_all(b, -1, msg);
 		return;
 	}
-	if (++b->restarts >= EXEC_MAX_RESTARTS) {
+	if (++s->restarts >= EXEC_MAX_RESTARTS) {
 		snprintf(why, sizeof(why), "not sent: model process failed %d "
-			 "times in a row, last: %.500s", b->restarts, msg);
+			 "times in a row, last: %.500s", s->restarts, msg);
 		fail_all(b, -1, why);
 	}
 }
@@ -566,18 +570,54 @@ static void garbled(struct batch *b, const char *line, size_t len)
 	restart(b, msg, 0);
 }
 
-/* A copy of a label given as a string or a number, or NULL. */
+/* A copy of a label given as a string or a finite number, or NULL. */
 static char *label_text(const cJSON *v)
 {
 	char tmp[40];
 
 	if (cJSON_IsString(v))
 		return sg_xstrdup(v->valuestring);
-	if (cJSON_IsNumber(v)) {
+	if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
 		snprintf(tmp, sizeof(tmp), "%.15g", v->valuedouble);
 		return sg_xstrdup(tmp);
 	}
 	return NULL;
+}
+
+/*
+ * Checks a reply's number `key` (a score: lo = 0, hi = 1; a value: no
+ * bounds, lo > hi): absent or null gives NAN; a finite number in range
+ * gives itself. Anything else (a string, a number that overflows a double
+ * such as 1e400, a score outside [0, 1]) returns -1 with the reason in msg.
+ */
+static int reply_number(const cJSON *j, const char *key, double lo, double hi,
+			double *v, char *msg, size_t n)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(j, key);
+	char *text;
+
+	*v = NAN;
+	if (!it || cJSON_IsNull(it))
+		return 0;
+	if (!cJSON_IsNumber(it)) {
+		text = cJSON_PrintUnformatted(it);
+		snprintf(msg, n, "reply has a %s that is not a number: %.80s",
+			 key, text ? text : "?");
+		free(text);
+		return -1;
+	}
+	if (!isfinite(it->valuedouble)) {
+		snprintf(msg, n, "reply has a %s that is not a finite number",
+			 key);
+		return -1;
+	}
+	if (lo <= hi && (it->valuedouble < lo || it->valuedouble > hi)) {
+		snprintf(msg, n, "reply has a %s of %.17g, outside [%g, %g]", key,
+			 it->valuedouble, lo, hi);
+		return -1;
+	}
+	*v = it->valuedouble;
+	return 0;
 }
 
 /*
@@ -586,7 +626,7 @@ static char *label_text(const cJSON *v)
  */
 static int handle_line(struct batch *b, const char *line, size_t len)
 {
-	const cJSON *id, *v, *e, *sc;
+	const cJSON *id, *v, *e;
 	struct exec_req *r;
 	struct sg_pred *o;
 	cJSON *j;
@@ -614,7 +654,7 @@ static int handle_line(struct batch *b, const char *line, size_t len)
 		restart(b, msg, 0);
 		return 1;
 	}
-	b->restarts = 0;
+	b->s->restarts = 0;
 	b->s->t_progress = now_ms();
 	r = &b->s->req[i];
 	o = &b->out[i];
@@ -629,15 +669,17 @@ static int handle_line(struct batch *b, const char *line, size_t len)
 		finish(b, (size_t)i, msg);
 		goto out;
 	}
-	sc = cJSON_GetObjectItemCaseSensitive(j, "score");
-	o->score = cJSON_IsNumber(sc) ? sc->valuedouble : NAN;
+	if (reply_number(j, "score", 0, 1, &o->score, msg, sizeof(msg))) {
+		finish(b, (size_t)i, msg);
+		goto out;
+	}
 	o->value = NAN;
 	v = cJSON_GetObjectItemCaseSensitive(j, "label");
 	if (v && !cJSON_IsNull(v)) {
 		r->label = label_text(v);
 		if (!r->label) {
 			finish(b, (size_t)i, "reply has a label that is "
-			       "neither a string nor a number");
+			       "neither a string nor a finite number");
 			goto out;
 		}
 		o->label = r->label;
@@ -645,9 +687,12 @@ static int handle_line(struct batch *b, const char *line, size_t len)
 		goto out;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(j, "value");
-	if (cJSON_IsNumber(v)) {
-		o->value = v->valuedouble;
-		finish(b, (size_t)i, NULL);
+	if (v && !cJSON_IsNull(v)) {
+		if (reply_number(j, "value", 1, 0, &o->value, msg,
+				 sizeof(msg)))
+			finish(b, (size_t)i, msg);
+		else
+			finish(b, (size_t)i, NULL);
 		goto out;
 	}
 	finish(b, (size_t)i, "reply has no label, value or error");
@@ -830,8 +875,6 @@ static double next_timeout(struct batch *b, size_t *i, int *stall)
 	const struct exec_req *r;
 	double t, stall_ms = s->timeout_s * 1e3;
 
-	if (stall_ms < EXEC_STALL_MIN_MS)
-		stall_ms = EXEC_STALL_MIN_MS;
 	while (b->oldest < b->next && s->req[b->oldest].st == REQ_DONE)
 		b->oldest++;
 	if (b->oldest >= b->next)
@@ -849,13 +892,11 @@ static double next_timeout(struct batch *b, size_t *i, int *stall)
 static void time_out(struct batch *b, size_t i, int stall)
 {
 	struct exec_state *s = b->s;
-	double stall_s = s->timeout_s > EXEC_STALL_MIN_MS / 1e3 ?
-			 s->timeout_s : EXEC_STALL_MIN_MS / 1e3;
 	char msg[160];
 
 	if (stall)
 		snprintf(msg, sizeof(msg), "timeout after %g s: the model "
-			 "process did not read its request", stall_s);
+			 "process did not read its request", s->timeout_s);
 	else
 		snprintf(msg, sizeof(msg), "timeout after %g s", s->timeout_s);
 	finish(b, i, msg);

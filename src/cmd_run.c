@@ -201,7 +201,8 @@ static int run_run(struct cli *c)
 	if (cli_format_is(c, "json")) {
 		char buf[2048];
 
-		print_json(c, &r, ret,
+		/* "ok" is false whenever the exit status is not 0 */
+		print_json(c, &r, ret ? ret : r.errors ? SG_EMODEL : 0,
 			   ret ? sg_diag_format(&c->diag, buf, sizeof(buf)) : NULL);
 	} else if ((!c->quiet || ret) && r.run_id) {
 		print_text(c, &r);

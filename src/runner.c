@@ -123,7 +123,9 @@ struct runner {
 	struct fset *sets;
 	size_t nsets;
 	struct sg_strlist feat; /* the log columns fed to the model, in order */
-	sqlite3_stmt *next, *retire, *old, *ins, *insn;
+	sqlite3_stmt *next, *retire, *old, *ins, *insn, *count;
+	int failed_batches;  /* stored batches in a row with nothing scored */
+	char last_error[300]; /* the last error of such a batch */
 	struct sg_lat_run *lat; /* per-case latencies, runs of equal values */
 	size_t nlat, alat;   /* runs used, allocated */
 	char now[32];
@@ -688,9 +690,15 @@ static int prepare_store(struct runner *ru, struct sg_diag *diag)
 	}
 	if (!ret)
 		ret = sg_store_prepare(ru->s, &ru->insn, sql.buf, diag);
+	if (!ret)
+		ret = sg_store_prepare(ru->s, &ru->count,
+				       "UPDATE runs SET scored = ?1, errors = ?2"
+				       " WHERE id = ?3",
+				       diag);
 	sg_buf_release(&sql);
 	if (ret)
 		return ret;
+	sqlite3_bind_int64(ru->count, 3, ru->r->run_id);
 	sqlite3_bind_int64(ru->retire, 1, ru->r->model_id);
 	sqlite3_bind_int64(ru->old, 1, ru->r->model_id);
 	sqlite3_bind_int64(ru->ins, 1, ru->r->model_id);
@@ -927,15 +935,25 @@ static int read_batch(struct runner *ru, struct batch *b, long *last,
 /*
  * Stores a scored batch and counts it, in one transaction: INSERT_ROWS
  * rows a statement (each case's current prediction, if any, retired
- * first), the rest one by one.
+ * first), the rest one by one, and the run's counts in its runs row, so
+ * that the row says what the store holds even if the process is killed
+ * after this commit. The result's counts grow only once the commit went
+ * through.
  */
 static int write_batch(struct runner *ru, const struct batch *b,
 		       struct sg_diag *diag)
 {
 	struct sg_run_result *r = ru->r;
+	long nscored = 0, nerrors = 0;
 	size_t i, j;
 	int ret, rc;
 
+	for (i = 0; i < b->n; i++) {
+		if (b->out[i].error)
+			nerrors++;
+		else
+			nscored++;
+	}
 	ret = sg_store_begin(ru->s, diag);
 	if (ret)
 		return ret;
@@ -956,34 +974,64 @@ static int write_batch(struct runner *ru, const struct batch *b,
 			if (store_pred(ru, b->refs[i], b->cur[i], &b->out[i]))
 				goto fail;
 		}
-		for (; i < j; i++) {
-			const struct sg_pred *p = &b->out[i];
-
-			if (p->error) {
-				r->errors++;
-				add_error_msg(r, b->ids[i], p->error);
-				continue;
-			}
-			r->scored++;
-			if (!isnan(p->latency_ms))
-				add_latency(ru, p->latency_ms);
-		}
+		i = j;
 	}
-	return sg_store_commit(ru->s, diag);
+	sqlite3_bind_int64(ru->count, 1, r->scored + nscored);
+	sqlite3_bind_int64(ru->count, 2, r->errors + nerrors);
+	rc = sqlite3_step(ru->count);
+	sqlite3_reset(ru->count);
+	if (rc != SQLITE_DONE) {
+		ret = sg_store_error(ru->s, diag, "cannot record the run");
+		sg_store_rollback(ru->s);
+		return ret;
+	}
+	ret = sg_store_commit(ru->s, diag);
+	if (ret)
+		return ret;
+	for (i = 0; i < b->n; i++) {
+		const struct sg_pred *p = &b->out[i];
+
+		if (p->error) {
+			r->errors++;
+			add_error_msg(r, b->ids[i], p->error);
+			continue;
+		}
+		r->scored++;
+		if (!isnan(p->latency_ms))
+			add_latency(ru, p->latency_ms);
+	}
+	if (b->n && !nscored) {
+		ru->failed_batches++;
+		snprintf(ru->last_error, sizeof(ru->last_error),
+			 "case '%.80s': %.200s", b->ids[b->n - 1],
+			 b->out[b->n - 1].error);
+	} else if (b->n) {
+		ru->failed_batches = 0;
+	}
+	return 0;
 fail:
 	ret = sg_store_error(ru->s, diag, "cannot store a prediction");
 	sg_store_rollback(ru->s);
 	return ret;
 }
 
-/* After a stored batch: progress, and 1 when --max-errors says stop. */
+/*
+ * After a stored batch: progress, and 1 when the run stops: --max-errors
+ * says so, or SG_RUN_MAX_FAILED_BATCHES batches in a row had no case
+ * scored (a model that fails everything would otherwise pay its timeouts
+ * for every batch left; those cases wait for the next run).
+ */
 static int after_batch(struct runner *ru)
 {
 	if (ru->o->progress)
 		ru->o->progress(ru->o->progress_ctx,
 				ru->r->scored + ru->r->errors, ru->r->cases);
 	if (ru->o->max_errors >= 0 && ru->r->errors > ru->o->max_errors) {
-		ru->r->stopped = 1;
+		ru->r->stopped = SG_RUN_STOPPED_MAX_ERRORS;
+		return 1;
+	}
+	if (ru->failed_batches >= SG_RUN_MAX_FAILED_BATCHES) {
+		ru->r->stopped = SG_RUN_STOPPED_FAILING;
 		return 1;
 	}
 	return 0;
@@ -1328,8 +1376,11 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 		goto out;
 	ret = sg_store_commit(ru->s, diag);
 out:
-	if (ret)
+	if (ret) {
+		/* one transaction: nothing of it was saved */
 		sg_store_rollback(ru->s);
+		ru->r->scored = ru->r->errors = 0;
+	}
 	sqlite3_finalize(find);
 	sg_reader_close(rd);
 	return ret;
@@ -1499,6 +1550,16 @@ finish:
 		if (ret) {
 			sg_diag_format(diag, msg, sizeof(msg));
 			finish_run(&ru, "failed", msg, &d2);
+		} else if (r->stopped == SG_RUN_STOPPED_FAILING) {
+			snprintf(msg, sizeof(msg),
+				 "stopped: no case of the last %d batches was "
+				 "scored (last: %s); the %ld cases not tried "
+				 "are left for the next run",
+				 SG_RUN_MAX_FAILED_BATCHES, ru.last_error,
+				 r->cases - r->scored - r->errors);
+			finish_run(&ru, "stopped", msg, &d2);
+			sg_diag_set(diag, NULL, 0, 0, "%s", msg);
+			ret = SG_EMODEL;
 		} else if (r->stopped) {
 			snprintf(msg, sizeof(msg),
 				 "stopped: %ld cases failed, more than "
@@ -1518,6 +1579,7 @@ out:
 	sqlite3_finalize(ru.old);
 	sqlite3_finalize(ru.ins);
 	sqlite3_finalize(ru.insn);
+	sqlite3_finalize(ru.count);
 	if (ops && model)
 		ops->close(model);
 	for (i = 0; i < ru.nsets; i++)

@@ -213,27 +213,100 @@ int sg_store_version(struct sg_store *s)
 	return v;
 }
 
+/* The tables of the first schema: an earlier shadowgate made all of them. */
+#define FIRST_TABLES                                                        \
+	"'meta', 'ingest_batches', 'feature_sets', 'cases', 'decisions',"   \
+	" 'rejects', 'models', 'runs', 'predictions', 'reports', 'verdicts'"
+#define NFIRST_TABLES 11
+
+enum store_kind { STORE_EMPTY, STORE_OURS, STORE_UNMARKED };
+
+/*
+ * What the file at s is, read without writing anything: STORE_OURS
+ * (application_id is SG_STORE_APPLICATION_ID), STORE_EMPTY (no schema,
+ * no application id, user_version 0: a new file), STORE_UNMARKED (a store
+ * of an earlier shadowgate: no application id, a schema version and all
+ * of the first schema's tables). Anything else is refused with SG_ESTORE,
+ * a store of a newer shadowgate with SG_EVERSION. *version is the
+ * user_version.
+ */
+static int identify(struct sg_store *s, enum store_kind *kind, int *version,
+		    struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	long long app, v, objects, first;
+
+	/* one statement, so one snapshot: another process may be creating
+	 * the store meanwhile */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT (SELECT application_id FROM"
+			       " pragma_application_id),"
+			       " (SELECT user_version FROM pragma_user_version),"
+			       " (SELECT count(*) FROM sqlite_master),"
+			       " (SELECT count(*) FROM sqlite_master"
+			       " WHERE type = 'table' AND name IN ("
+			       FIRST_TABLES "))",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return sg_store_error(s, diag, "cannot open the store");
+	}
+	app = sqlite3_column_int64(st, 0);
+	v = sqlite3_column_int64(st, 1);
+	objects = sqlite3_column_int64(st, 2);
+	first = sqlite3_column_int64(st, 3);
+	sqlite3_finalize(st);
+	*version = (int)v;
+	if (app == SG_STORE_APPLICATION_ID)
+		*kind = STORE_OURS;
+	else if (!app && !v && !objects)
+		*kind = STORE_EMPTY;
+	else if (!app && v >= 1 && first == NFIRST_TABLES)
+		*kind = STORE_UNMARKED;
+	else if (app) {
+		sg_diag_set(diag, s->path, 0, 0,
+			    "not a shadowgate store: an SQLite database with "
+			    "application_id %lld (a store has %d); the file was "
+			    "left untouched",
+			    app, SG_STORE_APPLICATION_ID);
+		return SG_ESTORE;
+	} else {
+		sg_diag_set(diag, s->path, 0, 0,
+			    "not a shadowgate store: an SQLite database without "
+			    "shadowgate's tables and mark; the file was left "
+			    "untouched");
+		return SG_ESTORE;
+	}
+	if (v > NMIGRATIONS) {
+		sg_diag_set(diag, s->path, 0, 0,
+			    "the store has schema version %lld, written by a "
+			    "newer shadowgate (this one knows up to %d); upgrade "
+			    "shadowgate, the store was left untouched",
+			    v, NMIGRATIONS);
+		return SG_EVERSION;
+	}
+	return 0;
+}
+
+/*
+ * Brings the store to the current schema and marks it as shadowgate's,
+ * in one write transaction (BEGIN IMMEDIATE waits for another writer up
+ * to the busy timeout). What the file is, is looked at again inside it:
+ * another process may have created the store since it was opened.
+ */
 static int migrate(struct sg_store *s, struct sg_diag *diag)
 {
+	enum store_kind kind;
 	char sql[64], now[32];
 	int v, ret;
 
 	ret = sg_store_begin(s, diag);
 	if (ret)
 		return ret;
-	ret = read_user_version(s, &v, diag);
+	ret = identify(s, &kind, &v, diag);
 	if (ret)
 		goto fail;
-	if (v > NMIGRATIONS) {
-		sg_diag_set(diag, s->path, 0, 0,
-			    "the store has schema version %d, written by a newer "
-			    "shadowgate (this one knows up to %d); upgrade "
-			    "shadowgate, the store was left untouched",
-			    v, NMIGRATIONS);
-		ret = SG_EVERSION;
-		goto fail;
-	}
-	if (v == NMIGRATIONS) {
+	if (kind == STORE_OURS && v == NMIGRATIONS) {
 		sg_store_rollback(s);
 		return 0;
 	}
@@ -245,6 +318,11 @@ static int migrate(struct sg_store *s, struct sg_diag *diag)
 		}
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", NMIGRATIONS);
+	ret = sg_store_exec(s, sql, diag);
+	if (ret)
+		goto fail;
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
+		 SG_STORE_APPLICATION_ID);
 	ret = sg_store_exec(s, sql, diag);
 	if (ret)
 		goto fail;
@@ -320,13 +398,60 @@ static int new_store_page_size(struct sg_store *s, struct sg_diag *diag)
 	return sg_store_exec(s, "PRAGMA page_size = 65536", diag);
 }
 
+#define OPEN_RETRY_MS 20
+
+static double monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/*
+ * The connection's settings, after identify() has found the file to be a
+ * store or empty: a new store's page size, WAL, foreign keys, the cache.
+ * Returns SG_EBUSY while another process holds a lock it needs.
+ */
+static int prepare_connection(struct sg_store *s, struct sg_diag *diag)
+{
+	enum store_kind kind;
+	int ret, v;
+
+	ret = identify(s, &kind, &v, diag);
+	if (ret)
+		return ret;
+	ret = new_store_page_size(s, diag);
+	if (!ret)
+		ret = sg_store_exec(s,
+				    "PRAGMA journal_mode = WAL;"
+				    "PRAGMA foreign_keys = ON;"
+				    "PRAGMA cache_size = -65536;"
+				    "PRAGMA temp_store = FILE;",
+				    diag);
+	if (ret)
+		sg_diag_prefix(diag, "cannot open the store");
+	return ret;
+}
+
 int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
 		  struct sg_diag *diag)
 {
 	struct sg_store *s;
-	int ret, v;
+	double deadline;
+	int ret;
 
 	*out = NULL;
+	if (busy_ms <= 0)
+		busy_ms = DEFAULT_BUSY_MS;
 	configure_sqlite();
 	s = sg_xcalloc(1, sizeof(*s));
 	s->path = sg_xstrdup(path);
@@ -347,36 +472,23 @@ int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 0);
-	sqlite3_busy_timeout(s->db, busy_ms > 0 ? busy_ms : DEFAULT_BUSY_MS);
-	/* Look before touching anything: a newer store is left as it is. */
-	ret = read_user_version(s, &v, diag);
-	if (ret) {
-		sg_diag_set(diag, path, 0, 0, "cannot open the store: %s",
-			    sqlite3_errmsg(s->db));
-		goto fail;
+	sqlite3_busy_timeout(s->db, busy_ms);
+	/*
+	 * Look before touching anything: a newer store or a database that is
+	 * not a store is left as it is. Switching a new store to WAL takes
+	 * an exclusive lock without calling the busy handler, so while
+	 * another process creates the same store this is tried again until
+	 * the busy timeout has passed, as any other write waits.
+	 */
+	deadline = monotonic_ms() + busy_ms;
+	for (;;) {
+		ret = prepare_connection(s, diag);
+		if (ret != SG_EBUSY || monotonic_ms() >= deadline)
+			break;
+		sleep_ms(OPEN_RETRY_MS);
 	}
-	if (v > NMIGRATIONS) {
-		sg_diag_set(diag, path, 0, 0,
-			    "the store has schema version %d, written by a newer "
-			    "shadowgate (this one knows up to %d); upgrade "
-			    "shadowgate, the store was left untouched",
-			    v, NMIGRATIONS);
-		ret = SG_EVERSION;
-		goto fail;
-	}
-	ret = new_store_page_size(s, diag);
 	if (ret)
 		goto fail;
-	ret = sg_store_exec(s,
-			    "PRAGMA journal_mode = WAL;"
-			    "PRAGMA foreign_keys = ON;"
-			    "PRAGMA cache_size = -65536;"
-			    "PRAGMA temp_store = FILE;",
-			    diag);
-	if (ret) {
-		sg_diag_prefix(diag, "cannot open the store");
-		goto fail;
-	}
 	ret = migrate(s, diag);
 	if (ret)
 		goto fail;

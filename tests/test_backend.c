@@ -710,6 +710,51 @@ static void exec_error_replies_are_recorded_per_case(void **state)
 	ops->close(st);
 }
 
+static void exec_answers_outside_their_domain_are_case_errors(void **state)
+{
+	const struct sg_backend_ops *ops = backend("exec");
+	char *argv[] = {"python3", fx("exec/out_of_domain.py")};
+	struct sg_model_conf mc = exec_conf(argv, 2, 5, 4);
+	const char *ids[] = {"str",  "huge", "two",  "neg", "vhuge",
+			     "vstr", "lhuge", "zero", "one", "fine"};
+	const double x[20] = {0};
+	struct sg_pred out[10];
+	void *st;
+	int i;
+
+	(void)state;
+	st = exec_open2(&mc);
+	assert_int_equal(ops->score(st, 10, ids, x, out, NULL), 0);
+	assert_string_equal(out[0].error,
+			    "reply has a score that is not a number: \"0.9\"");
+	assert_string_equal(out[1].error,
+			    "reply has a score that is not a finite number");
+	assert_string_equal(out[2].error,
+			    "reply has a score of 2, outside [0, 1]");
+	assert_string_equal(out[3].error,
+			    "reply has a score of -1, outside [0, 1]");
+	assert_string_equal(out[4].error,
+			    "reply has a value that is not a finite number");
+	assert_string_equal(out[5].error,
+			    "reply has a value that is not a number: \"1.5\"");
+	assert_string_equal(out[6].error, "reply has a label that is neither "
+			    "a string nor a finite number");
+	for (i = 0; i < 7; i++) {
+		assert_null(out[i].label);
+		assert_true(isnan(out[i].score));
+		assert_true(isnan(out[i].value));
+	}
+	/* the bounds are in the domain; one process answered them all */
+	assert_label(out[7], "deny");
+	assert_true(out[7].score == 0);
+	assert_label(out[8], "deny");
+	assert_true(out[8].score == 1);
+	assert_label(out[9], "approve");
+	assert_true(out[9].score == 0.25);
+	ops->close(st);
+	assert_no_children();
+}
+
 static void exec_crash_fails_the_rest_then_restarts(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
@@ -787,7 +832,8 @@ static void exec_timeout_kills_and_restarts(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
 	char *argv[] = {"python3", fx("exec/hang.py")};
-	struct sg_model_conf mc = exec_conf(argv, 2, 1, 1);
+	struct sg_model_conf mc = exec_conf(argv, 2, 5, 1);
+	/* 5 s: the start-up of python counts against the timeout */
 	const char *ids[] = {"a", "hang1", "b", "c"};
 	const double x[8] = {0};
 	struct sg_pred out[4];
@@ -798,11 +844,11 @@ static void exec_timeout_kills_and_restarts(void **state)
 	st = exec_open2(&mc);
 	t0 = now_s();
 	assert_int_equal(ops->score(st, 4, ids, x, out, NULL), 0);
-	assert_true(now_s() - t0 >= 1.0);
-	assert_true(now_s() - t0 < 20.0); /* not the hour it sleeps */
+	assert_true(now_s() - t0 >= 5.0);
+	assert_true(now_s() - t0 < 60.0); /* not the hour it sleeps */
 	assert_label(out[0], "deny");
-	assert_string_equal(out[1].error, "timeout after 1 s");
-	assert_true(out[1].latency_ms >= 1000);
+	assert_string_equal(out[1].error, "timeout after 5 s");
+	assert_true(out[1].latency_ms >= 5000);
 	assert_label(out[2], "deny");
 	assert_label(out[3], "deny");
 	ops->close(st);
@@ -813,7 +859,7 @@ static void exec_timeout_fails_the_other_outstanding_cases(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
 	char *argv[] = {"python3", fx("exec/hang.py")};
-	struct sg_model_conf mc = exec_conf(argv, 2, 0.5, 4);
+	struct sg_model_conf mc = exec_conf(argv, 2, 5, 4);
 	const char *ids[] = {"hang0", "b", "c"};
 	const double x[6] = {0};
 	struct sg_pred out[3];
@@ -823,7 +869,7 @@ static void exec_timeout_fails_the_other_outstanding_cases(void **state)
 	/* the three lines go in one write, read by python in one chunk */
 	st = exec_open2(&mc);
 	assert_int_equal(ops->score(st, 3, ids, x, out, NULL), 0);
-	assert_string_equal(out[0].error, "timeout after 0.5 s");
+	assert_string_equal(out[0].error, "timeout after 5 s");
 	assert_string_equal(out[1].error,
 			    "model process killed: case 'hang0' timed out");
 	assert_string_equal(out[2].error,
@@ -916,7 +962,9 @@ static void exec_slow_start_does_not_count_as_a_timeout(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
 	char *argv[] = {"python3", fx("exec/model.py"), "--slow-start", "1.5"};
-	struct sg_model_conf mc = exec_conf(argv, 4, 0.5, 4);
+	/* the start-up counts against the timeout: 1.5 s and python's own
+	 * start of 8 s */
+	struct sg_model_conf mc = exec_conf(argv, 4, 8, 4);
 	const char *ids[] = {"a", "b", "c"};
 	const double x[6] = {1, 0, -1, 0, 2, 0};
 	struct sg_pred out[3];
@@ -938,11 +986,50 @@ static void exec_slow_start_does_not_count_as_a_timeout(void **state)
 	ops->close(st);
 }
 
+static void exec_model_that_never_reads_costs_the_users_timeout(void **state)
+{
+	const struct sg_backend_ops *ops = backend("exec");
+	char *argv[] = {"sh", fx("exec/never_reads.sh")};
+	struct sg_model_conf mc = exec_conf(argv, 2, 0.3, 64);
+	const char *ids[] = {"d0", "d1", "d2", "d3", "d4"};
+	const double x[10] = {0};
+	struct sg_pred out[5];
+	double t0, t1;
+	void *st;
+	int i;
+
+	(void)state;
+	st = exec_open2(&mc);
+	t0 = now_s();
+	assert_int_equal(ops->score(st, 5, ids, x, out, NULL), 0);
+	t1 = now_s();
+	/* three processes, 0.3 s each (with a 30 s floor it was 90 s) */
+	assert_true(t1 - t0 >= 0.9);
+	assert_true(t1 - t0 < 10);
+	for (i = 0; i < 3; i++)
+		assert_string_equal(out[i].error, "timeout after 0.3 s: the "
+				    "model process did not read its request");
+	for (i = 3; i < 5; i++)
+		assert_non_null(strstr(out[i].error, "not sent: model process "
+				       "failed 3 times in a row"));
+	/* the next batch: the failures in a row go on, one more ends it */
+	assert_int_equal(ops->score(st, 5, ids, x, out, NULL), 0);
+	assert_true(now_s() - t1 < 0.3 * 3);
+	assert_string_equal(out[0].error, "timeout after 0.3 s: the model "
+			    "process did not read its request");
+	for (i = 1; i < 5; i++)
+		assert_non_null(strstr(out[i].error, "not sent: model process "
+				       "failed 4 times in a row"));
+	ops->close(st);
+	assert_no_children();
+}
+
 static void exec_gives_up_after_three_restarts_in_a_row(void **state)
 {
 	const struct sg_backend_ops *ops = backend("exec");
-	char *argv[] = {"python3", fx("exec/hang.py")};
-	struct sg_model_conf mc = exec_conf(argv, 2, 0.3, 1);
+	/* each process reads one request and hangs */
+	char *argv[] = {"sh", fx("exec/hang.sh")};
+	struct sg_model_conf mc = exec_conf(argv, 2, 1, 1);
 	const char *ids[] = {"hang0", "hang1", "hang2", "hang3", "hang4"};
 	const double x[10] = {0};
 	struct sg_pred out[5];
@@ -953,7 +1040,7 @@ static void exec_gives_up_after_three_restarts_in_a_row(void **state)
 	st = exec_open2(&mc);
 	assert_int_equal(ops->score(st, 5, ids, x, out, NULL), 0);
 	for (i = 0; i < 3; i++)
-		assert_string_equal(out[i].error, "timeout after 0.3 s");
+		assert_string_equal(out[i].error, "timeout after 1 s");
 	for (i = 3; i < 5; i++)
 		assert_string_equal(out[i].error, "not sent: model process "
 				    "failed 3 times in a row, last: model "
@@ -1098,6 +1185,7 @@ int main(void)
 		cmocka_unit_test(exec_big_batch_does_not_deadlock),
 		cmocka_unit_test(exec_out_of_order_replies_are_matched),
 		cmocka_unit_test(exec_error_replies_are_recorded_per_case),
+		cmocka_unit_test(exec_answers_outside_their_domain_are_case_errors),
 		cmocka_unit_test(exec_crash_fails_the_rest_then_restarts),
 		cmocka_unit_test(exec_process_that_exits_at_once_fails_each_case),
 		cmocka_unit_test(exec_killed_process_reports_the_signal),
@@ -1105,6 +1193,7 @@ int main(void)
 		cmocka_unit_test(exec_timeout_fails_the_other_outstanding_cases),
 		cmocka_unit_test(exec_timeout_kills_the_whole_process_group),
 		cmocka_unit_test(exec_slow_start_does_not_count_as_a_timeout),
+		cmocka_unit_test(exec_model_that_never_reads_costs_the_users_timeout),
 		cmocka_unit_test(exec_gives_up_after_three_restarts_in_a_row),
 		cmocka_unit_test(exec_garbled_reply_is_a_protocol_error),
 		cmocka_unit_test(exec_reply_for_a_case_not_asked_is_a_protocol_error),

@@ -156,11 +156,12 @@ static void newer_store_is_refused_and_left_untouched(void **state)
 	uint64_t n1, n2;
 
 	(void)state;
-	/* a store "from the future": user_version beyond ours, rollback
-	 * journal, a table we do not know */
+	/* a store "from the future": marked as a store, user_version
+	 * beyond ours, rollback journal, a table we do not know */
 	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 				      "CREATE TABLE future(x);"
+				      "PRAGMA application_id = 1397244999;"
 				      "PRAGMA user_version = 99;",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);

@@ -27,6 +27,15 @@ struct sg_run_opts {
 
 #define SG_RUN_MAX_ERROR_MSGS 5
 
+/*
+ * A run stops (exit 3, status "stopped") after this many stored batches in
+ * a row in which no case was scored; the cases it did not try are left
+ * for the next run.
+ */
+#define SG_RUN_MAX_FAILED_BATCHES 3
+#define SG_RUN_STOPPED_MAX_ERRORS 1 /* more failed cases than --max-errors */
+#define SG_RUN_STOPPED_FAILING 2    /* SG_RUN_MAX_FAILED_BATCHES failed */
+
 struct sg_run_result {
 	long run_id;
 	long model_id;
@@ -35,7 +44,7 @@ struct sg_run_result {
 	long cases;              /* cases this run had to score */
 	long scored;             /* predictions stored without error */
 	long errors;             /* cases whose prediction failed */
-	int stopped;             /* --max-errors stopped the run */
+	int stopped;             /* the run stopped early: SG_RUN_STOPPED_* */
 	double wall_s;
 	double throughput;       /* cases per second */
 	double p50_ms, p95_ms, p99_ms;
@@ -61,9 +70,11 @@ struct sg_run_result {
  * run finished (some cases may have failed: see errors), SG_EUSAGE for a
  * bad model configuration (unknown backend, no name, a different artifact
  * for a known version), SG_EBUSY when another run holds the store,
- * SG_EMODEL when the model could not be loaded or the run stopped at
- * --max-errors, or another SG_E* code. r is filled as far as the run got
- * and must be released.
+ * SG_EMODEL when the model could not be loaded or the run stopped (at
+ * --max-errors, or after SG_RUN_MAX_FAILED_BATCHES failed batches), or
+ * another SG_E* code. r is filled as far as the run got and must be
+ * released; its scored and errors count what the store holds, and so
+ * does the runs row, batch by batch, even for a run that is killed.
  */
 int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	   struct sg_run_result *r, struct sg_diag *diag);

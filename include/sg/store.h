@@ -5,7 +5,10 @@
  *
  * Opening a store creates it when missing and applies the numbered,
  * append-only migrations (PRAGMA user_version) inside one transaction. A
- * store written by a newer shadowgate is refused and left untouched.
+ * store is marked with PRAGMA application_id = SG_STORE_APPLICATION_ID; a
+ * store of an earlier shadowgate (no mark, its tables present) is marked
+ * on opening. A store written by a newer shadowgate, and an SQLite file
+ * that is neither empty nor a store, are refused and left untouched.
  * Tables are STRICT, foreign keys are on, the journal is WAL.
  */
 #ifndef SG_STORE_H
@@ -18,6 +21,9 @@
 /* The schema version this program writes. */
 #define SG_STORE_VERSION 2
 
+/* PRAGMA application_id of every store: 0x53484447, "SHDG" in ASCII. */
+#define SG_STORE_APPLICATION_ID 0x53484447
+
 struct sg_store {
 	sqlite3 *db;
 	char *path;
@@ -27,9 +33,11 @@ struct sg_store {
 
 /*
  * Opens (creating if needed) the store at path and migrates it. Returns 0
- * and *out, or SG_ESTORE (cannot open, not a database), SG_EVERSION (newer
- * schema) or SG_EBUSY, with diag set. busy_ms is how long to wait for
- * another writer (0 = the default of 10 s).
+ * and *out, or SG_ESTORE (cannot open, not a database, a database that is
+ * not a store), SG_EVERSION (newer schema) or SG_EBUSY, with diag set.
+ * busy_ms is how long to wait for another writer (0 = the default of
+ * 10 s); creating and migrating wait as long, so several processes may
+ * open a store that does not exist yet at once.
  */
 int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
 		  struct sg_diag *diag);

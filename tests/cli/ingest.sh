@@ -60,7 +60,7 @@ expect_exit "a config file maps the log" 0 "$SG" ingest --db "$DB2" --config "$W
 expect_exit "a flag wins over the config" 2 "$SG" ingest --db "$DB2" --config "$WORK/good.json" --feature debt "$FX/ingest/basic.csv"
 
 # a store from a newer shadowgate is refused and left as it was
-sqlite3 "$WORK/new.db" "create table x(a); pragma user_version = 42;"
+sqlite3 "$WORK/new.db" "create table x(a); pragma application_id = 1397244999; pragma user_version = 42;"
 before=$(sha256sum "$WORK/new.db")
 expect_exit "a newer store is refused with exit 3" 3 "$SG" ingest --db "$WORK/new.db" "$FX/ingest/basic.csv"
 contains "the refusal says why" "$WORK/err" "newer shadowgate"
