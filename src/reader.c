@@ -19,7 +19,8 @@
  *
  * Memory stays flat: the buffer grows only to hold one JSON line (at most
  * JSONL_LINE_MAX) or the look-ahead of sg_reader_has_column (PEEK_MAX);
- * a CSV field that grows past SG_FIELD_MAX is abandoned.
+ * a CSV field that grows past SG_FIELD_MAX rejects its record and is read
+ * to its end without being kept.
  */
 #include "sg/reader.h"
 
@@ -595,6 +596,22 @@ static int csv_finish(struct sg_reader *r, struct sg_record *rec)
 }
 
 /*
+ * Drops the bytes libcsv holds for the field being read, keeping only what
+ * its state needs at the field's end: libcsv takes off the trailing
+ * "spaces" it counted and, after a quote inside a quoted field (which may
+ * be the closing one), that quote too. A count of spaces is kept at one:
+ * libcsv only asks whether there were any. The field's value is lost; the
+ * record has been rejected already.
+ */
+static void csv_cut_field(struct csv_parser *p)
+{
+	if (p->spaces > 1)
+		p->spaces = 1;
+	if (p->entry_pos > p->spaces + 1)
+		p->entry_pos = p->spaces + 1;
+}
+
+/*
  * Reads one CSV record (the header too, in header mode). Returns 1, 0 at
  * the end of the input, or a negative SG_E* code.
  */
@@ -673,12 +690,15 @@ static int csv_record(struct sg_reader *r, struct sg_record *rec)
 			return csv_finish(r, rec);
 		if (r->csv.entry_pos > SG_FIELD_MAX) {
 			/*
-			 * Too long a field (often a stray quote swallowing
-			 * lines): give up on the record and start again on
-			 * the next line, so that memory stays bounded.
+			 * Too long a field: the record is rejected, but it
+			 * is read to its end as RFC 4180 says (a quoted
+			 * field ends at its closing quote, however many
+			 * lines later), so that no line inside the field is
+			 * taken for a row. libcsv's buffer is cut back after
+			 * every piece fed, so memory stays bounded.
 			 */
 			csv_field_err(r, r->nfields, FIELD_TOO_LONG, 0);
-			goto resync;
+			csv_cut_field(&r->csv);
 		}
 	}
 	/* end of input */

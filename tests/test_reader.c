@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "sg/buf.h"
@@ -398,18 +399,21 @@ static void csv_overlong_field_is_rejected_and_reading_goes_on(void **state)
 	sg_buf_release(&b);
 }
 
-static void csv_stray_quote_is_cut_off_at_the_field_limit(void **state)
+static void csv_stray_quote_swallows_the_rest_into_one_rejected_row(
+	void **state)
 {
 	struct sg_buf b = SG_BUF_INIT;
 	const char *path;
 	struct sg_reader *r;
 	struct sg_record rec;
-	size_t i, n = 0;
-	long last = 0;
-	int ret;
+	size_t i;
 
 	(void)state;
-	/* an opening quote that never closes, then many plain lines */
+	/*
+	 * An opening quote that never closes, then 20000 plain lines (over
+	 * 64 KiB): as RFC 4180 reads it, they are all inside the field, so
+	 * the file has one row after the header, rejected.
+	 */
 	sg_buf_addstr(&b, "id,text,n\n1,\"oops,b\n");
 	for (i = 0; i < 20000; i++)
 		sg_buf_addf(&b, "%zu,a,b\n", i + 2);
@@ -417,18 +421,75 @@ static void csv_stray_quote_is_cut_off_at_the_field_limit(void **state)
 	r = open_bound(path, SG_FORMAT_CSV, three, 3);
 	next_ok(r, &rec);
 	assert_rejected(&rec, 2, 1, "field longer than 65536 bytes");
-	/* reading starts again on a later line and finds good rows */
-	while ((ret = sg_reader_next(r, &rec, NULL)) == 1) {
-		if (!rec.err)
-			n++;
-		last = rec.line;
-	}
-	assert_int_equal(ret, 0);
-	assert_true(n > 10000);
-	assert_int_equal(last, 20002);
+	next_end(r);
 	sg_reader_close(r);
 	unlink(path);
 	sg_buf_release(&b);
+}
+
+/* Peak resident memory of this process so far, in KiB. */
+static long peak_kib(void)
+{
+	struct rusage u;
+
+	assert_int_equal(getrusage(RUSAGE_SELF, &u), 0);
+	return u.ru_maxrss;
+}
+
+static void csv_oversized_quoted_field_hides_its_lines_in_flat_memory(
+	void **state)
+{
+	/* 24 MiB of field, 32 bytes a line: 786432 lines inside quotes */
+	const size_t lines = 24 * 1024 * 1024 / 32;
+	const char *line = "smuggled1,2026-11-20,approve,ma\n";
+	const char *path;
+	struct sg_reader *r;
+	struct sg_record rec;
+	long before, after;
+	size_t i;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_int_equal(strlen(line), 32);
+	snprintf(tmp_path, sizeof(tmp_path), "/tmp/sg_reader_XXXXXX.csv");
+	fd = mkstemps(tmp_path, 4);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	/* written in pieces, so the test itself holds no copy of the field */
+	fputs("id,text,n\n1,a,b\n2,\"", f);
+	for (i = 0; i < lines; i++)
+		fputs(line, f);
+	/* an escaped quote, then the closing one; the genuine next row */
+	fputs("say \"\"hi\"\"\",b\n3,c,d\n", f);
+	assert_int_equal(fclose(f), 0);
+	path = tmp_path;
+
+	before = peak_kib();
+	r = open_bound(path, SG_FORMAT_CSV, three, 3);
+	next_ok(r, &rec);
+	assert_good(&rec, 2);
+	/* the field's row starts on line 3 and is the only one rejected */
+	next_ok(r, &rec);
+	assert_rejected(&rec, 3, 1, "field longer than 65536 bytes");
+	assert_int_equal(rec.raw_len, SG_RAW_MAX);
+	/*
+	 * the field's row ends on line 3 + 786432 (one line end a smuggled
+	 * line), and the genuine next row is on the line after that
+	 */
+	next_ok(r, &rec);
+	assert_good(&rec, 3 + (long)lines + 1);
+	assert_value(&rec, 0, "3", SG_FIELD_STRING);
+	assert_value(&rec, 1, "c", SG_FIELD_STRING);
+	next_end(r);
+	sg_reader_close(r);
+	after = peak_kib();
+	/* the field was not held: well under its 24 MiB (24576 KiB) */
+	if (after - before >= 8192)
+		print_error("peak memory grew by %ld KiB\n", after - before);
+	assert_true(after - before < 8192);
+	unlink(path);
 }
 
 static void csv_misplaced_quote_is_rejected_and_next_line_read(void **state)
@@ -1028,7 +1089,10 @@ int main(void)
 		cmocka_unit_test(csv_invalid_utf8_is_rejected_naming_the_column),
 		cmocka_unit_test(csv_nul_byte_is_rejected),
 		cmocka_unit_test(csv_overlong_field_is_rejected_and_reading_goes_on),
-		cmocka_unit_test(csv_stray_quote_is_cut_off_at_the_field_limit),
+		cmocka_unit_test(
+			csv_stray_quote_swallows_the_rest_into_one_rejected_row),
+		cmocka_unit_test(
+			csv_oversized_quoted_field_hides_its_lines_in_flat_memory),
 		cmocka_unit_test(csv_misplaced_quote_is_rejected_and_next_line_read),
 		cmocka_unit_test(csv_empty_field_is_null_and_unknown_column_absent),
 		cmocka_unit_test(csv_bad_header_fails_to_open),

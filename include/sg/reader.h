@@ -14,10 +14,13 @@
  * a UTF-8 byte-order mark at the start is skipped; blank lines are skipped
  * and are not records; the last row needs no final line end. The first row
  * is the header. A quote in an unquoted field, text after a closing quote,
- * or a quote still open at the end of the file rejects the row. A field
- * that grows past SG_FIELD_MAX inside quotes (often a stray quote that
- * swallows lines) rejects the row, and reading starts again on the next
- * physical line.
+ * or a quote still open at the end of the file rejects the row (after a
+ * misplaced quote, reading starts again on the next physical line). A
+ * field that grows past SG_FIELD_MAX rejects its row (reported with the
+ * line the row starts on), and the row is still read to its end: a quoted
+ * field ends at its closing quote, however many lines later, so no line
+ * inside it is taken for a row, and a stray quote that never closes
+ * swallows the rest of the file into that one rejected row.
  *
  * JSON Lines: one object a line; blank lines are skipped; a line longer
  * than 1 MiB is rejected and skipped.
