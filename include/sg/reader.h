@@ -23,7 +23,9 @@
  * swallows the rest of the file into that one rejected row.
  *
  * JSON Lines: one object a line; blank lines are skipped; a line longer
- * than 1 MiB is rejected and skipped.
+ * than 1 MiB is rejected and skipped. A line with a NUL in a string (a raw
+ * NUL byte or the escape \u0000, which would cut the string) or with a
+ * key twice is rejected.
  *
  * Either format may be gzip-compressed, and is read as a stream; memory use
  * does not grow with the size of the input.
@@ -119,10 +121,12 @@ int sg_reader_has_column(struct sg_reader *r, const char *name);
 /*
  * Chooses the columns each record will carry, in this order. May be called
  * once, before the first sg_reader_next (else SG_EUSAGE). The names are
- * copied. A name the CSV header lacks is SG_FIELD_ABSENT in every record.
+ * copied. A name the CSV header lacks is SG_FIELD_ABSENT in every record;
+ * a name the CSV header has twice is SG_EUSAGE, with diag naming it.
  * Without a call, records carry no values.
  */
-int sg_reader_bind(struct sg_reader *r, const char *const *names, size_t n);
+int sg_reader_bind(struct sg_reader *r, const char *const *names, size_t n,
+		   struct sg_diag *diag);
 
 /*
  * Reads the next record into *rec. Returns 1 when a record was read (check

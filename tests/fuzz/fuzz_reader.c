@@ -87,7 +87,7 @@ static void read_all(enum sg_format format)
 	}
 	(void)sg_reader_has_column(r, "decision");
 	(void)sg_reader_has_column(r, "no_such_column");
-	if (sg_reader_bind(r, cols, sizeof(cols) / sizeof(cols[0])))
+	if (sg_reader_bind(r, cols, sizeof(cols) / sizeof(cols[0]), NULL))
 		abort();
 	while ((ret = sg_reader_next(r, &rec, &d)) == 1) {
 		/* touch everything the record hands out */
