@@ -526,12 +526,22 @@ static int run_nightly(struct cli *c)
 	if (ret)
 		goto fail;
 	if (!c->quiet) {
-		printf("  gate     %s\n", res.reason);
-		for (i = 0; i < res.nchecks; i++)
-			if (res.checks[i].outcome == SG_CHECK_FAIL)
-				printf("           FAIL %s (%s): %s\n",
-				       res.checks[i].name, res.checks[i].subject,
-				       res.checks[i].detail);
+		/* segment values and labels shown as sg_buf_add_text does */
+		struct sg_buf t = SG_BUF_INIT;
+
+		sg_buf_add_text(&t, res.reason);
+		printf("  gate     %s\n", t.buf);
+		for (i = 0; i < res.nchecks; i++) {
+			if (res.checks[i].outcome != SG_CHECK_FAIL)
+				continue;
+			sg_buf_reset(&t);
+			sg_buf_add_text(&t, res.checks[i].subject);
+			sg_buf_addstr(&t, "): ");
+			sg_buf_add_text(&t, res.checks[i].detail);
+			printf("           FAIL %s (%s\n", res.checks[i].name,
+			       t.buf);
+		}
+		sg_buf_release(&t);
 		printf("  reports  %s/ (report and gate in each format; "
 		       "gate.xml is JUnit)\n",
 		       dir.buf);
