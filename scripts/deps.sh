@@ -1,11 +1,13 @@
 #!/bin/sh
-# Installs what shadowgate needs to build and test on Debian 12 (as root).
+# Installs what shadowgate needs to build and test on Debian 12 (as root);
+# clang and its libFuzzer runtime are for scripts/fuzz.sh.
 # Quick when everything is already there: apt-get runs only when a package
 # is missing.
 set -eu
 PKGS="gcc pkg-config meson ninja-build libsqlite3-dev sqlite3 libcsv-dev
 libcjson-dev zlib1g-dev libcmocka-dev libxgboost-dev python3 python3-numpy
-python3-xgboost python3-sklearn python3-statsmodels python3-scipy gzip"
+python3-xgboost python3-sklearn python3-statsmodels python3-scipy gzip
+clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
