@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs what shadowgate needs to build and test on Debian 12 (as root).
+# Installs what shadowgate needs to build and test on Debian 12 (as root);
+# clang and its libFuzzer runtime are for scripts/fuzz.sh.
 # Quick when everything is already there: apt-get runs only when a package
 # is missing. The tests use every tool listed here, so none of them skips:
 # promtool (from prometheus) checks the Prometheus text output, xmllint
@@ -9,7 +10,8 @@ set -eu
 PKGS="gcc pkg-config meson ninja-build libsqlite3-dev sqlite3 libcsv-dev
 libcjson-dev zlib1g-dev libcmocka-dev libxgboost-dev python3 python3-numpy
 python3-xgboost python3-sklearn python3-statsmodels python3-scipy gzip
-libxml2-utils tzdata prometheus groff-base"
+libxml2-utils tzdata prometheus groff-base
+clang libclang-rt-14-dev"
 # --list: print the packages and install nothing (tests/cli/tools.sh)
 if [ "${1:-}" = "--list" ]; then
 	echo $PKGS

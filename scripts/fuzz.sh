@@ -1,26 +1,38 @@
 #!/bin/sh
 # Fuzzes the input parsers with libFuzzer: scripts/fuzz.sh [SECONDS [NAME...]]
 #
-# Builds each harness of tests/fuzz/ (fuzz_NAME.c) with clang
+# Builds each harness of tests/fuzz/ (fuzz_NAME.c: reader, config,
+# ingest, gate, time, exec_reply) with clang
 # -fsanitize=fuzzer,address,undefined against the library sources (src/*.c
-# but main.c, cli.c and cmd_*.c), seeds a corpus from fixtures/, and runs
-# each harness for SECONDS (default 60) in one process (-jobs=1), with a
-# hang over 10 s counted as a crash. Crash reproducers go to a temporary
-# directory, printed at the end. Exits 1 when any harness crashed, 2 when
-# the build failed.
+# but main.c, cli.c and cmd_*.c), seeds a corpus from tests/fuzz/seeds/NAME/
+# and fixtures/, and runs each harness for SECONDS (default 60) in one
+# process (-jobs=1), with a hang over 10 s counted as a crash. Crash
+# reproducers go to a temporary directory, printed at the end with each
+# harness's executions per second. Exits 1 when any harness crashed, 2
+# when the build failed; FUZZ_OUT/fuzz-counts.txt says "N passed, N failed,
+# 0 skipped", one a harness.
+#
+# CI (.ci/run) runs every harness for 20 s. The longer run, before a
+# release or after a change to a parser, is an hour each:
+#
+#     FUZZ_OUT=fuzz-out scripts/fuzz.sh 3600
+#
+# (FUZZ_OUT keeps the corpora, so a later run starts where this one
+# stopped); a crash's reproducer replays with
+# `FUZZ_BUILD/fuzz_NAME crashes-NAME/crash-...`, and a new seed that
+# matters goes to tests/fuzz/seeds/NAME/.
 #
 # Environment: FUZZ_BUILD (build directory, default a temporary one, kept
 # when given), FUZZ_OUT (where crashes and corpora go, default a temporary
 # directory), FUZZ_MAX_LEN (largest input, default 16384), FUZZ_TMP
-# (where the harnesses write their files, default /dev/shm when there is
-# one: the ingest harness makes a store per input, and fsync on tmpfs
-# costs nothing), CC (default clang).
+# (the harnesses' TMPDIR, default /dev/shm when there is one), CC (default
+# clang; scripts/deps.sh installs it with its libFuzzer runtime).
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-names=${*:-reader config ingest gate time}
+names=${*:-reader config ingest gate time exec_reply}
 cc=${CC:-clang}
 max_len=${FUZZ_MAX_LEN:-16384}
 fuzz_tmp=${FUZZ_TMP:-${TMPDIR:-/tmp}}
@@ -57,13 +69,14 @@ for src in src/*.c; do
 	objs="$objs $obj"
 done
 
-# Seeds: the fixtures that look like each harness's input.
+# Seeds: tests/fuzz/seeds/NAME/ (the reader's serve the ingest too), and
+# the fixtures that look like each harness's input.
 seed() {
 	corpus=$1
 	shift
 	mkdir -p "$corpus"
 	for f in "$@"; do
-		[ -f "$f" ] && cp "$f" "$corpus/" 2>/dev/null || true
+		if [ -f "$f" ]; then cp "$f" "$corpus/"; fi
 	done
 }
 
@@ -71,48 +84,23 @@ seed_all() {
 	name=$1 corpus=$2
 	case $name in
 	reader | ingest)
-		seed "$corpus" fixtures/ingest/* fixtures/reader/* \
+		seed "$corpus" tests/fuzz/seeds/reader/* fixtures/ingest/* \
+			fixtures/reader/* fixtures/hostile/* \
 			fixtures/compare/*.csv fixtures/report/*.csv \
 			fixtures/monitor/*.csv
 		;;
 	config)
-		seed "$corpus" fixtures/config/*.json fixtures/demo/shadowgate.json \
-			fixtures/monitor/config.json
+		seed "$corpus" tests/fuzz/seeds/config/* fixtures/config/*.json \
+			fixtures/demo/shadowgate.json fixtures/monitor/config.json
 		;;
-	gate)
-		mkdir -p "$corpus"
-		cat >"$corpus/report.json" <<'JSON'
-{"cases": 1000, "confidence": 0.95,
- "agreement": {"rate": 0.88, "agree": 880, "n": 1000, "ci95": [0.8584, 0.8985]},
- "kappa": {"value": 0.76, "se": 0.02, "ci95": [0.72, 0.80]},
- "confusion": {"labels": ["approve", "reject"], "matrix": [[400, 100], [20, 480]]},
- "segments": {"region": {
-   "north": {"n": 600, "agree": 552, "rate": 0.92, "ci95": [0.8964, 0.9389]},
-   "tiny": {"n": 10, "agree": 8, "rate": 0.8, "ci95": [0.49, 0.94]}}},
- "counts": {"prediction_errors": 10, "with_prediction": 990},
- "software": {"p95_ms": 12.5},
- "human_baseline": {"items": 50, "pairwise_agreement": 0.9, "model_agreement": 0.87},
- "inputs": {"reference": {"since": "2026-11-01", "until": "2026-11-07", "cases": 700},
-   "features": {"income": {"missing_rate": 0.02, "psi": 0.25},
-     "score": {"missing_rate": 1, "psi": null}}},
- "outputs": {"label_shift": {"value": 0.08, "label": "approve"}}}
-JSON
-		printf '{"cases": 0}' >"$corpus/empty.json"
-		;;
-	time)
-		mkdir -p "$corpus"
-		i=0
-		for s in 2026-11-20 2026-11-20T09:00:00Z 2026-11-20T09:00:00.125+01:00 \
-			'2024-02-29 23:59:60-0530' 0000-01-01T00:00+14 \
-			52000 73000.5 -1.5e-7 +0.91 1e22 123456789012345678901 NA; do
-			printf '%s' "$s" >"$corpus/seed$i"
-			i=$((i + 1))
-		done
+	*)
+		seed "$corpus" tests/fuzz/seeds/"$name"/*
 		;;
 	esac
 }
 
-status=0
+status=0 passed=0 failed=0
+summary=
 for name in $names; do
 	harness=tests/fuzz/fuzz_$name.c
 	if [ ! -f "$harness" ]; then
@@ -135,12 +123,28 @@ for name in $names; do
 		"$corpus" >/dev/null 2>&1) || code=$?
 	log=$out/fuzz-$name.log
 	mv "$out/fuzz-0.log" "$log" 2>/dev/null || true
-	grep -E '^#[0-9]+.*(DONE|pulse|NEW)' "$log" | tail -n 1 >&2 || true
+	# "Done 31337 runs in 20 second(s)": the rate over the whole run
+	runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 \2/p' "$log" | tail -n 1)
+	set -- $runs
+	if [ $# -eq 2 ] && [ "$2" -gt 0 ]; then
+		rate="$1 runs in $2 s, $(($1 / $2)) exec/s"
+	else
+		rate="no run count in $log"
+	fi
 	if [ "$code" -ne 0 ] || [ -n "$(ls -A "$out/crashes-$name")" ]; then
 		echo "fuzz.sh: $name CRASHED (see $log):" >&2
 		ls "$out/crashes-$name" >&2
 		status=1
+		failed=$((failed + 1))
+		summary="$summary
+  $name: CRASHED; $rate"
+	else
+		passed=$((passed + 1))
+		summary="$summary
+  $name: ok; $rate"
 	fi
 done
-echo "fuzz.sh: crashes, corpora and logs in $out" >&2
+echo "fuzz.sh: crashes, corpora and logs in $out$summary" >&2
+# the same shape as scripts/test.sh's count, for .ci/run
+echo "$passed passed, $failed failed, 0 skipped" >"$out/fuzz-counts.txt"
 exit $status

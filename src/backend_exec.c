@@ -74,6 +74,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "backend_exec.h"
 #include "sg/backend.h"
 #include "sg/buf.h"
 
@@ -1132,3 +1133,42 @@ const struct sg_backend_ops sg_backend_exec = {
 	.close = exec_close,
 	.startup_ms = exec_startup_ms,
 };
+
+/* ---- the reply parser on its own, for tests (backend_exec.h) ---- */
+
+int sg_exec_read_replies(void **state, int fd, size_t n,
+			 const char *const *case_ids, struct sg_pred *out)
+{
+	struct exec_state *s = sg_xcalloc(1, sizeof(*s));
+	struct batch b = {0};
+	double now = now_ms();
+	size_t i;
+
+	s->in = s->err = -1;
+	s->out = fd;
+	s->timeout_s = 30.0;
+	s->req = sg_xcalloc(n ? n : 1, sizeof(*s->req));
+	s->nreq = n;
+	*state = s;
+	b.s = s;
+	b.n = n;
+	b.ids = case_ids;
+	b.out = out;
+	b.next = b.unread = b.nout = n;
+	for (i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].value = NAN;
+		out[i].score = NAN;
+		out[i].latency_ms = NAN;
+		s->req[i].st = REQ_OUT;
+		s->req[i].t_sent = now;
+		s->req[i].t_read = now;
+	}
+	index_batch(&b);
+	return read_replies(&b);
+}
+
+void sg_exec_replies_free(void *state)
+{
+	exec_close(state);
+}

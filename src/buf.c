@@ -183,3 +183,100 @@ void sg_json_quote(struct sg_buf *b, const char *s, size_t n)
 	sg_buf_add(b, s + start, n - start);
 	sg_buf_addch(b, '"');
 }
+
+/* ---- text for people ---- */
+
+enum shown { SHOWN_OK, SHOWN_BREAK, SHOWN_BAD };
+
+/*
+ * Looks at the character at s (a NUL-terminated string, *s not NUL):
+ * returns its length in bytes and, in *how, whether it can be shown as it
+ * is, is a line end or tab (LF, CR, TAB, U+2028, U+2029), or cannot be
+ * shown safely: another control character (C0, DEL, C1), a bidirectional
+ * control (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069),
+ * which reorders the text around it on screen, or a byte that is not
+ * valid UTF-8 (length 1).
+ */
+static size_t shown_char(const unsigned char *s, enum shown *how)
+{
+	size_t len, i;
+	unsigned cp;
+
+	*how = SHOWN_OK;
+	if (s[0] < 0x80) {
+		if (s[0] == '\n' || s[0] == '\r' || s[0] == '\t')
+			*how = SHOWN_BREAK;
+		else if (s[0] < 0x20 || s[0] == 0x7f)
+			*how = SHOWN_BAD;
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		*how = SHOWN_BAD;
+		return 1;
+	}
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) { /* the NUL ends it too */
+			*how = SHOWN_BAD;
+			return 1;
+		}
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
+		*how = SHOWN_BAD;
+		return 1;
+	}
+	if (cp == 0x2028 || cp == 0x2029)
+		*how = SHOWN_BREAK;
+	else if (cp <= 0x9f || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+		 (cp >= 0x202a && cp <= 0x202e) ||
+		 (cp >= 0x2066 && cp <= 0x2069))
+		*how = SHOWN_BAD;
+	return len;
+}
+
+void sg_buf_add_md(struct sg_buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	enum shown how;
+	size_t n;
+
+	while (*s) {
+		n = shown_char(s, &how);
+		if (how == SHOWN_BREAK) {
+			sg_buf_addch(b, ' ');
+		} else if (how == SHOWN_BAD) {
+			sg_buf_addstr(b, "\xef\xbf\xbd"); /* U+FFFD */
+		} else {
+			if (n == 1 && strchr("\\`*_[]<>|~#&", *s))
+				sg_buf_addch(b, '\\');
+			sg_buf_add(b, s, n);
+		}
+		s += n;
+	}
+}
+
+void sg_buf_add_text(struct sg_buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	enum shown how;
+	size_t n;
+
+	while (*s) {
+		n = shown_char(s, &how);
+		if (how == SHOWN_OK)
+			sg_buf_add(b, s, n);
+		else
+			sg_buf_addch(b, '?');
+		s += n;
+	}
+}

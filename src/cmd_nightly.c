@@ -607,18 +607,27 @@ static int run_nightly(struct cli *c)
 	if (ret)
 		goto fail;
 	if (!c->quiet) {
-		printf("  gate     %s\n", res.reason);
+		/* segment values and labels shown as sg_buf_add_text does */
+		struct sg_buf t = SG_BUF_INIT;
+
+		sg_buf_add_text(&t, res.reason);
+		printf("  gate     %s\n", t.buf);
 		/* -v: every check, the passed and the not judged too */
-		for (i = 0; i < res.nchecks; i++)
-			if (res.checks[i].outcome == SG_CHECK_FAIL || c->verbose)
-				printf("           %s %s (%s): %s\n",
-				       res.checks[i].outcome == SG_CHECK_FAIL
-					       ? "FAIL"
-				       : res.checks[i].outcome == SG_CHECK_PASS
-					       ? "pass"
-					       : "not judged",
-				       res.checks[i].name, res.checks[i].subject,
-				       res.checks[i].detail);
+		for (i = 0; i < res.nchecks; i++) {
+			if (res.checks[i].outcome != SG_CHECK_FAIL && !c->verbose)
+				continue;
+			sg_buf_reset(&t);
+			sg_buf_add_text(&t, res.checks[i].subject);
+			sg_buf_addstr(&t, "): ");
+			sg_buf_add_text(&t, res.checks[i].detail);
+			printf("           %s %s (%s\n",
+			       res.checks[i].outcome == SG_CHECK_FAIL ? "FAIL"
+			       : res.checks[i].outcome == SG_CHECK_PASS
+				       ? "pass"
+				       : "not judged",
+			       res.checks[i].name, t.buf);
+		}
+		sg_buf_release(&t);
 		printf("  reports  %s/ (report and gate in each format; "
 		       "gate.xml is JUnit)\n",
 		       dir.buf);

@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "sg/buf.h"
+#include "sg/reader.h"
 #include "sg/timeutil.h"
 
 /* ---- string lists ---- */
@@ -718,16 +719,37 @@ static char *resolve_path(const char *base, const char *s, int glob)
 	return sg_buf_detach(&b);
 }
 
+/*
+ * Rejects a string that is not valid UTF-8, naming its key (and index i
+ * in a list, when i is not SIZE_MAX).
+ */
+static int check_utf8(const struct parse *p, const cJSON *v,
+		      const char *path, size_t i)
+{
+	size_t bad;
+	char idx[32] = "";
+
+	if (sg_utf8_valid(v->valuestring, strlen(v->valuestring), &bad))
+		return 0;
+	if (i != SIZE_MAX)
+		snprintf(idx, sizeof(idx), "[%zu]", i);
+	return fail(p, v, "'%s%s': invalid UTF-8 at byte %zu of the string",
+		    path, idx, bad + 1);
+}
+
 static int walk_string(struct parse *p, const struct key *k, const char *path,
 		       const cJSON *v, void *slot)
 {
 	const char *s, *at;
 	long idx = 0;
+	int ret;
 
 	if (!cJSON_IsString(v))
 		return fail(p, v, "'%s': expected a string, found %s", path,
 			    type_name(v));
 	s = v->valuestring;
+	if ((ret = check_utf8(p, v, path, SIZE_MAX)))
+		return ret;
 	if (k->choices && (idx = choice_index(k->choices, s)) < 0)
 		return bad_choice(p, v, path, s, k->choices);
 	if (k->flags & KEY_NAME_AT_VER) {
@@ -778,11 +800,56 @@ static int walk_string(struct parse *p, const struct key *k, const char *path,
 	return 0;
 }
 
+/* Lists up to this long are checked for repeats pairwise, longer sorted. */
+#define DISTINCT_PAIRWISE 16
+
+struct nth_string {
+	const cJSON *e;
+	size_t i;
+};
+
+static int cmp_nth_string(const void *pa, const void *pb)
+{
+	const struct nth_string *a = pa, *b = pb;
+	int c = strcmp(a->e->valuestring, b->e->valuestring);
+
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * The string of array v (n strings) that repeats an earlier one, the
+ * first such in the array, or NULL: what the pairwise check finds, in
+ * n log n (sorted by text, then by place).
+ */
+static const cJSON *second_of_two(const cJSON *v, size_t n)
+{
+	struct nth_string *a = sg_xmalloc(n * sizeof(*a));
+	const cJSON *e, *found = NULL;
+	size_t i, at = SIZE_MAX;
+
+	for (e = v->child, i = 0; e; e = e->next, i++) {
+		a[i].e = e;
+		a[i].i = i;
+	}
+	qsort(a, n, sizeof(*a), cmp_nth_string);
+	for (i = 1; i < n; i++)
+		if (a[i].i < at && !strcmp(a[i - 1].e->valuestring,
+					   a[i].e->valuestring)) {
+			at = a[i].i;
+			found = a[i].e;
+		}
+	free(a);
+	return found;
+}
+
 static int walk_list(struct parse *p, const struct key *k, const char *path,
 		     const cJSON *v, struct sg_strlist *l)
 {
 	const cJSON *e, *o;
 	size_t n = 0;
+	int ret;
 
 	if (!cJSON_IsArray(v))
 		return fail(p, v, "'%s': expected an array of strings, found %s",
@@ -794,13 +861,20 @@ static int walk_list(struct parse *p, const struct key *k, const char *path,
 		if (k->choices && choice_index(k->choices, e->valuestring) < 0)
 			return bad_choice(p, e, path, e->valuestring,
 					  k->choices);
-		if (k->flags & KEY_DISTINCT)
+		ret = check_utf8(p, e, path, n);
+		if (ret)
+			return ret;
+		if ((k->flags & KEY_DISTINCT) && n < DISTINCT_PAIRWISE)
 			for (o = v->child; o != e; o = o->next)
 				if (!strcmp(o->valuestring, e->valuestring))
 					return fail(p, e,
 						    "'%s': '%s' appears twice",
 						    path, e->valuestring);
 	}
+	if ((k->flags & KEY_DISTINCT) && n > DISTINCT_PAIRWISE &&
+	    (e = second_of_two(v, n)))
+		return fail(p, e, "'%s': '%s' appears twice", path,
+			    e->valuestring);
 	if ((k->flags & KEY_NONEMPTY) && !n)
 		return fail(p, v,
 			    "'%s': expected a non-empty array, found an empty array",

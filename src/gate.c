@@ -923,16 +923,22 @@ cJSON *sg_gate_result_json(const struct sg_gate_result *r)
 	return o;
 }
 
+/* Markdown text, escaped as report.md escapes it (sg_buf_add_md). */
 static void md_cell(FILE *out, const char *s)
 {
-	for (; s && *s; s++) {
-		if (*s == '|')
-			fputs("\\|", out);
-		else if (*s == '\n')
-			fputc(' ', out);
-		else
-			fputc(*s, out);
-	}
+	struct sg_buf t = SG_BUF_INIT;
+
+	sg_buf_add_md(&t, s ? s : "");
+	fputs(t.buf, out);
+	sg_buf_release(&t);
+}
+
+/* Terminal text: nothing that moves the cursor or reorders the line. */
+static const char *tty_text(struct sg_buf *t, const char *s)
+{
+	sg_buf_reset(t);
+	sg_buf_add_text(t, s ? s : "");
+	return t->buf;
 }
 
 static void fmt_value(char *buf, size_t n, double v)
@@ -961,18 +967,23 @@ int sg_gate_write(FILE *out, const struct sg_gate_result *r,
 	char v[32], lo[32], hi[32], th[32];
 
 	if (!format || !strcmp(format, "text")) {
+		struct sg_buf t1 = SG_BUF_INIT, t2 = SG_BUF_INIT;
+
 		fprintf(out, "verdict: %s\n%s\n\n", sg_verdict_name(r->verdict),
-			r->reason);
+			tty_text(&t1, r->reason));
 		for (i = 0; i < r->nchecks; i++) {
 			const struct sg_gate_check *c = &r->checks[i];
 
 			fmt_value(v, sizeof(v), c->value);
-			fprintf(out, "  %-10s %-22s %-24s %s\n",
+			fprintf(out, "  %-10s %-22s %-24s ",
 				c->outcome == SG_CHECK_PASS   ? "pass"
 				: c->outcome == SG_CHECK_FAIL ? "FAIL"
 							      : "not judged",
-				c->name, c->subject, c->detail);
+				c->name, tty_text(&t1, c->subject));
+			fprintf(out, "%s\n", tty_text(&t2, c->detail));
 		}
+		sg_buf_release(&t1);
+		sg_buf_release(&t2);
 		return 0;
 	}
 	if (!strcmp(format, "json")) {
@@ -988,9 +999,13 @@ int sg_gate_write(FILE *out, const struct sg_gate_result *r,
 		return 0;
 	}
 	if (!strcmp(format, "markdown")) {
-		fprintf(out, "### shadowgate gate: **%s**%s%s\n\n%s\n\n",
-			sg_verdict_name(r->verdict), model ? " for " : "",
-			model ? model : "", r->reason);
+		fprintf(out, "### shadowgate gate: **%s**%s",
+			sg_verdict_name(r->verdict), model ? " for " : "");
+		if (model)
+			md_cell(out, model);
+		fputs("\n\n", out);
+		md_cell(out, r->reason);
+		fputs("\n\n", out);
 		fprintf(out, "| check | subject | value | interval | threshold | "
 			     "outcome |\n|---|---|---:|---|---:|---|\n");
 		for (i = 0; i < r->nchecks; i++) {
@@ -1000,7 +1015,9 @@ int sg_gate_write(FILE *out, const struct sg_gate_result *r,
 			fmt_value(lo, sizeof(lo), c->low);
 			fmt_value(hi, sizeof(hi), c->high);
 			fmt_check_value(th, sizeof(th), c, c->threshold);
-			fprintf(out, "| %s | ", c->name);
+			fputs("| ", out);
+			md_cell(out, c->name);
+			fputs(" | ", out);
 			md_cell(out, c->subject);
 			if (isfinite(c->low) || isfinite(c->high))
 				fprintf(out, " | %s | [%s, %s] | %s%s | %s |\n", v,

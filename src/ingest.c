@@ -1632,7 +1632,7 @@ static int bind_columns(struct ingest *in, struct sg_reader *r,
 		}
 		all[n++] = l->features.v[i];
 	}
-	ret = sg_reader_bind(r, all, n);
+	ret = sg_reader_bind(r, all, n, diag);
 out:
 	free(all);
 	return ret;

@@ -19,7 +19,8 @@
  *
  * Memory stays flat: the buffer grows only to hold one JSON line (at most
  * JSONL_LINE_MAX) or the look-ahead of sg_reader_has_column (PEEK_MAX);
- * a CSV field that grows past SG_FIELD_MAX is abandoned.
+ * a CSV field that grows past SG_FIELD_MAX rejects its record and is read
+ * to its end without being kept.
  */
 #include "sg/reader.h"
 
@@ -102,6 +103,9 @@ struct sg_reader {
 	cJSON *peek; /* first object line, for has_column */
 	int peeked;
 	char *numtext; /* NUMTEXT_MAX bytes per bound column */
+	const char **keys; /* the keys of a line, for the duplicate check */
+	size_t keys_cap;
+	long header_line; /* CSV: the line the header is on */
 };
 
 static void rec_err(struct sg_record *rec, long col, const char *fmt, ...)
@@ -595,6 +599,22 @@ static int csv_finish(struct sg_reader *r, struct sg_record *rec)
 }
 
 /*
+ * Drops the bytes libcsv holds for the field being read, keeping only what
+ * its state needs at the field's end: libcsv takes off the trailing
+ * "spaces" it counted and, after a quote inside a quoted field (which may
+ * be the closing one), that quote too. A count of spaces is kept at one:
+ * libcsv only asks whether there were any. The field's value is lost; the
+ * record has been rejected already.
+ */
+static void csv_cut_field(struct csv_parser *p)
+{
+	if (p->spaces > 1)
+		p->spaces = 1;
+	if (p->entry_pos > p->spaces + 1)
+		p->entry_pos = p->spaces + 1;
+}
+
+/*
  * Reads one CSV record (the header too, in header mode). Returns 1, 0 at
  * the end of the input, or a negative SG_E* code.
  */
@@ -673,12 +693,15 @@ static int csv_record(struct sg_reader *r, struct sg_record *rec)
 			return csv_finish(r, rec);
 		if (r->csv.entry_pos > SG_FIELD_MAX) {
 			/*
-			 * Too long a field (often a stray quote swallowing
-			 * lines): give up on the record and start again on
-			 * the next line, so that memory stays bounded.
+			 * Too long a field: the record is rejected, but it
+			 * is read to its end as RFC 4180 says (a quoted
+			 * field ends at its closing quote, however many
+			 * lines later), so that no line inside the field is
+			 * taken for a row. libcsv's buffer is cut back after
+			 * every piece fed, so memory stays bounded.
 			 */
 			csv_field_err(r, r->nfields, FIELD_TOO_LONG, 0);
-			goto resync;
+			csv_cut_field(&r->csv);
 		}
 	}
 	/* end of input */
@@ -727,6 +750,7 @@ static int csv_read_header(struct sg_reader *r, struct sg_diag *diag)
 		return SG_EDATA;
 	}
 	r->nheader = r->nfields;
+	r->header_line = rec.line;
 	r->header_text = sg_buf_detach(&r->text);
 	r->header = sg_xcalloc(r->nheader, sizeof(*r->header));
 	r->bound_of = sg_xcalloc(r->nheader, sizeof(*r->bound_of));
@@ -843,12 +867,71 @@ static void jsonl_value(struct sg_reader *r, struct sg_record *rec, size_t i,
 	}
 }
 
+/*
+ * Finds an escaped NUL (\u0000) in a line of valid JSON: backslashes only
+ * occur in strings there, and one starts an escape when an odd number of
+ * them stand in a row. Returns 1 with the 0-based offset of its backslash
+ * in *at, else 0.
+ */
+static int json_escaped_nul(const char *p, size_t len, size_t *at)
+{
+	const char *s = p, *end = p + len, *b, *e;
+
+	while ((b = memchr(s, '\\', (size_t)(end - s)))) {
+		for (e = b; e < end && *e == '\\'; e++)
+			;
+		if (((e - b) & 1) && end - e >= 5 && !memcmp(e, "u0000", 5)) {
+			*at = (size_t)(e - 1 - p);
+			return 1;
+		}
+		s = e;
+	}
+	return 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Finds a key that an object has twice (cJSON keeps both). Few keys are
+ * compared pairwise; many are sorted, so a line of a million keys costs
+ * n log n. Returns the key, or NULL.
+ */
+static const char *json_duplicate_key(struct sg_reader *r, const cJSON *obj)
+{
+	const cJSON *a, *b;
+	size_t n = 0, i;
+
+	for (a = obj->child; a; a = a->next)
+		n++;
+	if (n <= 16) {
+		for (a = obj->child; a; a = a->next)
+			for (b = a->next; b; b = b->next)
+				if (!strcmp(a->string, b->string))
+					return a->string;
+		return NULL;
+	}
+	if (n > r->keys_cap) {
+		r->keys_cap = n;
+		r->keys = sg_xrealloc(r->keys, n * sizeof(*r->keys));
+	}
+	for (a = obj->child, i = 0; a; a = a->next)
+		r->keys[i++] = a->string;
+	qsort(r->keys, n, sizeof(*r->keys), cmp_key);
+	for (i = 1; i < n; i++)
+		if (!strcmp(r->keys[i - 1], r->keys[i]))
+			return r->keys[i];
+	return NULL;
+}
+
 /* Reads one JSON Lines record: 1, 0 at the end, or a negative SG_E* code. */
 static int jsonl_record(struct sg_reader *r, struct sg_record *rec)
 {
 	size_t off = 0, len = 0, at, bad = 0, i;
 	const cJSON *obj = NULL;
-	const char *p;
+	const char *p, *dup;
 	int ret, line_ok = 1;
 
 	cJSON_Delete(r->cur);
@@ -873,7 +956,20 @@ static int jsonl_record(struct sg_reader *r, struct sg_record *rec)
 			continue;
 		raw_add(r, p, len);
 		raw_finish(r, rec);
-		line_ok = sg_utf8_valid(p, len, &bad);
+		/*
+		 * A NUL, raw or escaped, would cut the string that holds it
+		 * (cJSON's strings end at NUL): the line is rejected instead.
+		 */
+		switch (text_scan((const unsigned char *)p, len, &bad, 1)) {
+		case 1:
+			line_ok = 0;
+			break;
+		case 2:
+			rec_err(rec, -1, "NUL byte at byte %zu", bad + 1);
+			/* the bytes after it are checked value by value */
+			line_ok = 0;
+			break;
+		}
 		r->cur = json_parse_line(p, len, &at);
 		if (!r->cur)
 			rec_err(rec, -1, "invalid JSON at byte %zu", at);
@@ -881,6 +977,11 @@ static int jsonl_record(struct sg_reader *r, struct sg_record *rec)
 			rec_err(rec, -1, "not a JSON object");
 		else
 			obj = r->cur;
+		if (obj && json_escaped_nul(p, len, &at))
+			rec_err(rec, -1, "escaped NUL (\\u0000) at byte %zu",
+				at + 1);
+		if (obj && (dup = json_duplicate_key(r, obj)))
+			rec_err(rec, -1, "key '%.64s' appears twice", dup);
 		break;
 	}
 	for (i = 0; i < r->nbound; i++)
@@ -1031,9 +1132,10 @@ const char *sg_reader_column(struct sg_reader *r, size_t i)
 	return k ? k->string : NULL;
 }
 
-int sg_reader_bind(struct sg_reader *r, const char *const *names, size_t n)
+int sg_reader_bind(struct sg_reader *r, const char *const *names, size_t n,
+		   struct sg_diag *diag)
 {
-	size_t i, c;
+	size_t i, c, c2;
 
 	if (r->bound || r->started)
 		return SG_EUSAGE;
@@ -1059,6 +1161,16 @@ int sg_reader_bind(struct sg_reader *r, const char *const *names, size_t n)
 			if (r->bound_of[c] < 0)
 				r->bound_of[c] = (long)i;
 			break;
+		}
+		/* which of two columns of that name is meant is anyone's guess */
+		for (c2 = c + 1; c < r->nheader && c2 < r->nheader; c2++) {
+			if (strcmp(r->header[c2], names[i]))
+				continue;
+			sg_diag_set(diag, r->path, r->header_line, 0,
+				    "column '%s' appears twice in the header "
+				    "(fields %zu and %zu)",
+				    names[i], c + 1, c2 + 1);
+			return SG_EUSAGE;
 		}
 	}
 	return 0;
@@ -1106,6 +1218,7 @@ void sg_reader_close(struct sg_reader *r)
 	free(r->kinds);
 	free(r->col_of);
 	free(r->numtext);
+	free(r->keys);
 	free(r->header_text);
 	free(r->header);
 	free(r->bound_of);

@@ -223,11 +223,14 @@ static size_t width(const char *s)
 	return w;
 }
 
-/* Text with control characters shown as '?'. */
+/* Text with control characters shown as '?' (see sg_buf_add_text). */
 static void put_text(FILE *f, const char *s)
 {
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+	struct sg_buf t = SG_BUF_INIT;
+
+	sg_buf_add_text(&t, s);
+	fputs(t.buf, f);
+	sg_buf_release(&t);
 }
 
 static void put_pad(FILE *f, const char *s, size_t w, int right)
@@ -1133,17 +1136,14 @@ static void write_text(FILE *f, const cJSON *r, int color)
 
 /* ---- Markdown ---- */
 
-/* Text for a Markdown table cell: markup characters escaped. */
+/* Text for a Markdown table cell: markup escaped (see sg_buf_add_md). */
 static void md_text(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		if (strchr("\\`*_[]<>|~", *s))
-			fputc('\\', f);
-		if (*s == '\n' || *s == '\r' || *s == '\t')
-			fputc(' ', f);
-		else
-			fputc(*s, f);
-	}
+	struct sg_buf t = SG_BUF_INIT;
+
+	sg_buf_add_md(&t, s);
+	fputs(t.buf, f);
+	sg_buf_release(&t);
 }
 
 static void md_pct(FILE *f, double v)

@@ -1309,7 +1309,7 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 	has_score = sg_reader_has_column(rd, l->model_score);
 	if (has_score)
 		names[nb++] = l->model_score;
-	ret = sg_reader_bind(rd, names, nb);
+	ret = sg_reader_bind(rd, names, nb, diag);
 	if (ret)
 		goto out;
 	ret = sg_store_prepare(ru->s, &find,

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
 
+#include "sg/buf.h"
 #include "sg/config.h"
 #include "sg/error.h"
 
@@ -483,6 +485,13 @@ static const struct bad_case bad_cases[] = {
 	 "'model.labels': 'yes' appears twice", 1, 36},
 	{"{\"report\": {\"label_order\": [\"a\", \"a\"]}}",
 	 "'report.label_order': 'a' appears twice", 1, 34},
+	/* strings must be UTF-8; the place is the key's, or the element's */
+	{"{\"model\": {\"name\": \"tri\xff" "age\"}}",
+	 "'model.name': invalid UTF-8 at byte 4 of the string", 1, 12},
+	{"{\"model\": {\"labels\": [\"a\", \"b\xc3\"]}}",
+	 "'model.labels[1]': invalid UTF-8 at byte 2 of the string", 1, 28},
+	{"{\"log\": {\"segments\": [\"\xed\xa0\x80\"]}}",
+	 "'log.segments[0]': invalid UTF-8 at byte 1 of the string", 1, 23},
 	/* the rest */
 	{"{\"model\": {\"command\": []}}",
 	 "'model.command': expected a non-empty array, found an empty array", 1,
@@ -553,6 +562,60 @@ static void each_bad_file_is_named_with_its_place(void **state)
 		assert_defaults(&c);
 		sg_config_release(&c);
 	}
+}
+
+/* Seconds on a monotonic clock. */
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void a_million_labels_are_checked_for_repeats_quickly(void **state)
+{
+	/*
+	 * 1.1 million distinct labels "l0" .. "l1099999", then "l17" again.
+	 * Checked pairwise, that is 6e11 comparisons (minutes); sorted,
+	 * 1.1e6 * log2(1.1e6) = 2.2e7 (well under a second, even with
+	 * sanitizers: the bound below leaves room for a loaded machine).
+	 */
+	const size_t n = 1100000;
+	struct sg_buf b = SG_BUF_INIT;
+	struct sg_config c;
+	struct sg_diag d;
+	double t0, secs;
+	long col;
+	size_t i;
+
+	(void)state;
+	sg_buf_addstr(&b, "{\"model\": {\"labels\": [");
+	for (i = 0; i < n; i++)
+		sg_buf_addf(&b, "%s\"l%zu\"", i ? ", " : "", i);
+	col = (long)b.len + 3; /* after ", ": the repeat's opening quote */
+	sg_buf_addstr(&b, ", \"l17\"]}}");
+	sg_config_init(&c);
+	sg_diag_clear(&d);
+	t0 = now_s();
+	assert_int_equal(sg_config_parse(&c, b.buf, b.len, NULL, &d),
+			 SG_EUSAGE);
+	secs = now_s() - t0;
+	assert_string_equal(d.msg, "'model.labels': 'l17' appears twice");
+	assert_int_equal(d.line, 1);
+	assert_int_equal(d.col, col);
+	/* without the repeat the labels load, in order */
+	b.len -= strlen(", \"l17\"]}}");
+	sg_buf_addstr(&b, "]}}");
+	t0 = now_s();
+	assert_int_equal(sg_config_parse(&c, b.buf, b.len, NULL, &d), 0);
+	secs += now_s() - t0;
+	assert_int_equal(c.model.labels.n, n);
+	assert_string_equal(c.model.labels.v[n - 1], "l1099999");
+	if (secs > 10)
+		fail_msg("1.1 million labels took %.1f s", secs);
+	sg_config_release(&c);
+	sg_buf_release(&b);
 }
 
 static void unknown_key_in_file_reads_as_file_line_col(void **state)
@@ -926,6 +989,8 @@ int main(void)
 		cmocka_unit_test(a_list_in_the_file_replaces_the_default),
 		cmocka_unit_test(integral_numbers_and_bounds_are_accepted),
 		cmocka_unit_test(each_bad_file_is_named_with_its_place),
+		cmocka_unit_test(
+			a_million_labels_are_checked_for_repeats_quickly),
 		cmocka_unit_test(unknown_key_in_file_reads_as_file_line_col),
 		cmocka_unit_test(syntax_error_in_file_has_line_and_column),
 		cmocka_unit_test(nul_byte_is_a_syntax_error),

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "sg/buf.h"
@@ -78,7 +79,7 @@ static struct sg_reader *open_bound(const char *path, enum sg_format fmt,
 		print_error("open %s: %s\n", path, d.msg);
 		fail();
 	}
-	assert_int_equal(sg_reader_bind(r, names, n), 0);
+	assert_int_equal(sg_reader_bind(r, names, n, NULL), 0);
 	return r;
 }
 
@@ -398,18 +399,21 @@ static void csv_overlong_field_is_rejected_and_reading_goes_on(void **state)
 	sg_buf_release(&b);
 }
 
-static void csv_stray_quote_is_cut_off_at_the_field_limit(void **state)
+static void csv_stray_quote_swallows_the_rest_into_one_rejected_row(
+	void **state)
 {
 	struct sg_buf b = SG_BUF_INIT;
 	const char *path;
 	struct sg_reader *r;
 	struct sg_record rec;
-	size_t i, n = 0;
-	long last = 0;
-	int ret;
+	size_t i;
 
 	(void)state;
-	/* an opening quote that never closes, then many plain lines */
+	/*
+	 * An opening quote that never closes, then 20000 plain lines (over
+	 * 64 KiB): as RFC 4180 reads it, they are all inside the field, so
+	 * the file has one row after the header, rejected.
+	 */
 	sg_buf_addstr(&b, "id,text,n\n1,\"oops,b\n");
 	for (i = 0; i < 20000; i++)
 		sg_buf_addf(&b, "%zu,a,b\n", i + 2);
@@ -417,18 +421,75 @@ static void csv_stray_quote_is_cut_off_at_the_field_limit(void **state)
 	r = open_bound(path, SG_FORMAT_CSV, three, 3);
 	next_ok(r, &rec);
 	assert_rejected(&rec, 2, 1, "field longer than 65536 bytes");
-	/* reading starts again on a later line and finds good rows */
-	while ((ret = sg_reader_next(r, &rec, NULL)) == 1) {
-		if (!rec.err)
-			n++;
-		last = rec.line;
-	}
-	assert_int_equal(ret, 0);
-	assert_true(n > 10000);
-	assert_int_equal(last, 20002);
+	next_end(r);
 	sg_reader_close(r);
 	unlink(path);
 	sg_buf_release(&b);
+}
+
+/* Peak resident memory of this process so far, in KiB. */
+static long peak_kib(void)
+{
+	struct rusage u;
+
+	assert_int_equal(getrusage(RUSAGE_SELF, &u), 0);
+	return u.ru_maxrss;
+}
+
+static void csv_oversized_quoted_field_hides_its_lines_in_flat_memory(
+	void **state)
+{
+	/* 24 MiB of field, 32 bytes a line: 786432 lines inside quotes */
+	const size_t lines = 24 * 1024 * 1024 / 32;
+	const char *line = "smuggled1,2026-11-20,approve,ma\n";
+	const char *path;
+	struct sg_reader *r;
+	struct sg_record rec;
+	long before, after;
+	size_t i;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_int_equal(strlen(line), 32);
+	snprintf(tmp_path, sizeof(tmp_path), "/tmp/sg_reader_XXXXXX.csv");
+	fd = mkstemps(tmp_path, 4);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	/* written in pieces, so the test itself holds no copy of the field */
+	fputs("id,text,n\n1,a,b\n2,\"", f);
+	for (i = 0; i < lines; i++)
+		fputs(line, f);
+	/* an escaped quote, then the closing one; the genuine next row */
+	fputs("say \"\"hi\"\"\",b\n3,c,d\n", f);
+	assert_int_equal(fclose(f), 0);
+	path = tmp_path;
+
+	before = peak_kib();
+	r = open_bound(path, SG_FORMAT_CSV, three, 3);
+	next_ok(r, &rec);
+	assert_good(&rec, 2);
+	/* the field's row starts on line 3 and is the only one rejected */
+	next_ok(r, &rec);
+	assert_rejected(&rec, 3, 1, "field longer than 65536 bytes");
+	assert_int_equal(rec.raw_len, SG_RAW_MAX);
+	/*
+	 * the field's row ends on line 3 + 786432 (one line end a smuggled
+	 * line), and the genuine next row is on the line after that
+	 */
+	next_ok(r, &rec);
+	assert_good(&rec, 3 + (long)lines + 1);
+	assert_value(&rec, 0, "3", SG_FIELD_STRING);
+	assert_value(&rec, 1, "c", SG_FIELD_STRING);
+	next_end(r);
+	sg_reader_close(r);
+	after = peak_kib();
+	/* the field was not held: well under its 24 MiB (24576 KiB) */
+	if (after - before >= 8192)
+		print_error("peak memory grew by %ld KiB\n", after - before);
+	assert_true(after - before < 8192);
+	unlink(path);
 }
 
 static void csv_misplaced_quote_is_rejected_and_next_line_read(void **state)
@@ -705,7 +766,7 @@ static void jsonl_has_column_peeks_without_losing_lines(void **state)
 	assert_int_equal(sg_reader_has_column(r, "case_id"), 1);
 	assert_int_equal(sg_reader_has_column(r, "score"), 1);
 	assert_int_equal(sg_reader_has_column(r, "rater"), 0);
-	assert_int_equal(sg_reader_bind(r, names, 2), 0);
+	assert_int_equal(sg_reader_bind(r, names, 2, NULL), 0);
 	/* the bad line before the first object is still read */
 	next_ok(r, &rec);
 	assert_rejected(&rec, 2, -1, "invalid JSON at byte 1");
@@ -743,6 +804,112 @@ static void jsonl_invalid_utf8_is_rejected(void **state)
 	next_ok(r, &rec);
 	assert_int_equal(rec.err, 1);
 	next_end(r);
+	sg_reader_close(r);
+	unlink(path);
+}
+
+static void jsonl_nul_in_a_string_rejects_the_line(void **state)
+{
+	const char *const names[] = {"id", "b"};
+	/* sizeof - 1: the raw NUL on line 2 is part of the data */
+	static const char data[] = "{\"id\": \"j\\u00001\", \"b\": 1}\n"
+				   "{\"id\": \"j\0" "2\", \"b\": 1}\n"
+				   "{\"id\": \"j3\", \"x\": \"\\u0000\"}\n"
+				   "{\"id\": \"j4\", \"k\\u0000\": 1}\n"
+				   "{\"id\": \"a\\\\u0000\", \"b\": 1}\n"
+				   "{\"id\": \"a\\\\\\u0000\"}\n"
+				   "{\"id\": \"j7\", \"b\": \"\\u00001\"}\n";
+	const char *path = write_tmp(data, sizeof(data) - 1, ".jsonl");
+	struct sg_reader *r = open_bound(path, SG_FORMAT_JSONL, names, 2);
+	struct sg_record rec;
+
+	(void)state;
+	/* {"id": "j\u00001"...: the backslash is byte 10 */
+	next_ok(r, &rec);
+	assert_rejected(&rec, 1, -1, "escaped NUL (\\u0000) at byte 10");
+	/* {"id": "j<NUL>2"...: the NUL is byte 10 */
+	next_ok(r, &rec);
+	assert_rejected(&rec, 2, -1, "NUL byte at byte 10");
+	/* in a value that is not bound: {"id": "j3", "x": "\u0000"}, 20 */
+	next_ok(r, &rec);
+	assert_rejected(&rec, 3, -1, "escaped NUL (\\u0000) at byte 20");
+	/* in a key: {"id": "j4", "k\u0000": 1}, byte 16 */
+	next_ok(r, &rec);
+	assert_rejected(&rec, 4, -1, "escaped NUL (\\u0000) at byte 16");
+	/* an escaped backslash, then the text u0000: no NUL */
+	next_ok(r, &rec);
+	assert_good(&rec, 5);
+	assert_value(&rec, 0, "a\\u0000", SG_FIELD_STRING);
+	/* three backslashes: an escaped one, then \u0000 at byte 12 */
+	next_ok(r, &rec);
+	assert_rejected(&rec, 6, -1, "escaped NUL (\\u0000) at byte 12");
+	/* {"id": "j7", "b": "\u00001"}: a bound value, byte 20 */
+	next_ok(r, &rec);
+	assert_rejected(&rec, 7, -1, "escaped NUL (\\u0000) at byte 20");
+	next_end(r);
+	sg_reader_close(r);
+	unlink(path);
+}
+
+static void jsonl_key_given_twice_rejects_the_line(void **state)
+{
+	const char *const names[] = {"id", "b"};
+	struct sg_buf b = SG_BUF_INIT;
+	const char *path;
+	struct sg_reader *r;
+	struct sg_record rec;
+	int i;
+
+	(void)state;
+	sg_buf_addstr(&b, "{\"id\": \"1\", \"b\": 1, \"id\": \"2\"}\n"
+			  "{\"id\": \"3\", \"x\": 1, \"y\": 2, \"x\": 3}\n"
+			  "{\"id\": \"4\", \"ID\": \"4\"}\n");
+	/* 40 keys (sorted, not compared pairwise), k17 twice; then none */
+	sg_buf_addstr(&b, "{\"id\": \"5\"");
+	for (i = 0; i < 40; i++)
+		sg_buf_addf(&b, ", \"k%d\": %d", i == 39 ? 17 : i, i);
+	sg_buf_addstr(&b, "}\n{\"id\": \"6\"");
+	for (i = 0; i < 40; i++)
+		sg_buf_addf(&b, ", \"k%d\": %d", i, i);
+	sg_buf_addstr(&b, "}\n");
+	path = write_tmp(b.buf, b.len, ".jsonl");
+	r = open_bound(path, SG_FORMAT_JSONL, names, 2);
+	next_ok(r, &rec);
+	assert_rejected(&rec, 1, -1, "key 'id' appears twice");
+	next_ok(r, &rec);
+	assert_rejected(&rec, 2, -1, "key 'x' appears twice");
+	/* keys are case-sensitive */
+	next_ok(r, &rec);
+	assert_good(&rec, 3);
+	next_ok(r, &rec);
+	assert_rejected(&rec, 4, -1, "key 'k17' appears twice");
+	next_ok(r, &rec);
+	assert_good(&rec, 5);
+	next_end(r);
+	sg_reader_close(r);
+	unlink(path);
+	sg_buf_release(&b);
+}
+
+static void csv_mapped_column_named_twice_is_a_usage_error(void **state)
+{
+	const char *path = write_tmp_str("\nid,x,text,x,id,n\n1,a,b,c,d,e\n",
+					 ".csv");
+	const char *const ok_names[] = {"text", "n"};
+	struct sg_reader *r = NULL;
+	struct sg_diag d;
+
+	(void)state;
+	sg_diag_clear(&d);
+	assert_int_equal(sg_reader_open(&r, path, SG_FORMAT_CSV, &d), 0);
+	/* the header is on line 2; id is fields 1 and 5 */
+	assert_int_equal(sg_reader_bind(r, three, 3, &d), SG_EUSAGE);
+	assert_string_equal(d.msg, "column 'id' appears twice in the header "
+				   "(fields 1 and 5)");
+	assert_int_equal(d.line, 2);
+	sg_reader_close(r);
+	/* a column named twice but not mapped is no one's business */
+	r = open_bound(path, SG_FORMAT_CSV, ok_names, 2);
 	sg_reader_close(r);
 	unlink(path);
 }
@@ -950,7 +1117,7 @@ static void bind_is_allowed_once_before_reading(void **state)
 	struct sg_reader *r = open_bound(path, SG_FORMAT_GUESS, dec_names, 3);
 
 	(void)state;
-	assert_int_equal(sg_reader_bind(r, dec_names, 3), SG_EUSAGE);
+	assert_int_equal(sg_reader_bind(r, dec_names, 3, NULL), SG_EUSAGE);
 	sg_reader_close(r);
 	free(path);
 }
@@ -1028,7 +1195,10 @@ int main(void)
 		cmocka_unit_test(csv_invalid_utf8_is_rejected_naming_the_column),
 		cmocka_unit_test(csv_nul_byte_is_rejected),
 		cmocka_unit_test(csv_overlong_field_is_rejected_and_reading_goes_on),
-		cmocka_unit_test(csv_stray_quote_is_cut_off_at_the_field_limit),
+		cmocka_unit_test(
+			csv_stray_quote_swallows_the_rest_into_one_rejected_row),
+		cmocka_unit_test(
+			csv_oversized_quoted_field_hides_its_lines_in_flat_memory),
 		cmocka_unit_test(csv_misplaced_quote_is_rejected_and_next_line_read),
 		cmocka_unit_test(csv_empty_field_is_null_and_unknown_column_absent),
 		cmocka_unit_test(csv_bad_header_fails_to_open),
@@ -1040,6 +1210,10 @@ int main(void)
 		cmocka_unit_test(jsonl_empty_file_has_no_records),
 		cmocka_unit_test(jsonl_has_column_peeks_without_losing_lines),
 		cmocka_unit_test(jsonl_invalid_utf8_is_rejected),
+		cmocka_unit_test(jsonl_nul_in_a_string_rejects_the_line),
+		cmocka_unit_test(jsonl_key_given_twice_rejects_the_line),
+		cmocka_unit_test(
+			csv_mapped_column_named_twice_is_a_usage_error),
 		cmocka_unit_test(jsonl_overlong_line_is_rejected_and_reader_resyncs),
 		cmocka_unit_test(jsonl_records_across_buffer_boundaries_keep_lines),
 		cmocka_unit_test(gzip_files_read_like_plain_ones),

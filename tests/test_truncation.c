@@ -360,7 +360,7 @@ static void reader_reads_every_cut_of_quoted_fields(void **state)
 			assert_null(r);
 			continue;
 		}
-		assert_int_equal(sg_reader_bind(r, cols, 4), 0);
+		assert_int_equal(sg_reader_bind(r, cols, 4, NULL), 0);
 		rows = 0;
 		while ((ret = sg_reader_next(r, &rec, &d)) == 1) {
 			assert_int_equal(rec.n, 4);
@@ -443,7 +443,7 @@ static void has_column_survives_a_long_last_line_without_line_end(void **state)
 	assert_int_equal(sg_reader_open(&r, cutpath, SG_FORMAT_JSONL, &d), 0);
 	assert_int_equal(sg_reader_has_column(r, "a"), 1);
 	assert_int_equal(sg_reader_has_column(r, "b"), 0);
-	assert_int_equal(sg_reader_bind(r, cols, 1), 0);
+	assert_int_equal(sg_reader_bind(r, cols, 1, NULL), 0);
 	assert_int_equal(sg_reader_next(r, &rec, &d), 1);
 	assert_int_equal(rec.err, 0);
 	assert_string_equal(rec.values[0], "7");

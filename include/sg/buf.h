@@ -48,4 +48,23 @@ char *sg_xstrndup(const char *s, size_t n);
 /* Appends s as a JSON string literal (with quotes) to b. */
 void sg_json_quote(struct sg_buf *b, const char *s, size_t n);
 
+/*
+ * Appends s for Markdown (a table cell, a heading, a line of text): the
+ * characters that are markup (\ ` * _ [ ] < > | ~ # &) behind a
+ * backslash, so that they show as themselves; line ends and tabs (also
+ * U+2028, U+2029) as spaces, so that a value stays on its line; other
+ * control characters, bidirectional controls (U+061C, U+200E, U+200F,
+ * U+202A to U+202E, U+2066 to U+2069) and bytes that are not UTF-8 as
+ * U+FFFD.
+ */
+void sg_buf_add_md(struct sg_buf *b, const char *s);
+
+/*
+ * Appends s for a terminal: control characters (line ends and tabs too),
+ * bidirectional controls and bytes that are not UTF-8 as '?', one for
+ * each character, so that a value can neither move the cursor nor
+ * reorder the line.
+ */
+void sg_buf_add_text(struct sg_buf *b, const char *s);
+
 #endif

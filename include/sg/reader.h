@@ -14,13 +14,18 @@
  * a UTF-8 byte-order mark at the start is skipped; blank lines are skipped
  * and are not records; the last row needs no final line end. The first row
  * is the header. A quote in an unquoted field, text after a closing quote,
- * or a quote still open at the end of the file rejects the row. A field
- * that grows past SG_FIELD_MAX inside quotes (often a stray quote that
- * swallows lines) rejects the row, and reading starts again on the next
- * physical line.
+ * or a quote still open at the end of the file rejects the row (after a
+ * misplaced quote, reading starts again on the next physical line). A
+ * field that grows past SG_FIELD_MAX rejects its row (reported with the
+ * line the row starts on), and the row is still read to its end: a quoted
+ * field ends at its closing quote, however many lines later, so no line
+ * inside it is taken for a row, and a stray quote that never closes
+ * swallows the rest of the file into that one rejected row.
  *
  * JSON Lines: one object a line; blank lines are skipped; a line longer
- * than 1 MiB is rejected and skipped.
+ * than 1 MiB is rejected and skipped. A line with a NUL in a string (a raw
+ * NUL byte or the escape \u0000, which would cut the string) or with a
+ * key twice is rejected.
  *
  * Either format may be gzip-compressed, and is read as a stream; memory use
  * does not grow with the size of the input.
@@ -123,10 +128,12 @@ const char *sg_reader_column(struct sg_reader *r, size_t i);
 /*
  * Chooses the columns each record will carry, in this order. May be called
  * once, before the first sg_reader_next (else SG_EUSAGE). The names are
- * copied. A name the CSV header lacks is SG_FIELD_ABSENT in every record.
+ * copied. A name the CSV header lacks is SG_FIELD_ABSENT in every record;
+ * a name the CSV header has twice is SG_EUSAGE, with diag naming it.
  * Without a call, records carry no values.
  */
-int sg_reader_bind(struct sg_reader *r, const char *const *names, size_t n);
+int sg_reader_bind(struct sg_reader *r, const char *const *names, size_t n,
+		   struct sg_diag *diag);
 
 /*
  * Reads the next record into *rec. Returns 1 when a record was read (check

@@ -87,8 +87,16 @@ static void read_all(enum sg_format format)
 	}
 	(void)sg_reader_has_column(r, "decision");
 	(void)sg_reader_has_column(r, "no_such_column");
-	if (sg_reader_bind(r, cols, sizeof(cols) / sizeof(cols[0])))
-		abort();
+	sg_diag_clear(&d);
+	ret = sg_reader_bind(r, cols, sizeof(cols) / sizeof(cols[0]), &d);
+	if (ret) {
+		/* only a CSV header that names a bound column twice */
+		if (ret != SG_EUSAGE || format != SG_FORMAT_CSV ||
+		    !strstr(d.msg, "appears twice in the header"))
+			abort();
+		sg_reader_close(r);
+		return;
+	}
 	while ((ret = sg_reader_next(r, &rec, &d)) == 1) {
 		/* touch everything the record hands out */
 		for (i = 0; i < rec.n; i++) {
