@@ -1015,9 +1015,9 @@ int sg_gate_write(FILE *out, const struct sg_gate_result *r,
 			fmt_value(lo, sizeof(lo), c->low);
 			fmt_value(hi, sizeof(hi), c->high);
 			fmt_check_value(th, sizeof(th), c, c->threshold);
-			fputs("| ", out);
-			md_cell(out, c->name);
-			fputs(" | ", out);
+			/* the check's name is one of ours ([a-z_]), the
+			 * subject holds values from the logs */
+			fprintf(out, "| %s | ", c->name);
 			md_cell(out, c->subject);
 			if (isfinite(c->low) || isfinite(c->high))
 				fprintf(out, " | %s | [%s, %s] | %s%s | %s |\n", v,
