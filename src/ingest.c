@@ -335,7 +335,20 @@ static int prepare_all(struct ingest *in, struct sg_diag *diag)
 		if (ret)
 			return ret;
 	}
-	/* the same statements as ins_case and ins_dec, for a whole batch */
+	return 0;
+}
+
+/*
+ * The statements for a whole batch (ins_case, ins_dec, ins_pred and
+ * stage_one for BATCH_ROWS rows), prepared when the first full batch
+ * comes: a short log never needs them, and they take a while to prepare.
+ */
+static int prepare_batches(struct ingest *in, struct sg_diag *diag)
+{
+	int ret;
+
+	if (in->ins_cases)
+		return 0;
 	ret = prepare_batch(in, &in->ins_cases,
 			    "INSERT OR IGNORE INTO cases(case_id, decided_at, night,"
 			    " segments, feature_set, features, batch, line)",
@@ -1016,7 +1029,9 @@ static int flush_rows(struct ingest *in, struct sg_diag *diag)
 
 	if (!in->nstaged)
 		return 0;
-	ret = in->log->decisions_only ? 0 : insert_cases(in, diag);
+	ret = in->nstaged == BATCH_ROWS ? prepare_batches(in, diag) : 0;
+	if (!ret && !in->log->decisions_only)
+		ret = insert_cases(in, diag);
 	for (i = 0; !ret && i < in->nstaged; i++) {
 		s = &in->stage[i];
 		if (s->is_new) {
@@ -1190,6 +1205,8 @@ static int spill_rows(struct ingest *in, struct sg_diag *diag)
 		pack_row(in, &in->stage[i]);
 		in->blob_end[i] = in->blobs.len;
 	}
+	if (n == BATCH_ROWS && (rc = prepare_batches(in, diag)) != 0)
+		return rc;
 	if (n == BATCH_ROWS) {
 		for (i = 0; i < n; i++)
 			bind_stage(in, in->stage_all, (int)i * STAGE_PARAMS,

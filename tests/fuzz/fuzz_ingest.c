@@ -47,16 +47,6 @@ static int init(void)
 	sqlite3_stmt *st;
 	char sql[160];
 
-	/*
-	 * Statement journals spill to memory in chunks of the spill size:
-	 * the store's 16 MiB a chunk cost a large heap block (mapped and
-	 * unmapped under the sanitizers) every few statements. Configured
-	 * first, SQLite keeps this size (the store's own setting then comes
-	 * too late to change it); what is journalled is the same.
-	 */
-	if (sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 64 * 1024) ||
-	    sqlite3_initialize())
-		abort();
 	if (sg_store_open(&store, ":memory:", 0, &d))
 		abort();
 	/*
