@@ -31,10 +31,27 @@
 
 /* ---- string lists ---- */
 
+/* The slots a list of k - 1 strings and its NULL has: a power of two. */
+static size_t strlist_slots(size_t k)
+{
+	size_t c = 2;
+
+	while (c < k)
+		c *= 2;
+	return c;
+}
+
 void sg_strlist_add(struct sg_strlist *l, const char *s)
 {
-	/* one slot more than needed: v[n] stays NULL, as argv wants */
-	l->v = sg_xrealloc(l->v, (l->n + 2) * sizeof(*l->v));
+	/*
+	 * One slot more than needed: v[n] stays NULL, as argv wants. The
+	 * slots double as the list grows, so adding n strings copies O(n)
+	 * pointers (growing one slot at a time copied O(n^2) wherever
+	 * realloc moves the block, as it always does under AddressSanitizer).
+	 */
+	if (!l->v || l->n + 2 > strlist_slots(l->n + 1))
+		l->v = sg_xrealloc(l->v,
+				   strlist_slots(l->n + 2) * sizeof(*l->v));
 	l->v[l->n++] = sg_xstrdup(s);
 	l->v[l->n] = NULL;
 }

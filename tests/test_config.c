@@ -612,7 +612,9 @@ static void a_million_labels_are_checked_for_repeats_quickly(void **state)
 	secs += now_s() - t0;
 	assert_int_equal(c.model.labels.n, n);
 	assert_string_equal(c.model.labels.v[n - 1], "l1099999");
-	if (secs > 10)
+	/* not a speed target: quadratic work takes hours here, n log n a
+	 * few seconds even under the sanitizers on a loaded machine */
+	if (secs > 60)
 		fail_msg("1.1 million labels took %.1f s", secs);
 	sg_config_release(&c);
 	sg_buf_release(&b);
