@@ -758,8 +758,12 @@ int cli_open_store(struct cli *c, struct sg_store **s)
 		/* SQLite would create it (or make an empty file a store) */
 		sg_diag_set(&c->diag, NULL, 0, 0,
 			    "no store at %s (shadowgate init, ingest or nightly "
-			    "creates one)",
-			    c->db_path);
+			    "creates one%s)",
+			    c->db_path,
+			    !strcmp(c->cmd->name, "gate")
+				    ? "; gate --report FILE --no-store judges a "
+				      "saved report without one"
+				    : "");
 		return cli_fail(c, SG_ESTORE);
 	}
 	ret = sg_store_open(s, c->db_path, 0, &c->diag);

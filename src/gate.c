@@ -783,7 +783,9 @@ int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
 					  : "a headline statistic is undefined");
 	} else {
 		out->verdict = SG_GO;
-		out->reason = fmt("go: all %zu checks passed on %ld cases",
+		out->reason = fmt(out->nchecks == 1
+					  ? "go: the %zu check passed on %ld cases"
+					  : "go: all %zu checks passed on %ld cases",
 				  out->nchecks, out->cases);
 	}
 	return 0;

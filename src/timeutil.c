@@ -98,7 +98,7 @@ static int parse_stamp(const char *s, size_t n, struct stamp *t,
 	size_t i = 10;
 	int sign = 0, maxd, has_time = 0, has_offset = 0;
 
-	*why = "not an ISO-8601 date (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])";
+	*why = "not an ISO-8601 date (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|+HHMM|+HH])";
 	if (n < 10 || digits(s, n, 0, 4, &y) || s[4] != '-' ||
 	    digits(s, n, 5, 2, &mo) || s[7] != '-' || digits(s, n, 8, 2, &d))
 		return -1;
