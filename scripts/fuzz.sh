@@ -46,6 +46,9 @@ fi
 mkdir -p "$build/obj"
 out=${FUZZ_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/sg-fuzz.XXXXXX")}
 mkdir -p "$out"
+# absolute: each harness runs from inside $out
+build=$(cd "$build" && pwd)
+out=$(cd "$out" && pwd)
 
 cflags="-std=c11 -D_GNU_SOURCE -DSG_VERSION=\"fuzz\" -g -O1
 	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
