@@ -1,5 +1,7 @@
 #include "sg/buf.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,47 +199,58 @@ enum shown { SHOWN_OK, SHOWN_BREAK, SHOWN_BAD };
  * which reorders the text around it on screen, or a byte that is not
  * valid UTF-8 (length 1).
  */
-static size_t shown_char(const unsigned char *s, enum shown *how)
+size_t sg_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 {
 	size_t len, i;
-	unsigned cp;
+	unsigned c;
 
-	*how = SHOWN_OK;
+	if (!n)
+		return 0;
 	if (s[0] < 0x80) {
-		if (s[0] == '\n' || s[0] == '\r' || s[0] == '\t')
-			*how = SHOWN_BREAK;
-		else if (s[0] < 0x20 || s[0] == 0x7f)
-			*how = SHOWN_BAD;
+		*cp = s[0];
 		return 1;
 	}
 	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		len = 2;
-		cp = s[0] & 0x1f;
+		c = s[0] & 0x1f;
 	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
 		len = 3;
-		cp = s[0] & 0x0f;
+		c = s[0] & 0x0f;
 	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
 		len = 4;
-		cp = s[0] & 0x07;
+		c = s[0] & 0x07;
 	} else {
-		*how = SHOWN_BAD;
-		return 1;
+		return 0;
 	}
+	if (len > n)
+		return 0;
 	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80) { /* the NUL ends it too */
-			*how = SHOWN_BAD;
-			return 1;
-		}
-		cp = (cp << 6) | (s[i] & 0x3f);
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
 	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
+	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static size_t shown_char(const unsigned char *s, enum shown *how)
+{
+	unsigned cp = 0;
+	size_t len = sg_utf8_decode(s, SIZE_MAX, &cp);
+
+	*how = SHOWN_OK;
+	if (!len) {
 		*how = SHOWN_BAD;
 		return 1;
 	}
-	if (cp == 0x2028 || cp == 0x2029)
+	if (cp == '\n' || cp == '\r' || cp == '\t' || cp == 0x2028 ||
+	    cp == 0x2029)
 		*how = SHOWN_BREAK;
-	else if (cp <= 0x9f || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+	else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x61c ||
+		 cp == 0x200e || cp == 0x200f ||
 		 (cp >= 0x202a && cp <= 0x202e) ||
 		 (cp >= 0x2066 && cp <= 0x2069))
 		*how = SHOWN_BAD;

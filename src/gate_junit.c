@@ -16,11 +16,13 @@
  * not UTF-8) replaced by U+FFFD, never written as a character reference.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "sg/buf.h"
 #include "sg/gate.h"
 
 #define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
@@ -28,32 +30,11 @@
 /* Length of the valid UTF-8 sequence at s that XML 1.0 allows, or 0. */
 static size_t xml_char(const unsigned char *s)
 {
-	unsigned cp;
-	size_t n, i;
+	unsigned cp = 0;
+	size_t n = sg_utf8_decode(s, SIZE_MAX, &cp);
 
-	if (s[0] < 0x80)
-		return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' ||
-		       s[0] == '\r';
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0; /* overlong or out of range */
-	if ((cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+	if (!n || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+	    cp == 0xfffe || cp == 0xffff)
 		return 0;
 	return n;
 }

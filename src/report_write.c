@@ -13,39 +13,6 @@
 
 /* ---- JSON ---- */
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 static void json_string(struct sg_buf *b, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -54,6 +21,7 @@ static void json_string(struct sg_buf *b, const char *str)
 	sg_buf_addch(b, '"');
 	while (i < n) {
 		unsigned char c = s[i];
+		unsigned cp;
 		size_t l;
 
 		switch (c) {
@@ -70,7 +38,7 @@ static void json_string(struct sg_buf *b, const char *str)
 			i++;
 			continue;
 		}
-		l = utf8_len(s + i, n - i);
+		l = sg_utf8_decode(s + i, n - i, &cp);
 		if (!l) {
 			sg_buf_addstr(b, "\\ufffd");
 			i++;

@@ -42,6 +42,44 @@ static void buf_addf_formats_long_text(void **state)
 	assert_string_equal(b.buf, "");
 }
 
+/* Code points worked out from the UTF-8 bit patterns (RFC 3629 table). */
+static void utf8_decode_reads_valid_sequences_and_refuses_the_rest(
+	void **state)
+{
+	const unsigned char *u;
+	unsigned cp = 0;
+
+	(void)state;
+	u = (const unsigned char *)"A";
+	assert_int_equal(sg_utf8_decode(u, 1, &cp), 1);
+	assert_int_equal(cp, 0x41);
+	u = (const unsigned char *)"\xc3\xa9"; /* 00011 101001 = U+00E9 */
+	assert_int_equal(sg_utf8_decode(u, 2, &cp), 2);
+	assert_int_equal(cp, 0xe9);
+	u = (const unsigned char *)"\xe2\x82\xac"; /* 0010 000010 101100 */
+	assert_int_equal(sg_utf8_decode(u, 3, &cp), 3);
+	assert_int_equal(cp, 0x20ac);
+	u = (const unsigned char *)"\xf0\x9f\x98\x80"; /* U+1F600 */
+	assert_int_equal(sg_utf8_decode(u, 4, &cp), 4);
+	assert_int_equal(cp, 0x1f600);
+	/* cut short, overlong, surrogate, past U+10FFFF, stray, NUL */
+	assert_int_equal(sg_utf8_decode((const unsigned char *)"\xc3\xa9", 1,
+					&cp), 0);
+	assert_int_equal(sg_utf8_decode((const unsigned char *)"\xc0\x80", 2,
+					&cp), 0);
+	assert_int_equal(sg_utf8_decode((const unsigned char *)"\xe0\x80\x80",
+					3, &cp), 0);
+	assert_int_equal(sg_utf8_decode((const unsigned char *)"\xed\xa0\x80",
+					3, &cp), 0);
+	assert_int_equal(
+		sg_utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp),
+		0);
+	assert_int_equal(sg_utf8_decode((const unsigned char *)"\x80", 1, &cp),
+			 0);
+	assert_int_equal(sg_utf8_decode((const unsigned char *)"\xc3", SIZE_MAX,
+					&cp), 0);
+}
+
 static void diag_formats_file_line_and_column(void **state)
 {
 	struct sg_diag d;
@@ -68,6 +106,8 @@ int main(void)
 		cmocka_unit_test(buf_grows_and_stays_terminated),
 		cmocka_unit_test(buf_addf_formats_long_text),
 		cmocka_unit_test(diag_formats_file_line_and_column),
+		cmocka_unit_test(
+			utf8_decode_reads_valid_sequences_and_refuses_the_rest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

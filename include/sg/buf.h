@@ -60,6 +60,15 @@ void sg_json_quote(struct sg_buf *b, const char *s, size_t n);
 void sg_buf_add_md(struct sg_buf *b, const char *s);
 
 /*
+ * The UTF-8 sequence at s, of which n bytes are left: returns its length
+ * (1 to 4) and its code point in *cp, or 0 when it is not valid UTF-8
+ * (a stray or missing continuation byte, an overlong form, a surrogate,
+ * past U+10FFFF, or cut short by n). A NUL-terminated string may pass
+ * SIZE_MAX for n: NUL is never a continuation byte.
+ */
+size_t sg_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+
+/*
  * Appends s for a terminal: control characters (line ends and tabs too),
  * bidirectional controls and bytes that are not UTF-8 as '?', one for
  * each character, so that a value can neither move the cursor nor
