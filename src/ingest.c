@@ -925,9 +925,35 @@ static int insert_firsts(struct ingest *in, struct sg_diag *diag)
 }
 
 /*
+ * A row of a decisions-only file whose case is not in the store: rejected
+ * (returns 1, or a negative SG_E* code).
+ */
+static int unknown_case(struct ingest *in, struct staged *s,
+			struct sg_diag *diag)
+{
+	struct sg_record rec;
+	char why[300];
+	int rc;
+
+	snprintf(why, sizeof(why),
+		 "unknown case '%.*s': a decisions-only log corrects or adds "
+		 "ratings to cases already in the store",
+		 (int)(s->cid_len > 200 ? 200 : s->cid_len), ARENA(in, s->cid));
+	memset(&rec, 0, sizeof(rec));
+	rec.line = s->line;
+	rec.raw = ARENA(in, s->raw);
+	rec.raw_len = s->raw_len;
+	rc = reject(in, &rec, in->log->case_id, why, NULL, 0, diag);
+	if (!rc && s->raw_later)
+		raw_later(in, s->line);
+	return rc ? rc : 1;
+}
+
+/*
  * A staged row whose case was stored before: the same case again (a new
- * rating, a correction, a duplicate), or a conflict, rejected. Returns 0,
- * 1 when the row was rejected, or a negative SG_E* code.
+ * rating, a correction, a duplicate), or a conflict, rejected; in a
+ * decisions-only log, a case not stored is rejected too. Returns 0, 1
+ * when the row was rejected, or a negative SG_E* code.
  */
 static int known_case(struct ingest *in, struct staged *s,
 		      struct sg_diag *diag)
@@ -941,6 +967,9 @@ static int known_case(struct ingest *in, struct staged *s,
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
+		/* only a decisions-only log has rows of cases not stored */
+		if (rc == SQLITE_DONE && in->log->decisions_only)
+			return unknown_case(in, s, diag);
 		return sg_store_error(in->s, diag, "cannot look up a case");
 	}
 	s->case_ref = sqlite3_column_int64(st, 0);
@@ -984,40 +1013,6 @@ static int known_case(struct ingest *in, struct staged *s,
 }
 
 /*
- * A row of a decisions-only file: rejected (returns 1) unless its case is
- * in the store already.
- */
-static int unknown_case(struct ingest *in, struct staged *s,
-			struct sg_diag *diag)
-{
-	sqlite3_stmt *st = in->get_case;
-	struct sg_record rec;
-	char why[300];
-	int rc;
-
-	sqlite3_bind_text(st, 1, ARENA(in, s->cid), (int)s->cid_len,
-			  SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return sg_store_error(in->s, diag, "cannot look up a case");
-	snprintf(why, sizeof(why),
-		 "unknown case '%.*s': a decisions-only log corrects or adds "
-		 "ratings to cases already in the store",
-		 (int)(s->cid_len > 200 ? 200 : s->cid_len), ARENA(in, s->cid));
-	memset(&rec, 0, sizeof(rec));
-	rec.line = s->line;
-	rec.raw = ARENA(in, s->raw);
-	rec.raw_len = s->raw_len;
-	rc = reject(in, &rec, in->log->case_id, why, NULL, 0, diag);
-	if (!rc && s->raw_later)
-		raw_later(in, s->line);
-	return rc ? rc : 1;
-}
-
-/*
  * Writes the staged rows. On failure the count of rows read goes back to
  * the row that failed, as if the rows after it had not been read yet.
  */
@@ -1045,8 +1040,6 @@ static int flush_rows(struct ingest *in, struct sg_diag *diag)
 		} else {
 			/* rows of one case go in in row order */
 			ret = insert_firsts(in, diag);
-			if (!ret && in->log->decisions_only)
-				ret = unknown_case(in, s, diag);
 			if (!ret)
 				ret = known_case(in, s, diag);
 			if (ret == 1) {
