@@ -1,0 +1,238 @@
+/*
+ * evidence.c - the statistics behind a gate's decision beyond one
+ * interval: score-test p-values of thresholds, multiplicity corrections,
+ * the number of cases an undecided check still needs, and the paired
+ * comparison of two models (McNemar, Newcombe). See include/sg/evidence.h.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "sg/buf.h"
+#include "sg/evidence.h"
+#include "sg/stats.h"
+
+double sg_score_test_p(long k, long n, double t, enum sg_bound bound)
+{
+	double rate, z, p;
+
+	if (n <= 0 || k < 0 || k > n || !(t >= 0.0 && t <= 1.0))
+		return NAN;
+	rate = (double)k / (double)n;
+	if (t == 0.0 || t == 1.0) {
+		/* no spread under the null: a rate at t is t, any other
+		 * rate is on one side of it with certainty */
+		if (rate == t)
+			return 1.0;
+		p = rate > t ? 1.0 : 0.0;
+		return bound == SG_BOUND_MIN ? p : 1.0 - p;
+	}
+	z = (rate - t) / sqrt(t * (1.0 - t) / (double)n);
+	p = sg_norm_cdf(z);
+	return bound == SG_BOUND_MIN ? p : 1.0 - p;
+}
+
+struct pidx {
+	double p;
+	size_t i;
+};
+
+static int cmp_pidx(const void *pa, const void *pb)
+{
+	const struct pidx *a = pa, *b = pb;
+
+	if (a->p != b->p)
+		return a->p < b->p ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+size_t sg_multiplicity_reject(const double *p, size_t m, double alpha,
+			      enum sg_multiplicity how, int *reject)
+{
+	struct pidx *s;
+	size_t i, judged = 0, n = 0;
+
+	for (i = 0; i < m; i++) {
+		reject[i] = 0;
+		if (!isnan(p[i]))
+			judged++;
+	}
+	if (!judged)
+		return 0;
+	if (how == SG_MULT_NONE || how == SG_MULT_BONFERRONI) {
+		double level = how == SG_MULT_NONE ? alpha
+						   : alpha / (double)judged;
+
+		for (i = 0; i < m; i++)
+			if (!isnan(p[i]) && p[i] < level) {
+				reject[i] = 1;
+				n++;
+			}
+		return n;
+	}
+	s = sg_xcalloc(judged, sizeof(*s));
+	for (i = 0; i < m; i++)
+		if (!isnan(p[i])) {
+			s[n].p = p[i];
+			s[n].i = i;
+			n++;
+		}
+	qsort(s, judged, sizeof(*s), cmp_pidx);
+	n = 0;
+	for (i = 0; i < judged; i++) {
+		if (!(s[i].p < alpha / (double)(judged - i)))
+			break;
+		reject[s[i].i] = 1;
+		n++;
+	}
+	free(s);
+	return n;
+}
+
+void sg_wilson_rate(double rate, double n, double confidence, double *low,
+		    double *high)
+{
+	double z = sg_z_for_confidence(confidence);
+	double k, z2, t, lo, hi;
+
+	if (!(n > 0.0) || !(rate >= 0.0 && rate <= 1.0) || isnan(z)) {
+		*low = *high = NAN;
+		return;
+	}
+	k = rate * n;
+	z2 = z * z;
+	t = k + z2 / 2.0 + z * sqrt(k * (n - k) / n + z2 / 4.0);
+	lo = k * k / (n * t);
+	hi = rate == 1.0 ? 1.0 : t / (n + z2);
+	*low = lo < 0.0 ? 0.0 : lo > 1.0 ? 1.0 : lo;
+	*high = hi < 0.0 ? 0.0 : hi > 1.0 ? 1.0 : hi;
+}
+
+/* Whether the interval at `rate` with n cases lies wholly on one side. */
+static int decided(double rate, double n, double t, enum sg_bound bound,
+		   double confidence)
+{
+	double lo, hi;
+
+	sg_wilson_rate(rate, n, confidence, &lo, &hi);
+	if (bound == SG_BOUND_MIN)
+		return lo >= t || hi < t;
+	return hi <= t || lo > t;
+}
+
+long sg_more_cases(long k, long n, double t, enum sg_bound bound,
+		   double confidence)
+{
+	double rate;
+	long lo, hi;
+
+	if (n <= 0 || k < 0 || k > n)
+		return -1;
+	rate = (double)k / (double)n;
+	if (decided(rate, (double)n, t, bound, confidence))
+		return 0;
+	/* at the same estimate the interval narrows towards it as n grows:
+	 * find a decided size by doubling, then the first one by halving
+	 * the gap (decided(lo) is false, decided(hi) true) */
+	lo = n;
+	hi = n;
+	do {
+		if (hi > LONG_MAX / 4)
+			return -1;
+		lo = hi;
+		hi *= 2;
+	} while (!decided(rate, (double)hi, t, bound, confidence));
+	while (hi - lo > 1) {
+		long mid = lo + (hi - lo) / 2;
+
+		if (decided(rate, (double)mid, t, bound, confidence))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi - n;
+}
+
+/* P(X <= m) for X ~ Binomial(N, 1/2), m <= N / 2 or not. */
+static double binom_half_cdf(long m, long N)
+{
+	double lp, term = 1.0, sum = 1.0;
+	long i;
+
+	if (m >= N)
+		return 1.0;
+	lp = lgamma((double)N + 1.0) - lgamma((double)m + 1.0) -
+	     lgamma((double)(N - m) + 1.0) - (double)N * log(2.0);
+	/* pmf(i - 1) = pmf(i) * i / (N - i + 1), summed relative to pmf(m);
+	 * the terms fall fast below the mode, so stop when they vanish */
+	for (i = m; i > 0; i--) {
+		term *= (double)i / (double)(N - i + 1);
+		sum += term;
+		if (term < sum * 1e-18)
+			break;
+	}
+	return exp(lp) * sum;
+}
+
+static double binom_half_pmf(long m, long N)
+{
+	return exp(lgamma((double)N + 1.0) - lgamma((double)m + 1.0) -
+		   lgamma((double)(N - m) + 1.0) - (double)N * log(2.0));
+}
+
+double sg_mcnemar_exact_p(long b, long c)
+{
+	long m = b < c ? b : c;
+	double p;
+
+	if (b < 0 || c < 0)
+		return NAN;
+	if (b + c == 0)
+		return 1.0;
+	p = 2.0 * binom_half_cdf(m, b + c);
+	return p > 1.0 ? 1.0 : p;
+}
+
+double sg_mcnemar_mid_p(long b, long c)
+{
+	long m = b < c ? b : c;
+
+	if (b < 0 || c < 0)
+		return NAN;
+	if (b + c == 0)
+		return 1.0;
+	return sg_mcnemar_exact_p(b, c) - binom_half_pmf(m, b + c);
+}
+
+void sg_newcombe_paired(long a, long b, long c, long d, double confidence,
+			double *diff, double *low, double *high)
+{
+	double n = (double)a + (double)b + (double)c + (double)d;
+	double p1, p2, l1, u1, l2, u2, den, phi, dl, du;
+
+	*diff = *low = *high = NAN;
+	if (a < 0 || b < 0 || c < 0 || d < 0 || n == 0.0)
+		return;
+	sg_wilson(a + b, a + b + c + d, confidence, &l1, &u1);
+	sg_wilson(a + c, a + b + c + d, confidence, &l2, &u2);
+	if (isnan(l1) || isnan(l2))
+		return;
+	p1 = ((double)a + (double)b) / n;
+	p2 = ((double)a + (double)c) / n;
+	den = ((double)a + (double)b) * ((double)c + (double)d) *
+	      ((double)a + (double)c) * ((double)b + (double)d);
+	phi = den > 0.0 ? ((double)a * (double)d - (double)b * (double)c) /
+				  sqrt(den)
+			: 0.0;
+	dl = (p1 - l1) * (p1 - l1) - 2.0 * phi * (p1 - l1) * (u2 - p2) +
+	     (u2 - p2) * (u2 - p2);
+	du = (u1 - p1) * (u1 - p1) - 2.0 * phi * (u1 - p1) * (p2 - l2) +
+	     (p2 - l2) * (p2 - l2);
+	*diff = ((double)b - (double)c) / n;
+	*low = *diff - sqrt(dl > 0.0 ? dl : 0.0);
+	*high = *diff + sqrt(du > 0.0 ? du : 0.0);
+	if (*low < -1.0)
+		*low = -1.0;
+	if (*high > 1.0)
+		*high = 1.0;
+}
