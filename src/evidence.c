@@ -236,3 +236,57 @@ void sg_newcombe_paired(long a, long b, long c, long d, double confidence,
 	if (*high > 1.0)
 		*high = 1.0;
 }
+
+void sg_gwet_ac1(const long *m, size_t k, double confidence,
+		 struct sg_kappa *out)
+{
+	double z = sg_z_for_confidence(confidence);
+	double *pi, n = 0.0, pa = 0.0, pe = 0.0, ac, sum = 0.0, x, v;
+	size_t i, j, q = 0;
+
+	out->value = out->se = out->low = out->high = NAN;
+	for (i = 0; i < k * k; i++) {
+		if (m[i] < 0)
+			return;
+		n += (double)m[i];
+	}
+	if (n == 0.0)
+		return;
+	pi = sg_xcalloc(k ? k : 1, sizeof(*pi));
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++) {
+			pi[i] += (double)m[i * k + j] / (2.0 * n);
+			pi[j] += (double)m[i * k + j] / (2.0 * n);
+		}
+	for (i = 0; i < k; i++) {
+		pa += (double)m[i * k + i] / n;
+		pe += pi[i] * (1.0 - pi[i]);
+		if (pi[i] > 0.0)
+			q++;
+	}
+	if (q < 2) {
+		free(pi);
+		return;
+	}
+	pe /= (double)(q - 1);
+	ac = (pa - pe) / (1.0 - pe);
+	/* Gwet's variance: sum over the cells of p_kl times the squared
+	 * (agreement weight - 2 (1 - AC1) (1 - (pi_k + pi_l) / 2) / (q - 1)),
+	 * less (p_a - 2 (1 - AC1) p_e)^2, over n (1 - p_e)^2 */
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++) {
+			if (!m[i * k + j])
+				continue;
+			x = (i == j ? 1.0 : 0.0) -
+			    2.0 * (1.0 - ac) * (1.0 - (pi[i] + pi[j]) / 2.0) /
+				    (double)(q - 1);
+			sum += (double)m[i * k + j] / n * x * x;
+		}
+	free(pi);
+	x = pa - 2.0 * (1.0 - ac) * pe;
+	v = (sum - x * x) / (n * (1.0 - pe) * (1.0 - pe));
+	out->value = ac;
+	out->se = sqrt(v > 0.0 ? v : 0.0);
+	out->low = ac - z * out->se;
+	out->high = ac + z * out->se;
+}

@@ -200,6 +200,39 @@ static void newcombe_paired_interval(void **state)
 	assert_true(isnan(d) && isnan(lo) && isnan(hi));
 }
 
+/*
+ * Gwet's AC1, against published values: irrCAC's worked example (the
+ * cont3x3abstractors table of Gwet's Handbook of Inter-Rater Reliability,
+ * as the irrCAC documentation prints it: AC1 0.84933, 95% interval
+ * (0.76358, 0.93508), made with the t quantile of n - 1 = 99 degrees of
+ * freedom, 1.9842169515086827 by scipy.stats.t.ppf(0.975, 99), so
+ * se = (0.93508 - 0.76358) / 2 / 1.98422 = 0.043214, to the digits
+ * published); and the issue's example of kappa's collapse: 118 agreements
+ * on "yes", 5 and 2 disagreements, none on "no": kappa -0.0234
+ * (statsmodels cohens_kappa), AC1 0.94 (by hand: p_a = 118/125 = 0.944,
+ * pi_yes = (123 + 120) / 250 = 0.972, p_e = 2 * 0.972 * 0.028 = 0.054432,
+ * AC1 = (0.944 - 0.054432) / (1 - 0.054432) = 0.940776).
+ */
+static void gwet_ac1_matches_published_values(void **state)
+{
+	const long abstractors[] = {13, 0, 0, 0, 20, 7, 0, 4, 56};
+	const long yes[] = {118, 5, 2, 0};
+	const long one[] = {9, 0, 0, 0};
+	struct sg_kappa ac;
+
+	(void)state;
+	sg_gwet_ac1(abstractors, 3, 0.95, &ac);
+	assert_true(fabs(ac.value - 0.84933) < 5e-6);
+	assert_true(fabs(ac.se - (0.93508 - 0.76358) / 2 / 1.9842169515086827) <
+		    1e-5);
+	NEAR(ac.low, ac.value - sg_z_for_confidence(0.95) * ac.se);
+	sg_gwet_ac1(yes, 2, 0.95, &ac);
+	NEAR(ac.value, (0.944 - 0.054432) / (1 - 0.054432));
+	/* one label used: undefined */
+	sg_gwet_ac1(one, 2, 0.95, &ac);
+	assert_true(isnan(ac.value) && isnan(ac.se));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +244,7 @@ int main(void)
 		cmocka_unit_test(wilson_rate_is_wilson_at_integer_counts),
 		cmocka_unit_test(mcnemar_matches_statsmodels),
 		cmocka_unit_test(newcombe_paired_interval),
+		cmocka_unit_test(gwet_ac1_matches_published_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,12 +4,16 @@
  * Bonferroni's corrections over many checks, how many more cases an
  * undecided check needs, and the paired comparison of two models on the
  * same cases (McNemar's exact test and mid-p, Newcombe's interval for the
- * difference of paired proportions). Pure: numbers in, numbers out.
+ * difference of paired proportions), and Gwet's AC1, the agreement
+ * coefficient that stays meaningful when one label dominates and kappa
+ * collapses. Pure: numbers in, numbers out.
  */
 #ifndef SG_EVIDENCE_H
 #define SG_EVIDENCE_H
 
 #include <stddef.h>
+
+#include "sg/stats.h"
 
 /* Which way a threshold bounds a rate. */
 enum sg_bound { SG_BOUND_MIN = 0, SG_BOUND_MAX = 1 };
@@ -84,5 +88,19 @@ double sg_mcnemar_mid_p(long b, long c);
  */
 void sg_newcombe_paired(long a, long b, long c, long d, double confidence,
 			double *diff, double *low, double *high);
+
+/*
+ * Gwet's AC1 of a k*k confusion matrix (rows one rater, columns the
+ * other), with its standard error for two raters and no finite-population
+ * correction (Gwet 2008, British Journal of Mathematical and Statistical
+ * Psychology 61:29-48; as R's irrCAC gwet.ac1.table) and the interval
+ * value +- z * se. The labels are those either side used (q of them);
+ * p_a is the observed agreement, pi_k the mean of the two sides' shares
+ * of label k, p_e = sum pi_k (1 - pi_k) / (q - 1) and
+ * AC1 = (p_a - p_e) / (1 - p_e). Fewer than two labels used, or n == 0:
+ * all NaN.
+ */
+void sg_gwet_ac1(const long *m, size_t k, double confidence,
+		 struct sg_kappa *out);
 
 #endif
