@@ -290,3 +290,84 @@ void sg_gwet_ac1(const long *m, size_t k, double confidence,
 	out->low = ac - z * out->se;
 	out->high = ac + z * out->se;
 }
+
+void sg_gwet_ac1_raters(const long *counts, size_t items, size_t k,
+			double confidence, struct sg_kappa *out)
+{
+	double z = sg_z_for_confidence(confidence);
+	double *pi, *ri, pa = 0.0, pe = 0.0, ac, v = 0.0, n = 0.0, n2 = 0.0;
+	size_t i, c, q = 0;
+
+	out->value = out->se = out->low = out->high = NAN;
+	pi = sg_xcalloc(k ? k : 1, sizeof(*pi));
+	ri = sg_xcalloc(items ? items : 1, sizeof(*ri));
+	for (i = 0; i < items; i++) {
+		for (c = 0; c < k; c++) {
+			if (counts[i * k + c] < 0)
+				goto out;
+			ri[i] += (double)counts[i * k + c];
+		}
+		if (ri[i] >= 1.0)
+			n++;
+		if (ri[i] >= 2.0)
+			n2++;
+	}
+	if (n2 == 0.0 || n < 2.0)
+		goto out;
+	/* pi_c: the mean over the rated items of each item's share of c;
+	 * p_a: the mean over items rated twice or more of the share of
+	 * agreeing rating pairs */
+	for (i = 0; i < items; i++) {
+		double agree = 0.0;
+
+		if (ri[i] < 1.0)
+			continue;
+		for (c = 0; c < k; c++) {
+			double x = (double)counts[i * k + c];
+
+			pi[c] += x / ri[i] / n;
+			agree += x * (x - 1.0);
+		}
+		if (ri[i] >= 2.0)
+			pa += agree / (ri[i] * (ri[i] - 1.0)) / n2;
+	}
+	for (c = 0; c < k; c++) {
+		pe += pi[c] * (1.0 - pi[c]);
+		if (pi[c] > 0.0)
+			q++;
+	}
+	if (q < 2)
+		goto out;
+	pe /= (double)(q - 1);
+	ac = (pa - pe) / (1.0 - pe);
+	/* each item's contribution, linearised: (n / n2) (pa_i - pe [r_i >=
+	 * 2]) / (1 - pe) - 2 (1 - AC1) (pe_i - pe) / (1 - pe), with pe_i the
+	 * item's chance agreement sum_c r_ic (1 - pi_c) / (r_i (q - 1)); the
+	 * variance is their spread over n (n - 1) */
+	for (i = 0; i < items; i++) {
+		double agree = 0.0, pei = 0.0, pai = 0.0, x;
+
+		if (ri[i] < 1.0)
+			continue;
+		for (c = 0; c < k; c++) {
+			double r = (double)counts[i * k + c];
+
+			agree += r * (r - 1.0);
+			pei += r * (1.0 - pi[c]);
+		}
+		pei /= ri[i] * (double)(q - 1);
+		if (ri[i] >= 2.0)
+			pai = agree / (ri[i] * (ri[i] - 1.0));
+		x = (n / n2) * (pai - (ri[i] >= 2.0 ? pe : 0.0)) / (1.0 - pe) -
+		    2.0 * (1.0 - ac) * (pei - pe) / (1.0 - pe);
+		v += (x - ac) * (x - ac);
+	}
+	v /= n * (n - 1.0);
+	out->value = ac;
+	out->se = sqrt(v);
+	out->low = ac - z * out->se;
+	out->high = ac + z * out->se;
+out:
+	free(pi);
+	free(ri);
+}

@@ -233,6 +233,52 @@ static void gwet_ac1_matches_published_values(void **state)
 	assert_true(isnan(ac.value) && isnan(ac.se));
 }
 
+/*
+ * Gwet's AC1 for many raters, against the published values of Gwet's
+ * raw_4raters example (Handbook of Inter-Rater Reliability, 4th ed.,
+ * p. 120; as irrCAC's tests give it: p_a 0.818, p_e 0.190, AC1 0.775,
+ * se 0.143): 12 items, 4 raters, categories 1..5, missing ratings, item
+ * 12 rated once. The counts per item and category are read off the
+ * table. To more digits, irrCAC's formula written out with numpy gives
+ * AC1 0.775444068126995 and se 0.1429499506407653.
+ */
+static void gwet_ac1_many_raters_matches_published_values(void **state)
+{
+	const long counts[] = {
+		3, 0, 0, 0, 0,  0, 3, 1, 0, 0,  0, 0, 4, 0, 0,
+		0, 0, 4, 0, 0,  0, 4, 0, 0, 0,  1, 1, 1, 1, 0,
+		0, 0, 0, 4, 0,  3, 1, 0, 0, 0,  0, 4, 0, 0, 0,
+		0, 0, 0, 0, 3,  2, 0, 0, 0, 0,  0, 0, 1, 0, 0,
+	};
+	const long one_label[] = {2, 0, 3, 0};
+	struct sg_kappa ac;
+
+	(void)state;
+	sg_gwet_ac1_raters(counts, 12, 5, 0.95, &ac);
+	assert_true(fabs(ac.value - 0.775) < 5e-4);
+	assert_true(fabs(ac.se - 0.143) < 5e-4);
+	NEAR(ac.value, 0.775444068126995);
+	NEAR(ac.se, 0.1429499506407653);
+	/* two raters in this form are the two-rater AC1's table: items
+	 * (yes, yes) x118, (yes, no) x5, (no, yes) x2 */
+	{
+		long two[125 * 2];
+		struct sg_kappa t, m;
+		const long yes[] = {118, 5, 2, 0};
+		size_t i;
+
+		for (i = 0; i < 125; i++) {
+			two[i * 2] = i < 118 ? 2 : 1;
+			two[i * 2 + 1] = i < 118 ? 0 : 1;
+		}
+		sg_gwet_ac1_raters(two, 125, 2, 0.95, &m);
+		sg_gwet_ac1(yes, 2, 0.95, &t);
+		NEAR(m.value, t.value);
+	}
+	sg_gwet_ac1_raters(one_label, 2, 2, 0.95, &ac);
+	assert_true(isnan(ac.value));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +291,7 @@ int main(void)
 		cmocka_unit_test(mcnemar_matches_statsmodels),
 		cmocka_unit_test(newcombe_paired_interval),
 		cmocka_unit_test(gwet_ac1_matches_published_values),
+		cmocka_unit_test(gwet_ac1_many_raters_matches_published_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

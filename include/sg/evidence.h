@@ -103,4 +103,17 @@ void sg_newcombe_paired(long a, long b, long c, long d, double confidence,
 void sg_gwet_ac1(const long *m, size_t k, double confidence,
 		 struct sg_kappa *out);
 
+/*
+ * Gwet's AC1 for any number of raters (Gwet 2014, Handbook of Inter-Rater
+ * Reliability, 4th ed., ch. 4; as R's irrCAC gwet.ac1.raw, no
+ * finite-population correction): counts is items*k, counts[i*k + c] the
+ * ratings of item i in category c; items may have different numbers of
+ * ratings, those with fewer than two count in the chance agreement only.
+ * q is the number of categories used. The standard error is the
+ * linearised one of irrCAC; the interval value +- z * se. Fewer than two
+ * categories used, or no item with two ratings: all NaN.
+ */
+void sg_gwet_ac1_raters(const long *counts, size_t items, size_t k,
+			double confidence, struct sg_kappa *out);
+
 #endif
