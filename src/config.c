@@ -28,6 +28,7 @@
 #include "sg/buf.h"
 #include "sg/reader.h"
 #include "sg/timeutil.h"
+#include "config_impl.h"
 
 /* ---- string lists ---- */
 
@@ -223,49 +224,6 @@ void sg_config_release(struct sg_config *c)
 
 /* ---- the key tables ---- */
 
-enum key_kind {
-	KEY_BLOCK,      /* an object holding the keys of `sub` */
-	KEY_STR,        /* a string (from `choices` if set), stored as char * */
-	KEY_CHOICE_INT, /* a string from `choices`, stored as its index (int) */
-	KEY_LIST,       /* an array of strings (each from `choices` if set) */
-	KEY_NUM,        /* a number in range, stored as double */
-	KEY_INT,        /* an integral number in range, stored as long */
-	KEY_BOOL,       /* true or false, stored as int */
-	KEY_MAP         /* an object of strings: model.feature_map only */
-};
-
-#define KEY_DISTINCT (1u << 0)   /* list: no string twice */
-#define KEY_NONEMPTY (1u << 1)   /* list: at least one string */
-#define KEY_LO_OPEN (1u << 2)    /* number: lo itself is out of range */
-#define KEY_HI_OPEN (1u << 3)    /* number: hi itself is out of range */
-#define KEY_NAME_AT_VER (1u << 4) /* string: "name@version" */
-#define KEY_NIGHT (1u << 5)      /* string: a night "YYYY-MM-DD" */
-#define KEY_ZONE (1u << 6)       /* string: log.night_timezone */
-#define KEY_STARTS (1u << 7)     /* string: log.night_starts */
-/* Paths: relative to the config file's folder (see resolve_path). */
-#define KEY_PATH (1u << 8)       /* string: a file or folder */
-#define KEY_GLOB (1u << 9)       /* string: a glob pattern of files */
-#define KEY_PROGRAM (1u << 10)   /* list: argv; argv[0] when it has a '/' */
-
-struct block;
-
-struct key {
-	const char *name;
-	enum key_kind kind;
-	size_t off;                 /* offsetof(struct sg_config, ...) */
-	unsigned flags;
-	double lo, hi;              /* KEY_NUM, KEY_INT */
-	const char *const *choices; /* NULL-terminated, or NULL */
-	unsigned mask;              /* log.explicit_mask bit set when given */
-	const struct block *sub;    /* KEY_BLOCK */
-};
-
-struct block {
-	const char *name; /* NULL for the top level */
-	const struct key *keys;
-	size_t n;
-};
-
 /* The largest integer a JSON number holds exactly (and a long too). */
 #define JSON_INT_MAX \
 	((double)LONG_MAX < 9007199254740992.0 ? (double)LONG_MAX \
@@ -276,13 +234,14 @@ struct block {
 #define LIST(n, f, ...) {.name = n, .kind = KEY_LIST, .off = OFF(f), __VA_ARGS__}
 #define NUM(n, f, l, h, ...) \
 	{.name = n, .kind = KEY_NUM, .off = OFF(f), .lo = l, .hi = h, __VA_ARGS__}
-#define INT(n, f, l, h) \
-	{.name = n, .kind = KEY_INT, .off = OFF(f), .lo = l, .hi = h}
-#define CHOICE_INT(n, f, c) \
-	{.name = n, .kind = KEY_CHOICE_INT, .off = OFF(f), .choices = c}
+#define INT(n, f, l, h, ...) \
+	{.name = n, .kind = KEY_INT, .off = OFF(f), .lo = l, .hi = h, __VA_ARGS__}
+#define CHOICE_INT(n, f, c, ...) \
+	{.name = n, .kind = KEY_CHOICE_INT, .off = OFF(f), .choices = c, \
+	 __VA_ARGS__}
 #define BLOCK(n, b) {.name = n, .kind = KEY_BLOCK, .sub = &b}
-#define BOOL(n, f) {.name = n, .kind = KEY_BOOL, .off = OFF(f)}
-#define TABLE(n, keys) {n, keys, sizeof(keys) / sizeof(keys[0])}
+#define BOOL(n, f, ...) {.name = n, .kind = KEY_BOOL, .off = OFF(f), __VA_ARGS__}
+#define TABLE(n, g, keys) {n, g, keys, sizeof(keys) / sizeof(keys[0])}
 
 static const char *const log_formats[] = {"csv", "jsonl", NULL};
 /* index = enum sg_decision_type */
@@ -293,89 +252,126 @@ static const char *const report_formats[] = {
 /* index = on_estimate */
 static const char *const gate_on[] = {"lower-bound", "estimate", NULL};
 
-static const struct key log_keys[] = {
-	STR("format", log.format, .choices = log_formats),
-	STR("case_id", log.case_id, .mask = SG_LOGKEY_CASE_ID),
-	STR("decided_at", log.decided_at, .mask = SG_LOGKEY_DECIDED_AT),
-	STR("decision", log.decision, .mask = SG_LOGKEY_DECISION),
-	{.name = "decision_type", .kind = KEY_CHOICE_INT,
-	 .off = OFF(log.decision_type), .choices = decision_types,
-	 .mask = SG_LOGKEY_DECISION_TYPE},
-	STR("rater", log.rater, .mask = SG_LOGKEY_RATER),
+/*
+ * Every key, once: its name in the file, its type, range and place, and
+ * the command-line flag that sets it (.flag, without the "--"; none for a
+ * key that is set in the file only or by a flag the program reads by
+ * hand: log.segments and log.features, repeatable, and model.command,
+ * split on blanks). A key's group of flags is its block.
+ */
+static const struct sg_config_key log_keys[] = {
+	STR("format", log.format, .choices = log_formats, .flag = "log-format"),
+	STR("case_id", log.case_id, .mask = SG_LOGKEY_CASE_ID,
+	    .flag = "case-id"),
+	STR("decided_at", log.decided_at, .mask = SG_LOGKEY_DECIDED_AT,
+	    .flag = "decided-at"),
+	STR("decision", log.decision, .mask = SG_LOGKEY_DECISION,
+	    .flag = "decision"),
+	CHOICE_INT("decision_type", log.decision_type, decision_types,
+		   .mask = SG_LOGKEY_DECISION_TYPE, .flag = "decision-type"),
+	STR("rater", log.rater, .mask = SG_LOGKEY_RATER, .flag = "rater"),
 	LIST("segments", log.segments, .flags = 0),
 	LIST("features", log.features, .flags = 0),
-	STR("model_label", log.model_label, .mask = SG_LOGKEY_MODEL_LABEL),
-	STR("model_score", log.model_score, .mask = SG_LOGKEY_MODEL_SCORE),
+	STR("model_label", log.model_label, .mask = SG_LOGKEY_MODEL_LABEL,
+	    .flag = "model-label"),
+	STR("model_score", log.model_score, .mask = SG_LOGKEY_MODEL_SCORE,
+	    .flag = "model-score"),
 	STR("glob", log.glob, .flags = KEY_GLOB),
-	BOOL("decisions_only", log.decisions_only),
-	STR("night_timezone", log.night.zone, .flags = KEY_ZONE),
-	STR("night_starts", log.night.starts, .flags = KEY_STARTS),
+	BOOL("decisions_only", log.decisions_only, .flag = "decisions-only"),
+	STR("night_timezone", log.night.zone, .flags = KEY_ZONE,
+	    .flag = "night-timezone"),
+	STR("night_starts", log.night.starts, .flags = KEY_STARTS,
+	    .flag = "night-starts"),
 };
 
-static const struct key model_keys[] = {
-	STR("name", model.name, .flags = 0),
-	STR("version", model.version, .flags = 0),
-	STR("backend", model.backend, .choices = backends),
-	STR("path", model.path, .flags = KEY_PATH),
-	LIST("labels", model.labels, .flags = KEY_DISTINCT),
-	NUM("threshold", model.threshold, 0, 1, .flags = 0),
+static const struct sg_config_key model_keys[] = {
+	STR("name", model.name, .flag = "model-name"),
+	STR("version", model.version, .flag = "model-version"),
+	STR("backend", model.backend, .choices = backends,
+	    .flags = KEY_FLAG_ANY, .flag = "model-backend"),
+	STR("path", model.path, .flags = KEY_PATH, .flag = "model-path"),
+	LIST("labels", model.labels, .flags = KEY_DISTINCT,
+	     .flag = "model-labels"),
+	NUM("threshold", model.threshold, 0, 1, .flag = "model-threshold"),
 	LIST("command", model.command, .flags = KEY_NONEMPTY | KEY_PROGRAM),
-	STR("predictions", model.predictions, .flags = KEY_PATH),
-	NUM("timeout_s", model.timeout_s, 0, INFINITY, .flags = KEY_LO_OPEN),
-	INT("batch", model.batch, 1, 1000000),
-	INT("inflight", model.inflight, 1, 4096),
-	{.name = "feature_map", .kind = KEY_MAP, .off = OFF(model.map_features)},
+	STR("predictions", model.predictions, .flags = KEY_PATH,
+	    .flag = "model-predictions"),
+	NUM("timeout_s", model.timeout_s, 0, INFINITY, .flags = KEY_LO_OPEN,
+	    .flag = "model-timeout"),
+	INT("batch", model.batch, 1, 1000000, .flag = "model-batch"),
+	INT("inflight", model.inflight, 1, 4096, .flags = 0),
+	{.name = "feature_map", .kind = KEY_MAP, .off = OFF(model.map_features),
+	 .flag = "model-feature-map"},
 };
 
-static const struct key report_keys[] = {
-	INT("window_nights", report.window_nights, 0, JSON_INT_MAX),
-	NUM("tolerance", report.tolerance, 0, INFINITY, .flags = 0),
+static const struct sg_config_key report_keys[] = {
+	INT("window_nights", report.window_nights, 0, JSON_INT_MAX,
+	    .flag = "window-nights"),
+	NUM("tolerance", report.tolerance, 0, INFINITY, .flag = "tolerance"),
 	LIST("formats", report.formats, .choices = report_formats),
 	STR("dir", report.dir, .flags = KEY_PATH),
-	LIST("label_order", report.label_order, .flags = KEY_DISTINCT),
+	LIST("label_order", report.label_order, .flags = KEY_DISTINCT,
+	     .flag = "label-order"),
 	NUM("confidence", report.confidence, 0, 1,
-	    .flags = KEY_LO_OPEN | KEY_HI_OPEN),
-	NUM("target_agreement", report.target_agreement, 0, 1, .flags = 0),
-	INT("reference_nights", report.reference_nights, 0, JSON_INT_MAX),
-	STR("reference_since", report.reference_since, .flags = KEY_NIGHT),
-	STR("reference_until", report.reference_until, .flags = KEY_NIGHT),
+	    .flags = KEY_LO_OPEN | KEY_HI_OPEN, .flag = "confidence"),
+	NUM("target_agreement", report.target_agreement, 0, 1,
+	    .flag = "target-agreement"),
+	INT("reference_nights", report.reference_nights, 0, JSON_INT_MAX,
+	    .flags = KEY_REF_NIGHTS, .flag = "reference-nights"),
+	STR("reference_since", report.reference_since, .flags = KEY_NIGHT,
+	    .flag = "reference-since"),
+	STR("reference_until", report.reference_until, .flags = KEY_NIGHT,
+	    .flag = "reference-until"),
 	STR("prometheus_path", report.prometheus_path, .flags = KEY_PATH),
 };
 
-static const struct key gate_keys[] = {
-	NUM("min_agreement", gate.min_agreement, 0, 1, .flags = 0),
-	NUM("min_kappa", gate.min_kappa, -1, 1, .flags = 0),
-	INT("min_cases", gate.min_cases, 0, JSON_INT_MAX),
-	CHOICE_INT("on", gate.on_estimate, gate_on),
-	NUM("max_error_rate", gate.max_error_rate, 0, 1, .flags = 0),
+static const struct sg_config_key gate_keys[] = {
+	NUM("min_agreement", gate.min_agreement, 0, 1, .flag = "min-agreement"),
+	NUM("min_kappa", gate.min_kappa, -1, 1, .flag = "min-kappa"),
+	INT("min_cases", gate.min_cases, 0, JSON_INT_MAX, .flag = "min-cases"),
+	CHOICE_INT("on", gate.on_estimate, gate_on, .flag = "on"),
+	NUM("max_error_rate", gate.max_error_rate, 0, 1,
+	    .flag = "max-error-rate"),
 	NUM("max_p95_latency_ms", gate.max_p95_latency_ms, 0, INFINITY,
-	    .flags = 0),
-	INT("min_segment_cases", gate.min_segment_cases, 1, JSON_INT_MAX),
+	    .flag = "max-p95-latency-ms"),
+	INT("min_segment_cases", gate.min_segment_cases, 1, JSON_INT_MAX,
+	    .flag = "min-segment-cases"),
 	NUM("min_segment_agreement", gate.min_segment_agreement, 0, 1,
-	    .flags = 0),
-	NUM("min_recall", gate.min_recall, 0, 1, .flags = 0),
-	NUM("min_precision", gate.min_precision, 0, 1, .flags = 0),
-	STR("incumbent", gate.incumbent, .flags = KEY_NAME_AT_VER),
-	NUM("incumbent_margin", gate.incumbent_margin, 0, 1, .flags = 0),
-	NUM("human_margin", gate.human_margin, 0, 1, .flags = 0),
-	NUM("max_psi", gate.max_psi, 0, INFINITY, .flags = 0),
-	NUM("max_missing_rate", gate.max_missing_rate, 0, 1, .flags = 0),
-	NUM("max_label_shift", gate.max_label_shift, 0, 1, .flags = 0),
-	BOOL("learn_from_reference", gate.learn_from_reference),
-	NUM("learn_k", gate.learn_k, 0, INFINITY, .flags = KEY_LO_OPEN),
-	NUM("min_night_agreement", gate.min_night_agreement, 0, 1, .flags = 0),
-	NUM("max_night_psi", gate.max_night_psi, 0, INFINITY, .flags = 0),
+	    .flag = "min-segment-agreement"),
+	NUM("min_recall", gate.min_recall, 0, 1, .flag = "min-recall"),
+	NUM("min_precision", gate.min_precision, 0, 1, .flag = "min-precision"),
+	STR("incumbent", gate.incumbent, .flags = KEY_NAME_AT_VER,
+	    .flag = "incumbent"),
+	NUM("incumbent_margin", gate.incumbent_margin, 0, 1,
+	    .flag = "incumbent-margin"),
+	NUM("human_margin", gate.human_margin, 0, 1, .flag = "human-margin"),
+	NUM("max_psi", gate.max_psi, 0, INFINITY, .flag = "max-psi"),
+	NUM("max_missing_rate", gate.max_missing_rate, 0, 1,
+	    .flag = "max-missing-rate"),
+	NUM("max_label_shift", gate.max_label_shift, 0, 1,
+	    .flag = "max-label-shift"),
+	BOOL("learn_from_reference", gate.learn_from_reference,
+	     .flag = "learn-from-reference"),
+	NUM("learn_k", gate.learn_k, 0, INFINITY, .flags = KEY_LO_OPEN,
+	    .flag = "learn-k"),
+	NUM("min_night_agreement", gate.min_night_agreement, 0, 1,
+	    .flag = "min-night-agreement"),
+	NUM("max_night_psi", gate.max_night_psi, 0, INFINITY,
+	    .flag = "max-night-psi"),
 	NUM("max_night_missing_rate", gate.max_night_missing_rate, 0, 1,
-	    .flags = 0),
-	INT("min_night_cases", gate.min_night_cases, 1, JSON_INT_MAX),
+	    .flag = "max-night-missing-rate"),
+	INT("min_night_cases", gate.min_night_cases, 1, JSON_INT_MAX,
+	    .flag = "min-night-cases"),
 };
 
-static const struct block log_block = TABLE("log", log_keys);
-static const struct block model_block = TABLE("model", model_keys);
-static const struct block report_block = TABLE("report", report_keys);
-static const struct block gate_block = TABLE("gate", gate_keys);
+static const struct sg_config_block log_block = TABLE("log", SG_KEYS_LOG, log_keys);
+static const struct sg_config_block model_block =
+	TABLE("model", SG_KEYS_MODEL, model_keys);
+static const struct sg_config_block report_block =
+	TABLE("report", SG_KEYS_REPORT, report_keys);
+static const struct sg_config_block gate_block = TABLE("gate", SG_KEYS_GATE, gate_keys);
 
-static const struct key top_keys[] = {
+static const struct sg_config_key top_keys[] = {
 	STR("store", store, .flags = KEY_PATH),
 	BLOCK("log", log_block),
 	BLOCK("model", model_block),
@@ -383,7 +379,7 @@ static const struct key top_keys[] = {
 	BLOCK("gate", gate_block),
 };
 
-static const struct block top_block = TABLE(NULL, top_keys);
+const struct sg_config_block sg_config_top_block = TABLE(NULL, SG_KEYS_TOP, top_keys);
 
 /* ---- finding a value in the text ---- */
 
@@ -553,24 +549,6 @@ static const char *type_name(const cJSON *v)
 	return "an unknown value";
 }
 
-/* The shortest text that reads back as x ("0.95", "1000000", "inf"). */
-static const char *fmt_num(double x, char *buf, size_t n)
-{
-	int prec;
-
-	if (isinf(x))
-		snprintf(buf, n, "%s", x < 0 ? "-inf" : "inf");
-	else if (x == floor(x) && fabs(x) < 1e16)
-		snprintf(buf, n, "%.0f", x);
-	else
-		for (prec = 1; prec <= 17; prec++) {
-			snprintf(buf, n, "%.*g", prec, x);
-			if (strtod(buf, NULL) == x)
-				break;
-		}
-	return buf;
-}
-
 static long choice_index(const char *const *choices, const char *s)
 {
 	long i;
@@ -645,7 +623,7 @@ const char *sg_nearest_name(const char *name, const char *const *names,
 	return best;
 }
 
-static void key_path(struct sg_buf *path, const struct block *b,
+static void key_path(struct sg_buf *path, const struct sg_config_block *b,
 		     const char *key)
 {
 	sg_buf_reset(path);
@@ -654,7 +632,7 @@ static void key_path(struct sg_buf *path, const struct block *b,
 	sg_buf_addstr(path, key);
 }
 
-static int unknown_key(const struct parse *p, const struct block *b,
+static int unknown_key(const struct parse *p, const struct sg_config_block *b,
 		       const cJSON *m, const char *path)
 {
 	const char *best = NULL;
@@ -675,7 +653,7 @@ static int unknown_key(const struct parse *p, const struct block *b,
 	return fail(p, m, "unknown key '%s'", path);
 }
 
-static int walk_object(struct parse *p, const struct block *b,
+static int walk_object(struct parse *p, const struct sg_config_block *b,
 		       const cJSON *obj);
 
 /*
@@ -754,7 +732,7 @@ static int check_utf8(const struct parse *p, const cJSON *v,
 		    path, idx, bad + 1);
 }
 
-static int walk_string(struct parse *p, const struct key *k, const char *path,
+static int walk_string(struct parse *p, const struct sg_config_key *k, const char *path,
 		       const cJSON *v, void *slot)
 {
 	const char *s, *at;
@@ -861,7 +839,7 @@ static const cJSON *second_of_two(const cJSON *v, size_t n)
 	return found;
 }
 
-static int walk_list(struct parse *p, const struct key *k, const char *path,
+static int walk_list(struct parse *p, const struct sg_config_key *k, const char *path,
 		     const cJSON *v, struct sg_strlist *l)
 {
 	const cJSON *e, *o;
@@ -913,7 +891,7 @@ static int walk_list(struct parse *p, const struct key *k, const char *path,
 	return 0;
 }
 
-static int walk_number(struct parse *p, const struct key *k, const char *path,
+static int walk_number(struct parse *p, const struct sg_config_key *k, const char *path,
 		       const cJSON *v, void *slot)
 {
 	char a[40], lo[40], hi[40];
@@ -926,15 +904,15 @@ static int walk_number(struct parse *p, const struct key *k, const char *path,
 	x = v->valuedouble;
 	if (is_int && isfinite(x) && x != floor(x))
 		return fail(p, v, "'%s': expected an integer, found %s", path,
-			    fmt_num(x, a, sizeof(a)));
+			    sg_config_fmt_num(x, a, sizeof(a)));
 	if (!isfinite(x) || x < k->lo || x > k->hi ||
 	    ((k->flags & KEY_LO_OPEN) && x == k->lo) ||
 	    ((k->flags & KEY_HI_OPEN) && x == k->hi))
 		return fail(p, v, "'%s': %s is out of range %c%s, %s%c", path,
-			    fmt_num(x, a, sizeof(a)),
+			    sg_config_fmt_num(x, a, sizeof(a)),
 			    k->flags & KEY_LO_OPEN ? '(' : '[',
-			    fmt_num(k->lo, lo, sizeof(lo)),
-			    fmt_num(k->hi, hi, sizeof(hi)),
+			    sg_config_fmt_num(k->lo, lo, sizeof(lo)),
+			    sg_config_fmt_num(k->hi, hi, sizeof(hi)),
 			    (k->flags & KEY_HI_OPEN) || isinf(k->hi) ? ')'
 								      : ']');
 	if (!p->apply)
@@ -990,10 +968,10 @@ static int walk_map(struct parse *p, const char *path, const cJSON *v,
 	return 0;
 }
 
-static int walk_member(struct parse *p, const struct block *b, const cJSON *m)
+static int walk_member(struct parse *p, const struct sg_config_block *b, const cJSON *m)
 {
 	struct sg_buf path = SG_BUF_INIT;
-	const struct key *k = NULL;
+	const struct sg_config_key *k = NULL;
 	void *slot;
 	size_t i;
 	int ret;
@@ -1045,7 +1023,7 @@ out:
 	return ret;
 }
 
-static int walk_object(struct parse *p, const struct block *b,
+static int walk_object(struct parse *p, const struct sg_config_block *b,
 		       const cJSON *obj)
 {
 	const cJSON *m, *o;
@@ -1325,10 +1303,10 @@ static int parse_terminated(struct sg_config *c, const char *text, size_t len,
 			   type_name(root));
 		goto out;
 	}
-	ret = walk_object(&p, &top_block, root);
+	ret = walk_object(&p, &sg_config_top_block, root);
 	if (!ret) {
 		p.apply = 1;
-		ret = walk_object(&p, &top_block, root);
+		ret = walk_object(&p, &sg_config_top_block, root);
 	}
 out:
 	cJSON_Delete(root);
@@ -1381,63 +1359,4 @@ out:
 	free(base);
 	sg_buf_release(&b);
 	return ret;
-}
-
-/* ---- flag values ---- */
-
-int sg_parse_double(const char *key, const char *value, double lo, double hi,
-		    double *out, struct sg_diag *diag)
-{
-	char a[40], b[40];
-	char *end;
-	double x;
-
-	if (!key)
-		key = "value";
-	if (!value || !*value || isspace((unsigned char)*value))
-		goto nan;
-	errno = 0;
-	x = strtod(value, &end);
-	if (*end || isnan(x))
-		goto nan;
-	if (isinf(x) || x < lo || x > hi) {
-		sg_diag_set(diag, NULL, 0, 0, "%s: %s is out of range [%s, %s%c",
-			    key, value, fmt_num(lo, a, sizeof(a)),
-			    fmt_num(hi, b, sizeof(b)), isinf(hi) ? ')' : ']');
-		return SG_EUSAGE;
-	}
-	*out = x;
-	return 0;
-nan:
-	sg_diag_set(diag, NULL, 0, 0, "%s: '%s' is not a number", key,
-		    value ? value : "");
-	return SG_EUSAGE;
-}
-
-int sg_parse_long(const char *key, const char *value, long lo, long hi,
-		  long *out, struct sg_diag *diag)
-{
-	char *end;
-	long x;
-
-	if (!key)
-		key = "value";
-	if (!value || !*value || isspace((unsigned char)*value))
-		goto nan;
-	errno = 0;
-	x = strtol(value, &end, 10);
-	if (*end)
-		goto nan;
-	if (errno == ERANGE || x < lo || x > hi) {
-		sg_diag_set(diag, NULL, 0, 0,
-			    "%s: %s is out of range [%ld, %ld]", key, value, lo,
-			    hi);
-		return SG_EUSAGE;
-	}
-	*out = x;
-	return 0;
-nan:
-	sg_diag_set(diag, NULL, 0, 0, "%s: '%s' is not an integer", key,
-		    value ? value : "");
-	return SG_EUSAGE;
 }
