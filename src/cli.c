@@ -467,6 +467,27 @@ int cli_open_store(struct cli *c, struct sg_store **s)
 	return 0;
 }
 
+int cli_run(struct cli *c)
+{
+	const struct cli_cmd *cmd = c->cmd;
+	struct sg_store *s = NULL;
+	int ret;
+
+	if ((cmd->flags & CLI_NEEDS_CONFIG) && !c->config_path)
+		return cli_usage_error(c, "%s needs --config FILE", cmd->name);
+	if (cmd->formats && cli_check_format(c, cmd->formats))
+		return EXIT_USAGE;
+	if ((cmd->flags & CLI_NO_ARGS) && c->nargs)
+		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
+	if (cmd->check && (ret = cmd->check(c)))
+		return ret;
+	if ((cmd->flags & CLI_OPENS_STORE) && (ret = cli_open_store(c, &s)))
+		return ret;
+	ret = cmd->fn(c, s);
+	sg_store_close(s);
+	return ret;
+}
+
 int cli_format_is(const struct cli *c, const char *name)
 {
 	return c->format && !strcmp(c->format, name);

@@ -71,4 +71,16 @@ expect_exit "--incumbent @1 is refused where it is read" 2 \
 	"$SG" gate --db "$DB" --min-agreement 0.1 --incumbent @1
 contains "as the file's gate.incumbent is" "$WORK/err" "--incumbent: expected NAME@VERSION, found '@1'"
 
+# ---- the set-up every command declares, in its order: the config file
+# given, --format, no operands, the command's own checks, then the store ----
+expect_exit "nightly without --config, before its operand" 2 "$SG" nightly extra
+contains "the config is asked for first" "$WORK/err" "nightly needs --config FILE"
+expect_exit "report: a bad --format before an operand" 2 "$SG" report extra --format xml --db "$WORK/none.db"
+contains "the formats are named" "$WORK/err" "--format: expected one of text, json, markdown, csv, prometheus, found 'xml'"
+expect_exit "sample: its own check before the missing store" 2 "$SG" sample --db "$WORK/none.db"
+contains "the missing option is named" "$WORK/err" "--disagreements N is required"
+expect_exit "history: the missing store, once the options are good" 3 "$SG" history --db "$WORK/none.db"
+contains "the store is named" "$WORK/err" "no store at $WORK/none.db"
+[ ! -e "$WORK/none.db" ] && ok "and no store was made" || not_ok "and no store was made"
+
 finish
