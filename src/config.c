@@ -1,16 +1,13 @@
 /*
- * config.c - the JSON configuration file: defaults, loading, and the
- * small number parsers the flags share with it.
+ * config.c - the JSON configuration file: string lists, defaults, and
+ * loading a file over them.
  *
  * Parsing is table-driven: each block ("log", "model", ...) is a table of
- * its keys, each with a type, a range and its place in struct sg_config.
- * The parsed tree is walked twice, once to check every key and once to
- * store the values, so a file with an error leaves the config untouched.
- *
- * cJSON keeps no positions. When a key is wrong we find it in the text by
- * scanning the (already valid) JSON in the order cJSON built its tree:
- * the n-th value met in a pre-order walk of the tree is the n-th value in
- * the text, so even the second of two duplicate keys is found exactly.
+ * its keys (config_keys.c), each with a type, a range and its place in
+ * struct sg_config. The parsed tree is walked twice, once to check every
+ * key and once to store the values, so a file with an error leaves the
+ * config untouched. Where a bad value or a syntax error is in the text is
+ * config_text.c's.
  */
 #include "sg/config.h"
 
@@ -222,272 +219,6 @@ void sg_config_release(struct sg_config *c)
 	clear_str(&c->gate.incumbent);
 }
 
-/* ---- the key tables ---- */
-
-/* The largest integer a JSON number holds exactly (and a long too). */
-#define JSON_INT_MAX \
-	((double)LONG_MAX < 9007199254740992.0 ? (double)LONG_MAX \
-					       : 9007199254740992.0)
-
-#define OFF(field) offsetof(struct sg_config, field)
-#define STR(n, f, ...) {.name = n, .kind = KEY_STR, .off = OFF(f), __VA_ARGS__}
-#define LIST(n, f, ...) {.name = n, .kind = KEY_LIST, .off = OFF(f), __VA_ARGS__}
-#define NUM(n, f, l, h, ...) \
-	{.name = n, .kind = KEY_NUM, .off = OFF(f), .lo = l, .hi = h, __VA_ARGS__}
-#define INT(n, f, l, h, ...) \
-	{.name = n, .kind = KEY_INT, .off = OFF(f), .lo = l, .hi = h, __VA_ARGS__}
-#define CHOICE_INT(n, f, c, ...) \
-	{.name = n, .kind = KEY_CHOICE_INT, .off = OFF(f), .choices = c, \
-	 __VA_ARGS__}
-#define BLOCK(n, b) {.name = n, .kind = KEY_BLOCK, .sub = &b}
-#define BOOL(n, f, ...) {.name = n, .kind = KEY_BOOL, .off = OFF(f), __VA_ARGS__}
-#define TABLE(n, g, keys) {n, g, keys, sizeof(keys) / sizeof(keys[0])}
-
-static const char *const log_formats[] = {"csv", "jsonl", NULL};
-/* index = enum sg_decision_type */
-static const char *const decision_types[] = {"label", "numeric", NULL};
-static const char *const backends[] = {"xgboost", "exec", "logged", NULL};
-static const char *const report_formats[] = {
-	"json", "markdown", "text", "csv", "prometheus", NULL};
-/* index = on_estimate */
-static const char *const gate_on[] = {"lower-bound", "estimate", NULL};
-
-/*
- * Every key, once: its name in the file, its type, range and place, and
- * the command-line flag that sets it (.flag, without the "--"; none for a
- * key that is set in the file only or by a flag the program reads by
- * hand: log.segments and log.features, repeatable, and model.command,
- * split on blanks). A key's group of flags is its block.
- */
-static const struct sg_config_key log_keys[] = {
-	STR("format", log.format, .choices = log_formats, .flag = "log-format"),
-	STR("case_id", log.case_id, .mask = SG_LOGKEY_CASE_ID,
-	    .flag = "case-id"),
-	STR("decided_at", log.decided_at, .mask = SG_LOGKEY_DECIDED_AT,
-	    .flag = "decided-at"),
-	STR("decision", log.decision, .mask = SG_LOGKEY_DECISION,
-	    .flag = "decision"),
-	CHOICE_INT("decision_type", log.decision_type, decision_types,
-		   .mask = SG_LOGKEY_DECISION_TYPE, .flag = "decision-type"),
-	STR("rater", log.rater, .mask = SG_LOGKEY_RATER, .flag = "rater"),
-	LIST("segments", log.segments, .flags = 0),
-	LIST("features", log.features, .flags = 0),
-	STR("model_label", log.model_label, .mask = SG_LOGKEY_MODEL_LABEL,
-	    .flag = "model-label"),
-	STR("model_score", log.model_score, .mask = SG_LOGKEY_MODEL_SCORE,
-	    .flag = "model-score"),
-	STR("glob", log.glob, .flags = KEY_GLOB),
-	BOOL("decisions_only", log.decisions_only, .flag = "decisions-only"),
-	STR("night_timezone", log.night.zone, .flags = KEY_ZONE,
-	    .flag = "night-timezone"),
-	STR("night_starts", log.night.starts, .flags = KEY_STARTS,
-	    .flag = "night-starts"),
-};
-
-static const struct sg_config_key model_keys[] = {
-	STR("name", model.name, .flag = "model-name"),
-	STR("version", model.version, .flag = "model-version"),
-	STR("backend", model.backend, .choices = backends,
-	    .flags = KEY_FLAG_ANY, .flag = "model-backend"),
-	STR("path", model.path, .flags = KEY_PATH, .flag = "model-path"),
-	LIST("labels", model.labels, .flags = KEY_DISTINCT,
-	     .flag = "model-labels"),
-	NUM("threshold", model.threshold, 0, 1, .flag = "model-threshold"),
-	LIST("command", model.command, .flags = KEY_NONEMPTY | KEY_PROGRAM),
-	STR("predictions", model.predictions, .flags = KEY_PATH,
-	    .flag = "model-predictions"),
-	NUM("timeout_s", model.timeout_s, 0, INFINITY, .flags = KEY_LO_OPEN,
-	    .flag = "model-timeout"),
-	INT("batch", model.batch, 1, 1000000, .flag = "model-batch"),
-	INT("inflight", model.inflight, 1, 4096, .flags = 0),
-	{.name = "feature_map", .kind = KEY_MAP, .off = OFF(model.map_features),
-	 .flag = "model-feature-map"},
-};
-
-static const struct sg_config_key report_keys[] = {
-	INT("window_nights", report.window_nights, 0, JSON_INT_MAX,
-	    .flag = "window-nights"),
-	NUM("tolerance", report.tolerance, 0, INFINITY, .flag = "tolerance"),
-	LIST("formats", report.formats, .choices = report_formats),
-	STR("dir", report.dir, .flags = KEY_PATH),
-	LIST("label_order", report.label_order, .flags = KEY_DISTINCT,
-	     .flag = "label-order"),
-	NUM("confidence", report.confidence, 0, 1,
-	    .flags = KEY_LO_OPEN | KEY_HI_OPEN, .flag = "confidence"),
-	NUM("target_agreement", report.target_agreement, 0, 1,
-	    .flag = "target-agreement"),
-	INT("reference_nights", report.reference_nights, 0, JSON_INT_MAX,
-	    .flags = KEY_REF_NIGHTS, .flag = "reference-nights"),
-	STR("reference_since", report.reference_since, .flags = KEY_NIGHT,
-	    .flag = "reference-since"),
-	STR("reference_until", report.reference_until, .flags = KEY_NIGHT,
-	    .flag = "reference-until"),
-	STR("prometheus_path", report.prometheus_path, .flags = KEY_PATH),
-};
-
-static const struct sg_config_key gate_keys[] = {
-	NUM("min_agreement", gate.min_agreement, 0, 1, .flag = "min-agreement"),
-	NUM("min_kappa", gate.min_kappa, -1, 1, .flag = "min-kappa"),
-	INT("min_cases", gate.min_cases, 0, JSON_INT_MAX, .flag = "min-cases"),
-	CHOICE_INT("on", gate.on_estimate, gate_on, .flag = "on"),
-	NUM("max_error_rate", gate.max_error_rate, 0, 1,
-	    .flag = "max-error-rate"),
-	NUM("max_p95_latency_ms", gate.max_p95_latency_ms, 0, INFINITY,
-	    .flag = "max-p95-latency-ms"),
-	INT("min_segment_cases", gate.min_segment_cases, 1, JSON_INT_MAX,
-	    .flag = "min-segment-cases"),
-	NUM("min_segment_agreement", gate.min_segment_agreement, 0, 1,
-	    .flag = "min-segment-agreement"),
-	NUM("min_recall", gate.min_recall, 0, 1, .flag = "min-recall"),
-	NUM("min_precision", gate.min_precision, 0, 1, .flag = "min-precision"),
-	STR("incumbent", gate.incumbent, .flags = KEY_NAME_AT_VER,
-	    .flag = "incumbent"),
-	NUM("incumbent_margin", gate.incumbent_margin, 0, 1,
-	    .flag = "incumbent-margin"),
-	NUM("human_margin", gate.human_margin, 0, 1, .flag = "human-margin"),
-	NUM("max_psi", gate.max_psi, 0, INFINITY, .flag = "max-psi"),
-	NUM("max_missing_rate", gate.max_missing_rate, 0, 1,
-	    .flag = "max-missing-rate"),
-	NUM("max_label_shift", gate.max_label_shift, 0, 1,
-	    .flag = "max-label-shift"),
-	BOOL("learn_from_reference", gate.learn_from_reference,
-	     .flag = "learn-from-reference"),
-	NUM("learn_k", gate.learn_k, 0, INFINITY, .flags = KEY_LO_OPEN,
-	    .flag = "learn-k"),
-	NUM("min_night_agreement", gate.min_night_agreement, 0, 1,
-	    .flag = "min-night-agreement"),
-	NUM("max_night_psi", gate.max_night_psi, 0, INFINITY,
-	    .flag = "max-night-psi"),
-	NUM("max_night_missing_rate", gate.max_night_missing_rate, 0, 1,
-	    .flag = "max-night-missing-rate"),
-	INT("min_night_cases", gate.min_night_cases, 1, JSON_INT_MAX,
-	    .flag = "min-night-cases"),
-};
-
-static const struct sg_config_block log_block = TABLE("log", SG_KEYS_LOG, log_keys);
-static const struct sg_config_block model_block =
-	TABLE("model", SG_KEYS_MODEL, model_keys);
-static const struct sg_config_block report_block =
-	TABLE("report", SG_KEYS_REPORT, report_keys);
-static const struct sg_config_block gate_block = TABLE("gate", SG_KEYS_GATE, gate_keys);
-
-static const struct sg_config_key top_keys[] = {
-	STR("store", store, .flags = KEY_PATH),
-	BLOCK("log", log_block),
-	BLOCK("model", model_block),
-	BLOCK("report", report_block),
-	BLOCK("gate", gate_block),
-};
-
-const struct sg_config_block sg_config_top_block = TABLE(NULL, SG_KEYS_TOP, top_keys);
-
-/* ---- finding a value in the text ---- */
-
-struct scan {
-	const char *t;
-	size_t len;
-	size_t want; /* pre-order index of the value sought */
-	size_t seen;
-	size_t found;
-	int done;
-};
-
-static size_t skip_ws(const struct scan *s, size_t i)
-{
-	/* as cJSON: every byte up to the space is white space */
-	while (i < s->len && (unsigned char)s->t[i] <= 32)
-		i++;
-	return i;
-}
-
-static size_t skip_string(const struct scan *s, size_t i)
-{
-	for (i++; i < s->len && s->t[i] != '"'; i++)
-		if (s->t[i] == '\\')
-			i++;
-	return i + 1;
-}
-
-/*
- * Walks the value at t[i], counting it as met at offset `at` (its key's
- * opening quote for an object member, else the value itself). Returns the
- * offset just after the value.
- */
-static size_t scan_value(struct scan *s, size_t i, size_t at)
-{
-	char open, close;
-
-	if (s->seen++ == s->want) {
-		s->found = at;
-		s->done = 1;
-	}
-	if (s->done || i >= s->len)
-		return i;
-	open = s->t[i];
-	if (open == '"')
-		return skip_string(s, i);
-	if (open != '{' && open != '[') {
-		while (i < s->len && (unsigned char)s->t[i] > 32 &&
-		       !strchr(",]}", s->t[i]))
-			i++;
-		return i;
-	}
-	close = open == '{' ? '}' : ']';
-	i = skip_ws(s, i + 1);
-	if (i < s->len && s->t[i] == close)
-		return i + 1;
-	while (i < s->len && !s->done) {
-		size_t here = i;
-
-		if (open == '{') {
-			i = skip_ws(s, skip_string(s, i));
-			i = skip_ws(s, i + 1); /* past the ':' */
-		}
-		i = skip_ws(s, scan_value(s, i, here));
-		if (i >= s->len || s->t[i] != ',')
-			return i + 1;
-		i = skip_ws(s, i + 1);
-	}
-	return i;
-}
-
-/* Counts in *k the nodes before `want` in a pre-order walk from `node`. */
-static int preorder_index(const cJSON *node, const cJSON *want, size_t *k)
-{
-	const cJSON *child;
-
-	if (node == want)
-		return 1;
-	(*k)++;
-	for (child = node->child; child; child = child->next)
-		if (preorder_index(child, want, k))
-			return 1;
-	return 0;
-}
-
-static size_t bom_len(const char *t, size_t len)
-{
-	return len >= 3 && !memcmp(t, "\xEF\xBB\xBF", 3) ? 3 : 0;
-}
-
-/* Line and column (1-based; the column counts UTF-8 characters). */
-static void line_col(const char *t, size_t len, size_t off, long *line,
-		     long *col)
-{
-	size_t i = bom_len(t, len);
-
-	*line = 1;
-	*col = 1;
-	for (; i < off && i < len; i++) {
-		if (t[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)t[i] & 0xC0) != 0x80) {
-			(*col)++;
-		}
-	}
-}
-
 /* ---- checking and storing ---- */
 
 struct parse {
@@ -517,17 +248,8 @@ static int fail(const struct parse *p, const cJSON *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (at) {
-		struct scan s = {p->text, p->len, 0, 0, 0, 0};
-		size_t i = bom_len(p->text, p->len);
-
-		if (preorder_index(p->root, at, &s.want)) {
-			i = skip_ws(&s, i);
-			scan_value(&s, i, i);
-			if (s.done)
-				line_col(p->text, p->len, s.found, &line, &col);
-		}
-	}
+	if (at)
+		sg_config_place(p->text, p->len, p->root, at, &line, &col);
 	sg_diag_set(p->diag, p->name, line, col, "%s", msg);
 	return SG_EUSAGE;
 }
@@ -1047,228 +769,6 @@ static int walk_object(struct parse *p, const struct sg_config_block *b,
 	return 0;
 }
 
-/* ---- syntax errors ---- */
-
-/*
- * cJSON tells where it stopped, which for a bad string is a byte past the
- * string's start, and not what it expected. When it fails, this checker
- * reads the text again: it accepts what cJSON 1.7 accepts (every byte up
- * to the space is white space, numbers as strtod reads them, \uXXXX with
- * bad hex digits as U+0000) and records the first place it cannot go on.
- */
-struct check {
-	const char *t;
-	size_t len;
-	size_t off;       /* the place of the first error */
-	const char *what; /* what went wrong there; NULL if nothing did */
-	int found;        /* say what was found at off */
-};
-
-#define CHECK_DEPTH 1000 /* cJSON's CJSON_NESTING_LIMIT */
-
-static int check_fail(struct check *k, size_t off, const char *what, int found)
-{
-	k->off = off;
-	k->what = what;
-	k->found = found;
-	return -1;
-}
-
-static size_t check_ws(const struct check *k, size_t i)
-{
-	while (i < k->len && (unsigned char)k->t[i] <= 32)
-		i++;
-	return i;
-}
-
-/* As cJSON's parse_hex4: a bad digit makes the whole value 0. */
-static unsigned hex4(const char *s)
-{
-	unsigned h = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char c = s[i];
-
-		if (c >= '0' && c <= '9')
-			h = h << 4 | (unsigned)(c - '0');
-		else if (c >= 'A' && c <= 'F')
-			h = h << 4 | (unsigned)(c - 'A' + 10);
-		else if (c >= 'a' && c <= 'f')
-			h = h << 4 | (unsigned)(c - 'a' + 10);
-		else
-			return 0;
-	}
-	return h;
-}
-
-static int check_string(struct check *k, size_t *pi)
-{
-	const char *t = k->t;
-	size_t i = *pi, end, j;
-	unsigned code;
-
-	for (end = i + 1; end < k->len && t[end] != '"'; end++)
-		if (t[end] == '\\')
-			end++;
-	if (end >= k->len)
-		return check_fail(k, i, "unterminated string", 0);
-	for (j = i + 1; j < end; j++) {
-		if (t[j] != '\\')
-			continue;
-		switch (t[j + 1]) {
-		case 'b': case 'f': case 'n': case 'r': case 't':
-		case '"': case '\\': case '/':
-			j++;
-			break;
-		case 'u':
-			if (end - j < 6)
-				return check_fail(k, j, "invalid escape", 0);
-			code = hex4(t + j + 2);
-			if (code >= 0xDC00 && code <= 0xDFFF)
-				return check_fail(k, j, "invalid escape", 0);
-			if (code < 0xD800 || code > 0xDBFF) {
-				j += 5;
-				break;
-			}
-			if (end - j < 12 || t[j + 6] != '\\' || t[j + 7] != 'u')
-				return check_fail(k, j, "invalid escape", 0);
-			code = hex4(t + j + 8);
-			if (code < 0xDC00 || code > 0xDFFF)
-				return check_fail(k, j, "invalid escape", 0);
-			j += 11;
-			break;
-		default:
-			return check_fail(k, j, "invalid escape", 0);
-		}
-	}
-	*pi = end + 1;
-	return 0;
-}
-
-static int check_number(struct check *k, size_t *pi)
-{
-	char num[64], *end;
-	size_t n = 0;
-
-	while (n < sizeof(num) - 1 && *pi + n < k->len &&
-	       strchr("0123456789+-eE.", k->t[*pi + n]))
-		n++;
-	memcpy(num, k->t + *pi, n);
-	num[n] = '\0';
-	strtod(num, &end);
-	if (end == num)
-		return check_fail(k, *pi, "invalid number", 0);
-	*pi += (size_t)(end - num);
-	return 0;
-}
-
-/* Checks the value at t[*pi] (not white space); moves *pi past it. */
-static int check_value(struct check *k, size_t *pi, int depth)
-{
-	const char *t = k->t;
-	size_t i = *pi;
-	char open, close;
-
-	if (i >= k->len)
-		return check_fail(k, i, "expected a value", 1);
-	open = t[i];
-	if (!strncmp(t + i, "null", 4) || !strncmp(t + i, "true", 4)) {
-		*pi = i + 4;
-		return 0;
-	}
-	if (!strncmp(t + i, "false", 5)) {
-		*pi = i + 5;
-		return 0;
-	}
-	if (open == '"')
-		return check_string(k, pi);
-	if (open == '-' || (open >= '0' && open <= '9'))
-		return check_number(k, pi);
-	if (open != '[' && open != '{')
-		return check_fail(k, i, "expected a value", 1);
-	if (depth >= CHECK_DEPTH)
-		return check_fail(k, i, "nesting too deep", 0);
-	close = open == '{' ? '}' : ']';
-	i = check_ws(k, i + 1);
-	if (i < k->len && t[i] == close) {
-		*pi = i + 1;
-		return 0;
-	}
-	for (;;) {
-		if (open == '{') {
-			if (i >= k->len || t[i] != '"')
-				return check_fail(k, i, "expected a string key",
-						  1);
-			if (check_string(k, &i))
-				return -1;
-			i = check_ws(k, i);
-			if (i >= k->len || t[i] != ':')
-				return check_fail(k, i, "expected ':'", 1);
-			i = check_ws(k, i + 1);
-		}
-		if (check_value(k, &i, depth + 1))
-			return -1;
-		i = check_ws(k, i);
-		if (i < k->len && t[i] == ',') {
-			i = check_ws(k, i + 1);
-			continue;
-		}
-		if (i < k->len && t[i] == close) {
-			*pi = i + 1;
-			return 0;
-		}
-		return check_fail(k, i,
-				  open == '{' ? "expected ',' or '}'"
-					      : "expected ',' or ']'",
-				  1);
-	}
-}
-
-/*
- * Describes the syntax error in text[0..len) that cJSON met at offset
- * `near` (used when the checker finds nothing, which should not happen).
- */
-static int syntax_error(const char *text, size_t len, size_t near,
-			const char *name, struct sg_diag *diag)
-{
-	struct check k = {text, len, near, NULL, 0};
-	size_t i = bom_len(text, len);
-	const char *nul = memchr(text, '\0', len);
-	char found[32] = "";
-	long line, col;
-
-	if (nul) {
-		/* cJSON takes a NUL byte for white space; we do not */
-		check_fail(&k, (size_t)(nul - text), "unexpected NUL byte", 0);
-	} else {
-		i = check_ws(&k, i);
-		if (!check_value(&k, &i, 0)) {
-			i = check_ws(&k, i);
-			if (i < len)
-				check_fail(&k, i, "expected the end of the text",
-					   1);
-		}
-	}
-	line_col(text, len, k.off, &line, &col);
-	if (k.off >= len) {
-		sg_diag_set(diag, name, line, col,
-			    "syntax error: unexpected end of input");
-		return SG_EUSAGE;
-	}
-	if (k.found) {
-		unsigned char ch = (unsigned char)text[k.off];
-
-		if (ch > 32 && ch < 127)
-			snprintf(found, sizeof(found), ", found '%c'", ch);
-		else
-			snprintf(found, sizeof(found), ", found byte 0x%02x",
-				 ch);
-	}
-	sg_diag_set(diag, name, line, col, "syntax error: %s%s",
-		    k.what ? k.what : "invalid JSON", found);
-	return SG_EUSAGE;
-}
 
 /* Parses text[0..len), which has a NUL at text[len]. */
 static int parse_terminated(struct sg_config *c, const char *text, size_t len,
@@ -1282,19 +782,19 @@ static int parse_terminated(struct sg_config *c, const char *text, size_t len,
 	int ret;
 
 	if (memchr(text, '\0', len))
-		return syntax_error(text, len, 0, name, diag);
+		return sg_config_syntax_error(text, len, 0, name, diag);
 	/* end is cJSON_GetErrorPtr() on failure, without the global */
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (!root) {
 		off = end ? (size_t)(end - text) : 0;
-		return syntax_error(text, len, off, name, diag);
+		return sg_config_syntax_error(text, len, off, name, diag);
 	}
 	off = (size_t)(end - text);
 	while (off < len && (unsigned char)text[off] <= 32)
 		off++;
 	if (off < len) {
 		cJSON_Delete(root);
-		return syntax_error(text, len, off, name, diag);
+		return sg_config_syntax_error(text, len, off, name, diag);
 	}
 	p.root = root;
 	if (!cJSON_IsObject(root)) {

@@ -1,7 +1,8 @@
 /*
- * config_impl.h - the config key table's types, shared by the files of
- * the config (config.c reads the file, config_flag.c the flags). Private
- * to the library.
+ * config_impl.h - what the files of the config share: the key table's
+ * types (config_keys.c holds the table; config.c reads the file by it,
+ * config_flag.c the flags) and the places in a file's text
+ * (config_text.c). Private to the library.
  */
 #ifndef SG_CONFIG_IMPL_H
 #define SG_CONFIG_IMPL_H
@@ -9,6 +10,7 @@
 #include <stddef.h>
 
 #include "sg/config.h"
+#include "sg/error.h"
 
 enum key_kind {
 	KEY_BLOCK,      /* an object holding the keys of `sub` */
@@ -60,6 +62,23 @@ struct sg_config_block {
 
 /* The top level of the file: "store" and the blocks of keys. */
 extern const struct sg_config_block sg_config_top_block;
+
+/*
+ * The line and column (1-based; the column counts UTF-8 characters) in
+ * text[0..len), which cJSON parsed into root, of the value at (its key's
+ * opening quote for an object member). Leaves them when at is not found.
+ */
+struct cJSON;
+void sg_config_place(const char *text, size_t len, const struct cJSON *root,
+		     const struct cJSON *at, long *line, long *col);
+
+/*
+ * Describes in diag the first syntax error in text[0..len), whose NUL
+ * ends it (cJSON stopped at offset `near`, used when the checker finds
+ * nothing, which should not happen). Returns SG_EUSAGE.
+ */
+int sg_config_syntax_error(const char *text, size_t len, size_t near,
+			   const char *name, struct sg_diag *diag);
 
 /* The shortest text that reads back as x ("0.95", "1000000", "inf"). */
 const char *sg_config_fmt_num(double x, char *buf, size_t n);
