@@ -271,7 +271,7 @@ static const char *type_name(const cJSON *v)
 	return "an unknown value";
 }
 
-static long choice_index(const char *const *choices, const char *s)
+long sg_config_choice(const char *const *choices, const char *s)
 {
 	long i;
 
@@ -454,8 +454,8 @@ static int check_utf8(const struct parse *p, const cJSON *v,
 		    path, idx, bad + 1);
 }
 
-static int walk_string(struct parse *p, const struct sg_config_key *k, const char *path,
-		       const cJSON *v, void *slot)
+static int walk_string(struct parse *p, const struct sg_config_key *k,
+		       const char *path, const cJSON *v, void *slot)
 {
 	const char *s, *at;
 	long idx = 0;
@@ -467,7 +467,7 @@ static int walk_string(struct parse *p, const struct sg_config_key *k, const cha
 	s = v->valuestring;
 	if ((ret = check_utf8(p, v, path, SIZE_MAX)))
 		return ret;
-	if (k->choices && (idx = choice_index(k->choices, s)) < 0)
+	if (k->choices && (idx = sg_config_choice(k->choices, s)) < 0)
 		return bad_choice(p, v, path, s, k->choices);
 	if (k->flags & KEY_NAME_AT_VER) {
 		at = strchr(s, '@');
@@ -561,8 +561,8 @@ static const cJSON *second_of_two(const cJSON *v, size_t n)
 	return found;
 }
 
-static int walk_list(struct parse *p, const struct sg_config_key *k, const char *path,
-		     const cJSON *v, struct sg_strlist *l)
+static int walk_list(struct parse *p, const struct sg_config_key *k,
+		     const char *path, const cJSON *v, struct sg_strlist *l)
 {
 	const cJSON *e, *o;
 	size_t n = 0;
@@ -575,7 +575,8 @@ static int walk_list(struct parse *p, const struct sg_config_key *k, const char 
 		if (!cJSON_IsString(e))
 			return fail(p, e, "'%s[%zu]': expected a string, found %s",
 				    path, n, type_name(e));
-		if (k->choices && choice_index(k->choices, e->valuestring) < 0)
+		if (k->choices &&
+		    sg_config_choice(k->choices, e->valuestring) < 0)
 			return bad_choice(p, e, path, e->valuestring,
 					  k->choices);
 		ret = check_utf8(p, e, path, n);
@@ -613,8 +614,8 @@ static int walk_list(struct parse *p, const struct sg_config_key *k, const char 
 	return 0;
 }
 
-static int walk_number(struct parse *p, const struct sg_config_key *k, const char *path,
-		       const cJSON *v, void *slot)
+static int walk_number(struct parse *p, const struct sg_config_key *k,
+		       const char *path, const cJSON *v, void *slot)
 {
 	char a[40], lo[40], hi[40];
 	double x;
@@ -690,7 +691,8 @@ static int walk_map(struct parse *p, const char *path, const cJSON *v,
 	return 0;
 }
 
-static int walk_member(struct parse *p, const struct sg_config_block *b, const cJSON *m)
+static int walk_member(struct parse *p, const struct sg_config_block *b,
+		       const cJSON *m)
 {
 	struct sg_buf path = SG_BUF_INIT;
 	const struct sg_config_key *k = NULL;

@@ -78,16 +78,6 @@ static int bad_choice(const char *flag, const char *value,
 	return SG_EUSAGE;
 }
 
-static long choice_index(const char *const *choices, const char *s)
-{
-	long i;
-
-	for (i = 0; choices[i]; i++)
-		if (!strcmp(choices[i], s))
-			return i;
-	return -1;
-}
-
 /* A, B,... as a list (empty items dropped), checked as the key's list. */
 static int set_list(const struct sg_config_key *k, const char *flag,
 		    const char *value, struct sg_strlist *l,
@@ -110,7 +100,7 @@ static int set_list(const struct sg_config_key *k, const char *flag,
 		p = comma + 1;
 	}
 	for (i = 0; i < t.n; i++) {
-		if (k->choices && choice_index(k->choices, t.v[i]) < 0) {
+		if (k->choices && sg_config_choice(k->choices, t.v[i]) < 0) {
 			bad_choice(flag, t.v[i], k->choices, diag);
 			goto bad;
 		}
@@ -136,7 +126,7 @@ static int set_string(struct sg_config *c, const struct sg_config_key *k,
 	long idx = 0;
 
 	if (k->choices && !(k->flags & KEY_FLAG_ANY) &&
-	    (idx = choice_index(k->choices, s)) < 0)
+	    (idx = sg_config_choice(k->choices, s)) < 0)
 		return bad_choice(flag, s, k->choices, diag);
 	if (k->flags & KEY_NAME_AT_VER) {
 		const char *at = strchr(s, '@');

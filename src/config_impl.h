@@ -80,6 +80,9 @@ void sg_config_place(const char *text, size_t len, const struct cJSON *root,
 int sg_config_syntax_error(const char *text, size_t len, size_t near,
 			   const char *name, struct sg_diag *diag);
 
+/* The index of s in choices (NULL-terminated), or -1. */
+long sg_config_choice(const char *const *choices, const char *s);
+
 /* The shortest text that reads back as x ("0.95", "1000000", "inf"). */
 const char *sg_config_fmt_num(double x, char *buf, size_t n);
 

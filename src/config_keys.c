@@ -150,12 +150,14 @@ static const struct sg_config_key gate_keys[] = {
 	    .flag = "min-night-cases"),
 };
 
-static const struct sg_config_block log_block = TABLE("log", SG_KEYS_LOG, log_keys);
+static const struct sg_config_block log_block =
+	TABLE("log", SG_KEYS_LOG, log_keys);
 static const struct sg_config_block model_block =
 	TABLE("model", SG_KEYS_MODEL, model_keys);
 static const struct sg_config_block report_block =
 	TABLE("report", SG_KEYS_REPORT, report_keys);
-static const struct sg_config_block gate_block = TABLE("gate", SG_KEYS_GATE, gate_keys);
+static const struct sg_config_block gate_block =
+	TABLE("gate", SG_KEYS_GATE, gate_keys);
 
 static const struct sg_config_key top_keys[] = {
 	STR("store", store, .flags = KEY_PATH),
@@ -165,4 +167,5 @@ static const struct sg_config_key top_keys[] = {
 	BLOCK("gate", gate_block),
 };
 
-const struct sg_config_block sg_config_top_block = TABLE(NULL, SG_KEYS_TOP, top_keys);
+const struct sg_config_block sg_config_top_block =
+	TABLE(NULL, SG_KEYS_TOP, top_keys);
