@@ -4,7 +4,6 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +11,6 @@
 #include <unistd.h>
 
 #include "sg/buf.h"
-#include "sg/report.h"
 #include "sg/report.h"
 
 enum {
@@ -29,64 +27,13 @@ enum {
 	O_WIN_SINCE,
 	O_WIN_UNTIL,
 	O_WIN_LAST,
-	/* log */
-	O_LOG_FORMAT,
-	O_CASE_ID,
-	O_DECIDED_AT,
-	O_DECISION,
-	O_DECISION_TYPE,
-	O_RATER,
+	/* the flags that are not one config key's value */
 	O_SEGMENT,
 	O_FEATURE,
-	O_MODEL_LABEL,
-	O_MODEL_SCORE,
-	O_DECISIONS_ONLY,
-	O_NIGHT_TZ,
-	O_NIGHT_STARTS,
-	/* model */
-	O_MODEL_NAME,
-	O_MODEL_VERSION,
-	O_MODEL_BACKEND,
-	O_MODEL_PATH,
-	O_MODEL_LABELS,
-	O_MODEL_THRESHOLD,
 	O_MODEL_COMMAND,
-	O_MODEL_PREDICTIONS,
-	O_MODEL_TIMEOUT,
-	O_MODEL_BATCH,
-	O_MODEL_FEATURE_MAP,
-	/* report */
-	O_CONFIDENCE,
-	O_TOLERANCE,
-	O_WINDOW,
-	O_TARGET,
-	O_LABEL_ORDER,
-	O_REF_NIGHTS,
-	O_REF_SINCE,
-	O_REF_UNTIL,
-	/* gate */
-	O_MIN_AGREEMENT,
-	O_MIN_KAPPA,
-	O_MIN_CASES,
-	O_ON,
-	O_MAX_ERROR_RATE,
-	O_MAX_P95,
-	O_MIN_SEGMENT_CASES,
-	O_MIN_SEGMENT_AGREEMENT,
-	O_MIN_RECALL,
-	O_MIN_PRECISION,
-	O_INCUMBENT,
-	O_INCUMBENT_MARGIN,
-	O_HUMAN_MARGIN,
-	O_MAX_PSI,
-	O_MAX_MISSING_RATE,
-	O_MAX_LABEL_SHIFT,
-	O_LEARN,
-	O_LEARN_K,
-	O_MIN_NIGHT_AGREEMENT,
-	O_MAX_NIGHT_PSI,
-	O_MAX_NIGHT_MISSING_RATE,
-	O_MIN_NIGHT_CASES
+	/* O_KEY + i: the i-th flag of the config's key table (sg_config_flag);
+	 * a command's own options start at 1000 */
+	O_KEY = 512
 };
 
 struct group_opt {
@@ -94,6 +41,7 @@ struct group_opt {
 	struct option o;
 };
 
+/* The options every command of a group has besides the config's keys. */
 static const struct group_opt common[] = {
 	{0, {"help", no_argument, NULL, O_HELP}},
 	{CLI_STORE, {"db", required_argument, NULL, O_DB}},
@@ -105,104 +53,36 @@ static const struct group_opt common[] = {
 	{CLI_WINDOW, {"last", required_argument, NULL, O_WIN_LAST}},
 	{CLI_OUTPUT, {"quiet", no_argument, NULL, O_QUIET}},
 	{CLI_OUTPUT, {"verbose", no_argument, NULL, O_VERBOSE}},
-	{CLI_LOG, {"log-format", required_argument, NULL, O_LOG_FORMAT}},
-	{CLI_LOG, {"case-id", required_argument, NULL, O_CASE_ID}},
-	{CLI_LOG, {"decided-at", required_argument, NULL, O_DECIDED_AT}},
-	{CLI_LOG, {"decision", required_argument, NULL, O_DECISION}},
-	{CLI_LOG, {"decision-type", required_argument, NULL, O_DECISION_TYPE}},
-	{CLI_LOG, {"rater", required_argument, NULL, O_RATER}},
 	{CLI_LOG, {"segment", required_argument, NULL, O_SEGMENT}},
 	{CLI_LOG, {"feature", required_argument, NULL, O_FEATURE}},
-	{CLI_LOG, {"model-label", required_argument, NULL, O_MODEL_LABEL}},
-	{CLI_LOG, {"model-score", required_argument, NULL, O_MODEL_SCORE}},
-	{CLI_LOG, {"decisions-only", no_argument, NULL, O_DECISIONS_ONLY}},
-	{CLI_LOG, {"night-timezone", required_argument, NULL, O_NIGHT_TZ}},
-	{CLI_LOG, {"night-starts", required_argument, NULL, O_NIGHT_STARTS}},
-	{CLI_MODEL, {"model-name", required_argument, NULL, O_MODEL_NAME}},
-	{CLI_MODEL, {"model-version", required_argument, NULL, O_MODEL_VERSION}},
-	{CLI_MODEL, {"model-backend", required_argument, NULL, O_MODEL_BACKEND}},
-	{CLI_MODEL, {"model-path", required_argument, NULL, O_MODEL_PATH}},
-	{CLI_MODEL, {"model-labels", required_argument, NULL, O_MODEL_LABELS}},
-	{CLI_MODEL,
-	 {"model-threshold", required_argument, NULL, O_MODEL_THRESHOLD}},
 	{CLI_MODEL, {"model-command", required_argument, NULL, O_MODEL_COMMAND}},
-	{CLI_MODEL,
-	 {"model-predictions", required_argument, NULL, O_MODEL_PREDICTIONS}},
-	{CLI_MODEL, {"model-timeout", required_argument, NULL, O_MODEL_TIMEOUT}},
-	{CLI_MODEL, {"model-batch", required_argument, NULL, O_MODEL_BATCH}},
-	{CLI_MODEL,
-	 {"model-feature-map", required_argument, NULL, O_MODEL_FEATURE_MAP}},
-	{CLI_REPORT, {"confidence", required_argument, NULL, O_CONFIDENCE}},
-	{CLI_REPORT, {"tolerance", required_argument, NULL, O_TOLERANCE}},
-	{CLI_REPORT, {"window-nights", required_argument, NULL, O_WINDOW}},
-	{CLI_REPORT,
-	 {"target-agreement", required_argument, NULL, O_TARGET}},
-	{CLI_REPORT, {"label-order", required_argument, NULL, O_LABEL_ORDER}},
-	{CLI_REPORT,
-	 {"reference-nights", required_argument, NULL, O_REF_NIGHTS}},
-	{CLI_REPORT, {"reference-since", required_argument, NULL, O_REF_SINCE}},
-	{CLI_REPORT, {"reference-until", required_argument, NULL, O_REF_UNTIL}},
-	{CLI_GATE, {"min-agreement", required_argument, NULL, O_MIN_AGREEMENT}},
-	{CLI_GATE, {"min-kappa", required_argument, NULL, O_MIN_KAPPA}},
-	{CLI_GATE, {"min-cases", required_argument, NULL, O_MIN_CASES}},
-	{CLI_GATE, {"on", required_argument, NULL, O_ON}},
-	{CLI_GATE, {"max-error-rate", required_argument, NULL, O_MAX_ERROR_RATE}},
-	{CLI_GATE, {"max-p95-latency-ms", required_argument, NULL, O_MAX_P95}},
-	{CLI_GATE,
-	 {"min-segment-cases", required_argument, NULL, O_MIN_SEGMENT_CASES}},
-	{CLI_GATE,
-	 {"min-segment-agreement", required_argument, NULL,
-	  O_MIN_SEGMENT_AGREEMENT}},
-	{CLI_GATE, {"min-recall", required_argument, NULL, O_MIN_RECALL}},
-	{CLI_GATE, {"min-precision", required_argument, NULL, O_MIN_PRECISION}},
-	{CLI_GATE, {"incumbent", required_argument, NULL, O_INCUMBENT}},
-	{CLI_GATE,
-	 {"incumbent-margin", required_argument, NULL, O_INCUMBENT_MARGIN}},
-	{CLI_GATE, {"human-margin", required_argument, NULL, O_HUMAN_MARGIN}},
-	{CLI_GATE, {"max-psi", required_argument, NULL, O_MAX_PSI}},
-	{CLI_GATE,
-	 {"max-missing-rate", required_argument, NULL, O_MAX_MISSING_RATE}},
-	{CLI_GATE,
-	 {"max-label-shift", required_argument, NULL, O_MAX_LABEL_SHIFT}},
-	{CLI_GATE, {"learn-from-reference", no_argument, NULL, O_LEARN}},
-	{CLI_GATE, {"learn-k", required_argument, NULL, O_LEARN_K}},
-	{CLI_GATE,
-	 {"min-night-agreement", required_argument, NULL,
-	  O_MIN_NIGHT_AGREEMENT}},
-	{CLI_GATE, {"max-night-psi", required_argument, NULL, O_MAX_NIGHT_PSI}},
-	{CLI_GATE,
-	 {"max-night-missing-rate", required_argument, NULL,
-	  O_MAX_NIGHT_MISSING_RATE}},
-	{CLI_GATE,
-	 {"min-night-cases", required_argument, NULL, O_MIN_NIGHT_CASES}},
 };
 
 #define NCOMMON (sizeof(common) / sizeof(common[0]))
+
+/* The option group of a block of config keys. */
+static unsigned key_group(enum sg_key_group g)
+{
+	switch (g) {
+	case SG_KEYS_LOG:
+		return CLI_LOG;
+	case SG_KEYS_MODEL:
+		return CLI_MODEL;
+	case SG_KEYS_REPORT:
+		return CLI_REPORT;
+	case SG_KEYS_GATE:
+		return CLI_GATE;
+	case SG_KEYS_TOP:
+	default:
+		return 0;
+	}
+}
 
 struct pending {
 	int id;
 	const char *arg;
 	const char *name;
 };
-
-static void split_list(struct sg_strlist *l, const char *arg)
-{
-	const char *p = arg;
-
-	sg_strlist_release(l);
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		char *item = sg_xstrndup(p, n);
-
-		if (n)
-			sg_strlist_add(l, item);
-		free(item);
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-}
 
 /* Splits a command line on blanks (no shell, no quoting). */
 static void split_words(struct sg_strlist *l, const char *arg)
@@ -226,20 +106,11 @@ static void split_words(struct sg_strlist *l, const char *arg)
 	}
 }
 
-static int unit(const char *flag, const char *arg, double lo, double hi,
-		double *out, struct sg_diag *d)
-{
-	return sg_parse_double(flag, arg, lo, hi, out, d);
-}
-
 static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 		 int *feat_reset)
 {
-	struct sg_config *cfg = &c->cfg;
-	struct sg_log_conf *l = &cfg->log;
-	struct sg_model_conf *m = &cfg->model;
-	struct sg_gate_conf *g = &cfg->gate;
-	struct sg_report_conf *r = &cfg->report;
+	struct sg_log_conf *l = &c->cfg.log;
+	struct sg_config_flag f;
 	struct sg_diag *d = &c->diag;
 	char flag[64];
 	const char *a = p->arg;
@@ -258,44 +129,6 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 	case O_WIN_LAST:
 		/* 0 = every night, as report.window_nights */
 		return sg_parse_long(flag, a, 0, 1000000, &c->win_last, d);
-	case O_LOG_FORMAT:
-		if (strcmp(a, "csv") && strcmp(a, "jsonl")) {
-			sg_diag_set(d, NULL, 0, 0,
-				    "%s: expected csv or jsonl, found '%s'", flag,
-				    a);
-			return SG_EUSAGE;
-		}
-		sg_config_set_str(&l->format, a);
-		return 0;
-	case O_CASE_ID:
-		sg_config_set_str(&l->case_id, a);
-		l->explicit_mask |= SG_LOGKEY_CASE_ID;
-		return 0;
-	case O_DECIDED_AT:
-		sg_config_set_str(&l->decided_at, a);
-		l->explicit_mask |= SG_LOGKEY_DECIDED_AT;
-		return 0;
-	case O_DECISION:
-		sg_config_set_str(&l->decision, a);
-		l->explicit_mask |= SG_LOGKEY_DECISION;
-		return 0;
-	case O_DECISION_TYPE:
-		if (!strcmp(a, "label")) {
-			l->decision_type = SG_DECISION_LABEL;
-		} else if (!strcmp(a, "numeric")) {
-			l->decision_type = SG_DECISION_NUMERIC;
-		} else {
-			sg_diag_set(d, NULL, 0, 0,
-				    "%s: expected label or numeric, found '%s'",
-				    flag, a);
-			return SG_EUSAGE;
-		}
-		l->explicit_mask |= SG_LOGKEY_DECISION_TYPE;
-		return 0;
-	case O_RATER:
-		sg_config_set_str(&l->rater, a);
-		l->explicit_mask |= SG_LOGKEY_RATER;
-		return 0;
 	case O_SEGMENT:
 		if (!*seg_reset) {
 			sg_strlist_release(&l->segments);
@@ -310,164 +143,13 @@ static int apply(struct cli *c, const struct pending *p, int *seg_reset,
 		}
 		sg_strlist_add(&l->features, a);
 		return 0;
-	case O_MODEL_LABEL:
-		sg_config_set_str(&l->model_label, a);
-		l->explicit_mask |= SG_LOGKEY_MODEL_LABEL;
-		return 0;
-	case O_MODEL_SCORE:
-		sg_config_set_str(&l->model_score, a);
-		l->explicit_mask |= SG_LOGKEY_MODEL_SCORE;
-		return 0;
-	case O_DECISIONS_ONLY:
-		l->decisions_only = 1;
-		return 0;
-	case O_NIGHT_TZ:
-	case O_NIGHT_STARTS: {
-		const char *why;
-
-		if (!(p->id == O_NIGHT_TZ
-			      ? sg_night_rule_set_zone(&l->night, a, &why)
-			      : sg_night_rule_set_starts(&l->night, a, &why)))
-			return 0;
-		sg_diag_set(d, NULL, 0, 0, "%s: '%s': %s", flag, a, why);
-		return SG_EUSAGE;
-	}
-	case O_MODEL_NAME:
-		sg_config_set_str(&m->name, a);
-		return 0;
-	case O_MODEL_VERSION:
-		sg_config_set_str(&m->version, a);
-		return 0;
-	case O_MODEL_BACKEND:
-		sg_config_set_str(&m->backend, a);
-		return 0;
-	case O_MODEL_PATH:
-		sg_config_set_str(&m->path, a);
-		return 0;
-	case O_MODEL_LABELS:
-		split_list(&m->labels, a);
-		return 0;
-	case O_MODEL_THRESHOLD:
-		return unit(flag, a, 0, 1, &m->threshold, d);
 	case O_MODEL_COMMAND:
-		split_words(&m->command, a);
+		split_words(&c->cfg.model.command, a);
 		return 0;
-	case O_MODEL_PREDICTIONS:
-		sg_config_set_str(&m->predictions, a);
-		return 0;
-	case O_MODEL_TIMEOUT:
-		return unit(flag, a, 0.001, 86400, &m->timeout_s, d);
-	case O_MODEL_BATCH:
-		return sg_parse_long(flag, a, 1, 1000000, &m->batch, d);
-	case O_MODEL_FEATURE_MAP:
-		return sg_config_add_feature_map(m, flag, a, d);
-	case O_CONFIDENCE:
-		if (unit(flag, a, 0, 1, &r->confidence, d))
-			return SG_EUSAGE;
-		if (r->confidence <= 0 || r->confidence >= 1) {
-			sg_diag_set(d, NULL, 0, 0,
-				    "%s: %s is out of range (0, 1)", flag, a);
-			return SG_EUSAGE;
-		}
-		return 0;
-	case O_TOLERANCE:
-		return unit(flag, a, 0, HUGE_VAL, &r->tolerance, d);
-	case O_WINDOW:
-		return sg_parse_long(flag, a, 0, 100000, &r->window_nights, d);
-	case O_TARGET:
-		return unit(flag, a, 0, 1, &r->target_agreement, d);
-	case O_LABEL_ORDER:
-		split_list(&r->label_order, a);
-		return 0;
-	case O_REF_NIGHTS:
-		/* replaces a reference window of the config file; the last
-		 * of the reference flags given wins */
-		if (sg_parse_long(flag, a, 0, 100000, &r->reference_nights, d))
-			return SG_EUSAGE;
-		sg_config_set_str(&r->reference_since, NULL);
-		sg_config_set_str(&r->reference_until, NULL);
-		return 0;
-	case O_REF_SINCE:
-	case O_REF_UNTIL:
-		if (sg_report_check_night(flag, a, d))
-			return SG_EUSAGE;
-		sg_config_set_str(p->id == O_REF_SINCE ? &r->reference_since
-						       : &r->reference_until,
-				  a);
-		return 0;
-	case O_MIN_AGREEMENT:
-		return unit(flag, a, 0, 1, &g->min_agreement, d);
-	case O_MIN_KAPPA:
-		return unit(flag, a, -1, 1, &g->min_kappa, d);
-	case O_MIN_CASES:
-		return sg_parse_long(flag, a, 0, 1000000000000L, &g->min_cases, d);
-	case O_ON:
-		if (!strcmp(a, "lower-bound")) {
-			g->on_estimate = 0;
-		} else if (!strcmp(a, "estimate")) {
-			g->on_estimate = 1;
-		} else {
-			sg_diag_set(d, NULL, 0, 0,
-				    "%s: expected lower-bound or estimate, found "
-				    "'%s'",
-				    flag, a);
-			return SG_EUSAGE;
-		}
-		return 0;
-	case O_MAX_ERROR_RATE:
-		return unit(flag, a, 0, 1, &g->max_error_rate, d);
-	case O_MAX_P95:
-		return unit(flag, a, 0, HUGE_VAL, &g->max_p95_latency_ms, d);
-	case O_MIN_SEGMENT_CASES:
-		return sg_parse_long(flag, a, 1, 1000000000L, &g->min_segment_cases,
-				     d);
-	case O_MIN_SEGMENT_AGREEMENT:
-		return unit(flag, a, 0, 1, &g->min_segment_agreement, d);
-	case O_MIN_RECALL:
-		return unit(flag, a, 0, 1, &g->min_recall, d);
-	case O_MIN_PRECISION:
-		return unit(flag, a, 0, 1, &g->min_precision, d);
-	case O_INCUMBENT:
-		if (!strchr(a, '@')) {
-			sg_diag_set(d, NULL, 0, 0,
-				    "%s: expected NAME@VERSION, found '%s'", flag,
-				    a);
-			return SG_EUSAGE;
-		}
-		sg_config_set_str(&g->incumbent, a);
-		return 0;
-	case O_INCUMBENT_MARGIN:
-		return unit(flag, a, 0, 1, &g->incumbent_margin, d);
-	case O_HUMAN_MARGIN:
-		return unit(flag, a, 0, 1, &g->human_margin, d);
-	case O_MAX_PSI:
-		return unit(flag, a, 0, HUGE_VAL, &g->max_psi, d);
-	case O_MAX_MISSING_RATE:
-		return unit(flag, a, 0, 1, &g->max_missing_rate, d);
-	case O_MAX_LABEL_SHIFT:
-		return unit(flag, a, 0, 1, &g->max_label_shift, d);
-	case O_LEARN:
-		g->learn_from_reference = 1;
-		return 0;
-	case O_LEARN_K:
-		if (unit(flag, a, 0, HUGE_VAL, &g->learn_k, d))
-			return SG_EUSAGE;
-		if (g->learn_k <= 0) {
-			sg_diag_set(d, NULL, 0, 0,
-				    "%s: %s is out of range (0, inf)", flag, a);
-			return SG_EUSAGE;
-		}
-		return 0;
-	case O_MIN_NIGHT_AGREEMENT:
-		return unit(flag, a, 0, 1, &g->min_night_agreement, d);
-	case O_MAX_NIGHT_PSI:
-		return unit(flag, a, 0, HUGE_VAL, &g->max_night_psi, d);
-	case O_MAX_NIGHT_MISSING_RATE:
-		return unit(flag, a, 0, 1, &g->max_night_missing_rate, d);
-	case O_MIN_NIGHT_CASES:
-		return sg_parse_long(flag, a, 1, 1000000000L, &g->min_night_cases,
-				     d);
 	}
+	if (p->id >= O_KEY && p->id < 1000 &&
+	    sg_config_flag((size_t)(p->id - O_KEY), &f))
+		return sg_config_set_flag(&c->cfg, &f, a, d);
 	if (p->id >= 1000 && c->cmd->opt)
 		return c->cmd->opt(c, p->id, p->arg);
 	return 0;
@@ -605,7 +287,8 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 {
 	struct option *lo;
 	struct pending *pend;
-	size_t nlo = 0, npend = 0, i, nextra = 0;
+	struct sg_config_flag f;
+	size_t nlo = 0, npend = 0, i, nextra = 0, nkeys = 0;
 	int ch, ret = 0, seg_reset = 0, feat_reset = 0;
 	const char *env;
 
@@ -620,10 +303,22 @@ int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 	if (cmd->opts)
 		while (cmd->opts[nextra].name)
 			nextra++;
-	lo = sg_xcalloc(NCOMMON + nextra + 1, sizeof(*lo));
+	while (sg_config_flag(nkeys, &f))
+		nkeys++;
+	lo = sg_xcalloc(NCOMMON + nkeys + nextra + 1, sizeof(*lo));
 	for (i = 0; i < NCOMMON; i++)
 		if (!common[i].group || (common[i].group & cmd->groups))
 			lo[nlo++] = common[i].o;
+	for (i = 0; i < nkeys; i++) {
+		sg_config_flag(i, &f);
+		if (!(key_group(f.group) & cmd->groups))
+			continue;
+		lo[nlo].name = f.name;
+		lo[nlo].has_arg = f.has_arg ? required_argument : no_argument;
+		lo[nlo].flag = NULL;
+		lo[nlo].val = O_KEY + (int)i;
+		nlo++;
+	}
 	for (i = 0; i < nextra; i++) {
 		lo[nlo].name = cmd->opts[i].name;
 		lo[nlo].has_arg = cmd->opts[i].has_arg;
@@ -770,6 +465,27 @@ int cli_open_store(struct cli *c, struct sg_store **s)
 	if (ret)
 		return cli_fail(c, ret);
 	return 0;
+}
+
+int cli_run(struct cli *c)
+{
+	const struct cli_cmd *cmd = c->cmd;
+	struct sg_store *s = NULL;
+	int ret;
+
+	if ((cmd->flags & CLI_NEEDS_CONFIG) && !c->config_path)
+		return cli_usage_error(c, "%s needs --config FILE", cmd->name);
+	if (cmd->formats && cli_check_format(c, cmd->formats))
+		return EXIT_USAGE;
+	if ((cmd->flags & CLI_NO_ARGS) && c->nargs)
+		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
+	if (cmd->check && (ret = cmd->check(c)))
+		return ret;
+	if ((cmd->flags & CLI_OPENS_STORE) && (ret = cli_open_store(c, &s)))
+		return ret;
+	ret = cmd->fn(c, s);
+	sg_store_close(s);
+	return ret;
 }
 
 int cli_format_is(const struct cli *c, const char *name)

@@ -35,11 +35,22 @@ enum {
 	CLI_FORMAT = 1u << 8  /* --format; the command's help says which */
 };
 
-/* What a command may do besides its options (struct cli_cmd.flags). */
+/*
+ * What a command needs set up before it runs (struct cli_cmd.flags), as
+ * git's RUN_SETUP: cli_run does it once, in this order, printing the
+ * error and returning its exit status when a step fails.
+ */
 enum {
 	/* opening a missing store creates it (init, ingest, nightly); any
 	 * other command refuses a path with no store, creating nothing */
-	CLI_CREATES_STORE = 1u << 0
+	CLI_CREATES_STORE = 1u << 0,
+	/* the store is opened before the command runs and closed after it
+	 * (a command without it opens the store itself, if at all) */
+	CLI_OPENS_STORE = 1u << 1,
+	/* no operands: the first is refused as an unexpected argument */
+	CLI_NO_ARGS = 1u << 2,
+	/* --config FILE must be given */
+	CLI_NEEDS_CONFIG = 1u << 3
 };
 
 struct cli;
@@ -53,11 +64,18 @@ struct cli_opt {
 
 struct cli_cmd {
 	const char *name;
-	int (*fn)(struct cli *c);
+	/* the command; s is the open store with CLI_OPENS_STORE, else NULL.
+	 * Returns the exit status. */
+	int (*fn)(struct cli *c, struct sg_store *s);
 	/* sets the command's own defaults before parsing; may be NULL */
 	void (*init)(struct cli *c);
+	/* checks the command's own options after parsing, before the store
+	 * opens; returns 0 or an exit status after printing; may be NULL */
+	int (*check)(struct cli *c);
 	unsigned groups;
-	unsigned flags; /* CLI_CREATES_STORE */
+	unsigned flags; /* CLI_CREATES_STORE, CLI_OPENS_STORE, ... */
+	/* the --format names the command takes (NULL-terminated), or NULL */
+	const char *const *formats;
 	const struct cli_opt *opts; /* terminated by {NULL} or NULL */
 	/* handles one of opts; returns 0 or SG_EUSAGE with diag set */
 	int (*opt)(struct cli *c, int id, const char *arg);
@@ -93,6 +111,14 @@ struct cli {
 int cli_parse(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv,
 	      int *done);
 void cli_release(struct cli *c);
+
+/*
+ * Runs the command cli_parse set up: the steps its flags ask for (the
+ * config given, --format one of its formats, no operands, its own check,
+ * the store opened), then its function, then closes the store. Returns
+ * the exit status.
+ */
+int cli_run(struct cli *c);
 
 /*
  * Opens the store the command asked for; prints the error and returns the

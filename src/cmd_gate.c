@@ -124,10 +124,21 @@ static long model_id_of(struct sg_store *s, const cJSON *report)
 	return id;
 }
 
-static int run_gate(struct cli *c)
+static const char *const formats[] = {"text", "json", "markdown", "junit",
+				      NULL};
+
+static int gate_check(struct cli *c)
 {
-	static const char *const formats[] = {"text", "json", "markdown",
-					      "junit", NULL};
+	if (flags.report && (c->win_model || c->win_since || c->win_until ||
+			     c->win_last >= 0))
+		return cli_usage_error(c, "--report judges a saved report: it "
+					  "takes no --model or window flags");
+	return 0;
+}
+
+/* Opens the store itself: gate --report FILE --no-store needs none. */
+static int run_gate(struct cli *c, struct sg_store *unused)
+{
 	struct sg_gate_result res;
 	struct sg_report_opts ro;
 	struct sg_store *s = NULL;
@@ -137,15 +148,8 @@ static int run_gate(struct cli *c)
 	long report_id = 0;
 	int ret, status = EXIT_RUNTIME;
 
+	(void)unused;
 	memset(&res, 0, sizeof(res));
-	if (cli_check_format(c, formats))
-		return EXIT_USAGE;
-	if (c->nargs)
-		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	if (flags.report && (c->win_model || c->win_since || c->win_until ||
-			     c->win_last >= 0))
-		return cli_usage_error(c, "--report judges a saved report: it "
-					  "takes no --model or window flags");
 	if (flags.report) {
 		ret = read_report(c, flags.report, &report);
 		if (ret)
@@ -230,6 +234,9 @@ const struct cli_cmd cmd_gate = {
 	.name = "gate",
 	.fn = run_gate,
 	.init = gate_init,
+	.check = gate_check,
+	.flags = CLI_NO_ARGS,
+	.formats = formats,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_GATE |
 		  CLI_REPORT | CLI_WINDOW | CLI_LOG,
 	.opts = gate_opts,

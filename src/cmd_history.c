@@ -292,20 +292,13 @@ static void print_text(const cJSON *nights, const cJSON *runs)
 	}
 }
 
-static int run_history(struct cli *c)
-{
-	static const char *const formats[] = {"text", "json", NULL};
-	struct sg_store *s = NULL;
-	cJSON *nights, *runs;
-	int ret, err1 = 0, err2 = 0;
+static const char *const formats[] = {"text", "json", NULL};
 
-	if (cli_check_format(c, formats))
-		return EXIT_USAGE;
-	if (c->nargs)
-		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	ret = cli_open_store(c, &s);
-	if (ret)
-		return ret;
+static int run_history(struct cli *c, struct sg_store *s)
+{
+	cJSON *nights, *runs;
+	int ret = 0, err1 = 0, err2 = 0;
+
 	nights = collect_nights(s, &c->diag, &err1);
 	runs = collect_runs(s, &c->diag, &err2);
 	trim_last(nights, flags.last);
@@ -328,7 +321,6 @@ static int run_history(struct cli *c)
 	}
 	cJSON_Delete(nights);
 	cJSON_Delete(runs);
-	sg_store_close(s);
 	return ret;
 }
 
@@ -336,6 +328,8 @@ const struct cli_cmd cmd_history = {
 	.name = "history",
 	.fn = run_history,
 	.init = history_init,
+	.flags = CLI_OPENS_STORE | CLI_NO_ARGS,
+	.formats = formats,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT,
 	.opts = history_opts,
 	.opt = history_opt,

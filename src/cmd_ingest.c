@@ -131,23 +131,23 @@ static void print_text(const struct cli *c, const struct sg_ingest_summary *s)
 		       s->rejected - (long)s->nreject_msgs);
 }
 
-static int run_ingest(struct cli *c)
-{
-	static const char *const formats[] = {"text", "json", NULL};
-	struct sg_ingest_opts o;
-	struct cli_progress bar;
-	struct sg_ingest_summary sum;
-	struct sg_store *s = NULL;
-	int ret;
+static const char *const formats[] = {"text", "json", NULL};
 
-	if (cli_check_format(c, formats))
-		return EXIT_USAGE;
+static int ingest_check(struct cli *c)
+{
 	if (!c->nargs)
 		return cli_usage_error(c, "no log files given (use - for "
 					  "standard input)");
-	ret = cli_open_store(c, &s);
-	if (ret)
-		return ret;
+	return 0;
+}
+
+static int run_ingest(struct cli *c, struct sg_store *s)
+{
+	struct sg_ingest_opts o;
+	struct cli_progress bar;
+	struct sg_ingest_summary sum;
+	int ret;
+
 	memset(&o, 0, sizeof(o));
 	o.cfg = &c->cfg;
 	o.max_rejects = flags.max_rejects;
@@ -184,7 +184,6 @@ static int run_ingest(struct cli *c)
 			print_text(c, &sum);
 	}
 	sg_ingest_summary_release(&sum);
-	sg_store_close(s);
 	if (ret)
 		return cli_fail(c, ret);
 	return 0;
@@ -203,7 +202,9 @@ const struct cli_cmd cmd_ingest = {
 	.init = ingest_init,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_LOG |
 		  CLI_MODEL,
-	.flags = CLI_CREATES_STORE,
+	.check = ingest_check,
+	.flags = CLI_CREATES_STORE | CLI_OPENS_STORE,
+	.formats = formats,
 	.opts = ingest_opts,
 	.opt = ingest_opt,
 	.usage = "shadowgate ingest [--config FILE] [mapping flags] "

@@ -5,20 +5,11 @@
 
 #include "cli.h"
 
-static int run_init(struct cli *c)
+static int run_init(struct cli *c, struct sg_store *s)
 {
-	struct sg_store *s = NULL;
-	int ret;
-
-	if (c->nargs)
-		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	ret = cli_open_store(c, &s);
-	if (ret)
-		return ret;
 	if (!c->quiet)
 		printf("store %s is ready (schema version %d)\n", c->db_path,
 		       sg_store_version(s));
-	sg_store_close(s);
 	return 0;
 }
 
@@ -26,7 +17,7 @@ const struct cli_cmd cmd_init = {
 	.name = "init",
 	.fn = run_init,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT,
-	.flags = CLI_CREATES_STORE,
+	.flags = CLI_CREATES_STORE | CLI_OPENS_STORE | CLI_NO_ARGS,
 	.usage = "shadowgate init [--db PATH] [--config FILE]",
 	.summary = "create the store, or bring it up to this version's schema",
 };

@@ -452,11 +452,10 @@ static int run_step(struct cli *c, struct sg_store *s)
 	return ret;
 }
 
-static int run_nightly(struct cli *c)
+static int run_nightly(struct cli *c, struct sg_store *s)
 {
 	struct sg_gate_result res;
 	struct sg_report_opts ro;
-	struct sg_store *s = NULL;
 	struct sg_buf dir = SG_BUF_INIT;
 	cJSON *report = NULL;
 	char night[11], *model = NULL;
@@ -465,13 +464,6 @@ static int run_nightly(struct cli *c)
 	size_t i;
 
 	memset(&res, 0, sizeof(res));
-	if (!c->config_path)
-		return cli_usage_error(c, "nightly needs --config FILE");
-	if (c->nargs)
-		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	ret = cli_open_store(c, &s);
-	if (ret)
-		return ret;
 	if (!c->quiet)
 		printf("shadowgate nightly (%s, store %s)\n", c->config_path,
 		       c->db_path);
@@ -652,7 +644,6 @@ out:
 	sg_buf_release(&dir);
 	sg_gate_result_release(&res);
 	cJSON_Delete(report);
-	sg_store_close(s);
 	return status;
 }
 
@@ -662,7 +653,8 @@ const struct cli_cmd cmd_nightly = {
 	.init = nightly_init,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_LOG | CLI_MODEL |
 		  CLI_REPORT | CLI_GATE,
-	.flags = CLI_CREATES_STORE,
+	.flags = CLI_CREATES_STORE | CLI_OPENS_STORE | CLI_NO_ARGS |
+		 CLI_NEEDS_CONFIG,
 	.opts = nightly_opts,
 	.opt = nightly_opt,
 	.usage = "shadowgate nightly --config FILE [--date YYYY-MM-DD] "

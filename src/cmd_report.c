@@ -53,24 +53,17 @@ static int use_color(void)
 	return isatty(1) && !(nc && *nc);
 }
 
-static int run_report(struct cli *c)
+static const char *const formats[] = {"text", "json", "markdown", "csv",
+				      "prometheus", NULL};
+
+static int run_report(struct cli *c, struct sg_store *s)
 {
-	static const char *const formats[] = {"text", "json", "markdown", "csv",
-					      "prometheus", NULL};
 	struct sg_report_opts o;
-	struct sg_store *s = NULL;
 	cJSON *report = NULL;
 	FILE *out = stdout;
 	long id = 0;
 	int ret;
 
-	if (cli_check_format(c, formats))
-		return EXIT_USAGE;
-	if (c->nargs)
-		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	ret = cli_open_store(c, &s);
-	if (ret)
-		return ret;
 	cli_window_opts(c, &o);
 	ret = sg_report_build(s, &o, &report, &c->diag);
 	if (ret)
@@ -104,11 +97,9 @@ static int run_report(struct cli *c)
 		goto fail;
 	}
 	cJSON_Delete(report);
-	sg_store_close(s);
 	return 0;
 fail:
 	cJSON_Delete(report);
-	sg_store_close(s);
 	return cli_fail(c, ret);
 }
 
@@ -116,6 +107,8 @@ const struct cli_cmd cmd_report = {
 	.name = "report",
 	.fn = run_report,
 	.init = report_init,
+	.flags = CLI_OPENS_STORE | CLI_NO_ARGS,
+	.formats = formats,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_REPORT |
 		  CLI_LOG | CLI_WINDOW,
 	.opts = report_opts,

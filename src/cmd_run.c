@@ -166,23 +166,16 @@ static void print_text(const struct cli *c, const struct sg_run_result *r)
 									   : "\n");
 }
 
-static int run_run(struct cli *c)
+static const char *const formats[] = {"text", "json", NULL};
+
+static int run_run(struct cli *c, struct sg_store *s)
 {
-	static const char *const formats[] = {"text", "json", NULL};
 	struct sg_run_opts o;
 	struct cli_progress bar;
 	struct sg_run_result r;
-	struct sg_store *s = NULL;
 	long errors;
 	int ret;
 
-	if (cli_check_format(c, formats))
-		return EXIT_USAGE;
-	if (c->nargs)
-		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	ret = cli_open_store(c, &s);
-	if (ret)
-		return ret;
 	memset(&o, 0, sizeof(o));
 	o.cfg = &c->cfg;
 	o.rescore = flags.rescore;
@@ -213,7 +206,6 @@ static int run_run(struct cli *c)
 	}
 	errors = r.errors;
 	sg_run_result_release(&r);
-	sg_store_close(s);
 	if (ret)
 		return cli_fail(c, ret);
 	/* cases that failed are an error of the night, even if the run went
@@ -225,6 +217,8 @@ const struct cli_cmd cmd_run = {
 	.name = "run",
 	.fn = run_run,
 	.init = run_init,
+	.flags = CLI_OPENS_STORE | CLI_NO_ARGS,
+	.formats = formats,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_MODEL |
 		  CLI_LOG,
 	.opts = run_opts,

@@ -69,24 +69,22 @@ static int sample_opt(struct cli *c, int id, const char *arg)
 	return 0;
 }
 
-static int run_sample(struct cli *c)
+static const char *const formats[] = {"csv", "jsonl", "json", NULL};
+
+static int sample_check(struct cli *c)
 {
-	static const char *const formats[] = {"csv", "jsonl", "json", NULL};
+	if (flags.n < 0)
+		return cli_usage_error(c, "--disagreements N is required");
+	return 0;
+}
+
+static int run_sample(struct cli *c, struct sg_store *s)
+{
 	struct sg_sample_opts o;
-	struct sg_store *s = NULL;
 	cJSON *sample = NULL;
 	FILE *out = stdout;
 	int ret;
 
-	if (cli_check_format(c, formats))
-		return EXIT_USAGE;
-	if (c->nargs)
-		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
-	if (flags.n < 0)
-		return cli_usage_error(c, "--disagreements N is required");
-	ret = cli_open_store(c, &s);
-	if (ret)
-		return ret;
 	memset(&o, 0, sizeof(o));
 	cli_window_opts(c, &o.report);
 	o.n = flags.n;
@@ -121,11 +119,9 @@ static int run_sample(struct cli *c)
 			cJSON_GetArraySize(n), d ? d->valuedouble : 0.0);
 	}
 	cJSON_Delete(sample);
-	sg_store_close(s);
 	return 0;
 fail:
 	cJSON_Delete(sample);
-	sg_store_close(s);
 	return cli_fail(c, ret);
 }
 
@@ -133,6 +129,9 @@ const struct cli_cmd cmd_sample = {
 	.name = "sample",
 	.fn = run_sample,
 	.init = sample_init,
+	.check = sample_check,
+	.flags = CLI_OPENS_STORE | CLI_NO_ARGS,
+	.formats = formats,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_REPORT |
 		  CLI_LOG | CLI_WINDOW,
 	.opts = sample_opts,

@@ -1,16 +1,13 @@
 /*
- * config.c - the JSON configuration file: defaults, loading, and the
- * small number parsers the flags share with it.
+ * config.c - the JSON configuration file: string lists, defaults, and
+ * loading a file over them.
  *
  * Parsing is table-driven: each block ("log", "model", ...) is a table of
- * its keys, each with a type, a range and its place in struct sg_config.
- * The parsed tree is walked twice, once to check every key and once to
- * store the values, so a file with an error leaves the config untouched.
- *
- * cJSON keeps no positions. When a key is wrong we find it in the text by
- * scanning the (already valid) JSON in the order cJSON built its tree:
- * the n-th value met in a pre-order walk of the tree is the n-th value in
- * the text, so even the second of two duplicate keys is found exactly.
+ * its keys (config_keys.c), each with a type, a range and its place in
+ * struct sg_config. The parsed tree is walked twice, once to check every
+ * key and once to store the values, so a file with an error leaves the
+ * config untouched. Where a bad value or a syntax error is in the text is
+ * config_text.c's.
  */
 #include "sg/config.h"
 
@@ -28,6 +25,7 @@
 #include "sg/buf.h"
 #include "sg/reader.h"
 #include "sg/timeutil.h"
+#include "config_impl.h"
 
 /* ---- string lists ---- */
 
@@ -221,277 +219,6 @@ void sg_config_release(struct sg_config *c)
 	clear_str(&c->gate.incumbent);
 }
 
-/* ---- the key tables ---- */
-
-enum key_kind {
-	KEY_BLOCK,      /* an object holding the keys of `sub` */
-	KEY_STR,        /* a string (from `choices` if set), stored as char * */
-	KEY_CHOICE_INT, /* a string from `choices`, stored as its index (int) */
-	KEY_LIST,       /* an array of strings (each from `choices` if set) */
-	KEY_NUM,        /* a number in range, stored as double */
-	KEY_INT,        /* an integral number in range, stored as long */
-	KEY_BOOL,       /* true or false, stored as int */
-	KEY_MAP         /* an object of strings: model.feature_map only */
-};
-
-#define KEY_DISTINCT (1u << 0)   /* list: no string twice */
-#define KEY_NONEMPTY (1u << 1)   /* list: at least one string */
-#define KEY_LO_OPEN (1u << 2)    /* number: lo itself is out of range */
-#define KEY_HI_OPEN (1u << 3)    /* number: hi itself is out of range */
-#define KEY_NAME_AT_VER (1u << 4) /* string: "name@version" */
-#define KEY_NIGHT (1u << 5)      /* string: a night "YYYY-MM-DD" */
-#define KEY_ZONE (1u << 6)       /* string: log.night_timezone */
-#define KEY_STARTS (1u << 7)     /* string: log.night_starts */
-/* Paths: relative to the config file's folder (see resolve_path). */
-#define KEY_PATH (1u << 8)       /* string: a file or folder */
-#define KEY_GLOB (1u << 9)       /* string: a glob pattern of files */
-#define KEY_PROGRAM (1u << 10)   /* list: argv; argv[0] when it has a '/' */
-
-struct block;
-
-struct key {
-	const char *name;
-	enum key_kind kind;
-	size_t off;                 /* offsetof(struct sg_config, ...) */
-	unsigned flags;
-	double lo, hi;              /* KEY_NUM, KEY_INT */
-	const char *const *choices; /* NULL-terminated, or NULL */
-	unsigned mask;              /* log.explicit_mask bit set when given */
-	const struct block *sub;    /* KEY_BLOCK */
-};
-
-struct block {
-	const char *name; /* NULL for the top level */
-	const struct key *keys;
-	size_t n;
-};
-
-/* The largest integer a JSON number holds exactly (and a long too). */
-#define JSON_INT_MAX \
-	((double)LONG_MAX < 9007199254740992.0 ? (double)LONG_MAX \
-					       : 9007199254740992.0)
-
-#define OFF(field) offsetof(struct sg_config, field)
-#define STR(n, f, ...) {.name = n, .kind = KEY_STR, .off = OFF(f), __VA_ARGS__}
-#define LIST(n, f, ...) {.name = n, .kind = KEY_LIST, .off = OFF(f), __VA_ARGS__}
-#define NUM(n, f, l, h, ...) \
-	{.name = n, .kind = KEY_NUM, .off = OFF(f), .lo = l, .hi = h, __VA_ARGS__}
-#define INT(n, f, l, h) \
-	{.name = n, .kind = KEY_INT, .off = OFF(f), .lo = l, .hi = h}
-#define CHOICE_INT(n, f, c) \
-	{.name = n, .kind = KEY_CHOICE_INT, .off = OFF(f), .choices = c}
-#define BLOCK(n, b) {.name = n, .kind = KEY_BLOCK, .sub = &b}
-#define BOOL(n, f) {.name = n, .kind = KEY_BOOL, .off = OFF(f)}
-#define TABLE(n, keys) {n, keys, sizeof(keys) / sizeof(keys[0])}
-
-static const char *const log_formats[] = {"csv", "jsonl", NULL};
-/* index = enum sg_decision_type */
-static const char *const decision_types[] = {"label", "numeric", NULL};
-static const char *const backends[] = {"xgboost", "exec", "logged", NULL};
-static const char *const report_formats[] = {
-	"json", "markdown", "text", "csv", "prometheus", NULL};
-/* index = on_estimate */
-static const char *const gate_on[] = {"lower-bound", "estimate", NULL};
-
-static const struct key log_keys[] = {
-	STR("format", log.format, .choices = log_formats),
-	STR("case_id", log.case_id, .mask = SG_LOGKEY_CASE_ID),
-	STR("decided_at", log.decided_at, .mask = SG_LOGKEY_DECIDED_AT),
-	STR("decision", log.decision, .mask = SG_LOGKEY_DECISION),
-	{.name = "decision_type", .kind = KEY_CHOICE_INT,
-	 .off = OFF(log.decision_type), .choices = decision_types,
-	 .mask = SG_LOGKEY_DECISION_TYPE},
-	STR("rater", log.rater, .mask = SG_LOGKEY_RATER),
-	LIST("segments", log.segments, .flags = 0),
-	LIST("features", log.features, .flags = 0),
-	STR("model_label", log.model_label, .mask = SG_LOGKEY_MODEL_LABEL),
-	STR("model_score", log.model_score, .mask = SG_LOGKEY_MODEL_SCORE),
-	STR("glob", log.glob, .flags = KEY_GLOB),
-	BOOL("decisions_only", log.decisions_only),
-	STR("night_timezone", log.night.zone, .flags = KEY_ZONE),
-	STR("night_starts", log.night.starts, .flags = KEY_STARTS),
-};
-
-static const struct key model_keys[] = {
-	STR("name", model.name, .flags = 0),
-	STR("version", model.version, .flags = 0),
-	STR("backend", model.backend, .choices = backends),
-	STR("path", model.path, .flags = KEY_PATH),
-	LIST("labels", model.labels, .flags = KEY_DISTINCT),
-	NUM("threshold", model.threshold, 0, 1, .flags = 0),
-	LIST("command", model.command, .flags = KEY_NONEMPTY | KEY_PROGRAM),
-	STR("predictions", model.predictions, .flags = KEY_PATH),
-	NUM("timeout_s", model.timeout_s, 0, INFINITY, .flags = KEY_LO_OPEN),
-	INT("batch", model.batch, 1, 1000000),
-	INT("inflight", model.inflight, 1, 4096),
-	{.name = "feature_map", .kind = KEY_MAP, .off = OFF(model.map_features)},
-};
-
-static const struct key report_keys[] = {
-	INT("window_nights", report.window_nights, 0, JSON_INT_MAX),
-	NUM("tolerance", report.tolerance, 0, INFINITY, .flags = 0),
-	LIST("formats", report.formats, .choices = report_formats),
-	STR("dir", report.dir, .flags = KEY_PATH),
-	LIST("label_order", report.label_order, .flags = KEY_DISTINCT),
-	NUM("confidence", report.confidence, 0, 1,
-	    .flags = KEY_LO_OPEN | KEY_HI_OPEN),
-	NUM("target_agreement", report.target_agreement, 0, 1, .flags = 0),
-	INT("reference_nights", report.reference_nights, 0, JSON_INT_MAX),
-	STR("reference_since", report.reference_since, .flags = KEY_NIGHT),
-	STR("reference_until", report.reference_until, .flags = KEY_NIGHT),
-	STR("prometheus_path", report.prometheus_path, .flags = KEY_PATH),
-};
-
-static const struct key gate_keys[] = {
-	NUM("min_agreement", gate.min_agreement, 0, 1, .flags = 0),
-	NUM("min_kappa", gate.min_kappa, -1, 1, .flags = 0),
-	INT("min_cases", gate.min_cases, 0, JSON_INT_MAX),
-	CHOICE_INT("on", gate.on_estimate, gate_on),
-	NUM("max_error_rate", gate.max_error_rate, 0, 1, .flags = 0),
-	NUM("max_p95_latency_ms", gate.max_p95_latency_ms, 0, INFINITY,
-	    .flags = 0),
-	INT("min_segment_cases", gate.min_segment_cases, 1, JSON_INT_MAX),
-	NUM("min_segment_agreement", gate.min_segment_agreement, 0, 1,
-	    .flags = 0),
-	NUM("min_recall", gate.min_recall, 0, 1, .flags = 0),
-	NUM("min_precision", gate.min_precision, 0, 1, .flags = 0),
-	STR("incumbent", gate.incumbent, .flags = KEY_NAME_AT_VER),
-	NUM("incumbent_margin", gate.incumbent_margin, 0, 1, .flags = 0),
-	NUM("human_margin", gate.human_margin, 0, 1, .flags = 0),
-	NUM("max_psi", gate.max_psi, 0, INFINITY, .flags = 0),
-	NUM("max_missing_rate", gate.max_missing_rate, 0, 1, .flags = 0),
-	NUM("max_label_shift", gate.max_label_shift, 0, 1, .flags = 0),
-	BOOL("learn_from_reference", gate.learn_from_reference),
-	NUM("learn_k", gate.learn_k, 0, INFINITY, .flags = KEY_LO_OPEN),
-	NUM("min_night_agreement", gate.min_night_agreement, 0, 1, .flags = 0),
-	NUM("max_night_psi", gate.max_night_psi, 0, INFINITY, .flags = 0),
-	NUM("max_night_missing_rate", gate.max_night_missing_rate, 0, 1,
-	    .flags = 0),
-	INT("min_night_cases", gate.min_night_cases, 1, JSON_INT_MAX),
-};
-
-static const struct block log_block = TABLE("log", log_keys);
-static const struct block model_block = TABLE("model", model_keys);
-static const struct block report_block = TABLE("report", report_keys);
-static const struct block gate_block = TABLE("gate", gate_keys);
-
-static const struct key top_keys[] = {
-	STR("store", store, .flags = KEY_PATH),
-	BLOCK("log", log_block),
-	BLOCK("model", model_block),
-	BLOCK("report", report_block),
-	BLOCK("gate", gate_block),
-};
-
-static const struct block top_block = TABLE(NULL, top_keys);
-
-/* ---- finding a value in the text ---- */
-
-struct scan {
-	const char *t;
-	size_t len;
-	size_t want; /* pre-order index of the value sought */
-	size_t seen;
-	size_t found;
-	int done;
-};
-
-static size_t skip_ws(const struct scan *s, size_t i)
-{
-	/* as cJSON: every byte up to the space is white space */
-	while (i < s->len && (unsigned char)s->t[i] <= 32)
-		i++;
-	return i;
-}
-
-static size_t skip_string(const struct scan *s, size_t i)
-{
-	for (i++; i < s->len && s->t[i] != '"'; i++)
-		if (s->t[i] == '\\')
-			i++;
-	return i + 1;
-}
-
-/*
- * Walks the value at t[i], counting it as met at offset `at` (its key's
- * opening quote for an object member, else the value itself). Returns the
- * offset just after the value.
- */
-static size_t scan_value(struct scan *s, size_t i, size_t at)
-{
-	char open, close;
-
-	if (s->seen++ == s->want) {
-		s->found = at;
-		s->done = 1;
-	}
-	if (s->done || i >= s->len)
-		return i;
-	open = s->t[i];
-	if (open == '"')
-		return skip_string(s, i);
-	if (open != '{' && open != '[') {
-		while (i < s->len && (unsigned char)s->t[i] > 32 &&
-		       !strchr(",]}", s->t[i]))
-			i++;
-		return i;
-	}
-	close = open == '{' ? '}' : ']';
-	i = skip_ws(s, i + 1);
-	if (i < s->len && s->t[i] == close)
-		return i + 1;
-	while (i < s->len && !s->done) {
-		size_t here = i;
-
-		if (open == '{') {
-			i = skip_ws(s, skip_string(s, i));
-			i = skip_ws(s, i + 1); /* past the ':' */
-		}
-		i = skip_ws(s, scan_value(s, i, here));
-		if (i >= s->len || s->t[i] != ',')
-			return i + 1;
-		i = skip_ws(s, i + 1);
-	}
-	return i;
-}
-
-/* Counts in *k the nodes before `want` in a pre-order walk from `node`. */
-static int preorder_index(const cJSON *node, const cJSON *want, size_t *k)
-{
-	const cJSON *child;
-
-	if (node == want)
-		return 1;
-	(*k)++;
-	for (child = node->child; child; child = child->next)
-		if (preorder_index(child, want, k))
-			return 1;
-	return 0;
-}
-
-static size_t bom_len(const char *t, size_t len)
-{
-	return len >= 3 && !memcmp(t, "\xEF\xBB\xBF", 3) ? 3 : 0;
-}
-
-/* Line and column (1-based; the column counts UTF-8 characters). */
-static void line_col(const char *t, size_t len, size_t off, long *line,
-		     long *col)
-{
-	size_t i = bom_len(t, len);
-
-	*line = 1;
-	*col = 1;
-	for (; i < off && i < len; i++) {
-		if (t[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)t[i] & 0xC0) != 0x80) {
-			(*col)++;
-		}
-	}
-}
-
 /* ---- checking and storing ---- */
 
 struct parse {
@@ -521,17 +248,8 @@ static int fail(const struct parse *p, const cJSON *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (at) {
-		struct scan s = {p->text, p->len, 0, 0, 0, 0};
-		size_t i = bom_len(p->text, p->len);
-
-		if (preorder_index(p->root, at, &s.want)) {
-			i = skip_ws(&s, i);
-			scan_value(&s, i, i);
-			if (s.done)
-				line_col(p->text, p->len, s.found, &line, &col);
-		}
-	}
+	if (at)
+		sg_config_place(p->text, p->len, p->root, at, &line, &col);
 	sg_diag_set(p->diag, p->name, line, col, "%s", msg);
 	return SG_EUSAGE;
 }
@@ -553,25 +271,7 @@ static const char *type_name(const cJSON *v)
 	return "an unknown value";
 }
 
-/* The shortest text that reads back as x ("0.95", "1000000", "inf"). */
-static const char *fmt_num(double x, char *buf, size_t n)
-{
-	int prec;
-
-	if (isinf(x))
-		snprintf(buf, n, "%s", x < 0 ? "-inf" : "inf");
-	else if (x == floor(x) && fabs(x) < 1e16)
-		snprintf(buf, n, "%.0f", x);
-	else
-		for (prec = 1; prec <= 17; prec++) {
-			snprintf(buf, n, "%.*g", prec, x);
-			if (strtod(buf, NULL) == x)
-				break;
-		}
-	return buf;
-}
-
-static long choice_index(const char *const *choices, const char *s)
+long sg_config_choice(const char *const *choices, const char *s)
 {
 	long i;
 
@@ -645,7 +345,7 @@ const char *sg_nearest_name(const char *name, const char *const *names,
 	return best;
 }
 
-static void key_path(struct sg_buf *path, const struct block *b,
+static void key_path(struct sg_buf *path, const struct sg_config_block *b,
 		     const char *key)
 {
 	sg_buf_reset(path);
@@ -654,7 +354,7 @@ static void key_path(struct sg_buf *path, const struct block *b,
 	sg_buf_addstr(path, key);
 }
 
-static int unknown_key(const struct parse *p, const struct block *b,
+static int unknown_key(const struct parse *p, const struct sg_config_block *b,
 		       const cJSON *m, const char *path)
 {
 	const char *best = NULL;
@@ -675,7 +375,7 @@ static int unknown_key(const struct parse *p, const struct block *b,
 	return fail(p, m, "unknown key '%s'", path);
 }
 
-static int walk_object(struct parse *p, const struct block *b,
+static int walk_object(struct parse *p, const struct sg_config_block *b,
 		       const cJSON *obj);
 
 /*
@@ -754,8 +454,8 @@ static int check_utf8(const struct parse *p, const cJSON *v,
 		    path, idx, bad + 1);
 }
 
-static int walk_string(struct parse *p, const struct key *k, const char *path,
-		       const cJSON *v, void *slot)
+static int walk_string(struct parse *p, const struct sg_config_key *k,
+		       const char *path, const cJSON *v, void *slot)
 {
 	const char *s, *at;
 	long idx = 0;
@@ -767,7 +467,7 @@ static int walk_string(struct parse *p, const struct key *k, const char *path,
 	s = v->valuestring;
 	if ((ret = check_utf8(p, v, path, SIZE_MAX)))
 		return ret;
-	if (k->choices && (idx = choice_index(k->choices, s)) < 0)
+	if (k->choices && (idx = sg_config_choice(k->choices, s)) < 0)
 		return bad_choice(p, v, path, s, k->choices);
 	if (k->flags & KEY_NAME_AT_VER) {
 		at = strchr(s, '@');
@@ -861,8 +561,8 @@ static const cJSON *second_of_two(const cJSON *v, size_t n)
 	return found;
 }
 
-static int walk_list(struct parse *p, const struct key *k, const char *path,
-		     const cJSON *v, struct sg_strlist *l)
+static int walk_list(struct parse *p, const struct sg_config_key *k,
+		     const char *path, const cJSON *v, struct sg_strlist *l)
 {
 	const cJSON *e, *o;
 	size_t n = 0;
@@ -875,7 +575,8 @@ static int walk_list(struct parse *p, const struct key *k, const char *path,
 		if (!cJSON_IsString(e))
 			return fail(p, e, "'%s[%zu]': expected a string, found %s",
 				    path, n, type_name(e));
-		if (k->choices && choice_index(k->choices, e->valuestring) < 0)
+		if (k->choices &&
+		    sg_config_choice(k->choices, e->valuestring) < 0)
 			return bad_choice(p, e, path, e->valuestring,
 					  k->choices);
 		ret = check_utf8(p, e, path, n);
@@ -913,8 +614,8 @@ static int walk_list(struct parse *p, const struct key *k, const char *path,
 	return 0;
 }
 
-static int walk_number(struct parse *p, const struct key *k, const char *path,
-		       const cJSON *v, void *slot)
+static int walk_number(struct parse *p, const struct sg_config_key *k,
+		       const char *path, const cJSON *v, void *slot)
 {
 	char a[40], lo[40], hi[40];
 	double x;
@@ -926,15 +627,15 @@ static int walk_number(struct parse *p, const struct key *k, const char *path,
 	x = v->valuedouble;
 	if (is_int && isfinite(x) && x != floor(x))
 		return fail(p, v, "'%s': expected an integer, found %s", path,
-			    fmt_num(x, a, sizeof(a)));
+			    sg_config_fmt_num(x, a, sizeof(a)));
 	if (!isfinite(x) || x < k->lo || x > k->hi ||
 	    ((k->flags & KEY_LO_OPEN) && x == k->lo) ||
 	    ((k->flags & KEY_HI_OPEN) && x == k->hi))
 		return fail(p, v, "'%s': %s is out of range %c%s, %s%c", path,
-			    fmt_num(x, a, sizeof(a)),
+			    sg_config_fmt_num(x, a, sizeof(a)),
 			    k->flags & KEY_LO_OPEN ? '(' : '[',
-			    fmt_num(k->lo, lo, sizeof(lo)),
-			    fmt_num(k->hi, hi, sizeof(hi)),
+			    sg_config_fmt_num(k->lo, lo, sizeof(lo)),
+			    sg_config_fmt_num(k->hi, hi, sizeof(hi)),
 			    (k->flags & KEY_HI_OPEN) || isinf(k->hi) ? ')'
 								      : ']');
 	if (!p->apply)
@@ -990,10 +691,11 @@ static int walk_map(struct parse *p, const char *path, const cJSON *v,
 	return 0;
 }
 
-static int walk_member(struct parse *p, const struct block *b, const cJSON *m)
+static int walk_member(struct parse *p, const struct sg_config_block *b,
+		       const cJSON *m)
 {
 	struct sg_buf path = SG_BUF_INIT;
-	const struct key *k = NULL;
+	const struct sg_config_key *k = NULL;
 	void *slot;
 	size_t i;
 	int ret;
@@ -1045,7 +747,7 @@ out:
 	return ret;
 }
 
-static int walk_object(struct parse *p, const struct block *b,
+static int walk_object(struct parse *p, const struct sg_config_block *b,
 		       const cJSON *obj)
 {
 	const cJSON *m, *o;
@@ -1069,228 +771,6 @@ static int walk_object(struct parse *p, const struct block *b,
 	return 0;
 }
 
-/* ---- syntax errors ---- */
-
-/*
- * cJSON tells where it stopped, which for a bad string is a byte past the
- * string's start, and not what it expected. When it fails, this checker
- * reads the text again: it accepts what cJSON 1.7 accepts (every byte up
- * to the space is white space, numbers as strtod reads them, \uXXXX with
- * bad hex digits as U+0000) and records the first place it cannot go on.
- */
-struct check {
-	const char *t;
-	size_t len;
-	size_t off;       /* the place of the first error */
-	const char *what; /* what went wrong there; NULL if nothing did */
-	int found;        /* say what was found at off */
-};
-
-#define CHECK_DEPTH 1000 /* cJSON's CJSON_NESTING_LIMIT */
-
-static int check_fail(struct check *k, size_t off, const char *what, int found)
-{
-	k->off = off;
-	k->what = what;
-	k->found = found;
-	return -1;
-}
-
-static size_t check_ws(const struct check *k, size_t i)
-{
-	while (i < k->len && (unsigned char)k->t[i] <= 32)
-		i++;
-	return i;
-}
-
-/* As cJSON's parse_hex4: a bad digit makes the whole value 0. */
-static unsigned hex4(const char *s)
-{
-	unsigned h = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char c = s[i];
-
-		if (c >= '0' && c <= '9')
-			h = h << 4 | (unsigned)(c - '0');
-		else if (c >= 'A' && c <= 'F')
-			h = h << 4 | (unsigned)(c - 'A' + 10);
-		else if (c >= 'a' && c <= 'f')
-			h = h << 4 | (unsigned)(c - 'a' + 10);
-		else
-			return 0;
-	}
-	return h;
-}
-
-static int check_string(struct check *k, size_t *pi)
-{
-	const char *t = k->t;
-	size_t i = *pi, end, j;
-	unsigned code;
-
-	for (end = i + 1; end < k->len && t[end] != '"'; end++)
-		if (t[end] == '\\')
-			end++;
-	if (end >= k->len)
-		return check_fail(k, i, "unterminated string", 0);
-	for (j = i + 1; j < end; j++) {
-		if (t[j] != '\\')
-			continue;
-		switch (t[j + 1]) {
-		case 'b': case 'f': case 'n': case 'r': case 't':
-		case '"': case '\\': case '/':
-			j++;
-			break;
-		case 'u':
-			if (end - j < 6)
-				return check_fail(k, j, "invalid escape", 0);
-			code = hex4(t + j + 2);
-			if (code >= 0xDC00 && code <= 0xDFFF)
-				return check_fail(k, j, "invalid escape", 0);
-			if (code < 0xD800 || code > 0xDBFF) {
-				j += 5;
-				break;
-			}
-			if (end - j < 12 || t[j + 6] != '\\' || t[j + 7] != 'u')
-				return check_fail(k, j, "invalid escape", 0);
-			code = hex4(t + j + 8);
-			if (code < 0xDC00 || code > 0xDFFF)
-				return check_fail(k, j, "invalid escape", 0);
-			j += 11;
-			break;
-		default:
-			return check_fail(k, j, "invalid escape", 0);
-		}
-	}
-	*pi = end + 1;
-	return 0;
-}
-
-static int check_number(struct check *k, size_t *pi)
-{
-	char num[64], *end;
-	size_t n = 0;
-
-	while (n < sizeof(num) - 1 && *pi + n < k->len &&
-	       strchr("0123456789+-eE.", k->t[*pi + n]))
-		n++;
-	memcpy(num, k->t + *pi, n);
-	num[n] = '\0';
-	strtod(num, &end);
-	if (end == num)
-		return check_fail(k, *pi, "invalid number", 0);
-	*pi += (size_t)(end - num);
-	return 0;
-}
-
-/* Checks the value at t[*pi] (not white space); moves *pi past it. */
-static int check_value(struct check *k, size_t *pi, int depth)
-{
-	const char *t = k->t;
-	size_t i = *pi;
-	char open, close;
-
-	if (i >= k->len)
-		return check_fail(k, i, "expected a value", 1);
-	open = t[i];
-	if (!strncmp(t + i, "null", 4) || !strncmp(t + i, "true", 4)) {
-		*pi = i + 4;
-		return 0;
-	}
-	if (!strncmp(t + i, "false", 5)) {
-		*pi = i + 5;
-		return 0;
-	}
-	if (open == '"')
-		return check_string(k, pi);
-	if (open == '-' || (open >= '0' && open <= '9'))
-		return check_number(k, pi);
-	if (open != '[' && open != '{')
-		return check_fail(k, i, "expected a value", 1);
-	if (depth >= CHECK_DEPTH)
-		return check_fail(k, i, "nesting too deep", 0);
-	close = open == '{' ? '}' : ']';
-	i = check_ws(k, i + 1);
-	if (i < k->len && t[i] == close) {
-		*pi = i + 1;
-		return 0;
-	}
-	for (;;) {
-		if (open == '{') {
-			if (i >= k->len || t[i] != '"')
-				return check_fail(k, i, "expected a string key",
-						  1);
-			if (check_string(k, &i))
-				return -1;
-			i = check_ws(k, i);
-			if (i >= k->len || t[i] != ':')
-				return check_fail(k, i, "expected ':'", 1);
-			i = check_ws(k, i + 1);
-		}
-		if (check_value(k, &i, depth + 1))
-			return -1;
-		i = check_ws(k, i);
-		if (i < k->len && t[i] == ',') {
-			i = check_ws(k, i + 1);
-			continue;
-		}
-		if (i < k->len && t[i] == close) {
-			*pi = i + 1;
-			return 0;
-		}
-		return check_fail(k, i,
-				  open == '{' ? "expected ',' or '}'"
-					      : "expected ',' or ']'",
-				  1);
-	}
-}
-
-/*
- * Describes the syntax error in text[0..len) that cJSON met at offset
- * `near` (used when the checker finds nothing, which should not happen).
- */
-static int syntax_error(const char *text, size_t len, size_t near,
-			const char *name, struct sg_diag *diag)
-{
-	struct check k = {text, len, near, NULL, 0};
-	size_t i = bom_len(text, len);
-	const char *nul = memchr(text, '\0', len);
-	char found[32] = "";
-	long line, col;
-
-	if (nul) {
-		/* cJSON takes a NUL byte for white space; we do not */
-		check_fail(&k, (size_t)(nul - text), "unexpected NUL byte", 0);
-	} else {
-		i = check_ws(&k, i);
-		if (!check_value(&k, &i, 0)) {
-			i = check_ws(&k, i);
-			if (i < len)
-				check_fail(&k, i, "expected the end of the text",
-					   1);
-		}
-	}
-	line_col(text, len, k.off, &line, &col);
-	if (k.off >= len) {
-		sg_diag_set(diag, name, line, col,
-			    "syntax error: unexpected end of input");
-		return SG_EUSAGE;
-	}
-	if (k.found) {
-		unsigned char ch = (unsigned char)text[k.off];
-
-		if (ch > 32 && ch < 127)
-			snprintf(found, sizeof(found), ", found '%c'", ch);
-		else
-			snprintf(found, sizeof(found), ", found byte 0x%02x",
-				 ch);
-	}
-	sg_diag_set(diag, name, line, col, "syntax error: %s%s",
-		    k.what ? k.what : "invalid JSON", found);
-	return SG_EUSAGE;
-}
 
 /* Parses text[0..len), which has a NUL at text[len]. */
 static int parse_terminated(struct sg_config *c, const char *text, size_t len,
@@ -1304,19 +784,19 @@ static int parse_terminated(struct sg_config *c, const char *text, size_t len,
 	int ret;
 
 	if (memchr(text, '\0', len))
-		return syntax_error(text, len, 0, name, diag);
+		return sg_config_syntax_error(text, len, 0, name, diag);
 	/* end is cJSON_GetErrorPtr() on failure, without the global */
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (!root) {
 		off = end ? (size_t)(end - text) : 0;
-		return syntax_error(text, len, off, name, diag);
+		return sg_config_syntax_error(text, len, off, name, diag);
 	}
 	off = (size_t)(end - text);
 	while (off < len && (unsigned char)text[off] <= 32)
 		off++;
 	if (off < len) {
 		cJSON_Delete(root);
-		return syntax_error(text, len, off, name, diag);
+		return sg_config_syntax_error(text, len, off, name, diag);
 	}
 	p.root = root;
 	if (!cJSON_IsObject(root)) {
@@ -1325,10 +805,10 @@ static int parse_terminated(struct sg_config *c, const char *text, size_t len,
 			   type_name(root));
 		goto out;
 	}
-	ret = walk_object(&p, &top_block, root);
+	ret = walk_object(&p, &sg_config_top_block, root);
 	if (!ret) {
 		p.apply = 1;
-		ret = walk_object(&p, &top_block, root);
+		ret = walk_object(&p, &sg_config_top_block, root);
 	}
 out:
 	cJSON_Delete(root);
@@ -1381,63 +861,4 @@ out:
 	free(base);
 	sg_buf_release(&b);
 	return ret;
-}
-
-/* ---- flag values ---- */
-
-int sg_parse_double(const char *key, const char *value, double lo, double hi,
-		    double *out, struct sg_diag *diag)
-{
-	char a[40], b[40];
-	char *end;
-	double x;
-
-	if (!key)
-		key = "value";
-	if (!value || !*value || isspace((unsigned char)*value))
-		goto nan;
-	errno = 0;
-	x = strtod(value, &end);
-	if (*end || isnan(x))
-		goto nan;
-	if (isinf(x) || x < lo || x > hi) {
-		sg_diag_set(diag, NULL, 0, 0, "%s: %s is out of range [%s, %s%c",
-			    key, value, fmt_num(lo, a, sizeof(a)),
-			    fmt_num(hi, b, sizeof(b)), isinf(hi) ? ')' : ']');
-		return SG_EUSAGE;
-	}
-	*out = x;
-	return 0;
-nan:
-	sg_diag_set(diag, NULL, 0, 0, "%s: '%s' is not a number", key,
-		    value ? value : "");
-	return SG_EUSAGE;
-}
-
-int sg_parse_long(const char *key, const char *value, long lo, long hi,
-		  long *out, struct sg_diag *diag)
-{
-	char *end;
-	long x;
-
-	if (!key)
-		key = "value";
-	if (!value || !*value || isspace((unsigned char)*value))
-		goto nan;
-	errno = 0;
-	x = strtol(value, &end, 10);
-	if (*end)
-		goto nan;
-	if (errno == ERANGE || x < lo || x > hi) {
-		sg_diag_set(diag, NULL, 0, 0,
-			    "%s: %s is out of range [%ld, %ld]", key, value, lo,
-			    hi);
-		return SG_EUSAGE;
-	}
-	*out = x;
-	return 0;
-nan:
-	sg_diag_set(diag, NULL, 0, 0, "%s: '%s' is not an integer", key,
-		    value ? value : "");
-	return SG_EUSAGE;
 }

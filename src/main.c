@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 			continue;
 		ret = cli_parse(&c, commands[i], argc - 1, argv + 1, &done);
 		if (!done)
-			ret = commands[i]->fn(&c);
+			ret = cli_run(&c);
 		cli_release(&c);
 		return ret;
 	}

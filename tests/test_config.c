@@ -979,10 +979,118 @@ static void parse_long_checks_whole_string_and_range(void **state)
 	assert_int_equal(x, -3);
 }
 
+static const struct sg_config_flag *find_flag(const char *name,
+					      struct sg_config_flag *f)
+{
+	size_t i;
+
+	for (i = 0; sg_config_flag(i, f); i++)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+static void flags_are_generated_from_the_key_table(void **state)
+{
+	struct sg_config_flag f;
+	struct sg_config c;
+	struct sg_diag d;
+
+	(void)state;
+	assert_non_null(find_flag("min-agreement", &f));
+	assert_int_equal(f.group, SG_KEYS_GATE);
+	assert_true(f.has_arg);
+	assert_non_null(find_flag("learn-from-reference", &f));
+	assert_false(f.has_arg);
+	assert_non_null(find_flag("model-timeout", &f));
+	assert_int_equal(f.group, SG_KEYS_MODEL);
+	assert_non_null(find_flag("window-nights", &f));
+	assert_int_equal(f.group, SG_KEYS_REPORT);
+	assert_non_null(find_flag("decision-type", &f));
+	assert_int_equal(f.group, SG_KEYS_LOG);
+	/* read by hand: repeatable, or split on blanks */
+	assert_null(find_flag("segment", &f));
+	assert_null(find_flag("feature", &f));
+	assert_null(find_flag("model-command", &f));
+	/* keys of the file only */
+	assert_null(find_flag("glob", &f));
+	assert_null(find_flag("inflight", &f));
+
+	sg_config_init(&c);
+	/* the key's range, [1, 2^53]: the flag stopped at 10^9 */
+	assert_int_equal(sg_config_set_flag(&c, find_flag("min-segment-cases",
+							  &f),
+					    "2000000000", &d),
+			 0);
+	assert_int_equal(c.gate.min_segment_cases, 2000000000L);
+	assert_int_equal(sg_config_set_flag(&c, find_flag("min-night-cases",
+							  &f),
+					    "0", &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--min-night-cases: 0 is out of range "
+				   "[1, 9007199254740992]");
+	/* (0, 1) open at both ends */
+	assert_int_equal(sg_config_set_flag(&c, find_flag("confidence", &f),
+					    "1", &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--confidence: 1 is out of range (0, 1)");
+	assert_int_equal(sg_config_set_flag(&c, find_flag("confidence", &f),
+					    "0.9", &d),
+			 0);
+	assert_true(c.report.confidence == 0.9);
+	/* a choice, stored as its index */
+	assert_int_equal(sg_config_set_flag(&c, find_flag("on", &f),
+					    "estimate", &d),
+			 0);
+	assert_int_equal(c.gate.on_estimate, 1);
+	assert_int_equal(sg_config_set_flag(&c, find_flag("decision-type", &f),
+					    "text", &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--decision-type: expected label or "
+				   "numeric, found 'text'");
+	assert_true(c.log.decision_type == SG_DECISION_LABEL);
+	assert_int_equal(sg_config_set_flag(&c, find_flag("decision-type", &f),
+					    "numeric", &d),
+			 0);
+	assert_true(c.log.explicit_mask & SG_LOGKEY_DECISION_TYPE);
+	/* a list: empty items dropped, no item twice */
+	assert_int_equal(sg_config_set_flag(&c, find_flag("model-labels", &f),
+					    "no,,yes", &d),
+			 0);
+	assert_list(&c.model.labels, 2, "no", "yes");
+	assert_int_equal(sg_config_set_flag(&c, find_flag("model-labels", &f),
+					    "no,yes,no", &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--model-labels: 'no' appears twice");
+	assert_list(&c.model.labels, 2, "no", "yes");
+	/* a switch */
+	assert_int_equal(sg_config_set_flag(&c, find_flag("decisions-only",
+							  &f),
+					    NULL, &d),
+			 0);
+	assert_int_equal(c.log.decisions_only, 1);
+	/* the reference nights drop a reference window of the file */
+	sg_config_set_str(&c.report.reference_since, "2024-01-01");
+	assert_int_equal(sg_config_set_flag(&c, find_flag("reference-nights",
+							  &f),
+					    "3", &d),
+			 0);
+	assert_int_equal(c.report.reference_nights, 3);
+	assert_null(c.report.reference_since);
+	assert_int_equal(sg_config_set_flag(&c, find_flag("reference-until",
+							  &f),
+					    "2024-02-30", &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "--reference-until: not a night "
+				   "YYYY-MM-DD: '2024-02-30' (day out of range)");
+	sg_config_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(init_sets_documented_defaults),
+		cmocka_unit_test(flags_are_generated_from_the_key_table),
 		cmocka_unit_test(feature_map_is_read_and_checked),
 		cmocka_unit_test(empty_object_keeps_defaults),
 		cmocka_unit_test(full_file_is_read_back_key_by_key),

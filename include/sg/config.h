@@ -183,4 +183,45 @@ int sg_parse_long(const char *key, const char *value, long lo, long hi,
 int sg_config_add_feature_map(struct sg_model_conf *m, const char *flag,
 			      const char *value, struct sg_diag *diag);
 
+/*
+ * The command-line flags generated from the key table: each key that has
+ * one is defined once, with its name, type, range and default, and its
+ * flag parses and checks a value as the key in the file does (a list flag
+ * takes A,B,...; a relative path stays relative to the working
+ * directory). The groups are the blocks of the file.
+ */
+enum sg_key_group {
+	SG_KEYS_TOP,
+	SG_KEYS_LOG,
+	SG_KEYS_MODEL,
+	SG_KEYS_REPORT,
+	SG_KEYS_GATE
+};
+
+struct sg_config_key;
+
+struct sg_config_flag {
+	const char *name;             /* "min-agreement": without the "--" */
+	enum sg_key_group group;      /* the key's block */
+	int has_arg;                  /* 0: a switch (a boolean key) */
+	const struct sg_config_key *key;
+};
+
+/*
+ * Fills *f with the i-th flag of the key table, in the table's order.
+ * Returns 1, or 0 (f untouched) when there are fewer than i + 1 flags.
+ */
+int sg_config_flag(size_t i, struct sg_config_flag *f);
+
+/*
+ * Sets f's key in c from the flag's value (NULL for a switch). A string
+ * from a fixed set, NAME@VERSION, a night, a time zone, a number or an
+ * integer out of the key's range, and a list with a repeat are refused
+ * with SG_EUSAGE and a message naming the flag; c is then unchanged but
+ * for that key. report.reference_nights set by its flag drops the
+ * reference_since and reference_until of the file. Returns 0 or SG_EUSAGE.
+ */
+int sg_config_set_flag(struct sg_config *c, const struct sg_config_flag *f,
+		       const char *value, struct sg_diag *diag);
+
 #endif
