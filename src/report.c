@@ -44,6 +44,8 @@
 #include "sg/reference.h"
 #include "sg/timeutil.h"
 
+#include "scan.h"
+
 #define GROW(p, n, cap)                                                    \
 	do {                                                               \
 		if ((n) >= (cap)) {                                        \
@@ -235,11 +237,6 @@ static long double ksum_get(const struct ksum *k)
 	return k->s + k->c;
 }
 
-/* ---- the page cache of the passes ---- */
-
-/* The page cache of the passes over the cases, in KiB. */
-#define SCAN_CACHE_KIB 2048
-
 /* ---- multisets of scores ---- */
 
 /*
@@ -260,7 +257,7 @@ static long double ksum_get(const struct ksum *k)
  * that both ways give the same sequence, bit for bit.
  */
 #define SCORES_DISTINCT 262144
-#define SCORES_BATCH 128
+#define SCORES_BATCH SG_SCAN_SPILL_BATCH
 
 /* The distinct values a multiset counts before it spills (tests lower it). */
 static size_t scores_distinct = SCORES_DISTINCT;
@@ -275,12 +272,6 @@ struct scoreval {
 	size_t n;             /* how many */
 };
 
-/* A row of a spilled multiset: score_key() of a value, and its count. */
-struct scorerow {
-	int64_t k;
-	size_t n;
-};
-
 struct scores {
 	size_t total;         /* values added */
 	struct scoreval *e;   /* counted: the distinct values */
@@ -288,13 +279,12 @@ struct scores {
 	size_t *slot;         /* open addressing over e: index + 1, 0 = empty */
 	size_t nslot;         /* a power of two */
 	int sorted;           /* e is sorted; nothing may be added */
-	/* spilled */
-	struct sg_store *store; /* where its table is; NULL: counted */
-	unsigned long table;  /* temp.sg_scores_<table> */
-	sqlite3_stmt *ins;    /* inserts SCORES_BATCH (key, count) rows */
-	struct scorerow *pend; /* SCORES_BATCH rows, the first npend to insert */
+	/* spilled: its table (scan.h), NULL while counted */
+	struct sg_scan_spill *spill;
+	/* SCORES_BATCH rows, the first npend to insert: score_key() of a
+	 * value, and its count */
+	struct sg_scan_keycount *pend;
 	size_t npend;
-	char *err;            /* why the table could not be written */
 };
 
 static uint64_t double_bits(double x)
@@ -361,52 +351,10 @@ static void scores_rehash(struct scores *s)
 	}
 }
 
-/* Keeps the first error of a spilled s: the connection's message. */
-static void scores_fail(struct scores *s, const char *what)
-{
-	struct sg_buf b = SG_BUF_INIT;
-
-	if (s->err)
-		return;
-	sg_buf_addf(&b, "%s: %s", what, sqlite3_errmsg(s->store->db));
-	s->err = sg_buf_detach(&b);
-}
-
 /* Inserts the pending rows of a spilled s (the last batch may be short). */
 static void scores_flush(struct scores *s)
 {
-	sqlite3_stmt *st = s->ins;
-	struct sg_buf sql = SG_BUF_INIT;
-	size_t i;
-
-	if (!s->npend || s->err) {
-		s->npend = 0;
-		return;
-	}
-	if (s->npend < SCORES_BATCH) {
-		sg_buf_addf(&sql, "INSERT INTO temp.sg_scores_%lu(k, n) VALUES",
-			    s->table);
-		for (i = 0; i < s->npend; i++)
-			sg_buf_addf(&sql, "%s(?, ?)", i ? "," : " ");
-		if (sqlite3_prepare_v2(s->store->db, sql.buf, -1, &st, NULL) !=
-		    SQLITE_OK) {
-			scores_fail(s, "cannot keep the scores");
-			st = NULL;
-			goto out;
-		}
-	}
-	for (i = 0; i < s->npend; i++) {
-		sqlite3_bind_int64(st, (int)(2 * i + 1), s->pend[i].k);
-		sqlite3_bind_int64(st, (int)(2 * i + 2),
-				   (sqlite3_int64)s->pend[i].n);
-	}
-	if (sqlite3_step(st) != SQLITE_DONE)
-		scores_fail(s, "cannot keep the scores");
-	sqlite3_reset(st);
-out:
-	if (st != s->ins)
-		sqlite3_finalize(st);
-	sg_buf_release(&sql);
+	sg_scan_spill_write(s->spill, s->pend, s->npend);
 	s->npend = 0;
 }
 
@@ -425,39 +373,18 @@ static void scores_put(struct scores *s, double x, size_t n)
  */
 static void scores_spill(struct scores *s, struct sg_store *store)
 {
-	static atomic_ulong tables; /* names apart on one connection */
-	struct sg_buf sql = SG_BUF_INIT;
 	size_t i;
 
-	s->store = store;
-	s->table = atomic_fetch_add(&tables, 1) + 1;
+	s->spill = sg_scan_spill_open(store);
 	s->pend = sg_xmalloc(SCORES_BATCH * sizeof(*s->pend));
-	sg_buf_addf(&sql,
-		    "CREATE TEMP TABLE sg_scores_%lu"
-		    "(k INTEGER NOT NULL, n INTEGER NOT NULL)",
-		    s->table);
-	if (sqlite3_exec(store->db, sql.buf, NULL, NULL, NULL) != SQLITE_OK) {
-		scores_fail(s, "cannot keep the scores");
-		goto out;
-	}
-	sg_buf_reset(&sql);
-	sg_buf_addf(&sql, "INSERT INTO temp.sg_scores_%lu(k, n) VALUES",
-		    s->table);
-	for (i = 0; i < SCORES_BATCH; i++)
-		sg_buf_addf(&sql, "%s(?, ?)", i ? "," : " ");
-	if (sqlite3_prepare_v2(store->db, sql.buf, -1, &s->ins, NULL) != SQLITE_OK) {
-		scores_fail(s, "cannot keep the scores");
-		goto out;
-	}
-	for (i = 0; i < s->ne; i++)
-		scores_put(s, s->e[i].v, s->e[i].n);
-out:
+	if (!sg_scan_spill_error(s->spill))
+		for (i = 0; i < s->ne; i++)
+			scores_put(s, s->e[i].v, s->e[i].n);
 	free(s->e);
 	free(s->slot);
 	s->e = NULL;
 	s->slot = NULL;
 	s->ne = s->ecap = s->nslot = 0;
-	sg_buf_release(&sql);
 }
 
 /* Adds x to s; store is where s spills past SCORES_DISTINCT values. */
@@ -467,7 +394,7 @@ static void scores_add(struct scores *s, struct sg_store *store, double x)
 	size_t j = 0;
 
 	s->total++;
-	if (!s->store && s->nslot) {
+	if (!s->spill && s->nslot) {
 		for (j = scores_slot(s, b); s->slot[j];
 		     j = (j + 1) & (s->nslot - 1)) {
 			struct scoreval *e = &s->e[s->slot[j] - 1];
@@ -478,10 +405,10 @@ static void scores_add(struct scores *s, struct sg_store *store, double x)
 			}
 		}
 	}
-	if (!s->store && s->ne >= scores_distinct)
+	if (!s->spill && s->ne >= scores_distinct)
 		scores_spill(s, store);
-	if (s->store) {
-		if (!s->err)
+	if (s->spill) {
+		if (!sg_scan_spill_error(s->spill))
 			scores_put(s, x, 1);
 		return;
 	}
@@ -501,15 +428,7 @@ static void scores_release(struct scores *s)
 	free(s->e);
 	free(s->slot);
 	free(s->pend);
-	sqlite3_finalize(s->ins);
-	if (s->store) {
-		char sql[64];
-
-		snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS temp.sg_scores_%lu",
-			 s->table);
-		sqlite3_exec(s->store->db, sql, NULL, NULL, NULL);
-	}
-	free(s->err);
+	sg_scan_spill_drop(s->spill);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -529,8 +448,6 @@ static int cmp_scoreval(const void *pa, const void *pb)
 /* A reading of a multiset: its distinct values, ascending. */
 struct scores_it {
 	struct scores *s;
-	sqlite3_stmt *st;     /* spilled: the GROUP BY ... */
-	int rc;               /* ... and its step to read next */
 	size_t i;             /* counted: the next entry */
 	double v;             /* after scores_next: a distinct value, ... */
 	size_t n;             /* ... how many times it is there ... */
@@ -545,12 +462,9 @@ struct scores_it {
 static int scores_open(struct scores_it *it, struct scores *s,
 		       struct sg_diag *diag)
 {
-	char sql[96];
-	long long cache;
-
 	memset(it, 0, sizeof(*it));
 	it->s = s;
-	if (!s->store) {
+	if (!s->spill) {
 		if (!s->sorted) {
 			free(s->slot);
 			s->slot = NULL;
@@ -561,25 +475,7 @@ static int scores_open(struct scores_it *it, struct scores *s,
 		return 0;
 	}
 	scores_flush(s);
-	if (!s->err) {
-		snprintf(sql, sizeof(sql),
-			 "SELECT k, sum(n) FROM temp.sg_scores_%lu"
-			 " GROUP BY k ORDER BY k",
-			 s->table);
-		if (sqlite3_prepare_v2(s->store->db, sql, -1, &it->st, NULL) !=
-		    SQLITE_OK)
-			scores_fail(s, "cannot read the scores");
-	}
-	if (s->err) {
-		sg_diag_set(diag, NULL, 0, 0, "%s", s->err);
-		return SG_ESTORE;
-	}
-	/* the sorter takes its memory bound from the cache size when it
-	 * starts, at the first step */
-	cache = sg_store_cache_shrink(s->store, SCAN_CACHE_KIB);
-	it->rc = sqlite3_step(it->st);
-	sg_store_cache_restore(s->store, cache);
-	return 0;
+	return sg_scan_spill_rewind(s->spill, diag);
 }
 
 /*
@@ -589,35 +485,28 @@ static int scores_open(struct scores_it *it, struct scores *s,
 static int scores_next(struct scores_it *it, struct sg_diag *diag)
 {
 	struct scores *s = it->s;
+	int64_t k;
 	int rc;
 
 	it->below += it->n;
 	it->n = 0;
-	if (!s->store) {
+	if (!s->spill) {
 		if (it->i == s->ne)
 			return 0;
 		it->v = s->e[it->i].v;
 		it->n = s->e[it->i++].n;
 		return 1;
 	}
-	rc = it->rc;
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW) {
-		sg_diag_set(diag, NULL, 0, 0, "cannot read the scores: %s",
-			    sqlite3_errmsg(s->store->db));
-		return SG_ESTORE;
-	}
-	it->v = score_of_key(sqlite3_column_int64(it->st, 0));
-	it->n = (size_t)sqlite3_column_int64(it->st, 1);
-	it->rc = sqlite3_step(it->st);
-	return 1;
+	rc = sg_scan_spill_next(s->spill, &k, &it->n, diag);
+	if (rc > 0)
+		it->v = score_of_key(k);
+	return rc;
 }
 
 static void scores_close(struct scores_it *it)
 {
-	sqlite3_finalize(it->st);
-	it->st = NULL;
+	if (it->s && it->s->spill)
+		sg_scan_spill_end(it->s->spill);
 }
 
 /* How a quantile is made of one or two values of the sequence. */
@@ -833,7 +722,7 @@ struct rep {
 	size_t feats_cap;
 	struct fset *fsets;
 	size_t nfsets, fsets_cap;
-	sqlite3_stmt *fset_st;
+	struct sg_scan_names *fset_q; /* the look-up of feature sets */
 
 	/* human baseline */
 	int *ratings;
@@ -878,6 +767,7 @@ struct rep {
 	struct refnight *refn; /* its nights, in order */
 	size_t refn_cap;
 	int ref_idx;          /* the reference night being read */
+	char ref_last[11];    /* its night ("" before the first) */
 	long ref_in_window;   /* its cases whose night is in the window */
 	struct intern ref_segstr; /* its distinct segments strings ... */
 	long *ref_segstr_n;   /* ... and their cases */
@@ -932,7 +822,7 @@ static void rep_release(struct rep *r)
 	for (i = 0; i < r->nfsets; i++)
 		free(r->fsets[i].name);
 	free(r->fsets);
-	sqlite3_finalize(r->fset_st);
+	sg_scan_names_close(r->fset_q);
 	free(r->ratings);
 	free(r->item_m);
 	free(r->dec);
@@ -943,30 +833,6 @@ static void rep_release(struct rep *r)
 	free(r->refn);
 	free(r->segstr_n);
 	scores_release(&r->scores);
-}
-
-static char *col_strdup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? sg_xstrdup((const char *)t) : NULL;
-}
-
-static double col_double(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL
-		       ? NAN
-		       : sqlite3_column_double(st, i);
-}
-
-/* col_double() with one call instead of two when the value is not 0. */
-static double col_double_nz(sqlite3_stmt *st, int i)
-{
-	double x = sqlite3_column_double(st, i);
-
-	if (x == 0 && sqlite3_column_type(st, i) == SQLITE_NULL)
-		return NAN;
-	return x;
 }
 
 /* ---- options ---- */
@@ -1020,99 +886,19 @@ int sg_report_check_night(const char *flag, const char *s,
 
 /* ---- model and window ---- */
 
-static int read_model(struct rep *r, sqlite3_stmt *st)
-{
-	r->model_id = sqlite3_column_int64(st, 0);
-	r->model_name = col_strdup(st, 1);
-	r->model_version = col_strdup(st, 2);
-	r->backend = col_strdup(st, 3);
-	r->sha256 = col_strdup(st, 4);
-	r->created_at = col_strdup(st, 5);
-	return 0;
-}
-
-static void known_models(struct rep *r, struct sg_buf *b)
-{
-	sqlite3_stmt *st = NULL;
-	int n = 0;
-
-	if (sqlite3_prepare_v2(r->s->db,
-			       "SELECT name || '@' || version FROM models"
-			       " ORDER BY created_at DESC, id DESC LIMIT 6",
-			       -1, &st, NULL) != SQLITE_OK)
-		return;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == 5) {
-			sg_buf_addstr(b, ", ...");
-			break;
-		}
-		sg_buf_addf(b, "%s%s", n ? ", " : "",
-			    (const char *)sqlite3_column_text(st, 0));
-		n++;
-	}
-	if (!n)
-		sg_buf_addstr(b, "none");
-	sqlite3_finalize(st);
-}
-
-#define MODEL_COLS "SELECT id, name, version, backend, sha256, created_at"   \
-		   " FROM models"
-#define HAS_PREDS                                                          \
-	"EXISTS (SELECT 1 FROM predictions p WHERE p.model = models.id"    \
-	" AND p.is_current = 1)"
-
 static int find_model(struct rep *r, struct sg_diag *diag)
 {
-	const char *spec = r->o->model;
-	sqlite3_stmt *st = NULL;
-	const char *at = spec ? strrchr(spec, '@') : NULL;
-	int ret, rc;
+	struct sg_scan_model m;
+	int ret;
 
-	if (!spec)
-		ret = sg_store_prepare(r->s, &st,
-				       MODEL_COLS " WHERE " HAS_PREDS
-						  " ORDER BY created_at DESC,"
-						  " id DESC LIMIT 1",
-				       diag);
-	else if (at)
-		ret = sg_store_prepare(r->s, &st,
-				       MODEL_COLS
-				       " WHERE name = ?1 AND version = ?2",
-				       diag);
-	else
-		ret = sg_store_prepare(r->s, &st,
-				       MODEL_COLS " WHERE name = ?1 ORDER BY "
-				       HAS_PREDS " DESC, created_at DESC,"
-				       " id DESC LIMIT 1",
-				       diag);
-	if (ret)
-		return ret;
-	if (spec && at) {
-		sqlite3_bind_text(st, 1, spec, (int)(at - spec), SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, at + 1, -1, SQLITE_STATIC);
-	} else if (spec) {
-		sqlite3_bind_text(st, 1, spec, -1, SQLITE_STATIC);
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_model(r, st);
-		ret = 0;
-	} else if (rc == SQLITE_DONE) {
-		ret = 0;
-		if (spec) {
-			struct sg_buf b = SG_BUF_INIT;
-
-			known_models(r, &b);
-			sg_diag_set(diag, NULL, 0, 0,
-				    "--model: unknown model '%s' (the store "
-				    "has: %s)", spec, b.buf);
-			sg_buf_release(&b);
-			ret = SG_EUSAGE;
-		}
-	} else {
-		ret = sg_store_error(r->s, diag, "cannot read the models");
-	}
-	sqlite3_finalize(st);
+	memset(&m, 0, sizeof(m));
+	ret = sg_scan_find_model(r->s, r->o->model, &m, diag);
+	r->model_id = m.id;
+	r->model_name = m.name;
+	r->model_version = m.version;
+	r->backend = m.backend;
+	r->sha256 = m.sha256;
+	r->created_at = m.created_at;
 	return ret;
 }
 
@@ -1120,26 +906,14 @@ static int find_model(struct rep *r, struct sg_diag *diag)
  * leaves out. */
 static int count_undated(struct rep *r, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret = sg_store_prepare(
-		r->s, &st, "SELECT count(*) FROM cases WHERE night IS NULL",
-		diag);
-
-	if (ret)
-		return ret;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r->undated_out = (long)sqlite3_column_int64(st, 0);
-	else
-		ret = sg_store_error(r->s, diag, "cannot count the cases");
-	sqlite3_finalize(st);
-	return ret;
+	return sg_scan_count_undated(r->s, &r->undated_out, diag);
 }
 
 static int resolve_window(struct rep *r, struct sg_diag *diag)
 {
 	const struct sg_report_opts *o = r->o;
-	sqlite3_stmt *st = NULL;
-	int ret;
+	char lo[11], hi[11];
+	int ret, found;
 
 	if (o->since && (ret = sg_report_check_night("--since", o->since,
 						     diag)))
@@ -1169,96 +943,28 @@ static int resolve_window(struct rep *r, struct sg_diag *diag)
 		r->whole = !o->since && !o->until;
 		return r->whole ? 0 : count_undated(r, diag);
 	}
-	ret = sg_store_prepare(r->s, &st,
-			       "SELECT min(night), max(night) FROM"
-			       " (SELECT DISTINCT night FROM cases"
-			       "  WHERE night IS NOT NULL AND night <= ?1"
-			       "  ORDER BY night DESC LIMIT ?2)",
-			       diag);
+	ret = sg_scan_last_nights(r->s, o->until, o->last, lo, hi, &found,
+				  diag);
 	if (ret)
 		return ret;
-	sqlite3_bind_text(st, 1, o->until ? o->until : "9999-12-31", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, o->last);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		ret = sg_store_error(r->s, diag, "cannot read the nights");
-	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL && !o->until) {
+	if (!found && !o->until) {
 		/* no case has a night (a log without times): the last N
 		 * nights are all cases, not none */
 		r->whole = 1;
 		r->undated_all = 1;
-	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+	} else if (!found) {
 		r->empty = 1;
 	} else {
-		snprintf(r->since, sizeof(r->since), "%.10s",
-			 (const char *)sqlite3_column_text(st, 0));
+		memcpy(r->since, lo, 11);
 		r->has_since = 1;
 		if (!o->until) {
-			snprintf(r->until, sizeof(r->until), "%.10s",
-				 (const char *)sqlite3_column_text(st, 1));
+			memcpy(r->until, hi, 11);
 			r->has_until = 1;
 		}
 	}
-	sqlite3_finalize(st);
 	if (ret || r->whole)
 		return ret;
 	return count_undated(r, diag);
-}
-
-int sg_decision_type_of_store(struct sg_store *s, int *type,
-			      struct sg_diag *diag)
-{
-	sqlite3_stmt *st = NULL;
-	int ret, first = SG_DECISION_AUTO, other = 0;
-
-	*type = SG_DECISION_AUTO;
-	ret = sg_store_prepare(s, &st,
-			       "SELECT label IS NULL FROM decisions"
-			       " WHERE is_current = 1 AND (label IS NOT NULL OR"
-			       " value IS NOT NULL) LIMIT 1",
-			       diag);
-	if (ret)
-		return ret;
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		first = sqlite3_column_int(st, 0) ? SG_DECISION_NUMERIC
-						  : SG_DECISION_LABEL;
-		break;
-	case SQLITE_DONE:
-		break;
-	default:
-		ret = sg_store_error(s, diag, "cannot read the decisions");
-	}
-	sqlite3_finalize(st);
-	if (ret || first == SG_DECISION_AUTO)
-		return ret;
-	/* the other kind anywhere: a store of both cannot be compared */
-	ret = sg_store_prepare(s, &st,
-			       first == SG_DECISION_LABEL
-				       ? "SELECT EXISTS (SELECT 1 FROM decisions"
-					 " WHERE is_current = 1 AND label IS NULL"
-					 " AND value IS NOT NULL)"
-				       : "SELECT EXISTS (SELECT 1 FROM decisions"
-					 " WHERE is_current = 1 AND label IS NOT"
-					 " NULL)",
-			       diag);
-	if (ret)
-		return ret;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		other = sqlite3_column_int(st, 0);
-	else
-		ret = sg_store_error(s, diag, "cannot read the decisions");
-	sqlite3_finalize(st);
-	if (ret)
-		return ret;
-	if (other) {
-		sg_diag_set(diag, NULL, 0, 0,
-			    "the store holds both label and numeric decisions: "
-			    "they cannot be compared with one model");
-		return SG_EDATA;
-	}
-	*type = first;
-	return 0;
 }
 
 int sg_decision_type_resolve(struct sg_store *s, int asked, int *type,
@@ -1297,18 +1003,16 @@ static int detect_type(struct rep *r, struct sg_diag *diag)
 
 /* ---- per-row helpers ---- */
 
-/* The interned label of a text column, -1 for NULL; grows the confusion
+/* The interned label of the n bytes at t, -1 for NULL; grows the confusion
  * matrix (keeping its counts) when a label is new. */
-static int label_id(struct rep *r, sqlite3_stmt *st, int i)
+static int label_id(struct rep *r, const char *t, size_t n)
 {
-	const char *t = (const char *)sqlite3_column_text(st, i);
-	size_t old = r->labels.n, n, cap, a, b;
+	size_t old = r->labels.n, cap, a, b;
 	long *cm;
 	int id;
 
 	if (!t)
 		return -1;
-	n = (size_t)sqlite3_column_bytes(st, i);
 	id = intern_add_h(&r->labels, t, n, hash_words(t, n));
 	if (r->labels.n <= r->cm_cap)
 		return id;
@@ -1430,26 +1134,18 @@ static int segments_id(struct rep *r, const char *t, size_t n)
 static struct fset *feature_set(struct rep *r, long long id)
 {
 	struct fset *f;
-	cJSON *j = NULL, *it;
+	cJSON *j, *it;
 	size_t i;
 
 	for (i = 0; i < r->nfsets; i++)
 		if (r->fsets[i].id == id)
 			return &r->fsets[i];
-	if (!r->fset_st &&
-	    sqlite3_prepare_v2(r->s->db,
-			       "SELECT names FROM feature_sets WHERE id = ?1",
-			       -1, &r->fset_st, NULL) != SQLITE_OK)
+	if (sg_scan_feature_names(r->s, &r->fset_q, id, &j))
 		return NULL;
 	GROW(r->fsets, r->nfsets, r->fsets_cap);
 	f = &r->fsets[r->nfsets++];
 	memset(f, 0, sizeof(*f));
 	f->id = id;
-	sqlite3_bind_int64(r->fset_st, 1, id);
-	if (sqlite3_step(r->fset_st) == SQLITE_ROW)
-		j = cJSON_Parse((const char *)sqlite3_column_text(r->fset_st,
-								  0));
-	sqlite3_reset(r->fset_st);
 	if (!cJSON_IsArray(j)) {
 		cJSON_Delete(j);
 		return f;
@@ -1819,25 +1515,15 @@ static void finish_case(struct rep *r)
 			    r->score);
 }
 
-/*
- * The columns of a case's part of a row (from column 0), of a decision's and
- * of a prediction's (from the column their part starts at).
- */
-enum { CC_ID, CC_NIGHT, CC_SEGMENTS, CC_FSET, CC_FEATURES, CC_N };
-enum { DC_ID, DC_LABEL, DC_VALUE, DC_AT, DC_N };
-enum { PC_ID, PC_LABEL, PC_VALUE, PC_SCORE, PC_ERROR, PC_N };
+/* ---- the window's pass: the callbacks of sg_scan_window() ---- */
 
-/*
- * The first row of a case (id, its CC_ID column): what belongs to the case,
- * not the rater.
- */
-static void start_case(struct rep *r, sqlite3_stmt *st, long long id)
+/* The first row of a case: what belongs to the case, not the rater. */
+static void start_case(void *ctx, const struct sg_scan_case *c)
 {
-	const char *night = (const char *)sqlite3_column_text(st, CC_NIGHT);
-	const char *seg;
-	const void *blob;
+	struct rep *r = ctx;
+	const char *night = c->night;
 
-	r->rowid = id;
+	r->rowid = c->id;
 	r->ndec = 0;
 	if (night) {
 		if (!r->nnights ||
@@ -1852,465 +1538,93 @@ static void start_case(struct rep *r, sqlite3_stmt *st, long long id)
 	} else {
 		r->night_idx = -1;
 	}
-	seg = (const char *)sqlite3_column_text(st, CC_SEGMENTS);
-	r->seg_id = seg ? segments_id(r, seg,
-				      (size_t)sqlite3_column_bytes(st,
-								   CC_SEGMENTS))
-			: -1;
+	r->seg_id = c->segments
+			    ? segments_id(r, c->segments, c->segments_len)
+			    : -1;
 	if (r->ref_on && r->seg_id >= 0)
 		count_id(&r->segstr_n, &r->segstr_n_cap, r->seg_id);
-	/* a STRICT BLOB column: NULL, or a blob (NULL when empty, which
-	 * add_features() passes over) */
-	if (!r->sampling &&
-	    (blob = sqlite3_column_blob(st, CC_FEATURES)) != NULL)
-		add_features(r, sqlite3_column_int64(st, CC_FSET), blob,
-			     (size_t)sqlite3_column_bytes(st, CC_FEATURES), 0);
+	/* features are read only when not sampling (rep_window()) */
+	if (c->has_features)
+		add_features(r, c->feature_set, c->features, c->features_len,
+			     0);
 }
 
-/*
- * The model's prediction of the case being read: the columns from p of st;
- * st NULL: the case has none.
- */
-static void case_prediction(struct rep *r, sqlite3_stmt *st, int p)
+/* The model's prediction of the case being read; p NULL: none. */
+static void case_prediction(void *ctx, const struct sg_scan_prediction *p)
 {
-	r->have_pred = st != NULL;
-	r->pred_error = r->have_pred &&
-			sqlite3_column_type(st, p + PC_ERROR) != SQLITE_NULL;
-	r->mlabel = r->have_pred && !r->numeric
-			    ? label_id(r, st, p + PC_LABEL)
-			    : -1;
-	r->mvalue = r->have_pred ? col_double(st, p + PC_VALUE) : NAN;
-	r->score = r->have_pred ? col_double_nz(st, p + PC_SCORE) : NAN;
+	struct rep *r = ctx;
+
+	r->have_pred = p != NULL;
+	r->pred_error = p && p->error;
+	r->mlabel = p && !r->numeric ? label_id(r, p->label, p->label_len)
+				     : -1;
+	r->mvalue = p ? p->value : NAN;
+	r->score = p ? p->score : NAN;
 }
 
-/* d->epoch from column i of st, a decided_at. */
-static void decision_at(struct decision *d, sqlite3_stmt *st, int i)
+/* One current decision of the case being read. */
+static void add_decision(void *ctx, const struct sg_scan_decision *sd)
 {
-	const char *at = (const char *)sqlite3_column_text(st, i);
-
-	d->epoch = sg_reference_time(
-		at, at ? (size_t)sqlite3_column_bytes(st, i) : 0);
-}
-
-/*
- * One current decision of the case being read: the columns from c of st,
- * its decided_at only when `at` (it is used only when the case has
- * another; scan_merged() reads it then, decision_first_at()).
- */
-static void add_decision(struct rep *r, sqlite3_stmt *st, int c, int at)
-{
+	struct rep *r = ctx;
 	struct decision *d;
 
 	GROW(r->dec, r->ndec, r->dec_cap);
 	d = &r->dec[r->ndec++];
-	d->id = sqlite3_column_int64(st, c + DC_ID);
-	d->label = r->numeric ? -1 : label_id(r, st, c + DC_LABEL);
-	d->value = col_double(st, c + DC_VALUE);
-	if (at)
-		decision_at(d, st, c + DC_AT);
-	else
-		d->epoch = -INFINITY;
+	d->id = sd->id;
+	d->label = r->numeric ? -1 : label_id(r, sd->label, sd->label_len);
+	d->value = sd->value;
+	d->epoch = sd->has_at ? sg_reference_time(sd->decided_at,
+						  sd->decided_at_len)
+			      : -INFINITY;
 }
 
-/*
- * The decided_at of the case's first decision, added without it, now that
- * the case has a second: a search by its id (*st prepared the first time).
- */
-static int decision_first_at(struct rep *r, sqlite3_stmt **st,
-			     struct sg_diag *diag)
+/* The decided_at of the case's first decision, read after it. */
+static void first_decided_at(void *ctx, const char *at, size_t len)
 {
-	int ret = 0;
+	struct rep *r = ctx;
 
-	if (!*st && (ret = sg_store_prepare(r->s, st,
-					    "SELECT decided_at FROM decisions"
-					    " WHERE id = ?1",
-					    diag)))
-		return ret;
-	sqlite3_bind_int64(*st, 1, r->dec[0].id);
-	switch (sqlite3_step(*st)) {
-	case SQLITE_ROW:
-		decision_at(&r->dec[0], *st, 0);
-		break;
-	case SQLITE_DONE:
-		break;
-	default:
-		ret = sg_store_error(r->s, diag, "cannot read a decision");
-	}
-	sqlite3_reset(*st);
-	return ret;
+	r->dec[0].epoch = sg_reference_time(at, len);
 }
 
-/*
- * The window's pass as one SELECT: cases LEFT JOIN current decisions LEFT
- * JOIN the model's current prediction, ordered by (night, id) (the
- * cases_night index gives the order), one row per case and current rater.
- * For any store; scan_merged() is quicker where it applies.
- */
-static int scan_joined(struct rep *r, struct sg_diag *diag)
+static void end_case(void *ctx)
 {
-	sqlite3_stmt *st = NULL;
-	long long cur = 0;
-	int ret, rc, open = 0;
+	finish_case(ctx);
+}
 
-	ret = sg_store_prepare(
-		r->s, &st,
-		r->whole
-			? "SELECT c.id, c.night, c.segments, c.feature_set,"
-			  " c.features, d.id, d.label, d.value, d.decided_at,"
-			  " p.id, p.label, p.value, p.score, p.error"
-			  " FROM cases c"
-			  " LEFT JOIN decisions d ON d.case_ref = c.id"
-			  "  AND d.is_current = 1"
-			  " LEFT JOIN predictions p ON p.model = ?1"
-			  "  AND p.case_ref = c.id AND p.is_current = 1"
-			  " ORDER BY c.night, c.id"
-			: "SELECT c.id, c.night, c.segments, c.feature_set,"
-			  " c.features, d.id, d.label, d.value, d.decided_at,"
-			  " p.id, p.label, p.value, p.score, p.error"
-			  " FROM cases c"
-			  " LEFT JOIN decisions d ON d.case_ref = c.id"
-			  "  AND d.is_current = 1"
-			  " LEFT JOIN predictions p ON p.model = ?1"
-			  "  AND p.case_ref = c.id AND p.is_current = 1"
-			  " WHERE c.night >= ?2 AND c.night <= ?3"
-			  " ORDER BY c.night, c.id",
-		diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, r->model_id);
-	if (!r->whole) {
-		sqlite3_bind_text(st, 2, r->has_since ? r->since : "0000-01-01",
-				  -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, r->has_until ? r->until : "9999-12-31",
-				  -1, SQLITE_STATIC);
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, CC_ID);
+static int rep_restart(void *ctx, struct sg_scan_window *w,
+		       struct sg_diag *diag);
 
-		if (!open || id != cur) {
-			if (open)
-				finish_case(r);
-			start_case(r, st, id);
-			case_prediction(r,
-					sqlite3_column_type(st, CC_N + DC_N +
-								    PC_ID) !=
-							SQLITE_NULL
-						? st
-						: NULL,
-					CC_N + DC_N);
-			cur = id;
-			open = 1;
-		}
-		if (sqlite3_column_type(st, CC_N + DC_ID) != SQLITE_NULL)
-			add_decision(r, st, CC_N, 1);
-	}
-	if (rc != SQLITE_DONE) {
-		ret = sg_store_error(r->s, diag, "cannot read the cases");
-		goto out;
-	}
-	if (open)
-		finish_case(r);
-out:
-	sqlite3_finalize(st);
-	return ret;
+static const struct sg_scan_ops rep_scan_ops = {
+	start_case, case_prediction, add_decision, first_decided_at,
+	end_case, rep_restart,
+};
+
+/* The window of r, as the store's scans take it. */
+static void rep_window(const struct rep *r, struct sg_scan_window *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->model_id = r->model_id;
+	w->whole = r->whole;
+	w->empty = r->empty;
+	w->since = r->has_since ? r->since : NULL;
+	w->until = r->has_until ? r->until : NULL;
+	w->labels = !r->numeric;
+	w->features = !r->sampling;
 }
 
 static void rep_release(struct rep *r);
 static int prepare(struct rep *r, struct sg_store *s,
 		   const struct sg_report_opts *o, struct sg_diag *diag);
 
-/* One row of a statement whose column 0 is a case id, into *ref. */
-static int step_ref(sqlite3_stmt *st, long long *ref)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		*ref = sqlite3_column_int64(st, 0);
-	return rc;
-}
-
-/*
- * Whether scan_merged() can read the window: its cases in id order must be
- * in the order the pass wants, (night, id) (the cases without a night
- * first, in the whole store), that is, each night's ids all above the
- * previous night's, as when cases are ingested night after night. Two
- * probes of the cases_night index per night. *lo, *hi get the lowest and
- * the highest id of the window's cases (*lo > *hi: it has none). Returns 1
- * when they are in that order, 0 when not, or a negative SG_E* code.
- */
-static int window_in_id_order(struct rep *r, long long *lo, long long *hi,
-			      struct sg_diag *diag)
-{
-	static const char *const sql[] = {
-		"SELECT id FROM cases WHERE night IS NULL ORDER BY id LIMIT 1",
-		"SELECT id FROM cases WHERE night IS NULL"
-		" ORDER BY id DESC LIMIT 1",
-		"SELECT night, id FROM cases WHERE night >= ?1"
-		" ORDER BY night, id LIMIT 1",
-		"SELECT night, id FROM cases WHERE night > ?1"
-		" ORDER BY night, id LIMIT 1",
-		"SELECT id FROM cases WHERE night = ?1"
-		" ORDER BY id DESC LIMIT 1",
-	};
-	enum { NULL_MIN, NULL_MAX, FIRST, NEXT, LAST, NSQL };
-	sqlite3_stmt *st[NSQL] = {NULL};
-	sqlite3_stmt *q;
-	const char *until = r->has_until ? r->until : "9999-12-31";
-	char night[11];
-	int ret = 0, rc, have = 0, i;
-
-	*lo = 1;
-	*hi = 0;
-	for (i = 0; i < NSQL && !ret; i++)
-		ret = sg_store_prepare(r->s, &st[i], sql[i], diag);
-	if (ret)
-		goto out;
-	if (r->whole) {
-		rc = step_ref(st[NULL_MIN], lo);
-		if (rc == SQLITE_ROW)
-			rc = step_ref(st[NULL_MAX], hi);
-		if (rc == SQLITE_ROW)
-			have = 1;
-		else if (rc != SQLITE_DONE)
-			goto fail;
-	}
-	/* whole: every night ('' is below any text); else from since */
-	q = st[FIRST];
-	sqlite3_bind_text(q, 1,
-			  r->whole ? ""
-			  : r->has_since ? r->since
-					 : "0000-01-01",
-			  -1, SQLITE_STATIC);
-	for (;;) {
-		const char *t;
-		long long first, last;
-
-		rc = sqlite3_step(q);
-		if (rc == SQLITE_DONE)
-			break;
-		if (rc != SQLITE_ROW)
-			goto fail;
-		t = (const char *)sqlite3_column_text(q, 0);
-		if (sqlite3_column_bytes(q, 0) != 10)
-			goto out; /* not a night as ingest writes them */
-		if (!r->whole && strcmp(t, until) > 0)
-			break;
-		memcpy(night, t, 11);
-		first = sqlite3_column_int64(q, 1);
-		if (have && first <= *hi)
-			goto out; /* ret 0: not in id order */
-		sqlite3_reset(st[LAST]);
-		sqlite3_bind_text(st[LAST], 1, night, 10, SQLITE_STATIC);
-		if (step_ref(st[LAST], &last) != SQLITE_ROW)
-			goto fail;
-		if (!have)
-			*lo = first;
-		*hi = last;
-		have = 1;
-		q = st[NEXT];
-		sqlite3_reset(q);
-		sqlite3_bind_text(q, 1, night, 10, SQLITE_STATIC);
-	}
-	ret = 1;
-	goto out;
-fail:
-	ret = sg_store_error(r->s, diag, "cannot read the nights");
-out:
-	for (i = 0; i < NSQL; i++)
-		sqlite3_finalize(st[i]);
-	return ret;
-}
-
-/* How scan_merged() reads decisions and predictions (bits). */
-#define MERGE_DEC_ROWID 1  /* decisions by rowid, not by decisions_case */
-#define MERGE_PRED_ROWID 2 /* predictions by rowid, not predictions_current */
-
-/* scan_merged(): a rowid scan was not in case order */
-#define MERGE_UNORDERED 1
-
-/* step_rowid(): next to SQLite's result codes, which are not negative */
-#define STEP_UNORDERED (-1)
-
-/*
- * One row of a rowid-order scan (column 0 a case id, into *ref; *last the
- * previous one): STEP_UNORDERED when it is below the previous (a case's
- * row stored after a later case's), which the merge cannot take.
- */
-static int step_rowid(sqlite3_stmt *st, long long *ref, long long *last)
-{
-	int rc = step_ref(st, ref);
-
-	if (rc == SQLITE_ROW) {
-		if (*ref < *last)
-			return STEP_UNORDERED;
-		*last = *ref;
-	}
-	return rc;
-}
-
-static int step_merge(sqlite3_stmt *st, int rowid, long long *ref,
-		      long long *last)
-{
-	return rowid ? step_rowid(st, ref, last) : step_ref(st, ref);
-}
-
-/*
- * The window's pass as ordered scans merged on the case id, when the
- * window's cases in id order are in (night, id) order
- * (window_in_id_order()): the cases of the id range lo .. hi by rowid; their
- * current decisions and the model's current predictions through the
- * decisions_case and predictions_current indexes, in (case id, id) order,
- * or (how & MERGE_*_ROWID) by rowid, a plain scan of the table, which
- * gives that order too when they were stored case after case, as one
- * ingest of a log does. The same cases, rows and order as scan_joined(),
- * without its three index searches per case.
- *
- * Returns 0, a negative SG_E* code, or MERGE_UNORDERED when a rowid scan
- * turned out not to be in case order: r then holds part of a pass, to be
- * started again (rep_restart()) without that MERGE_*_ROWID.
- */
-static int scan_merged(struct rep *r, long long lo, long long hi, int how,
-		       struct sg_diag *diag)
-{
-	sqlite3_stmt *cs = NULL, *ds = NULL, *ps = NULL, *as = NULL;
-	long long dref = 0, pref = 0, dlast = 0, plast = 0;
-	int drow = how & MERGE_DEC_ROWID, prow = how & MERGE_PRED_ROWID;
-	int ret, rc, drc, prc = SQLITE_DONE;
-
-	ret = sg_store_prepare(
-		r->s, &cs,
-		r->whole ? "SELECT id, night, segments, feature_set, features"
-			   " FROM cases NOT INDEXED WHERE id BETWEEN ?1 AND ?2"
-			 : "SELECT id, night, segments, feature_set, features"
-			   " FROM cases NOT INDEXED WHERE id BETWEEN ?1 AND ?2"
-			   " AND night >= ?3 AND night <= ?4",
-		diag);
-	if (!ret)
-		ret = sg_store_prepare(
-			r->s, &ds,
-			drow ? "SELECT case_ref, id, label, value, decided_at"
-			       " FROM decisions NOT INDEXED"
-			       " WHERE case_ref BETWEEN ?1 AND ?2"
-			       " AND is_current = 1 ORDER BY id"
-			     : "SELECT case_ref, id, label, value, decided_at"
-			       " FROM decisions"
-			       " WHERE case_ref BETWEEN ?1 AND ?2"
-			       " AND is_current = 1 ORDER BY case_ref, id",
-			diag);
-	if (!ret && r->model_id)
-		ret = sg_store_prepare(
-			r->s, &ps,
-			prow ? "SELECT case_ref, id, label, value, score, error"
-			       " FROM predictions NOT INDEXED WHERE model = ?1"
-			       " AND case_ref BETWEEN ?2 AND ?3"
-			       " AND is_current = 1 ORDER BY id"
-			     : "SELECT case_ref, id, label, value, score, error"
-			       " FROM predictions WHERE model = ?1"
-			       " AND case_ref BETWEEN ?2 AND ?3"
-			       " AND is_current = 1 ORDER BY case_ref",
-			diag);
-	if (ret)
-		goto out;
-	sqlite3_bind_int64(cs, 1, lo);
-	sqlite3_bind_int64(cs, 2, hi);
-	if (!r->whole) {
-		sqlite3_bind_text(cs, 3, r->has_since ? r->since : "0000-01-01",
-				  -1, SQLITE_STATIC);
-		sqlite3_bind_text(cs, 4, r->has_until ? r->until : "9999-12-31",
-				  -1, SQLITE_STATIC);
-	}
-	sqlite3_bind_int64(ds, 1, lo);
-	sqlite3_bind_int64(ds, 2, hi);
-	drc = step_merge(ds, drow, &dref, &dlast);
-	if (ps) {
-		sqlite3_bind_int64(ps, 1, r->model_id);
-		sqlite3_bind_int64(ps, 2, lo);
-		sqlite3_bind_int64(ps, 3, hi);
-		prc = step_merge(ps, prow, &pref, &plast);
-	}
-	while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(cs, CC_ID);
-
-		start_case(r, cs, id);
-		/* rows of cases outside the window are passed over */
-		while (prc == SQLITE_ROW && pref < id)
-			prc = step_merge(ps, prow, &pref, &plast);
-		case_prediction(r, prc == SQLITE_ROW && pref == id ? ps : NULL,
-				1);
-		while (drc == SQLITE_ROW && dref < id)
-			drc = step_merge(ds, drow, &dref, &dlast);
-		/* by rowid, cases seldom have two: decided_at when they do */
-		while (drc == SQLITE_ROW && dref == id) {
-			if (drow && r->ndec == 1 &&
-			    (ret = decision_first_at(r, &as, diag)))
-				goto out;
-			add_decision(r, ds, 1, !drow || r->ndec);
-			drc = step_merge(ds, drow, &dref, &dlast);
-		}
-		if ((drc != SQLITE_ROW && drc != SQLITE_DONE) ||
-		    (prc != SQLITE_ROW && prc != SQLITE_DONE))
-			break;
-		finish_case(r);
-	}
-	/* the rest of a rowid scan must be in order too: a row below the
-	 * last case would belong to a case already counted */
-	while (rc == SQLITE_DONE && drow && drc == SQLITE_ROW)
-		drc = step_rowid(ds, &dref, &dlast);
-	while (rc == SQLITE_DONE && prow && prc == SQLITE_ROW)
-		prc = step_rowid(ps, &pref, &plast);
-	if (drc == STEP_UNORDERED || prc == STEP_UNORDERED)
-		ret = MERGE_UNORDERED;
-	else if (rc != SQLITE_DONE ||
-		 (drc != SQLITE_ROW && drc != SQLITE_DONE) ||
-		 (prc != SQLITE_ROW && prc != SQLITE_DONE))
-		ret = sg_store_error(r->s, diag, "cannot read the cases");
-out:
-	sqlite3_finalize(cs);
-	sqlite3_finalize(ds);
-	sqlite3_finalize(ps);
-	sqlite3_finalize(as);
-	return ret;
-}
-
-/*
- * Whether scan_merged() should try decisions and predictions in rowid order
- * (MERGE_*_ROWID): when the table holds no more rows than there are cases
- * (no corrections, no second rater, no other model or rescore to pass over
- * or to break the order), by their largest ids, and the window spans most
- * of the cases. Only a guess; scan_merged() checks.
- */
-static int merge_how(struct rep *r, long long lo, long long hi)
-{
-	sqlite3_stmt *st = NULL;
-	int how = 0;
-
-	if (sqlite3_prepare_v2(r->s->db,
-			       "SELECT (SELECT max(id) FROM cases),"
-			       " (SELECT max(id) FROM decisions),"
-			       " (SELECT max(id) FROM predictions)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		long long cases = sqlite3_column_int64(st, 0);
-
-		if (hi >= lo && 2 * (hi - lo + 1) >= cases) {
-			if (sqlite3_column_int64(st, 1) <= cases)
-				how |= MERGE_DEC_ROWID;
-			if (sqlite3_column_int64(st, 2) <= cases)
-				how |= MERGE_PRED_ROWID;
-		}
-	}
-	sqlite3_finalize(st);
-	return how;
-}
-
 /*
  * Back to the state before the window's pass, to start it again: what
  * prepare() and the callers set before scan() (the reference window,
- * sampling) kept, what the pass gathered dropped.
+ * sampling) kept, what the pass gathered dropped; *w worked out again.
  */
-static int rep_restart(struct rep *r, struct sg_diag *diag)
+static int rep_restart(void *ctx, struct sg_scan_window *w,
+		       struct sg_diag *diag)
 {
+	struct rep *r = ctx;
 	struct rep c;
 	int ret = prepare(&c, r->s, r->o, diag);
 
@@ -2327,6 +1641,7 @@ static int rep_restart(struct rep *r, struct sg_diag *diag)
 	c.ref_has_until = r->ref_has_until;
 	rep_release(r);
 	*r = c;
+	rep_window(r, w);
 	return 0;
 }
 
@@ -2350,53 +1665,22 @@ static void fold_segments(struct rep *r)
 }
 
 /*
- * The window's pass: every case of the window, in (night, id) order, with
- * its current decisions and the model's current prediction, through
- * start_case(), case_prediction(), add_decision() and finish_case(). With
- * a small page cache (sg_store_cache_shrink()), inside one read transaction when
- * none is open, so that its statements see one state of the store.
+ * The window's pass (sg_scan_window()): every case of the window, in
+ * (night, id) order, with its current decisions and the model's current
+ * prediction, through start_case(), case_prediction(), add_decision() and
+ * finish_case().
  */
 static int scan(struct rep *r, struct sg_diag *diag)
 {
-	sqlite3 *db = r->s->db;
-	long long lo, hi;
-	long long cache;
-	int ret, tx = 0;
+	struct sg_scan_window w;
+	int ret;
 
 	if (r->empty)
 		return 0;
-	cache = sg_store_cache_shrink(r->s, SCAN_CACHE_KIB);
-	if (sqlite3_get_autocommit(db)) {
-		ret = sg_store_exec(r->s, "BEGIN", diag);
-		if (ret)
-			goto out;
-		tx = 1;
-	}
-	ret = window_in_id_order(r, &lo, &hi, diag);
-	if (ret > 0) {
-		ret = scan_merged(r, lo, hi, merge_how(r, lo, hi), diag);
-		if (ret == MERGE_UNORDERED) {
-			/* prepare() works the window out again, now inside the
-			 * transaction: so are its cases */
-			ret = rep_restart(r, diag);
-			if (!ret)
-				ret = r->empty ? 0
-					       : window_in_id_order(r, &lo, &hi,
-								    diag);
-			if (ret > 0)
-				ret = scan_merged(r, lo, hi, 0, diag);
-			else if (!ret && !r->empty)
-				ret = scan_joined(r, diag);
-		}
-	} else if (!ret) {
-		ret = scan_joined(r, diag);
-	}
+	rep_window(r, &w);
+	ret = sg_scan_window(r->s, &w, &rep_scan_ops, r, diag);
 	if (!ret)
 		fold_segments(r);
-out:
-	if (tx)
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	sg_store_cache_restore(r->s, cache);
 	return ret;
 }
 
@@ -2405,8 +1689,7 @@ out:
 static int resolve_reference(struct rep *r, struct sg_diag *diag)
 {
 	const struct sg_report_opts *o = r->o;
-	sqlite3_stmt *st = NULL;
-	int ret;
+	int ret, found;
 
 	if (o->reference_since &&
 	    (ret = sg_report_check_night("--reference-since",
@@ -2440,93 +1723,60 @@ static int resolve_reference(struct rep *r, struct sg_diag *diag)
 		return 0;
 	r->ref_on = 1;
 	r->ref_how = "first_nights";
-	ret = sg_store_prepare(r->s, &st,
-			       "SELECT min(night), max(night) FROM"
-			       " (SELECT DISTINCT night FROM cases"
-			       "  WHERE night IS NOT NULL"
-			       "  ORDER BY night LIMIT ?1)",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, o->reference_nights);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		ret = sg_store_error(r->s, diag, "cannot read the nights");
-	} else if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		snprintf(r->ref_since, sizeof(r->ref_since), "%.10s",
-			 (const char *)sqlite3_column_text(st, 0));
-		snprintf(r->ref_until, sizeof(r->ref_until), "%.10s",
-			 (const char *)sqlite3_column_text(st, 1));
+	ret = sg_scan_first_nights(r->s, o->reference_nights, r->ref_since,
+				   r->ref_until, &found, diag);
+	if (found)
 		r->ref_has_since = r->ref_has_until = 1;
-	}
-	sqlite3_finalize(st);
 	return ret;
+}
+
+/* One case of the reference window (sg_scan_reference()). */
+static void reference_case(void *ctx, const struct sg_scan_case *c)
+{
+	struct rep *r = ctx;
+	const char *night = c->night;
+	const char *ws = r->has_since ? r->since : "0000-01-01";
+	const char *wu = r->has_until ? r->until : "9999-12-31";
+
+	r->ref_cases++;
+	if (!r->empty && night && strncmp(night, ws, 10) >= 0 &&
+	    strncmp(night, wu, 10) <= 0)
+		r->ref_in_window++;
+	if (night && strncmp(r->ref_last, night, 10)) {
+		struct refnight *rn;
+
+		snprintf(r->ref_last, sizeof(r->ref_last), "%.10s", night);
+		GROW(r->refn, (size_t)r->ref_nights, r->refn_cap);
+		rn = &r->refn[r->ref_nights];
+		memset(rn, 0, sizeof(*rn));
+		memcpy(rn->night, r->ref_last, 11);
+		rn->label_shift = NAN;
+		r->ref_idx = (int)r->ref_nights++;
+	}
+	if (r->ref_idx >= 0)
+		r->refn[r->ref_idx].cases++;
+	if (c->segments)
+		count_id(&r->ref_segstr_n, &r->ref_segstr_cap,
+			 intern_add_h(&r->ref_segstr, c->segments,
+				      c->segments_len,
+				      hash_words(c->segments,
+						 c->segments_len)));
+	if (c->has_features)
+		add_features(r, c->feature_set, c->features, c->features_len,
+			     1);
 }
 
 /* Reads the reference window's features and segments. */
 static int scan_reference(struct rep *r, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	const char *ws, *wu;
-	char last[11] = "";
-	long long cache;
-	int ret, rc;
-
 	r->ref_idx = -1;
+	r->ref_last[0] = '\0';
 	if (!r->ref_on || (!r->ref_has_since && !r->ref_has_until))
 		return 0; /* the first N nights of a store with none */
-	ret = sg_store_prepare(r->s, &st,
-			       "SELECT night, segments, feature_set, features"
-			       " FROM cases WHERE night >= ?1 AND night <= ?2"
-			       " ORDER BY night, id",
-			       diag);
-	if (ret)
-		return ret;
-	cache = sg_store_cache_shrink(r->s, SCAN_CACHE_KIB);
-	sqlite3_bind_text(st, 1, r->ref_has_since ? r->ref_since : "0000-01-01",
-			  -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->ref_has_until ? r->ref_until : "9999-12-31",
-			  -1, SQLITE_STATIC);
-	ws = r->has_since ? r->since : "0000-01-01";
-	wu = r->has_until ? r->until : "9999-12-31";
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *night = (const char *)sqlite3_column_text(st, 0);
-		const char *seg = (const char *)sqlite3_column_text(st, 1);
-
-		r->ref_cases++;
-		if (!r->empty && night && strncmp(night, ws, 10) >= 0 &&
-		    strncmp(night, wu, 10) <= 0)
-			r->ref_in_window++;
-		if (night && strncmp(last, night, 10)) {
-			struct refnight *rn;
-
-			snprintf(last, sizeof(last), "%.10s", night);
-			GROW(r->refn, (size_t)r->ref_nights, r->refn_cap);
-			rn = &r->refn[r->ref_nights];
-			memset(rn, 0, sizeof(*rn));
-			memcpy(rn->night, last, 11);
-			rn->label_shift = NAN;
-			r->ref_idx = (int)r->ref_nights++;
-		}
-		if (r->ref_idx >= 0)
-			r->refn[r->ref_idx].cases++;
-		if (seg) {
-			size_t n = (size_t)sqlite3_column_bytes(st, 1);
-
-			count_id(&r->ref_segstr_n, &r->ref_segstr_cap,
-				 intern_add_h(&r->ref_segstr, seg, n,
-					      hash_words(seg, n)));
-		}
-		if (sqlite3_column_type(st, 3) == SQLITE_BLOB)
-			add_features(r, sqlite3_column_int64(st, 2),
-				     sqlite3_column_blob(st, 3),
-				     (size_t)sqlite3_column_bytes(st, 3), 1);
-	}
-	if (rc != SQLITE_DONE)
-		ret = sg_store_error(r->s, diag,
-				     "cannot read the reference window");
-	sqlite3_finalize(st);
-	sg_store_cache_restore(r->s, cache);
-	return ret;
+	return sg_scan_reference(
+		r->s, r->ref_has_since ? r->ref_since : "0000-01-01",
+		r->ref_has_until ? r->ref_until : "9999-12-31", reference_case,
+		r, diag);
 }
 
 /*
@@ -3026,8 +2276,11 @@ static int build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag)
 
 /* ---- software, night by night ---- */
 
-/* The metrics of a run that software.change follows. */
-enum { SW_ERROR_RATE, SW_P50, SW_P95, SW_P99, SW_THROUGHPUT, SW_RSS, SW_N };
+/* The metrics of a run that software.change follows (scan.h's order). */
+enum {
+	SW_ERROR_RATE = SG_SCAN_ERROR_RATE, SW_P50 = SG_SCAN_P50,
+	SW_N = SG_SCAN_METRICS
+};
 
 static const char *const sw_keys[SW_N] = {"error_rate", "p50_ms",
 					  "p95_ms",     "p99_ms",
@@ -3041,50 +2294,40 @@ static const char *const sw_keys[SW_N] = {"error_rate", "p50_ms",
  * other metrics the mean over the night's runs that have it. first gets
  * the first night shown ("" when none).
  */
+/* software_nights(): where a night of runs goes. */
+struct sw_nights {
+	cJSON *no;
+	char *first;
+};
+
+static void software_night(void *ctx, const struct sg_scan_run_night *rn)
+{
+	struct sw_nights *w = ctx;
+	cJSON *n = cJSON_AddObjectToObject(w->no, rn->night);
+	int i;
+
+	if (!w->first[0])
+		snprintf(w->first, 11, "%.10s", rn->night);
+	jlong(n, "runs", rn->runs);
+	jlong(n, "cases", rn->cases);
+	jlong(n, "scored", rn->scored);
+	jlong(n, "errors", rn->errors);
+	jnum(n, "error_rate",
+	     rn->cases ? (double)rn->errors / (double)rn->cases : NAN);
+	for (i = SW_P50; i < SW_N; i++)
+		jnum(n, sw_keys[i], rn->m[i]);
+}
+
 static int software_nights(struct rep *r, cJSON *o, char first[11],
 			   struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	cJSON *no = cJSON_AddObjectToObject(o, "nights");
-	int ret, rc, i;
+	struct sw_nights w;
 
 	first[0] = '\0';
-	ret = sg_store_prepare(
-		r->s, &st,
-		"SELECT * FROM (SELECT night, count(*), sum(cases), sum(scored),"
-		" sum(errors), avg(p50_ms), avg(p95_ms), avg(p99_ms),"
-		" avg(throughput), avg(peak_rss_kb) FROM"
-		" (SELECT date(started_at) AS night, cases, scored, errors,"
-		"  p50_ms, p95_ms, p99_ms, throughput, peak_rss_kb"
-		"  FROM runs WHERE model = ?1)"
-		" WHERE night IS NOT NULL GROUP BY night"
-		" ORDER BY night DESC LIMIT ?2) ORDER BY night",
-		diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, r->model_id);
-	sqlite3_bind_int(st, 2, SG_REPORT_RUN_NIGHTS);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *night = (const char *)sqlite3_column_text(st, 0);
-		long cases = (long)sqlite3_column_int64(st, 2);
-		long errors = (long)sqlite3_column_int64(st, 4);
-		cJSON *n = cJSON_AddObjectToObject(no, night);
-
-		if (!first[0])
-			snprintf(first, 11, "%.10s", night);
-		jlong(n, "runs", (long)sqlite3_column_int64(st, 1));
-		jlong(n, "cases", cases);
-		jlong(n, "scored", (long)sqlite3_column_int64(st, 3));
-		jlong(n, "errors", errors);
-		jnum(n, "error_rate",
-		     cases ? (double)errors / (double)cases : NAN);
-		for (i = SW_P50; i < SW_N; i++)
-			jnum(n, sw_keys[i], col_double(st, 4 + i));
-	}
-	if (rc != SQLITE_DONE)
-		ret = sg_store_error(r->s, diag, "cannot read the runs");
-	sqlite3_finalize(st);
-	return ret;
+	w.no = cJSON_AddObjectToObject(o, "nights");
+	w.first = first;
+	return sg_scan_run_nights(r->s, r->model_id, SG_REPORT_RUN_NIGHTS,
+				  software_night, &w, diag);
 }
 
 /*
@@ -3101,59 +2344,20 @@ static int software_nights(struct rep *r, cJSON *o, char first[11],
 static int software_change(struct rep *r, cJSON *o, const char *first,
 			   struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
 	double latest[SW_N], prev[SW_N];
 	char night[11] = "";
 	long runs = 0, nights = 0;
 	cJSON *c;
-	int ret, rc, i;
+	int ret, i;
 
 	for (i = 0; i < SW_N; i++)
 		latest[i] = prev[i] = NAN;
-	ret = sg_store_prepare(r->s, &st,
-			       "SELECT date(started_at), CASE WHEN cases > 0"
-			       " THEN CAST(errors AS REAL) / cases END,"
-			       " p50_ms, p95_ms, p99_ms, throughput,"
-			       " peak_rss_kb FROM runs WHERE model = ?1"
-			       " ORDER BY id DESC LIMIT 1",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, r->model_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		snprintf(night, sizeof(night), "%.10s",
-			 (const char *)sqlite3_column_text(st, 0));
-		for (i = 0; i < SW_N; i++)
-			latest[i] = col_double(st, 1 + i);
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		ret = sg_store_error(r->s, diag, "cannot read the runs");
-	}
-	sqlite3_finalize(st);
+	ret = sg_scan_latest_run_metrics(r->s, r->model_id, night, latest,
+					 diag);
 	if (ret || !night[0] || !first[0] || strcmp(first, night) >= 0)
 		goto out;
-	ret = sg_store_prepare(
-		r->s, &st,
-		"SELECT count(*), count(DISTINCT date(started_at)),"
-		" avg(CASE WHEN cases > 0 THEN CAST(errors AS REAL) / cases END),"
-		" avg(p50_ms), avg(p95_ms), avg(p99_ms), avg(throughput),"
-		" avg(peak_rss_kb) FROM runs WHERE model = ?1"
-		" AND date(started_at) >= ?2 AND date(started_at) < ?3",
-		diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, r->model_id);
-	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, night, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		runs = (long)sqlite3_column_int64(st, 0);
-		nights = (long)sqlite3_column_int64(st, 1);
-		for (i = 0; i < SW_N; i++)
-			prev[i] = col_double(st, 2 + i);
-	} else {
-		ret = sg_store_error(r->s, diag, "cannot read the runs");
-	}
-	sqlite3_finalize(st);
+	ret = sg_scan_runs_between(r->s, r->model_id, first, night, &runs,
+				   &nights, prev, diag);
 out:
 	if (ret)
 		return ret;
@@ -3185,54 +2389,29 @@ static int software_history(struct rep *r, cJSON *o, struct sg_diag *diag)
 	return ret ? ret : software_change(r, o, first, diag);
 }
 
-static int build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
+/* software's latest run (NULL: none), into o. */
+static void latest_run(void *ctx, const struct sg_scan_run *run)
 {
-	cJSON *o = cJSON_AddObjectToObject(root, "software");
-	sqlite3_stmt *st = NULL;
-	long runs = 0;
-	int ret;
+	cJSON *o = ctx;
 
-	jstr(o, "backend", r->backend);
-	ret = sg_store_prepare(r->s, &st,
-			       "SELECT count(*) FROM runs WHERE model = ?1", diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, r->model_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		runs = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	jlong(o, "runs", runs);
-	ret = sg_store_prepare(r->s, &st,
-			       "SELECT id, status, started_at, finished_at,"
-			       " cases, scored, errors, p50_ms, p95_ms, p99_ms,"
-			       " throughput, peak_rss_kb, latency_method,"
-			       " startup_ms FROM runs"
-			       " WHERE model = ?1 ORDER BY id DESC LIMIT 1",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, r->model_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		long cases = sqlite3_column_int64(st, 4);
-		long errors = sqlite3_column_int64(st, 6);
-
-		jlong(o, "run_id", sqlite3_column_int64(st, 0));
-		jstr(o, "status", (const char *)sqlite3_column_text(st, 1));
-		jstr(o, "started_at", (const char *)sqlite3_column_text(st, 2));
-		jstr(o, "finished_at", (const char *)sqlite3_column_text(st, 3));
-		jlong(o, "cases", cases);
-		jlong(o, "scored", sqlite3_column_int64(st, 5));
-		jlong(o, "errors", errors);
+	if (run) {
+		jlong(o, "run_id", run->id);
+		jstr(o, "status", run->status);
+		jstr(o, "started_at", run->started_at);
+		jstr(o, "finished_at", run->finished_at);
+		jlong(o, "cases", run->cases);
+		jlong(o, "scored", run->scored);
+		jlong(o, "errors", run->errors);
 		jnum(o, "error_rate",
-		     cases ? (double)errors / (double)cases : NAN);
-		jnum(o, "p50_ms", col_double(st, 7));
-		jnum(o, "p95_ms", col_double(st, 8));
-		jnum(o, "p99_ms", col_double(st, 9));
-		jnum(o, "throughput", col_double(st, 10));
-		jnum(o, "peak_rss_kb", col_double(st, 11));
-		jstr(o, "latency_method",
-		     (const char *)sqlite3_column_text(st, 12));
-		jnum(o, "startup_ms", col_double(st, 13));
+		     run->cases ? (double)run->errors / (double)run->cases
+				: NAN);
+		jnum(o, "p50_ms", run->p50_ms);
+		jnum(o, "p95_ms", run->p95_ms);
+		jnum(o, "p99_ms", run->p99_ms);
+		jnum(o, "throughput", run->throughput);
+		jnum(o, "peak_rss_kb", run->peak_rss_kb);
+		jstr(o, "latency_method", run->latency_method);
+		jnum(o, "startup_ms", run->startup_ms);
 	} else {
 		static const char *const keys[] = {
 			"run_id", "status",     "started_at", "finished_at",
@@ -3244,7 +2423,22 @@ static int build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			cJSON_AddNullToObject(o, keys[i]);
 	}
-	sqlite3_finalize(st);
+}
+
+static int build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "software");
+	long runs = 0;
+	int ret;
+
+	jstr(o, "backend", r->backend);
+	ret = sg_scan_run_count(r->s, r->model_id, &runs, diag);
+	if (ret)
+		return ret;
+	jlong(o, "runs", runs);
+	ret = sg_scan_latest_run(r->s, r->model_id, latest_run, o, diag);
+	if (ret)
+		return ret;
 	jlong(o, "window_predictions", r->with_prediction);
 	jlong(o, "window_errors", r->with_error);
 	jnum(o, "window_error_rate",
@@ -3815,39 +3009,24 @@ static cJSON *change_obj(cJSON *o, long changed, long n, double confidence)
  * The previous version of the report's model: the model of the same name
  * registered just before it (created_at, then id). *id 0 when none.
  */
+static void previous_found(void *ctx, long long id, const char *version,
+			   const char *created_at)
+{
+	cJSON **prev = ctx;
+
+	*prev = cJSON_CreateObject();
+	jlong(*prev, "id", (long)id);
+	jstr(*prev, "version", version);
+	jstr(*prev, "created_at", created_at);
+}
+
 static int previous_version(struct rep *r, long long *id, cJSON **prev,
 			    struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret, rc;
-
-	*id = 0;
 	*prev = NULL;
-	ret = sg_store_prepare(r->s, &st,
-			       "SELECT id, version, created_at FROM models"
-			       " WHERE name = ?1 AND id <> ?2"
-			       " AND (created_at < ?3"
-			       "  OR (created_at = ?3 AND id < ?2))"
-			       " ORDER BY created_at DESC, id DESC LIMIT 1",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_text(st, 1, r->model_name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, r->model_id);
-	sqlite3_bind_text(st, 3, r->created_at, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*prev = cJSON_CreateObject();
-		jlong(*prev, "id", (long)*id);
-		jstr(*prev, "version", (const char *)sqlite3_column_text(st, 1));
-		jstr(*prev, "created_at",
-		     (const char *)sqlite3_column_text(st, 2));
-	} else if (rc != SQLITE_DONE) {
-		ret = sg_store_error(r->s, diag, "cannot read the models");
-	}
-	sqlite3_finalize(st);
-	return ret;
+	return sg_scan_previous_version(r->s, r->model_name, r->model_id,
+					r->created_at, id, previous_found,
+					prev, diag);
 }
 
 /*
@@ -3860,15 +3039,34 @@ static int previous_version(struct rep *r, long long *id, cJSON **prev,
  * has no previous version. Its own pass over the predictions of the two
  * versions, grouped by night in SQL; nothing is kept per case.
  */
+/* build_version_change(): the sums, and where the nights go. */
+struct vchange {
+	cJSON *no;
+	double confidence;
+	long n, changed;
+};
+
+static void version_night(void *ctx, const char *night, long k, long c)
+{
+	struct vchange *vc = ctx;
+
+	vc->n += k;
+	vc->changed += c;
+	if (night) /* cases without a night count overall only */
+		cJSON_AddItemToObject(vc->no, night,
+				      change_obj(cJSON_CreateObject(), c, k,
+						 vc->confidence));
+}
+
 static int build_version_change(struct rep *r, cJSON *outputs,
 				struct sg_diag *diag)
 {
-	struct sg_buf sql = SG_BUF_INIT;
-	sqlite3_stmt *st = NULL;
+	struct sg_scan_window w;
+	struct vchange vc = {NULL, 0, 0, 0};
 	cJSON *prev = NULL, *o, *no;
 	long long prev_id;
 	long n = 0, changed = 0;
-	int ret, rc;
+	int ret;
 
 	ret = previous_version(r, &prev_id, &prev, diag);
 	if (ret)
@@ -3886,78 +3084,33 @@ static int build_version_change(struct rep *r, cJSON *outputs,
 	no = cJSON_CreateObject();
 	if (r->empty)
 		goto done;
-	sg_buf_addf(&sql,
-		    "SELECT c.night, count(*), sum(%s) FROM cases c"
-		    " JOIN predictions a ON a.case_ref = c.id AND a.model = ?1"
-		    "  AND a.is_current = 1 AND a.error IS NULL"
-		    "  AND a.%s IS NOT NULL"
-		    " JOIN predictions b ON b.case_ref = c.id AND b.model = ?2"
-		    "  AND b.is_current = 1 AND b.error IS NULL"
-		    "  AND b.%s IS NOT NULL",
-		    r->numeric ? "abs(a.value - b.value) > ?5"
-			       : "a.label <> b.label",
-		    r->numeric ? "value" : "label",
-		    r->numeric ? "value" : "label");
-	if (!r->whole)
-		sg_buf_addstr(&sql, " WHERE c.night >= ?3 AND c.night <= ?4");
-	sg_buf_addstr(&sql, " GROUP BY c.night ORDER BY c.night");
-	ret = sg_store_prepare(r->s, &st, sql.buf, diag);
-	if (ret)
-		goto out;
-	sqlite3_bind_int64(st, 1, r->model_id);
-	sqlite3_bind_int64(st, 2, prev_id);
-	if (!r->whole) {
-		sqlite3_bind_text(st, 3, r->has_since ? r->since : "0000-01-01",
-				  -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, r->has_until ? r->until : "9999-12-31",
-				  -1, SQLITE_STATIC);
-	}
-	if (r->numeric)
-		sqlite3_bind_double(st, 5, r->o->tolerance);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *night = (const char *)sqlite3_column_text(st, 0);
-		long k = (long)sqlite3_column_int64(st, 1);
-		long c = (long)sqlite3_column_int64(st, 2);
-
-		n += k;
-		changed += c;
-		if (night) /* cases without a night count overall only */
-			cJSON_AddItemToObject(no, night,
-					      change_obj(cJSON_CreateObject(), c,
-							 k, r->o->confidence));
-	}
-	if (rc != SQLITE_DONE)
-		ret = sg_store_error(r->s, diag,
-				     "cannot compare with the previous version");
+	vc.no = no;
+	vc.confidence = r->o->confidence;
+	rep_window(r, &w);
+	ret = sg_scan_version_change(r->s, &w, r->model_id, prev_id,
+				     r->numeric, r->o->tolerance, version_night,
+				     &vc, diag);
+	n = vc.n;
+	changed = vc.changed;
 done:
 	if (!ret) {
 		change_obj(o, changed, n, r->o->confidence);
 		cJSON_AddItemToObject(o, "nights", no);
 		no = NULL;
 	}
-out:
 	cJSON_Delete(no);
-	sqlite3_finalize(st);
-	sg_buf_release(&sql);
 	return ret;
+}
+
+static void case_id_found(void *ctx, const struct sg_scan_case *c)
+{
+	jstr(ctx, "case_id", c->case_id);
 }
 
 static int case_id_of(struct rep *r, long long rowid, cJSON *o,
 		      struct sg_diag *diag)
 {
-	static const char sql[] = "SELECT case_id FROM cases WHERE id = ?1";
-	sqlite3_stmt *st = NULL;
-	int ret = sg_store_prepare(r->s, &st, sql, diag);
-
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, rowid);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		jstr(o, "case_id", (const char *)sqlite3_column_text(st, 0));
-	else
-		ret = sg_store_error(r->s, diag, "cannot read a case");
-	sqlite3_finalize(st);
-	return ret;
+	return sg_scan_case_row(r->s, rowid, case_id_found, o, diag);
 }
 
 static int build_examples(struct rep *r, cJSON *root, struct sg_diag *diag)
@@ -4159,32 +3312,17 @@ int sg_report_store(struct sg_store *s, const cJSON *report, long *report_id,
 	const cJSON *mid = cJSON_GetObjectItemCaseSensitive(model, "id");
 	const cJSON *since = cJSON_GetObjectItemCaseSensitive(win, "since");
 	const cJSON *until = cJSON_GetObjectItemCaseSensitive(win, "until");
-	sqlite3_stmt *st = NULL;
-	char *text = NULL, now[32];
+	char *text, now[32];
 	int ret;
 
-	ret = sg_store_prepare(s, &st,
-			       "INSERT INTO reports(model, since, until,"
-			       " created_at, json) VALUES (?1, ?2, ?3, ?4, ?5)",
-			       diag);
-	if (ret)
-		return ret;
 	text = sg_report_json(report, 0);
 	sg_now_iso(now);
-	if (cJSON_IsNumber(mid))
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)mid->valuedouble);
-	if (cJSON_IsString(since))
-		sqlite3_bind_text(st, 2, since->valuestring, -1, SQLITE_STATIC);
-	if (cJSON_IsString(until))
-		sqlite3_bind_text(st, 3, until->valuestring, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		ret = sg_store_error(s, diag, "cannot store the report");
-	} else if (report_id) {
-		*report_id = (long)sqlite3_last_insert_rowid(s->db);
-	}
-	sqlite3_finalize(st);
+	ret = sg_scan_insert_report(
+		s, cJSON_IsNumber(mid),
+		cJSON_IsNumber(mid) ? (long long)mid->valuedouble : 0,
+		cJSON_IsString(since) ? since->valuestring : NULL,
+		cJSON_IsString(until) ? until->valuestring : NULL, now, text,
+		report_id, diag);
 	free(text);
 	return ret;
 }
@@ -4305,28 +3443,22 @@ static void allocate(struct stratum *st, size_t ns, size_t n, size_t total)
 	}
 }
 
-static int sample_case(struct rep *r, const struct cand *c, cJSON *arr,
-		       cJSON *segcols, cJSON *featcols, struct sg_diag *diag)
-{
-	static const char sql[] =
-		"SELECT case_id, night, segments, feature_set, features"
-		" FROM cases WHERE id = ?1";
-	sqlite3_stmt *st = NULL;
-	cJSON *o = cJSON_CreateObject(), *seg, *fo, *it;
-	const char *t;
-	int ret;
+/* sample_case(): the candidate and where its columns go. */
+struct sample_row {
+	struct rep *r;
+	const struct cand *c;
+	cJSON *o, *segcols, *featcols;
+};
 
-	cJSON_AddItemToArray(arr, o);
-	ret = sg_store_prepare(r->s, &st, sql, diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, c->rowid);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		ret = sg_store_error(r->s, diag, "cannot read a case");
-		goto out;
-	}
-	jstr(o, "case_id", (const char *)sqlite3_column_text(st, 0));
-	jstr(o, "night", (const char *)sqlite3_column_text(st, 1));
+static void sample_row(void *ctx, const struct sg_scan_case *sc)
+{
+	struct sample_row *sr = ctx;
+	struct rep *r = sr->r;
+	const struct cand *c = sr->c;
+	cJSON *o = sr->o, *seg, *fo, *it;
+
+	jstr(o, "case_id", sc->case_id);
+	jstr(o, "night", sc->night);
 	if (r->numeric) {
 		jnum(o, "human", c->hv);
 		jnum(o, "model", c->mv);
@@ -4335,8 +3467,7 @@ static int sample_case(struct rep *r, const struct cand *c, cJSON *arr,
 		jstr(o, "model", r->labels.s[c->m]);
 	}
 	jnum(o, "score", c->score);
-	t = (const char *)sqlite3_column_text(st, 2);
-	seg = t ? cJSON_Parse(t) : NULL;
+	seg = sc->segments ? cJSON_Parse(sc->segments) : NULL;
 	if (!cJSON_IsObject(seg)) {
 		cJSON_Delete(seg);
 		seg = cJSON_CreateObject();
@@ -4346,21 +3477,21 @@ static int sample_case(struct rep *r, const struct cand *c, cJSON *arr,
 		cJSON *k;
 		int found = 0;
 
-		cJSON_ArrayForEach(k, segcols)
+		cJSON_ArrayForEach(k, sr->segcols)
 		{
 			if (!strcmp(k->valuestring, it->string))
 				found = 1;
 		}
 		if (!found)
-			cJSON_AddItemToArray(segcols,
+			cJSON_AddItemToArray(sr->segcols,
 					     cJSON_CreateString(it->string));
 	}
 	cJSON_AddItemToObject(o, "segments", seg);
 	fo = cJSON_AddObjectToObject(o, "features");
-	if (sqlite3_column_type(st, 4) == SQLITE_BLOB) {
-		struct fset *f = feature_set(r, sqlite3_column_int64(st, 3));
-		const char *blob = sqlite3_column_blob(st, 4);
-		size_t n = (size_t)sqlite3_column_bytes(st, 4) / sizeof(double);
+	if (sc->has_features) {
+		struct fset *f = feature_set(r, sc->feature_set);
+		const char *blob = sc->features;
+		size_t n = sc->features_len / sizeof(double);
 		size_t i;
 
 		for (i = 0; f && i < n && i < f->n; i++) {
@@ -4371,19 +3502,30 @@ static int sample_case(struct rep *r, const struct cand *c, cJSON *arr,
 
 			memcpy(&x, blob + i * sizeof(double), sizeof(x));
 			jnum(fo, name, x);
-			cJSON_ArrayForEach(k, featcols)
+			cJSON_ArrayForEach(k, sr->featcols)
 			{
 				if (!strcmp(k->valuestring, name))
 					found = 1;
 			}
 			if (!found)
-				cJSON_AddItemToArray(featcols,
+				cJSON_AddItemToArray(sr->featcols,
 						     cJSON_CreateString(name));
 		}
 	}
-out:
-	sqlite3_finalize(st);
-	return ret;
+}
+
+static int sample_case(struct rep *r, const struct cand *c, cJSON *arr,
+		       cJSON *segcols, cJSON *featcols, struct sg_diag *diag)
+{
+	struct sample_row sr;
+
+	sr.r = r;
+	sr.c = c;
+	sr.o = cJSON_CreateObject();
+	sr.segcols = segcols;
+	sr.featcols = featcols;
+	cJSON_AddItemToArray(arr, sr.o);
+	return sg_scan_case_row(r->s, c->rowid, sample_row, &sr, diag);
 }
 
 int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
