@@ -334,7 +334,8 @@ int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 	root = cJSON_CreateObject();
 	sg_rep_build_head(&r, root);
 	if (r.model_id) {
-		cJSON *a = sg_rep_agreement_obj(r.agree, r.compared, opts->confidence);
+		cJSON *a = sg_rep_agreement_obj(r.agree, r.compared,
+						opts->confidence);
 
 		cJSON_AddItemToObject(root, "agreement", a);
 		sg_rep_build_labels(&r, root);

@@ -190,7 +190,8 @@ static int segments_id(struct rep *r, const char *t, size_t n)
 			if (!it->string)
 				continue;
 			seg_pair(r, si,
-				 sg_rep_segcol_id(r, it->string, strlen(it->string)),
+				 sg_rep_segcol_id(r, it->string,
+						  strlen(it->string)),
 				 it);
 		}
 	}
@@ -533,14 +534,11 @@ static void finish_case(struct rep *r)
 	}
 	r->compared++;
 	if (r->numeric) {
-		long double d = (long double)r->mvalue - h->value;
-
 		agree = fabs(r->mvalue - h->value) <= r->o->tolerance;
-		ksum_add(&r->r_abs, fabsl(d));
-		ksum_add(&r->r_sq, d * d);
-		ksum_add(&r->r_diff, d);
-		ksum_add(&r->h_sum, h->value);
-		ksum_add(&r->m_sum, r->mvalue);
+		sg_regression_add(&r->reg, h->value, r->mvalue,
+				  r->o->tolerance);
+		sg_ksum_add(&r->h_sum, h->value);
+		sg_ksum_add(&r->m_sum, r->mvalue);
 	} else {
 		agree = h->label == r->mlabel;
 		r->cm[(size_t)h->label * r->cm_cap + (size_t)r->mlabel]++;
@@ -679,11 +677,11 @@ void sg_rep_window(const struct rep *r, struct sg_scan_window *w)
 	w->features = !r->sampling;
 }
 
-
 /*
  * Back to the state before the window's pass, to start it again: what
- * sg_rep_prepare() and the callers set before sg_rep_scan() (the reference window,
- * sampling) kept, what the pass gathered dropped; *w worked out again.
+ * sg_rep_prepare() and the callers set before sg_rep_scan() (the
+ * reference window, sampling) kept, what the pass gathered dropped; *w
+ * worked out again.
  */
 static int rep_restart(void *ctx, struct sg_scan_window *w,
 		       struct sg_diag *diag)

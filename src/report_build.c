@@ -259,6 +259,7 @@ void sg_rep_build_nights(struct rep *r, cJSON *root)
 
 void sg_rep_build_regression(struct rep *r, cJSON *root)
 {
+	struct sg_regression g;
 	cJSON *o, *w;
 	long n = r->compared;
 	double lo, hi;
@@ -267,11 +268,12 @@ void sg_rep_build_regression(struct rep *r, cJSON *root)
 		cJSON_AddNullToObject(root, "regression");
 		return;
 	}
+	sg_regression_finish(&r->reg, r->o->confidence, &g);
 	o = cJSON_AddObjectToObject(root, "regression");
 	jlong(o, "n", n);
-	jnum(o, "mae", n ? (double)(ksum_get(&r->r_abs) / n) : NAN);
-	jnum(o, "rmse", n ? (double)sqrtl(ksum_get(&r->r_sq) / n) : NAN);
-	jnum(o, "bias", n ? (double)(ksum_get(&r->r_diff) / n) : NAN);
+	jnum(o, "mae", g.mae);
+	jnum(o, "rmse", g.rmse);
+	jnum(o, "bias", g.bias);
 	w = cJSON_AddObjectToObject(o, "within_tolerance");
 	jnum(w, "tolerance", r->o->tolerance);
 	jlong(w, "n", n);

@@ -60,29 +60,6 @@ void sg_intern_release(struct intern *t);
 int sg_bytecmp(const char *a, size_t an, const char *b, size_t bn);
 void sg_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *));
-int sg_rep_cmp_double(const void *a, const void *b);
-
-/* ---- compensated sums ---- */
-
-struct ksum {
-	long double s, c;
-};
-
-static inline void ksum_add(struct ksum *k, long double x)
-{
-	long double t = k->s + x;
-
-	if (fabsl(k->s) >= fabsl(x))
-		k->c += (k->s - t) + x;
-	else
-		k->c += (x - t) + k->s;
-	k->s = t;
-}
-
-static inline long double ksum_get(const struct ksum *k)
-{
-	return k->s + k->c;
-}
 
 /* ---- multisets of scores (report_scores.c) ---- */
 
@@ -273,8 +250,9 @@ struct rep {
 	size_t max_m;
 	long pairs, pairs_agree, model_items, model_ratings, model_agree;
 
-	/* regression, outputs */
-	struct ksum r_abs, r_sq, r_diff, h_sum, m_sum;
+	/* regression (stats.c), outputs */
+	struct sg_regression_sums reg;
+	struct sg_ksum h_sum, m_sum;
 
 	/* counts */
 	long in_window, with_decision, with_prediction, with_error, compared;

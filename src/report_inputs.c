@@ -308,7 +308,7 @@ void sg_rep_build_inputs(struct rep *r, cJSON *root)
 			double *srt = sg_xmalloc(f->nrv * sizeof(double));
 
 			memcpy(srt, f->rv, f->nrv * sizeof(double));
-			sg_sort(srt, f->nrv, sizeof(double), sg_rep_cmp_double);
+			sg_sort(srt, f->nrv, sizeof(double), sg_cmp_double);
 			sg_bin_cuts(srt, f->nrv, SG_PSI_BINS, fr[i].cuts);
 			bin_counts(fr[i].cuts, srt, f->nrv, fr[i].counts);
 			free(srt);

@@ -95,8 +95,10 @@ int sg_rep_build_outputs(struct rep *r, cJSON *root, struct sg_diag *diag)
 
 	jlong(o, "compared", n);
 	if (r->numeric) {
-		jnum(o, "human_mean", n ? (double)(ksum_get(&r->h_sum) / n) : NAN);
-		jnum(o, "model_mean", n ? (double)(ksum_get(&r->m_sum) / n) : NAN);
+		jnum(o, "human_mean",
+		     n ? (double)(sg_ksum_get(&r->h_sum) / n) : NAN);
+		jnum(o, "model_mean",
+		     n ? (double)(sg_ksum_get(&r->m_sum) / n) : NAN);
 		cJSON_AddNullToObject(o, "labels");
 		cJSON_AddNullToObject(o, "label_shift");
 		cJSON_AddNullToObject(o, "chi_square");

@@ -258,8 +258,9 @@ struct qpick {
 
 /*
  * The q[0 .. nq) quantiles of s (nq <= 16, q not NaN), numpy.quantile's
- * linear method: the same arithmetic as sg_quantile_sorted() on the
- * sequence s stands for, in one reading of s. s must not be empty.
+ * linear method: the ranks and the arithmetic of sg_quantile_sorted()
+ * (sg_quantile_rank, sg_quantile_lerp) on the sequence s stands for, in
+ * one reading of s. s must not be empty.
  * Returns 0 or SG_ESTORE with diag set.
  */
 int sg_scores_quantiles(struct scores *s, const double *q, int nq,
@@ -275,20 +276,9 @@ int sg_scores_quantiles(struct scores *s, const double *q, int nq,
 	if (nq > 16)
 		return SG_EUSAGE;
 	for (i = 0; i < nq; i++) {
-		double virt = (double)(n - 1) * q[i], lo;
-
 		memset(&p[i], 0, sizeof(p[i]));
-		if (q[i] <= 0) {
-			p[i].rank[0] = 0;
-		} else if (virt >= (double)(n - 1)) {
-			p[i].rank[0] = n - 1;
-		} else {
-			lo = floor(virt);
-			p[i].rank[0] = (size_t)lo;
-			p[i].rank[1] = (size_t)lo + 1;
-			p[i].t = virt - lo;
-			p[i].two = 1;
-		}
+		p[i].two = sg_quantile_rank(n, q[i], &p[i].rank[0], &p[i].t);
+		p[i].rank[1] = p[i].rank[0] + p[i].two;
 		/* the ranks to find, kept in order (insertion) */
 		for (j = 0; j <= p[i].two; j++) {
 			int at = m++;
@@ -314,15 +304,9 @@ int sg_scores_quantiles(struct scores *s, const double *q, int nq,
 	sg_scores_close(&it);
 	if (ret < 0)
 		return ret;
-	for (i = 0; i < nq; i++) {
-		double a = p[i].v[0], b = p[i].v[1], t = p[i].t;
-
-		if (!p[i].two)
-			out[i] = a;
-		else if (t >= 0.5)
-			out[i] = b - (b - a) * (1 - t);
-		else
-			out[i] = a + (b - a) * t;
-	}
+	for (i = 0; i < nq; i++)
+		out[i] = p[i].two ? sg_quantile_lerp(p[i].v[0], p[i].v[1],
+						     p[i].t)
+				  : p[i].v[0];
 	return 0;
 }

@@ -291,4 +291,11 @@ void sg_scan_spill_drop(struct sg_scan_spill *sp);
 struct sqlite3_stmt;
 double sg_scan_col_double(struct sqlite3_stmt *st, int i);
 
+/*
+ * A case's columns night, segments, feature_set, features from column i
+ * of st into *c (the rest zero; features only when the column is a blob).
+ */
+void sg_scan_case_cols(struct sqlite3_stmt *st, int i,
+		       struct sg_scan_case *c);
+
 #endif

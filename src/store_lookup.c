@@ -314,20 +314,9 @@ int sg_scan_case_row(struct sg_store *s, long long id,
 		ret = sg_store_error(s, diag, "cannot read a case");
 		goto out;
 	}
-	memset(&c, 0, sizeof(c));
+	sg_scan_case_cols(st, 1, &c);
 	c.id = id;
 	c.case_id = (const char *)sqlite3_column_text(st, 0);
-	c.night = (const char *)sqlite3_column_text(st, 1);
-	c.night_len = c.night ? (size_t)sqlite3_column_bytes(st, 1) : 0;
-	c.segments = (const char *)sqlite3_column_text(st, 2);
-	if (c.segments)
-		c.segments_len = (size_t)sqlite3_column_bytes(st, 2);
-	if (sqlite3_column_type(st, 4) == SQLITE_BLOB) {
-		c.has_features = 1;
-		c.feature_set = sqlite3_column_int64(st, 3);
-		c.features = sqlite3_column_blob(st, 4);
-		c.features_len = (size_t)sqlite3_column_bytes(st, 4);
-	}
 	fn(ctx, &c);
 out:
 	sqlite3_finalize(st);

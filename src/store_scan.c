@@ -57,6 +57,28 @@ static const char *win_until(const struct sg_scan_window *w)
 	return w->until ? w->until : "9999-12-31";
 }
 
+/* Column i of st as text (NULL for NULL), its length into *n. */
+static const char *col_text(sqlite3_stmt *st, int i, size_t *n)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	*n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+	return t;
+}
+
+void sg_scan_case_cols(sqlite3_stmt *st, int i, struct sg_scan_case *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->night = col_text(st, i, &c->night_len);
+	c->segments = col_text(st, i + 1, &c->segments_len);
+	if (sqlite3_column_type(st, i + 3) == SQLITE_BLOB) {
+		c->has_features = 1;
+		c->feature_set = sqlite3_column_int64(st, i + 2);
+		c->features = sqlite3_column_blob(st, i + 3);
+		c->features_len = (size_t)sqlite3_column_bytes(st, i + 3);
+	}
+}
+
 /* ---- the rows of the pass ---- */
 
 /*
@@ -84,12 +106,10 @@ static void begin_case(struct pass *p, sqlite3_stmt *st, long long id)
 
 	memset(&c, 0, sizeof(c));
 	c.id = id;
-	c.night = (const char *)sqlite3_column_text(st, CC_NIGHT);
-	c.night_len = c.night ? (size_t)sqlite3_column_bytes(st, CC_NIGHT) : 0;
-	c.segments = (const char *)sqlite3_column_text(st, CC_SEGMENTS);
-	if (c.segments)
-		c.segments_len = (size_t)sqlite3_column_bytes(st, CC_SEGMENTS);
-	/* a STRICT BLOB column: NULL, or a blob (NULL when empty) */
+	c.night = col_text(st, CC_NIGHT, &c.night_len);
+	c.segments = col_text(st, CC_SEGMENTS, &c.segments_len);
+	/* a STRICT BLOB column: NULL, or a blob (NULL when empty); not
+	 * handed when empty, as the pass has nothing to count in it */
 	if (p->w->features &&
 	    (c.features = sqlite3_column_blob(st, CC_FEATURES)) != NULL) {
 		c.has_features = 1;
@@ -113,12 +133,8 @@ static void prediction(struct pass *p, sqlite3_stmt *st, int i)
 	pr.error = sqlite3_column_type(st, i + PC_ERROR) != SQLITE_NULL;
 	pr.label = NULL;
 	pr.label_len = 0;
-	if (p->w->labels) {
-		pr.label = (const char *)sqlite3_column_text(st, i + PC_LABEL);
-		if (pr.label)
-			pr.label_len =
-				(size_t)sqlite3_column_bytes(st, i + PC_LABEL);
-	}
+	if (p->w->labels)
+		pr.label = col_text(st, i + PC_LABEL, &pr.label_len);
 	pr.value = col_double(st, i + PC_VALUE);
 	pr.score = col_double_nz(st, i + PC_SCORE);
 	p->ops->prediction(p->ctx, &pr);
@@ -135,22 +151,14 @@ static void decision(struct pass *p, sqlite3_stmt *st, int i, int at)
 	d.id = sqlite3_column_int64(st, i + DC_ID);
 	d.label = NULL;
 	d.label_len = 0;
-	if (p->w->labels) {
-		d.label = (const char *)sqlite3_column_text(st, i + DC_LABEL);
-		if (d.label)
-			d.label_len =
-				(size_t)sqlite3_column_bytes(st, i + DC_LABEL);
-	}
+	if (p->w->labels)
+		d.label = col_text(st, i + DC_LABEL, &d.label_len);
 	d.value = col_double(st, i + DC_VALUE);
 	d.has_at = at;
 	d.decided_at = NULL;
 	d.decided_at_len = 0;
-	if (at) {
-		d.decided_at = (const char *)sqlite3_column_text(st, i + DC_AT);
-		if (d.decided_at)
-			d.decided_at_len =
-				(size_t)sqlite3_column_bytes(st, i + DC_AT);
-	}
+	if (at)
+		d.decided_at = col_text(st, i + DC_AT, &d.decided_at_len);
 	if (!p->ndec++)
 		p->first_dec = d.id;
 	p->ops->decision(p->ctx, &d);
@@ -173,10 +181,10 @@ static int decision_first_at(struct pass *p, sqlite3_stmt **st,
 	sqlite3_bind_int64(*st, 1, p->first_dec);
 	switch (sqlite3_step(*st)) {
 	case SQLITE_ROW: {
-		const char *at = (const char *)sqlite3_column_text(*st, 0);
+		size_t n;
+		const char *at = col_text(*st, 0, &n);
 
-		p->ops->first_decided_at(
-			p->ctx, at, at ? (size_t)sqlite3_column_bytes(*st, 0) : 0);
+		p->ops->first_decided_at(p->ctx, at, n);
 		break;
 	}
 	case SQLITE_DONE:
@@ -617,18 +625,7 @@ int sg_scan_reference(struct sg_store *s, const char *since,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sg_scan_case c;
 
-		memset(&c, 0, sizeof(c));
-		c.night = (const char *)sqlite3_column_text(st, 0);
-		c.night_len = c.night ? (size_t)sqlite3_column_bytes(st, 0) : 0;
-		c.segments = (const char *)sqlite3_column_text(st, 1);
-		if (c.segments)
-			c.segments_len = (size_t)sqlite3_column_bytes(st, 1);
-		if (sqlite3_column_type(st, 3) == SQLITE_BLOB) {
-			c.has_features = 1;
-		c.feature_set = sqlite3_column_int64(st, 2);
-			c.features = sqlite3_column_blob(st, 3);
-			c.features_len = (size_t)sqlite3_column_bytes(st, 3);
-		}
+		sg_scan_case_cols(st, 0, &c);
 		fn(ctx, &c);
 	}
 	if (rc != SQLITE_DONE)
