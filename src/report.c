@@ -67,18 +67,7 @@ int sg_report_check_night(const char *flag, const char *s,
 
 static int find_model(struct rep *r, struct sg_diag *diag)
 {
-	struct sg_scan_model m;
-	int ret;
-
-	memset(&m, 0, sizeof(m));
-	ret = sg_scan_find_model(r->s, r->o->model, &m, diag);
-	r->model_id = m.id;
-	r->model_name = m.name;
-	r->model_version = m.version;
-	r->backend = m.backend;
-	r->sha256 = m.sha256;
-	r->created_at = m.created_at;
-	return ret;
+	return sg_scan_find_model(r->s, r->o->model, &r->model, diag);
 }
 
 /* r->w.undated_out: the cases without a night, which a window of nights
@@ -241,7 +230,7 @@ static int reference_outputs(struct rep *r, struct sg_diag *diag)
 
 	if (!r->ref_nights)
 		return 0;
-	sg_buf_addf(&spec, "%s@%s", r->model_name, r->model_version);
+	sg_buf_addf(&spec, "%s@%s", r->model.name, r->model.version);
 	o.model = spec.buf;
 	o.since = r->ref_has_since ? r->ref_since : NULL;
 	o.until = r->ref_has_until ? r->ref_until : NULL;
@@ -322,7 +311,7 @@ int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 		ret = resolve_reference(&r, diag);
 	if (ret)
 		goto out;
-	if (!r.model_id)
+	if (!r.model.id)
 		r.ref_on = 0; /* no inputs section to measure drift in */
 	ret = sg_rep_scan(&r, diag);
 	if (!ret)
@@ -333,7 +322,7 @@ int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 		goto out;
 	root = cJSON_CreateObject();
 	sg_rep_build_head(&r, root);
-	if (r.model_id) {
+	if (r.model.id) {
 		cJSON *a = sg_rep_agreement_obj(r.agree, r.compared,
 						opts->confidence);
 
@@ -344,7 +333,7 @@ int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 		sg_rep_build_regression(&r, root);
 	}
 	sg_rep_build_baseline(&r, root);
-	if (r.model_id) {
+	if (r.model.id) {
 		ret = sg_rep_build_coverage(&r, root, diag);
 		if (!ret)
 			ret = sg_rep_build_software(&r, root, diag);

@@ -16,11 +16,11 @@ void sg_rep_release(struct rep *r)
 {
 	size_t i;
 
-	free(r->model_name);
-	free(r->model_version);
-	free(r->backend);
-	free(r->sha256);
-	free(r->created_at);
+	free(r->model.name);
+	free(r->model.version);
+	free(r->model.backend);
+	free(r->model.sha256);
+	free(r->model.created_at);
 	sg_intern_release(&r->labels);
 	free(r->cm);
 	for (i = 0; i < r->segstr.n; i++) {
@@ -668,7 +668,7 @@ static const struct sg_scan_ops rep_scan_ops = {
 void sg_rep_window(const struct rep *r, struct sg_scan_window *w)
 {
 	memset(w, 0, sizeof(*w));
-	w->model_id = r->model_id;
+	w->model_id = r->model.id;
 	w->whole = r->w.whole;
 	w->empty = r->w.empty;
 	w->since = r->w.has_since ? r->w.since : NULL;

@@ -10,13 +10,19 @@
 /* {n, agree, rate, ci95} */
 cJSON *sg_rep_agreement_obj(long agree, long n, double confidence)
 {
-	cJSON *o = cJSON_CreateObject();
+	return sg_rep_rate(cJSON_CreateObject(), "n", n, "agree", agree,
+			   confidence);
+}
+
+cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
+		   long k, double confidence)
+{
 	double lo, hi;
 
-	jlong(o, "n", n);
-	jlong(o, "agree", agree);
-	jnum(o, "rate", n ? (double)agree / (double)n : NAN);
-	sg_wilson(agree, n, confidence, &lo, &hi);
+	jlong(o, nkey, n);
+	jlong(o, kkey, k);
+	jnum(o, "rate", n ? (double)k / (double)n : NAN);
+	sg_wilson(k, n, confidence, &lo, &hi);
 	jci(o, lo, hi);
 	return o;
 }
@@ -467,7 +473,7 @@ static int software_nights(struct rep *r, cJSON *o, char first[11],
 	first[0] = '\0';
 	w.no = cJSON_AddObjectToObject(o, "nights");
 	w.first = first;
-	return sg_scan_run_nights(r->s, r->model_id, SG_REPORT_RUN_NIGHTS,
+	return sg_scan_run_nights(r->s, r->model.id, SG_REPORT_RUN_NIGHTS,
 				  software_night, &w, diag);
 }
 
@@ -493,11 +499,11 @@ static int software_change(struct rep *r, cJSON *o, const char *first,
 
 	for (i = 0; i < SW_N; i++)
 		latest[i] = prev[i] = NAN;
-	ret = sg_scan_latest_run_metrics(r->s, r->model_id, night, latest,
+	ret = sg_scan_latest_run_metrics(r->s, r->model.id, night, latest,
 					 diag);
 	if (ret || !night[0] || !first[0] || strcmp(first, night) >= 0)
 		goto out;
-	ret = sg_scan_runs_between(r->s, r->model_id, first, night, &runs,
+	ret = sg_scan_runs_between(r->s, r->model.id, first, night, &runs,
 				   &nights, prev, diag);
 out:
 	if (ret)
@@ -572,12 +578,12 @@ int sg_rep_build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
 	long runs = 0;
 	int ret;
 
-	jstr(o, "backend", r->backend);
-	ret = sg_scan_run_count(r->s, r->model_id, &runs, diag);
+	jstr(o, "backend", r->model.backend);
+	ret = sg_scan_run_count(r->s, r->model.id, &runs, diag);
 	if (ret)
 		return ret;
 	jlong(o, "runs", runs);
-	ret = sg_scan_latest_run(r->s, r->model_id, latest_run, o, diag);
+	ret = sg_scan_latest_run(r->s, r->model.id, latest_run, o, diag);
 	if (ret)
 		return ret;
 	jlong(o, "window_predictions", r->with_prediction);
@@ -639,14 +645,14 @@ void sg_rep_build_head(struct rep *r, cJSON *root)
 		sg_now_iso(now);
 		jstr(root, "generated_at", now);
 	}
-	if (r->model_id) {
+	if (r->model.id) {
 		o = cJSON_AddObjectToObject(root, "model");
-		jlong(o, "id", (long)r->model_id);
-		jstr(o, "name", r->model_name);
-		jstr(o, "version", r->model_version);
-		jstr(o, "backend", r->backend);
-		jstr(o, "sha256", r->sha256);
-		jstr(o, "created_at", r->created_at);
+		jlong(o, "id", (long)r->model.id);
+		jstr(o, "name", r->model.name);
+		jstr(o, "version", r->model.version);
+		jstr(o, "backend", r->model.backend);
+		jstr(o, "sha256", r->model.sha256);
+		jstr(o, "created_at", r->model.created_at);
 	} else {
 		cJSON_AddNullToObject(root, "model");
 	}

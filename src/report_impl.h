@@ -213,8 +213,7 @@ struct rep {
 	const struct sg_report_opts *o;
 	int numeric;
 
-	long long model_id;   /* 0: no model */
-	char *model_name, *model_version, *backend, *sha256, *created_at;
+	struct sg_scan_model model; /* its id 0: no model */
 
 	struct rep_win w;     /* the window */
 
@@ -349,6 +348,9 @@ static inline void jci(cJSON *o, double lo, double hi)
 }
 
 cJSON *sg_rep_agreement_obj(long agree, long n, double confidence);
+/* {nkey: n, kkey: k, rate: k / n, ci95: Wilson's} into o; returns o. */
+cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
+		   long k, double confidence);
 int *sg_rep_shown_labels(const struct rep *r, size_t *k, int *all_ordered);
 void sg_rep_build_labels(struct rep *r, cJSON *root);
 int *sg_rep_sorted_ids(const struct intern *t);

@@ -177,14 +177,7 @@ int sg_rep_build_outputs(struct rep *r, cJSON *root, struct sg_diag *diag)
 /* Adds {compared, changed, rate, ci95} to o; returns o. */
 static cJSON *change_obj(cJSON *o, long changed, long n, double confidence)
 {
-	double lo, hi;
-
-	jlong(o, "compared", n);
-	jlong(o, "changed", changed);
-	jnum(o, "rate", n ? (double)changed / (double)n : NAN);
-	sg_wilson(changed, n, confidence, &lo, &hi);
-	jci(o, lo, hi);
-	return o;
+	return sg_rep_rate(o, "compared", n, "changed", changed, confidence);
 }
 
 /*
@@ -206,8 +199,8 @@ static int previous_version(struct rep *r, long long *id, cJSON **prev,
 			    struct sg_diag *diag)
 {
 	*prev = NULL;
-	return sg_scan_previous_version(r->s, r->model_name, r->model_id,
-					r->created_at, id, previous_found,
+	return sg_scan_previous_version(r->s, r->model.name, r->model.id,
+					r->model.created_at, id, previous_found,
 					prev, diag);
 }
 
@@ -269,7 +262,7 @@ int sg_rep_build_version_change(struct rep *r, cJSON *outputs,
 	vc.no = no;
 	vc.confidence = r->o->confidence;
 	sg_rep_window(r, &w);
-	ret = sg_scan_version_change(r->s, &w, r->model_id, prev_id,
+	ret = sg_scan_version_change(r->s, &w, r->model.id, prev_id,
 				     r->numeric, r->o->tolerance, version_night,
 				     &vc, diag);
 	n = vc.n;

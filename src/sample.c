@@ -222,7 +222,7 @@ int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
 	ret = sg_rep_prepare(&r, s, &opts->report, diag);
 	if (ret)
 		goto out;
-	if (!r.model_id) {
+	if (!r.model.id) {
 		sg_diag_set(diag, NULL, 0, 0,
 			    "the store has no model predictions to sample "
 			    "disagreements from");

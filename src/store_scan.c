@@ -202,6 +202,16 @@ static int decision_first_at(struct pass *p, sqlite3_stmt **st,
  * cases_night index gives the order), one row per case and current rater.
  * For any store; scan_merged() is quicker where it applies.
  */
+#define JOINED                                                             \
+	"SELECT c.id, c.night, c.segments, c.feature_set,"                 \
+	" c.features, d.id, d.label, d.value, d.decided_at,"               \
+	" p.id, p.label, p.value, p.score, p.error"                        \
+	" FROM cases c"                                                    \
+	" LEFT JOIN decisions d ON d.case_ref = c.id"                      \
+	"  AND d.is_current = 1"                                           \
+	" LEFT JOIN predictions p ON p.model = ?1"                         \
+	"  AND p.case_ref = c.id AND p.is_current = 1"
+
 static int scan_joined(struct pass *p, struct sg_diag *diag)
 {
 	const struct sg_scan_window *w = p->w;
@@ -211,26 +221,9 @@ static int scan_joined(struct pass *p, struct sg_diag *diag)
 
 	ret = sg_store_prepare(
 		p->s, &st,
-		w->whole
-			? "SELECT c.id, c.night, c.segments, c.feature_set,"
-			  " c.features, d.id, d.label, d.value, d.decided_at,"
-			  " p.id, p.label, p.value, p.score, p.error"
-			  " FROM cases c"
-			  " LEFT JOIN decisions d ON d.case_ref = c.id"
-			  "  AND d.is_current = 1"
-			  " LEFT JOIN predictions p ON p.model = ?1"
-			  "  AND p.case_ref = c.id AND p.is_current = 1"
-			  " ORDER BY c.night, c.id"
-			: "SELECT c.id, c.night, c.segments, c.feature_set,"
-			  " c.features, d.id, d.label, d.value, d.decided_at,"
-			  " p.id, p.label, p.value, p.score, p.error"
-			  " FROM cases c"
-			  " LEFT JOIN decisions d ON d.case_ref = c.id"
-			  "  AND d.is_current = 1"
-			  " LEFT JOIN predictions p ON p.model = ?1"
-			  "  AND p.case_ref = c.id AND p.is_current = 1"
-			  " WHERE c.night >= ?2 AND c.night <= ?3"
-			  " ORDER BY c.night, c.id",
+		w->whole ? JOINED " ORDER BY c.night, c.id"
+			 : JOINED " WHERE c.night >= ?2 AND c.night <= ?3"
+				  " ORDER BY c.night, c.id",
 		diag);
 	if (ret)
 		return ret;
