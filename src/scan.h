@@ -1,6 +1,6 @@
 /*
  * scan.h - the store's reads for the report and the sample, private to
- * the library: defined in store_scan.c (the passes) and store_lookup.c
+ * the library: defined in store_scan.c (the passes) and store_scan_lookup.c
  * (the look-ups), the only files of the report that speak SQL. The model
  * and the window worked out, the window's pass handed to callbacks row by
  * row, the reference window, the runs, the previous version, single
@@ -20,8 +20,9 @@
 #include <cjson/cJSON.h>
 
 #include "sg/error.h"
-
-struct sg_store;
+/* struct sg_store's definition (its connection), for store_scan*.c: the
+ * one place it is included from */
+#include "sg/store.h"
 
 /* A case's columns (a string NULL when the column is NULL). */
 struct sg_scan_case {
@@ -288,14 +289,12 @@ void sg_scan_spill_end(struct sg_scan_spill *sp);
 void sg_scan_spill_drop(struct sg_scan_spill *sp);
 
 /* For the store's files: column i of st as a double, NaN for NULL. */
-struct sqlite3_stmt;
-double sg_scan_col_double(struct sqlite3_stmt *st, int i);
+double sg_scan_col_double(sqlite3_stmt *st, int i);
 
 /*
  * A case's columns night, segments, feature_set, features from column i
  * of st into *c (the rest zero; features only when the column is a blob).
  */
-void sg_scan_case_cols(struct sqlite3_stmt *st, int i,
-		       struct sg_scan_case *c);
+void sg_scan_case_cols(sqlite3_stmt *st, int i, struct sg_scan_case *c);
 
 #endif

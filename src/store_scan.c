@@ -1,6 +1,6 @@
 /*
  * store_scan.c - the report's and the sample's passes over the store
- * (declared in scan.h; the other look-ups are in store_lookup.c): the
+ * (declared in scan.h; the other look-ups are in store_scan_lookup.c): the
  * window's pass, which reads the window's cases in (night, id) order, each
  * with its current decisions and the model's current prediction, and hands
  * them to callbacks; the reference window's cases; and the temporary
@@ -24,7 +24,6 @@
 
 #include "sg/buf.h"
 #include "sg/report.h"
-#include "sg/store.h"
 
 /* ---- column helpers ---- */
 

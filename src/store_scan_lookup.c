@@ -1,5 +1,5 @@
 /*
- * store_lookup.c - the store's look-ups for the report and the sample
+ * store_scan_lookup.c - the store's look-ups for the report and the sample
  * (declared in scan.h), apart from the window's pass: the model of the
  * report, the window's nights and undated cases, the decision type of the
  * store, feature sets, single cases, the runs of a model (software), the
@@ -15,7 +15,6 @@
 
 #include "sg/buf.h"
 #include "sg/report.h"
-#include "sg/store.h"
 
 #define col_double sg_scan_col_double
 
