@@ -1,34 +1,11 @@
 /*
  * monitor.c - pure helpers for input and output monitoring (see
- * monitor.h): bin cut points, quantiles, a chi-square of two label
+ * monitor.h): bin cut points (at stats.c's quantiles), a chi-square of two label
  * distributions, mean and standard deviation.
  */
 #include "sg/monitor.h"
 
 #include <math.h>
-
-double sg_quantile_sorted(const double *s, size_t n, double q)
-{
-	double virt, lo, t, a, b;
-	size_t i;
-
-	if (!n || isnan(q))
-		return NAN;
-	if (q <= 0)
-		return s[0];
-	virt = (double)(n - 1) * q;
-	if (virt >= (double)(n - 1))
-		return s[n - 1];
-	lo = floor(virt);
-	i = (size_t)lo;
-	t = virt - lo;
-	a = s[i];
-	b = s[i + 1];
-	/* numpy's _lerp: the same two formulas, the same switch at 0.5 */
-	if (t >= 0.5)
-		return b - (b - a) * (1 - t);
-	return a + (b - a) * t;
-}
 
 void sg_bin_cuts(const double *sorted, size_t n, size_t bins, double *cuts)
 {

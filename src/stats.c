@@ -14,17 +14,13 @@
 #include <string.h>
 
 #include "sg/buf.h"
+#include "sg/monitor.h" /* sg_bin_cuts, sg_bin_of */
 
 #define SG_SQRT2 1.41421356237309504880
 #define SG_SQRT2PI 2.50662827463100050242
 #define SG_PI 3.14159265358979323846
 
-/* Neumaier's compensated sum. */
-struct ksum {
-	long double s, c;
-};
-
-static void ksum_add(struct ksum *k, long double x)
+void sg_ksum_add(struct sg_ksum *k, long double x)
 {
 	long double t = k->s + x;
 
@@ -35,7 +31,7 @@ static void ksum_add(struct ksum *k, long double x)
 	k->s = t;
 }
 
-static long double ksum_get(const struct ksum *k)
+long double sg_ksum_get(const struct sg_ksum *k)
 {
 	return k->s + k->c;
 }
@@ -271,8 +267,8 @@ void sg_class_metrics(const long *m, size_t k, struct sg_class_metrics *per,
 		      struct sg_class_metrics *weighted)
 {
 	long double *row, *col, n;
-	struct ksum mp = {0, 0}, mr = {0, 0}, mf = {0, 0};
-	struct ksum wp = {0, 0}, wr = {0, 0}, wf = {0, 0};
+	struct sg_ksum mp = {0, 0}, mr = {0, 0}, mf = {0, 0};
+	struct sg_ksum wp = {0, 0}, wr = {0, 0}, wf = {0, 0};
 	size_t i;
 
 	memset(macro, 0, sizeof(*macro));
@@ -293,21 +289,21 @@ void sg_class_metrics(const long *m, size_t k, struct sg_class_metrics *per,
 		per[i].recall = ratio0(tp, row[i]);
 		per[i].f1 = ratio0(2 * tp, row[i] + col[i]);
 		per[i].support = (long)row[i];
-		ksum_add(&mp, per[i].precision);
-		ksum_add(&mr, per[i].recall);
-		ksum_add(&mf, per[i].f1);
-		ksum_add(&wp, row[i] * per[i].precision);
-		ksum_add(&wr, row[i] * per[i].recall);
-		ksum_add(&wf, row[i] * per[i].f1);
+		sg_ksum_add(&mp, per[i].precision);
+		sg_ksum_add(&mr, per[i].recall);
+		sg_ksum_add(&mf, per[i].f1);
+		sg_ksum_add(&wp, row[i] * per[i].precision);
+		sg_ksum_add(&wr, row[i] * per[i].recall);
+		sg_ksum_add(&wf, row[i] * per[i].f1);
 	}
 	if (k) {
-		macro->precision = (double)(ksum_get(&mp) / k);
-		macro->recall = (double)(ksum_get(&mr) / k);
-		macro->f1 = (double)(ksum_get(&mf) / k);
+		macro->precision = (double)(sg_ksum_get(&mp) / k);
+		macro->recall = (double)(sg_ksum_get(&mr) / k);
+		macro->f1 = (double)(sg_ksum_get(&mf) / k);
 	}
-	weighted->precision = ratio0(ksum_get(&wp), n);
-	weighted->recall = ratio0(ksum_get(&wr), n);
-	weighted->f1 = ratio0(ksum_get(&wf), n);
+	weighted->precision = ratio0(sg_ksum_get(&wp), n);
+	weighted->recall = ratio0(sg_ksum_get(&wr), n);
+	weighted->f1 = ratio0(sg_ksum_get(&wf), n);
 	macro->support = weighted->support = (long)n;
 	free(row);
 }
@@ -385,7 +381,7 @@ double sg_krippendorff_alpha_nominal(const int *data, size_t units,
 {
 	int *unit, *all;
 	size_t u, c, n = 0;
-	struct ksum dis = {0, 0};
+	struct sg_ksum dis = {0, 0};
 	long double nn, de;
 	double ret = NAN;
 
@@ -402,7 +398,7 @@ double sg_krippendorff_alpha_nominal(const int *data, size_t units,
 		if (mu < 2)
 			continue; /* not pairable */
 		qsort(unit, mu, sizeof(*unit), cmp_int);
-		ksum_add(&dis, ((long double)mu * mu - sum_sq_runs(unit, mu)) /
+		sg_ksum_add(&dis, ((long double)mu * mu - sum_sq_runs(unit, mu)) /
 				       (mu - 1));
 		memcpy(all + n, unit, mu * sizeof(*unit));
 		n += mu;
@@ -413,49 +409,64 @@ double sg_krippendorff_alpha_nominal(const int *data, size_t units,
 	nn = n;
 	de = nn * nn - sum_sq_runs(all, n);
 	if (de > 0)
-		ret = (double)(1 - (nn - 1) * ksum_get(&dis) / de);
+		ret = (double)(1 - (nn - 1) * sg_ksum_get(&dis) / de);
 out:
 	free(unit);
 	free(all);
 	return ret;
 }
 
-void sg_regression(const double *human, const double *model, size_t n,
-		   double tolerance, double confidence,
-		   struct sg_regression *out)
+void sg_regression_add(struct sg_regression_sums *s, double human,
+		       double model, double tolerance)
 {
-	struct ksum abs_sum = {0, 0}, sq_sum = {0, 0}, sum = {0, 0};
-	size_t i;
+	double d = model - human;
+
+	s->n++;
+	sg_ksum_add(&s->abs, fabs(d));
+	sg_ksum_add(&s->sq, (long double)d * d);
+	sg_ksum_add(&s->diff, d);
+	if (fabs(human - model) <= tolerance)
+		s->within++;
+}
+
+void sg_regression_finish(const struct sg_regression_sums *s,
+			  double confidence, struct sg_regression *out)
+{
+	size_t n = s->n;
 
 	out->n = (long)n;
-	out->within = 0;
+	out->within = s->within;
 	if (!n) {
 		out->mae = out->rmse = out->bias = NAN;
 		out->within_rate = out->within_low = out->within_high = NAN;
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		double d = model[i] - human[i];
-
-		ksum_add(&abs_sum, fabs(d));
-		ksum_add(&sq_sum, (long double)d * d);
-		ksum_add(&sum, d);
-		if (fabs(human[i] - model[i]) <= tolerance)
-			out->within++;
-	}
-	out->mae = (double)(ksum_get(&abs_sum) / n);
-	out->rmse = (double)sqrtl(ksum_get(&sq_sum) / n);
-	out->bias = (double)(ksum_get(&sum) / n);
+	out->mae = (double)(sg_ksum_get(&s->abs) / n);
+	out->rmse = (double)sqrtl(sg_ksum_get(&s->sq) / n);
+	out->bias = (double)(sg_ksum_get(&s->diff) / n);
 	out->within_rate = (double)out->within / (double)n;
 	sg_wilson(out->within, out->n, confidence, &out->within_low,
 		  &out->within_high);
+}
+
+void sg_regression(const double *human, const double *model, size_t n,
+		   double tolerance, double confidence,
+		   struct sg_regression *out)
+{
+	struct sg_regression_sums s;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < n; i++)
+		sg_regression_add(&s, human[i], model[i], tolerance);
+	sg_regression_finish(&s, confidence, out);
 }
 
 double sg_psi(const long *expected, const long *actual, size_t bins,
 	      double min_share)
 {
 	long double te = 0, ta = 0;
-	struct ksum psi = {0, 0};
+	struct sg_ksum psi = {0, 0};
 	size_t i;
 
 	if (!bins)
@@ -482,12 +493,13 @@ double sg_psi(const long *expected, const long *actual, size_t bins,
 			continue;
 		if (!e || !a)
 			return INFINITY;
-		ksum_add(&psi, ((long double)a - e) * logl((long double)a / e));
+		sg_ksum_add(&psi,
+			    ((long double)a - e) * logl((long double)a / e));
 	}
-	return (double)ksum_get(&psi);
+	return (double)sg_ksum_get(&psi);
 }
 
-static int cmp_double(const void *a, const void *b)
+int sg_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
@@ -507,40 +519,47 @@ static double *sorted_copy(const double *v, size_t n)
 			return NULL;
 	s = sg_xmalloc(n * sizeof(*s));
 	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
+	qsort(s, n, sizeof(*s), sg_cmp_double);
 	return s;
 }
 
-/* numpy.quantile(sorted, q) with method='linear', step for step. */
-static double quantile_linear(const double *s, size_t n, double q)
+int sg_quantile_rank(size_t n, double q, size_t *i, double *t)
 {
-	double virt = (double)(n - 1) * q, lo = floor(virt), t, a, b;
-	size_t i = (size_t)lo;
+	double virt = (double)(n - 1) * q, lo;
 
-	if (virt >= (double)(n - 1))
-		return s[n - 1];
-	t = virt - lo;
-	a = s[i];
-	b = s[i + 1];
+	*t = 0;
+	if (q <= 0) {
+		*i = 0;
+		return 0;
+	}
+	if (virt >= (double)(n - 1)) {
+		*i = n - 1;
+		return 0;
+	}
+	lo = floor(virt);
+	*i = (size_t)lo;
+	*t = virt - lo;
+	return 1;
+}
+
+double sg_quantile_lerp(double a, double b, double t)
+{
+	/* numpy's _lerp: the same two formulas, the same switch at 0.5 */
 	if (t >= 0.5)
 		return b - (b - a) * (1 - t);
 	return a + (b - a) * t;
 }
 
-/* Index of the first element of sorted s[0..n) that is >= x. */
-static size_t lower_bound(const double *s, size_t n, double x)
+double sg_quantile_sorted(const double *s, size_t n, double q)
 {
-	size_t lo = 0, hi = n;
+	size_t i;
+	double t;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	if (!n || isnan(q))
+		return NAN;
+	if (!sg_quantile_rank(n, q, &i, &t))
+		return s[i];
+	return sg_quantile_lerp(s[i], s[i + 1], t);
 }
 
 double sg_psi_samples(const double *expected, size_t n_expected,
@@ -561,13 +580,11 @@ double sg_psi_samples(const double *expected, size_t n_expected,
 	cuts = sg_xmalloc(bins * sizeof(*cuts));
 	ce = sg_xcalloc(bins, sizeof(*ce));
 	ca = sg_xcalloc(bins, sizeof(*ca));
-	for (i = 1; i < bins; i++)
-		cuts[i - 1] = quantile_linear(e, n_expected,
-					      (double)i / (double)bins);
+	sg_bin_cuts(e, n_expected, bins, cuts);
 	for (i = 0; i < n_expected; i++)
-		ce[lower_bound(cuts, bins - 1, e[i])]++;
+		ce[sg_bin_of(cuts, bins, e[i])]++;
 	for (i = 0; i < n_actual; i++)
-		ca[lower_bound(cuts, bins - 1, a[i])]++;
+		ca[sg_bin_of(cuts, bins, a[i])]++;
 	ret = sg_psi(ce, ca, bins, min_share);
 out:
 	free(e);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -933,6 +934,101 @@ static void ks_2samp_is_undefined_for_an_empty_or_nan_sample(void **state)
 	IS_NAN(ks.pvalue);
 }
 
+/* The shared helpers (stats.h's last block), worked by hand. */
+
+static void quantile_rank_places_q_as_numpy_linear(void **state)
+{
+	size_t i;
+	double t;
+
+	(void)state;
+	/* n = 5: virtual rank (n - 1) * q = 4q */
+	assert_int_equal(sg_quantile_rank(5, 0.0, &i, &t), 0);
+	assert_int_equal(i, 0);
+	assert_int_equal(sg_quantile_rank(5, 1.0, &i, &t), 0);
+	assert_int_equal(i, 4);
+	/* 4 * 0.375 = 1.5: half way from rank 1 to rank 2 */
+	assert_int_equal(sg_quantile_rank(5, 0.375, &i, &t), 1);
+	assert_int_equal(i, 1);
+	NEAR(t, 0.5);
+	/* 4 * 0.25 = 1 exactly: rank 1, none of the way to rank 2 */
+	assert_int_equal(sg_quantile_rank(5, 0.25, &i, &t), 1);
+	assert_int_equal(i, 1);
+	NEAR(t, 0.0);
+	/* one value: every q is it */
+	assert_int_equal(sg_quantile_rank(1, 0.5, &i, &t), 0);
+	assert_int_equal(i, 0);
+}
+
+static void quantile_sorted_interpolates_between_ranks(void **state)
+{
+	static const double s[] = {1, 2, 4, 8, 16};
+
+	(void)state;
+	/* 4 * 0.375 = 1.5: 2 + (4 - 2) * 0.5 = 3 */
+	NEAR(sg_quantile_sorted(s, 5, 0.375), 3.0);
+	/* 4 * 0.9 = 3.6: 8 + (16 - 8) * 0.6 = 12.8 */
+	NEAR(sg_quantile_sorted(s, 5, 0.9), 12.8);
+	NEAR(sg_quantile_lerp(8, 16, 0.25), 10.0);
+	NEAR(sg_quantile_lerp(8, 16, 0.75), 14.0);
+	IS_NAN(sg_quantile_sorted(s, 0, 0.5));
+}
+
+static void cmp_double_sorts_ascending(void **state)
+{
+	double v[] = {3, -1, 2, -0.5, 2};
+
+	(void)state;
+	qsort(v, ARRAY_SIZE(v), sizeof(v[0]), sg_cmp_double);
+	assert_true(v[0] == -1 && v[1] == -0.5 && v[2] == 2 && v[3] == 2 &&
+		    v[4] == 3);
+	assert_int_equal(sg_cmp_double(&v[2], &v[3]), 0);
+}
+
+static void ksum_keeps_what_a_plain_sum_loses(void **state)
+{
+	struct sg_ksum k = {0, 0};
+
+	(void)state;
+	/* 1 + 1e100 + 1 - 1e100: a plain sum gives 0, the exact sum is 2 */
+	sg_ksum_add(&k, 1.0);
+	sg_ksum_add(&k, 1e100);
+	sg_ksum_add(&k, 1.0);
+	sg_ksum_add(&k, -1e100);
+	NEAR((double)sg_ksum_get(&k), 2.0);
+}
+
+static void regression_one_pair_at_a_time_matches_by_hand(void **state)
+{
+	static const double h[] = {1, 3, 2, 4}, m[] = {2, 1, 2, 5.5};
+	struct sg_regression_sums s;
+	struct sg_regression a, b;
+	size_t i;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < 4; i++)
+		sg_regression_add(&s, h[i], m[i], 0.5);
+	sg_regression_finish(&s, 0.95, &a);
+	sg_regression(h, m, 4, 0.5, 0.95, &b);
+	/* m - h = 1, -2, 0, 1.5: mae = 4.5 / 4, rmse = sqrt(7.25 / 4),
+	 * bias = 0.5 / 4; within 0.5 only the third */
+	assert_int_equal(a.n, 4);
+	NEAR(a.mae, 1.125);
+	NEAR(a.rmse, sqrt(1.8125));
+	NEAR(a.bias, 0.125);
+	assert_int_equal(a.within, 1);
+	NEAR(a.within_rate, 0.25);
+	assert_true(a.mae == b.mae && a.rmse == b.rmse && a.bias == b.bias);
+	assert_true(a.within_low == b.within_low &&
+		    a.within_high == b.within_high);
+	memset(&s, 0, sizeof(s));
+	sg_regression_finish(&s, 0.95, &a);
+	assert_int_equal(a.n, 0);
+	IS_NAN(a.mae);
+	IS_NAN(a.rmse);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -981,6 +1077,11 @@ int main(void)
 		cmocka_unit_test(kolmogorov_sf_matches_scipy),
 		cmocka_unit_test(ks_2samp_matches_scipy_statistic_with_ties),
 		cmocka_unit_test(ks_2samp_is_undefined_for_an_empty_or_nan_sample),
+		cmocka_unit_test(quantile_rank_places_q_as_numpy_linear),
+		cmocka_unit_test(quantile_sorted_interpolates_between_ranks),
+		cmocka_unit_test(cmp_double_sorts_ascending),
+		cmocka_unit_test(ksum_keeps_what_a_plain_sum_loses),
+		cmocka_unit_test(regression_one_pair_at_a_time_matches_by_hand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,17 +12,13 @@
 
 #include <stddef.h>
 
+#include "sg/stats.h" /* sg_quantile_sorted */
+
 /* PSI of a feature: bins fixed on the reference's deciles ... */
 #define SG_PSI_BINS 10
 /* ... and the smallest share a bin counts with, so that a bin empty on
  * one side gives a large finite PSI, never +Inf (the usual 1e-4). */
 #define SG_PSI_FLOOR 1e-4
-
-/*
- * The q-quantile (0 <= q <= 1) of an ascending sample s[0 .. n), as
- * numpy.quantile(s, q) with the default method 'linear'. NaN when n == 0.
- */
-double sg_quantile_sorted(const double *s, size_t n, double q);
 
 /*
  * The bins - 1 cut points of an ascending reference sample (n > 0) into

@@ -139,4 +139,54 @@ struct sg_ks {
 void sg_ks_2samp(const double *x, size_t nx, const double *y, size_t ny,
 		 struct sg_ks *out);
 
+/* ---- the numeric helpers every statistic of the program shares ---- */
+
+/* Neumaier's compensated sum; starts as {0, 0}. */
+struct sg_ksum {
+	long double s, c;
+};
+
+void sg_ksum_add(struct sg_ksum *k, long double x);
+long double sg_ksum_get(const struct sg_ksum *k);
+
+/* qsort's comparison of two doubles, ascending (no NaN). */
+int sg_cmp_double(const void *a, const void *b);
+
+/*
+ * Where the q-quantile (q not NaN) of n > 0 ascending values lies, as
+ * numpy.quantile's default method 'linear' places it: the value of rank
+ * *i (from 0), and, when it returns 1, *t of the way to the value of rank
+ * *i + 1 (sg_quantile_lerp); when it returns 0 (q <= 0, or at the last
+ * rank), the value of rank *i alone and *t is 0.
+ */
+int sg_quantile_rank(size_t n, double q, size_t *i, double *t);
+
+/* a + (b - a) * t as numpy's _lerp computes it (two formulas, switched at
+ * t = 0.5). */
+double sg_quantile_lerp(double a, double b, double t);
+
+/*
+ * The q-quantile (0 <= q <= 1) of an ascending sample s[0 .. n), as
+ * numpy.quantile(s, q) with the default method 'linear'. NaN when n == 0
+ * or q is NaN.
+ */
+double sg_quantile_sorted(const double *s, size_t n, double q);
+
+/*
+ * sg_regression's sums, for pairs that come one at a time: start from
+ * {0}, sg_regression_add each pair, then sg_regression_finish, which
+ * gives the same numbers as sg_regression on the same pairs in the same
+ * order.
+ */
+struct sg_regression_sums {
+	size_t n;
+	long within;
+	struct sg_ksum abs, sq, diff;
+};
+
+void sg_regression_add(struct sg_regression_sums *s, double human,
+		       double model, double tolerance);
+void sg_regression_finish(const struct sg_regression_sums *s,
+			  double confidence, struct sg_regression *out);
+
 #endif

@@ -1,0 +1,707 @@
+/*
+ * report_build.c - the report's finishing steps for the head and the
+ * agreement sections: report_version, model, window and counts; labels,
+ * segments, nights, regression, the human baseline, coverage, software
+ * (with its runs, night by night) and the disagreements' examples, each a
+ * cJSON section built from the accumulated state.
+ */
+#include "report_impl.h"
+
+/* {n, agree, rate, ci95} */
+cJSON *sg_rep_agreement_obj(long agree, long n, double confidence)
+{
+	return sg_rep_rate(cJSON_CreateObject(), "n", n, "agree", agree,
+			   confidence);
+}
+
+cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
+		   long k, double confidence)
+{
+	double lo, hi;
+
+	jlong(o, nkey, n);
+	jlong(o, kkey, k);
+	jnum(o, "rate", n ? (double)k / (double)n : NAN);
+	sg_wilson(k, n, confidence, &lo, &hi);
+	jci(o, lo, hi);
+	return o;
+}
+
+static double overall_rate(const struct rep *r)
+{
+	return r->compared ? (double)r->agree / (double)r->compared : NAN;
+}
+
+static void below_flag(cJSON *o, double overall)
+{
+	cJSON *ci = cJSON_GetObjectItemCaseSensitive(o, "ci95");
+	cJSON *hi = cJSON_GetArrayItem(ci, 1);
+
+	cJSON_AddBoolToObject(o, "below_overall",
+			      cJSON_IsNumber(hi) && isfinite(overall) &&
+				      hi->valuedouble < overall);
+}
+
+/* Labels to show, ordered: label_order first, then byte order. */
+struct order_ctx {
+	const struct intern *t;
+	const long *rank;
+};
+
+static const struct order_ctx *sort_ctx;
+
+static int cmp_label(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	long rx = sort_ctx->rank[x], ry = sort_ctx->rank[y];
+
+	if (rx != ry)
+		return (rx > ry) - (rx < ry);
+	return sg_bytecmp(sort_ctx->t->s[x], sort_ctx->t->len[x],
+		       sort_ctx->t->s[y], sort_ctx->t->len[y]);
+}
+
+static long order_rank(const struct sg_report_opts *o, const char *s)
+{
+	long i;
+
+	if (!o->label_order)
+		return -1;
+	i = sg_strlist_find(o->label_order, s);
+	return i;
+}
+
+/*
+ * The labels of the compared cases (union of both sides) in display
+ * order; *k their number. The caller frees.
+ */
+int *sg_rep_shown_labels(const struct rep *r, size_t *k, int *all_ordered)
+{
+	size_t n = r->labels.n, i, j, cnt = 0;
+	int *ids = sg_xcalloc(n ? n : 1, sizeof(int));
+	long *rank = sg_xcalloc(n ? n : 1, sizeof(long));
+	struct order_ctx ctx;
+
+	*all_ordered = 1;
+	for (i = 0; i < n; i++) {
+		long used = 0;
+
+		for (j = 0; j < n; j++)
+			used += r->cm[i * r->cm_cap + j] +
+				r->cm[j * r->cm_cap + i];
+		if (!used)
+			continue;
+		ids[cnt++] = (int)i;
+		rank[i] = order_rank(r->o, r->labels.s[i]);
+		if (rank[i] < 0) {
+			rank[i] = 0x7fffffffL;
+			*all_ordered = 0;
+		}
+	}
+	ctx.t = &r->labels;
+	ctx.rank = rank;
+	sort_ctx = &ctx;
+	sg_sort(ids, cnt, sizeof(int), cmp_label);
+	sort_ctx = NULL;
+	free(rank);
+	*k = cnt;
+	return ids;
+}
+
+void sg_rep_build_labels(struct rep *r, cJSON *root)
+{
+	const double conf = r->o->confidence;
+	size_t k, i, j, no;
+	int all_ordered;
+	int *ids = sg_rep_shown_labels(r, &k, &all_ordered);
+	long *m = sg_xcalloc(k * k + 1, sizeof(long));
+	struct sg_class_metrics *per = sg_xcalloc(k + 1, sizeof(*per));
+	struct sg_class_metrics mac, wei;
+	struct sg_kappa kap;
+	cJSON *o, *a, *row;
+
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++)
+			m[i * k + j] = r->cm[(size_t)ids[i] * r->cm_cap +
+					     (size_t)ids[j]];
+	sg_cohen_kappa(m, k, conf, &kap);
+	o = cJSON_AddObjectToObject(root, "kappa");
+	jnum(o, "value", kap.value);
+	jnum(o, "se", kap.se);
+	jci(o, kap.low, kap.high);
+	no = r->o->label_order ? r->o->label_order->n : 0;
+	if (no && all_ordered && k) {
+		/* weights follow the configured order, labels unseen included */
+		long *w = sg_xcalloc(no * no, sizeof(long));
+
+		for (i = 0; i < k; i++)
+			for (j = 0; j < k; j++) {
+				size_t a1 = (size_t)order_rank(
+					r->o, r->labels.s[ids[i]]);
+				size_t b1 = (size_t)order_rank(
+					r->o, r->labels.s[ids[j]]);
+
+				w[a1 * no + b1] += m[i * k + j];
+			}
+		jnum(o, "linear_weighted", sg_weighted_kappa(w, no, 0));
+		jnum(o, "quadratic_weighted", sg_weighted_kappa(w, no, 1));
+		free(w);
+	} else {
+		cJSON_AddNullToObject(o, "linear_weighted");
+		cJSON_AddNullToObject(o, "quadratic_weighted");
+	}
+
+	a = cJSON_AddArrayToObject(root, "labels");
+	for (i = 0; i < k; i++)
+		cJSON_AddItemToArray(a,
+				     cJSON_CreateString(r->labels.s[ids[i]]));
+	o = cJSON_AddObjectToObject(root, "confusion");
+	cJSON_AddItemToObject(o, "labels", cJSON_Duplicate(a, 1));
+	a = cJSON_AddArrayToObject(o, "matrix");
+	for (i = 0; i < k; i++) {
+		row = cJSON_CreateArray();
+		for (j = 0; j < k; j++)
+			cJSON_AddItemToArray(
+				row, cJSON_CreateNumber((double)m[i * k + j]));
+		cJSON_AddItemToArray(a, row);
+	}
+
+	sg_class_metrics(m, k, per, &mac, &wei);
+	o = cJSON_AddObjectToObject(root, "per_class");
+	for (i = 0; i < k; i++) {
+		cJSON *c = cJSON_CreateObject();
+
+		jnum(c, "precision", per[i].precision);
+		jnum(c, "recall", per[i].recall);
+		jnum(c, "f1", per[i].f1);
+		jlong(c, "support", per[i].support);
+		cJSON_AddItemToObject(o, r->labels.s[ids[i]], c);
+	}
+	if (k) {
+		struct sg_class_metrics *avg[2] = {&mac, &wei};
+		const char *names[2] = {"macro", "weighted"};
+
+		o = cJSON_AddObjectToObject(root, "averages");
+		for (i = 0; i < 2; i++) {
+			cJSON *c = cJSON_AddObjectToObject(o, names[i]);
+
+			jnum(c, "precision", avg[i]->precision);
+			jnum(c, "recall", avg[i]->recall);
+			jnum(c, "f1", avg[i]->f1);
+			jlong(c, "support", avg[i]->support);
+		}
+	} else {
+		cJSON_AddNullToObject(root, "averages");
+	}
+	free(ids);
+	free(m);
+	free(per);
+}
+
+static const struct intern *cmp_values;
+
+static int cmp_value_id(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return sg_bytecmp(cmp_values->s[x], cmp_values->len[x], cmp_values->s[y],
+		       cmp_values->len[y]);
+}
+
+/* Ids 0 .. t->n - 1 in byte order of their strings. The caller frees. */
+int *sg_rep_sorted_ids(const struct intern *t)
+{
+	int *ids = sg_xcalloc(t->n + 1, sizeof(int));
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		ids[i] = (int)i;
+	cmp_values = t;
+	sg_sort(ids, t->n, sizeof(int), cmp_value_id);
+	cmp_values = NULL;
+	return ids;
+}
+
+void sg_rep_build_segments(struct rep *r, cJSON *root)
+{
+	cJSON *segs = cJSON_AddObjectToObject(root, "segments");
+	double overall = overall_rate(r);
+	int *cols = r->fixed_cols ? NULL : sg_rep_sorted_ids(&r->segcols);
+	size_t c, v;
+
+	for (c = 0; c < r->segcols.n; c++) {
+		int cid = cols ? cols[c] : (int)c;
+		struct segcol *sc = &r->cols[cid];
+		cJSON *co = cJSON_AddObjectToObject(segs, r->segcols.s[cid]);
+		int *vals = sg_rep_sorted_ids(&sc->values);
+
+		for (v = 0; v < sc->values.n; v++) {
+			const struct acc *a = &sc->acc[vals[v]];
+			cJSON *vo = sg_rep_agreement_obj(a->agree, a->n,
+						  r->o->confidence);
+
+			below_flag(vo, overall);
+			cJSON_AddItemToObject(co, sc->values.s[vals[v]], vo);
+		}
+		free(vals);
+	}
+	free(cols);
+}
+
+void sg_rep_build_nights(struct rep *r, cJSON *root)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "nights");
+	double overall = overall_rate(r);
+	size_t i;
+
+	for (i = 0; i < r->nnights; i++) {
+		cJSON *vo = sg_rep_agreement_obj(r->nights[i].a.agree,
+					  r->nights[i].a.n, r->o->confidence);
+
+		below_flag(vo, overall);
+		cJSON_AddItemToObject(o, r->nights[i].night, vo);
+	}
+}
+
+void sg_rep_build_regression(struct rep *r, cJSON *root)
+{
+	struct sg_regression g;
+	cJSON *o, *w;
+	long n = r->compared;
+	double lo, hi;
+
+	if (!r->numeric) {
+		cJSON_AddNullToObject(root, "regression");
+		return;
+	}
+	sg_regression_finish(&r->reg, r->o->confidence, &g);
+	o = cJSON_AddObjectToObject(root, "regression");
+	jlong(o, "n", n);
+	jnum(o, "mae", g.mae);
+	jnum(o, "rmse", g.rmse);
+	jnum(o, "bias", g.bias);
+	w = cJSON_AddObjectToObject(o, "within_tolerance");
+	jnum(w, "tolerance", r->o->tolerance);
+	jlong(w, "n", n);
+	jlong(w, "within", r->agree);
+	jnum(w, "rate", n ? (double)r->agree / (double)n : NAN);
+	sg_wilson(r->agree, n, r->o->confidence, &lo, &hi);
+	jci(w, lo, hi);
+}
+
+void sg_rep_build_baseline(struct rep *r, cJSON *root)
+{
+	cJSON *o;
+	size_t k = r->labels.n, i, j, off = 0;
+	long *counts;
+	int *data;
+
+	if (r->numeric) {
+		cJSON_AddNullToObject(root, "human_baseline");
+		return;
+	}
+	o = cJSON_AddObjectToObject(root, "human_baseline");
+	jlong(o, "items", (long)r->items);
+	jlong(o, "ratings", (long)r->nratings);
+	counts = sg_xcalloc(r->items * k + 1, sizeof(long));
+	data = sg_xmalloc((r->items * r->max_m + 1) * sizeof(int));
+	for (i = 0; i < r->items; i++) {
+		for (j = 0; j < r->max_m; j++)
+			data[i * r->max_m + j] =
+				j < (size_t)r->item_m[i]
+					? r->ratings[off + j]
+					: -1;
+		for (j = 0; j < (size_t)r->item_m[i]; j++)
+			counts[i * k + (size_t)r->ratings[off + j]]++;
+		off += (size_t)r->item_m[i];
+	}
+	jnum(o, "fleiss_kappa",
+	     r->items ? sg_fleiss_kappa(counts, r->items, k) : NAN);
+	jnum(o, "krippendorff_alpha",
+	     r->items ? sg_krippendorff_alpha_nominal(data, r->items, r->max_m)
+		      : NAN);
+	jlong(o, "pairs", r->pairs);
+	jnum(o, "pairwise_agreement",
+	     r->pairs ? (double)r->pairs_agree / (double)r->pairs : NAN);
+	jlong(o, "model_items", r->model_items);
+	jlong(o, "model_ratings", r->model_ratings);
+	jnum(o, "model_agreement",
+	     r->model_ratings ? (double)r->model_agree / (double)r->model_ratings
+			      : NAN);
+	free(counts);
+	free(data);
+}
+
+/*
+ * coverage: compared cases whose score is at least each of the thresholds
+ * 0, 0.05, ..., 1, and the lowest distinct score at which the Wilson
+ * lower bound of the agreement of the cases at or above it reaches the
+ * target. One ascending reading of the scores of the cases that agree and
+ * of those that do not, side by side: when a value v comes up, the values
+ * read before are those below v. Returns 0 or SG_ESTORE with diag set.
+ */
+int sg_rep_build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "coverage"), *pts, *p;
+	struct scores *ag = &r->sc_agree, *ds = &r->sc_dis;
+	size_t scored = ag->total + ds->total, pa[21], pn[21];
+	struct scores_it ia, id;
+	double best = NAN, best_cov = NAN, lo, hi;
+	int i = 0, ha = 0, hd = 0, ret;
+
+	ret = sg_scores_open(&ia, ag, diag);
+	if (!ret)
+		ret = sg_scores_open(&id, ds, diag);
+	else
+		memset(&id, 0, sizeof(id));
+	if (!ret)
+		ha = sg_scores_next(&ia, diag);
+	if (!ret && ha >= 0)
+		hd = sg_scores_next(&id, diag);
+	while (!ret && ha >= 0 && hd >= 0 && (ha || hd)) {
+		double v, top = 0;
+		int seen_a = 0;
+		size_t a = ag->total - ia.below, d = ds->total - id.below;
+
+		v = !hd || (ha && ia.v <= id.v) ? ia.v : id.v;
+		for (; i <= 20 && i / 20.0 <= v; i++) {
+			pa[i] = a;
+			pn[i] = a + d;
+		}
+		/* equal values (0 and -0) are one step; its value is the
+		 * last of them, the agreeing cases' first */
+		while (ha > 0 && ia.v == v) {
+			top = ia.v;
+			seen_a = 1;
+			ha = sg_scores_next(&ia, diag);
+		}
+		while (hd > 0 && id.v == v) {
+			if (!seen_a)
+				top = id.v;
+			hd = sg_scores_next(&id, diag);
+		}
+		if (isnan(best)) {
+			sg_wilson((long)a, (long)(a + d), r->o->confidence, &lo,
+				  &hi);
+			if (lo >= r->o->target_agreement) {
+				best = top;
+				best_cov = (double)(a + d) / (double)scored;
+			}
+		}
+	}
+	if (!ret && (ha < 0 || hd < 0))
+		ret = SG_ESTORE;
+	sg_scores_close(&ia);
+	sg_scores_close(&id);
+	if (ret)
+		return ret;
+	for (; i <= 20; i++)
+		pa[i] = pn[i] = 0;
+	jlong(o, "scored", (long)scored);
+	jnum(o, "target_agreement", r->o->target_agreement);
+	pts = cJSON_AddArrayToObject(o, "points");
+	for (i = 0; scored && i <= 20; i++) {
+		size_t na = pa[i], n = pn[i];
+
+		p = cJSON_CreateObject();
+		jnum(p, "threshold", i / 20.0);
+		jnum(p, "coverage", (double)n / (double)scored);
+		jlong(p, "n", (long)n);
+		jlong(p, "agree", (long)na);
+		jnum(p, "rate", n ? (double)na / (double)n : NAN);
+		sg_wilson((long)na, (long)n, r->o->confidence, &lo, &hi);
+		jci(p, lo, hi);
+		cJSON_AddItemToArray(pts, p);
+	}
+	jnum(o, "recommended_threshold", best);
+	if (isfinite(best))
+		jnum(o, "recommended_coverage", best_cov);
+	else
+		cJSON_AddNullToObject(o, "recommended_coverage");
+	return 0;
+}
+
+/* ---- software, night by night ---- */
+
+/* The metrics of a run that software.change follows (scan.h's order). */
+enum {
+	SW_ERROR_RATE = SG_SCAN_ERROR_RATE, SW_P50 = SG_SCAN_P50,
+	SW_N = SG_SCAN_METRICS
+};
+
+static const char *const sw_keys[SW_N] = {"error_rate", "p50_ms",
+					  "p95_ms",     "p99_ms",
+					  "throughput", "peak_rss_kb"};
+
+/*
+ * software.nights.<night>: the model version's runs by the UTC date of
+ * their started_at, over the SG_REPORT_RUN_NIGHTS latest such nights (a
+ * run whose started_at is not a time has no night and is left out): runs,
+ * and cases, scored, errors summed; error_rate of those sums; each of the
+ * other metrics the mean over the night's runs that have it. first gets
+ * the first night shown ("" when none).
+ */
+/* software_nights(): where a night of runs goes. */
+struct sw_nights {
+	cJSON *no;
+	char *first;
+};
+
+static void software_night(void *ctx, const struct sg_scan_run_night *rn)
+{
+	struct sw_nights *w = ctx;
+	cJSON *n = cJSON_AddObjectToObject(w->no, rn->night);
+	int i;
+
+	if (!w->first[0])
+		snprintf(w->first, 11, "%.10s", rn->night);
+	jlong(n, "runs", rn->runs);
+	jlong(n, "cases", rn->cases);
+	jlong(n, "scored", rn->scored);
+	jlong(n, "errors", rn->errors);
+	jnum(n, "error_rate",
+	     rn->cases ? (double)rn->errors / (double)rn->cases : NAN);
+	for (i = SW_P50; i < SW_N; i++)
+		jnum(n, sw_keys[i], rn->m[i]);
+}
+
+static int software_nights(struct rep *r, cJSON *o, char first[11],
+			   struct sg_diag *diag)
+{
+	struct sw_nights w;
+
+	first[0] = '\0';
+	w.no = cJSON_AddObjectToObject(o, "nights");
+	w.first = first;
+	return sg_scan_run_nights(r->s, r->model.id, SG_REPORT_RUN_NIGHTS,
+				  software_night, &w, diag);
+}
+
+/*
+ * software.change: the latest run (the highest id, as the rest of
+ * software) against the mean over the runs of the earlier nights of
+ * software.nights (from `first` to the night before the latest run's):
+ * night, previous_nights, previous_runs, and for each metric {latest,
+ * previous_mean (of the runs that have it; a run's error_rate is errors /
+ * cases, none when cases is 0), delta = latest - previous_mean, relative =
+ * delta / previous_mean (null when previous_mean is 0)}. null without a
+ * run, when the latest run has no night, or when no run is on an earlier
+ * night.
+ */
+static int software_change(struct rep *r, cJSON *o, const char *first,
+			   struct sg_diag *diag)
+{
+	double latest[SW_N], prev[SW_N];
+	char night[11] = "";
+	long runs = 0, nights = 0;
+	cJSON *c;
+	int ret, i;
+
+	for (i = 0; i < SW_N; i++)
+		latest[i] = prev[i] = NAN;
+	ret = sg_scan_latest_run_metrics(r->s, r->model.id, night, latest,
+					 diag);
+	if (ret || !night[0] || !first[0] || strcmp(first, night) >= 0)
+		goto out;
+	ret = sg_scan_runs_between(r->s, r->model.id, first, night, &runs,
+				   &nights, prev, diag);
+out:
+	if (ret)
+		return ret;
+	if (!runs) {
+		cJSON_AddNullToObject(o, "change");
+		return 0;
+	}
+	c = cJSON_AddObjectToObject(o, "change");
+	jstr(c, "night", night);
+	jlong(c, "previous_nights", nights);
+	jlong(c, "previous_runs", runs);
+	for (i = 0; i < SW_N; i++) {
+		cJSON *m = cJSON_AddObjectToObject(c, sw_keys[i]);
+		double d = latest[i] - prev[i];
+
+		jnum(m, "latest", latest[i]);
+		jnum(m, "previous_mean", prev[i]);
+		jnum(m, "delta", d);
+		jnum(m, "relative", prev[i] != 0 ? d / prev[i] : NAN);
+	}
+	return 0;
+}
+
+static int software_history(struct rep *r, cJSON *o, struct sg_diag *diag)
+{
+	char first[11];
+	int ret = software_nights(r, o, first, diag);
+
+	return ret ? ret : software_change(r, o, first, diag);
+}
+
+/* software's latest run (NULL: none), into o. */
+static void latest_run(void *ctx, const struct sg_scan_run *run)
+{
+	cJSON *o = ctx;
+
+	if (run) {
+		jlong(o, "run_id", run->id);
+		jstr(o, "status", run->status);
+		jstr(o, "started_at", run->started_at);
+		jstr(o, "finished_at", run->finished_at);
+		jlong(o, "cases", run->cases);
+		jlong(o, "scored", run->scored);
+		jlong(o, "errors", run->errors);
+		jnum(o, "error_rate",
+		     run->cases ? (double)run->errors / (double)run->cases
+				: NAN);
+		jnum(o, "p50_ms", run->p50_ms);
+		jnum(o, "p95_ms", run->p95_ms);
+		jnum(o, "p99_ms", run->p99_ms);
+		jnum(o, "throughput", run->throughput);
+		jnum(o, "peak_rss_kb", run->peak_rss_kb);
+		jstr(o, "latency_method", run->latency_method);
+		jnum(o, "startup_ms", run->startup_ms);
+	} else {
+		static const char *const keys[] = {
+			"run_id", "status",     "started_at", "finished_at",
+			"cases",  "scored",     "errors",     "error_rate",
+			"p50_ms", "p95_ms",     "p99_ms",     "throughput",
+			"peak_rss_kb", "latency_method", "startup_ms"};
+		size_t i;
+
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			cJSON_AddNullToObject(o, keys[i]);
+	}
+}
+
+int sg_rep_build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "software");
+	long runs = 0;
+	int ret;
+
+	jstr(o, "backend", r->model.backend);
+	ret = sg_scan_run_count(r->s, r->model.id, &runs, diag);
+	if (ret)
+		return ret;
+	jlong(o, "runs", runs);
+	ret = sg_scan_latest_run(r->s, r->model.id, latest_run, o, diag);
+	if (ret)
+		return ret;
+	jlong(o, "window_predictions", r->with_prediction);
+	jlong(o, "window_errors", r->with_error);
+	jnum(o, "window_error_rate",
+	     r->with_prediction
+		     ? (double)r->with_error / (double)r->with_prediction
+		     : NAN);
+	return software_history(r, o, diag);
+}
+
+static void case_id_found(void *ctx, const struct sg_scan_case *c)
+{
+	jstr(ctx, "case_id", c->case_id);
+}
+
+static int case_id_of(struct rep *r, long long rowid, cJSON *o,
+		      struct sg_diag *diag)
+{
+	return sg_scan_case_row(r->s, rowid, case_id_found, o, diag);
+}
+
+int sg_rep_build_examples(struct rep *r, cJSON *root, struct sg_diag *diag)
+{
+	cJSON *a = cJSON_AddArrayToObject(root, "disagreements");
+	size_t i;
+	int ret;
+
+	for (i = 0; i < r->nex; i++) {
+		const struct example *e = &r->ex[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddItemToArray(a, o);
+		ret = case_id_of(r, e->rowid, o, diag);
+		if (ret)
+			return ret;
+		jstr(o, "night", e->night[0] ? e->night : NULL);
+		if (r->numeric) {
+			jnum(o, "human", e->hv);
+			jnum(o, "model", e->mv);
+		} else {
+			jstr(o, "human", r->labels.s[e->h]);
+			jstr(o, "model", r->labels.s[e->m]);
+		}
+		jnum(o, "score", e->score);
+	}
+	return 0;
+}
+
+void sg_rep_build_head(struct rep *r, cJSON *root)
+{
+	cJSON *o;
+	char now[32];
+
+	jlong(root, "report_version", SG_REPORT_VERSION);
+	if (r->o->generated_at) {
+		jstr(root, "generated_at", r->o->generated_at);
+	} else {
+		sg_now_iso(now);
+		jstr(root, "generated_at", now);
+	}
+	if (r->model.id) {
+		o = cJSON_AddObjectToObject(root, "model");
+		jlong(o, "id", (long)r->model.id);
+		jstr(o, "name", r->model.name);
+		jstr(o, "version", r->model.version);
+		jstr(o, "backend", r->model.backend);
+		jstr(o, "sha256", r->model.sha256);
+		jstr(o, "created_at", r->model.created_at);
+	} else {
+		cJSON_AddNullToObject(root, "model");
+	}
+	o = cJSON_AddObjectToObject(root, "window");
+	if (r->w.has_since)
+		jstr(o, "since", r->w.since);
+	else
+		jstr(o, "since", r->nnights ? r->nights[0].night : NULL);
+	if (r->w.has_until)
+		jstr(o, "until", r->w.until);
+	else
+		jstr(o, "until",
+		     r->nnights ? r->nights[r->nnights - 1].night : NULL);
+	jlong(o, "nights", (long)r->nnights);
+	if (r->o->last > 0)
+		jlong(o, "last", r->o->last);
+	else
+		cJSON_AddNullToObject(o, "last");
+	cJSON_AddBoolToObject(o, "all", r->w.whole);
+	jlong(o, "undated_cases", r->w.undated_out);
+	if (r->w.undated_all) {
+		jstr(o, "note", "no case has a night (a log without times): "
+				"the window is all cases");
+	} else if (r->w.undated_out) {
+		struct sg_buf b = SG_BUF_INIT;
+
+		sg_buf_addf(&b,
+			    "%ld case%s without a night %s not in this window; "
+			    "--window-nights 0 includes them",
+			    r->w.undated_out, r->w.undated_out == 1 ? "" : "s",
+			    r->w.undated_out == 1 ? "is" : "are");
+		jstr(o, "note", b.buf);
+		sg_buf_release(&b);
+	} else {
+		cJSON_AddNullToObject(o, "note");
+	}
+	jnum(root, "confidence", r->o->confidence);
+	jstr(root, "decision_type", r->numeric ? "numeric" : "label");
+	jlong(root, "cases", r->compared);
+	o = cJSON_AddObjectToObject(root, "counts");
+	jlong(o, "in_window", r->in_window);
+	jlong(o, "with_decision", r->with_decision);
+	jlong(o, "with_prediction", r->with_prediction);
+	jlong(o, "prediction_errors", r->with_error);
+	jlong(o, "compared", r->compared);
+	o = cJSON_AddObjectToObject(o, "excluded");
+	jlong(o, "no_decision", r->ex_no_decision);
+	jlong(o, "no_prediction", r->ex_no_prediction);
+	jlong(o, "prediction_error", r->ex_error);
+	jlong(o, "no_human_value", r->ex_no_human);
+	jlong(o, "no_model_output", r->ex_no_model);
+}
