@@ -1,5 +1,6 @@
 #include "sg/buf.h"
 
+#include <math.h>
 #include <stdint.h>
 
 #include <stdio.h>
@@ -154,6 +155,21 @@ char *sg_buf_detach(struct sg_buf *b)
 	s = b->buf;
 	sg_buf_init(b);
 	return s;
+}
+
+void sg_fmt_double(char out[SG_DOUBLE_BUF], double d)
+{
+	int p;
+
+	if (d == 0) {
+		snprintf(out, SG_DOUBLE_BUF, "%s", signbit(d) ? "-0" : "0");
+		return;
+	}
+	for (p = 15; p <= 17; p++) {
+		snprintf(out, SG_DOUBLE_BUF, "%.*g", p, d);
+		if (strtod(out, NULL) == d)
+			return;
+	}
 }
 
 void sg_json_quote(struct sg_buf *b, const char *s, size_t n)

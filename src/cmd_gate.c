@@ -14,6 +14,7 @@
 #include "sg/compare.h"
 #include "sg/gate.h"
 #include "sg/report.h"
+#include "sg/writer.h"
 
 enum {
 	O_REPORT = 1000,
@@ -126,8 +127,6 @@ static long model_id_of(struct sg_store *s, const cJSON *report)
 
 static int run_gate(struct cli *c)
 {
-	static const char *const formats[] = {"text", "json", "markdown",
-					      "junit", NULL};
 	struct sg_gate_result res;
 	struct sg_report_opts ro;
 	struct sg_store *s = NULL;
@@ -138,7 +137,7 @@ static int run_gate(struct cli *c)
 	int ret, status = EXIT_RUNTIME;
 
 	memset(&res, 0, sizeof(res));
-	if (cli_check_format(c, formats))
+	if (cli_check_format(c, sg_gate_formats))
 		return EXIT_USAGE;
 	if (c->nargs)
 		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "sg/report.h"
+#include "sg/writer.h"
 
 enum { O_OUTPUT = 1000, O_NO_STORE };
 
@@ -55,8 +56,6 @@ static int use_color(void)
 
 static int run_report(struct cli *c)
 {
-	static const char *const formats[] = {"text", "json", "markdown", "csv",
-					      "prometheus", NULL};
 	struct sg_report_opts o;
 	struct sg_store *s = NULL;
 	cJSON *report = NULL;
@@ -64,7 +63,7 @@ static int run_report(struct cli *c)
 	long id = 0;
 	int ret;
 
-	if (cli_check_format(c, formats))
+	if (cli_check_format(c, sg_report_formats))
 		return EXIT_USAGE;
 	if (c->nargs)
 		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);

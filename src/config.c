@@ -28,6 +28,7 @@
 #include "sg/buf.h"
 #include "sg/reader.h"
 #include "sg/timeutil.h"
+#include "sg/writer.h"
 
 /* ---- string lists ---- */
 
@@ -288,8 +289,6 @@ static const char *const log_formats[] = {"csv", "jsonl", NULL};
 /* index = enum sg_decision_type */
 static const char *const decision_types[] = {"label", "numeric", NULL};
 static const char *const backends[] = {"xgboost", "exec", "logged", NULL};
-static const char *const report_formats[] = {
-	"json", "markdown", "text", "csv", "prometheus", NULL};
 /* index = on_estimate */
 static const char *const gate_on[] = {"lower-bound", "estimate", NULL};
 
@@ -330,7 +329,7 @@ static const struct key model_keys[] = {
 static const struct key report_keys[] = {
 	INT("window_nights", report.window_nights, 0, JSON_INT_MAX),
 	NUM("tolerance", report.tolerance, 0, INFINITY, .flags = 0),
-	LIST("formats", report.formats, .choices = report_formats),
+	LIST("formats", report.formats, .choices = sg_report_formats),
 	STR("dir", report.dir, .flags = KEY_PATH),
 	LIST("label_order", report.label_order, .flags = KEY_DISTINCT),
 	NUM("confidence", report.confidence, 0, 1,

@@ -45,6 +45,15 @@ void *sg_xrealloc(void *p, size_t n);
 char *sg_xstrdup(const char *s);
 char *sg_xstrndup(const char *s, size_t n);
 
+/* Room for sg_fmt_double's text of any double. */
+#define SG_DOUBLE_BUF 40
+
+/*
+ * d as the shortest of "%.15g", "%.16g", "%.17g" that reads back to d
+ * ("-0" for negative zero), into out. d must be finite.
+ */
+void sg_fmt_double(char out[SG_DOUBLE_BUF], double d);
+
 /* Appends s as a JSON string literal (with quotes) to b. */
 void sg_json_quote(struct sg_buf *b, const char *s, size_t n);
 
