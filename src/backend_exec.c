@@ -165,47 +165,6 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Appends s as a JSON string, quotes included. */
-static void add_json_str(struct sg_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s, *run = p;
-
-	sg_buf_addch(b, '"');
-	for (; *p; p++) {
-		if (*p >= 0x20 && *p != '"' && *p != '\\')
-			continue;
-		sg_buf_add(b, run, (size_t)(p - run));
-		if (*p == '"' || *p == '\\') {
-			sg_buf_addch(b, '\\');
-			sg_buf_addch(b, *p);
-		} else if (*p == '\n') {
-			sg_buf_addstr(b, "\\n");
-		} else if (*p == '\t') {
-			sg_buf_addstr(b, "\\t");
-		} else {
-			sg_buf_addf(b, "\\u%04x", *p);
-		}
-		run = p + 1;
-	}
-	sg_buf_add(b, run, (size_t)(p - run));
-	sg_buf_addch(b, '"');
-}
-
-/* Appends v as a JSON number that reads back as v; null if not finite. */
-static void add_json_num(struct sg_buf *b, double v)
-{
-	char tmp[40];
-
-	if (!isfinite(v)) {
-		sg_buf_addstr(b, "null");
-		return;
-	}
-	snprintf(tmp, sizeof(tmp), "%.15g", v);
-	if (strtod(tmp, NULL) != v)
-		snprintf(tmp, sizeof(tmp), "%.17g", v);
-	sg_buf_addstr(b, tmp);
-}
-
 /* Appends what the child wrote on stderr, keeping the last 64 KiB. */
 static void keep_stderr(struct exec_state *s, const char *p, size_t n)
 {
@@ -758,6 +717,7 @@ static void queue_requests(struct batch *b)
 	struct exec_state *s = b->s;
 	struct sg_buf *w = &s->wbuf;
 	const double *row;
+	const char *id;
 	size_t i, f, before;
 
 	while (b->next < b->n && b->nout < s->inflight &&
@@ -768,13 +728,14 @@ static void queue_requests(struct batch *b)
 		before = w->len;
 		row = b->x + i * s->nfeatures;
 		sg_buf_addstr(w, "{\"case_id\": ");
-		add_json_str(w, case_id(b, i));
+		id = case_id(b, i);
+		sg_json_quote(w, id, strlen(id));
 		sg_buf_addstr(w, ", \"features\": {");
 		for (f = 0; f < s->nfeatures; f++) {
 			if (f)
 				sg_buf_addstr(w, ", ");
 			sg_buf_addstr(w, s->keys[f]);
-			add_json_num(w, row[f]);
+			sg_buf_add_json_number(w, row[f]);
 		}
 		sg_buf_addstr(w, "}}\n");
 		s->wqueued += w->len - before;
@@ -1108,7 +1069,8 @@ static int exec_open(void **state, const struct sg_model_conf *mc,
 	s->nfeatures = nfeatures;
 	s->keys = sg_xcalloc(nfeatures ? nfeatures : 1, sizeof(*s->keys));
 	for (i = 0; i < nfeatures; i++) {
-		add_json_str(&k, features[i] ? features[i] : "");
+		sg_json_quote(&k, features[i] ? features[i] : "",
+			      features[i] ? strlen(features[i]) : 0);
 		sg_buf_addstr(&k, ": ");
 		s->keys[i] = sg_buf_detach(&k);
 	}

@@ -66,7 +66,7 @@ static void csv_on_field(void *s, size_t len, void *data)
 		csv_field_err(r, col, FIELD_TOO_LONG, 0);
 		return;
 	}
-	switch (sg_text_scan(s, len, &bad, 1)) {
+	switch (sg_utf8_scan(s, len, &bad, 1)) {
 	case 1:
 		csv_field_err(r, col, "invalid UTF-8", bad + 1);
 		return;

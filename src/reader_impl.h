@@ -116,13 +116,6 @@ extern const struct sg_reader_ops sg_reader_jsonl_ops;
 void sg_rec_err(struct sg_record *rec, long col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/*
- * Checks p[0..n) for UTF-8 validity, and for NUL bytes when nul is set.
- * Returns 0 when fine, else 1 (bad UTF-8) or 2 (a NUL byte) with the
- * offset of the first byte of the bad sequence in *bad.
- */
-int sg_text_scan(const unsigned char *p, size_t n, size_t *bad, int nul);
-
 /* Records a fatal reading error, reported by every later read. */
 int sg_in_fail(struct sg_reader *r, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -204,7 +204,7 @@ static int jsonl_record(struct sg_reader *r, struct sg_record *rec)
 		 * A NUL, raw or escaped, would cut the string that holds it
 		 * (cJSON's strings end at NUL): the line is rejected instead.
 		 */
-		switch (sg_text_scan((const unsigned char *)p, len, &bad, 1)) {
+		switch (sg_utf8_scan((const unsigned char *)p, len, &bad, 1)) {
 		case 1:
 			line_ok = 0;
 			break;

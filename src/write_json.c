@@ -13,53 +13,10 @@
 #include "sg/report.h"
 #include "write_impl.h"
 
-static void json_string(struct sg_buf *b, const char *str)
+/* A NUL-terminated string (NULL: "") as a JSON string. */
+static void quote(struct sg_buf *b, const char *s)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str), i = 0;
-
-	sg_buf_addch(b, '"');
-	while (i < n) {
-		unsigned char c = s[i];
-		unsigned cp;
-		size_t l;
-
-		switch (c) {
-		case '"': sg_buf_addstr(b, "\\\""); i++; continue;
-		case '\\': sg_buf_addstr(b, "\\\\"); i++; continue;
-		case '\b': sg_buf_addstr(b, "\\b"); i++; continue;
-		case '\f': sg_buf_addstr(b, "\\f"); i++; continue;
-		case '\n': sg_buf_addstr(b, "\\n"); i++; continue;
-		case '\r': sg_buf_addstr(b, "\\r"); i++; continue;
-		case '\t': sg_buf_addstr(b, "\\t"); i++; continue;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			sg_buf_addf(b, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		l = sg_utf8_decode(s + i, n - i, &cp);
-		if (!l) {
-			sg_buf_addstr(b, "\\ufffd");
-			i++;
-			continue;
-		}
-		sg_buf_add(b, s + i, l);
-		i += l;
-	}
-	sg_buf_addch(b, '"');
-}
-
-static void json_number(struct sg_buf *b, double d)
-{
-	char num[40];
-
-	if (!isfinite(d)) {
-		sg_buf_addstr(b, "null");
-		return;
-	}
-	sg_fmt_double(num, d);
-	sg_buf_addstr(b, num);
+	sg_json_quote_utf8(b, s ? s : "", s ? strlen(s) : 0);
 }
 
 static void indent(struct sg_buf *b, int pretty, int depth)
@@ -85,9 +42,9 @@ static void json_value(struct sg_buf *b, const cJSON *v, int pretty, int depth)
 	} else if (cJSON_IsTrue(v)) {
 		sg_buf_addstr(b, "true");
 	} else if (cJSON_IsNumber(v)) {
-		json_number(b, v->valuedouble);
+		sg_buf_add_json_number(b, v->valuedouble);
 	} else if (cJSON_IsString(v)) {
-		json_string(b, v->valuestring ? v->valuestring : "");
+		quote(b, v->valuestring);
 	} else if (cJSON_IsRaw(v)) {
 		sg_buf_addstr(b, v->valuestring ? v->valuestring : "null");
 	} else {
@@ -104,7 +61,7 @@ static void json_value(struct sg_buf *b, const cJSON *v, int pretty, int depth)
 			if (!flat)
 				indent(b, pretty, depth + 1);
 			if (obj) {
-				json_string(b, c->string ? c->string : "");
+				quote(b, c->string);
 				sg_buf_addstr(b, pretty ? ": " : ":");
 			}
 			json_value(b, c, pretty, depth + 1);

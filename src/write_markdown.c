@@ -10,12 +10,13 @@
 #include "sg/gate.h"
 #include "write_impl.h"
 
-/* Text for a Markdown table cell: markup escaped (see sg_buf_add_md). */
+/* Text for a Markdown table cell: markup escaped (see sg_buf_add_md);
+ * NULL as "". */
 static void md_text(FILE *f, const char *s)
 {
 	struct sg_buf t = SG_BUF_INIT;
 
-	sg_buf_add_md(&t, s);
+	sg_buf_add_md(&t, s ? s : "");
 	fputs(t.buf, f);
 	sg_buf_release(&t);
 }
@@ -425,16 +426,6 @@ int sg_write_markdown_report(FILE *f, const cJSON *r, int color,
 	return 0;
 }
 
-/* Markdown text, escaped as report.md escapes it (sg_buf_add_md). */
-static void md_cell(FILE *out, const char *s)
-{
-	struct sg_buf t = SG_BUF_INIT;
-
-	sg_buf_add_md(&t, s ? s : "");
-	fputs(t.buf, out);
-	sg_buf_release(&t);
-}
-
 int sg_write_markdown_gate(FILE *out, const struct sg_gate_result *r,
 			   const char *model)
 {
@@ -444,9 +435,9 @@ int sg_write_markdown_gate(FILE *out, const struct sg_gate_result *r,
 	fprintf(out, "### shadowgate gate: **%s**%s",
 		sg_verdict_name(r->verdict), model ? " for " : "");
 	if (model)
-		md_cell(out, model);
+		md_text(out, model);
 	fputs("\n\n", out);
-	md_cell(out, r->reason);
+	md_text(out, r->reason);
 	fputs("\n\n", out);
 	fprintf(out, "| check | subject | value | interval | threshold | "
 		     "outcome |\n|---|---|---:|---|---:|---|\n");
@@ -460,7 +451,7 @@ int sg_write_markdown_gate(FILE *out, const struct sg_gate_result *r,
 		/* the check's name is one of ours ([a-z_]), the
 		 * subject holds values from the logs */
 		fprintf(out, "| %s | ", c->name);
-		md_cell(out, c->subject);
+		md_text(out, c->subject);
 		if (isfinite(c->low) || isfinite(c->high))
 			fprintf(out, " | %s | [%s, %s] | %s%s | %s |\n", v,
 				lo, hi, c->is_max ? "<= " : ">= ", th,
