@@ -55,6 +55,9 @@
  * started are killed together), with SIGPIPE at its default and an empty
  * signal mask; all our descriptors are close-on-exec. SIGPIPE is blocked
  * in this thread while a batch is scored, so a dead child shows as EPIPE.
+ *
+ * This file holds the process and the poll loop; exec_reply.c reads and
+ * checks the replies and keeps the batch's books.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,74 +78,13 @@
 #include <cjson/cJSON.h>
 
 #include "backend_exec.h"
+#include "exec_impl.h"
 #include "sg/backend.h"
 #include "sg/buf.h"
 
-#define EXEC_STDERR_CAP (64 * 1024)   /* stderr kept: the last 64 KiB */
-#define EXEC_WBUF_LOW (64 * 1024)     /* queue requests below this */
-#define EXEC_LINE_MAX (16 * 1024 * 1024) /* longest reply line */
-#define EXEC_MAX_RESTARTS 3
-#define EXEC_EXIT_WAIT_MS 1000        /* grace before SIGKILL */
-#define EXEC_READ_TICK_MS 50          /* how often to look what it read */
-
-enum req_state { REQ_UNSENT = 0, REQ_OUT, REQ_DONE };
-
-struct exec_req {
-	int st;          /* enum req_state */
-	uint64_t end;    /* stream offset just past its request line */
-	double t_sent;   /* ms, when its line was queued */
-	double t_read;   /* ms, when the child had read it, or 0 */
-	size_t chain;    /* next index + 1 with the same hash, or 0 */
-	char *label;     /* owned, handed out until the next score call */
-	char *error;     /* owned, likewise */
-};
-
-struct exec_state {
-	char **argv;            /* NULL-terminated copy of the command */
-	char **keys;            /* per feature: "\"name\": " */
-	size_t nfeatures;
-	double timeout_s;
-	size_t inflight;
-	pid_t pid;              /* 0: no process */
-	int in, out, err;       /* our pipe ends, -1 when closed */
-	int wdead;              /* writing to the child failed */
-	struct sg_buf wbuf;     /* queued request bytes, from woff */
-	size_t woff;
-	uint64_t wqueued;       /* bytes queued to this child */
-	uint64_t wtotal;        /* bytes written to this child */
-	uint64_t consumed;      /* bytes the child has read */
-	double t_progress;      /* ms, when it last read or answered */
-	double t_spawn;         /* ms, when this process was started */
-	double t_ready;         /* ms, when it first read its input, or 0 */
-	double startup_ms;      /* the first process's t_ready - t_spawn */
-	struct sg_buf rbuf;     /* reply bytes not yet a whole line */
-	struct sg_buf errtext;  /* the tail of the child's stderr */
-	int restarts;           /* restarts since the last answer */
-	struct exec_req *req;   /* the current batch */
-	size_t nreq;
-	size_t *bucket;         /* hash of case ids: index + 1, or 0 */
-	size_t nbucket;
-};
-
-/* One score call. */
-struct batch {
-	struct exec_state *s;
-	size_t n;
-	const char *const *ids;
-	const double *x;
-	struct sg_pred *out;
-	size_t next;      /* no unsent request below this index */
-	size_t oldest;    /* no outstanding request below this index */
-	size_t unread;    /* every request below this index was read */
-	size_t nout;      /* requests queued and not answered */
-	size_t ndone;
-	int over;         /* the rest of the batch has failed */
-};
-
 const struct sg_backend_ops sg_backend_exec;
-static void update_consumed(struct exec_state *s);
 
-static double now_ms(void)
+double sg_exec_now_ms(void)
 {
 	struct timespec ts;
 
@@ -163,47 +105,6 @@ static void close_fd(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
-}
-
-/* Appends s as a JSON string, quotes included. */
-static void add_json_str(struct sg_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s, *run = p;
-
-	sg_buf_addch(b, '"');
-	for (; *p; p++) {
-		if (*p >= 0x20 && *p != '"' && *p != '\\')
-			continue;
-		sg_buf_add(b, run, (size_t)(p - run));
-		if (*p == '"' || *p == '\\') {
-			sg_buf_addch(b, '\\');
-			sg_buf_addch(b, *p);
-		} else if (*p == '\n') {
-			sg_buf_addstr(b, "\\n");
-		} else if (*p == '\t') {
-			sg_buf_addstr(b, "\\t");
-		} else {
-			sg_buf_addf(b, "\\u%04x", *p);
-		}
-		run = p + 1;
-	}
-	sg_buf_add(b, run, (size_t)(p - run));
-	sg_buf_addch(b, '"');
-}
-
-/* Appends v as a JSON number that reads back as v; null if not finite. */
-static void add_json_num(struct sg_buf *b, double v)
-{
-	char tmp[40];
-
-	if (!isfinite(v)) {
-		sg_buf_addstr(b, "null");
-		return;
-	}
-	snprintf(tmp, sizeof(tmp), "%.15g", v);
-	if (strtod(tmp, NULL) != v)
-		snprintf(tmp, sizeof(tmp), "%.17g", v);
-	sg_buf_addstr(b, tmp);
 }
 
 /* Appends what the child wrote on stderr, keeping the last 64 KiB. */
@@ -317,7 +218,7 @@ static int spawn_child(struct exec_state *s, struct sg_diag *diag)
 	sg_buf_reset(&s->wbuf);
 	s->woff = 0;
 	s->wqueued = s->wtotal = s->consumed = 0;
-	s->t_progress = now_ms();
+	s->t_progress = sg_exec_now_ms();
 	s->t_spawn = s->t_progress;
 	s->t_ready = 0;
 	sg_buf_reset(&s->rbuf);
@@ -351,7 +252,7 @@ static const char *status_text(int st, char *buf, size_t n)
  * wrote on stderr. Returns the wait status, or -1 when it had to be
  * killed after the grace (or there was no child).
  */
-static int end_child(struct exec_state *s, long grace_ms)
+int sg_exec_end_child(struct exec_state *s, long grace_ms)
 {
 	int st = -1, got = 0;
 	long waited = 0, step = 1;
@@ -392,372 +293,13 @@ out:
 	return st;
 }
 
-static size_t hash_id(const char *id)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
-	return (size_t)h;
-}
-
-static const char *case_id(const struct batch *b, size_t i)
-{
-	return b->ids[i] ? b->ids[i] : "";
-}
-
-/*
- * Records case i as finished: an error (msg != NULL) or the reply held in
- * out[i] already. Its latency runs from its request to now.
- */
-static void finish(struct batch *b, size_t i, const char *msg)
-{
-	struct exec_req *r = &b->s->req[i];
-	struct sg_pred *o = &b->out[i];
-
-	if (r->st == REQ_DONE)
-		return;
-	if (r->st == REQ_OUT) {
-		/* a reply means it has read: note its start-up first */
-		if (!b->s->t_ready)
-			update_consumed(b->s);
-		o->latency_ms = now_ms() - (r->t_sent > b->s->t_ready ?
-					    r->t_sent : b->s->t_ready);
-		b->nout--;
-	} else {
-		o->latency_ms = NAN;
-	}
-	if (msg) {
-		free(r->label);
-		r->label = NULL;
-		r->error = sg_xstrdup(msg);
-		o->label = NULL;
-		o->value = NAN;
-		o->score = NAN;
-		o->error = r->error;
-	}
-	r->st = REQ_DONE;
-	b->ndone++;
-}
-
-/* Fails every case not yet finished (state `which`, or all if -1). */
-static void fail_all(struct batch *b, int which, const char *msg)
-{
-	size_t i;
-
-	for (i = 0; i < b->n; i++)
-		if (b->s->req[i].st != REQ_DONE &&
-		    (which < 0 || b->s->req[i].st == which))
-			finish(b, i, msg);
-	if (which < 0)
-		b->over = 1;
-}
-
-/*
- * Notes how much of what was written the child has read: all of it,
- * less what still waits in the pipe (FIONREAD works on either end of a
- * Linux pipe; where it fails, written counts as read).
- */
-static void update_consumed(struct exec_state *s)
-{
-	uint64_t c = s->wtotal;
-	int q;
-
-	if (s->in >= 0 && !ioctl(s->in, FIONREAD, &q) && q >= 0 &&
-	    (uint64_t)q <= c)
-		c -= (uint64_t)q;
-	if (c > s->consumed) {
-		s->consumed = c;
-		s->t_progress = now_ms();
-		if (!s->t_ready) {
-			/* its first read: it has started */
-			s->t_ready = s->t_progress;
-			if (isnan(s->startup_ms))
-				s->startup_ms = s->t_ready - s->t_spawn;
-		}
-	}
-}
-
-/* Starts the clock of the requests the child has read since last time. */
-static void mark_read(struct batch *b)
-{
-	struct exec_state *s = b->s;
-	struct exec_req *r;
-	double now = now_ms();
-
-	update_consumed(s);
-	for (; b->unread < b->next; b->unread++) {
-		r = &s->req[b->unread];
-		if (r->st != REQ_OUT)
-			continue;
-		if (r->end > s->consumed)
-			break;
-		if (!r->t_read)
-			r->t_read = now;
-	}
-}
-
-/*
- * Kills the child after a timeout or a protocol error. Requests it never
- * read go back to be sent again; the others outstanding get msg.
- * Ends the batch after too many restarts in a row, or when no case
- * failed (`progress` is 0 and nothing was outstanding), since a new
- * process would fail the same way without the batch moving on.
- */
-static void restart(struct batch *b, const char *msg, int progress)
-{
-	struct exec_state *s = b->s;
-	size_t i, failed = 0;
-	char why[600];
-
-	update_consumed(s);
-	end_child(s, 0);
-	for (i = b->oldest; i < b->n; i++) {
-		struct exec_req *r = &s->req[i];
-
-		if (r->st != REQ_OUT)
-			continue;
-		if (r->end > s->consumed) {
-			r->st = REQ_UNSENT;
-			b->nout--;
-			if (i < b->next)
-				b->next = i;
-		} else {
-			finish(b, i, msg);
-			failed++;
-		}
-	}
-	b->unread = b->next;
-	if (!failed && !progress) {
-		fail_all(b, -1, msg);
-		return;
-	}
-	if (++s->restarts >= EXEC_MAX_RESTARTS) {
-		snprintf(why, sizeof(why), "not sent: model process failed %d "
-			 "times in a row, last: %.500s", s->restarts, msg);
-		fail_all(b, -1, why);
-	}
-}
-
-/* Index of the outstanding request for id, or -1. */
-static long find_out(const struct batch *b, const char *id, int *seen)
-{
-	const struct exec_state *s = b->s;
-	size_t i = s->bucket[hash_id(id) & (s->nbucket - 1)];
-
-	*seen = 0;
-	for (; i; i = s->req[i - 1].chain) {
-		if (strcmp(case_id(b, i - 1), id))
-			continue;
-		if (s->req[i - 1].st == REQ_OUT)
-			return (long)(i - 1);
-		if (s->req[i - 1].st == REQ_DONE)
-			*seen = 1;
-	}
-	return -1;
-}
-
-/* "garbled reply: " and up to 80 bytes of the line, made printable */
-static void garbled(struct batch *b, const char *line, size_t len)
-{
-	char msg[128];
-	size_t i, k = strlen("garbled reply: ");
-
-	memcpy(msg, "garbled reply: ", k);
-	for (i = 0; i < len && i < 80; i++)
-		msg[k++] = (unsigned char)line[i] < 0x20 ||
-			   line[i] == 0x7f ? '?' : line[i];
-	msg[k] = '\0';
-	restart(b, msg, 0);
-}
-
-/* A copy of a label given as a string or a finite number, or NULL. */
-static char *label_text(const cJSON *v)
-{
-	char tmp[40];
-
-	if (cJSON_IsString(v))
-		return sg_xstrdup(v->valuestring);
-	if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
-		snprintf(tmp, sizeof(tmp), "%.15g", v->valuedouble);
-		return sg_xstrdup(tmp);
-	}
-	return NULL;
-}
-
-/*
- * Checks a reply's number `key` (a score: lo = 0, hi = 1; a value: no
- * bounds, lo > hi): absent or null gives NAN; a finite number in range
- * gives itself. Anything else (a string, a number that overflows a double
- * such as 1e400, a score outside [0, 1]) returns -1 with the reason in msg.
- */
-static int reply_number(const cJSON *j, const char *key, double lo, double hi,
-			double *v, char *msg, size_t n)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(j, key);
-	char *text;
-
-	*v = NAN;
-	if (!it || cJSON_IsNull(it))
-		return 0;
-	if (!cJSON_IsNumber(it)) {
-		text = cJSON_PrintUnformatted(it);
-		snprintf(msg, n, "reply has a %s that is not a number: %.80s",
-			 key, text ? text : "?");
-		free(text);
-		return -1;
-	}
-	if (!isfinite(it->valuedouble)) {
-		snprintf(msg, n, "reply has a %s that is not a finite number",
-			 key);
-		return -1;
-	}
-	if (lo <= hi && (it->valuedouble < lo || it->valuedouble > hi)) {
-		snprintf(msg, n, "reply has a %s of %.17g, outside [%g, %g]", key,
-			 it->valuedouble, lo, hi);
-		return -1;
-	}
-	*v = it->valuedouble;
-	return 0;
-}
-
-/*
- * Handles one reply line. Returns 0, or 1 after a protocol error (the
- * child is gone then).
- */
-static int handle_line(struct batch *b, const char *line, size_t len)
-{
-	const cJSON *id, *v, *e;
-	struct exec_req *r;
-	struct sg_pred *o;
-	cJSON *j;
-	char msg[256];
-	long i;
-	int seen;
-
-	if (len && line[len - 1] == '\r')
-		len--;
-	if (!len)
-		return 0;
-	j = cJSON_ParseWithLength(line, len);
-	id = cJSON_GetObjectItemCaseSensitive(j, "case_id");
-	if (!cJSON_IsObject(j) || !cJSON_IsString(id)) {
-		cJSON_Delete(j);
-		garbled(b, line, len);
-		return 1;
-	}
-	i = find_out(b, id->valuestring, &seen);
-	if (i < 0) {
-		snprintf(msg, sizeof(msg), seen ? "second reply for case "
-			 "'%.160s'" : "reply for case '%.160s', which was not "
-			 "asked", id->valuestring);
-		cJSON_Delete(j);
-		restart(b, msg, 0);
-		return 1;
-	}
-	b->s->restarts = 0;
-	b->s->t_progress = now_ms();
-	r = &b->s->req[i];
-	o = &b->out[i];
-	e = cJSON_GetObjectItemCaseSensitive(j, "error");
-	if (e && !cJSON_IsNull(e)) {
-		char *text = cJSON_IsString(e) ? NULL :
-			     cJSON_PrintUnformatted(e);
-
-		snprintf(msg, sizeof(msg), "model error: %s",
-			 text ? text : e->valuestring);
-		free(text);
-		finish(b, (size_t)i, msg);
-		goto out;
-	}
-	if (reply_number(j, "score", 0, 1, &o->score, msg, sizeof(msg))) {
-		finish(b, (size_t)i, msg);
-		goto out;
-	}
-	o->value = NAN;
-	v = cJSON_GetObjectItemCaseSensitive(j, "label");
-	if (v && !cJSON_IsNull(v)) {
-		r->label = label_text(v);
-		if (!r->label) {
-			finish(b, (size_t)i, "reply has a label that is "
-			       "neither a string nor a finite number");
-			goto out;
-		}
-		o->label = r->label;
-		finish(b, (size_t)i, NULL);
-		goto out;
-	}
-	v = cJSON_GetObjectItemCaseSensitive(j, "value");
-	if (v && !cJSON_IsNull(v)) {
-		if (reply_number(j, "value", 1, 0, &o->value, msg,
-				 sizeof(msg)))
-			finish(b, (size_t)i, msg);
-		else
-			finish(b, (size_t)i, NULL);
-		goto out;
-	}
-	finish(b, (size_t)i, "reply has no label, value or error");
-out:
-	cJSON_Delete(j);
-	return 0;
-}
-
-/*
- * Reads replies until the pipe would block. Returns 0, 1 when the child
- * closed its output, 2 after a protocol error.
- */
-static int read_replies(struct batch *b)
-{
-	struct exec_state *s = b->s;
-	char *nl, *p;
-	size_t old;
-	ssize_t r;
-
-	for (;;) {
-		sg_buf_grow(&s->rbuf, 65536);
-		r = read(s->out, s->rbuf.buf + s->rbuf.len, 65536);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == EAGAIN)
-			return 0;
-		if (r <= 0) {
-			/* a last line without its newline still counts */
-			if (s->rbuf.len &&
-			    handle_line(b, s->rbuf.buf, s->rbuf.len))
-				return 2;
-			sg_buf_reset(&s->rbuf);
-			return 1;
-		}
-		old = s->rbuf.len;
-		s->rbuf.len += (size_t)r;
-		s->rbuf.buf[s->rbuf.len] = '\0';
-		p = s->rbuf.buf;
-		nl = memchr(p + old, '\n', (size_t)r);
-		while (nl) {
-			if (handle_line(b, p, (size_t)(nl - p)))
-				return 2;
-			p = nl + 1;
-			nl = memchr(p, '\n',
-				    (size_t)(s->rbuf.buf + s->rbuf.len - p));
-		}
-		if (p != s->rbuf.buf) {
-			s->rbuf.len -= (size_t)(p - s->rbuf.buf);
-			memmove(s->rbuf.buf, p, s->rbuf.len);
-			s->rbuf.buf[s->rbuf.len] = '\0';
-		}
-		if (s->rbuf.len > EXEC_LINE_MAX) {
-			garbled(b, s->rbuf.buf, s->rbuf.len);
-			return 2;
-		}
-	}
-}
-
 /* Queues request lines while the window and the buffer allow. */
 static void queue_requests(struct batch *b)
 {
 	struct exec_state *s = b->s;
 	struct sg_buf *w = &s->wbuf;
 	const double *row;
+	const char *id;
 	size_t i, f, before;
 
 	while (b->next < b->n && b->nout < s->inflight &&
@@ -768,18 +310,19 @@ static void queue_requests(struct batch *b)
 		before = w->len;
 		row = b->x + i * s->nfeatures;
 		sg_buf_addstr(w, "{\"case_id\": ");
-		add_json_str(w, case_id(b, i));
+		id = sg_exec_case_id(b, i);
+		sg_json_quote(w, id, strlen(id));
 		sg_buf_addstr(w, ", \"features\": {");
 		for (f = 0; f < s->nfeatures; f++) {
 			if (f)
 				sg_buf_addstr(w, ", ");
 			sg_buf_addstr(w, s->keys[f]);
-			add_json_num(w, row[f]);
+			sg_buf_add_json_number(w, row[f]);
 		}
 		sg_buf_addstr(w, "}}\n");
 		s->wqueued += w->len - before;
 		s->req[i].end = s->wqueued;
-		s->req[i].t_sent = now_ms();
+		s->req[i].t_sent = sg_exec_now_ms();
 		s->req[i].t_read = 0;
 		s->req[i].st = REQ_OUT;
 		b->nout++;
@@ -817,49 +360,14 @@ static void write_requests(struct exec_state *s)
 static void child_gone(struct batch *b, long grace_ms)
 {
 	char msg[128];
-	int st = end_child(b->s, grace_ms);
+	int st = sg_exec_end_child(b->s, grace_ms);
 
 	if (st == -1)
 		snprintf(msg, sizeof(msg), "model process stopped reading "
 			 "its input or closed its output");
 	else
 		status_text(st, msg, sizeof(msg));
-	fail_all(b, -1, msg);
-}
-
-/* Builds the case id hash for a batch of n. */
-static void index_batch(struct batch *b)
-{
-	struct exec_state *s = b->s;
-	size_t i, h, want = 16;
-
-	while (want < 2 * b->n)
-		want *= 2;
-	if (want > s->nbucket) {
-		free(s->bucket);
-		s->bucket = sg_xcalloc(want, sizeof(*s->bucket));
-		s->nbucket = want;
-	} else {
-		memset(s->bucket, 0, s->nbucket * sizeof(*s->bucket));
-	}
-	for (i = b->n; i-- > 0;) {
-		h = hash_id(case_id(b, i)) & (s->nbucket - 1);
-		s->req[i].chain = s->bucket[h];
-		s->bucket[h] = i + 1;
-	}
-}
-
-/* Frees the strings handed out by the last batch. */
-static void release_batch(struct exec_state *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->nreq; i++) {
-		free(s->req[i].label);
-		free(s->req[i].error);
-	}
-	if (s->req)
-		memset(s->req, 0, s->nreq * sizeof(*s->req));
+	sg_exec_fail_all(b, -1, msg);
 }
 
 /*
@@ -900,10 +408,10 @@ static void time_out(struct batch *b, size_t i, int stall)
 			 "process did not read its request", s->timeout_s);
 	else
 		snprintf(msg, sizeof(msg), "timeout after %g s", s->timeout_s);
-	finish(b, i, msg);
+	sg_exec_finish(b, i, msg);
 	snprintf(msg, sizeof(msg), "model process killed: case '%.64s' "
-		 "timed out", case_id(b, i));
-	restart(b, msg, 1);
+		 "timed out", sg_exec_case_id(b, i));
+	sg_exec_restart(b, msg, 1);
 }
 
 /* One round of the poll loop. Returns 0, or SG_EMODEL (diag set). */
@@ -920,7 +428,7 @@ static int step(struct batch *b, struct sg_diag *diag)
 		if (!diag)
 			diag = &own;
 		if (spawn_child(s, diag)) {
-			fail_all(b, -1, diag->msg);
+			sg_exec_fail_all(b, -1, diag->msg);
 			return SG_EMODEL;
 		}
 	}
@@ -932,10 +440,10 @@ static int step(struct batch *b, struct sg_diag *diag)
 		child_gone(b, EXEC_EXIT_WAIT_MS);
 		return 0;
 	}
-	mark_read(b);
+	sg_exec_mark_read(b);
 	t = next_timeout(b, &ti, &stall);
 	if (t) {
-		t -= now_ms();
+		t -= sg_exec_now_ms();
 		wait = t <= 0 ? 0 : t > 1e9 ? 1000000000 : (int)ceil(t);
 	}
 	/* look again soon at what the child read, to start those clocks */
@@ -954,8 +462,8 @@ static int step(struct batch *b, struct sg_diag *diag)
 	r = poll(pfd, (nfds_t)npfd, wait);
 	if (r < 0 && errno != EINTR) {
 		sg_diag_set(diag, NULL, 0, 0, "poll: %s", strerror(errno));
-		end_child(s, 0);
-		fail_all(b, -1, "poll failed");
+		sg_exec_end_child(s, 0);
+		sg_exec_fail_all(b, -1, "poll failed");
 		return SG_EMODEL;
 	}
 	if (r > 0) {
@@ -964,7 +472,7 @@ static int step(struct batch *b, struct sg_diag *diag)
 		if (iin >= 0 && pfd[iin].revents)
 			write_requests(s);
 		if (pfd[iout].revents) {
-			r = read_replies(b);
+			r = sg_exec_read_batch(b);
 			if (r == 1) {
 				child_gone(b, EXEC_EXIT_WAIT_MS);
 				return 0;
@@ -973,9 +481,9 @@ static int step(struct batch *b, struct sg_diag *diag)
 				return 0;
 		}
 	}
-	mark_read(b);
+	sg_exec_mark_read(b);
 	t = next_timeout(b, &ti, &stall);
-	if (t && now_ms() >= t)
+	if (t && sg_exec_now_ms() >= t)
 		time_out(b, ti, stall);
 	return 0;
 }
@@ -991,7 +499,7 @@ static int exec_score(void *state, size_t n, const char *const *case_ids,
 	int was_pending, ret = 0;
 	size_t i;
 
-	release_batch(s);
+	sg_exec_release_batch(s);
 	if (n > s->nreq) {
 		free(s->req);
 		s->req = sg_xcalloc(n, sizeof(*s->req));
@@ -1010,7 +518,7 @@ static int exec_score(void *state, size_t n, const char *const *case_ids,
 	b.ids = case_ids;
 	b.x = x;
 	b.out = out;
-	index_batch(&b);
+	sg_exec_index_batch(&b);
 
 	/* a write to a dead child must give EPIPE, not kill us */
 	sigemptyset(&pipeset);
@@ -1061,7 +569,7 @@ static void exec_close(void *state)
 		return;
 	/* EOF on its stdin asks the model to exit; then it is killed */
 	close_fd(&s->in);
-	end_child(s, EXEC_EXIT_WAIT_MS);
+	sg_exec_end_child(s, EXEC_EXIT_WAIT_MS);
 	if (s->argv)
 		for (i = 0; s->argv[i]; i++)
 			free(s->argv[i]);
@@ -1070,7 +578,7 @@ static void exec_close(void *state)
 		for (i = 0; i < s->nfeatures; i++)
 			free(s->keys[i]);
 	free(s->keys);
-	release_batch(s);
+	sg_exec_release_batch(s);
 	free(s->req);
 	free(s->bucket);
 	sg_buf_release(&s->wbuf);
@@ -1108,7 +616,8 @@ static int exec_open(void **state, const struct sg_model_conf *mc,
 	s->nfeatures = nfeatures;
 	s->keys = sg_xcalloc(nfeatures ? nfeatures : 1, sizeof(*s->keys));
 	for (i = 0; i < nfeatures; i++) {
-		add_json_str(&k, features[i] ? features[i] : "");
+		sg_json_quote(&k, features[i] ? features[i] : "",
+			      features[i] ? strlen(features[i]) : 0);
 		sg_buf_addstr(&k, ": ");
 		s->keys[i] = sg_buf_detach(&k);
 	}
@@ -1141,7 +650,7 @@ int sg_exec_read_replies(void **state, int fd, size_t n,
 {
 	struct exec_state *s = sg_xcalloc(1, sizeof(*s));
 	struct batch b = {0};
-	double now = now_ms();
+	double now = sg_exec_now_ms();
 	size_t i;
 
 	s->in = s->err = -1;
@@ -1164,8 +673,8 @@ int sg_exec_read_replies(void **state, int fd, size_t n,
 		s->req[i].t_sent = now;
 		s->req[i].t_read = now;
 	}
-	index_batch(&b);
-	return read_replies(&b);
+	sg_exec_index_batch(&b);
+	return sg_exec_read_batch(&b);
 }
 
 void sg_exec_replies_free(void *state)

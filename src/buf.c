@@ -1,5 +1,6 @@
 #include "sg/buf.h"
 
+#include <math.h>
 #include <stdint.h>
 
 #include <stdio.h>
@@ -156,34 +157,98 @@ char *sg_buf_detach(struct sg_buf *b)
 	return s;
 }
 
-void sg_json_quote(struct sg_buf *b, const char *s, size_t n)
+void sg_fmt_double(char out[SG_DOUBLE_BUF], double d)
+{
+	int p;
+
+	if (d == 0) {
+		snprintf(out, SG_DOUBLE_BUF, "%s", signbit(d) ? "-0" : "0");
+		return;
+	}
+	for (p = 15; p <= 17; p++) {
+		snprintf(out, SG_DOUBLE_BUF, "%.*g", p, d);
+		if (strtod(out, NULL) == d)
+			return;
+	}
+}
+
+void sg_buf_add_json_number(struct sg_buf *b, double d)
+{
+	char num[SG_DOUBLE_BUF];
+
+	if (!isfinite(d)) {
+		sg_buf_addstr(b, "null");
+		return;
+	}
+	sg_fmt_double(num, d);
+	sg_buf_addstr(b, num);
+}
+
+/*
+ * The one JSON string escaper. Always escaped: '"', '\\', LF, CR, TAB by
+ * their short forms, other C0 controls as \u00XX. strict (the report's
+ * printer) also writes BS and FF by their short forms, DEL as \u007f and
+ * each byte that is not part of valid UTF-8 as \ufffd; without it those
+ * bytes pass as they are.
+ */
+static void json_quote(struct sg_buf *b, const char *str, size_t n,
+		       int strict)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, start = 0;
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, start = 0;
 
 	sg_buf_addch(b, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < n) {
+		unsigned char c = s[i];
+		const char *esc = NULL;
+		size_t len = 1;
+		unsigned cp;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x80) {
+			if (!strict || (len = sg_utf8_decode(s + i, n - i, &cp))) {
+				i += len;
+				continue;
+			}
+			len = 1;
+			esc = "\\ufffd";
+		} else if (c >= 0x20 && c != '"' && c != '\\' &&
+			   (c != 0x7f || !strict)) {
+			i++;
 			continue;
-		sg_buf_add(b, s + start, i - start);
-		start = i + 1;
+		}
 		switch (c) {
-		case '"': sg_buf_add(b, "\\\"", 2); break;
-		case '\\': sg_buf_add(b, "\\\\", 2); break;
-		case '\n': sg_buf_add(b, "\\n", 2); break;
-		case '\r': sg_buf_add(b, "\\r", 2); break;
-		case '\t': sg_buf_add(b, "\\t", 2); break;
-		default: {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\b': esc = strict ? "\\b" : NULL; break;
+		case '\f': esc = strict ? "\\f" : NULL; break;
+		}
+		sg_buf_add(b, s + start, i - start);
+		if (esc) {
+			sg_buf_addstr(b, esc);
+		} else {
 			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4],
 				     hex[c & 15]};
 			sg_buf_add(b, u, 6);
 		}
-		}
+		i += len;
+		start = i;
 	}
 	sg_buf_add(b, s + start, n - start);
 	sg_buf_addch(b, '"');
+}
+
+void sg_json_quote(struct sg_buf *b, const char *s, size_t n)
+{
+	json_quote(b, s, n, 0);
+}
+
+void sg_json_quote_utf8(struct sg_buf *b, const char *s, size_t n)
+{
+	json_quote(b, s, n, 1);
 }
 
 /* ---- text for people ---- */
@@ -234,6 +299,51 @@ size_t sg_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 		return 0;
 	*cp = c;
 	return len;
+}
+
+int sg_utf8_scan(const unsigned char *p, size_t n, size_t *bad, int nul)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	const uint64_t high = UINT64_C(0x8080808080808080);
+	size_t i = 0, len;
+	unsigned cp;
+	uint64_t w;
+
+	while (i < n) {
+		/* fast path: eight ASCII bytes (and no NUL) at a time */
+		while (i + 8 <= n) {
+			memcpy(&w, p + i, 8);
+			if ((w & high) || (nul && ((w - ones) & ~w & high)))
+				break;
+			i += 8;
+		}
+		while (i < n && p[i] < 0x80 && (p[i] || !nul))
+			i++;
+		if (i >= n)
+			break;
+		if (!p[i]) {
+			*bad = i;
+			return 2;
+		}
+		len = sg_utf8_decode(p + i, n - i, &cp);
+		if (!len) {
+			*bad = i;
+			return 1;
+		}
+		i += len;
+	}
+	return 0;
+}
+
+int sg_utf8_valid(const char *s, size_t n, size_t *bad)
+{
+	size_t at = 0;
+
+	if (!sg_utf8_scan((const unsigned char *)s, n, &at, 0))
+		return 1;
+	if (bad)
+		*bad = at;
+	return 0;
 }
 
 static size_t shown_char(const unsigned char *s, enum shown *how)

@@ -14,6 +14,7 @@
 #include "sg/compare.h"
 #include "sg/gate.h"
 #include "sg/report.h"
+#include "sg/writer.h"
 
 enum {
 	O_REPORT = 1000,
@@ -124,9 +125,6 @@ static long model_id_of(struct sg_store *s, const cJSON *report)
 	return id;
 }
 
-static const char *const formats[] = {"text", "json", "markdown", "junit",
-				      NULL};
-
 static int gate_check(struct cli *c)
 {
 	if (flags.report && (c->win_model || c->win_since || c->win_until ||
@@ -236,7 +234,7 @@ const struct cli_cmd cmd_gate = {
 	.init = gate_init,
 	.check = gate_check,
 	.flags = CLI_NO_ARGS,
-	.formats = formats,
+	.formats = sg_gate_formats,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_GATE |
 		  CLI_REPORT | CLI_WINDOW | CLI_LOG,
 	.opts = gate_opts,

@@ -26,6 +26,7 @@
 #include "sg/ingest.h"
 #include "sg/report.h"
 #include "sg/runner.h"
+#include "sg/writer.h"
 
 enum { O_DATE = 1000, O_OUT_DIR };
 
@@ -162,6 +163,20 @@ static int write_atomic(struct cli *c, const char *dir, const char *name,
 out:
 	sg_buf_release(&path);
 	sg_buf_release(&tmp);
+	return ret;
+}
+
+/* The verdict in a format into dir/gate<the format's extension>. */
+static int write_gate_file(struct cli *c, const char *dir,
+			   const struct sg_gate_result *res, const char *format,
+			   const char *model)
+{
+	struct sg_buf name = SG_BUF_INIT;
+	int ret;
+
+	sg_buf_addf(&name, "gate%s", sg_writer_find(format)->extension);
+	ret = write_atomic(c, dir, name.buf, NULL, res, format, model);
+	sg_buf_release(&name);
 	return ret;
 }
 
@@ -561,25 +576,23 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 	}
 	for (i = 0; i < c->cfg.report.formats.n; i++) {
 		const char *f = c->cfg.report.formats.v[i];
-		const char *name = !strcmp(f, "json")       ? "report.json"
-				   : !strcmp(f, "markdown") ? "report.md"
-				   : !strcmp(f, "text")     ? "report.txt"
-				   : !strcmp(f, "csv")      ? "report.csv"
-							    : NULL;
+		const struct sg_writer_ops *w = sg_writer_find(f);
+		struct sg_buf name = SG_BUF_INIT;
 
+		if (!w || !w->write_report)
+			continue;
+		sg_buf_addf(&name, "report%s", w->extension);
 		if (!strcmp(f, "prometheus")) {
 			struct sg_buf p = SG_BUF_INIT;
 
-			sg_buf_addf(&p, "%s/report.prom", dir.buf);
+			sg_buf_addf(&p, "%s/%s", dir.buf, name.buf);
 			ret = write_prometheus(c, p.buf, report, &res);
 			sg_buf_release(&p);
-			if (ret)
-				goto fail;
-			continue;
+		} else {
+			ret = write_atomic(c, dir.buf, name.buf, report, NULL,
+					   f, NULL);
 		}
-		if (!name)
-			continue;
-		ret = write_atomic(c, dir.buf, name, report, NULL, f, NULL);
+		sg_buf_release(&name);
 		if (ret)
 			goto fail;
 	}
@@ -589,13 +602,11 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 		if (ret)
 			goto fail;
 	}
-	ret = write_atomic(c, dir.buf, "gate.xml", NULL, &res, "junit", model);
+	ret = write_gate_file(c, dir.buf, &res, "junit", model);
 	if (!ret)
-		ret = write_atomic(c, dir.buf, "gate.json", NULL, &res, "json",
-				   model);
+		ret = write_gate_file(c, dir.buf, &res, "json", model);
 	if (!ret)
-		ret = write_atomic(c, dir.buf, "gate.md", NULL, &res, "markdown",
-				   model);
+		ret = write_gate_file(c, dir.buf, &res, "markdown", model);
 	if (ret)
 		goto fail;
 	if (!c->quiet) {

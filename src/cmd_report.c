@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "sg/report.h"
+#include "sg/writer.h"
 
 enum { O_OUTPUT = 1000, O_NO_STORE };
 
@@ -52,9 +53,6 @@ static int use_color(void)
 
 	return isatty(1) && !(nc && *nc);
 }
-
-static const char *const formats[] = {"text", "json", "markdown", "csv",
-				      "prometheus", NULL};
 
 static int run_report(struct cli *c, struct sg_store *s)
 {
@@ -108,7 +106,7 @@ const struct cli_cmd cmd_report = {
 	.fn = run_report,
 	.init = report_init,
 	.flags = CLI_OPENS_STORE | CLI_NO_ARGS,
-	.formats = formats,
+	.formats = sg_report_formats,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_REPORT |
 		  CLI_LOG | CLI_WINDOW,
 	.opts = report_opts,

@@ -9,6 +9,7 @@
 
 #include "config_impl.h"
 #include "sg/config.h"
+#include "sg/writer.h"
 
 /* The largest integer a JSON number holds exactly (and a long too). */
 #define JSON_INT_MAX \
@@ -33,8 +34,6 @@ static const char *const log_formats[] = {"csv", "jsonl", NULL};
 /* index = enum sg_decision_type */
 static const char *const decision_types[] = {"label", "numeric", NULL};
 static const char *const backends[] = {"xgboost", "exec", "logged", NULL};
-static const char *const report_formats[] = {
-	"json", "markdown", "text", "csv", "prometheus", NULL};
 /* index = on_estimate */
 static const char *const gate_on[] = {"lower-bound", "estimate", NULL};
 
@@ -94,7 +93,7 @@ static const struct sg_config_key report_keys[] = {
 	INT("window_nights", report.window_nights, 0, JSON_INT_MAX,
 	    .flag = "window-nights"),
 	NUM("tolerance", report.tolerance, 0, INFINITY, .flag = "tolerance"),
-	LIST("formats", report.formats, .choices = report_formats),
+	LIST("formats", report.formats, .choices = sg_report_formats),
 	STR("dir", report.dir, .flags = KEY_PATH),
 	LIST("label_order", report.label_order, .flags = KEY_DISTINCT,
 	     .flag = "label-order"),

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,91 @@ static void diag_formats_file_line_and_column(void **state)
 	assert_int_equal(sg_exit_status(SG_OK), 0);
 }
 
+/* Every escape written out by hand from RFC 8259 section 7. */
+static void json_quote_escapes_what_json_requires(void **state)
+{
+	static const char in[] = "a\"b\\c\b\f\n\r\t\x01\x7f\xc3\xa9\xff";
+	struct sg_buf b = SG_BUF_INIT;
+
+	(void)state;
+	/* lenient: BS, FF as \u00XX; DEL, UTF-8 and the stray 0xff as is */
+	sg_json_quote(&b, in, sizeof(in) - 1);
+	assert_string_equal(b.buf, "\"a\\\"b\\\\c\\u0008\\u000c\\n\\r\\t"
+				   "\\u0001\x7f\xc3\xa9\xff\"");
+	sg_buf_reset(&b);
+	/* strict: BS, FF short; DEL escaped; 0xff (not UTF-8) as U+FFFD */
+	sg_json_quote_utf8(&b, in, sizeof(in) - 1);
+	assert_string_equal(b.buf, "\"a\\\"b\\\\c\\b\\f\\n\\r\\t"
+				   "\\u0001\\u007f\xc3\xa9\\ufffd\"");
+	sg_buf_reset(&b);
+	/* a NUL inside the length is escaped, not an end */
+	sg_json_quote(&b, "a\0b", 3);
+	assert_string_equal(b.buf, "\"a\\u0000b\"");
+	sg_buf_reset(&b);
+	/* a sequence cut short: each of its bytes is one U+FFFD */
+	sg_json_quote_utf8(&b, "x\xe2\x82", 3);
+	assert_string_equal(b.buf, "\"x\\ufffd\\ufffd\"");
+	sg_buf_release(&b);
+}
+
+/* Shortest forms as Python's repr() gives them (1/3, 0.1 + 0.2). */
+static void json_number_is_shortest_exact_or_null(void **state)
+{
+	struct sg_buf b = SG_BUF_INIT;
+
+	(void)state;
+	sg_buf_add_json_number(&b, NAN);
+	sg_buf_addch(&b, ' ');
+	sg_buf_add_json_number(&b, INFINITY);
+	sg_buf_addch(&b, ' ');
+	sg_buf_add_json_number(&b, 0.1);
+	sg_buf_addch(&b, ' ');
+	sg_buf_add_json_number(&b, -0.0);
+	sg_buf_addch(&b, ' ');
+	sg_buf_add_json_number(&b, 1.0 / 3);
+	sg_buf_addch(&b, ' ');
+	sg_buf_add_json_number(&b, 0.1 + 0.2);
+	sg_buf_addch(&b, ' ');
+	sg_buf_add_json_number(&b, 432);
+	assert_string_equal(b.buf, "null null 0.1 -0 0.3333333333333333 "
+				   "0.30000000000000004 432");
+	sg_buf_release(&b);
+}
+
+static void utf8_scan_finds_the_first_bad_byte_or_nul(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t n;
+		int nul, want;
+		size_t bad;
+	} t[] = {
+		{"plain ascii, longer than eight", 30, 1, 0, 0},
+		{"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, 1, 0, 0},
+		{"abcdefghijk\0z", 13, 1, 2, 11},   /* NUL past the fast path */
+		{"abcdefghijk\0z", 13, 0, 0, 0},    /* NUL allowed */
+		{"\xe0\x80\x80", 3, 0, 1, 0},       /* overlong */
+		{"abcdefgh\xed\xa0\x80", 11, 0, 1, 8}, /* surrogate U+D800 */
+		{"ab\xe2\x82", 4, 0, 1, 2},         /* cut short */
+		{"a\xf4\x90\x80\x80", 5, 0, 1, 1},  /* above U+10FFFF */
+		{"a\x80", 2, 0, 1, 1},              /* stray continuation */
+	};
+	size_t i, bad;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		bad = 99;
+		assert_int_equal(sg_utf8_scan((const unsigned char *)t[i].s,
+					      t[i].n, &bad, t[i].nul),
+				 t[i].want);
+		if (t[i].want)
+			assert_int_equal(bad, t[i].bad);
+	}
+	assert_int_equal(sg_utf8_valid("ab\xe2\x82", 4, &bad), 0);
+	assert_int_equal(bad, 2);
+	assert_int_equal(sg_utf8_valid("\xc3\xa9", 2, NULL), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +194,9 @@ int main(void)
 		cmocka_unit_test(diag_formats_file_line_and_column),
 		cmocka_unit_test(
 			utf8_decode_reads_valid_sequences_and_refuses_the_rest),
+		cmocka_unit_test(json_quote_escapes_what_json_requires),
+		cmocka_unit_test(json_number_is_shortest_exact_or_null),
+		cmocka_unit_test(utf8_scan_finds_the_first_bad_byte_or_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,8 +45,33 @@ void *sg_xrealloc(void *p, size_t n);
 char *sg_xstrdup(const char *s);
 char *sg_xstrndup(const char *s, size_t n);
 
-/* Appends s as a JSON string literal (with quotes) to b. */
+/* Room for sg_fmt_double's text of any double. */
+#define SG_DOUBLE_BUF 40
+
+/*
+ * d as the shortest of "%.15g", "%.16g", "%.17g" that reads back to d
+ * ("-0" for negative zero), into out. d must be finite.
+ */
+void sg_fmt_double(char out[SG_DOUBLE_BUF], double d);
+
+/* Appends d as a JSON number (as sg_fmt_double), or null when d is NaN or
+ * infinite. */
+void sg_buf_add_json_number(struct sg_buf *b, double d);
+
+/*
+ * Appends s[0..n) as a JSON string literal (with quotes) to b: '"', '\\',
+ * LF, CR and TAB by their short forms, other control characters below
+ * U+0020 (NUL too) as \u00XX; every other byte as it is.
+ */
 void sg_json_quote(struct sg_buf *b, const char *s, size_t n);
+
+/*
+ * As sg_json_quote, for text that may not be UTF-8 (the report's JSON):
+ * also BS and FF by their short forms, DEL as \u007f, and each byte that
+ * is not part of a valid UTF-8 sequence as \ufffd, so the result is
+ * always valid JSON in UTF-8.
+ */
+void sg_json_quote_utf8(struct sg_buf *b, const char *s, size_t n);
 
 /*
  * Appends s for Markdown (a table cell, a heading, a line of text): the
@@ -67,6 +92,22 @@ void sg_buf_add_md(struct sg_buf *b, const char *s);
  * SIZE_MAX for n: NUL is never a continuation byte.
  */
 size_t sg_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+
+/*
+ * Checks p[0..n) for UTF-8 validity as sg_utf8_decode judges it, and for
+ * NUL bytes when nul is set. Returns 0 when fine, else 1 (bad UTF-8) or 2
+ * (a NUL byte) with the 0-based offset of the first byte of the bad
+ * sequence in *bad. Runs of ASCII are checked eight bytes at a time.
+ */
+int sg_utf8_scan(const unsigned char *p, size_t n, size_t *bad, int nul);
+
+/*
+ * Checks that s[0..n) is valid UTF-8 (no overlongs, no surrogates, nothing
+ * above U+10FFFF; NUL is valid). Returns 1 if valid, else 0 and the 0-based
+ * offset of the first byte of the first invalid sequence in *bad (when bad
+ * is not NULL).
+ */
+int sg_utf8_valid(const char *s, size_t n, size_t *bad);
 
 /*
  * Appends s for a terminal: control characters (line ends and tabs too),

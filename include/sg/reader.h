@@ -160,12 +160,4 @@ uint64_t sg_reader_offset(const struct sg_reader *r);
 /* Closes and frees. Accepts NULL. */
 void sg_reader_close(struct sg_reader *r);
 
-/*
- * Checks that s[0..n) is valid UTF-8 (no overlongs, no surrogates, nothing
- * above U+10FFFF; NUL is valid). Returns 1 if valid, else 0 and the 0-based
- * offset of the first byte of the first invalid sequence in *bad (when bad
- * is not NULL).
- */
-int sg_utf8_valid(const char *s, size_t n, size_t *bad);
-
 #endif

@@ -1,0 +1,145 @@
+/*
+ * write_impl.h - private to the output writers (writer.c, write_*.c):
+ * reading the report's cJSON tree, the helpers that more than one format
+ * shares, and each format's entry points, which the registry in writer.c
+ * lists. Nothing outside the writers includes it.
+ */
+#ifndef SG_WRITE_IMPL_H
+#define SG_WRITE_IMPL_H
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct sg_gate_result;
+struct sg_gate_check;
+
+/* Room for any "%.4f" of a double, and for two of them. */
+#define NUM_BUF 320
+#define CI_BUF 640
+
+/* ---- reading the tree: a missing or mistyped member reads as absent ---- */
+
+static inline const cJSON *get(const cJSON *o, const char *k)
+{
+	return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+static inline double num(const cJSON *o, const char *k)
+{
+	const cJSON *v = get(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static inline long lnum(const cJSON *o, const char *k)
+{
+	double d = num(o, k);
+
+	return isfinite(d) ? (long)d : 0;
+}
+
+static inline const char *str(const cJSON *o, const char *k)
+{
+	const cJSON *v = get(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* An end (0 low, 1 high) of o's "ci95", or NaN. */
+static inline double ci(const cJSON *o, int i)
+{
+	const cJSON *v = cJSON_GetArrayItem(get(o, "ci95"), i);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static inline int below(const cJSON *o)
+{
+	return cJSON_IsTrue(get(o, "below_overall"));
+}
+
+/* ---- shared by the text and Markdown views (write_util.c) ---- */
+
+/* The metrics of software.change, in its order, as the tables name them. */
+#define SG_WRITE_SW_METRICS 6
+extern const char *const sg_write_sw_metrics[SG_WRITE_SW_METRICS];
+
+/* A segment or night row, to sort worst first. */
+struct sg_row {
+	int rank;             /* rows of a lower rank first */
+	const char *group, *key;
+	const cJSON *o;
+	double rate;
+	long n;
+};
+
+/*
+ * Rows of "segments" (group = column) or "nights", worst first; grouped:
+ * segments column by column. The caller frees the array; *n rows.
+ */
+struct sg_row *sg_write_worst_rows(const cJSON *report, int nights,
+				   int grouped, size_t *n);
+
+/* "%.*g" of v with digits into buf (NUM_BUF bytes), or "-" when undefined. */
+const char *sg_write_fmt_gn(char *buf, double v, int digits);
+
+/*
+ * The features of a night (inputs.nights.<night>.features) whose values
+ * leave the range of their reference (inputs.features.<name>.reference):
+ * lead once, then "income 35000 .. 95000 (reference 40000 .. 80000)"
+ * for each, comma separated, names written by put. Nothing when none
+ * does (or there is no reference range). Returns how many are written.
+ */
+int sg_write_out_of_range(FILE *f, const cJSON *night, const cJSON *fs,
+			  const char *lead, void (*put)(FILE *, const char *));
+
+/* A gate number as "%.4f" into buf (n bytes), or "-" when undefined. */
+void sg_write_gate_value(char *buf, size_t n, double v);
+
+/* A check's number as written for people: a count of cases as an integer
+ * ("432", not "432.0000"), any other as sg_write_gate_value. */
+void sg_write_check_value(char *buf, size_t n, const struct sg_gate_check *c,
+			  double v);
+
+/* ---- shared by the CSV views (write_csv.c) ---- */
+
+/* A CSV field, quoted when it holds a comma, quote or line end; nothing
+ * for NULL. */
+void sg_write_csv_field(FILE *f, const char *s);
+
+/* A string, number (shortest exact form; nothing when undefined) or
+ * boolean as a CSV field; nothing for any other value. */
+void sg_write_csv_value(FILE *f, const cJSON *v);
+
+/* ---- each format's entry points, listed by the registry (writer.c) ---- */
+
+/*
+ * A report writer: the report tree to f. color asks for ANSI colour
+ * (text only); verdict, when not NULL, is the gate's verdict for the
+ * formats that carry it (Prometheus). Returns 0 or SG_EIO.
+ */
+int sg_write_json_report(FILE *f, const cJSON *r, int color,
+			 const char *verdict);
+int sg_write_text_report(FILE *f, const cJSON *r, int color,
+			 const char *verdict);
+int sg_write_markdown_report(FILE *f, const cJSON *r, int color,
+			     const char *verdict);
+int sg_write_csv_report(FILE *f, const cJSON *r, int color,
+			const char *verdict);
+int sg_write_prometheus_report(FILE *f, const cJSON *r, int color,
+			       const char *verdict);
+
+/* A gate writer: the verdict (for model, when not NULL) to f. */
+int sg_write_json_gate(FILE *out, const struct sg_gate_result *r,
+		       const char *model);
+int sg_write_text_gate(FILE *out, const struct sg_gate_result *r,
+		       const char *model);
+int sg_write_markdown_gate(FILE *out, const struct sg_gate_result *r,
+			   const char *model);
+
+/* The sample as CSV (write_csv.c). */
+void sg_write_csv_sample(FILE *f, const cJSON *sample);
+
+#endif

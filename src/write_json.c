@@ -1,0 +1,219 @@
+/*
+ * write_json.c - the JSON views: the exact-number printer of a cJSON tree
+ * (sg_report_json: the report, the sample, history), the report as JSON,
+ * and the gate's verdict and policy as JSON (sg_gate_result_json,
+ * sg_gate_policy_json: for `gate --format json` and the audit trail).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg/buf.h"
+#include "sg/gate.h"
+#include "sg/report.h"
+#include "write_impl.h"
+
+/* A NUL-terminated string (NULL: "") as a JSON string. */
+static void quote(struct sg_buf *b, const char *s)
+{
+	sg_json_quote_utf8(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void indent(struct sg_buf *b, int pretty, int depth)
+{
+	int i;
+
+	if (!pretty)
+		return;
+	sg_buf_addch(b, '\n');
+	for (i = 0; i < depth; i++)
+		sg_buf_addstr(b, "  ");
+}
+
+static void json_value(struct sg_buf *b, const cJSON *v, int pretty, int depth)
+{
+	const cJSON *c;
+	int first = 1, obj, flat;
+
+	if (!v || cJSON_IsNull(v) || cJSON_IsInvalid(v)) {
+		sg_buf_addstr(b, "null");
+	} else if (cJSON_IsFalse(v)) {
+		sg_buf_addstr(b, "false");
+	} else if (cJSON_IsTrue(v)) {
+		sg_buf_addstr(b, "true");
+	} else if (cJSON_IsNumber(v)) {
+		sg_buf_add_json_number(b, v->valuedouble);
+	} else if (cJSON_IsString(v)) {
+		quote(b, v->valuestring);
+	} else if (cJSON_IsRaw(v)) {
+		sg_buf_addstr(b, v->valuestring ? v->valuestring : "null");
+	} else {
+		obj = cJSON_IsObject(v);
+		/* an array of scalars stays on one line: [low, high] */
+		flat = !obj;
+		for (c = v->child; c && flat; c = c->next)
+			flat = !cJSON_IsArray(c) && !cJSON_IsObject(c);
+		sg_buf_addch(b, obj ? '{' : '[');
+		for (c = v->child; c; c = c->next) {
+			if (!first)
+				sg_buf_addstr(b, flat && pretty ? ", " : ",");
+			first = 0;
+			if (!flat)
+				indent(b, pretty, depth + 1);
+			if (obj) {
+				quote(b, c->string);
+				sg_buf_addstr(b, pretty ? ": " : ":");
+			}
+			json_value(b, c, pretty, depth + 1);
+		}
+		if (!first && !flat)
+			indent(b, pretty, depth);
+		sg_buf_addch(b, obj ? '}' : ']');
+	}
+}
+
+char *sg_report_json(const cJSON *json, int pretty)
+{
+	struct sg_buf b = SG_BUF_INIT;
+
+	json_value(&b, json, pretty, 0);
+	if (pretty)
+		sg_buf_addch(&b, '\n');
+	return sg_buf_detach(&b);
+}
+
+int sg_write_json_report(FILE *f, const cJSON *r, int color,
+			 const char *verdict)
+{
+	char *t = sg_report_json(r, 1);
+
+	(void)color;
+	(void)verdict;
+	fputs(t, f);
+	free(t);
+	return 0;
+}
+
+static const char *outcome_name(int o)
+{
+	switch (o) {
+	case SG_CHECK_PASS: return "pass";
+	case SG_CHECK_FAIL: return "fail";
+	default: return "not judged";
+	}
+}
+
+static void put_num(cJSON *o, const char *k, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!isnan(g->min_agreement))
+		put_num(o, "min_agreement", g->min_agreement);
+	if (g->incumbent) {
+		cJSON_AddStringToObject(o, "incumbent", g->incumbent);
+		put_num(o, "incumbent_margin", g->incumbent_margin);
+	}
+	if (!isnan(g->min_kappa))
+		put_num(o, "min_kappa", g->min_kappa);
+	if (g->min_cases >= 0)
+		put_num(o, "min_cases", (double)g->min_cases);
+	cJSON_AddStringToObject(o, "on",
+				g->on_estimate ? "estimate" : "lower-bound");
+	if (!isnan(g->max_error_rate))
+		put_num(o, "max_error_rate", g->max_error_rate);
+	if (!isnan(g->max_p95_latency_ms))
+		put_num(o, "max_p95_latency_ms", g->max_p95_latency_ms);
+	put_num(o, "min_segment_cases", (double)g->min_segment_cases);
+	if (!isnan(g->min_segment_agreement))
+		put_num(o, "min_segment_agreement", g->min_segment_agreement);
+	if (!isnan(g->min_recall))
+		put_num(o, "min_recall", g->min_recall);
+	if (!isnan(g->min_precision))
+		put_num(o, "min_precision", g->min_precision);
+	if (!isnan(g->human_margin))
+		put_num(o, "human_margin", g->human_margin);
+	if (!isnan(g->max_psi))
+		put_num(o, "max_psi", g->max_psi);
+	if (!isnan(g->max_missing_rate))
+		put_num(o, "max_missing_rate", g->max_missing_rate);
+	if (!isnan(g->max_label_shift))
+		put_num(o, "max_label_shift", g->max_label_shift);
+	if (g->learn_from_reference) {
+		cJSON_AddTrueToObject(o, "learn_from_reference");
+		put_num(o, "learn_k", g->learn_k);
+	}
+	if (!isnan(g->min_night_agreement))
+		put_num(o, "min_night_agreement", g->min_night_agreement);
+	if (!isnan(g->max_night_psi))
+		put_num(o, "max_night_psi", g->max_night_psi);
+	if (!isnan(g->max_night_missing_rate))
+		put_num(o, "max_night_missing_rate", g->max_night_missing_rate);
+	if (!isnan(g->min_night_agreement) || !isnan(g->max_night_psi) ||
+	    !isnan(g->max_night_missing_rate))
+		put_num(o, "min_night_cases", (double)g->min_night_cases);
+	return o;
+}
+
+cJSON *sg_gate_result_json(const struct sg_gate_result *r)
+{
+	cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+	size_t i;
+
+	cJSON_AddStringToObject(o, "verdict", sg_verdict_name(r->verdict));
+	cJSON_AddNumberToObject(o, "exit_code", r->verdict);
+	cJSON_AddStringToObject(o, "reason", r->reason ? r->reason : "");
+	cJSON_AddNumberToObject(o, "cases", (double)r->cases);
+	cJSON_AddStringToObject(o, "on",
+				r->on_estimate ? "estimate" : "lower-bound");
+	for (i = 0; i < r->nchecks; i++) {
+		const struct sg_gate_check *c = &r->checks[i];
+		cJSON *co = cJSON_CreateObject(), *ci;
+
+		cJSON_AddStringToObject(co, "name", c->name);
+		cJSON_AddStringToObject(co, "subject", c->subject);
+		put_num(co, "value", c->value);
+		if (isfinite(c->low) || isfinite(c->high)) {
+			ci = cJSON_CreateArray();
+			cJSON_AddItemToArray(ci, isfinite(c->low)
+							 ? cJSON_CreateNumber(c->low)
+							 : cJSON_CreateNull());
+			cJSON_AddItemToArray(ci, isfinite(c->high)
+							 ? cJSON_CreateNumber(c->high)
+							 : cJSON_CreateNull());
+			cJSON_AddItemToObject(co, "ci95", ci);
+		} else {
+			cJSON_AddNullToObject(co, "ci95");
+		}
+		put_num(co, "judged", c->judged);
+		put_num(co, "threshold", c->threshold);
+		cJSON_AddStringToObject(co, "kind", c->is_max ? "max" : "min");
+		cJSON_AddStringToObject(co, "outcome", outcome_name(c->outcome));
+		cJSON_AddStringToObject(co, "detail", c->detail ? c->detail : "");
+		cJSON_AddItemToArray(arr, co);
+	}
+	cJSON_AddItemToObject(o, "checks", arr);
+	return o;
+}
+
+int sg_write_json_gate(FILE *out, const struct sg_gate_result *r,
+		       const char *model)
+{
+	cJSON *o = sg_gate_result_json(r);
+	char *text;
+
+	if (model)
+		cJSON_AddStringToObject(o, "model", model);
+	text = cJSON_Print(o);
+	fprintf(out, "%s\n", text);
+	free(text);
+	cJSON_Delete(o);
+	return 0;
+}
