@@ -14,14 +14,15 @@
 #include "write_impl.h"
 
 /*
- * The formats, in the order messages list them: name, nightly's file
+ * The formats, in the order messages and --help list them (the default,
+ * text, first): name, nightly's file
  * extension, whether it writes a report (Y/N) and a gate (Y/N). The ops
  * table and the name lists are all made from this one list.
  */
 #define WRITERS(X)                            \
+	X(text, ".txt", Y, Y)                 \
 	X(json, ".json", Y, Y)                \
 	X(markdown, ".md", Y, Y)              \
-	X(text, ".txt", Y, Y)                 \
 	X(csv, ".csv", Y, N)                  \
 	X(prometheus, ".prom", Y, N)          \
 	X(junit, ".xml", N, Y)

@@ -437,7 +437,7 @@ static const struct bad_case bad_cases[] = {
 	{"{\"model\": {\"backend\": \"onnx\"}}",
 	 "'model.backend': 'onnx' is not one of: xgboost, exec, logged", 1, 12},
 	{"{\"report\": {\"formats\": [\"json\",\n \"pdf\"]}}",
-	 "'report.formats': 'pdf' is not one of: json, markdown, text, csv, "
+	 "'report.formats': 'pdf' is not one of: text, json, markdown, csv, "
 	 "prometheus",
 	 2, 2},
 	{"{\"gate\": {\"on\": \"upper-bound\"}}",

@@ -28,10 +28,11 @@ static void assert_names(const char *const *got, const char *const *want)
 	assert_null(got[i]);
 }
 
-/* the order report.formats' error message gives (test_config.c) */
+/* the order --help and the error messages give (test_config.c,
+ * tests/cli/options.sh): text, the default, first */
 static void report_formats_are_the_five_views(void **state)
 {
-	static const char *const want[] = {"json", "markdown", "text", "csv",
+	static const char *const want[] = {"text", "json", "markdown", "csv",
 					   "prometheus", NULL};
 	size_t i;
 
@@ -46,9 +47,9 @@ static void report_formats_are_the_five_views(void **state)
 	assert_null(sg_writer_find("junit")->write_report);
 }
 
-static void gate_formats_are_json_markdown_text_and_junit(void **state)
+static void gate_formats_are_text_json_markdown_and_junit(void **state)
 {
-	static const char *const want[] = {"json", "markdown", "text",
+	static const char *const want[] = {"text", "json", "markdown",
 					   "junit", NULL};
 	size_t i;
 
@@ -117,7 +118,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(report_formats_are_the_five_views),
-		cmocka_unit_test(gate_formats_are_json_markdown_text_and_junit),
+		cmocka_unit_test(gate_formats_are_text_json_markdown_and_junit),
 		cmocka_unit_test(extensions_name_nightlys_files),
 		cmocka_unit_test(unknown_format_is_a_usage_error),
 		cmocka_unit_test(no_format_is_text),
