@@ -5,6 +5,7 @@
  * over them (at least one each while it allows, else proportionally by
  * largest remainder) and drawn with a seeded generator.
  */
+#include "sg/strata.h"
 #include "report_impl.h"
 
 /* ---- the sample ---- */
@@ -54,73 +55,6 @@ static int cmp_stratum(const void *pa, const void *pb)
 	if (!c)
 		c = cmp_str(&strat_rep->segstr, a->seg, b->seg);
 	return c;
-}
-
-/* Largest strata first, then stratum order. */
-static int cmp_size(const void *pa, const void *pb)
-{
-	const struct stratum *const *a = pa, *const *b = pb;
-
-	if ((*a)->size != (*b)->size)
-		return (*a)->size < (*b)->size ? 1 : -1;
-	return (*a < *b) ? -1 : (*a > *b);
-}
-
-/*
- * Allocates n over the strata (n < total): at least one each while n
- * allows, else proportional by largest remainder, exact in integers:
- * stratum i "deserves" n * size_i / total.
- */
-static void allocate(struct stratum *st, size_t ns, size_t n, size_t total)
-{
-	size_t i, sum = 0;
-
-	if (n <= ns) {
-		struct stratum **p = sg_xcalloc(ns, sizeof(*p));
-
-		for (i = 0; i < ns; i++)
-			p[i] = &st[i];
-		sg_sort(p, ns, sizeof(*p), cmp_size);
-		for (i = 0; i < n; i++)
-			p[i]->take = 1;
-		free(p);
-		return;
-	}
-	for (i = 0; i < ns; i++) {
-		size_t q = (size_t)((unsigned long long)n * st[i].size / total);
-
-		st[i].take = q < 1 ? 1 : q > st[i].size ? st[i].size : q;
-		sum += st[i].take;
-	}
-	while (sum != n) {
-		/* excess (take * total - n * size) decides who gives or gets */
-		long long bestv = 0;
-		size_t best = ns;
-
-		for (i = 0; i < ns; i++) {
-			long long ex = (long long)st[i].take * (long long)total -
-				       (long long)n * (long long)st[i].size;
-
-			if (sum > n && st[i].take > 1 &&
-			    (best == ns || ex > bestv)) {
-				best = i;
-				bestv = ex;
-			} else if (sum < n && st[i].take < st[i].size &&
-				   (best == ns || ex < bestv)) {
-				best = i;
-				bestv = ex;
-			}
-		}
-		if (best == ns)
-			break;
-		if (sum > n) {
-			st[best].take--;
-			sum--;
-		} else {
-			st[best].take++;
-			sum++;
-		}
-	}
 }
 
 /* sample_case(): the candidate and where its columns go. */
@@ -271,11 +205,18 @@ int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
 		free(r.cands);
 		r.cands = g;
 	}
-	if ((size_t)opts->n >= total) {
+	/* at least one a stratum while n allows, then proportional */
+	{
+		long *size = sg_xcalloc(ns ? ns : 1, sizeof(*size));
+		long *take = sg_xcalloc(ns ? ns : 1, sizeof(*take));
+
 		for (i = 0; i < ns; i++)
-			strata[i].take = strata[i].size;
-	} else {
-		allocate(strata, ns, (size_t)opts->n, total);
+			size[i] = (long)strata[i].size;
+		sg_allocate(size, ns, opts->n, 1, take);
+		for (i = 0; i < ns; i++)
+			strata[i].take = (size_t)take[i];
+		free(size);
+		free(take);
 	}
 
 	root = cJSON_CreateObject();

@@ -3,7 +3,8 @@
  * strata, and the stratified estimators of a proportion and of a mean
  * difference over the whole population from the strata's samples
  * (Cochran, Sampling Techniques, 3rd ed., ch. 5). Pure: numbers in,
- * numbers out. The review loop uses them: strata are the cells (human
+ * numbers out. The sample of disagreements allocates with them (a floor
+ * of one); the review loop is to use them too: strata are the cells (human
  * label, model label) of a window's confusion matrix, the sample is what
  * people review, the estimates are the model's and the people's accuracy.
  */
