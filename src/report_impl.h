@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sg/buf.h"
+#include "sg/json.h"
 #include "sg/monitor.h"
 #include "sg/stats.h"
 #include "sg/reference.h"
@@ -315,15 +316,12 @@ int sg_rep_scan_reference(struct rep *r, struct sg_diag *diag);
 
 static inline void jnum(cJSON *o, const char *k, double v)
 {
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
+	sg_json_add_num(o, k, v);
 }
 
 static inline cJSON *jnumitem(double v)
 {
-	return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+	return sg_json_num_item(v);
 }
 
 static inline void jlong(cJSON *o, const char *k, long v)

@@ -10,6 +10,7 @@
 
 #include "sg/buf.h"
 #include "sg/gate.h"
+#include "sg/json.h"
 #include "sg/report.h"
 #include "write_impl.h"
 
@@ -103,62 +104,54 @@ static const char *outcome_name(int o)
 	}
 }
 
-static void put_num(cJSON *o, const char *k, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
 cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
 {
 	cJSON *o = cJSON_CreateObject();
 
 	if (!isnan(g->min_agreement))
-		put_num(o, "min_agreement", g->min_agreement);
+		sg_json_add_num(o, "min_agreement", g->min_agreement);
 	if (g->incumbent) {
 		cJSON_AddStringToObject(o, "incumbent", g->incumbent);
-		put_num(o, "incumbent_margin", g->incumbent_margin);
+		sg_json_add_num(o, "incumbent_margin", g->incumbent_margin);
 	}
 	if (!isnan(g->min_kappa))
-		put_num(o, "min_kappa", g->min_kappa);
+		sg_json_add_num(o, "min_kappa", g->min_kappa);
 	if (g->min_cases >= 0)
-		put_num(o, "min_cases", (double)g->min_cases);
+		sg_json_add_num(o, "min_cases", (double)g->min_cases);
 	cJSON_AddStringToObject(o, "on",
 				g->on_estimate ? "estimate" : "lower-bound");
 	if (!isnan(g->max_error_rate))
-		put_num(o, "max_error_rate", g->max_error_rate);
+		sg_json_add_num(o, "max_error_rate", g->max_error_rate);
 	if (!isnan(g->max_p95_latency_ms))
-		put_num(o, "max_p95_latency_ms", g->max_p95_latency_ms);
-	put_num(o, "min_segment_cases", (double)g->min_segment_cases);
+		sg_json_add_num(o, "max_p95_latency_ms", g->max_p95_latency_ms);
+	sg_json_add_num(o, "min_segment_cases", (double)g->min_segment_cases);
 	if (!isnan(g->min_segment_agreement))
-		put_num(o, "min_segment_agreement", g->min_segment_agreement);
+		sg_json_add_num(o, "min_segment_agreement", g->min_segment_agreement);
 	if (!isnan(g->min_recall))
-		put_num(o, "min_recall", g->min_recall);
+		sg_json_add_num(o, "min_recall", g->min_recall);
 	if (!isnan(g->min_precision))
-		put_num(o, "min_precision", g->min_precision);
+		sg_json_add_num(o, "min_precision", g->min_precision);
 	if (!isnan(g->human_margin))
-		put_num(o, "human_margin", g->human_margin);
+		sg_json_add_num(o, "human_margin", g->human_margin);
 	if (!isnan(g->max_psi))
-		put_num(o, "max_psi", g->max_psi);
+		sg_json_add_num(o, "max_psi", g->max_psi);
 	if (!isnan(g->max_missing_rate))
-		put_num(o, "max_missing_rate", g->max_missing_rate);
+		sg_json_add_num(o, "max_missing_rate", g->max_missing_rate);
 	if (!isnan(g->max_label_shift))
-		put_num(o, "max_label_shift", g->max_label_shift);
+		sg_json_add_num(o, "max_label_shift", g->max_label_shift);
 	if (g->learn_from_reference) {
 		cJSON_AddTrueToObject(o, "learn_from_reference");
-		put_num(o, "learn_k", g->learn_k);
+		sg_json_add_num(o, "learn_k", g->learn_k);
 	}
 	if (!isnan(g->min_night_agreement))
-		put_num(o, "min_night_agreement", g->min_night_agreement);
+		sg_json_add_num(o, "min_night_agreement", g->min_night_agreement);
 	if (!isnan(g->max_night_psi))
-		put_num(o, "max_night_psi", g->max_night_psi);
+		sg_json_add_num(o, "max_night_psi", g->max_night_psi);
 	if (!isnan(g->max_night_missing_rate))
-		put_num(o, "max_night_missing_rate", g->max_night_missing_rate);
+		sg_json_add_num(o, "max_night_missing_rate", g->max_night_missing_rate);
 	if (!isnan(g->min_night_agreement) || !isnan(g->max_night_psi) ||
 	    !isnan(g->max_night_missing_rate))
-		put_num(o, "min_night_cases", (double)g->min_night_cases);
+		sg_json_add_num(o, "min_night_cases", (double)g->min_night_cases);
 	return o;
 }
 
@@ -179,7 +172,7 @@ cJSON *sg_gate_result_json(const struct sg_gate_result *r)
 
 		cJSON_AddStringToObject(co, "name", c->name);
 		cJSON_AddStringToObject(co, "subject", c->subject);
-		put_num(co, "value", c->value);
+		sg_json_add_num(co, "value", c->value);
 		if (isfinite(c->low) || isfinite(c->high)) {
 			ci = cJSON_CreateArray();
 			cJSON_AddItemToArray(ci, isfinite(c->low)
@@ -192,8 +185,8 @@ cJSON *sg_gate_result_json(const struct sg_gate_result *r)
 		} else {
 			cJSON_AddNullToObject(co, "ci95");
 		}
-		put_num(co, "judged", c->judged);
-		put_num(co, "threshold", c->threshold);
+		sg_json_add_num(co, "judged", c->judged);
+		sg_json_add_num(co, "threshold", c->threshold);
 		cJSON_AddStringToObject(co, "kind", c->is_max ? "max" : "min");
 		cJSON_AddStringToObject(co, "outcome", outcome_name(c->outcome));
 		cJSON_AddStringToObject(co, "detail", c->detail ? c->detail : "");
