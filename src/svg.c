@@ -173,10 +173,15 @@ static void text_at(struct sg_buf *b, double x, double y, const char *anchor,
 	sg_buf_addstr(b, "</text>\n");
 }
 
-/* A vertical value axis at x = left with gridlines to x = right. */
-static void y_axis(struct sg_buf *b, const struct sg_scale *ys,
-		   const double *ticks, size_t nt, double left, double right,
-		   const char *label, double top, double bottom)
+/*
+ * A value axis with gridlines across the plot [left, right] x [top,
+ * bottom]: vertical (vertical != 0, the values up the left edge) or
+ * horizontal (along the bottom edge), its ticks labelled with the
+ * decimals that tell them apart, and its label.
+ */
+static void axis(struct sg_buf *b, const struct sg_scale *s,
+		 const double *ticks, size_t nt, int vertical, double left,
+		 double right, double top, double bottom, const char *label)
 {
 	char num[64];
 	int dec = nt > 1 ? tick_decimals(ticks[1] - ticks[0]) : 2;
@@ -184,51 +189,31 @@ static void y_axis(struct sg_buf *b, const struct sg_scale *ys,
 
 	sg_buf_addstr(b, "<g class=\"sg-axis\">\n");
 	for (i = 0; i < nt; i++) {
-		double y = sg_scale_map(ys, ticks[i]);
+		double v = sg_scale_map(s, ticks[i]);
 
 		sg_buf_addf(b, "<line class=\"sg-grid\" x1=\"%.1f\" y1=\"%.1f\" "
 			       "x2=\"%.1f\" y2=\"%.1f\"/>\n",
-			    left, y, right, y);
+			    vertical ? left : v, vertical ? v : top,
+			    vertical ? right : v, vertical ? v : bottom);
 		snprintf(num, sizeof(num), "%.*f", dec, ticks[i]);
-		text_at(b, left - 6, y + 4, "end", NULL, num);
+		if (vertical)
+			text_at(b, left - 6, v + 4, "end", NULL, num);
+		else
+			text_at(b, v, bottom + 16, "middle", NULL, num);
 	}
 	sg_buf_addf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-		    left, top, left, bottom);
-	if (label) {
-		double mid = (top + bottom) / 2.0;
-
+		    left, vertical ? top : bottom, vertical ? left : right,
+		    bottom);
+	if (label && vertical) {
 		sg_buf_addf(b, "<text transform=\"translate(14 %.1f) "
-			       "rotate(-90)\" text-anchor=\"middle\">", mid);
+			       "rotate(-90)\" text-anchor=\"middle\">",
+			    (top + bottom) / 2.0);
 		sg_xml_escape(b, label, 0);
 		sg_buf_addstr(b, "</text>\n");
-	}
-	sg_buf_addstr(b, "</g>\n");
-}
-
-/* A horizontal value axis at y = base. */
-static void x_axis(struct sg_buf *b, const struct sg_scale *xs,
-		   const double *ticks, size_t nt, double base, double top,
-		   const char *label, double left, double right)
-{
-	char num[64];
-	int dec = nt > 1 ? tick_decimals(ticks[1] - ticks[0]) : 2;
-	size_t i;
-
-	sg_buf_addstr(b, "<g class=\"sg-axis\">\n");
-	for (i = 0; i < nt; i++) {
-		double x = sg_scale_map(xs, ticks[i]);
-
-		sg_buf_addf(b, "<line class=\"sg-grid\" x1=\"%.1f\" y1=\"%.1f\" "
-			       "x2=\"%.1f\" y2=\"%.1f\"/>\n",
-			    x, top, x, base);
-		snprintf(num, sizeof(num), "%.*f", dec, ticks[i]);
-		text_at(b, x, base + 16, "middle", NULL, num);
-	}
-	sg_buf_addf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-		    left, base, right, base);
-	if (label)
-		text_at(b, (left + right) / 2.0, base + 34, "middle", NULL,
+	} else if (label) {
+		text_at(b, (left + right) / 2.0, bottom + 34, "middle", NULL,
 			label);
+	}
 	sg_buf_addstr(b, "</g>\n");
 }
 
@@ -281,7 +266,7 @@ void sg_svg_line_chart(struct sg_buf *b, const struct sg_chart *c,
 		hi = ticks[nt - 1];
 	ys = (struct sg_scale){lo, hi, bottom, top};
 	open_svg(b, c, w, h);
-	y_axis(b, &ys, ticks, nt, left, right, c->y_label, top, bottom);
+	axis(b, &ys, ticks, nt, 1, left, right, top, bottom, c->y_label);
 	/* categories along the bottom, every `every`-th labelled */
 	every = n > 12 ? (n + 11) / 12 : 1;
 	sg_buf_addstr(b, "<g class=\"sg-axis\">\n");
@@ -408,7 +393,7 @@ void sg_svg_interval_chart(struct sg_buf *b, const struct sg_chart *c,
 	h = (int)bottom + 44;
 	xs = (struct sg_scale){lo, hi, left, right};
 	open_svg(b, c, w, h);
-	x_axis(b, &xs, ticks, nt, bottom, top, c->x_label, left, right);
+	axis(b, &xs, ticks, nt, 0, left, right, top, bottom, c->x_label);
 	for (i = 0; i < n; i++) {
 		const struct sg_interval_row *r = &rows[i];
 		double y = top + row_h * ((double)i + 0.5);
