@@ -14,6 +14,7 @@
 #include "sg/compare.h"
 #include "sg/gate.h"
 #include "sg/report.h"
+#include "store_impl.h"
 
 enum {
 	O_REPORT = 1000,

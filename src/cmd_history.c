@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "sg/buf.h"
 #include "sg/report.h"
+#include "store_impl.h"
 
 enum { O_MODEL = 1000, O_LAST };
 

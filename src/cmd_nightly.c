@@ -26,6 +26,7 @@
 #include "sg/ingest.h"
 #include "sg/report.h"
 #include "sg/runner.h"
+#include "store_impl.h"
 
 enum { O_DATE = 1000, O_OUT_DIR };
 

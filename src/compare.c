@@ -10,6 +10,7 @@
 
 #include "sg/buf.h"
 #include "sg/reference.h"
+#include "store_impl.h"
 
 static int model_id(struct sg_store *s, const char *spec, long *id,
 		    struct sg_diag *diag)

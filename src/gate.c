@@ -12,6 +12,7 @@
 #include "sg/buf.h"
 #include "sg/monitor.h"
 #include "sg/stats.h"
+#include "store_impl.h"
 
 static double num(const cJSON *o, const char *key)
 {

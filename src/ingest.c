@@ -24,6 +24,7 @@
 #include "sg/report.h"
 #include "sg/sha256.h"
 #include "sg/timeutil.h"
+#include "store_impl.h"
 
 #define DEFAULT_MODEL_NAME "model"
 #define DEFAULT_MODEL_VERSION "logged"

@@ -43,6 +43,7 @@
 #include "sg/stats.h"
 #include "sg/reference.h"
 #include "sg/timeutil.h"
+#include "store_impl.h"
 
 #define GROW(p, n, cap)                                                    \
 	do {                                                               \

@@ -26,6 +26,7 @@
 #include "sg/report.h"
 #include "sg/sha256.h"
 #include "sg/thread.h"
+#include "store_impl.h"
 
 #define DEFAULT_LOCK_WAIT_MS 10000
 

@@ -2,6 +2,7 @@
  * store.c - opening, migrating and locking the SQLite store.
  */
 #include "sg/store.h"
+#include "store_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sg/store.h"
+#include "store_impl.h"
 #include "sg/timeutil.h"
 
 #define RULE_KEY "night_rule"

@@ -14,8 +14,6 @@
 #ifndef SG_STORE_H
 #define SG_STORE_H
 
-#include <sqlite3.h>
-
 #include "sg/error.h"
 
 /* The schema version this program writes. */
@@ -24,12 +22,8 @@
 /* PRAGMA application_id of every store: 0x53484447, "SHDG" in ASCII. */
 #define SG_STORE_APPLICATION_ID 0x53484447
 
-struct sg_store {
-	sqlite3 *db;
-	char *path;
-	int lock_fd;   /* the writer lock file, -1 when not held */
-	int in_tx;
-};
+/* An open store; opaque (its definition is private to the store). */
+struct sg_store;
 
 /*
  * Opens (creating if needed) the store at path and migrates it. Returns 0
@@ -68,15 +62,6 @@ void sg_store_unlock(struct sg_store *s);
 
 /* Runs SQL with no result rows. Returns 0 or SG_ESTORE with diag set. */
 int sg_store_exec(struct sg_store *s, const char *sql, struct sg_diag *diag);
-
-/*
- * Prepares a statement, setting diag on failure. Returns 0 or SG_ESTORE.
- */
-int sg_store_prepare(struct sg_store *s, sqlite3_stmt **st, const char *sql,
-		     struct sg_diag *diag);
-
-/* Sets diag from the connection's last error: "what: sqlite message". */
-int sg_store_error(struct sg_store *s, struct sg_diag *diag, const char *what);
 
 /* The current UTC time as ISO-8601 text "2026-11-27T08:00:00Z". */
 void sg_now_iso(char out[32]);
