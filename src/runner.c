@@ -26,7 +26,7 @@
 #include "sg/report.h"
 #include "sg/sha256.h"
 #include "sg/thread.h"
-#include "store_impl.h"
+#include "sg/store_runs.h"
 
 #define DEFAULT_LOCK_WAIT_MS 10000
 
@@ -124,7 +124,7 @@ struct runner {
 	struct fset *sets;
 	size_t nsets;
 	struct sg_strlist feat; /* the log columns fed to the model, in order */
-	sqlite3_stmt *next, *retire, *old, *ins, *insn, *count;
+	struct sg_store_preds *preds; /* the run's prediction statements */
 	int failed_batches;  /* stored batches in a row with nothing scored */
 	char last_error[300]; /* the last error of such a batch */
 	struct sg_lat_run *lat; /* per-case latencies, runs of equal values */
@@ -147,49 +147,40 @@ static void add_latency(struct runner *ru, double v)
 	ru->lat[ru->nlat++].n = 1;
 }
 
+static void add_feature_set(void *ctx, long id, const char *names)
+{
+	struct runner *ru = ctx;
+	const struct sg_strlist *feat = &ru->feat;
+	cJSON *arr = cJSON_Parse(names ? names : "[]");
+	struct fset *f;
+	size_t i;
+
+	ru->sets = sg_xrealloc(ru->sets, (ru->nsets + 1) * sizeof(*ru->sets));
+	f = &ru->sets[ru->nsets++];
+	f->id = id;
+	f->ncols = arr ? (size_t)cJSON_GetArraySize(arr) : 0;
+	f->map = sg_xcalloc(feat->n ? feat->n : 1, sizeof(long));
+	for (i = 0; i < feat->n; i++) {
+		cJSON *it;
+		long col = 0;
+
+		f->map[i] = -1;
+		cJSON_ArrayForEach(it, arr)
+		{
+			if (cJSON_IsString(it) &&
+			    !strcmp(it->valuestring, feat->v[i])) {
+				f->map[i] = col;
+				break;
+			}
+			col++;
+		}
+	}
+	cJSON_Delete(arr);
+}
+
 static int load_feature_sets(struct runner *ru, struct sg_diag *diag)
 {
-	const struct sg_strlist *feat = &ru->feat;
-	sqlite3_stmt *st = NULL;
-	int ret, rc;
-
-	ret = sg_store_prepare(ru->s, &st, "SELECT id, names FROM feature_sets",
-			       diag);
-	if (ret)
-		return ret;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *names = (const char *)sqlite3_column_text(st, 1);
-		cJSON *arr = cJSON_Parse(names ? names : "[]");
-		struct fset *f;
-		size_t i;
-
-		ru->sets = sg_xrealloc(ru->sets,
-				       (ru->nsets + 1) * sizeof(*ru->sets));
-		f = &ru->sets[ru->nsets++];
-		f->id = sqlite3_column_int64(st, 0);
-		f->ncols = arr ? (size_t)cJSON_GetArraySize(arr) : 0;
-		f->map = sg_xcalloc(feat->n ? feat->n : 1, sizeof(long));
-		for (i = 0; i < feat->n; i++) {
-			cJSON *it;
-			long col = 0;
-
-			f->map[i] = -1;
-			cJSON_ArrayForEach(it, arr)
-			{
-				if (cJSON_IsString(it) &&
-				    !strcmp(it->valuestring, feat->v[i])) {
-					f->map[i] = col;
-					break;
-				}
-				col++;
-			}
-		}
-		cJSON_Delete(arr);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(ru->s, diag, "cannot read the feature sets");
-	return 0;
+	return sg_store_feature_sets(ru->s, add_feature_set, ru, diag);
 }
 
 /*
@@ -197,36 +188,35 @@ static int load_feature_sets(struct runner *ru, struct sg_diag *diag)
  * every feature set, in order of first appearance; *sets the number of
  * feature sets that have columns. Returns 0 or a store error.
  */
+struct columns {
+	struct sg_strlist *all;
+	long *sets;
+};
+
+static void add_columns(void *ctx, long id, const char *names)
+{
+	struct columns *c = ctx;
+	cJSON *arr = cJSON_Parse(names ? names : "[]"), *it;
+
+	(void)id;
+	if (cJSON_GetArraySize(arr) > 0)
+		(*c->sets)++;
+	cJSON_ArrayForEach(it, arr)
+	{
+		if (cJSON_IsString(it) &&
+		    sg_strlist_find(c->all, it->valuestring) < 0)
+			sg_strlist_add(c->all, it->valuestring);
+	}
+	cJSON_Delete(arr);
+}
+
 static int stored_columns(struct runner *ru, struct sg_strlist *all,
 			  long *sets, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret, rc;
+	struct columns c = {all, sets};
 
 	*sets = 0;
-	ret = sg_store_prepare(ru->s, &st, "SELECT names FROM feature_sets"
-			       " ORDER BY id", diag);
-	if (ret)
-		return ret;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *names = (const char *)sqlite3_column_text(st, 0);
-		cJSON *arr = cJSON_Parse(names ? names : "[]"), *it;
-
-		if (cJSON_GetArraySize(arr) > 0)
-			(*sets)++;
-		cJSON_ArrayForEach(it, arr)
-		{
-			if (cJSON_IsString(it) &&
-			    sg_strlist_find(all, it->valuestring) < 0)
-				sg_strlist_add(all, it->valuestring);
-		}
-		cJSON_Delete(arr);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(ru->s, diag,
-				      "cannot read the feature sets");
-	return 0;
+	return sg_store_feature_sets(ru->s, add_columns, &c, diag);
 }
 
 /* The model feature that log column col feeds (model.feature_map). */
@@ -471,62 +461,23 @@ static int hash_artifact(const struct sg_model_conf *m, char hex[65],
  */
 static int count_todo(struct runner *ru, long *n, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret;
-
-	ret = sg_store_prepare(
-		ru->s, &st,
-		ru->o->rescore
-			? "SELECT count(*) FROM cases"
-			: "SELECT (SELECT count(*) FROM cases) - (SELECT"
-			  " count(*) FROM predictions p WHERE p.model = ?1"
-			  " AND p.is_current = 1 AND p.error IS NULL)",
-		diag);
-	if (ret)
-		return ret;
-	if (!ru->o->rescore)
-		sqlite3_bind_int64(st, 1, ru->r->model_id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		ret = sg_store_error(ru->s, diag, "cannot count the cases");
-	else
-		*n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return ret;
+	return sg_store_count_todo(ru->s, ru->r->model_id, ru->o->rescore, n,
+				   diag);
 }
 
 static int start_run(struct runner *ru, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret;
-
-	ret = sg_store_prepare(ru->s, &st,
-			       "INSERT INTO runs(model, started_at, status,"
-			       " rescore, cases) VALUES (?1, ?2, 'running', ?3,"
-			       " ?4)",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, ru->r->model_id);
-	sqlite3_bind_text(st, 2, ru->now, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, ru->o->rescore);
-	sqlite3_bind_int64(st, 4, ru->r->cases);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = sg_store_error(ru->s, diag, "cannot record the run");
-	else
-		ru->r->run_id = sqlite3_last_insert_rowid(ru->s->db);
-	sqlite3_finalize(st);
-	return ret;
+	return sg_store_run_start(ru->s, ru->r->model_id, ru->now,
+				  ru->o->rescore, ru->r->cases,
+				  &ru->r->run_id, diag);
 }
 
 static int finish_run(struct runner *ru, const char *status,
 		      const char *message, struct sg_diag *diag)
 {
 	struct sg_run_result *r = ru->r;
-	sqlite3_stmt *st = NULL;
 	struct rusage ru_self;
 	size_t i, nlat = 0;
-	char now[32];
-	int ret;
 
 	if (!r->run_id)
 		return 0;
@@ -539,226 +490,17 @@ static int finish_run(struct runner *ru, const char *status,
 	r->p50_ms = lat_percentile(ru->lat, ru->nlat, nlat, 50);
 	r->p95_ms = lat_percentile(ru->lat, ru->nlat, nlat, 95);
 	r->p99_ms = lat_percentile(ru->lat, ru->nlat, nlat, 99);
-	sg_now_iso(now);
-	ret = sg_store_prepare(
-		ru->s, &st,
-		"UPDATE runs SET finished_at = ?1, status = ?2, scored = ?3,"
-		" errors = ?4, wall_s = ?5, throughput = ?6, p50_ms = ?7,"
-		" p95_ms = ?8, p99_ms = ?9, latency_method = ?10,"
-		" peak_rss_kb = ?11, stderr = ?12, message = ?13,"
-		" startup_ms = ?15 WHERE id = ?14",
-		diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, r->scored);
-	sqlite3_bind_int64(st, 4, r->errors);
-	sqlite3_bind_double(st, 5, r->wall_s);
-	sqlite3_bind_double(st, 6, r->throughput);
-	if (ru->nlat) {
-		sqlite3_bind_double(st, 7, r->p50_ms);
-		sqlite3_bind_double(st, 8, r->p95_ms);
-		sqlite3_bind_double(st, 9, r->p99_ms);
-	}
-	if (r->latency_method)
-		sqlite3_bind_text(st, 10, r->latency_method, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 11, r->peak_rss_kb);
-	if (r->stderr_text && *r->stderr_text)
-		sqlite3_bind_text(st, 12, r->stderr_text, -1, SQLITE_STATIC);
-	if (message)
-		sqlite3_bind_text(st, 13, message, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 14, r->run_id);
-	if (!isnan(r->startup_ms))
-		sqlite3_bind_double(st, 15, r->startup_ms);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = sg_store_error(ru->s, diag, "cannot record the run");
-	sqlite3_finalize(st);
-	return ret;
+	return sg_store_run_finish(ru->s, r, ru->nlat != 0, status, message,
+				   diag);
 }
 
-/* Rows a multi-row INSERT stores at once (7 parameters a row). */
-#define INSERT_ROWS 256
-
-/*
- * Binds prediction p of case case_ref to the insert statement st, the row
- * whose parameters start at ?base (see prepare_store()). Every parameter
- * of the row is bound, so nothing of the previous use is left over. The
- * strings and the probabilities are bound without a copy: they outlive
- * the sqlite3_step() that reads them.
- */
-static void bind_pred(sqlite3_stmt *st, int base, long case_ref,
-		      const struct sg_pred *p)
-{
-	int ok = !p->error;
-
-	sqlite3_bind_int64(st, base, case_ref);
-	if (ok && p->label)
-		sqlite3_bind_text(st, base + 1, p->label, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, base + 1);
-	if (ok && !isnan(p->value))
-		sqlite3_bind_double(st, base + 2, p->value);
-	else
-		sqlite3_bind_null(st, base + 2);
-	if (ok && !isnan(p->score))
-		sqlite3_bind_double(st, base + 3, p->score);
-	else
-		sqlite3_bind_null(st, base + 3);
-	if (ok && p->probs && p->nprobs)
-		sqlite3_bind_blob(st, base + 4, p->probs,
-				  (int)(p->nprobs * sizeof(double)),
-				  SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, base + 4);
-	if (!isnan(p->latency_ms))
-		sqlite3_bind_double(st, base + 5, p->latency_ms);
-	else
-		sqlite3_bind_null(st, base + 5);
-	if (!ok)
-		sqlite3_bind_text(st, base + 6, p->error, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, base + 6);
-}
-
-/*
- * Retires the current prediction of case case_ref: cur is its id when the
- * caller knows it, 0 when the case has none, -1 when it has to be looked
- * up. Returns 0 or -1 (a store error).
- */
-static int retire(struct runner *ru, long case_ref, long cur)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!cur)
-		return 0;
-	st = cur > 0 ? ru->retire : ru->old;
-	sqlite3_bind_int64(st, 2, cur > 0 ? cur : case_ref);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Stores one prediction, retiring the current one of the case first (cur
- * as for retire()). */
-static int store_pred(struct runner *ru, long case_ref, long cur,
-		      const struct sg_pred *p)
-{
-	int rc;
-
-	if (retire(ru, case_ref, cur))
-		return -1;
-	bind_pred(ru->ins, 4, case_ref, p);
-	rc = sqlite3_step(ru->ins);
-	sqlite3_reset(ru->ins);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/*
- * The statements that store predictions: retire by id (ru->retire), by
- * model and case (ru->old), insert one row (ru->ins) or INSERT_ROWS rows
- * (ru->insn). ?1 is the model, ?2 the run, ?3 the time of the insert,
- * bound here once; row j of an insert has ?(4 + 7j) .. ?(10 + 7j): case,
- * label, value, score, probs, latency, error.
- */
-static int prepare_store(struct runner *ru, struct sg_diag *diag)
-{
-	struct sg_buf sql = SG_BUF_INIT;
-	int ret, j;
-
-	ret = sg_store_prepare(ru->s, &ru->retire,
-			       "UPDATE predictions SET is_current = 0"
-			       " WHERE id = ?2 AND model = ?1",
-			       diag);
-	if (!ret)
-		ret = sg_store_prepare(ru->s, &ru->old,
-				       "UPDATE predictions SET is_current = 0"
-				       " WHERE model = ?1 AND case_ref = ?2"
-				       " AND is_current = 1",
-				       diag);
-	sg_buf_addf(&sql, "INSERT INTO predictions(model, case_ref, run, label,"
-		    " value, score, probs, latency_ms, error, is_current,"
-		    " created_at) VALUES");
-	for (j = 0; j < INSERT_ROWS; j++) {
-		int b = 4 + 7 * j;
-
-		sg_buf_addf(&sql, "%s (?1, ?%d, ?2, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d,"
-			    " 1, ?3)", j ? "," : "", b, b + 1, b + 2, b + 3,
-			    b + 4, b + 5, b + 6);
-		if (!j && !ret)
-			ret = sg_store_prepare(ru->s, &ru->ins, sql.buf, diag);
-	}
-	if (!ret)
-		ret = sg_store_prepare(ru->s, &ru->insn, sql.buf, diag);
-	if (!ret)
-		ret = sg_store_prepare(ru->s, &ru->count,
-				       "UPDATE runs SET scored = ?1, errors = ?2"
-				       " WHERE id = ?3",
-				       diag);
-	sg_buf_release(&sql);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(ru->count, 3, ru->r->run_id);
-	sqlite3_bind_int64(ru->retire, 1, ru->r->model_id);
-	sqlite3_bind_int64(ru->old, 1, ru->r->model_id);
-	sqlite3_bind_int64(ru->ins, 1, ru->r->model_id);
-	sqlite3_bind_int64(ru->ins, 2, ru->r->run_id);
-	sqlite3_bind_text(ru->ins, 3, ru->now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ru->insn, 1, ru->r->model_id);
-	sqlite3_bind_int64(ru->insn, 2, ru->r->run_id);
-	sqlite3_bind_text(ru->insn, 3, ru->now, -1, SQLITE_STATIC);
-	return 0;
-}
-
-/*
- * The cases to score, a batch at a time in id order, each with the id of
- * its current prediction (p.id, NULL when it has none) so that only a case
- * that has one pays for retiring it: without --rescore that is a failed
- * prediction (a good one means the case is done); with --rescore, any
- * prediction not made by this run. A model version that has no current
- * prediction when the run starts (its first run) gets none during the
- * run but this run's, on cases already behind the cursor, so its cases
- * are read without looking for one.
- */
+/* The statements that read the cases to score and store their
+ * predictions (see sg_store_preds_open). */
 static int prepare_statements(struct runner *ru, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret, fresh = 0;
-
-	ret = sg_store_prepare(ru->s, &st,
-			       "SELECT NOT EXISTS (SELECT 1 FROM predictions"
-			       " WHERE model = ?1 AND is_current = 1)",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, ru->r->model_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		fresh = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	ret = sg_store_prepare(
-		ru->s, &ru->next,
-		fresh ? "SELECT c.id, c.case_id, c.feature_set, c.features,"
-			" NULL FROM cases c WHERE c.id > ?2"
-			" ORDER BY c.id LIMIT ?3"
-		: ru->o->rescore
-			? "SELECT c.id, c.case_id, c.feature_set, c.features,"
-			  " p.id FROM cases c LEFT JOIN predictions p"
-			  " ON p.model = ?1 AND p.case_ref = c.id"
-			  " AND p.is_current = 1"
-			  " WHERE c.id > ?2 AND p.run IS NOT ?4"
-			  " ORDER BY c.id LIMIT ?3"
-			: "SELECT c.id, c.case_id, c.feature_set, c.features,"
-			  " p.id FROM cases c LEFT JOIN predictions p"
-			  " ON p.model = ?1 AND p.case_ref = c.id"
-			  " AND p.is_current = 1"
-			  " WHERE c.id > ?2 AND (p.id IS NULL"
-			  " OR p.error IS NOT NULL)"
-			  " ORDER BY c.id LIMIT ?3",
-		diag);
-	if (ret)
-		return ret;
-	return prepare_store(ru, diag);
+	return sg_store_preds_open(ru->s, ru->r->model_id, ru->r->run_id,
+				   ru->now, ru->o->rescore,
+				   SG_STORE_PREDS_CASES, &ru->preds, diag);
 }
 
 /*
@@ -875,61 +617,72 @@ static void keep_results(struct batch *b)
 	}
 }
 
+/* Filling a batch from the store's rows. */
+struct batch_fill {
+	struct runner *ru;
+	struct batch *b;
+	const struct fset *fs;
+	long fs_id;
+	size_t n;
+	long *last;
+};
+
+static void add_case(void *ctx, const struct sg_case_row *c)
+{
+	struct batch_fill *f = ctx;
+	struct batch *b = f->b;
+	size_t nfeat = f->ru->feat.n, j, n = f->n;
+	const double *blob = c->features;
+	size_t nb = c->nfeatures;
+	size_t idn = c->case_id_len + 1;
+	double *row = b->x + n * nfeat;
+
+	if (!f->fs || c->feature_set != f->fs_id) {
+		f->fs = find_set(f->ru, c->feature_set);
+		f->fs_id = c->feature_set;
+	}
+	b->refs[n] = c->ref;
+	b->cur[n] = c->cur;
+	if (b->idlen + idn > b->idcap) {
+		b->idcap = 2 * (b->idlen + idn);
+		b->idbuf = sg_xrealloc(b->idbuf, b->idcap);
+	}
+	memcpy(b->idbuf + b->idlen, c->case_id ? c->case_id : "", idn);
+	b->idoff[n] = b->idlen;
+	b->idlen += idn;
+	for (j = 0; j < nfeat; j++) {
+		long col = f->fs ? f->fs->map[j] : -1;
+		double v = NAN;
+
+		if (col >= 0 && (size_t)col < nb && blob)
+			memcpy(&v, blob + col, sizeof(double));
+		row[j] = v;
+	}
+	*f->last = b->refs[n];
+	f->n++;
+}
+
 /* Reads the next batch after case *last; b->n = 0 at the end. */
 static int read_batch(struct runner *ru, struct batch *b, long *last,
 		      struct sg_diag *diag)
 {
-	size_t nfeat = ru->feat.n, n = 0, j;
-	sqlite3_stmt *st = ru->next;
-	const struct fset *fs = NULL;
-	long fs_id = 0;
-	int rc;
+	struct batch_fill f;
+	size_t j;
+	int ret;
 
-	sqlite3_bind_int64(st, 1, ru->r->model_id);
-	sqlite3_bind_int64(st, 2, *last);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)b->cap);
-	if (ru->o->rescore)
-		sqlite3_bind_int64(st, 4, ru->r->run_id);
+	memset(&f, 0, sizeof(f));
+	f.ru = ru;
+	f.b = b;
+	f.last = last;
 	b->idlen = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const double *blob = sqlite3_column_blob(st, 3);
-		size_t nb = (size_t)sqlite3_column_bytes(st, 3) / sizeof(double);
-		const char *id = (const char *)sqlite3_column_text(st, 1);
-		size_t idn = (size_t)sqlite3_column_bytes(st, 1) + 1;
-		long set = sqlite3_column_int64(st, 2);
-		double *row = b->x + n * nfeat;
-
-		if (!fs || set != fs_id) {
-			fs = find_set(ru, set);
-			fs_id = set;
-		}
-		b->refs[n] = sqlite3_column_int64(st, 0);
-		b->cur[n] = sqlite3_column_int64(st, 4);
-		if (b->idlen + idn > b->idcap) {
-			b->idcap = 2 * (b->idlen + idn);
-			b->idbuf = sg_xrealloc(b->idbuf, b->idcap);
-		}
-		memcpy(b->idbuf + b->idlen, id ? id : "", idn);
-		b->idoff[n] = b->idlen;
-		b->idlen += idn;
-		for (j = 0; j < nfeat; j++) {
-			long col = fs ? fs->map[j] : -1;
-			double v = NAN;
-
-			if (col >= 0 && (size_t)col < nb && blob)
-				memcpy(&v, blob + col, sizeof(double));
-			row[j] = v;
-		}
-		*last = b->refs[n];
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(ru->s, diag, "cannot read the cases");
+	ret = sg_store_preds_next(ru->preds, *last, b->cap, add_case, &f,
+				  diag);
+	if (ret)
+		return ret;
 	/* the buffer may have moved while it grew: point at it now */
-	for (j = 0; j < n; j++)
+	for (j = 0; j < f.n; j++)
 		b->ids[j] = b->idbuf + b->idoff[j];
-	b->n = n;
+	b->n = f.n;
 	return 0;
 }
 
@@ -946,8 +699,8 @@ static int write_batch(struct runner *ru, const struct batch *b,
 {
 	struct sg_run_result *r = ru->r;
 	long nscored = 0, nerrors = 0;
-	size_t i, j;
-	int ret, rc;
+	size_t i;
+	int ret;
 
 	for (i = 0; i < b->n; i++) {
 		if (b->out[i].error)
@@ -955,38 +708,9 @@ static int write_batch(struct runner *ru, const struct batch *b,
 		else
 			nscored++;
 	}
-	ret = sg_store_begin(ru->s, diag);
-	if (ret)
-		return ret;
-	for (i = 0; i < b->n;) {
-		if (b->n - i >= INSERT_ROWS) {
-			for (j = i; j < i + INSERT_ROWS; j++) {
-				if (retire(ru, b->refs[j], b->cur[j]))
-					goto fail;
-				bind_pred(ru->insn, 4 + 7 * (int)(j - i),
-					  b->refs[j], &b->out[j]);
-			}
-			rc = sqlite3_step(ru->insn);
-			sqlite3_reset(ru->insn);
-			if (rc != SQLITE_DONE)
-				goto fail;
-		} else {
-			j = i + 1;
-			if (store_pred(ru, b->refs[i], b->cur[i], &b->out[i]))
-				goto fail;
-		}
-		i = j;
-	}
-	sqlite3_bind_int64(ru->count, 1, r->scored + nscored);
-	sqlite3_bind_int64(ru->count, 2, r->errors + nerrors);
-	rc = sqlite3_step(ru->count);
-	sqlite3_reset(ru->count);
-	if (rc != SQLITE_DONE) {
-		ret = sg_store_error(ru->s, diag, "cannot record the run");
-		sg_store_rollback(ru->s);
-		return ret;
-	}
-	ret = sg_store_commit(ru->s, diag);
+	ret = sg_store_preds_write(ru->preds, b->n, b->refs, b->cur, b->out,
+				   r->scored + nscored, r->errors + nerrors,
+				   diag);
 	if (ret)
 		return ret;
 	for (i = 0; i < b->n; i++) {
@@ -1010,10 +734,6 @@ static int write_batch(struct runner *ru, const struct batch *b,
 		ru->failed_batches = 0;
 	}
 	return 0;
-fail:
-	ret = sg_store_error(ru->s, diag, "cannot store a prediction");
-	sg_store_rollback(ru->s);
-	return ret;
 }
 
 /*
@@ -1211,45 +931,20 @@ out:
  */
 #define RUN_CACHE_KIB 8192
 
-struct run_settings {
-	int fk;              /* foreign keys were on */
-	long long sync;      /* synchronous before */
-	long long cache;     /* cache_size before (sg_store_cache_shrink) */
-};
-
-static void run_settings(struct runner *ru, struct run_settings *rs)
+static void run_settings(struct runner *ru, struct sg_store_bulk *rs)
 {
-	rs->fk = (int)sg_store_pragma(ru->s, "foreign_keys", 0);
-	if (rs->fk && sqlite3_exec(ru->s->db, "PRAGMA foreign_keys = OFF",
-				   NULL, NULL, NULL) != SQLITE_OK)
-		rs->fk = 0;
-	rs->sync = sg_store_pragma(ru->s, "synchronous", -1);
-	if (rs->sync > 1)
-		sqlite3_exec(ru->s->db, "PRAGMA synchronous = NORMAL", NULL,
-			     NULL, NULL);
-	rs->cache = sg_store_cache_shrink(ru->s, RUN_CACHE_KIB);
+	sg_store_bulk_begin(ru->s, rs, RUN_CACHE_KIB);
 }
 
 /* synchronous as it was (before the run's end is written) */
-static void restore_sync(struct runner *ru, struct run_settings *rs)
+static void restore_sync(struct runner *ru, struct sg_store_bulk *rs)
 {
-	char sql[64];
-
-	if (rs->sync > 1) {
-		snprintf(sql, sizeof(sql), "PRAGMA synchronous = %lld",
-			 rs->sync);
-		sqlite3_exec(ru->s->db, sql, NULL, NULL, NULL);
-		rs->sync = -1;
-	}
+	sg_store_bulk_sync(ru->s, rs);
 }
 
-static void restore_settings(struct runner *ru, struct run_settings *rs)
+static void restore_settings(struct runner *ru, struct sg_store_bulk *rs)
 {
-	if (rs->fk)
-		sqlite3_exec(ru->s->db, "PRAGMA foreign_keys = ON", NULL, NULL,
-			     NULL);
-	restore_sync(ru, rs);
-	sg_store_cache_restore(ru->s, rs->cache);
+	sg_store_bulk_end(ru->s, rs);
 }
 
 static int score_all(struct runner *ru, const struct sg_backend_ops *ops,
@@ -1288,11 +983,10 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 	const struct sg_log_conf *l = &ru->cfg->log;
 	const char *path = ru->cfg->model.predictions;
 	struct sg_reader *rd = NULL;
-	sqlite3_stmt *find = NULL;
 	struct sg_record rec;
 	const char *names[3];
 	size_t nb = 2;
-	int ret, has_score, rc;
+	int ret, has_score;
 
 	ret = sg_reader_open(&rd, path, SG_FORMAT_GUESS, diag);
 	if (ret)
@@ -1313,10 +1007,9 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 	ret = sg_reader_bind(rd, names, nb, diag);
 	if (ret)
 		goto out;
-	ret = sg_store_prepare(ru->s, &find,
-			       "SELECT id FROM cases WHERE case_id = ?1", diag);
-	if (!ret)
-		ret = prepare_store(ru, diag);
+	ret = sg_store_preds_open(ru->s, ru->r->model_id, ru->r->run_id,
+				  ru->now, ru->o->rescore, SG_STORE_PREDS_FIND,
+				  &ru->preds, diag);
 	if (ret)
 		goto out;
 	ret = sg_store_begin(ru->s, diag);
@@ -1340,11 +1033,8 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 			}
 			continue;
 		}
-		sqlite3_bind_text(find, 1, rec.values[0], (int)rec.lens[0],
-				  SQLITE_STATIC);
-		rc = sqlite3_step(find);
-		ref = rc == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
-		sqlite3_reset(find);
+		ref = sg_store_preds_find_case(ru->preds, rec.values[0],
+					       rec.lens[0]);
 		if (!ref) {
 			ru->r->unmatched_predictions++;
 			continue;
@@ -1363,11 +1053,9 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 		} else {
 			p.label = rec.values[1];
 		}
-		if (store_pred(ru, ref, -1, &p)) {
-			ret = sg_store_error(ru->s, diag,
-					     "cannot store a prediction");
+		ret = sg_store_preds_add(ru->preds, ref, &p, diag);
+		if (ret)
 			goto out;
-		}
 		if (p.error)
 			ru->r->errors++;
 		else
@@ -1382,7 +1070,6 @@ out:
 		sg_store_rollback(ru->s);
 		ru->r->scored = ru->r->errors = 0;
 	}
-	sqlite3_finalize(find);
 	sg_reader_close(rd);
 	return ret;
 }
@@ -1406,7 +1093,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	const struct sg_model_conf *m = &cfg->model;
 	const struct sg_backend_ops *ops;
 	struct runner ru;
-	struct run_settings rs;
+	struct sg_store_bulk rs;
 	void *model = NULL;
 	const char *backend = m->backend ? m->backend : "logged";
 	double t0 = now_seconds();
@@ -1480,10 +1167,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 		goto out;
 	/* holding the lock, no other run is alive: a run still marked
 	 * running was interrupted (killed, or the machine went down) */
-	ret = sg_store_exec(s,
-			    "UPDATE runs SET status = 'interrupted'"
-			    " WHERE status = 'running'",
-			    diag);
+	ret = sg_store_runs_interrupted(s, diag);
 	if (!ret)
 		ret = sg_store_model_id(s, m->name, m->version, backend,
 				r->sha256[0] ? r->sha256 : NULL,
@@ -1575,12 +1259,7 @@ finish:
 	}
 out:
 	restore_settings(&ru, &rs);
-	sqlite3_finalize(ru.next);
-	sqlite3_finalize(ru.retire);
-	sqlite3_finalize(ru.old);
-	sqlite3_finalize(ru.ins);
-	sqlite3_finalize(ru.insn);
-	sqlite3_finalize(ru.count);
+	sg_store_preds_close(ru.preds);
 	if (ops && model)
 		ops->close(model);
 	for (i = 0; i < ru.nsets; i++)
