@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sg/backend.h"
 #include "sg/buf.h"
 #include "sg/compare.h"
 #include "sg/gate.h"
@@ -380,7 +381,7 @@ static int run_step(struct cli *c, struct sg_store *s)
 	const char *b = c->cfg.model.backend;
 	int ret;
 
-	if ((!b || !strcmp(b, "logged")) && !c->cfg.model.predictions) {
+	if (sg_backend_reads_log(b) && !c->cfg.model.predictions) {
 		if (!c->quiet)
 			printf("  run      logged predictions: nothing to run\n");
 		return 0;

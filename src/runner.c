@@ -641,10 +641,10 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	struct runner ru;
 	struct sg_store_bulk rs;
 	void *model = NULL;
-	const char *backend = m->backend ? m->backend : "logged";
+	const char *backend = m->backend ? m->backend : SG_BACKEND_DEFAULT;
 	double t0 = now_seconds();
 	size_t i;
-	int ret;
+	int ret, logged = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->startup_ms = NAN;
@@ -662,21 +662,22 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 			    "--model-version)");
 		return SG_EUSAGE;
 	}
-	ops = strcmp(backend, "logged") ? sg_backend_find(backend) : NULL;
-	if (strcmp(backend, "logged") && !ops) {
+	ops = sg_backend_find(backend);
+	if (!ops) {
 		struct sg_buf b = SG_BUF_INIT;
 		const char *const *nm;
 
 		for (nm = sg_backend_names(); *nm; nm++)
 			sg_buf_addf(&b, " %s", *nm);
 		sg_diag_set(diag, cfg->path, 0, 0,
-			    "unknown model backend '%s' (this shadowgate has:%s "
-			    "logged)",
+			    "unknown model backend '%s' (this shadowgate has:%s)",
 			    backend, b.buf);
 		sg_buf_release(&b);
 		return SG_EUSAGE;
 	}
-	if (ops && (ops->caps & SG_BACKEND_NEEDS_FILE) && !m->path) {
+	/* a backend that reads the logged output opens and scores nothing */
+	logged = (ops->caps & SG_BACKEND_LOGGED) != 0;
+	if ((ops->caps & SG_BACKEND_NEEDS_FILE) && !m->path) {
 		sg_diag_set(diag, cfg->path, 0, 0,
 			    "the %s backend needs the model file (model.path or "
 			    "--model-path)",
@@ -720,7 +721,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 				m->path ? m->path : NULL, &r->model_id, diag);
 	if (!ret)
 		ret = count_todo(&ru, &r->cases, diag);
-	if (!ret && ops && r->cases == 0) {
+	if (!ret && !logged && r->cases == 0) {
 		/* nothing to score: no run is recorded, the store is as it
 		 * was (re-running a night changes nothing) */
 		sg_store_rollback(s);
@@ -729,7 +730,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 		r->wall_s = now_seconds() - t0;
 		goto out;
 	}
-	if (!ret && ops) {
+	if (!ret && !logged) {
 		/* a model that cannot be loaded is not recorded at all: the
 		 * transaction that would name it is rolled back */
 		ret = open_model(&ru, ops, &model, diag);
@@ -744,7 +745,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	if (ret)
 		goto out;
 
-	if (!ops) {
+	if (logged) {
 		r->latency_method = NULL;
 		if (m->predictions)
 			ret = join_predictions(&ru, diag);
@@ -806,7 +807,7 @@ finish:
 out:
 	restore_settings(&ru, &rs);
 	sg_store_preds_close(ru.preds);
-	if (ops && model)
+	if (!logged && model)
 		ops->close(model);
 	for (i = 0; i < ru.nsets; i++)
 		free(ru.sets[i].map);
