@@ -363,8 +363,8 @@ fail:
  * "database or disk is full", with the disk far from full and no failing
  * system call. A multi-row INSERT of random case ids into a store of a
  * few million cases journals more than 16 MiB of index pages and failed
- * so. Ingest now writes in key order (ingest.c), so its statements touch
- * few pages and their journals stay small.
+ * so. Ingest now writes in key order (store_ingest_stage.c), so its
+ * statements touch few pages and their journals stay small.
  * Too late once SQLite is initialised (by another library in the
  * process): then nothing changes.
  */
