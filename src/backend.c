@@ -13,12 +13,14 @@
 extern const struct sg_backend_ops sg_backend_xgboost;
 #endif
 extern const struct sg_backend_ops sg_backend_exec;
+extern const struct sg_backend_ops sg_backend_logged;
 
 static const struct sg_backend_ops *const backends[] = {
 #if SG_HAVE_XGBOOST
 	&sg_backend_xgboost,
 #endif
 	&sg_backend_exec,
+	&sg_backend_logged,
 };
 
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
@@ -28,6 +30,7 @@ static const char *const backend_names[] = {
 	"xgboost",
 #endif
 	"exec",
+	"logged",
 	NULL
 };
 
@@ -46,4 +49,12 @@ const struct sg_backend_ops *sg_backend_find(const char *name)
 const char *const *sg_backend_names(void)
 {
 	return backend_names;
+}
+
+int sg_backend_reads_log(const char *name)
+{
+	const struct sg_backend_ops *ops =
+		sg_backend_find(name ? name : SG_BACKEND_DEFAULT);
+
+	return ops && (ops->caps & SG_BACKEND_LOGGED);
 }

@@ -15,6 +15,7 @@
 #include "sg/gate.h"
 #include "sg/report.h"
 #include "sg/writer.h"
+#include "sg/store.h"
 
 enum {
 	O_REPORT = 1000,
@@ -107,21 +108,14 @@ static long model_id_of(struct sg_store *s, const cJSON *report)
 	const cJSON *m = cJSON_GetObjectItem(report, "model");
 	const cJSON *n = cJSON_GetObjectItem(m, "name");
 	const cJSON *v = cJSON_GetObjectItem(m, "version");
-	sqlite3_stmt *st = NULL;
 	long id = 0;
 
 	if (!s || !cJSON_IsString(n) || !cJSON_IsString(v))
 		return 0;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT id FROM models WHERE name = ?1 AND "
-			       "version = ?2",
-			       -1, &st, NULL) != SQLITE_OK)
+	/* a store that cannot say is a verdict without its model */
+	if (sg_store_find_model(s, n->valuestring, v->valuestring, &id, NULL,
+				NULL))
 		return 0;
-	sqlite3_bind_text(st, 1, n->valuestring, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, v->valuestring, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	return id;
 }
 

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "sg/buf.h"
 #include "sg/report.h"
+#include "sg/store.h"
 
 enum { O_MODEL = 1000, O_LAST };
 
@@ -47,161 +48,9 @@ static int history_opt(struct cli *c, int id, const char *arg)
 	return 0;
 }
 
-static const cJSON *path(const cJSON *o, const char *a, const char *b)
-{
-	o = cJSON_GetObjectItem(o, a);
-	return b ? cJSON_GetObjectItem(o, b) : o;
-}
-
-static void copy_num(cJSON *dst, const char *key, const cJSON *v)
-{
-	if (cJSON_IsNumber(v))
-		cJSON_AddNumberToObject(dst, key, v->valuedouble);
-	else
-		cJSON_AddNullToObject(dst, key);
-}
-
-static cJSON *dup_or_null(const cJSON *v)
-{
-	cJSON *d = v ? cJSON_Duplicate(v, 1) : NULL;
-
-	return d ? d : cJSON_CreateNull();
-}
-
 static double num_of(const cJSON *v)
 {
 	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static cJSON *collect_nights(struct sg_store *s, struct sg_diag *d, int *err)
-{
-	/* the latest report of each (model, night) */
-	const char *sql =
-		"SELECT r.id, r.until, m.name, m.version, r.json,"
-		" (SELECT v.verdict FROM verdicts v WHERE v.report = r.id"
-		"  ORDER BY v.id DESC LIMIT 1),"
-		" (SELECT v.reason FROM verdicts v WHERE v.report = r.id"
-		"  ORDER BY v.id DESC LIMIT 1)"
-		" FROM reports r JOIN models m ON m.id = r.model"
-		" WHERE r.id IN (SELECT max(id) FROM reports"
-		"  WHERE model IS NOT NULL GROUP BY model, until)"
-		" AND (?1 IS NULL OR m.name || '@' || m.version = ?1"
-		"  OR m.name = ?1)"
-		" ORDER BY m.name, m.version, r.until";
-	sqlite3_stmt *st = NULL;
-	cJSON *arr = cJSON_CreateArray();
-	char prev_model[512] = "";
-	double prev_rate = NAN;
-	int rc;
-
-	*err = sg_store_prepare(s, &st, sql, d);
-	if (*err)
-		return arr;
-	if (flags.model)
-		sqlite3_bind_text(st, 1, flags.model, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(st, 4);
-		cJSON *rep = text ? cJSON_Parse(text) : NULL;
-		cJSON *o = cJSON_CreateObject(), *a;
-		char model[512];
-		double rate;
-
-		snprintf(model, sizeof(model), "%s@%s",
-			 (const char *)sqlite3_column_text(st, 2),
-			 (const char *)sqlite3_column_text(st, 3));
-		if (strcmp(model, prev_model))
-			prev_rate = NAN;
-		cJSON_AddStringToObject(
-			o, "night",
-			sqlite3_column_text(st, 1)
-				? (const char *)sqlite3_column_text(st, 1)
-				: "");
-		cJSON_AddStringToObject(o, "model", model);
-		cJSON_AddNumberToObject(o, "report", (double)sqlite3_column_int64(st, 0));
-		copy_num(o, "cases", path(rep, "cases", NULL));
-		a = cJSON_CreateObject();
-		copy_num(a, "rate", path(rep, "agreement", "rate"));
-		cJSON_AddItemToObject(a, "ci95",
-				      dup_or_null(path(rep, "agreement", "ci95")));
-		cJSON_AddItemToObject(o, "agreement", a);
-		a = cJSON_CreateObject();
-		copy_num(a, "value", path(rep, "kappa", "value"));
-		cJSON_AddItemToObject(a, "ci95",
-				      dup_or_null(path(rep, "kappa", "ci95")));
-		cJSON_AddItemToObject(o, "kappa", a);
-		rate = num_of(path(rep, "agreement", "rate"));
-		if (isfinite(rate) && isfinite(prev_rate))
-			cJSON_AddNumberToObject(o, "change", rate - prev_rate);
-		else
-			cJSON_AddNullToObject(o, "change");
-		if (sqlite3_column_text(st, 5)) {
-			cJSON_AddStringToObject(
-				o, "verdict",
-				(const char *)sqlite3_column_text(st, 5));
-			cJSON_AddStringToObject(
-				o, "reason",
-				(const char *)sqlite3_column_text(st, 6));
-		} else {
-			cJSON_AddNullToObject(o, "verdict");
-			cJSON_AddNullToObject(o, "reason");
-		}
-		prev_rate = rate;
-		snprintf(prev_model, sizeof(prev_model), "%s", model);
-		cJSON_AddItemToArray(arr, o);
-		cJSON_Delete(rep);
-	}
-	if (rc != SQLITE_DONE)
-		*err = sg_store_error(s, d, "cannot read the reports");
-	sqlite3_finalize(st);
-	return arr;
-}
-
-static cJSON *collect_runs(struct sg_store *s, struct sg_diag *d, int *err)
-{
-	const char *sql =
-		"SELECT r.id, m.name || '@' || m.version, r.started_at,"
-		" r.status, r.cases, r.scored, r.errors, r.wall_s,"
-		" r.throughput, r.p50_ms, r.p95_ms, r.p99_ms, r.peak_rss_kb"
-		" FROM runs r JOIN models m ON m.id = r.model"
-		" WHERE (?1 IS NULL OR m.name || '@' || m.version = ?1"
-		"  OR m.name = ?1) ORDER BY r.id";
-	sqlite3_stmt *st = NULL;
-	cJSON *arr = cJSON_CreateArray();
-	int rc, i;
-
-	*err = sg_store_prepare(s, &st, sql, d);
-	if (*err)
-		return arr;
-	if (flags.model)
-		sqlite3_bind_text(st, 1, flags.model, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		static const char *const keys[] = {
-			"cases",	"scored", "errors", "wall_s",
-			"throughput", "p50_ms", "p95_ms", "p99_ms",
-			"peak_rss_kb"};
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddNumberToObject(o, "run", (double)sqlite3_column_int64(st, 0));
-		cJSON_AddStringToObject(o, "model",
-					(const char *)sqlite3_column_text(st, 1));
-		cJSON_AddStringToObject(o, "started_at",
-					(const char *)sqlite3_column_text(st, 2));
-		cJSON_AddStringToObject(o, "status",
-					(const char *)sqlite3_column_text(st, 3));
-		for (i = 0; i < 9; i++) {
-			if (sqlite3_column_type(st, 4 + i) == SQLITE_NULL)
-				cJSON_AddNullToObject(o, keys[i]);
-			else
-				cJSON_AddNumberToObject(
-					o, keys[i],
-					sqlite3_column_double(st, 4 + i));
-		}
-		cJSON_AddItemToArray(arr, o);
-	}
-	if (rc != SQLITE_DONE)
-		*err = sg_store_error(s, d, "cannot read the runs");
-	sqlite3_finalize(st);
-	return arr;
 }
 
 static void trim_last(cJSON *arr, long last)
@@ -299,8 +148,8 @@ static int run_history(struct cli *c, struct sg_store *s)
 	cJSON *nights, *runs;
 	int ret = 0, err1 = 0, err2 = 0;
 
-	nights = collect_nights(s, &c->diag, &err1);
-	runs = collect_runs(s, &c->diag, &err2);
+	err1 = sg_store_history_nights(s, flags.model, &nights, &c->diag);
+	err2 = sg_store_history_runs(s, flags.model, &runs, &c->diag);
 	trim_last(nights, flags.last);
 	trim_last(runs, flags.last);
 	if (err1 || err2) {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sg/backend.h"
 #include "sg/buf.h"
 #include "sg/compare.h"
 #include "sg/gate.h"
@@ -27,6 +28,7 @@
 #include "sg/report.h"
 #include "sg/runner.h"
 #include "sg/writer.h"
+#include "sg/store.h"
 
 enum { O_DATE = 1000, O_OUT_DIR };
 
@@ -180,23 +182,6 @@ static int write_gate_file(struct cli *c, const char *dir,
 	return ret;
 }
 
-/* The latest night that has cases, into out (11 bytes); "" when none. */
-static int latest_night(struct sg_store *s, char out[11], struct sg_diag *d)
-{
-	sqlite3_stmt *st = NULL;
-	int ret;
-
-	out[0] = '\0';
-	ret = sg_store_prepare(s, &st, "SELECT max(night) FROM cases", d);
-	if (ret)
-		return ret;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, 11, "%.10s",
-			 (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return 0;
-}
-
 /*
  * Warns when the latest night holds under a tenth of the median night's
  * cases: a night still being logged, or nights cut at the wrong hour.
@@ -240,38 +225,32 @@ static int store_report_once(struct sg_store *s, const cJSON *report,
 	const cJSON *w = cJSON_GetObjectItem(report, "window");
 	const cJSON *since = cJSON_GetObjectItem(w, "since");
 	const cJSON *until = cJSON_GetObjectItem(w, "until");
-	sqlite3_stmt *st = NULL;
-	char *mine = stable_text(report);
+	char *mine = stable_text(report), *text = NULL;
+	long old_id = 0;
 	int ret;
 
 	*reused = 0;
-	ret = sg_store_prepare(s, &st,
-			       "SELECT id, json FROM reports WHERE since IS ?1"
-			       " AND until IS ?2 ORDER BY id DESC LIMIT 1",
-			       d);
+	ret = sg_store_latest_report(
+		s, cJSON_IsString(since) ? since->valuestring : NULL,
+		cJSON_IsString(until) ? until->valuestring : NULL, &old_id,
+		&text, d);
 	if (ret)
 		goto out;
-	if (cJSON_IsString(since))
-		sqlite3_bind_text(st, 1, since->valuestring, -1, SQLITE_STATIC);
-	if (cJSON_IsString(until))
-		sqlite3_bind_text(st, 2, until->valuestring, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(st, 1);
+	if (old_id) {
 		cJSON *old = text ? cJSON_Parse(text) : NULL;
 		char *theirs = old ? stable_text(old) : NULL;
 
 		if (theirs && !strcmp(theirs, mine)) {
-			*id = sqlite3_column_int64(st, 0);
+			*id = old_id;
 			*reused = 1;
 		}
 		free(theirs);
 		cJSON_Delete(old);
 	}
-	sqlite3_finalize(st);
-	st = NULL;
 	if (!*reused)
 		ret = sg_report_store(s, report, id, d);
 out:
+	free(text);
 	free(mine);
 	return ret;
 }
@@ -282,21 +261,15 @@ static int same_verdict_stored(struct sg_store *s, long report_id,
 {
 	cJSON *j = sg_gate_result_json(res);
 	char *checks = cJSON_PrintUnformatted(cJSON_GetObjectItem(j, "checks"));
-	sqlite3_stmt *st = NULL;
+	char *verdict = NULL, *had = NULL;
 	int same = 0;
 
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT verdict, checks FROM verdicts WHERE "
-			       "report = ?1 ORDER BY id DESC LIMIT 1",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, report_id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			same = !strcmp((const char *)sqlite3_column_text(st, 0),
-				       sg_verdict_name(res->verdict)) &&
-			       !strcmp((const char *)sqlite3_column_text(st, 1),
-				       checks);
-	}
-	sqlite3_finalize(st);
+	if (!sg_store_latest_verdict(s, report_id, &verdict, &had, NULL) &&
+	    verdict && had)
+		same = !strcmp(verdict, sg_verdict_name(res->verdict)) &&
+		       !strcmp(had, checks);
+	free(verdict);
+	free(had);
 	free(checks);
 	cJSON_Delete(j);
 	return same;
@@ -423,7 +396,7 @@ static int run_step(struct cli *c, struct sg_store *s)
 	const char *b = c->cfg.model.backend;
 	int ret;
 
-	if ((!b || !strcmp(b, "logged")) && !c->cfg.model.predictions) {
+	if (sg_backend_reads_log(b) && !c->cfg.model.predictions) {
 		if (!c->quiet)
 			printf("  run      logged predictions: nothing to run\n");
 		return 0;
@@ -492,7 +465,7 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 	if (flags.date) {
 		snprintf(night, sizeof(night), "%s", flags.date);
 	} else {
-		ret = latest_night(s, night, &c->diag);
+		ret = sg_store_latest_night(s, night, &c->diag);
 		if (ret)
 			goto fail;
 		ret = warn_incomplete(c, s);
@@ -544,20 +517,12 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 	}
 	if (!same_verdict_stored(s, report_id, &res)) {
 		long mid = 0;
-		sqlite3_stmt *st = NULL;
 
-		if (model && sqlite3_prepare_v2(s->db,
-						"SELECT id FROM models WHERE "
-						"name = ?1 AND version = ?2",
-						-1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, c->cfg.model.name, -1,
-					  SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, c->cfg.model.version, -1,
-					  SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				mid = sqlite3_column_int64(st, 0);
-		}
-		sqlite3_finalize(st);
+		/* a store that cannot say is a verdict without its model */
+		if (model && sg_store_find_model(s, c->cfg.model.name,
+						 c->cfg.model.version, &mid,
+						 NULL, NULL))
+			mid = 0;
 		ret = sg_gate_store(s, report_id, mid, &c->cfg.gate, &res, NULL,
 				    &c->diag);
 		if (ret)

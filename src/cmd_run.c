@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cli_progress.h"
+#include "sg/backend.h"
 #include "sg/runner.h"
 
 enum { O_RESCORE = 1000, O_MAX_ERRORS, O_LOCK_WAIT };
@@ -104,7 +105,7 @@ static void print_json(const struct cli *c, const struct sg_run_result *r,
 		cJSON_AddNullToObject(o, "features");
 	}
 	cJSON_AddNumberToObject(o, "peak_rss_kb", (double)r->peak_rss_kb);
-	if (!strcmp(r->backend ? r->backend : "", "logged")) {
+	if (r->backend && sg_backend_reads_log(r->backend)) {
 		cJSON_AddNumberToObject(o, "unmatched_predictions",
 					(double)r->unmatched_predictions);
 		cJSON_AddNumberToObject(o, "cases_without_prediction",
@@ -144,7 +145,7 @@ static void print_text(const struct cli *c, const struct sg_run_result *r)
 				r->features.v[i]);
 		fputc('\n', stderr);
 	}
-	if (!strcmp(r->backend, "logged"))
+	if (sg_backend_reads_log(r->backend))
 		fprintf(stderr,
 			"  %ld predictions name no stored case; %ld stored cases "
 			"have no prediction\n",

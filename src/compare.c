@@ -4,6 +4,7 @@
 #include "sg/compare.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -15,54 +16,85 @@ static int model_id(struct sg_store *s, const char *spec, long *id,
 		    struct sg_diag *diag)
 {
 	const char *at = strrchr(spec, '@');
-	sqlite3_stmt *st = NULL;
-	int ret, rc;
+	char *name;
+	int ret;
 
 	if (!at || at == spec || !at[1]) {
 		sg_diag_set(diag, NULL, 0, 0,
 			    "'%s' is not a model: expected NAME@VERSION", spec);
 		return SG_EUSAGE;
 	}
-	ret = sg_store_prepare(s, &st,
-			       "SELECT id FROM models WHERE name = ?1 AND "
-			       "version = ?2",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_text(st, 1, spec, (int)(at - spec), SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, at + 1, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-	} else if (rc == SQLITE_DONE) {
+	name = strndup(spec, (size_t)(at - spec));
+	if (!name) {
+		sg_diag_set(diag, NULL, 0, 0, "out of memory");
+		return SG_ENOMEM;
+	}
+	ret = sg_store_find_model(s, name, at + 1, id, NULL, diag);
+	free(name);
+	if (!ret && !*id) {
 		sg_diag_set(diag, NULL, 0, 0, "no model %s in the store", spec);
 		ret = SG_EUSAGE;
-	} else {
-		ret = sg_store_error(s, diag, "cannot look up a model");
 	}
-	sqlite3_finalize(st);
 	return ret;
 }
 
-/* Whether a model's output agrees with a human decision: columns h (label,
- * value) of the decision and m of the prediction. A NULL on either side
- * never agrees. */
-static int agrees(sqlite3_stmt *st, int h, int m, int numeric,
+/* Whether a model's output agrees with a human decision. A NULL on
+ * either side never agrees. */
+static int agrees(const struct sg_compare_side *h,
+		  const struct sg_compare_side *m, int numeric,
 		  double tolerance)
 {
 	if (numeric) {
-		if (sqlite3_column_type(st, h + 1) == SQLITE_NULL ||
-		    sqlite3_column_type(st, m + 1) == SQLITE_NULL)
+		if (!h->has_value || !m->has_value)
 			return 0;
-		return fabs(sqlite3_column_double(st, h + 1) -
-			    sqlite3_column_double(st, m + 1)) <= tolerance;
+		return fabs(h->value - m->value) <= tolerance;
 	}
-	if (sqlite3_column_type(st, h) == SQLITE_NULL ||
-	    sqlite3_column_type(st, m) == SQLITE_NULL)
+	if (!h->label || !m->label)
 		return 0;
-	return sqlite3_column_bytes(st, h) == sqlite3_column_bytes(st, m) &&
-	       !memcmp(sqlite3_column_blob(st, h), sqlite3_column_blob(st, m),
-		       (size_t)sqlite3_column_bytes(st, h));
+	return h->label_len == m->label_len &&
+	       !memcmp(h->label, m->label, h->label_len);
+}
+
+/* The scan of the cases both models scored: a case's rows come together;
+ * the best row of the case so far is kept. */
+struct scan {
+	struct sg_compare *out;
+	int numeric;
+	double tolerance;
+	long long case_id, best_id;
+	double best_t;
+	int have, best_a, best_b;
+};
+
+static void end_case(struct scan *sc)
+{
+	if (!sc->have)
+		return;
+	sc->out->n++;
+	sc->out->candidate_agree += sc->best_a;
+	sc->out->incumbent_agree += sc->best_b;
+	sc->have = 0;
+}
+
+static int scan_row(void *ctx, const struct sg_compare_row *r)
+{
+	struct scan *sc = ctx;
+	double t = sg_reference_time(r->decided_at, r->decided_len);
+
+	if (sc->have && r->case_ref != sc->case_id)
+		end_case(sc);
+	if (!sc->have ||
+	    sg_reference_outranks(t, r->decision, sc->best_t, sc->best_id)) {
+		sc->best_t = t;
+		sc->best_id = r->decision;
+		sc->best_a = agrees(&r->human, &r->candidate, sc->numeric,
+				    sc->tolerance);
+		sc->best_b = agrees(&r->human, &r->incumbent, sc->numeric,
+				    sc->tolerance);
+	}
+	sc->case_id = r->case_ref;
+	sc->have = 1;
+	return 0;
 }
 
 /*
@@ -76,23 +108,9 @@ int sg_compare_models(struct sg_store *s, const char *candidate,
 		      const char *until, int numeric, double tolerance,
 		      struct sg_compare *out, struct sg_diag *diag)
 {
-	static const char *const sql =
-		"SELECT c.id, d.id, d.decided_at, d.label, d.value,"
-		" a.label, a.value, b.label, b.value"
-		" FROM cases c JOIN decisions d ON d.case_ref = c.id"
-		"  AND d.is_current = 1"
-		" JOIN predictions a ON a.case_ref = c.id AND a.model = ?1"
-		"  AND a.is_current = 1 AND a.error IS NULL"
-		" JOIN predictions b ON b.case_ref = c.id AND b.model = ?2"
-		"  AND b.is_current = 1 AND b.error IS NULL"
-		" WHERE (?3 IS NULL OR c.night >= ?3)"
-		" AND (?4 IS NULL OR c.night <= ?4)"
-		" ORDER BY c.id";
-	sqlite3_stmt *st = NULL;
+	struct scan sc;
 	long cand, inc;
-	long long case_id = 0, best_id = 0;
-	double best_t = 0;
-	int ret, rc, have = 0, best_a = 0, best_b = 0;
+	int ret;
 
 	memset(out, 0, sizeof(*out));
 	out->candidate_rate = out->incumbent_rate = NAN;
@@ -101,54 +119,22 @@ int sg_compare_models(struct sg_store *s, const char *candidate,
 		ret = model_id(s, incumbent, &inc, diag);
 	if (ret)
 		return ret;
-	ret = sg_store_prepare(s, &st, sql, diag);
+	memset(&sc, 0, sizeof(sc));
+	sc.out = out;
+	sc.numeric = numeric;
+	sc.tolerance = tolerance;
+	ret = sg_store_compare_rows(s, cand, inc, since, until, scan_row, &sc,
+				    diag);
 	if (ret)
 		return ret;
-	sqlite3_bind_int64(st, 1, cand);
-	sqlite3_bind_int64(st, 2, inc);
-	if (since)
-		sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
-	if (until)
-		sqlite3_bind_text(st, 4, until, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long c = sqlite3_column_int64(st, 0);
-		long long id = sqlite3_column_int64(st, 1);
-		const char *at = (const char *)sqlite3_column_text(st, 2);
-		double t = sg_reference_time(
-			at, at ? (size_t)sqlite3_column_bytes(st, 2) : 0);
-
-		if (have && c != case_id) {
-			out->n++;
-			out->candidate_agree += best_a;
-			out->incumbent_agree += best_b;
-			have = 0;
-		}
-		if (!have || sg_reference_outranks(t, id, best_t, best_id)) {
-			best_t = t;
-			best_id = id;
-			best_a = agrees(st, 3, 5, numeric, tolerance);
-			best_b = agrees(st, 3, 7, numeric, tolerance);
-		}
-		case_id = c;
-		have = 1;
+	end_case(&sc);
+	if (out->n) {
+		out->candidate_rate =
+			(double)out->candidate_agree / (double)out->n;
+		out->incumbent_rate =
+			(double)out->incumbent_agree / (double)out->n;
 	}
-	if (rc != SQLITE_DONE) {
-		ret = sg_store_error(s, diag, "cannot compare the models");
-	} else {
-		if (have) {
-			out->n++;
-			out->candidate_agree += best_a;
-			out->incumbent_agree += best_b;
-		}
-		if (out->n) {
-			out->candidate_rate =
-				(double)out->candidate_agree / (double)out->n;
-			out->incumbent_rate =
-				(double)out->incumbent_agree / (double)out->n;
-		}
-	}
-	sqlite3_finalize(st);
-	return ret;
+	return 0;
 }
 
 static const char *str_at(const cJSON *o, const char *a, const char *b)

@@ -823,33 +823,11 @@ int sg_gate_store(struct sg_store *s, long report_id, long model_id,
 	cJSON *pol = sg_gate_policy_json(g), *res = sg_gate_result_json(r);
 	char *ptext = cJSON_PrintUnformatted(pol);
 	char *ctext = cJSON_PrintUnformatted(cJSON_GetObjectItem(res, "checks"));
-	sqlite3_stmt *st = NULL;
-	char now[32];
 	int ret;
 
-	sg_now_iso(now);
-	ret = sg_store_prepare(s, &st,
-			       "INSERT INTO verdicts(report, model, policy, "
-			       "verdict, reason, checks, created_at) VALUES "
-			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			       diag);
-	if (ret)
-		goto out;
-	if (report_id)
-		sqlite3_bind_int64(st, 1, report_id);
-	if (model_id)
-		sqlite3_bind_int64(st, 2, model_id);
-	sqlite3_bind_text(st, 3, ptext, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, sg_verdict_name(r->verdict), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, ctext, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = sg_store_error(s, diag, "cannot store the verdict");
-	else if (verdict_id)
-		*verdict_id = sqlite3_last_insert_rowid(s->db);
-out:
-	sqlite3_finalize(st);
+	ret = sg_store_add_verdict(s, report_id, model_id, ptext,
+				   sg_verdict_name(r->verdict), r->reason,
+				   ctext, verdict_id, diag);
 	free(ptext);
 	free(ctext);
 	cJSON_Delete(pol);

@@ -40,7 +40,6 @@ static void usage(FILE *out)
 	fprintf(out, "\nmodel backends:");
 	for (b = sg_backend_names(); *b; b++)
 		fprintf(out, " %s", *b);
-	fprintf(out, " logged");
 	fprintf(out,
 		"\n\nexit status: 0 ok/go, 1 no-go, 2 usage or configuration "
 		"error,\n3 data or runtime error, 4 insufficient evidence\n");

@@ -4,12 +4,13 @@
  * A case travels: cases table (features blob in its feature set's order)
  * -> the model's feature order (NaN for a feature the set lacks) -> the
  * backend's score call, a batch at a time -> predictions table, committed
- * with the batch.
+ * with the batch. This file owns the run from start to end (the model,
+ * its features, the runs row, logged predictions); the batches are in
+ * runner_batch.c, the SQL in store_runs.c.
  */
 #include "sg/runner.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@
 #include "sg/reader.h"
 #include "sg/report.h"
 #include "sg/sha256.h"
-#include "sg/thread.h"
+#include "sg/store_runs.h"
+#include "runner_impl.h"
 
 #define DEFAULT_LOCK_WAIT_MS 10000
 
@@ -108,31 +110,7 @@ double sg_percentile_runs(struct sg_lat_run *r, size_t nr, double q)
 	return lat_percentile(r, nr, total, q);
 }
 
-/* A feature set: which column of its blob feeds each model feature. */
-struct fset {
-	long id;
-	size_t ncols;
-	long *map; /* model feature i <- blob column map[i], -1 = missing */
-};
-
-struct runner {
-	struct sg_store *s;
-	const struct sg_run_opts *o;
-	const struct sg_config *cfg;
-	struct sg_run_result *r;
-	struct fset *sets;
-	size_t nsets;
-	struct sg_strlist feat; /* the log columns fed to the model, in order */
-	sqlite3_stmt *next, *retire, *old, *ins, *insn, *count;
-	int failed_batches;  /* stored batches in a row with nothing scored */
-	char last_error[300]; /* the last error of such a batch */
-	struct sg_lat_run *lat; /* per-case latencies, runs of equal values */
-	size_t nlat, alat;   /* runs used, allocated */
-	char now[32];
-	int decision_type; /* the store's (sg_decision_type_resolve) */
-};
-
-static void add_latency(struct runner *ru, double v)
+void runner_add_latency(struct runner *ru, double v)
 {
 	if (ru->nlat && ru->lat[ru->nlat - 1].v == v) {
 		ru->lat[ru->nlat - 1].n++;
@@ -146,49 +124,40 @@ static void add_latency(struct runner *ru, double v)
 	ru->lat[ru->nlat++].n = 1;
 }
 
+static void add_feature_set(void *ctx, long id, const char *names)
+{
+	struct runner *ru = ctx;
+	const struct sg_strlist *feat = &ru->feat;
+	cJSON *arr = cJSON_Parse(names ? names : "[]");
+	struct fset *f;
+	size_t i;
+
+	ru->sets = sg_xrealloc(ru->sets, (ru->nsets + 1) * sizeof(*ru->sets));
+	f = &ru->sets[ru->nsets++];
+	f->id = id;
+	f->ncols = arr ? (size_t)cJSON_GetArraySize(arr) : 0;
+	f->map = sg_xcalloc(feat->n ? feat->n : 1, sizeof(long));
+	for (i = 0; i < feat->n; i++) {
+		cJSON *it;
+		long col = 0;
+
+		f->map[i] = -1;
+		cJSON_ArrayForEach(it, arr)
+		{
+			if (cJSON_IsString(it) &&
+			    !strcmp(it->valuestring, feat->v[i])) {
+				f->map[i] = col;
+				break;
+			}
+			col++;
+		}
+	}
+	cJSON_Delete(arr);
+}
+
 static int load_feature_sets(struct runner *ru, struct sg_diag *diag)
 {
-	const struct sg_strlist *feat = &ru->feat;
-	sqlite3_stmt *st = NULL;
-	int ret, rc;
-
-	ret = sg_store_prepare(ru->s, &st, "SELECT id, names FROM feature_sets",
-			       diag);
-	if (ret)
-		return ret;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *names = (const char *)sqlite3_column_text(st, 1);
-		cJSON *arr = cJSON_Parse(names ? names : "[]");
-		struct fset *f;
-		size_t i;
-
-		ru->sets = sg_xrealloc(ru->sets,
-				       (ru->nsets + 1) * sizeof(*ru->sets));
-		f = &ru->sets[ru->nsets++];
-		f->id = sqlite3_column_int64(st, 0);
-		f->ncols = arr ? (size_t)cJSON_GetArraySize(arr) : 0;
-		f->map = sg_xcalloc(feat->n ? feat->n : 1, sizeof(long));
-		for (i = 0; i < feat->n; i++) {
-			cJSON *it;
-			long col = 0;
-
-			f->map[i] = -1;
-			cJSON_ArrayForEach(it, arr)
-			{
-				if (cJSON_IsString(it) &&
-				    !strcmp(it->valuestring, feat->v[i])) {
-					f->map[i] = col;
-					break;
-				}
-				col++;
-			}
-		}
-		cJSON_Delete(arr);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(ru->s, diag, "cannot read the feature sets");
-	return 0;
+	return sg_store_feature_sets(ru->s, add_feature_set, ru, diag);
 }
 
 /*
@@ -196,36 +165,35 @@ static int load_feature_sets(struct runner *ru, struct sg_diag *diag)
  * every feature set, in order of first appearance; *sets the number of
  * feature sets that have columns. Returns 0 or a store error.
  */
+struct columns {
+	struct sg_strlist *all;
+	long *sets;
+};
+
+static void add_columns(void *ctx, long id, const char *names)
+{
+	struct columns *c = ctx;
+	cJSON *arr = cJSON_Parse(names ? names : "[]"), *it;
+
+	(void)id;
+	if (cJSON_GetArraySize(arr) > 0)
+		(*c->sets)++;
+	cJSON_ArrayForEach(it, arr)
+	{
+		if (cJSON_IsString(it) &&
+		    sg_strlist_find(c->all, it->valuestring) < 0)
+			sg_strlist_add(c->all, it->valuestring);
+	}
+	cJSON_Delete(arr);
+}
+
 static int stored_columns(struct runner *ru, struct sg_strlist *all,
 			  long *sets, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret, rc;
+	struct columns c = {all, sets};
 
 	*sets = 0;
-	ret = sg_store_prepare(ru->s, &st, "SELECT names FROM feature_sets"
-			       " ORDER BY id", diag);
-	if (ret)
-		return ret;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *names = (const char *)sqlite3_column_text(st, 0);
-		cJSON *arr = cJSON_Parse(names ? names : "[]"), *it;
-
-		if (cJSON_GetArraySize(arr) > 0)
-			(*sets)++;
-		cJSON_ArrayForEach(it, arr)
-		{
-			if (cJSON_IsString(it) &&
-			    sg_strlist_find(all, it->valuestring) < 0)
-				sg_strlist_add(all, it->valuestring);
-		}
-		cJSON_Delete(arr);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(ru->s, diag,
-				      "cannot read the feature sets");
-	return 0;
+	return sg_store_feature_sets(ru->s, add_columns, &c, diag);
 }
 
 /* The model feature that log column col feeds (model.feature_map). */
@@ -417,7 +385,7 @@ out:
 	return ret;
 }
 
-static const struct fset *find_set(const struct runner *ru, long id)
+const struct fset *runner_find_set(const struct runner *ru, long id)
 {
 	size_t i;
 
@@ -427,7 +395,7 @@ static const struct fset *find_set(const struct runner *ru, long id)
 	return NULL;
 }
 
-static void add_error_msg(struct sg_run_result *r, const char *case_id,
+void runner_add_error_msg(struct sg_run_result *r, const char *case_id,
 			  const char *msg)
 {
 	struct sg_buf b = SG_BUF_INIT;
@@ -470,62 +438,23 @@ static int hash_artifact(const struct sg_model_conf *m, char hex[65],
  */
 static int count_todo(struct runner *ru, long *n, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret;
-
-	ret = sg_store_prepare(
-		ru->s, &st,
-		ru->o->rescore
-			? "SELECT count(*) FROM cases"
-			: "SELECT (SELECT count(*) FROM cases) - (SELECT"
-			  " count(*) FROM predictions p WHERE p.model = ?1"
-			  " AND p.is_current = 1 AND p.error IS NULL)",
-		diag);
-	if (ret)
-		return ret;
-	if (!ru->o->rescore)
-		sqlite3_bind_int64(st, 1, ru->r->model_id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		ret = sg_store_error(ru->s, diag, "cannot count the cases");
-	else
-		*n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return ret;
+	return sg_store_count_todo(ru->s, ru->r->model_id, ru->o->rescore, n,
+				   diag);
 }
 
 static int start_run(struct runner *ru, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret;
-
-	ret = sg_store_prepare(ru->s, &st,
-			       "INSERT INTO runs(model, started_at, status,"
-			       " rescore, cases) VALUES (?1, ?2, 'running', ?3,"
-			       " ?4)",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, ru->r->model_id);
-	sqlite3_bind_text(st, 2, ru->now, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, ru->o->rescore);
-	sqlite3_bind_int64(st, 4, ru->r->cases);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = sg_store_error(ru->s, diag, "cannot record the run");
-	else
-		ru->r->run_id = sqlite3_last_insert_rowid(ru->s->db);
-	sqlite3_finalize(st);
-	return ret;
+	return sg_store_run_start(ru->s, ru->r->model_id, ru->now,
+				  ru->o->rescore, ru->r->cases,
+				  &ru->r->run_id, diag);
 }
 
 static int finish_run(struct runner *ru, const char *status,
 		      const char *message, struct sg_diag *diag)
 {
 	struct sg_run_result *r = ru->r;
-	sqlite3_stmt *st = NULL;
 	struct rusage ru_self;
 	size_t i, nlat = 0;
-	char now[32];
-	int ret;
 
 	if (!r->run_id)
 		return 0;
@@ -538,652 +467,17 @@ static int finish_run(struct runner *ru, const char *status,
 	r->p50_ms = lat_percentile(ru->lat, ru->nlat, nlat, 50);
 	r->p95_ms = lat_percentile(ru->lat, ru->nlat, nlat, 95);
 	r->p99_ms = lat_percentile(ru->lat, ru->nlat, nlat, 99);
-	sg_now_iso(now);
-	ret = sg_store_prepare(
-		ru->s, &st,
-		"UPDATE runs SET finished_at = ?1, status = ?2, scored = ?3,"
-		" errors = ?4, wall_s = ?5, throughput = ?6, p50_ms = ?7,"
-		" p95_ms = ?8, p99_ms = ?9, latency_method = ?10,"
-		" peak_rss_kb = ?11, stderr = ?12, message = ?13,"
-		" startup_ms = ?15 WHERE id = ?14",
-		diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, r->scored);
-	sqlite3_bind_int64(st, 4, r->errors);
-	sqlite3_bind_double(st, 5, r->wall_s);
-	sqlite3_bind_double(st, 6, r->throughput);
-	if (ru->nlat) {
-		sqlite3_bind_double(st, 7, r->p50_ms);
-		sqlite3_bind_double(st, 8, r->p95_ms);
-		sqlite3_bind_double(st, 9, r->p99_ms);
-	}
-	if (r->latency_method)
-		sqlite3_bind_text(st, 10, r->latency_method, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 11, r->peak_rss_kb);
-	if (r->stderr_text && *r->stderr_text)
-		sqlite3_bind_text(st, 12, r->stderr_text, -1, SQLITE_STATIC);
-	if (message)
-		sqlite3_bind_text(st, 13, message, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 14, r->run_id);
-	if (!isnan(r->startup_ms))
-		sqlite3_bind_double(st, 15, r->startup_ms);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = sg_store_error(ru->s, diag, "cannot record the run");
-	sqlite3_finalize(st);
-	return ret;
+	return sg_store_run_finish(ru->s, r, ru->nlat != 0, status, message,
+				   diag);
 }
 
-/* Rows a multi-row INSERT stores at once (7 parameters a row). */
-#define INSERT_ROWS 256
-
-/*
- * Binds prediction p of case case_ref to the insert statement st, the row
- * whose parameters start at ?base (see prepare_store()). Every parameter
- * of the row is bound, so nothing of the previous use is left over. The
- * strings and the probabilities are bound without a copy: they outlive
- * the sqlite3_step() that reads them.
- */
-static void bind_pred(sqlite3_stmt *st, int base, long case_ref,
-		      const struct sg_pred *p)
-{
-	int ok = !p->error;
-
-	sqlite3_bind_int64(st, base, case_ref);
-	if (ok && p->label)
-		sqlite3_bind_text(st, base + 1, p->label, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, base + 1);
-	if (ok && !isnan(p->value))
-		sqlite3_bind_double(st, base + 2, p->value);
-	else
-		sqlite3_bind_null(st, base + 2);
-	if (ok && !isnan(p->score))
-		sqlite3_bind_double(st, base + 3, p->score);
-	else
-		sqlite3_bind_null(st, base + 3);
-	if (ok && p->probs && p->nprobs)
-		sqlite3_bind_blob(st, base + 4, p->probs,
-				  (int)(p->nprobs * sizeof(double)),
-				  SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, base + 4);
-	if (!isnan(p->latency_ms))
-		sqlite3_bind_double(st, base + 5, p->latency_ms);
-	else
-		sqlite3_bind_null(st, base + 5);
-	if (!ok)
-		sqlite3_bind_text(st, base + 6, p->error, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, base + 6);
-}
-
-/*
- * Retires the current prediction of case case_ref: cur is its id when the
- * caller knows it, 0 when the case has none, -1 when it has to be looked
- * up. Returns 0 or -1 (a store error).
- */
-static int retire(struct runner *ru, long case_ref, long cur)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!cur)
-		return 0;
-	st = cur > 0 ? ru->retire : ru->old;
-	sqlite3_bind_int64(st, 2, cur > 0 ? cur : case_ref);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Stores one prediction, retiring the current one of the case first (cur
- * as for retire()). */
-static int store_pred(struct runner *ru, long case_ref, long cur,
-		      const struct sg_pred *p)
-{
-	int rc;
-
-	if (retire(ru, case_ref, cur))
-		return -1;
-	bind_pred(ru->ins, 4, case_ref, p);
-	rc = sqlite3_step(ru->ins);
-	sqlite3_reset(ru->ins);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/*
- * The statements that store predictions: retire by id (ru->retire), by
- * model and case (ru->old), insert one row (ru->ins) or INSERT_ROWS rows
- * (ru->insn). ?1 is the model, ?2 the run, ?3 the time of the insert,
- * bound here once; row j of an insert has ?(4 + 7j) .. ?(10 + 7j): case,
- * label, value, score, probs, latency, error.
- */
-static int prepare_store(struct runner *ru, struct sg_diag *diag)
-{
-	struct sg_buf sql = SG_BUF_INIT;
-	int ret, j;
-
-	ret = sg_store_prepare(ru->s, &ru->retire,
-			       "UPDATE predictions SET is_current = 0"
-			       " WHERE id = ?2 AND model = ?1",
-			       diag);
-	if (!ret)
-		ret = sg_store_prepare(ru->s, &ru->old,
-				       "UPDATE predictions SET is_current = 0"
-				       " WHERE model = ?1 AND case_ref = ?2"
-				       " AND is_current = 1",
-				       diag);
-	sg_buf_addf(&sql, "INSERT INTO predictions(model, case_ref, run, label,"
-		    " value, score, probs, latency_ms, error, is_current,"
-		    " created_at) VALUES");
-	for (j = 0; j < INSERT_ROWS; j++) {
-		int b = 4 + 7 * j;
-
-		sg_buf_addf(&sql, "%s (?1, ?%d, ?2, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d,"
-			    " 1, ?3)", j ? "," : "", b, b + 1, b + 2, b + 3,
-			    b + 4, b + 5, b + 6);
-		if (!j && !ret)
-			ret = sg_store_prepare(ru->s, &ru->ins, sql.buf, diag);
-	}
-	if (!ret)
-		ret = sg_store_prepare(ru->s, &ru->insn, sql.buf, diag);
-	if (!ret)
-		ret = sg_store_prepare(ru->s, &ru->count,
-				       "UPDATE runs SET scored = ?1, errors = ?2"
-				       " WHERE id = ?3",
-				       diag);
-	sg_buf_release(&sql);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(ru->count, 3, ru->r->run_id);
-	sqlite3_bind_int64(ru->retire, 1, ru->r->model_id);
-	sqlite3_bind_int64(ru->old, 1, ru->r->model_id);
-	sqlite3_bind_int64(ru->ins, 1, ru->r->model_id);
-	sqlite3_bind_int64(ru->ins, 2, ru->r->run_id);
-	sqlite3_bind_text(ru->ins, 3, ru->now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ru->insn, 1, ru->r->model_id);
-	sqlite3_bind_int64(ru->insn, 2, ru->r->run_id);
-	sqlite3_bind_text(ru->insn, 3, ru->now, -1, SQLITE_STATIC);
-	return 0;
-}
-
-/*
- * The cases to score, a batch at a time in id order, each with the id of
- * its current prediction (p.id, NULL when it has none) so that only a case
- * that has one pays for retiring it: without --rescore that is a failed
- * prediction (a good one means the case is done); with --rescore, any
- * prediction not made by this run. A model version that has no current
- * prediction when the run starts (its first run) gets none during the
- * run but this run's, on cases already behind the cursor, so its cases
- * are read without looking for one.
- */
+/* The statements that read the cases to score and store their
+ * predictions (see sg_store_preds_open). */
 static int prepare_statements(struct runner *ru, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret, fresh = 0;
-
-	ret = sg_store_prepare(ru->s, &st,
-			       "SELECT NOT EXISTS (SELECT 1 FROM predictions"
-			       " WHERE model = ?1 AND is_current = 1)",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, ru->r->model_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		fresh = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	ret = sg_store_prepare(
-		ru->s, &ru->next,
-		fresh ? "SELECT c.id, c.case_id, c.feature_set, c.features,"
-			" NULL FROM cases c WHERE c.id > ?2"
-			" ORDER BY c.id LIMIT ?3"
-		: ru->o->rescore
-			? "SELECT c.id, c.case_id, c.feature_set, c.features,"
-			  " p.id FROM cases c LEFT JOIN predictions p"
-			  " ON p.model = ?1 AND p.case_ref = c.id"
-			  " AND p.is_current = 1"
-			  " WHERE c.id > ?2 AND p.run IS NOT ?4"
-			  " ORDER BY c.id LIMIT ?3"
-			: "SELECT c.id, c.case_id, c.feature_set, c.features,"
-			  " p.id FROM cases c LEFT JOIN predictions p"
-			  " ON p.model = ?1 AND p.case_ref = c.id"
-			  " AND p.is_current = 1"
-			  " WHERE c.id > ?2 AND (p.id IS NULL"
-			  " OR p.error IS NOT NULL)"
-			  " ORDER BY c.id LIMIT ?3",
-		diag);
-	if (ret)
-		return ret;
-	return prepare_store(ru, diag);
-}
-
-/*
- * One batch of cases: features in the model's order, store ids, the
- * current prediction to retire, the case ids (copied into one buffer that
- * is reused from batch to batch) and, once scored, the predictions.
- */
-struct batch {
-	size_t cap, n;
-	double *x;       /* cap * nfeat */
-	long *refs;      /* cases.id */
-	long *cur;       /* current prediction to retire, 0 = none */
-	size_t *idoff;   /* case id i starts at idbuf + idoff[i] */
-	const char **ids;
-	char *idbuf;
-	size_t idlen, idcap;
-	struct sg_pred *out;
-	/* own copies of what out[] points to (keep_results()) */
-	double *probs;
-	size_t probs_cap;
-	char *text;
-	size_t text_cap;
-};
-
-static void batch_init(struct batch *b, size_t cap, size_t nfeat)
-{
-	memset(b, 0, sizeof(*b));
-	b->cap = cap;
-	b->x = sg_xcalloc(cap * (nfeat ? nfeat : 1), sizeof(double));
-	b->refs = sg_xcalloc(cap, sizeof(long));
-	b->cur = sg_xcalloc(cap, sizeof(long));
-	b->idoff = sg_xcalloc(cap, sizeof(size_t));
-	b->ids = sg_xcalloc(cap, sizeof(char *));
-	b->out = sg_xcalloc(cap, sizeof(*b->out));
-	b->idcap = cap * 16;
-	b->idbuf = sg_xmalloc(b->idcap);
-}
-
-static void batch_free(struct batch *b)
-{
-	free(b->x);
-	free(b->refs);
-	free(b->cur);
-	free(b->idoff);
-	free(b->ids);
-	free(b->out);
-	free(b->idbuf);
-	free(b->probs);
-	free(b->text);
-}
-
-/*
- * Copies what the predictions of b point to (the backend's memory, valid
- * until its next score call) into b, so that b can be stored while the
- * backend scores the next batch. A label or an error that is the same
- * pointer as the row before's is copied once.
- */
-static void keep_results(struct batch *b)
-{
-	const char *src[2];
-	size_t off[2], i, np = 0, nt = 0, len;
-	int k;
-
-	for (i = 0; i < b->n; i++) {
-		const struct sg_pred *p = &b->out[i];
-		const char *t[2];
-
-		t[0] = p->label;
-		t[1] = p->error;
-		if (p->probs)
-			np += p->nprobs;
-		for (k = 0; k < 2; k++)
-			if (t[k] && (!i || t[k] != (k ? b->out[i - 1].error
-						      : b->out[i - 1].label)))
-				nt += strlen(t[k]) + 1;
-	}
-	if (np > b->probs_cap) {
-		free(b->probs);
-		b->probs_cap = np;
-		b->probs = sg_xcalloc(np, sizeof(double));
-	}
-	if (nt > b->text_cap) {
-		free(b->text);
-		b->text_cap = nt;
-		b->text = sg_xmalloc(nt);
-	}
-	np = nt = 0;
-	src[0] = src[1] = NULL;
-	off[0] = off[1] = 0;
-	for (i = 0; i < b->n; i++) {
-		struct sg_pred *p = &b->out[i];
-		const char **t[2];
-
-		t[0] = &p->label;
-		t[1] = &p->error;
-		if (p->probs) {
-			memcpy(b->probs + np, p->probs,
-			       p->nprobs * sizeof(double));
-			p->probs = b->probs + np;
-			np += p->nprobs;
-		}
-		for (k = 0; k < 2; k++) {
-			if (!*t[k])
-				continue;
-			if (*t[k] != src[k]) {
-				src[k] = *t[k];
-				len = strlen(*t[k]) + 1;
-				memcpy(b->text + nt, *t[k], len);
-				off[k] = nt;
-				nt += len;
-			}
-			*t[k] = b->text + off[k];
-		}
-	}
-}
-
-/* Reads the next batch after case *last; b->n = 0 at the end. */
-static int read_batch(struct runner *ru, struct batch *b, long *last,
-		      struct sg_diag *diag)
-{
-	size_t nfeat = ru->feat.n, n = 0, j;
-	sqlite3_stmt *st = ru->next;
-	const struct fset *fs = NULL;
-	long fs_id = 0;
-	int rc;
-
-	sqlite3_bind_int64(st, 1, ru->r->model_id);
-	sqlite3_bind_int64(st, 2, *last);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)b->cap);
-	if (ru->o->rescore)
-		sqlite3_bind_int64(st, 4, ru->r->run_id);
-	b->idlen = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const double *blob = sqlite3_column_blob(st, 3);
-		size_t nb = (size_t)sqlite3_column_bytes(st, 3) / sizeof(double);
-		const char *id = (const char *)sqlite3_column_text(st, 1);
-		size_t idn = (size_t)sqlite3_column_bytes(st, 1) + 1;
-		long set = sqlite3_column_int64(st, 2);
-		double *row = b->x + n * nfeat;
-
-		if (!fs || set != fs_id) {
-			fs = find_set(ru, set);
-			fs_id = set;
-		}
-		b->refs[n] = sqlite3_column_int64(st, 0);
-		b->cur[n] = sqlite3_column_int64(st, 4);
-		if (b->idlen + idn > b->idcap) {
-			b->idcap = 2 * (b->idlen + idn);
-			b->idbuf = sg_xrealloc(b->idbuf, b->idcap);
-		}
-		memcpy(b->idbuf + b->idlen, id ? id : "", idn);
-		b->idoff[n] = b->idlen;
-		b->idlen += idn;
-		for (j = 0; j < nfeat; j++) {
-			long col = fs ? fs->map[j] : -1;
-			double v = NAN;
-
-			if (col >= 0 && (size_t)col < nb && blob)
-				memcpy(&v, blob + col, sizeof(double));
-			row[j] = v;
-		}
-		*last = b->refs[n];
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(ru->s, diag, "cannot read the cases");
-	/* the buffer may have moved while it grew: point at it now */
-	for (j = 0; j < n; j++)
-		b->ids[j] = b->idbuf + b->idoff[j];
-	b->n = n;
-	return 0;
-}
-
-/*
- * Stores a scored batch and counts it, in one transaction: INSERT_ROWS
- * rows a statement (each case's current prediction, if any, retired
- * first), the rest one by one, and the run's counts in its runs row, so
- * that the row says what the store holds even if the process is killed
- * after this commit. The result's counts grow only once the commit went
- * through.
- */
-static int write_batch(struct runner *ru, const struct batch *b,
-		       struct sg_diag *diag)
-{
-	struct sg_run_result *r = ru->r;
-	long nscored = 0, nerrors = 0;
-	size_t i, j;
-	int ret, rc;
-
-	for (i = 0; i < b->n; i++) {
-		if (b->out[i].error)
-			nerrors++;
-		else
-			nscored++;
-	}
-	ret = sg_store_begin(ru->s, diag);
-	if (ret)
-		return ret;
-	for (i = 0; i < b->n;) {
-		if (b->n - i >= INSERT_ROWS) {
-			for (j = i; j < i + INSERT_ROWS; j++) {
-				if (retire(ru, b->refs[j], b->cur[j]))
-					goto fail;
-				bind_pred(ru->insn, 4 + 7 * (int)(j - i),
-					  b->refs[j], &b->out[j]);
-			}
-			rc = sqlite3_step(ru->insn);
-			sqlite3_reset(ru->insn);
-			if (rc != SQLITE_DONE)
-				goto fail;
-		} else {
-			j = i + 1;
-			if (store_pred(ru, b->refs[i], b->cur[i], &b->out[i]))
-				goto fail;
-		}
-		i = j;
-	}
-	sqlite3_bind_int64(ru->count, 1, r->scored + nscored);
-	sqlite3_bind_int64(ru->count, 2, r->errors + nerrors);
-	rc = sqlite3_step(ru->count);
-	sqlite3_reset(ru->count);
-	if (rc != SQLITE_DONE) {
-		ret = sg_store_error(ru->s, diag, "cannot record the run");
-		sg_store_rollback(ru->s);
-		return ret;
-	}
-	ret = sg_store_commit(ru->s, diag);
-	if (ret)
-		return ret;
-	for (i = 0; i < b->n; i++) {
-		const struct sg_pred *p = &b->out[i];
-
-		if (p->error) {
-			r->errors++;
-			add_error_msg(r, b->ids[i], p->error);
-			continue;
-		}
-		r->scored++;
-		if (!isnan(p->latency_ms))
-			add_latency(ru, p->latency_ms);
-	}
-	if (b->n && !nscored) {
-		ru->failed_batches++;
-		snprintf(ru->last_error, sizeof(ru->last_error),
-			 "case '%.80s': %.200s", b->ids[b->n - 1],
-			 b->out[b->n - 1].error);
-	} else if (b->n) {
-		ru->failed_batches = 0;
-	}
-	return 0;
-fail:
-	ret = sg_store_error(ru->s, diag, "cannot store a prediction");
-	sg_store_rollback(ru->s);
-	return ret;
-}
-
-/*
- * After a stored batch: progress, and 1 when the run stops: --max-errors
- * says so, or SG_RUN_MAX_FAILED_BATCHES batches in a row had no case
- * scored (a model that fails everything would otherwise pay its timeouts
- * for every batch left; those cases wait for the next run).
- */
-static int after_batch(struct runner *ru)
-{
-	if (ru->o->progress)
-		ru->o->progress(ru->o->progress_ctx,
-				ru->r->scored + ru->r->errors, ru->r->cases);
-	if (ru->o->max_errors >= 0 && ru->r->errors > ru->o->max_errors) {
-		ru->r->stopped = SG_RUN_STOPPED_MAX_ERRORS;
-		return 1;
-	}
-	if (ru->failed_batches >= SG_RUN_MAX_FAILED_BATCHES) {
-		ru->r->stopped = SG_RUN_STOPPED_FAILING;
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * The store's side of the pipeline, in a thread of its own: store the
- * scored batch `write` (if any), then read the next batch into `read` (if
- * any). All the store work of a pipelined run happens here, one job at a
- * time, while the backend scores in the calling thread.
- */
-struct store_worker {
-	struct runner *ru;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int busy, quit;
-	struct batch *write, *read;
-	long *last;
-	int ret;
-	struct sg_diag diag;
-};
-
-static void *store_worker_main(void *arg)
-{
-	struct store_worker *w = arg;
-
-	pthread_mutex_lock(&w->mu);
-	for (;;) {
-		while (!w->busy && !w->quit)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (!w->busy)
-			break;
-		pthread_mutex_unlock(&w->mu);
-		w->ret = 0;
-		if (w->write)
-			w->ret = write_batch(w->ru, w->write, &w->diag);
-		if (!w->ret && w->read)
-			w->ret = read_batch(w->ru, w->read, w->last, &w->diag);
-		pthread_mutex_lock(&w->mu);
-		w->busy = 0;
-		pthread_cond_broadcast(&w->cv);
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-static void worker_post(struct store_worker *w, struct batch *write,
-			struct batch *read)
-{
-	pthread_mutex_lock(&w->mu);
-	w->write = write;
-	w->read = read;
-	w->busy = 1;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-}
-
-/* Waits for the job posted last; returns its result (w->diag set). */
-static int worker_wait(struct store_worker *w)
-{
-	pthread_mutex_lock(&w->mu);
-	while (w->busy)
-		pthread_cond_wait(&w->cv, &w->mu);
-	pthread_mutex_unlock(&w->mu);
-	return w->ret;
-}
-
-/*
- * Scores batch after batch with the backend in this thread while the
- * store worker stores the batch before and reads the one after: the
- * backend (XGBoost's threads) and SQLite (reading, writing, the fsync of
- * each commit) overlap instead of taking turns. Each batch is still its
- * own transaction, committed in order; an interrupted run loses the batch
- * being stored and the one being scored, and the next run continues after
- * the last committed one. Only for in-process batched backends: the exec
- * backend keeps the simple loop, so a model process never sees a batch
- * that would not be stored (after --max-errors, say).
- */
-static int score_pipelined(struct runner *ru, const struct sg_backend_ops *ops,
-			   void *model, size_t cap, struct sg_diag *diag)
-{
-	size_t nfeat = ru->feat.n;
-	struct store_worker w;
-	struct batch bb[2], *cur = &bb[0], *nxt = &bb[1];
-	long last = 0;
-	int ret, wret, err;
-
-	memset(&w, 0, sizeof(w));
-	w.ru = ru;
-	w.last = &last;
-	batch_init(&bb[0], cap, nfeat);
-	batch_init(&bb[1], cap, nfeat);
-	ret = read_batch(ru, cur, &last, diag);
-	if (ret || !cur->n)
-		goto out;
-	pthread_mutex_init(&w.mu, NULL);
-	pthread_cond_init(&w.cv, NULL);
-	err = sg_thread_create(&w.thread, store_worker_main, &w);
-	if (err) {
-		sg_diag_set(diag, NULL, 0, 0, "cannot start a thread: %s",
-			    strerror(err));
-		ret = SG_EIO;
-		goto out_sync;
-	}
-	/* cur: read, to score; nxt: free, or scored and waiting to be stored */
-	nxt->n = 0;
-	for (;;) {
-		worker_post(&w, nxt->n ? nxt : NULL, nxt);
-		memset(cur->out, 0, cur->n * sizeof(*cur->out));
-		ret = ops->score(model, cur->n, cur->ids, cur->x, cur->out,
-				 diag);
-		if (!ret)
-			keep_results(cur);
-		wret = worker_wait(&w);
-		if (wret) {
-			if (diag)
-				*diag = w.diag;
-			ret = wret;
-		}
-		if (ret)
-			break;
-		/* nxt was stored (when it held a batch), then refilled */
-		if (w.write && after_batch(ru))
-			break;
-		if (!nxt->n) {
-			/* no more cases: store the last scored batch here */
-			ret = write_batch(ru, cur, diag);
-			if (!ret)
-				after_batch(ru);
-			break;
-		}
-		/* nxt now holds the next batch to score, cur a scored one */
-		{
-			struct batch *t = cur;
-
-			cur = nxt;
-			nxt = t;
-		}
-	}
-	pthread_mutex_lock(&w.mu);
-	w.quit = 1;
-	pthread_cond_broadcast(&w.cv);
-	pthread_mutex_unlock(&w.mu);
-	pthread_join(w.thread, NULL);
-out_sync:
-	pthread_cond_destroy(&w.cv);
-	pthread_mutex_destroy(&w.mu);
-out:
-	batch_free(&bb[0]);
-	batch_free(&bb[1]);
-	return ret;
+	return sg_store_preds_open(ru->s, ru->r->model_id, ru->r->run_id,
+				   ru->now, ru->o->rescore,
+				   SG_STORE_PREDS_CASES, &ru->preds, diag);
 }
 
 /*
@@ -1210,72 +504,20 @@ out:
  */
 #define RUN_CACHE_KIB 8192
 
-struct run_settings {
-	int fk;              /* foreign keys were on */
-	long long sync;      /* synchronous before */
-	long long cache;     /* cache_size before (sg_store_cache_shrink) */
-};
-
-static void run_settings(struct runner *ru, struct run_settings *rs)
+static void run_settings(struct runner *ru, struct sg_store_bulk *rs)
 {
-	rs->fk = (int)sg_store_pragma(ru->s, "foreign_keys", 0);
-	if (rs->fk && sqlite3_exec(ru->s->db, "PRAGMA foreign_keys = OFF",
-				   NULL, NULL, NULL) != SQLITE_OK)
-		rs->fk = 0;
-	rs->sync = sg_store_pragma(ru->s, "synchronous", -1);
-	if (rs->sync > 1)
-		sqlite3_exec(ru->s->db, "PRAGMA synchronous = NORMAL", NULL,
-			     NULL, NULL);
-	rs->cache = sg_store_cache_shrink(ru->s, RUN_CACHE_KIB);
+	sg_store_bulk_begin(ru->s, rs, RUN_CACHE_KIB);
 }
 
 /* synchronous as it was (before the run's end is written) */
-static void restore_sync(struct runner *ru, struct run_settings *rs)
+static void restore_sync(struct runner *ru, struct sg_store_bulk *rs)
 {
-	char sql[64];
-
-	if (rs->sync > 1) {
-		snprintf(sql, sizeof(sql), "PRAGMA synchronous = %lld",
-			 rs->sync);
-		sqlite3_exec(ru->s->db, sql, NULL, NULL, NULL);
-		rs->sync = -1;
-	}
+	sg_store_bulk_sync(ru->s, rs);
 }
 
-static void restore_settings(struct runner *ru, struct run_settings *rs)
+static void restore_settings(struct runner *ru, struct sg_store_bulk *rs)
 {
-	if (rs->fk)
-		sqlite3_exec(ru->s->db, "PRAGMA foreign_keys = ON", NULL, NULL,
-			     NULL);
-	restore_sync(ru, rs);
-	sg_store_cache_restore(ru->s, rs->cache);
-}
-
-static int score_all(struct runner *ru, const struct sg_backend_ops *ops,
-		     void *model, struct sg_diag *diag)
-{
-	const struct sg_model_conf *m = &ru->cfg->model;
-	size_t cap = m->batch > 0 ? (size_t)m->batch : 16384;
-	struct batch b;
-	long last = 0;
-	int ret;
-
-	if (ops->caps & SG_BACKEND_BATCHED)
-		return score_pipelined(ru, ops, model, cap, diag);
-	batch_init(&b, cap, ru->feat.n);
-	for (;;) {
-		ret = read_batch(ru, &b, &last, diag);
-		if (ret || !b.n)
-			break;
-		memset(b.out, 0, b.n * sizeof(*b.out));
-		ret = ops->score(model, b.n, b.ids, b.x, b.out, diag);
-		if (!ret)
-			ret = write_batch(ru, &b, diag);
-		if (ret || after_batch(ru))
-			break;
-	}
-	batch_free(&b);
-	return ret;
+	sg_store_bulk_end(ru->s, rs);
 }
 
 /*
@@ -1287,11 +529,10 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 	const struct sg_log_conf *l = &ru->cfg->log;
 	const char *path = ru->cfg->model.predictions;
 	struct sg_reader *rd = NULL;
-	sqlite3_stmt *find = NULL;
 	struct sg_record rec;
 	const char *names[3];
 	size_t nb = 2;
-	int ret, has_score, rc;
+	int ret, has_score;
 
 	ret = sg_reader_open(&rd, path, SG_FORMAT_GUESS, diag);
 	if (ret)
@@ -1312,10 +553,9 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 	ret = sg_reader_bind(rd, names, nb, diag);
 	if (ret)
 		goto out;
-	ret = sg_store_prepare(ru->s, &find,
-			       "SELECT id FROM cases WHERE case_id = ?1", diag);
-	if (!ret)
-		ret = prepare_store(ru, diag);
+	ret = sg_store_preds_open(ru->s, ru->r->model_id, ru->r->run_id,
+				  ru->now, ru->o->rescore, SG_STORE_PREDS_FIND,
+				  &ru->preds, diag);
 	if (ret)
 		goto out;
 	ret = sg_store_begin(ru->s, diag);
@@ -1339,11 +579,8 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 			}
 			continue;
 		}
-		sqlite3_bind_text(find, 1, rec.values[0], (int)rec.lens[0],
-				  SQLITE_STATIC);
-		rc = sqlite3_step(find);
-		ref = rc == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
-		sqlite3_reset(find);
+		ref = sg_store_preds_find_case(ru->preds, rec.values[0],
+					       rec.lens[0]);
 		if (!ref) {
 			ru->r->unmatched_predictions++;
 			continue;
@@ -1362,11 +599,9 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 		} else {
 			p.label = rec.values[1];
 		}
-		if (store_pred(ru, ref, -1, &p)) {
-			ret = sg_store_error(ru->s, diag,
-					     "cannot store a prediction");
+		ret = sg_store_preds_add(ru->preds, ref, &p, diag);
+		if (ret)
 			goto out;
-		}
 		if (p.error)
 			ru->r->errors++;
 		else
@@ -1381,7 +616,6 @@ out:
 		sg_store_rollback(ru->s);
 		ru->r->scored = ru->r->errors = 0;
 	}
-	sqlite3_finalize(find);
 	sg_reader_close(rd);
 	return ret;
 }
@@ -1405,12 +639,12 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	const struct sg_model_conf *m = &cfg->model;
 	const struct sg_backend_ops *ops;
 	struct runner ru;
-	struct run_settings rs;
+	struct sg_store_bulk rs;
 	void *model = NULL;
-	const char *backend = m->backend ? m->backend : "logged";
+	const char *backend = m->backend ? m->backend : SG_BACKEND_DEFAULT;
 	double t0 = now_seconds();
 	size_t i;
-	int ret;
+	int ret, logged = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->startup_ms = NAN;
@@ -1428,21 +662,22 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 			    "--model-version)");
 		return SG_EUSAGE;
 	}
-	ops = strcmp(backend, "logged") ? sg_backend_find(backend) : NULL;
-	if (strcmp(backend, "logged") && !ops) {
+	ops = sg_backend_find(backend);
+	if (!ops) {
 		struct sg_buf b = SG_BUF_INIT;
 		const char *const *nm;
 
 		for (nm = sg_backend_names(); *nm; nm++)
 			sg_buf_addf(&b, " %s", *nm);
 		sg_diag_set(diag, cfg->path, 0, 0,
-			    "unknown model backend '%s' (this shadowgate has:%s "
-			    "logged)",
+			    "unknown model backend '%s' (this shadowgate has:%s)",
 			    backend, b.buf);
 		sg_buf_release(&b);
 		return SG_EUSAGE;
 	}
-	if (ops && (ops->caps & SG_BACKEND_NEEDS_FILE) && !m->path) {
+	/* a backend that reads the logged output opens and scores nothing */
+	logged = (ops->caps & SG_BACKEND_LOGGED) != 0;
+	if ((ops->caps & SG_BACKEND_NEEDS_FILE) && !m->path) {
 		sg_diag_set(diag, cfg->path, 0, 0,
 			    "the %s backend needs the model file (model.path or "
 			    "--model-path)",
@@ -1479,17 +714,14 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 		goto out;
 	/* holding the lock, no other run is alive: a run still marked
 	 * running was interrupted (killed, or the machine went down) */
-	ret = sg_store_exec(s,
-			    "UPDATE runs SET status = 'interrupted'"
-			    " WHERE status = 'running'",
-			    diag);
+	ret = sg_store_runs_interrupted(s, diag);
 	if (!ret)
 		ret = sg_store_model_id(s, m->name, m->version, backend,
 				r->sha256[0] ? r->sha256 : NULL,
 				m->path ? m->path : NULL, &r->model_id, diag);
 	if (!ret)
 		ret = count_todo(&ru, &r->cases, diag);
-	if (!ret && ops && r->cases == 0) {
+	if (!ret && !logged && r->cases == 0) {
 		/* nothing to score: no run is recorded, the store is as it
 		 * was (re-running a night changes nothing) */
 		sg_store_rollback(s);
@@ -1498,7 +730,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 		r->wall_s = now_seconds() - t0;
 		goto out;
 	}
-	if (!ret && ops) {
+	if (!ret && !logged) {
 		/* a model that cannot be loaded is not recorded at all: the
 		 * transaction that would name it is rolled back */
 		ret = open_model(&ru, ops, &model, diag);
@@ -1513,7 +745,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	if (ret)
 		goto out;
 
-	if (!ops) {
+	if (logged) {
 		r->latency_method = NULL;
 		if (m->predictions)
 			ret = join_predictions(&ru, diag);
@@ -1531,7 +763,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	if (r->cases) {
 		ret = prepare_statements(&ru, diag);
 		if (!ret)
-			ret = score_all(&ru, ops, model, diag);
+			ret = runner_score_all(&ru, ops, model, diag);
 		if (ops->stderr_text && ops->stderr_text(model))
 			r->stderr_text = sg_xstrdup(ops->stderr_text(model));
 		if (ops->startup_ms)
@@ -1574,13 +806,8 @@ finish:
 	}
 out:
 	restore_settings(&ru, &rs);
-	sqlite3_finalize(ru.next);
-	sqlite3_finalize(ru.retire);
-	sqlite3_finalize(ru.old);
-	sqlite3_finalize(ru.ins);
-	sqlite3_finalize(ru.insn);
-	sqlite3_finalize(ru.count);
-	if (ops && model)
+	sg_store_preds_close(ru.preds);
+	if (!logged && model)
 		ops->close(model);
 	for (i = 0; i < ru.nsets; i++)
 		free(ru.sets[i].map);

@@ -20,9 +20,10 @@
 #include <cjson/cJSON.h>
 
 #include "sg/error.h"
-/* struct sg_store's definition (its connection), for store_scan*.c: the
- * one place it is included from */
 #include "sg/store.h"
+/* struct sg_store's definition (its connection), for store_scan*.c: the
+ * one place the report's files include it from */
+#include "store_impl.h"
 
 /* A case's columns (a string NULL when the column is NULL). */
 struct sg_scan_case {

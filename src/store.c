@@ -2,6 +2,7 @@
  * store.c - opening, migrating and locking the SQLite store.
  */
 #include "sg/store.h"
+#include "store_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -362,8 +363,8 @@ fail:
  * "database or disk is full", with the disk far from full and no failing
  * system call. A multi-row INSERT of random case ids into a store of a
  * few million cases journals more than 16 MiB of index pages and failed
- * so. Ingest now writes in key order (ingest.c), so its statements touch
- * few pages and their journals stay small.
+ * so. Ingest now writes in key order (store_ingest_stage.c), so its
+ * statements touch few pages and their journals stay small.
  * Too late once SQLite is initialised (by another library in the
  * process): then nothing changes.
  */
@@ -599,84 +600,6 @@ void sg_store_unlock(struct sg_store *s)
 	flock(s->lock_fd, LOCK_UN);
 	close(s->lock_fd);
 	s->lock_fd = -1;
-}
-
-int sg_store_model_id(struct sg_store *s, const char *name,
-		      const char *version, const char *backend,
-		      const char *sha256, const char *path, long *id,
-		      struct sg_diag *diag)
-{
-	sqlite3_stmt *st = NULL;
-	char now[32];
-	int ret, rc;
-
-	ret = sg_store_prepare(s, &st,
-			       "SELECT id, sha256, backend FROM models"
-			       " WHERE name = ?1 AND version = ?2",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *old = (const char *)sqlite3_column_text(st, 1);
-
-		*id = sqlite3_column_int64(st, 0);
-		if (sha256 && old && strcmp(old, sha256)) {
-			sg_diag_set(diag, path, 0, 0,
-				    "model %s@%s was recorded with a different "
-				    "artifact (sha256 %.12s..., this file %.12s...); "
-				    "a different file is a new version: give it a "
-				    "new --model-version",
-				    name, version, old, sha256);
-			ret = SG_EUSAGE;
-		}
-		sqlite3_finalize(st);
-		if (!ret && sha256 && !old) {
-			ret = sg_store_prepare(
-				s, &st,
-				"UPDATE models SET sha256 = ?1, path = ?2"
-				" WHERE id = ?3",
-				diag);
-			if (ret)
-				return ret;
-			sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 3, *id);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				ret = sg_store_error(s, diag,
-						     "cannot record the model");
-			sqlite3_finalize(st);
-		}
-		return ret;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(s, diag, "cannot look up the model");
-	ret = sg_store_prepare(s, &st,
-			       "INSERT INTO models(name, version, backend, sha256,"
-			       " path, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-			       diag);
-	if (ret)
-		return ret;
-	sg_now_iso(now);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, backend, -1, SQLITE_STATIC);
-	if (sha256)
-		sqlite3_bind_text(st, 4, sha256, -1, SQLITE_STATIC);
-	if (path)
-		sqlite3_bind_text(st, 5, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		ret = sg_store_error(s, diag, "cannot record the model");
-	} else {
-		*id = sqlite3_last_insert_rowid(s->db);
-		ret = 0;
-	}
-	sqlite3_finalize(st);
-	return ret;
 }
 
 long long sg_store_pragma(struct sg_store *s, const char *name, long long def)

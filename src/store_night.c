@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sg/store.h"
+#include "store_impl.h"
 #include "sg/timeutil.h"
 
 #define RULE_KEY "night_rule"
@@ -115,5 +116,22 @@ int sg_store_night_sizes(struct sg_store *s, char latest[11], long *n_latest,
 				   (double)counts[n / 2]) / 2;
 	}
 	free(counts);
+	return 0;
+}
+
+int sg_store_latest_night(struct sg_store *s, char out[11],
+			  struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	out[0] = '\0';
+	ret = sg_store_prepare(s, &st, "SELECT max(night) FROM cases", diag);
+	if (ret)
+		return ret;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, 11, "%.10s",
+			 (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
 	return 0;
 }

@@ -109,6 +109,30 @@ static void registry_finds_backends_by_name(void **state)
 	assert_true(backend("exec")->caps == 0);
 }
 
+static void logged_is_a_registry_backend_that_reads_the_log(void **state)
+{
+	const char *const *names = sg_backend_names();
+	const struct sg_backend_ops *ops = sg_backend_find("logged");
+	int i, last = 0;
+
+	(void)state;
+	assert_non_null(ops);
+	assert_string_equal(ops->name, "logged");
+	assert_true(ops->caps & SG_BACKEND_LOGGED);
+	/* it scores nothing: no model to open */
+	assert_null(ops->open);
+	assert_null(ops->score);
+	/* listed last, where the usage text has always named it */
+	for (i = 0; names[i]; i++)
+		last = !strcmp(names[i], "logged");
+	assert_true(last);
+	assert_true(sg_backend_reads_log("logged"));
+	assert_true(sg_backend_reads_log(NULL)); /* the default backend */
+	assert_false(sg_backend_reads_log("exec"));
+	assert_false(sg_backend_reads_log("nope"));
+	assert_false(backend("exec")->caps & SG_BACKEND_LOGGED);
+}
+
 #if SG_HAVE_XGBOOST
 
 static char *labels2[] = {"deny", "approve"};
@@ -1165,6 +1189,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(registry_finds_backends_by_name),
+		cmocka_unit_test(logged_is_a_registry_backend_that_reads_the_log),
 #if SG_HAVE_XGBOOST
 		cmocka_unit_test(xgboost_binary_matches_reference_predictions),
 		cmocka_unit_test(xgboost_loads_ubj_models),

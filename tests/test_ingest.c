@@ -11,6 +11,7 @@
 
 #include "sg/ingest.h"
 #include "sg/store.h"
+#include "src/store_impl.h"
 
 static char dbpath[256];
 static char fx[1024];

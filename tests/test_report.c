@@ -30,6 +30,7 @@
 #include "sg/ingest.h"
 #include "sg/report.h"
 #include "sg/store.h"
+#include "src/store_impl.h"
 
 enum { E_NUM = 1, E_NULL, E_STR, E_BOOL, E_SIZE };
 

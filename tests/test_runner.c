@@ -20,6 +20,7 @@
 #include "sg/ingest.h"
 #include "sg/runner.h"
 #include "xgb_expected.h"
+#include "src/store_impl.h"
 
 #if SG_HAVE_XGBOOST
 

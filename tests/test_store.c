@@ -11,6 +11,7 @@
 #include "sg/sha256.h"
 #include "sg/store.h"
 #include "sg/timeutil.h"
+#include "src/store_impl.h"
 
 static char dbpath[256];
 

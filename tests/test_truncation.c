@@ -38,6 +38,7 @@
 #include "sg/ingest.h"
 #include "sg/reader.h"
 #include "sg/store.h"
+#include "src/store_impl.h"
 
 /* Cut at every length below this size, else at about CUTS lengths. */
 #define EVERY_BYTE_BELOW 4096

@@ -30,7 +30,11 @@ struct sg_pred {
 enum {
 	SG_BACKEND_BATCHED = 1u << 0, /* scores a batch in process at once */
 	SG_BACKEND_PROBS = 1u << 1,   /* gives per-class probabilities */
-	SG_BACKEND_NEEDS_FILE = 1u << 2 /* model.path must name a file */
+	SG_BACKEND_NEEDS_FILE = 1u << 2, /* model.path must name a file */
+	/* scores nothing: the shadow model's output was logged (the log's
+	 * columns, or model.predictions joined on case id); such a backend
+	 * has no open, score or close */
+	SG_BACKEND_LOGGED = 1u << 3
 };
 
 struct sg_backend_ops {
@@ -79,5 +83,15 @@ const struct sg_backend_ops *sg_backend_find(const char *name);
 
 /* Names of the compiled-in backends, NULL-terminated. */
 const char *const *sg_backend_names(void);
+
+/* The backend a model without model.backend has: "logged". */
+#define SG_BACKEND_DEFAULT "logged"
+
+/*
+ * Whether the backend named `name` (NULL: SG_BACKEND_DEFAULT) reads the
+ * logged output instead of scoring (SG_BACKEND_LOGGED); 0 for an unknown
+ * name.
+ */
+int sg_backend_reads_log(const char *name);
 
 #endif

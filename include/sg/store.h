@@ -14,7 +14,7 @@
 #ifndef SG_STORE_H
 #define SG_STORE_H
 
-#include <sqlite3.h>
+#include <stddef.h>
 
 #include "sg/error.h"
 
@@ -24,12 +24,8 @@
 /* PRAGMA application_id of every store: 0x53484447, "SHDG" in ASCII. */
 #define SG_STORE_APPLICATION_ID 0x53484447
 
-struct sg_store {
-	sqlite3 *db;
-	char *path;
-	int lock_fd;   /* the writer lock file, -1 when not held */
-	int in_tx;
-};
+/* An open store; opaque (its definition is private to the store). */
+struct sg_store;
 
 /*
  * Opens (creating if needed) the store at path and migrates it. Returns 0
@@ -69,17 +65,19 @@ void sg_store_unlock(struct sg_store *s);
 /* Runs SQL with no result rows. Returns 0 or SG_ESTORE with diag set. */
 int sg_store_exec(struct sg_store *s, const char *sql, struct sg_diag *diag);
 
-/*
- * Prepares a statement, setting diag on failure. Returns 0 or SG_ESTORE.
- */
-int sg_store_prepare(struct sg_store *s, sqlite3_stmt **st, const char *sql,
-		     struct sg_diag *diag);
-
-/* Sets diag from the connection's last error: "what: sqlite message". */
-int sg_store_error(struct sg_store *s, struct sg_diag *diag, const char *what);
-
 /* The current UTC time as ISO-8601 text "2026-11-27T08:00:00Z". */
 void sg_now_iso(char out[32]);
+
+/*
+ * The one look-up of a model: the row of name@version. Returns 0 with *id
+ * (0 when the store has no such model) and, when sha256 is not NULL, the
+ * artifact hash recorded for it in *sha256 (malloc'd, the caller frees;
+ * NULL when none or no row); or SG_ESTORE / SG_ENOMEM with diag set (diag
+ * may be NULL).
+ */
+int sg_store_find_model(struct sg_store *s, const char *name,
+			const char *version, long *id, char **sha256,
+			struct sg_diag *diag);
 
 /*
  * Finds or creates the model row for name@version with this backend.
@@ -122,5 +120,99 @@ int sg_store_night_rule(struct sg_store *s, const struct sg_night_rule *r,
  */
 int sg_store_night_sizes(struct sg_store *s, char latest[11], long *n_latest,
 			 double *median, struct sg_diag *diag);
+
+/*
+ * The latest night that has cases, into out (11 bytes; "" when none).
+ * Returns 0 or SG_ESTORE.
+ */
+int sg_store_latest_night(struct sg_store *s, char out[11],
+			  struct sg_diag *diag);
+
+/*
+ * The latest stored report of the window [since, until] (NULL: no bound,
+ * matched as NULL), of any model: *id (0 when none) and its JSON text in
+ * *json (malloc'd, the caller frees; NULL when none). Returns 0, or
+ * SG_ESTORE / SG_ENOMEM with diag set.
+ */
+int sg_store_latest_report(struct sg_store *s, const char *since,
+			   const char *until, long *id, char **json,
+			   struct sg_diag *diag);
+
+/*
+ * The latest verdict stored on report report_id: its verdict name and its
+ * checks' JSON text, malloc'd (the caller frees both), NULL when there is
+ * none. Returns 0, or SG_ESTORE / SG_ENOMEM with diag set (diag may be
+ * NULL).
+ */
+int sg_store_latest_verdict(struct sg_store *s, long report_id,
+			    char **verdict, char **checks,
+			    struct sg_diag *diag);
+
+/*
+ * Records a gate verdict: the report and model it judged (0: none), the
+ * policy and checks as JSON text, the verdict name and its reason, with
+ * the time now. *verdict_id (may be NULL) gets the new row. Returns 0 or
+ * SG_ESTORE with diag set.
+ */
+int sg_store_add_verdict(struct sg_store *s, long report_id, long model_id,
+			 const char *policy, const char *verdict,
+			 const char *reason, const char *checks,
+			 long *verdict_id, struct sg_diag *diag);
+
+struct cJSON;
+
+/*
+ * History's nights: the latest report of each model and night (the last
+ * night of the report's window), ordered by model and night, as a new
+ * JSON array in *out of objects {night, model, report, cases, agreement
+ * {rate, ci95}, kappa {value, ci95}, change (of the rate from the model's
+ * night before, null for its first), verdict, reason (the latest verdict
+ * on the report, null when none)}. model_filter (NULL: all) keeps the
+ * models whose "name@version" or name it is. *out is set (the rows read
+ * so far) even on failure; the caller frees it. Returns 0 or SG_ESTORE.
+ */
+int sg_store_history_nights(struct sg_store *s, const char *model_filter,
+			    struct cJSON **out, struct sg_diag *diag);
+
+/*
+ * History's runs, in the order they were made, as a new JSON array in
+ * *out of objects {run, model, started_at, status, cases, scored, errors,
+ * wall_s, throughput, p50_ms, p95_ms, p99_ms, peak_rss_kb} (numbers null
+ * when not recorded), filtered as sg_store_history_nights. *out is set
+ * even on failure. Returns 0 or SG_ESTORE.
+ */
+int sg_store_history_runs(struct sg_store *s, const char *model_filter,
+			  struct cJSON **out, struct sg_diag *diag);
+
+/* One side of a compared row: a label (label_len bytes; NULL when NULL)
+ * and a number (has_value 0 when NULL). */
+struct sg_compare_side {
+	const char *label;
+	size_t label_len;
+	int has_value;
+	double value;
+};
+
+/* A row of sg_store_compare_rows, valid only during the callback. */
+struct sg_compare_row {
+	long long case_ref;         /* the case's row id */
+	long long decision;         /* the decision's row id */
+	const char *decided_at;     /* NULL when not given */
+	size_t decided_len;
+	struct sg_compare_side human, candidate, incumbent;
+};
+
+/*
+ * Hands row() each current human decision of the cases of the nights
+ * [since, until] (NULL: open) that models candidate and incumbent (row
+ * ids) both scored without error, with their current predictions, a
+ * case's rows together, cases in row order. A nonzero return of row()
+ * stops the scan and is returned. Returns 0 or SG_ESTORE with diag set.
+ */
+int sg_store_compare_rows(struct sg_store *s, long candidate, long incumbent,
+			  const char *since, const char *until,
+			  int (*row)(void *ctx,
+				     const struct sg_compare_row *r),
+			  void *ctx, struct sg_diag *diag);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "sg/ingest.h"
 #include "sg/store.h"
+#include "../../src/store_impl.h" /* the raw connection */
 
 static struct sg_store *store;
 static sqlite3_stmt *reset[64]; /* what empties the store, in order */
