@@ -78,6 +78,7 @@
 #include <cjson/cJSON.h>
 
 #include "backend_exec.h"
+#include "sg/timeutil.h"
 #include "exec_impl.h"
 #include "sg/backend.h"
 #include "sg/buf.h"
@@ -86,18 +87,7 @@ const struct sg_backend_ops sg_backend_exec;
 
 double sg_exec_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
+	return sg_monotonic_ms();
 }
 
 static void close_fd(int *fd)
@@ -267,7 +257,7 @@ int sg_exec_end_child(struct exec_state *s, long grace_ms)
 			break;
 		}
 		drain_stderr(s);
-		sleep_ms(step);
+		sg_sleep_ms(step);
 		waited += step;
 		if (step < 20)
 			step *= 2;

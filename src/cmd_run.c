@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cli_progress.h"
+#include "sg/json.h"
 #include "sg/backend.h"
 #include "sg/runner.h"
 
@@ -51,14 +52,6 @@ static int run_opt(struct cli *c, int id, const char *arg)
 	return 0;
 }
 
-static void add_num(cJSON *o, const char *k, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
 static void print_json(const struct cli *c, const struct sg_run_result *r,
 		       int ret, const char *error)
 {
@@ -82,16 +75,16 @@ static void print_json(const struct cli *c, const struct sg_run_result *r,
 	cJSON_AddNumberToObject(o, "scored", (double)r->scored);
 	cJSON_AddNumberToObject(o, "errors", (double)r->errors);
 	cJSON_AddBoolToObject(o, "stopped", r->stopped);
-	add_num(o, "wall_s", r->wall_s);
-	add_num(o, "throughput", r->throughput);
-	add_num(o, "p50_ms", r->p50_ms);
-	add_num(o, "p95_ms", r->p95_ms);
-	add_num(o, "p99_ms", r->p99_ms);
+	sg_json_add_num(o, "wall_s", r->wall_s);
+	sg_json_add_num(o, "throughput", r->throughput);
+	sg_json_add_num(o, "p50_ms", r->p50_ms);
+	sg_json_add_num(o, "p95_ms", r->p95_ms);
+	sg_json_add_num(o, "p99_ms", r->p99_ms);
 	if (r->latency_method)
 		cJSON_AddStringToObject(o, "latency_method", r->latency_method);
 	else
 		cJSON_AddNullToObject(o, "latency_method");
-	add_num(o, "startup_ms", r->startup_ms);
+	sg_json_add_num(o, "startup_ms", r->startup_ms);
 	if (r->features_source) {
 		cJSON *fa = cJSON_AddArrayToObject(o, "features");
 

@@ -1,6 +1,7 @@
 /*
  * compare.c - a candidate against an incumbent on the cases both scored.
  */
+#include "sg/json.h"
 #include "sg/compare.h"
 
 #include <math.h>
@@ -146,14 +147,6 @@ static const char *str_at(const cJSON *o, const char *a, const char *b)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void put_rate(cJSON *o, const char *key, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 int sg_compare_attach(struct sg_store *s, cJSON *report, const char *incumbent,
 		      double tolerance, struct sg_diag *diag)
 {
@@ -186,8 +179,8 @@ int sg_compare_attach(struct sg_store *s, cJSON *report, const char *incumbent,
 	cJSON_AddNumberToObject(o, "n", (double)c.n);
 	cJSON_AddNumberToObject(o, "candidate_agree", (double)c.candidate_agree);
 	cJSON_AddNumberToObject(o, "incumbent_agree", (double)c.incumbent_agree);
-	put_rate(o, "candidate_rate", c.candidate_rate);
-	put_rate(o, "incumbent_rate", c.incumbent_rate);
-	put_rate(o, "difference", c.candidate_rate - c.incumbent_rate);
+	sg_json_add_num(o, "candidate_rate", c.candidate_rate);
+	sg_json_add_num(o, "incumbent_rate", c.incumbent_rate);
+	sg_json_add_num(o, "difference", c.candidate_rate - c.incumbent_rate);
 	return 0;
 }

@@ -8,6 +8,7 @@
  * its features, the runs row, logged predictions); the batches are in
  * runner_batch.c, the SQL in store_runs.c.
  */
+#include "sg/timeutil.h"
 #include "sg/runner.h"
 
 #include <math.h>
@@ -27,45 +28,25 @@
 #include "sg/report.h"
 #include "sg/sha256.h"
 #include "sg/store_runs.h"
+#include "sg/stats.h"
 #include "runner_impl.h"
 
 #define DEFAULT_LOCK_WAIT_MS 10000
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
+/* The q-th percentile (0..100) of v, sorted in place: numpy.percentile's
+ * default method, through the one quantile of stats.c. */
 double sg_percentile(double *v, size_t n, double q)
 {
-	double pos, frac;
-	size_t lo;
-
 	if (!n)
 		return NAN;
-	qsort(v, n, sizeof(double), cmp_double);
-	pos = q / 100.0 * (double)(n - 1);
-	lo = (size_t)floor(pos);
-	if (lo >= n - 1)
-		return v[n - 1];
-	frac = pos - (double)lo;
-	return v[lo] + (v[lo + 1] - v[lo]) * frac;
+	qsort(v, n, sizeof(double), sg_cmp_double);
+	return sg_quantile_sorted(v, n, q / 100.0);
 }
 
 static int cmp_lat_run(const void *a, const void *b)
 {
-	return cmp_double(&((const struct sg_lat_run *)a)->v,
-			  &((const struct sg_lat_run *)b)->v);
+	return sg_cmp_double(&((const struct sg_lat_run *)a)->v,
+			     &((const struct sg_lat_run *)b)->v);
 }
 
 /* The value at rank k (0-based) of runs sorted by value. */
@@ -81,23 +62,19 @@ static double lat_at(const struct sg_lat_run *r, size_t nr, size_t k)
 	return nr ? r[nr - 1].v : NAN;
 }
 
-/* sg_percentile() over the values the sorted runs stand for. */
+/* sg_percentile() over the values the sorted runs stand for: the same
+ * rank and interpolation as sg_quantile_sorted. */
 static double lat_percentile(const struct sg_lat_run *r, size_t nr,
 			     size_t total, double q)
 {
-	double pos, frac, a, b;
-	size_t lo;
+	size_t i;
+	double t;
 
 	if (!total)
 		return NAN;
-	pos = q / 100.0 * (double)(total - 1);
-	lo = (size_t)floor(pos);
-	if (lo >= total - 1)
-		return lat_at(r, nr, total - 1);
-	frac = pos - (double)lo;
-	a = lat_at(r, nr, lo);
-	b = lat_at(r, nr, lo + 1);
-	return a + (b - a) * frac;
+	if (!sg_quantile_rank(total, q / 100.0, &i, &t))
+		return lat_at(r, nr, i);
+	return sg_quantile_lerp(lat_at(r, nr, i), lat_at(r, nr, i + 1), t);
 }
 
 double sg_percentile_runs(struct sg_lat_run *r, size_t nr, double q)
@@ -642,7 +619,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	struct sg_store_bulk rs;
 	void *model = NULL;
 	const char *backend = m->backend ? m->backend : SG_BACKEND_DEFAULT;
-	double t0 = now_seconds();
+	double t0 = sg_monotonic_ms() / 1e3;
 	size_t i;
 	int ret, logged = 0;
 
@@ -727,7 +704,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 		sg_store_rollback(s);
 		r->latency_method = NULL;
 		r->p50_ms = r->p95_ms = r->p99_ms = NAN;
-		r->wall_s = now_seconds() - t0;
+		r->wall_s = sg_monotonic_ms() / 1e3 - t0;
 		goto out;
 	}
 	if (!ret && !logged) {
@@ -771,7 +748,7 @@ int sg_run(struct sg_store *s, const struct sg_run_opts *opts,
 	}
 finish:
 	restore_sync(&ru, &rs);
-	r->wall_s = now_seconds() - t0;
+	r->wall_s = sg_monotonic_ms() / 1e3 - t0;
 	r->throughput = r->wall_s > 0 ? (double)(r->scored + r->errors) /
 						r->wall_s
 				      : 0;

@@ -2,6 +2,7 @@
  * store.c - opening, migrating and locking the SQLite store.
  */
 #include "sg/store.h"
+#include "sg/timeutil.h"
 #include "store_impl.h"
 
 #include <errno.h>
@@ -401,22 +402,6 @@ static int new_store_page_size(struct sg_store *s, struct sg_diag *diag)
 
 #define OPEN_RETRY_MS 20
 
-static double monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 /*
  * The connection's settings, after identify() has found the file to be a
  * store or empty: a new store's page size, WAL, foreign keys, the cache.
@@ -481,12 +466,12 @@ int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
 	 * another process creates the same store this is tried again until
 	 * the busy timeout has passed, as any other write waits.
 	 */
-	deadline = monotonic_ms() + busy_ms;
+	deadline = sg_monotonic_ms() + busy_ms;
 	for (;;) {
 		ret = prepare_connection(s, diag);
-		if (ret != SG_EBUSY || monotonic_ms() >= deadline)
+		if (ret != SG_EBUSY || sg_monotonic_ms() >= deadline)
 			break;
-		sleep_ms(OPEN_RETRY_MS);
+		sg_sleep_ms(OPEN_RETRY_MS);
 	}
 	if (ret)
 		goto fail;

@@ -24,14 +24,6 @@
 #include "store_impl.h"
 #include "store_ingest.h"
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static const char *col_name(const struct ingest *in, size_t idx)
 {
 	const struct sg_log_conf *l = in->log;
@@ -445,7 +437,7 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	struct ingest in;
 	struct sg_log_conf logc;
 	int stored_type;
-	double t0 = now_seconds();
+	double t0 = sg_monotonic_ms() / 1e3;
 	long long cache = 0;
 	size_t i;
 	int ret;
@@ -557,7 +549,7 @@ out:
 		for (i = 0; i < sum->nfiles; i++)
 			sum->files[i].batch = 0;
 	}
-	sum->seconds = now_seconds() - t0;
+	sum->seconds = sg_monotonic_ms() / 1e3 - t0;
 	free(in.feats);
 	free(in.seg_key_end);
 	free(in.stage);

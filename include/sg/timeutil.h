@@ -86,4 +86,10 @@ long sg_days_from_civil(long y, unsigned m, unsigned d);
 /* Formats a day number as "YYYY-MM-DD" into out (11 bytes). */
 void sg_civil_from_days(long days, char out[11]);
 
+/* Milliseconds of the monotonic clock (for timeouts and durations). */
+double sg_monotonic_ms(void);
+
+/* Sleeps ms milliseconds, resuming after a signal. */
+void sg_sleep_ms(long ms);
+
 #endif
