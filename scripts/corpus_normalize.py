@@ -1,7 +1,9 @@
 """Replaces what changes from one run to the next in a corpus of outputs
 (see scripts/corpus.sh): timestamps, run durations, latencies, start-up
-times, paths of temporary folders. Rewrites the files of the folder in
+times, paths of temporary folders, today's date (the night runs are
+filed under). Rewrites the files of the folder in
 place."""
+import datetime
 import os
 import re
 import sys
@@ -26,6 +28,10 @@ TMP = re.compile(r"/tmp/tmp\.[A-Za-z0-9]+")
 JTIME = re.compile(r'\b(time|timestamp)="[^"]*"')
 
 
+# the UTC date runs are filed under (software.nights): today's
+TODAY = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+
+
 def normalize(text):
     text = TMP.sub("TMPDIR", text)
     text = STAMP.sub("TIMESTAMP", text)
@@ -37,7 +43,7 @@ def normalize(text):
     text = TXROW.sub(lambda m: m.group(1) + " MEASURED", text)
     text = RUNROW.sub(lambda m: m.group(1) + " MEASURED", text)
     text = UNIT.sub(lambda m: "N" + m.group(2) + m.group(3), text)
-    return text
+    return text.replace(TODAY, "TODAY")
 
 
 def main():
