@@ -1,3 +1,8 @@
+/*
+ * buf.c - the growable buffer of include/sg/buf.h, and the text helpers
+ * built on it: JSON quoting and numbers, UTF-8 decoding and checking,
+ * Markdown and terminal escaping.
+ */
 #include "sg/buf.h"
 
 #include <math.h>

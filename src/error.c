@@ -1,3 +1,7 @@
+/*
+ * error.c - the result codes' names and the caller-owned diagnostics of
+ * include/sg/error.h.
+ */
 #include "sg/error.h"
 
 #include <stdio.h>

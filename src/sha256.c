@@ -1,3 +1,7 @@
+/*
+ * sha256.c - SHA-256 (FIPS 180-4) of a buffer or a file, to recognise a
+ * log or a model artifact by its content (include/sg/sha256.h).
+ */
 #include "sg/sha256.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/*
+ * thread.c - starting helper threads with the process's signals blocked
+ * in them (include/sg/thread.h).
+ */
 #include "sg/thread.h"
 
 #include <signal.h>

@@ -1,3 +1,7 @@
+/*
+ * timeutil.c - ISO-8601 times and nights as decision logs hold them, time
+ * zones, day numbers, and the monotonic clock (include/sg/timeutil.h).
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
