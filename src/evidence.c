@@ -89,25 +89,6 @@ size_t sg_multiplicity_reject(const double *p, size_t m, double alpha,
 	return n;
 }
 
-void sg_wilson_rate(double rate, double n, double confidence, double *low,
-		    double *high)
-{
-	double z = sg_z_for_confidence(confidence);
-	double k, z2, t, lo, hi;
-
-	if (!(n > 0.0) || !(rate >= 0.0 && rate <= 1.0) || isnan(z)) {
-		*low = *high = NAN;
-		return;
-	}
-	k = rate * n;
-	z2 = z * z;
-	t = k + z2 / 2.0 + z * sqrt(k * (n - k) / n + z2 / 4.0);
-	lo = k * k / (n * t);
-	hi = rate == 1.0 ? 1.0 : t / (n + z2);
-	*low = lo < 0.0 ? 0.0 : lo > 1.0 ? 1.0 : lo;
-	*high = hi < 0.0 ? 0.0 : hi > 1.0 ? 1.0 : hi;
-}
-
 /* Whether the interval at `rate` with n cases lies wholly on one side. */
 static int decided(double rate, double n, double t, enum sg_bound bound,
 		   double confidence)
@@ -153,16 +134,21 @@ long sg_more_cases(long k, long n, double t, enum sg_bound bound,
 	return hi - n;
 }
 
+/* P(X = m) for X ~ Binomial(N, 1/2). */
+static double binom_half_pmf(long m, long N)
+{
+	return exp(lgamma((double)N + 1.0) - lgamma((double)m + 1.0) -
+		   lgamma((double)(N - m) + 1.0) - (double)N * log(2.0));
+}
+
 /* P(X <= m) for X ~ Binomial(N, 1/2), m <= N / 2 or not. */
 static double binom_half_cdf(long m, long N)
 {
-	double lp, term = 1.0, sum = 1.0;
+	double term = 1.0, sum = 1.0;
 	long i;
 
 	if (m >= N)
 		return 1.0;
-	lp = lgamma((double)N + 1.0) - lgamma((double)m + 1.0) -
-	     lgamma((double)(N - m) + 1.0) - (double)N * log(2.0);
 	/* pmf(i - 1) = pmf(i) * i / (N - i + 1), summed relative to pmf(m);
 	 * the terms fall fast below the mode, so stop when they vanish */
 	for (i = m; i > 0; i--) {
@@ -171,13 +157,7 @@ static double binom_half_cdf(long m, long N)
 		if (term < sum * 1e-18)
 			break;
 	}
-	return exp(lp) * sum;
-}
-
-static double binom_half_pmf(long m, long N)
-{
-	return exp(lgamma((double)N + 1.0) - lgamma((double)m + 1.0) -
-		   lgamma((double)(N - m) + 1.0) - (double)N * log(2.0));
+	return binom_half_pmf(m, N) * sum;
 }
 
 double sg_mcnemar_exact_p(long b, long c)

@@ -133,23 +133,42 @@ double sg_z_for_confidence(double confidence)
  * k^2 / (n (k + z^2/2 + s)), the same value (multiply by the conjugate),
  * which is exactly 0 for k == 0. high is set to exactly 1 for k == n.
  */
+/* The Wilson interval of dk successes in dn > 0 trials (dk may be a
+ * fraction: a rate times a number of cases); full: dk == dn. */
+static void wilson(double dk, double dn, int full, double z, double *low,
+		   double *high)
+{
+	double z2 = z * z, t, lo, hi;
+
+	t = dk + z2 / 2.0 + z * sqrt(dk * (dn - dk) / dn + z2 / 4.0);
+	lo = dk * dk / (dn * t);
+	hi = full ? 1.0 : t / (dn + z2);
+	*low = lo < 0.0 ? 0.0 : lo > 1.0 ? 1.0 : lo;
+	*high = hi < 0.0 ? 0.0 : hi > 1.0 ? 1.0 : hi;
+}
+
 void sg_wilson(long k, long n, double confidence, double *low, double *high)
 {
 	double z = sg_z_for_confidence(confidence);
-	double dk, dn, z2, t, lo, hi;
 
 	if (n <= 0 || k < 0 || k > n || isnan(z)) {
 		*low = *high = NAN;
 		return;
 	}
-	dk = (double)k;
-	dn = (double)n;
-	z2 = z * z;
-	t = dk + z2 / 2.0 + z * sqrt(dk * (double)(n - k) / dn + z2 / 4.0);
-	lo = dk * dk / (dn * t);
-	hi = k == n ? 1.0 : t / (dn + z2);
-	*low = lo < 0.0 ? 0.0 : lo > 1.0 ? 1.0 : lo;
-	*high = hi < 0.0 ? 0.0 : hi > 1.0 ? 1.0 : hi;
+	/* (double)n - (double)k is exact for counts below 2^53 */
+	wilson((double)k, (double)n, k == n, z, low, high);
+}
+
+void sg_wilson_rate(double rate, double n, double confidence, double *low,
+		    double *high)
+{
+	double z = sg_z_for_confidence(confidence);
+
+	if (!(n > 0.0) || !(rate >= 0.0 && rate <= 1.0) || isnan(z)) {
+		*low = *high = NAN;
+		return;
+	}
+	wilson(rate * n, n, rate == 1.0, z, low, high);
 }
 
 /* Row and column sums of a k*k matrix; 0 and sums unset when a count is

@@ -217,6 +217,12 @@ static void axis(struct sg_buf *b, const struct sg_scale *s,
 	sg_buf_addstr(b, "</g>\n");
 }
 
+/* The x of category i of n, in the middle of its slot. */
+static double cat_x(double left, double right, size_t n, size_t i)
+{
+	return left + ((double)i + 0.5) * (right - left) / (double)n;
+}
+
 static void extend(double *lo, double *hi, double v)
 {
 	if (!isfinite(v))
@@ -273,7 +279,7 @@ void sg_svg_line_chart(struct sg_buf *b, const struct sg_chart *c,
 	sg_buf_addf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
 		    left, bottom, right, bottom);
 	for (i = 0; i < n; i += every)
-		text_at(b, left + ((double)i + 0.5) * (right - left) / (double)n,
+		text_at(b, cat_x(left, right, n, i),
 			bottom + 16, "middle", NULL, cats[i]);
 	if (c->x_label)
 		text_at(b, (left + right) / 2.0, bottom + 36, "middle", NULL,
@@ -293,13 +299,11 @@ void sg_svg_line_chart(struct sg_buf *b, const struct sg_chart *c,
 				sg_buf_addstr(b, "<polygon class=\"sg-band\" points=\"");
 				for (k = i; k < end; k++)
 					sg_buf_addf(b, "%.1f,%.1f ",
-						    left + ((double)k + 0.5) *
-								   (right - left) / (double)n,
+						    cat_x(left, right, n, k),
 						    sg_scale_map(&ys, isfinite(s->high[k]) ? s->high[k] : s->y[k]));
 				for (k = end; k-- > i;)
 					sg_buf_addf(b, "%.1f,%.1f ",
-						    left + ((double)k + 0.5) *
-								   (right - left) / (double)n,
+						    cat_x(left, right, n, k),
 						    sg_scale_map(&ys, isfinite(s->low[k]) ? s->low[k] : s->y[k]));
 				sg_buf_addstr(b, "\"/>\n");
 			}
@@ -307,8 +311,7 @@ void sg_svg_line_chart(struct sg_buf *b, const struct sg_chart *c,
 				sg_buf_addstr(b, "<polyline class=\"sg-line\" points=\"");
 				for (k = i; k < end; k++)
 					sg_buf_addf(b, "%.1f,%.1f ",
-						    left + ((double)k + 0.5) *
-								   (right - left) / (double)n,
+						    cat_x(left, right, n, k),
 						    sg_scale_map(&ys, s->y[k]));
 				sg_buf_addstr(b, "\"/>\n");
 			}
@@ -321,7 +324,7 @@ void sg_svg_line_chart(struct sg_buf *b, const struct sg_chart *c,
 				continue;
 			sg_buf_addf(b, "<circle class=\"sg-dot\" cx=\"%.1f\" "
 				       "cy=\"%.1f\" r=\"3\"><title>",
-				    left + ((double)i + 0.5) * (right - left) / (double)n,
+				    cat_x(left, right, n, i),
 				    sg_scale_map(&ys, s->y[i]));
 			sg_xml_escape(b, s->name, 0);
 			sg_buf_addstr(b, " ");

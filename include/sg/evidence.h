@@ -47,17 +47,9 @@ size_t sg_multiplicity_reject(const double *p, size_t m, double alpha,
 			      enum sg_multiplicity how, int *reject);
 
 /*
- * The Wilson interval of a rate `rate` observed on n cases (n > 0, not
- * necessarily an integer count: the interval at the same estimate with
- * more cases), as sg_wilson for rate = k / n.
- */
-void sg_wilson_rate(double rate, double n, double confidence, double *low,
-		    double *high);
-
-/*
  * How many more cases an undecided check needs: the smallest n' >= n for
- * which the Wilson interval at the same estimate k / n with n' cases lies
- * wholly on one side of t (for a minimum: low >= t, or high < t; for a
+ * which the Wilson interval (sg_wilson_rate) at the same estimate k / n
+ * with n' cases lies wholly on one side of t (for a minimum: low >= t, or high < t; for a
  * maximum: high <= t, or low > t), minus n. 0 when the interval with n
  * cases is already decided. -1 when no number of cases decides it (the
  * estimate equals t) or the answer passes LONG_MAX / 4, and for n <= 0 or

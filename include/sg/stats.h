@@ -27,6 +27,14 @@ double sg_norm_cdf(double x);
  */
 void sg_wilson(long k, long n, double confidence, double *low, double *high);
 
+/*
+ * The Wilson interval of a rate `rate` observed on n cases (n > 0, not
+ * necessarily an integer count: the interval at the same estimate with
+ * more cases), as sg_wilson for rate = k / n.
+ */
+void sg_wilson_rate(double rate, double n, double confidence, double *low,
+		    double *high);
+
 struct sg_kappa {
 	double value; /* NaN when undefined (expected agreement 1) */
 	double se;    /* large-sample SE (Fleiss, Cohen, Everitt 1969) */
