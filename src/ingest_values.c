@@ -119,3 +119,13 @@ int sg_parse_number(const char *s, size_t n, double *out)
 	*out = v;
 	return 0;
 }
+
+int sg_parse_score(const char *s, size_t n, double *out)
+{
+	double v;
+
+	if (sg_parse_number(s, n, &v) || !(v >= 0.0 && v <= 1.0))
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -562,12 +562,15 @@ static int join_predictions(struct runner *ru, struct sg_diag *diag)
 			ru->r->unmatched_predictions++;
 			continue;
 		}
-		if (has_score && rec.lens[2] &&
-		    sg_parse_number(rec.values[2], rec.lens[2], &score))
-			score = NAN;
 		memset(&p, 0, sizeof(p));
 		p.value = NAN;
 		p.latency_ms = NAN;
+		/* a score that is not a probability is the model's error, as
+		 * for an exec model; an empty or missing one is no score */
+		if (has_score && rec.lens[2] &&
+		    !sg_is_missing(rec.values[2], rec.lens[2]) &&
+		    sg_parse_score(rec.values[2], rec.lens[2], &score))
+			p.error = "score not a number in [0, 1]";
 		p.score = score;
 		if (ru->decision_type == SG_DECISION_NUMERIC) {
 			if (sg_parse_number(rec.values[1], rec.lens[1],

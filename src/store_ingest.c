@@ -120,9 +120,10 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 					  "not a number", v[k], len[k], diag);
 		if ((k = in->slot[COL_MODEL_SCORE]) >= 0 &&
 		    !sg_is_missing(v[k], len[k]) &&
-		    sg_parse_number(v[k], len[k], &score))
+		    sg_parse_score(v[k], len[k], &score))
 			return reject_row(in, rec, in->log->model_score,
-					  "not a number", v[k], len[k], diag);
+					  "not a score (a number in [0, 1])",
+					  v[k], len[k], diag);
 	}
 	for (i = 0; i < in->nfeat; i++) {
 		size_t b = in->feat0 + i;

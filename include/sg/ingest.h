@@ -66,6 +66,11 @@ void sg_ingest_summary_release(struct sg_ingest_summary *sum);
 /* Parses a finite number filling the whole string; 0 or -1. */
 int sg_parse_number(const char *s, size_t n, double *out);
 
+/* Parses a model's score: a finite number in [0, 1] (a probability, as
+ * the exec protocol requires too; a percentage or a logit is refused);
+ * 0 or -1. */
+int sg_parse_score(const char *s, size_t n, double *out);
+
 /* Whether a text stands for a missing number: "", NA, NaN, null. */
 int sg_is_missing(const char *s, size_t n);
 

@@ -114,4 +114,12 @@ expect_exit "the next log of that store is read as numbers without the flag" 0 "
 n=$(sqlite3 "$DB5" "select d.value from decisions d join cases c on c.id = d.case_ref where c.case_id = 'q1' and d.label is null")
 [ "$n" = 3.5 ] && ok "it is stored as a number" || not_ok "it is stored as a number" "$n"
 
+# a logged score must be a probability: a percentage is rejected, naming
+# the file, line and column, and the other rows load
+printf 'case_id,decision,model_decision,model_score\ns1,a,a,0.9\ns2,a,b,87.5\ns3,b,b,1\n' >"$WORK/pct.csv"
+expect_exit "a log with a percentage as a score" 0 "$SG" ingest --db "$WORK/pct.db" --model-name m --model-version 1 "$WORK/pct.csv"
+contains "the reject says the score is not in [0, 1]" "$WORK/out" "pct.csv:3: column 'model_score': not a score (a number in [0, 1]): \"87.5\""
+n=$(sqlite3 "$WORK/pct.db" "select count(*) from predictions")
+[ "$n" = 2 ] && ok "the two good rows' predictions are stored" || not_ok "the two good rows' predictions are stored" "$n"
+
 finish

@@ -116,4 +116,16 @@ else
 	not_ok "2 joined, 1 id matching no case, 1998 cases without a prediction" "$(cat "$WORK/py")"
 fi
 
+# a logged score that is not a probability (a percentage, a logit) is the
+# model's error, not a score read as it is; NA is no score
+printf 'case_id,model_decision,model_score\nk1,approve,87.5\nk2,deny,NA\n' >"$WORK/pct.csv"
+expect_exit "a percentage as a logged score: an error of the run, exit 3" 3 "$SG" run --db "$DB" --model-name pct --model-version 1 --model-backend logged --model-predictions "$WORK/pct.csv" --format json
+if $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["scored"]==1 and d["errors"]==1, d' "$WORK/out" 2>"$WORK/py"; then
+	ok "87.5 is an error, NA is a prediction without a score"
+else
+	not_ok "87.5 is an error, NA is a prediction without a score" "$(cat "$WORK/py")"
+fi
+n=$(sqlite3 "$DB" "select p.error from predictions p join models m on m.id = p.model where m.name = 'pct' and p.error is not null")
+[ "$n" = "score not a number in [0, 1]" ] && ok "the error says why" || not_ok "the error says why" "$n"
+
 finish
