@@ -58,12 +58,15 @@ static int gate_opt(struct cli *c, int id, const char *arg)
 	return 0;
 }
 
-static int read_report(struct cli *c, const char *path, cJSON **out)
+static int read_report(struct cli *c, const char *path,
+		       struct sg_report **out)
 {
 	struct sg_buf b = SG_BUF_INIT;
 	char chunk[65536];
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	cJSON *tree;
 	size_t n;
+	int ret;
 
 	*out = NULL;
 	if (!f) {
@@ -75,46 +78,50 @@ static int read_report(struct cli *c, const char *path, cJSON **out)
 		sg_buf_add(&b, chunk, n);
 	if (f != stdin)
 		fclose(f);
-	*out = cJSON_ParseWithLength(b.buf, b.len);
-	if (!*out || !cJSON_IsObject(*out) ||
-	    !cJSON_GetObjectItem(*out, "agreement")) {
+	tree = cJSON_ParseWithLength(b.buf, b.len);
+	sg_buf_release(&b);
+	if (!tree || !cJSON_IsObject(tree) ||
+	    !cJSON_GetObjectItem(tree, "agreement")) {
 		sg_diag_set(&c->diag, path, 0, 0,
 			    "not a shadowgate JSON report (from `shadowgate "
 			    "report --format json`)");
-		cJSON_Delete(*out);
-		*out = NULL;
-		sg_buf_release(&b);
+		cJSON_Delete(tree);
 		return SG_EDATA;
 	}
-	sg_buf_release(&b);
-	return 0;
+	ret = sg_report_from_json(tree, out, &c->diag);
+	cJSON_Delete(tree);
+	if (ret) {
+		char why[sizeof(c->diag.msg)];
+
+		memcpy(why, c->diag.msg, sizeof(why));
+		sg_diag_set(&c->diag, path, 0, 0,
+			    "not a shadowgate JSON report: %s", why);
+	}
+	return ret;
 }
 
-static char *model_label(const cJSON *report)
+static char *model_label(const struct sg_report *report)
 {
-	const cJSON *m = cJSON_GetObjectItem(report, "model");
-	const cJSON *n = cJSON_GetObjectItem(m, "name");
-	const cJSON *v = cJSON_GetObjectItem(m, "version");
 	struct sg_buf b = SG_BUF_INIT;
 
-	if (!cJSON_IsString(n) || !cJSON_IsString(v))
+	if (!report->model || !report->model->name ||
+	    !report->model->version)
 		return NULL;
-	sg_buf_addf(&b, "%s@%s", n->valuestring, v->valuestring);
+	sg_buf_addf(&b, "%s@%s", report->model->name,
+		    report->model->version);
 	return sg_buf_detach(&b);
 }
 
-static long model_id_of(struct sg_store *s, const cJSON *report)
+static long model_id_of(struct sg_store *s, const struct sg_report *report)
 {
-	const cJSON *m = cJSON_GetObjectItem(report, "model");
-	const cJSON *n = cJSON_GetObjectItem(m, "name");
-	const cJSON *v = cJSON_GetObjectItem(m, "version");
 	long id = 0;
 
-	if (!s || !cJSON_IsString(n) || !cJSON_IsString(v))
+	if (!s || !report->model || !report->model->name ||
+	    !report->model->version)
 		return 0;
 	/* a store that cannot say is a verdict without its model */
-	if (sg_store_find_model(s, n->valuestring, v->valuestring, &id, NULL,
-				NULL))
+	if (sg_store_find_model(s, report->model->name,
+				report->model->version, &id, NULL, NULL))
 		return 0;
 	return id;
 }
@@ -134,7 +141,7 @@ static int run_gate(struct cli *c, struct sg_store *unused)
 	struct sg_gate_result res;
 	struct sg_report_opts ro;
 	struct sg_store *s = NULL;
-	cJSON *report = NULL;
+	struct sg_report *report = NULL;
 	char *model = NULL;
 	FILE *out = stdout;
 	long report_id = 0;
@@ -158,7 +165,7 @@ static int run_gate(struct cli *c, struct sg_store *unused)
 		if (ret)
 			return ret;
 		cli_window_opts(c, &ro);
-		ret = sg_report_build(s, &ro, &report, &c->diag);
+		ret = sg_report_compute(s, &ro, &report, &c->diag);
 		if (ret) {
 			status = cli_fail(c, ret);
 			goto out_status;
@@ -217,7 +224,7 @@ static int run_gate(struct cli *c, struct sg_store *unused)
 out_status:
 	free(model);
 	sg_gate_result_release(&res);
-	cJSON_Delete(report);
+	sg_report_free(report);
 	sg_store_close(s);
 	return status;
 }

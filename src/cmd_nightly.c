@@ -85,7 +85,8 @@ static int mkdirs(const char *path)
  * collector never reads half a file. The gate's verdict is in it.
  */
 static int write_prometheus(struct cli *c, const char *path,
-			    const cJSON *report, const struct sg_gate_result *res)
+			    const struct sg_report *report,
+			    const struct sg_gate_result *res)
 {
 	struct sg_buf tmp = SG_BUF_INIT;
 	const char *slash = strrchr(path, '/');
@@ -129,8 +130,9 @@ out:
 
 /* Writes a file atomically: into NAME.tmp, then renamed over NAME. */
 static int write_atomic(struct cli *c, const char *dir, const char *name,
-			const cJSON *report, const struct sg_gate_result *res,
-			const char *format, const char *model)
+			const struct sg_report *report,
+			const struct sg_gate_result *res, const char *format,
+			const char *model)
 {
 	struct sg_buf path = SG_BUF_INIT, tmp = SG_BUF_INIT;
 	FILE *f;
@@ -203,37 +205,31 @@ static int warn_incomplete(struct cli *c, struct sg_store *s)
 	return 0;
 }
 
-/* A report's JSON without the time it was made, to compare two. */
-static char *stable_text(const cJSON *report)
+/* A report's JSON without the time it was made, to compare two; the
+ * tree is changed. */
+static char *stable_text(cJSON *tree)
 {
-	cJSON *copy = cJSON_Duplicate(report, 1);
-	char *text;
-
-	cJSON_DeleteItemFromObject(copy, "generated_at");
-	text = sg_report_json(copy, 0);
-	cJSON_Delete(copy);
-	return text;
+	cJSON_DeleteItemFromObject(tree, "generated_at");
+	return sg_report_json(tree, 0);
 }
 
 /*
  * Stores the report unless the latest stored report of the same model and
  * window is the same; *id gets the row either way.
  */
-static int store_report_once(struct sg_store *s, const cJSON *report,
-			     long *id, int *reused, struct sg_diag *d)
+static int store_report_once(struct sg_store *s,
+			     const struct sg_report *report, long *id,
+			     int *reused, struct sg_diag *d)
 {
-	const cJSON *w = cJSON_GetObjectItem(report, "window");
-	const cJSON *since = cJSON_GetObjectItem(w, "since");
-	const cJSON *until = cJSON_GetObjectItem(w, "until");
-	char *mine = stable_text(report), *text = NULL;
+	cJSON *tree = sg_report_to_json(report);
+	char *mine = stable_text(tree), *text = NULL;
 	long old_id = 0;
 	int ret;
 
+	cJSON_Delete(tree);
 	*reused = 0;
-	ret = sg_store_latest_report(
-		s, cJSON_IsString(since) ? since->valuestring : NULL,
-		cJSON_IsString(until) ? until->valuestring : NULL, &old_id,
-		&text, d);
+	ret = sg_store_latest_report(s, report->window.since,
+				     report->window.until, &old_id, &text, d);
 	if (ret)
 		goto out;
 	if (old_id) {
@@ -275,45 +271,20 @@ static int same_verdict_stored(struct sg_store *s, long report_id,
 	return same;
 }
 
-static double jnum(const cJSON *o, const char *a, const char *b)
-{
-	const cJSON *v = cJSON_GetObjectItem(o, a);
-
-	if (b)
-		v = cJSON_GetObjectItem(v, b);
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static double jci(const cJSON *o, const char *a, int i)
-{
-	const cJSON *ci = cJSON_GetObjectItem(cJSON_GetObjectItem(o, a), "ci95");
-	const cJSON *v = cJSON_GetArrayItem(ci, i);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 /* -v: what the report step chose: the window, the model, the row. */
-static void verbose_report(const cJSON *report, const char *date, long id,
-			   int reused)
+static void verbose_report(const struct sg_report *report, const char *date,
+			   long id, int reused)
 {
-	const cJSON *w = cJSON_GetObjectItem(report, "window");
-	const cJSON *m = cJSON_GetObjectItem(report, "model");
-	const cJSON *since = cJSON_GetObjectItem(w, "since");
-	const cJSON *until = cJSON_GetObjectItem(w, "until");
-	const cJSON *name = cJSON_GetObjectItem(m, "name");
-	const cJSON *version = cJSON_GetObjectItem(m, "version");
+	const struct sg_report_window *w = &report->window;
+	const struct sg_report_model *m = report->model;
 
-	printf("           window %s .. %s: %.0f nights (%s), ending at %s\n",
-	       cJSON_IsString(since) ? since->valuestring : "-",
-	       cJSON_IsString(until) ? until->valuestring : "-",
-	       jnum(w, "nights", NULL),
-	       cJSON_IsTrue(cJSON_GetObjectItem(w, "all"))
-		       ? "every night"
-		       : "report.window_nights",
+	printf("           window %s .. %s: %lld nights (%s), ending at %s\n",
+	       w->since ? w->since : "-", w->until ? w->until : "-",
+	       w->nights, w->all ? "every night" : "report.window_nights",
 	       date ? "--date" : "the latest night with cases");
 	printf("           model %s@%s; report %ld %s\n",
-	       cJSON_IsString(name) ? name->valuestring : "-",
-	       cJSON_IsString(version) ? version->valuestring : "-", id,
+	       m && m->name ? m->name : "-",
+	       m && m->version ? m->version : "-", id,
 	       reused ? "(the same as the one stored before: not stored again)"
 		      : "stored");
 }
@@ -445,7 +416,7 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 	struct sg_gate_result res;
 	struct sg_report_opts ro;
 	struct sg_buf dir = SG_BUF_INIT;
-	cJSON *report = NULL;
+	struct sg_report *report = NULL;
 	char night[11], *model = NULL;
 	long report_id = 0;
 	int ret, reused = 0, status = EXIT_RUNTIME;
@@ -483,7 +454,7 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 		model = sg_buf_detach(&m);
 		ro.model = model;
 	}
-	ret = sg_report_build(s, &ro, &report, &c->diag);
+	ret = sg_report_compute(s, &ro, &report, &c->diag);
 	if (ret) {
 		sg_diag_prefix(&c->diag, "report failed");
 		goto fail;
@@ -502,11 +473,11 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 		goto fail;
 	if (!c->quiet) {
 		printf("  report   agreement %.4f [%.4f, %.4f], kappa %.4f "
-		       "[%.4f, %.4f] on %.0f cases\n",
-		       jnum(report, "agreement", "rate"),
-		       jci(report, "agreement", 0), jci(report, "agreement", 1),
-		       jnum(report, "kappa", "value"), jci(report, "kappa", 0),
-		       jci(report, "kappa", 1), jnum(report, "cases", NULL));
+		       "[%.4f, %.4f] on %lld cases\n",
+		       report->agreement.rate, report->agreement.ci95[0],
+		       report->agreement.ci95[1], report->kappa.value,
+		       report->kappa.ci95[0], report->kappa.ci95[1],
+		       report->cases);
 	}
 	if (c->verbose && !c->quiet)
 		verbose_report(report, flags.date, report_id, reused);
@@ -619,7 +590,7 @@ out:
 	free(model);
 	sg_buf_release(&dir);
 	sg_gate_result_release(&res);
-	cJSON_Delete(report);
+	sg_report_free(report);
 	return status;
 }
 

@@ -57,13 +57,13 @@ static int use_color(void)
 static int run_report(struct cli *c, struct sg_store *s)
 {
 	struct sg_report_opts o;
-	cJSON *report = NULL;
+	struct sg_report *report = NULL;
 	FILE *out = stdout;
 	long id = 0;
 	int ret;
 
 	cli_window_opts(c, &o);
-	ret = sg_report_build(s, &o, &report, &c->diag);
+	ret = sg_report_compute(s, &o, &report, &c->diag);
 	if (ret)
 		goto fail;
 	if (!flags.no_store) {
@@ -94,10 +94,10 @@ static int run_report(struct cli *c, struct sg_store *s)
 				    strerror(errno));
 		goto fail;
 	}
-	cJSON_Delete(report);
+	sg_report_free(report);
 	return 0;
 fail:
-	cJSON_Delete(report);
+	sg_report_free(report);
 	return cli_fail(c, ret);
 }
 

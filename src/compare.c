@@ -1,14 +1,12 @@
 /*
  * compare.c - a candidate against an incumbent on the cases both scored.
  */
-#include "sg/json.h"
 #include "sg/compare.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
 
 #include "sg/buf.h"
 #include "sg/reference.h"
@@ -138,49 +136,45 @@ int sg_compare_models(struct sg_store *s, const char *candidate,
 	return 0;
 }
 
-static const char *str_at(const cJSON *o, const char *a, const char *b)
+int sg_compare_attach(struct sg_store *s, struct sg_report *report,
+		      const char *incumbent, double tolerance,
+		      struct sg_diag *diag)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
-
-	if (b)
-		v = cJSON_GetObjectItemCaseSensitive(v, b);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-int sg_compare_attach(struct sg_store *s, cJSON *report, const char *incumbent,
-		      double tolerance, struct sg_diag *diag)
-{
-	const char *name = str_at(report, "model", "name");
-	const char *version = str_at(report, "model", "version");
-	const char *type = str_at(report, "decision_type", NULL);
+	const struct sg_report_model *m = report->model;
+	struct sg_report_incumbent *inc;
 	struct sg_buf cand = SG_BUF_INIT;
 	struct sg_compare c;
-	cJSON *o;
 	int ret;
 
-	if (!name || !version) {
+	if (!m || !m->name || !m->version) {
 		sg_diag_set(diag, NULL, 0, 0,
 			    "the report has no model to compare with %s",
 			    incumbent);
 		return SG_EUSAGE;
 	}
-	sg_buf_addf(&cand, "%s@%s", name, version);
-	ret = sg_compare_models(s, cand.buf, incumbent,
-				str_at(report, "window", "since"),
-				str_at(report, "window", "until"),
-				type && !strcmp(type, "numeric"), tolerance, &c,
-				diag);
+	sg_buf_addf(&cand, "%s@%s", m->name, m->version);
+	ret = sg_compare_models(
+		s, cand.buf, incumbent, report->window.since,
+		report->window.until,
+		report->decision_type &&
+			!strcmp(report->decision_type, "numeric"),
+		tolerance, &c, diag);
 	sg_buf_release(&cand);
 	if (ret)
 		return ret;
-	cJSON_DeleteItemFromObjectCaseSensitive(report, "incumbent");
-	o = cJSON_AddObjectToObject(report, "incumbent");
-	cJSON_AddStringToObject(o, "model", incumbent);
-	cJSON_AddNumberToObject(o, "n", (double)c.n);
-	cJSON_AddNumberToObject(o, "candidate_agree", (double)c.candidate_agree);
-	cJSON_AddNumberToObject(o, "incumbent_agree", (double)c.incumbent_agree);
-	sg_json_add_num(o, "candidate_rate", c.candidate_rate);
-	sg_json_add_num(o, "incumbent_rate", c.incumbent_rate);
-	sg_json_add_num(o, "difference", c.candidate_rate - c.incumbent_rate);
+	if (report->incumbent) {
+		free(report->incumbent->model);
+		free(report->incumbent);
+	}
+	inc = sg_xcalloc(1, sizeof(*inc));
+	inc->model = sg_xstrdup(incumbent);
+	inc->n = c.n;
+	inc->candidate_agree = c.candidate_agree;
+	inc->incumbent_agree = c.incumbent_agree;
+	inc->candidate_rate = c.candidate_rate;
+	inc->incumbent_rate = c.incumbent_rate;
+	inc->difference = c.candidate_rate - c.incumbent_rate;
+	report->incumbent = inc;
+	report->has_incumbent = 1;
 	return 0;
 }

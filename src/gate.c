@@ -11,6 +11,7 @@
 
 #include "sg/buf.h"
 #include "sg/monitor.h"
+#include "sg/report.h"
 #include "sg/stats.h"
 
 static double num(const cJSON *o, const char *key)
@@ -540,8 +541,8 @@ static char *failing_nights(const struct sg_gate_result *r)
 	return sg_buf_detach(&b);
 }
 
-int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
-		  struct sg_gate_result *out, struct sg_diag *diag)
+static int judge_tree(const cJSON *report, const struct sg_gate_conf *g,
+		      struct sg_gate_result *out, struct sg_diag *diag)
 {
 	const cJSON *agr = obj(report, "agreement"), *kap = obj(report, "kappa");
 	double confidence = num(report, "confidence"), lo, hi;
@@ -832,5 +833,15 @@ int sg_gate_store(struct sg_store *s, long report_id, long model_id,
 	free(ctext);
 	cJSON_Delete(pol);
 	cJSON_Delete(res);
+	return ret;
+}
+
+int sg_gate_judge(const struct sg_report *report, const struct sg_gate_conf *g,
+		  struct sg_gate_result *out, struct sg_diag *diag)
+{
+	cJSON *tree = sg_report_to_json(report);
+	int ret = judge_tree(tree, g, out, diag);
+
+	cJSON_Delete(tree);
 	return ret;
 }

@@ -360,24 +360,34 @@ out:
 	return ret;
 }
 
-int sg_report_store(struct sg_store *s, const cJSON *report, long *report_id,
-		    struct sg_diag *diag)
+int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
+		      struct sg_report **out, struct sg_diag *diag)
 {
-	const cJSON *model = cJSON_GetObjectItemCaseSensitive(report, "model");
-	const cJSON *win = cJSON_GetObjectItemCaseSensitive(report, "window");
-	const cJSON *mid = cJSON_GetObjectItemCaseSensitive(model, "id");
-	const cJSON *since = cJSON_GetObjectItemCaseSensitive(win, "since");
-	const cJSON *until = cJSON_GetObjectItemCaseSensitive(win, "until");
+	cJSON *tree;
+	int ret;
+
+	*out = NULL;
+	ret = sg_report_build(s, opts, &tree, diag);
+	if (ret)
+		return ret;
+	ret = sg_report_from_json(tree, out, diag);
+	cJSON_Delete(tree);
+	return ret;
+}
+
+int sg_report_store(struct sg_store *s, const struct sg_report *report,
+		    long *report_id, struct sg_diag *diag)
+{
+	cJSON *tree = sg_report_to_json(report);
 	char *text, now[32];
 	int ret;
 
-	text = sg_report_json(report, 0);
+	text = sg_report_json(tree, 0);
+	cJSON_Delete(tree);
 	sg_now_iso(now);
 	ret = sg_scan_insert_report(
-		s, cJSON_IsNumber(mid),
-		cJSON_IsNumber(mid) ? (long long)mid->valuedouble : 0,
-		cJSON_IsString(since) ? since->valuestring : NULL,
-		cJSON_IsString(until) ? until->valuestring : NULL, now, text,
+		s, report->model != NULL, report->model ? report->model->id : 0,
+		report->window.since, report->window.until, now, text,
 		report_id, diag);
 	free(text);
 	return ret;

@@ -27,7 +27,27 @@
 	X(prometheus, ".prom", Y, N)          \
 	X(junit, ".xml", N, Y)
 
-#define REPORT_FN_Y(id) sg_write_##id##_report
+/*
+ * The writers that still read the report's JSON tree: an adapter each
+ * that makes the tree from the typed report.
+ */
+#define TREE_WRITER(id)                                                    \
+	static int id##_from_tree(FILE *f, const struct sg_report *r,      \
+				  int color, const char *verdict)          \
+	{                                                                  \
+		cJSON *tree = sg_report_to_json(r);                        \
+		int ret = sg_write_##id##_report(f, tree, color, verdict); \
+                                                                           \
+		cJSON_Delete(tree);                                        \
+		return ret;                                                \
+	}
+TREE_WRITER(text)
+TREE_WRITER(json)
+TREE_WRITER(markdown)
+TREE_WRITER(csv)
+TREE_WRITER(prometheus)
+
+#define REPORT_FN_Y(id) id##_from_tree
 #define REPORT_FN_N(id) NULL
 #define GATE_FN_Y(id) sg_write_##id##_gate
 #define GATE_FN_N(id) NULL
@@ -57,8 +77,8 @@ const struct sg_writer_ops *sg_writer_find(const char *name)
 	return NULL;
 }
 
-int sg_report_write(FILE *f, const cJSON *report, const char *format,
-		    int color)
+int sg_report_write(FILE *f, const struct sg_report *report,
+		    const char *format, int color)
 {
 	const struct sg_writer_ops *w =
 		sg_writer_find(format ? format : "text");
@@ -74,10 +94,11 @@ int sg_report_write(FILE *f, const cJSON *report, const char *format,
 	return 0;
 }
 
-int sg_report_write_prometheus(FILE *f, const cJSON *report,
+int sg_report_write_prometheus(FILE *f, const struct sg_report *report,
 			       const char *verdict)
 {
-	return sg_write_prometheus_report(f, report, 0, verdict);
+	return sg_writer_find("prometheus")->write_report(f, report, 0,
+							  verdict);
 }
 
 int sg_gate_write(FILE *out, const struct sg_gate_result *r,

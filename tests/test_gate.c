@@ -9,6 +9,24 @@
 #include <string.h>
 
 #include "sg/gate.h"
+#include "sg/report.h"
+
+/*
+ * The gate judges a typed report; the reports of these tests are written
+ * as JSON (a report read back, as `gate --report FILE` does), so that each
+ * test shows the fields it sets.
+ */
+static int judge_json(const cJSON *tree, const struct sg_gate_conf *g,
+		      struct sg_gate_result *out, struct sg_diag *diag)
+{
+	struct sg_report *r = NULL;
+	int ret = sg_report_from_json(tree, &r, diag);
+
+	if (!ret)
+		ret = sg_gate_judge(r, g, out, diag);
+	sg_report_free(r);
+	return ret;
+}
 
 /*
  * A report as the contract describes it, small enough to check by hand.
@@ -93,7 +111,7 @@ static int verdict_of(const struct sg_gate_conf *g)
 	struct sg_diag d;
 	int v;
 
-	assert_int_equal(sg_gate_judge(report, g, &r, &d), 0);
+	assert_int_equal(judge_json(report, g, &r, &d), 0);
 	v = r.verdict;
 	sg_gate_result_release(&r);
 	return v;
@@ -142,7 +160,7 @@ static void fewer_cases_than_min_cases_is_insufficient_not_nogo(void **state)
 	g.min_cases = 1000;
 	g.min_agreement = 0.99; /* would fail, but there is too little data */
 	g.min_cases = 1001;
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_INSUFFICIENT);
 	assert_non_null(strstr(r.reason, "1000 cases compared"));
 	sg_gate_result_release(&r);
@@ -164,7 +182,7 @@ static void recall_and_precision_use_wilson_bounds_per_class(void **state)
 	 * proportion_confint(400, 500, method='wilson') =
 	 * (0.7627108946948261, 0.8327145010282427) */
 	g.min_recall = 0.7627;
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	assert_int_equal(r.nchecks, 2);
 	assert_string_equal(r.checks[0].subject, "class=approve");
@@ -192,7 +210,7 @@ static void small_segments_are_not_judged(void **state)
 	(void)state;
 	policy_none(&g);
 	g.min_segment_agreement = 0.77; /* south low 0.7794 passes */
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	for (i = 0; i < r.nchecks; i++)
 		if (r.checks[i].outcome == SG_CHECK_NOT_JUDGED) {
@@ -202,7 +220,7 @@ static void small_segments_are_not_judged(void **state)
 	assert_int_equal(nj, 1);
 	sg_gate_result_release(&r);
 	g.min_segment_agreement = 0.78; /* south fails */
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_NOGO);
 	assert_non_null(strstr(r.reason, "region=south"));
 	sg_gate_result_release(&r);
@@ -259,13 +277,13 @@ static void error_rate_is_the_reports_number(void **state)
 	policy_none(&g);
 	g.max_error_rate = 0.2;
 	g.on_estimate = 1;
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_NOGO);
 	assert_true(r.checks[0].value == 0.23469387755102042);
 	sg_gate_result_release(&r);
 	g.on_estimate = 0; /* the upper end of the report's interval */
 	g.max_error_rate = 0.3277;
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	assert_true(r.checks[0].judged == 0.32769);
 	sg_gate_result_release(&r);
@@ -298,7 +316,7 @@ static void a_bad_night_fails_inside_a_good_window(void **state)
 	g.min_agreement = 0.8;
 	g.on_estimate = 1;
 	g.min_night_agreement = 0.8;
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_NOGO);
 	assert_int_equal(r.nchecks, 4);
 	assert_int_equal(r.checks[0].outcome, SG_CHECK_PASS);
@@ -312,7 +330,7 @@ static void a_bad_night_fails_inside_a_good_window(void **state)
 	assert_null(strstr(r.reason, "2026-11-04"));
 	sg_gate_result_release(&r);
 	g.min_night_cases = 50; /* now the small night is judged and fails */
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_non_null(
 		strstr(r.reason, "; failing nights: 2026-11-03, 2026-11-04"));
 	sg_gate_result_release(&r);
@@ -340,7 +358,7 @@ static void empty_policy_is_a_usage_error(void **state)
 	(void)state;
 	policy_none(&g);
 	sg_diag_clear(&d);
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), SG_EUSAGE);
+	assert_int_equal(judge_json(report, &g, &r, &d), SG_EUSAGE);
 	assert_non_null(strstr(d.msg, "no checks"));
 }
 
@@ -358,7 +376,7 @@ static void undefined_kappa_is_insufficient(void **state)
 	policy_none(&g);
 	g.min_kappa = 0.5;
 	g.min_agreement = 0.9;
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_INSUFFICIENT);
 	assert_int_equal(r.checks[1].outcome, SG_CHECK_NOT_JUDGED);
 	sg_gate_result_release(&r);
@@ -381,7 +399,7 @@ static void junit_has_one_testcase_per_check_and_failures(void **state)
 	g.min_agreement = 0.95;
 	g.min_kappa = 0.5;
 	g.min_segment_agreement = 0.8;
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(sg_gate_write(f, &r, "junit", "m@1 <&>"), 0);
 	fclose(f);
 	for (p = buf; (p = strstr(p, "<testcase ")); p++)
@@ -423,7 +441,7 @@ static void max_psi_at_above_and_below(void **state)
 	(void)state;
 	policy_none(&g);
 	g.max_psi = 0.25;
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	outcomes(&r, "max_psi", o);
 	assert_string_equal(o, "ppn");
@@ -432,7 +450,7 @@ static void max_psi_at_above_and_below(void **state)
 	assert_non_null(strstr(r.checks[2].detail, "undefined"));
 	sg_gate_result_release(&r);
 	g.max_psi = 0.2499;
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_NOGO);
 	outcomes(&r, "max_psi", o);
 	assert_string_equal(o, "fpn");
@@ -441,7 +459,7 @@ static void max_psi_at_above_and_below(void **state)
 	g.max_psi = 0.26;
 	assert_int_equal(verdict_of(&g), SG_GO);
 	g.max_psi = 0.05; /* at age's PSI: age passes, income fails */
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	outcomes(&r, "max_psi", o);
 	assert_string_equal(o, "fpn");
 	sg_gate_result_release(&r);
@@ -462,7 +480,7 @@ static void max_psi_is_not_judged_without_a_reference(void **state)
 	g.max_psi = 0.01; /* would fail income and age */
 	g.min_agreement = 0.5;
 	cJSON_ReplaceItemInObject(in, "reference", cJSON_CreateNull());
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	assert_int_equal(r.nchecks, 2);
 	assert_string_equal(r.checks[1].name, "max_psi");
@@ -472,14 +490,14 @@ static void max_psi_is_not_judged_without_a_reference(void **state)
 	sg_gate_result_release(&r);
 	cJSON_ReplaceItemInObject(in, "reference",
 				  cJSON_Parse("{\"cases\": 0}"));
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	assert_int_equal(r.checks[1].outcome, SG_CHECK_NOT_JUDGED);
 	assert_non_null(strstr(r.checks[1].detail, "no cases"));
 	sg_gate_result_release(&r);
 	/* a report from before drift existed: no inputs at all */
 	cJSON_DeleteItemFromObject(rep, "inputs");
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.checks[1].outcome, SG_CHECK_NOT_JUDGED);
 	sg_gate_result_release(&r);
 	cJSON_Delete(rep);
@@ -496,13 +514,13 @@ static void max_missing_rate_at_above_and_below(void **state)
 	(void)state;
 	policy_none(&g);
 	g.max_missing_rate = 1;
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	outcomes(&r, "max_missing_rate", o);
 	assert_string_equal(o, "ppp");
 	sg_gate_result_release(&r);
 	g.max_missing_rate = 0.1;
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_NOGO);
 	outcomes(&r, "max_missing_rate", o);
 	assert_string_equal(o, "ppf");
@@ -510,7 +528,7 @@ static void max_missing_rate_at_above_and_below(void **state)
 	assert_non_null(strstr(r.checks[2].detail, "missing rate 1 > 0.1"));
 	sg_gate_result_release(&r);
 	g.max_missing_rate = 0.0999;
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	outcomes(&r, "max_missing_rate", o);
 	assert_string_equal(o, "pff");
 	sg_gate_result_release(&r);
@@ -526,7 +544,7 @@ static void max_label_shift_at_above_and_below(void **state)
 	(void)state;
 	policy_none(&g);
 	g.max_label_shift = 0.08;
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	assert_int_equal(r.nchecks, 1);
 	assert_string_equal(r.checks[0].subject, "label=approve");
@@ -539,7 +557,7 @@ static void max_label_shift_at_above_and_below(void **state)
 	/* numeric decisions have no label shift */
 	rep = cJSON_Parse("{\"cases\": 10, \"outputs\": {\"label_shift\": null}}");
 	g.max_label_shift = 0.0;
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	assert_int_equal(r.checks[0].outcome, SG_CHECK_NOT_JUDGED);
 	assert_string_equal(r.checks[0].subject, "labels");
@@ -563,7 +581,7 @@ static void monitoring_checks_in_json_junit_and_policy(void **state)
 	g.max_psi = 0.2;
 	g.max_missing_rate = 0.5;
 	g.max_label_shift = 0.1;
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_NOGO);
 	assert_int_equal(sg_gate_write(f, &r, "junit", NULL), 0);
 	fclose(f);
@@ -647,7 +665,7 @@ static void learned_thresholds_are_mean_plus_k_std(void **state)
 	policy_none(&g);
 	g.learn_from_reference = 1;
 	g.learn_k = 3; /* income PSI: at 0.5 + 3 x 0.25 = 1.25 */
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.nchecks, 4);
 	c = find_check(&r, "learned_psi");
 	assert_string_equal(c->subject, "feature=income");
@@ -675,13 +693,13 @@ static void learned_thresholds_are_mean_plus_k_std(void **state)
 	sg_gate_result_release(&r);
 	/* a smaller k: PSI 1.25 above 0.5 + 2 x 0.25 = 1 */
 	g.learn_k = 2;
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(find_check(&r, "learned_psi")->outcome, SG_CHECK_FAIL);
 	sg_gate_result_release(&r);
 	/* a larger one: PSI below 0.5 + 7 x 0.25; the label shift 0.2 below
 	 * 0.07 + 7 x 0.02 = 0.21: go */
 	g.learn_k = 7;
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	sg_gate_result_release(&r);
 	cJSON_Delete(rep);
@@ -704,7 +722,7 @@ static void learned_thresholds_need_reference_nights(void **state)
 	/* one reference night left: nothing to learn a spread from */
 	cJSON_DeleteItemFromObject(bn, "2026-11-01");
 	cJSON_DeleteItemFromObject(bn, "2026-11-02");
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	assert_int_equal(find_check(&r, "learned_psi")->outcome,
 			 SG_CHECK_NOT_JUDGED);
@@ -714,11 +732,11 @@ static void learned_thresholds_need_reference_nights(void **state)
 			       "found 0"));
 	sg_gate_result_release(&r);
 	/* no reference at all: one check says so; the policy has a check */
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	cJSON_Delete(rep);
 	sg_gate_result_release(&r);
 	rep = cJSON_Parse("{\"cases\": 5, \"inputs\": {\"reference\": null}}");
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.nchecks, 1);
 	assert_string_equal(r.checks[0].name, "learn_from_reference");
 	assert_int_equal(r.checks[0].outcome, SG_CHECK_NOT_JUDGED);
@@ -746,22 +764,22 @@ static void incumbent_margin_at_above_and_below(void **state)
 	policy_none(&g);
 	g.incumbent = inc;
 	g.incumbent_margin = 0.02;
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	assert_string_equal(r.checks[0].name, "incumbent_margin");
 	assert_true(r.checks[0].value == -0.02);
 	sg_gate_result_release(&r);
 	g.incumbent_margin = 0.021;
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_GO);
 	sg_gate_result_release(&r);
 	g.incumbent_margin = 0.019;
-	assert_int_equal(sg_gate_judge(rep, &g, &r, &d), 0);
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
 	assert_int_equal(r.verdict, SG_NOGO);
 	assert_non_null(strstr(r.reason, "incumbent_margin"));
 	sg_gate_result_release(&r);
 	/* a report without the comparison: not judged */
-	assert_int_equal(sg_gate_judge(report, &g, &r, &d), 0);
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
 	assert_int_equal(r.checks[0].outcome, SG_CHECK_NOT_JUDGED);
 	sg_gate_result_release(&r);
 	cJSON_Delete(rep);

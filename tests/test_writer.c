@@ -15,6 +15,7 @@
 #include "sg/error.h"
 #include "sg/gate.h"
 #include "sg/report.h"
+#include "sg/buf.h"
 #include "sg/writer.h"
 
 static void assert_names(const char *const *got, const char *const *want)
@@ -76,7 +77,7 @@ static void extensions_name_nightlys_files(void **state)
 static void unknown_format_is_a_usage_error(void **state)
 {
 	struct sg_gate_result res;
-	cJSON *r = cJSON_CreateObject();
+	struct sg_report *r = sg_xcalloc(1, sizeof(*r));
 	FILE *f = tmpfile();
 
 	(void)state;
@@ -92,7 +93,7 @@ static void unknown_format_is_a_usage_error(void **state)
 	/* nothing was written */
 	assert_int_equal(ftell(f), 0);
 	fclose(f);
-	cJSON_Delete(r);
+	sg_report_free(r);
 }
 
 /* a gate with no format is written as text */

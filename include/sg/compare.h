@@ -8,6 +8,7 @@
 #define SG_COMPARE_H
 
 #include "sg/error.h"
+#include "sg/report_types.h"
 #include "sg/store.h"
 
 struct sg_compare {
@@ -32,17 +33,16 @@ int sg_compare_models(struct sg_store *s, const char *candidate,
 		      struct sg_compare *out, struct sg_diag *diag);
 
 /*
- * Adds to a report (as sg_report_build makes it) the block
- *   "incumbent": {"model", "n", "candidate_agree", "incumbent_agree",
- *                 "candidate_rate", "incumbent_rate", "difference"}
+ * Fills a report's incumbent block (struct sg_report_incumbent: model, n,
+ * candidate_agree, incumbent_agree, candidate_rate, incumbent_rate,
+ * difference; replacing one that is there)
  * comparing the report's model with `incumbent` ("name@version") on the
  * cases of the report's window that both scored; the gate's
  * incumbent_margin check reads it. Rates and difference are null when no
  * case was scored by both. Returns 0, SG_EUSAGE (unknown model, a report
  * without a model) or SG_ESTORE.
  */
-struct cJSON;
-int sg_compare_attach(struct sg_store *s, struct cJSON *report,
+int sg_compare_attach(struct sg_store *s, struct sg_report *report,
 		      const char *incumbent, double tolerance,
 		      struct sg_diag *diag);
 

@@ -17,6 +17,7 @@
 
 #include "sg/config.h"
 #include "sg/error.h"
+#include "sg/report_types.h"
 #include "sg/store.h"
 
 enum sg_verdict { SG_GO = 0, SG_NOGO = 1, SG_INSUFFICIENT = 4 };
@@ -45,11 +46,13 @@ struct sg_gate_result {
 };
 
 /*
- * Judges report (a cJSON object as sg_report_build makes it) with policy g.
+ * Judges report (as sg_report_compute makes it, or read back with
+ * sg_report_from_json) with policy g.
  * Returns 0 and fills out, or SG_EUSAGE when the policy has no check at
  * all. out must be released with sg_gate_result_release.
  */
-int sg_gate_judge(const cJSON *report, const struct sg_gate_conf *g,
+int sg_gate_judge(const struct sg_report *report,
+		  const struct sg_gate_conf *g,
 		  struct sg_gate_result *out, struct sg_diag *diag);
 
 void sg_gate_result_release(struct sg_gate_result *r);

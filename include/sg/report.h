@@ -40,6 +40,7 @@
 
 #include "sg/config.h"
 #include "sg/error.h"
+#include "sg/report_types.h"
 #include "sg/store.h"
 
 /* The version of the report's JSON layout ("report_version"). */
@@ -155,6 +156,28 @@ int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 		    cJSON **out, struct sg_diag *diag);
 
 /*
+ * The same report as a typed struct (report_types.h): *out, freed with
+ * sg_report_free. Returns as sg_report_build.
+ */
+int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
+		      struct sg_report **out, struct sg_diag *diag);
+
+/* The report's JSON (the contract of man/report-fields.txt); NULL only
+ * when out of memory. */
+cJSON *sg_report_to_json(const struct sg_report *r);
+
+/*
+ * A report read back from its JSON (`gate --report FILE`, stored reports):
+ * *out, freed with sg_report_free. A member that is missing reads as null,
+ * 0 or empty (a report of an older version lacks newer fields); a member of
+ * the wrong type is SG_EDATA, diag naming its path. *out NULL on error.
+ */
+int sg_report_from_json(const cJSON *j, struct sg_report **out,
+			struct sg_diag *diag);
+
+void sg_report_free(struct sg_report *r);
+
+/*
  * For tests: the distinct scores a count of sg_report_build holds in
  * memory before it goes to a temporary table (n = 0: the default, 262144).
  * The report is the same either way. Not thread-safe: set it before
@@ -167,8 +190,8 @@ void sg_report_testing_scores_distinct(size_t n);
  * id, window since / until, created_at = now, the JSON text). *report_id
  * (may be NULL) gets the row id. Returns 0 or SG_ESTORE / SG_EBUSY.
  */
-int sg_report_store(struct sg_store *s, const cJSON *report, long *report_id,
-		    struct sg_diag *diag);
+int sg_report_store(struct sg_store *s, const struct sg_report *report,
+		    long *report_id, struct sg_diag *diag);
 
 /*
  * The JSON text of a cJSON tree, with every number printed so that it
@@ -189,8 +212,8 @@ char *sg_report_json(const cJSON *json, int pretty);
  * Returns 0, SG_EUSAGE for an unknown format, or SG_EIO when writing
  * failed.
  */
-int sg_report_write(FILE *f, const cJSON *report, const char *format,
-		    int color);
+int sg_report_write(FILE *f, const struct sg_report *report,
+		    const char *format, int color);
 
 /*
  * Writes the headline metrics of a report in the Prometheus text
@@ -203,7 +226,7 @@ int sg_report_write(FILE *f, const cJSON *report, const char *format,
  * shadowgate_gate_verdict{verdict=...} with 1 for it and 0 for the other
  * two; NULL leaves it out. Returns 0 or SG_EIO.
  */
-int sg_report_write_prometheus(FILE *f, const cJSON *report,
+int sg_report_write_prometheus(FILE *f, const struct sg_report *report,
 			       const char *verdict);
 
 /* ---- sample ---- */

@@ -12,17 +12,18 @@
 #include <stdio.h>
 
 struct sg_gate_result;
+struct sg_report;
 
 struct sg_writer_ops {
 	const char *name;      /* as --format and report.formats spell it */
 	const char *extension; /* of nightly's files: report.json, gate.xml */
 	/*
-	 * Writes the report tree to f; color: ANSI colour (text only);
+	 * Writes the report to f; color: ANSI colour (text only);
 	 * verdict: the gate's verdict, or NULL, for the formats that carry
 	 * it (Prometheus). Returns 0 or SG_EIO. NULL: not a report format.
 	 */
-	int (*write_report)(FILE *f, const cJSON *report, int color,
-			    const char *verdict);
+	int (*write_report)(FILE *f, const struct sg_report *report,
+			    int color, const char *verdict);
 	/*
 	 * Writes the gate's verdict (for model, when not NULL) to f. Returns
 	 * 0 or a negative SG_E* code. NULL: not a gate format.
