@@ -11,6 +11,8 @@
 
 #include <stdlib.h>
 
+#include "sg/error.h"
+
 #include "sg/buf.h"
 #include "sg/shape.h"
 
@@ -553,12 +555,33 @@ cJSON *sg_report_to_json(const struct sg_report *r)
 	return sg_shape_to_json(&report_shape, r);
 }
 
+/*
+ * What the types cannot say and the readers rely on: the confusion matrix
+ * is labels x labels. Returns 0 or SG_EDATA with diag set.
+ */
+static int check_read(const struct sg_report *r, struct sg_diag *diag)
+{
+	const struct sg_report_confusion *c = &r->confusion;
+
+	if (c->matrix.rows != c->labels.n ||
+	    (c->matrix.rows && c->matrix.cols != c->labels.n)) {
+		sg_diag_set(diag, NULL, 0, 0,
+			    "report: confusion: the matrix is %zu x %zu for "
+			    "%zu labels",
+			    c->matrix.rows, c->matrix.cols, c->labels.n);
+		return SG_EDATA;
+	}
+	return 0;
+}
+
 int sg_report_from_json(const cJSON *j, struct sg_report **out,
 			struct sg_diag *diag)
 {
 	struct sg_report *r = sg_xmalloc(sizeof(*r));
 	int ret = sg_shape_from_json(&report_shape, r, j, diag);
 
+	if (!ret && (ret = check_read(r, diag)))
+		sg_shape_free(&report_shape, r);
 	if (ret) {
 		free(r);
 		r = NULL;

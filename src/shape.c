@@ -412,8 +412,10 @@ static int field_read(struct rd *rd, const struct sg_field *f, void *p,
 			rd->pa.n++;
 			ret = obj_read(rd, f->sub, el, e);
 			rd->pa.n--;
-			if (ret)
+			if (ret) {
+				sg_shape_free(f->sub, el);
 				break;
+			}
 			m.key[m.n++] = dup_str(e->string ? e->string : "");
 		}
 		memcpy(at, &m, sizeof(m));
@@ -436,10 +438,13 @@ static int field_read(struct rd *rd, const struct sg_field *f, void *p,
 			n++;
 		a.v = sg_xmalloc(cap_of(n) * f->sub->size);
 		cJSON_ArrayForEach(e, j) {
-			ret = obj_read(rd, f->sub,
-				       (char *)a.v + a.n * f->sub->size, e);
-			if (ret)
+			char *el = (char *)a.v + a.n * f->sub->size;
+
+			ret = obj_read(rd, f->sub, el, e);
+			if (ret) {
+				sg_shape_free(f->sub, el);
 				break;
+			}
 			a.n++;
 		}
 		memcpy(at, &a, sizeof(a));

@@ -1,19 +1,25 @@
 /*
- * fuzz_gate.c - libFuzzer harness for the go-live gate (sg/gate.h): the
- * input, parsed as JSON with cJSON, is a hostile "report", judged by a
- * policy that sets every check (on the bound and on the estimate). The
- * verdict is then turned into JSON and written in every format, as the
- * gate command does.
+ * fuzz_gate.c - libFuzzer harness for reading a report back and judging
+ * it (sg/report.h, sg/gate.h), as `gate --report FILE` does: the input,
+ * parsed as JSON with cJSON, is a hostile "report", read into the typed
+ * report (refused or not: never a crash), written again as JSON (which
+ * must read back to the same text) and in every report format, and judged
+ * by a policy that sets every check (on the bound and on the estimate).
+ * The verdict is then turned into JSON and written in every format, as
+ * the gate command does.
  */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "sg/gate.h"
+#include "sg/report.h"
+#include "sg/writer.h"
 
 static FILE *devnull;
 
@@ -44,15 +50,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sg_gate_conf g;
 	struct sg_gate_result r;
 	struct sg_diag d;
-	cJSON *report, *j;
+	struct sg_report *report = NULL, *again = NULL;
+	cJSON *tree, *j;
+	char *t1, *t2;
 	size_t f;
 	int on;
 
 	if (!devnull && !(devnull = fopen("/dev/null", "w")))
 		abort();
-	report = cJSON_ParseWithLength((const char *)data, size);
-	if (!report)
+	tree = cJSON_ParseWithLength((const char *)data, size);
+	if (!tree)
 		return 0;
+	if (sg_report_from_json(tree, &report, &d)) {
+		cJSON_Delete(tree);
+		return 0;
+	}
+	cJSON_Delete(tree);
+	/* what is written reads back to the same text */
+	tree = sg_report_to_json(report);
+	t1 = sg_report_json(tree, 0);
+	if (sg_report_from_json(tree, &again, &d))
+		abort();
+	cJSON_Delete(tree);
+	tree = sg_report_to_json(again);
+	t2 = sg_report_json(tree, 0);
+	if (strcmp(t1, t2))
+		abort();
+	free(t1);
+	free(t2);
+	cJSON_Delete(tree);
+	sg_report_free(again);
+	for (f = 0; sg_report_formats[f]; f++)
+		if (sg_report_write(devnull, report, sg_report_formats[f], 0))
+			abort();
 	for (on = 0; on < 2; on++) {
 		policy_all(&g, on);
 		if (sg_gate_judge(report, &g, &r, &d))
@@ -69,6 +99,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		sg_gate_result_release(&r);
 	}
-	cJSON_Delete(report);
+	sg_report_free(report);
 	return 0;
 }
