@@ -99,6 +99,17 @@ jcheck "a JSON Lines row: human, model, segments, features, null verdict" \
 	'd["verdict"] is None and d["reviewer"] is None' \
 	'd["segments"]["region"] in ("north", "south", "east")' \
 	'set(d["features"]) == {"income", "age"}'
+# the JSON Lines queue comes back as it went out, verdicts filled in
+$PY -c 'import json, sys
+with open(sys.argv[2], "w") as f:
+    for l in open(sys.argv[1]):
+        r = json.loads(l)
+        r["verdict"], r["reviewer"] = r["model"], "zed"
+        f.write(json.dumps(r) + "\n")' "$WORK/out" "$WORK/filled.jsonl"
+expect_exit "import the filled JSON Lines queue" 0 "$SG" review import \
+	--db "$DB2" "$WORK/filled.jsonl"
+contains "its two verdicts are stored" "$WORK/out" \
+	"filled.jsonl: 2 rows, 2 verdicts stored, 0 unchanged, 0 without a verdict, 0 rejected"
 expect_exit "export Label Studio tasks" 0 "$SG" review export --db "$DB2" \
 	--disagreements 3 --format label-studio --window-nights 0
 jcheck "Label Studio tasks: data with the case, the text and the choices" \
