@@ -154,5 +154,6 @@ void cli_window_opts(struct cli *c, struct sg_report_opts *o);
 extern const struct cli_cmd cmd_init, cmd_ingest, cmd_run;
 extern const struct cli_cmd cmd_report, cmd_sample;
 extern const struct cli_cmd cmd_gate, cmd_nightly, cmd_history;
+extern const struct cli_cmd cmd_review;
 
 #endif

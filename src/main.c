@@ -18,6 +18,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_gate,
 	&cmd_nightly,
 	&cmd_history,
+	&cmd_review,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -7,28 +7,9 @@
  */
 #include "sg/strata.h"
 #include "report_impl.h"
+#include "rng.h"
 
 /* ---- the sample ---- */
-
-static uint64_t splitmix64(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), n > 0, without modulo bias. */
-static uint64_t uniform(uint64_t *state, uint64_t n)
-{
-	uint64_t limit = UINT64_MAX - UINT64_MAX % n, x;
-
-	do
-		x = splitmix64(state);
-	while (x >= limit);
-	return x % n;
-}
 
 struct stratum {
 	int id;               /* in r->strata */
@@ -239,7 +220,7 @@ int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
 		/* partial Fisher-Yates over the stratum, then keep the
 		 * picked ones in scan order */
 		for (j = 0; j < k; j++) {
-			size_t x = j + (size_t)uniform(&state, n - j);
+			size_t x = j + (size_t)sg_uniform(&state, n - j);
 			struct cand t = c[j];
 
 			c[j] = c[x];

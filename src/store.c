@@ -140,6 +140,39 @@ static const char *const migrations[] = {
 	"  created_at TEXT NOT NULL) STRICT;\n",
 	/* 1 -> 2: an exec model's start-up time, kept out of the latencies */
 	"ALTER TABLE runs ADD COLUMN startup_ms REAL;\n",
+	/* 2 -> 3: review batches, the cases they drew, reviewers' verdicts */
+	"CREATE TABLE review_batches(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  model INTEGER NOT NULL REFERENCES models(id),\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  seed TEXT NOT NULL,\n"
+	"  since TEXT,\n"
+	"  until TEXT,\n"
+	"  blind INTEGER NOT NULL CHECK (blind IN (0, 1)),\n"
+	"  disagreements INTEGER NOT NULL,\n"
+	"  agreements INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE review_cases(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  batch INTEGER NOT NULL REFERENCES review_batches(id),\n"
+	"  case_ref INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  stratum INTEGER NOT NULL,\n"
+	"  human TEXT NOT NULL,\n"
+	"  model TEXT NOT NULL,\n"
+	"  why TEXT NOT NULL CHECK (why IN ('disagreement', 'agreement')),\n"
+	"  model_side TEXT NOT NULL CHECK (model_side IN ('a', 'b')),\n"
+	"  UNIQUE(batch, case_ref)) STRICT;\n"
+	"CREATE INDEX review_cases_case ON review_cases(case_ref);\n"
+	"CREATE TABLE review_verdicts(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  review_case INTEGER NOT NULL REFERENCES review_cases(id),\n"
+	"  batch INTEGER NOT NULL REFERENCES review_batches(id),\n"
+	"  reviewer TEXT NOT NULL,\n"
+	"  verdict TEXT NOT NULL,\n"
+	"  note TEXT,\n"
+	"  file TEXT NOT NULL,\n"
+	"  line INTEGER NOT NULL,\n"
+	"  imported_at TEXT NOT NULL,\n"
+	"  UNIQUE(review_case, reviewer)) STRICT;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

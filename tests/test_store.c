@@ -205,13 +205,16 @@ static void version_1_store_gets_the_startup_column(void **state)
 				       "INSERT INTO runs(model, started_at, "
 				       "status) VALUES (1, 'now', 'done');"
 				       "ALTER TABLE runs DROP COLUMN startup_ms;"
+				       "DROP TABLE review_verdicts;"
+				       "DROP TABLE review_cases;"
+				       "DROP TABLE review_batches;"
 				       "PRAGMA user_version = 1;",
 				       &d),
 			 0);
 	sg_store_close(s);
 	s = NULL;
 	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
-	assert_int_equal(sg_store_version(s), 2);
+	assert_int_equal(sg_store_version(s), 3);
 	assert_int_equal(count(s, "SELECT count(*) FROM runs WHERE "
 				  "startup_ms IS NULL"),
 			 1);
@@ -221,6 +224,65 @@ static void version_1_store_gets_the_startup_column(void **state)
 	assert_int_equal(count(s, "SELECT count(*) FROM runs WHERE "
 				  "startup_ms = 2000"),
 			 1);
+	sg_store_close(s);
+}
+
+/*
+ * A store of schema version 2 (cases, a model and a report, none of the
+ * review tables) is brought to version 3 when opened: what it held is
+ * kept, and a review batch, its case and a verdict can be stored.
+ */
+static void version_2_store_gets_the_review_tables(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(
+		sg_store_exec(s,
+			      "INSERT INTO ingest_batches VALUES (1, 'x.csv', 0,"
+			      " 'x', 'csv', 1, 1, 0, 0, 0, 0, 'now', 'now');"
+			      "INSERT INTO cases(case_id, night, batch, line)"
+			      " VALUES ('k1', '2026-11-20', 1, 2);"
+			      "INSERT INTO models(name, version, backend,"
+			      " created_at) VALUES ('m', '1', 'logged', 'now');"
+			      "INSERT INTO reports(model, created_at, json)"
+			      " VALUES (1, 'now', '{}');"
+			      "DROP TABLE review_verdicts;"
+			      "DROP TABLE review_cases;"
+			      "DROP TABLE review_batches;"
+			      "PRAGMA user_version = 2;",
+			      &d),
+		0);
+	sg_store_close(s);
+	s = NULL;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_version(s), 3);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM reports"), 1);
+	assert_int_equal(
+		sg_store_exec(s,
+			      "INSERT INTO review_batches(model, created_at,"
+			      " seed, blind, disagreements, agreements) VALUES"
+			      " (1, 'now', '0', 1, 4, 1);"
+			      "INSERT INTO review_cases(batch, case_ref,"
+			      " stratum, human, model, why, model_side) VALUES"
+			      " (1, 1, 1, 'yes', 'no', 'disagreement', 'b');"
+			      "INSERT INTO review_verdicts(review_case, batch,"
+			      " reviewer, verdict, file, line, imported_at)"
+			      " VALUES (1, 1, 'ana', 'no', 'v.csv', 2, 'now');",
+			      &d),
+		0);
+	assert_int_equal(count(s, "SELECT count(*) FROM review_verdicts"), 1);
+	/* a second verdict of one reviewer on one case is refused */
+	assert_int_not_equal(
+		sg_store_exec(s,
+			      "INSERT INTO review_verdicts(review_case, batch,"
+			      " reviewer, verdict, file, line, imported_at)"
+			      " VALUES (1, 1, 'ana', 'yes', 'v.csv', 3, 'now');",
+			      &d),
+		0);
 	sg_store_close(s);
 }
 
@@ -407,6 +469,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			version_1_store_gets_the_startup_column, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			version_2_store_gets_the_review_tables, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(not_a_database_is_a_store_error,
 						setup, teardown),

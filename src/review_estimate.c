@@ -1,0 +1,361 @@
+/*
+ * review_estimate.c - the review block of a window (sg_review_collect):
+ * the window's compared cases by cell give N_h, the verdicts on the cases
+ * drawn for the model give each reviewed case its verdict (the majority
+ * of its reviewers; a tie leaves it out), and strata.h's stratified
+ * estimators turn the strata into the model's and the people's accuracy
+ * over the window. Then the block as JSON (the report's `review` object)
+ * and as text.
+ */
+#include "review_impl.h"
+
+/* The verdicts of one case, gathered row by row. */
+struct vote {
+	char *reviewer, *verdict;
+};
+
+struct est {
+	struct rv_window *w;
+	struct sg_review_result *out;
+	long *cell;          /* (h, m) -> stratum index, -1 none */
+	size_t nl;
+	long long case_ref;  /* the case being gathered, 0 none */
+	struct vote *v;
+	size_t nv, vcap;
+};
+
+/* One case's verdicts, once all were read: majority, agreement, counts. */
+static void finish_votes(struct est *e)
+{
+	struct sg_review_result *r = e->out;
+	const struct rv_case *c;
+	const char *best = NULL;
+	long best_n = 0, pairs_agree = 0;
+	int tie = 0;
+	size_t i, j;
+
+	if (!e->nv)
+		return;
+	c = rv_window_find(e->w, e->case_ref);
+	if (c) {
+		for (i = 0; i < e->nv; i++) {
+			long k = 0;
+
+			for (j = 0; j < e->nv; j++)
+				k += !strcmp(e->v[i].verdict, e->v[j].verdict);
+			/* k verdicts alike: k (k - 1) / 2 agreeing pairs,
+			 * counted once per member, so k - 1 here, halved
+			 * below */
+			pairs_agree += k - 1;
+			if (k > best_n) {
+				best_n = k;
+				best = e->v[i].verdict;
+				tie = 0;
+			} else if (k == best_n &&
+				   strcmp(best, e->v[i].verdict)) {
+				tie = 1;
+			}
+		}
+		if (e->nv >= 2) {
+			r->multi_cases++;
+			r->pairs += (long)(e->nv * (e->nv - 1) / 2);
+			r->pairs_agree += pairs_agree / 2;
+		}
+		if (tie) {
+			r->unresolved++;
+		} else {
+			long si = e->cell[(size_t)c->h * e->nl + (size_t)c->m];
+			struct sg_stratum_review *s = &r->strata[si].r;
+			int mr = !strcmp(best, e->w->labels.s[c->m]);
+			int hr = !strcmp(best, e->w->labels.s[c->h]);
+
+			r->reviewed++;
+			s->n++;
+			s->model_right += mr;
+			s->human_right += hr;
+			s->model_only += mr && !hr;
+			s->human_only += hr && !mr;
+			if (c->h != c->m) {
+				r->disagreements_reviewed++;
+				r->model_right.k += mr;
+				r->human_right.k += hr;
+				r->neither.k += !mr && !hr;
+			}
+		}
+	}
+	for (i = 0; i < e->nv; i++) {
+		free(e->v[i].reviewer);
+		free(e->v[i].verdict);
+	}
+	e->nv = 0;
+}
+
+static void verdict_row(void *ctx, long long case_ref, const char *reviewer,
+			const char *verdict)
+{
+	struct est *e = ctx;
+
+	if (case_ref != e->case_ref) {
+		finish_votes(e);
+		e->case_ref = case_ref;
+	}
+	GROW(e->v, e->nv, e->vcap);
+	e->v[e->nv].reviewer = sg_xstrdup(reviewer ? reviewer : "");
+	e->v[e->nv].verdict = sg_xstrdup(verdict ? verdict : "");
+	e->nv++;
+}
+
+struct cellkey {
+	int h, m;
+	long N;
+};
+
+static const struct rv_window *key_w;
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct cellkey *a = pa, *b = pb;
+	int da = a->h != a->m, db = b->h != b->m, c;
+
+	if (da != db)
+		return db - da;
+	c = rv_label_cmp(key_w, a->h, b->h);
+	return c ? c : rv_label_cmp(key_w, a->m, b->m);
+}
+
+static void count_rate(struct sg_review_count *c, long n, double conf)
+{
+	c->rate = c->low = c->high = NAN;
+	if (n <= 0)
+		return;
+	c->rate = (double)c->k / (double)n;
+	sg_wilson(c->k, n, conf, &c->low, &c->high);
+}
+
+int sg_review_collect(struct sg_store *s, const struct sg_report_opts *opts,
+		      struct sg_review_result *out, struct sg_diag *diag)
+{
+	struct rv_window w;
+	struct est e;
+	struct cellkey *keys = NULL;
+	struct sg_stratum_review *sr = NULL;
+	size_t nl, i, nk = 0;
+	long *count = NULL;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	memset(&e, 0, sizeof(e));
+	out->confidence = opts->confidence;
+	out->pairs_rate = NAN;
+	ret = rv_window_collect(&w, s, opts, diag);
+	if (ret)
+		goto out;
+	out->model_id = w.r.model.id;
+	out->model_name = sg_xstrdup(w.r.model.name ? w.r.model.name : "");
+	out->model_version =
+		sg_xstrdup(w.r.model.version ? w.r.model.version : "");
+	if (w.r.w.has_since)
+		memcpy(out->since, w.r.w.since, 11);
+	if (w.r.w.has_until)
+		memcpy(out->until, w.r.w.until, 11);
+	nl = w.labels.n;
+	count = sg_xcalloc(nl * nl + 1, sizeof(*count));
+	for (i = 0; i < w.n; i++)
+		count[(size_t)w.c[i].h * nl + (size_t)w.c[i].m]++;
+	keys = sg_xcalloc(nl * nl + 1, sizeof(*keys));
+	for (i = 0; i < nl * nl; i++)
+		if (count[i]) {
+			keys[nk].h = (int)(i / nl);
+			keys[nk].m = (int)(i % nl);
+			keys[nk].N = count[i];
+			nk++;
+		}
+	key_w = &w;
+	sg_sort(keys, nk, sizeof(*keys), cmp_key);
+	key_w = NULL;
+	out->strata = sg_xcalloc(nk + 1, sizeof(*out->strata));
+	out->nstrata = nk;
+	for (i = 0; i < nk; i++) {
+		out->strata[i].human = sg_xstrdup(w.labels.s[keys[i].h]);
+		out->strata[i].model = sg_xstrdup(w.labels.s[keys[i].m]);
+		out->strata[i].r.N = keys[i].N;
+		count[(size_t)keys[i].h * nl + (size_t)keys[i].m] = (long)i;
+	}
+	rv_window_sort_rowid(&w);
+	e.w = &w;
+	e.out = out;
+	e.cell = count;
+	e.nl = nl;
+	ret = sg_store_review_verdicts(s, w.r.model.id, verdict_row, &e, diag);
+	finish_votes(&e);
+	if (ret)
+		goto out;
+	count_rate(&out->model_right, out->disagreements_reviewed,
+		   opts->confidence);
+	count_rate(&out->human_right, out->disagreements_reviewed,
+		   opts->confidence);
+	count_rate(&out->neither, out->disagreements_reviewed,
+		   opts->confidence);
+	if (out->pairs)
+		out->pairs_rate = (double)out->pairs_agree / (double)out->pairs;
+	sr = sg_xcalloc(nk + 1, sizeof(*sr));
+	for (i = 0; i < nk; i++)
+		sr[i] = out->strata[i].r;
+	sg_stratified_share(sr, nk, SG_SIDE_MODEL, opts->confidence,
+			    &out->model);
+	sg_stratified_share(sr, nk, SG_SIDE_HUMAN, opts->confidence,
+			    &out->human);
+	sg_stratified_difference(sr, nk, opts->confidence, &out->difference);
+out:
+	free(sr);
+	free(e.v);
+	free(keys);
+	free(count);
+	rv_window_release(&w);
+	return ret;
+}
+
+void sg_review_result_release(struct sg_review_result *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nstrata; i++) {
+		free(r->strata[i].human);
+		free(r->strata[i].model);
+	}
+	free(r->strata);
+	free(r->model_name);
+	free(r->model_version);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- the block ---- */
+
+static void count_obj(cJSON *o, const char *k, const struct sg_review_count *c)
+{
+	cJSON *x = cJSON_AddObjectToObject(o, k);
+
+	jlong(x, "count", c->k);
+	jnum(x, "rate", c->rate);
+	jci(x, c->low, c->high);
+}
+
+static void estimate_obj(cJSON *o, const char *k, const struct sg_estimate *e)
+{
+	cJSON *x = cJSON_AddObjectToObject(o, k);
+
+	jnum(x, "estimate", e->estimate);
+	jci(x, e->low, e->high);
+}
+
+cJSON *sg_review_json(const struct sg_review_result *r)
+{
+	cJSON *o = cJSON_CreateObject(), *a, *x;
+	size_t i;
+
+	jlong(o, "reviewed", r->reviewed);
+	jlong(o, "unresolved", r->unresolved);
+	a = cJSON_AddArrayToObject(o, "strata");
+	for (i = 0; i < r->nstrata; i++) {
+		const struct sg_review_stratum *s = &r->strata[i];
+		cJSON *so = cJSON_CreateObject();
+
+		jstr(so, "human", s->human);
+		jstr(so, "model", s->model);
+		jlong(so, "N", s->r.N);
+		jlong(so, "n", s->r.n);
+		jlong(so, "model_right", s->r.model_right);
+		jlong(so, "human_right", s->r.human_right);
+		cJSON_AddItemToArray(a, so);
+	}
+	x = cJSON_AddObjectToObject(o, "disagreements");
+	jlong(x, "reviewed", r->disagreements_reviewed);
+	count_obj(x, "model_right", &r->model_right);
+	count_obj(x, "human_right", &r->human_right);
+	count_obj(x, "neither", &r->neither);
+	x = cJSON_AddObjectToObject(o, "accuracy");
+	estimate_obj(x, "model", &r->model);
+	estimate_obj(x, "human", &r->human);
+	estimate_obj(x, "difference", &r->difference);
+	x = cJSON_AddObjectToObject(o, "reviewers");
+	jlong(x, "cases", r->multi_cases);
+	jlong(x, "pairs", r->pairs);
+	jlong(x, "agree", r->pairs_agree);
+	jnum(x, "rate", r->pairs_rate);
+	return o;
+}
+
+/* A share as a percentage ("55.6%"), "-" when undefined. */
+static const char *pct(char *b, double v)
+{
+	if (isnan(v))
+		return "-";
+	snprintf(b, 16, "%.1f%%", 100 * v);
+	return b;
+}
+
+static const char *fix(char *b, double v)
+{
+	if (isnan(v))
+		return "-";
+	snprintf(b, 16, "%.4f", v);
+	return b;
+}
+
+int sg_review_write_text(FILE *f, const struct sg_review_result *r)
+{
+	static const char *const side[] = {"model right", "human right",
+					   "neither"};
+	const struct sg_review_count *cnt[] = {&r->model_right,
+					       &r->human_right, &r->neither};
+	const struct sg_estimate *est[] = {&r->model, &r->human,
+					   &r->difference};
+	static const char *const name[] = {"model", "human",
+					   "model - human"};
+	char b1[16], b2[16], b3[16];
+	size_t i;
+
+	if (!*r->since && !*r->until)
+		fprintf(f, "review of %s@%s, every night\n", r->model_name,
+			r->model_version);
+	else
+		fprintf(f, "review of %s@%s, nights %s .. %s\n",
+			r->model_name, r->model_version,
+			*r->since ? r->since : "(first)",
+			*r->until ? r->until : "(last)");
+	fprintf(f, "reviewed %ld cases", r->reviewed);
+	if (r->unresolved)
+		fprintf(f, " (%ld more unresolved: the reviewers tied)",
+			r->unresolved);
+	fprintf(f, "\n\n%-34s %8s %6s %12s %12s\n", "stratum (human -> model)",
+		"N", "n", "model right", "human right");
+	for (i = 0; i < r->nstrata; i++) {
+		const struct sg_review_stratum *s = &r->strata[i];
+		char cell[80];
+
+		snprintf(cell, sizeof(cell), "%s -> %s", s->human, s->model);
+		fprintf(f, "%-34s %8ld %6ld %12ld %12ld\n", cell, s->r.N,
+			s->r.n, s->r.model_right, s->r.human_right);
+	}
+	fprintf(f, "\nreviewed disagreements: %ld\n",
+		r->disagreements_reviewed);
+	for (i = 0; i < 3; i++)
+		fprintf(f, "  %-12s %6ld  %7s  [%s, %s]\n", side[i],
+			cnt[i]->k, pct(b1, cnt[i]->rate), pct(b2, cnt[i]->low),
+			pct(b3, cnt[i]->high));
+	fprintf(f, "\naccuracy over the window (%g%% intervals):\n",
+		100 * r->confidence);
+	for (i = 0; i < 3; i++)
+		fprintf(f, "  %-14s %8s  [%s, %s]\n", name[i],
+			fix(b1, est[i]->estimate), fix(b2, est[i]->low),
+			fix(b3, est[i]->high));
+	fprintf(f, "\nreviewers: %ld cases with two or more verdicts, %ld "
+		   "pairs, %ld agree (%s)\n",
+		r->multi_cases, r->pairs, r->pairs_agree,
+		pct(b1, r->pairs_rate));
+	if (fflush(f) || ferror(f))
+		return SG_EIO;
+	return 0;
+}

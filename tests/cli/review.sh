@@ -1,0 +1,227 @@
+#!/bin/sh
+# End-to-end: the review loop on a log shaped like production's (UUID-like
+# case ids, three nights, segments and features): export a batch, import
+# verdicts from a spreadsheet's CSV (byte-order mark, CRLF, quoted notes,
+# a case never drawn), a JSON Lines file and Label Studio's export (two
+# reviewers disagreeing, a third settling one case), the same file twice,
+# then the review block. Its numbers are worked by hand below.
+. "$(dirname "$0")/lib.sh"
+RX="$FX/review"
+DB="$WORK/review.db"
+MAP="--segment region --feature income --feature age --model-name triage --model-version 2026-11-20"
+
+jcheck() {
+	name=$1
+	file=$2
+	shift 2
+	if $PY - "$file" "$@" >"$WORK/py" 2>&1 <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for e in sys.argv[2:]:
+    if not eval(e):
+        print("failed:", e)
+        sys.exit(1)
+EOF
+	then ok "$name"; else not_ok "$name" "$(cat "$WORK/py")"; fi
+}
+
+expect_exit "review --help exits 0" 0 "$SG" review --help
+contains "review --help shows --disagreements" "$WORK/out" "--disagreements"
+expect_exit "ingest the log" 0 "$SG" ingest --db "$DB" $MAP "$RX/decisions.csv"
+
+# ---- usage errors ----
+expect_exit "review without an action is a usage error" 2 "$SG" review --db "$DB"
+contains "and says what it expects" "$WORK/err" "expected an action: export, import or status"
+expect_exit "review export needs --disagreements" 2 "$SG" review export --db "$DB"
+expect_exit "--reviewer belongs to import" 2 "$SG" review export --db "$DB" \
+	--disagreements 2 --reviewer x
+expect_exit "an unknown export format is refused" 2 "$SG" review export \
+	--db "$DB" --disagreements 2 --format markdown
+expect_exit "review import needs a file" 2 "$SG" review import --db "$DB"
+expect_exit "a missing verdicts file is a data error" 3 "$SG" review import \
+	--db "$DB" "$WORK/none.csv"
+
+# ---- export ----
+# Cells: approve -> reject 6, reject -> approve 4 (10 disagreements),
+# approve -> approve 3, reject -> reject 3. N = 10, M = 6: every case.
+expect_exit "export every case of the window" 0 "$SG" review export --db "$DB" \
+	--disagreements 10 --agreements 6 --seed 7 --window-nights 0 \
+	--output "$WORK/queue.csv"
+contains "export says what it drew" "$WORK/err" \
+	"review batch 1: 10 of 10 disagreements and 6 of 6 agreements over 4 strata"
+if $PY - "$WORK/queue.csv" "$RX/decisions.csv" >"$WORK/py" 2>&1 <<'EOF'
+import csv, sys
+q = list(csv.DictReader(open(sys.argv[1], newline="")))
+log = {r["case_id"]: r for r in csv.DictReader(open(sys.argv[2], newline=""))}
+assert list(q[0]) == ["batch", "case_id", "night", "region", "income", "age",
+                      "a", "b", "verdict", "reviewer", "note"], list(q[0])
+assert len(q) == 16 and {r["case_id"] for r in q} == set(log)
+for r in q:
+    l = log[r["case_id"]]
+    assert r["batch"] == "1"
+    assert r["night"] == l["decided_at"][:10]
+    assert r["region"] == l["region"] and float(r["income"]) == float(l["income"])
+    assert sorted([r["a"], r["b"]]) == sorted([l["decision"], l["model_decision"]])
+    assert r["verdict"] == r["reviewer"] == r["note"] == ""
+# blind: the model's decision is not always in the same column
+dis = [r for r in q if r["a"] != r["b"]]
+assert 0 < sum(r["a"] == log[r["case_id"]]["model_decision"] for r in dis) < len(dis)
+EOF
+then ok "the queue holds every case, blind, with its night, segments and features"
+else not_ok "the queue holds every case, blind, with its night, segments and features" "$(cat "$WORK/py")"; fi
+
+# the same seed on another store with the same log: the same queue
+DB2="$WORK/again.db"
+"$SG" ingest --db "$DB2" $MAP "$RX/decisions.csv" >/dev/null 2>&1
+expect_exit "export again elsewhere" 0 "$SG" review export --db "$DB2" \
+	--disagreements 10 --agreements 6 --seed 7 --window-nights 0 \
+	--output "$WORK/queue2.csv"
+if cmp -s "$WORK/queue.csv" "$WORK/queue2.csv"; then
+	ok "the same seed draws the same batch, a and b in the same order"
+else
+	not_ok "the same seed draws the same batch, a and b in the same order" \
+		"$(diff "$WORK/queue.csv" "$WORK/queue2.csv" | head -20)"
+fi
+expect_exit "another seed" 0 "$SG" review export --db "$DB2" \
+	--disagreements 10 --agreements 6 --seed 8 --window-nights 0 \
+	--output "$WORK/queue3.csv"
+sed 's/^2,/1,/' "$WORK/queue3.csv" >"$WORK/queue3b.csv"
+if cmp -s "$WORK/queue.csv" "$WORK/queue3b.csv"; then
+	not_ok "another seed draws another order of a and b" "the queues are equal"
+else
+	ok "another seed draws another order of a and b"
+fi
+expect_exit "export unblinded as JSON Lines" 0 "$SG" review export --db "$DB2" \
+	--disagreements 2 --agreements 0 --no-blind --format jsonl --window-nights 0
+head -n 1 "$WORK/out" >"$WORK/first.json"
+jcheck "a JSON Lines row: human, model, segments, features, null verdict" \
+	"$WORK/first.json" 'd["human"] != d["model"]' '"a" not in d' \
+	'd["verdict"] is None and d["reviewer"] is None' \
+	'd["segments"]["region"] in ("north", "south", "east")' \
+	'set(d["features"]) == {"income", "age"}'
+# the JSON Lines queue comes back as it went out, verdicts filled in
+$PY -c 'import json, sys
+with open(sys.argv[2], "w") as f:
+    for l in open(sys.argv[1]):
+        r = json.loads(l)
+        r["verdict"], r["reviewer"] = r["model"], "zed"
+        f.write(json.dumps(r) + "\n")' "$WORK/out" "$WORK/filled.jsonl"
+expect_exit "import the filled JSON Lines queue" 0 "$SG" review import \
+	--db "$DB2" "$WORK/filled.jsonl"
+contains "its two verdicts are stored" "$WORK/out" \
+	"filled.jsonl: 2 rows, 2 verdicts stored, 0 unchanged, 0 without a verdict, 0 rejected"
+expect_exit "export Label Studio tasks" 0 "$SG" review export --db "$DB2" \
+	--disagreements 3 --format label-studio --window-nights 0
+jcheck "Label Studio tasks: data with the case, the text and the choices" \
+	"$WORK/out" 'isinstance(d, list) and len(d) == 3' \
+	'all(set(t) == {"data"} for t in d)' \
+	'all(t["data"]["choices"][0]["value"] == t["data"]["a"] for t in d)' \
+	'all(len(t["data"]["choices"]) == 2 for t in d)' \
+	'all(t["data"]["case_id"] in t["data"]["text"] for t in d)'
+
+# ---- import ----
+expect_exit "import ana's spreadsheet, ben's JSON Lines and cy's Label Studio export" 0 \
+	"$SG" review import --db "$DB" "$RX/ana.csv" "$RX/ben.jsonl" \
+	"$RX/cy-label-studio.json"
+contains "a case in no batch is rejected with file and line" "$WORK/err" \
+	"ana.csv:10:1: case '9b2f61c0-5d3e-4c1a-8e7f-000000000000' is in no review batch"
+contains "ana: 16 stored, 1 rejected" "$WORK/out" \
+	"ana.csv: 17 rows, 16 verdicts stored, 0 unchanged, 0 without a verdict, 1 rejected"
+contains "cy: one verdict, a cancelled annotation and a task not done" "$WORK/out" \
+	"cy-label-studio.json: 2 rows, 1 verdicts stored, 0 unchanged, 1 without a verdict, 0 rejected"
+n=$(sqlite3 "$DB" "select count(*) from review_verdicts where note = 'income \"verified\" later, needs a referral'")
+[ "$n" = 1 ] && ok "a quoted note with quotes and a comma is kept whole" || \
+	not_ok "a quoted note with quotes and a comma is kept whole" "$n"
+n=$(sqlite3 "$DB" "select count(*) from review_verdicts where verdict like '%' || char(13) || '%' or note like '%' || char(13) || '%' or reviewer like '%' || char(13) || '%'")
+[ "$n" = 0 ] && ok "CRLF ends are not part of the values" || \
+	not_ok "CRLF ends are not part of the values" "$n"
+"$SG" review status --db "$DB" --window-nights 0 --format json >"$WORK/s1.json"
+expect_exit "the same file twice" 0 "$SG" review import --db "$DB" "$RX/ana.csv"
+contains "changes nothing" "$WORK/out" \
+	"ana.csv: 17 rows, 0 verdicts stored, 16 unchanged, 0 without a verdict, 1 rejected"
+n=$(sqlite3 "$DB" "select count(*) from review_verdicts")
+[ "$n" = 21 ] && ok "21 verdicts stored once (16 + 4 + 1)" || \
+	not_ok "21 verdicts stored once (16 + 4 + 1)" "$n"
+"$SG" review status --db "$DB" --window-nights 0 --format json >"$WORK/s2.json"
+if cmp -s "$WORK/s1.json" "$WORK/s2.json"; then ok "and the block is the same"
+else not_ok "and the block is the same" "$(diff "$WORK/s1.json" "$WORK/s2.json")"; fi
+expect_exit "--reviewer names the reviewer of a file without the column" 0 \
+	"$SG" review import --db "$DB2" --reviewer dee "$RX/ben.jsonl"
+n=$(sqlite3 "$DB2" "select count(*) from review_verdicts where reviewer = 'dee'")
+[ "$n" = 4 ] && ok "4 verdicts by dee" || not_ok "4 verdicts by dee" "$n"
+
+# ---- the review block ----
+# Resolved verdicts (ana; ben disagrees on D1 and E3, cy sides with ana on
+# E3, so D1 is a tie and unresolved):
+#   approve -> reject, N 6: D2 approve, D3-D5 reject, D6 refer: n 5, model
+#     right 3, human right 1; d = -1, 1, 1, 1, 0: mean 0.4, s^2 = (1.96 +
+#     3 * 0.36 + 0.16) / 4 = 0.8
+#   reject -> approve, N 4: E1, E2 approve, E3 reject, E4 refer: n 4 = N,
+#     model 2, human 1, no variance
+#   approve -> approve, N 3: A3 reject: n 3, both right 2; reject ->
+#     reject, N 3: n 3, both right 3
+# model = (6 * 3/5 + 4 * 2/4 + 3 * 2/3 + 3 * 1) / 16 = 10.6 / 16 = 0.6625,
+#   v = (6/16)^2 (1 - 5/6) (0.6 * 0.4) / 4 = 0.00140625
+# human = (6 * 1/5 + 4 * 1/4 + 2 + 3) / 16 = 7.2 / 16 = 0.45,
+#   v = (6/16)^2 (1/6) (0.2 * 0.8) / 4 = 0.0009375
+# difference = 0.2125, v = (6/16)^2 (1/6) 0.8 / 5 = 0.00375
+# disagreements: 9 resolved, model 5, human 2, neither 2
+# reviewers: D1 (1 pair, 0 alike), D3 and E1 (1 pair, alike), E3 (3 pairs,
+#   1 alike): 4 cases, 6 pairs, 3 agree
+expect_exit "review status --format json" 0 "$SG" review status --db "$DB" \
+	--window-nights 0 --format json
+cp "$WORK/out" "$WORK/block.json"
+z=1.959963984540054
+jcheck "the block's counts" "$WORK/block.json" \
+	'd["reviewed"] == 15 and d["unresolved"] == 1' \
+	'[(s["human"], s["model"], s["N"], s["n"], s["model_right"], s["human_right"]) for s in d["strata"]] == [("approve", "reject", 6, 5, 3, 1), ("reject", "approve", 4, 4, 2, 1), ("approve", "approve", 3, 3, 2, 2), ("reject", "reject", 3, 3, 3, 3)]' \
+	'd["disagreements"]["reviewed"] == 9' \
+	'[d["disagreements"][k]["count"] for k in ("model_right", "human_right", "neither")] == [5, 2, 2]' \
+	'(d["reviewers"]["cases"], d["reviewers"]["pairs"], d["reviewers"]["agree"]) == (4, 6, 3)'
+jcheck "the block's estimates (by hand)" "$WORK/block.json" \
+	"abs(d['accuracy']['model']['estimate'] - 0.6625) < 1e-12" \
+	"abs(d['accuracy']['model']['ci95'][0] - (0.6625 - $z * 0.00140625 ** 0.5)) < 1e-12" \
+	"abs(d['accuracy']['human']['estimate'] - 0.45) < 1e-12" \
+	"abs(d['accuracy']['human']['ci95'][1] - (0.45 + $z * 0.0009375 ** 0.5)) < 1e-12" \
+	"abs(d['accuracy']['difference']['estimate'] - 0.2125) < 1e-12" \
+	"abs(d['accuracy']['difference']['ci95'][0] - (0.2125 - $z * 0.00375 ** 0.5)) < 1e-12"
+if $PY - "$WORK/block.json" >"$WORK/py" 2>&1 <<'EOF'
+import json, sys
+from statsmodels.stats.proportion import proportion_confint
+d = json.load(open(sys.argv[1]))["disagreements"]
+for k, c in (("model_right", 5), ("human_right", 2), ("neither", 2)):
+    lo, hi = proportion_confint(c, 9, alpha=0.05, method="wilson")
+    assert abs(d[k]["ci95"][0] - lo) < 1e-12 and abs(d[k]["ci95"][1] - hi) < 1e-12, (k, d[k], lo, hi)
+EOF
+then ok "the disagreements' Wilson intervals (statsmodels)"
+else not_ok "the disagreements' Wilson intervals (statsmodels)" "$(cat "$WORK/py")"; fi
+# every key of the block is described in the man page's review block
+MANN="$WORK/man.txt"
+sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' "$FX/../man/shadowgate.1" |
+	awk '/^\.SS The review block/ { on = 1; next } /^\.S[HS] / { on = 0 } on' >"$MANN"
+if $PY - "$WORK/block.json" "$MANN" >"$WORK/py" 2>&1 <<'EOF'
+import json, re, sys
+text = open(sys.argv[2]).read()
+keys = set()
+def walk(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            keys.add(k)
+            walk(v)
+    elif isinstance(o, list):
+        for v in o: walk(v)
+walk(json.load(open(sys.argv[1])))
+missing = [k for k in sorted(keys) if not re.search(r"(?<![A-Za-z0-9_])" + re.escape(k) + r"(?![A-Za-z0-9_])", text)]
+assert text and not missing, missing
+EOF
+then ok "every key of the review block is in the man page"
+else not_ok "every key of the review block is in the man page" "$(cat "$WORK/py")"; fi
+expect_exit "review status as text" 0 "$SG" review status --db "$DB" --window-nights 0
+contains "text: the model's accuracy" "$WORK/out" "model            0.6625  [0.5890, 0.7360]"
+contains "text: the tie" "$WORK/out" "reviewed 15 cases (1 more unresolved: the reviewers tied)"
+contains "text: the window" "$WORK/out" "review of triage@2026-11-20, every night"
+expect_exit "a window of the last night only" 0 "$SG" review status --db "$DB" \
+	--last 1 --format json
+jcheck "counts only that night's cases" "$WORK/out" \
+	'sum(s["N"] for s in d["strata"]) == 5'
+finish
