@@ -507,6 +507,76 @@ static const struct sg_field example_f[] = {
 SHAPE(example);
 #undef S
 
+#define S sg_report_review_stratum
+static const struct sg_field review_stratum_f[] = {
+	T(human),
+	T(model),
+	I(N),
+	I(n),
+	I(model_right),
+	I(human_right),
+};
+SHAPE(review_stratum);
+#undef S
+
+#define S sg_report_review_count
+static const struct sg_field review_count_f[] = {
+	I(count),
+	N(rate),
+	C(ci95),
+};
+SHAPE(review_count);
+#undef S
+
+#define S sg_report_review_disagreements
+static const struct sg_field review_disagreements_f[] = {
+	I(reviewed),
+	O(model_right, review_count),
+	O(human_right, review_count),
+	O(neither, review_count),
+};
+SHAPE(review_disagreements);
+#undef S
+
+#define S sg_report_estimate
+static const struct sg_field estimate_f[] = {
+	N(estimate),
+	C(ci95),
+};
+SHAPE(estimate);
+#undef S
+
+#define S sg_report_review_accuracy
+static const struct sg_field review_accuracy_f[] = {
+	O(model, estimate),
+	O(human, estimate),
+	O(difference, estimate),
+};
+SHAPE(review_accuracy);
+#undef S
+
+#define S sg_report_reviewers
+static const struct sg_field reviewers_f[] = {
+	I(cases),
+	I(pairs),
+	I(agree),
+	N(rate),
+};
+SHAPE(reviewers);
+#undef S
+
+#define S sg_report_review
+static const struct sg_field review_f[] = {
+	I(reviewed),
+	I(unresolved),
+	A(strata, review_stratum),
+	O(disagreements, review_disagreements),
+	O(accuracy, review_accuracy),
+	O(reviewers, reviewers),
+};
+SHAPE(review);
+#undef S
+
 #define S sg_report_incumbent
 static const struct sg_field incumbent_f[] = {
 	T(model),
@@ -545,6 +615,7 @@ static const struct sg_field report_f[] = {
 	WHEN(has_model, inputs, SG_K_OBJ, &inputs_shape),
 	WHEN(has_model, outputs, SG_K_OBJ, &outputs_shape),
 	WHEN(has_model, disagreements, SG_K_ARR, &example_shape),
+	WHEN(has_review, review, SG_K_PTR, &review_shape),
 	WHEN(has_incumbent, incumbent, SG_K_PTR, &incumbent_shape),
 };
 SHAPE(report);
@@ -572,6 +643,16 @@ static int check_read(const struct sg_report *r, struct sg_diag *diag)
 		return SG_EDATA;
 	}
 	return 0;
+}
+
+cJSON *sg_report_review_to_json(const struct sg_report_review *r)
+{
+	return sg_shape_to_json(&review_shape, r);
+}
+
+void sg_report_review_free(struct sg_report_review *r)
+{
+	sg_shape_free(&review_shape, r);
 }
 
 int sg_report_from_json(const cJSON *j, struct sg_report **out,

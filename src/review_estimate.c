@@ -233,57 +233,64 @@ void sg_review_result_release(struct sg_review_result *r)
 
 /* ---- the block ---- */
 
-static void count_obj(cJSON *o, const char *k, const struct sg_review_count *c)
+static void count_fill(struct sg_report_review_count *o,
+		       const struct sg_review_count *c)
 {
-	cJSON *x = cJSON_AddObjectToObject(o, k);
-
-	jlong(x, "count", c->k);
-	jnum(x, "rate", c->rate);
-	jci(x, c->low, c->high);
+	o->count = c->k;
+	o->rate = c->rate;
+	o->ci95[0] = c->low;
+	o->ci95[1] = c->high;
 }
 
-static void estimate_obj(cJSON *o, const char *k, const struct sg_estimate *e)
+static void estimate_fill(struct sg_report_estimate *o,
+			  const struct sg_estimate *e)
 {
-	cJSON *x = cJSON_AddObjectToObject(o, k);
+	o->estimate = e->estimate;
+	o->ci95[0] = e->low;
+	o->ci95[1] = e->high;
+}
 
-	jnum(x, "estimate", e->estimate);
-	jci(x, e->low, e->high);
+void sg_review_fill(const struct sg_review_result *r,
+		    struct sg_report_review *o)
+{
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	o->reviewed = r->reviewed;
+	o->unresolved = r->unresolved;
+	for (i = 0; i < r->nstrata; i++) {
+		const struct sg_review_stratum *s = &r->strata[i];
+		struct sg_report_review_stratum *so =
+			sg_arr_add(&o->strata, sizeof(*so));
+
+		so->human = sg_xstrdup(s->human);
+		so->model = sg_xstrdup(s->model);
+		so->N = s->r.N;
+		so->n = s->r.n;
+		so->model_right = s->r.model_right;
+		so->human_right = s->r.human_right;
+	}
+	o->disagreements.reviewed = r->disagreements_reviewed;
+	count_fill(&o->disagreements.model_right, &r->model_right);
+	count_fill(&o->disagreements.human_right, &r->human_right);
+	count_fill(&o->disagreements.neither, &r->neither);
+	estimate_fill(&o->accuracy.model, &r->model);
+	estimate_fill(&o->accuracy.human, &r->human);
+	estimate_fill(&o->accuracy.difference, &r->difference);
+	o->reviewers.cases = r->multi_cases;
+	o->reviewers.pairs = r->pairs;
+	o->reviewers.agree = r->pairs_agree;
+	o->reviewers.rate = r->pairs_rate;
 }
 
 cJSON *sg_review_json(const struct sg_review_result *r)
 {
-	cJSON *o = cJSON_CreateObject(), *a, *x;
-	size_t i;
+	struct sg_report_review t;
+	cJSON *o;
 
-	jlong(o, "reviewed", r->reviewed);
-	jlong(o, "unresolved", r->unresolved);
-	a = cJSON_AddArrayToObject(o, "strata");
-	for (i = 0; i < r->nstrata; i++) {
-		const struct sg_review_stratum *s = &r->strata[i];
-		cJSON *so = cJSON_CreateObject();
-
-		jstr(so, "human", s->human);
-		jstr(so, "model", s->model);
-		jlong(so, "N", s->r.N);
-		jlong(so, "n", s->r.n);
-		jlong(so, "model_right", s->r.model_right);
-		jlong(so, "human_right", s->r.human_right);
-		cJSON_AddItemToArray(a, so);
-	}
-	x = cJSON_AddObjectToObject(o, "disagreements");
-	jlong(x, "reviewed", r->disagreements_reviewed);
-	count_obj(x, "model_right", &r->model_right);
-	count_obj(x, "human_right", &r->human_right);
-	count_obj(x, "neither", &r->neither);
-	x = cJSON_AddObjectToObject(o, "accuracy");
-	estimate_obj(x, "model", &r->model);
-	estimate_obj(x, "human", &r->human);
-	estimate_obj(x, "difference", &r->difference);
-	x = cJSON_AddObjectToObject(o, "reviewers");
-	jlong(x, "cases", r->multi_cases);
-	jlong(x, "pairs", r->pairs);
-	jlong(x, "agree", r->pairs_agree);
-	jnum(x, "rate", r->pairs_rate);
+	sg_review_fill(r, &t);
+	o = sg_report_review_to_json(&t);
+	sg_report_review_free(&t);
 	return o;
 }
 

@@ -177,6 +177,11 @@ int sg_report_from_json(const cJSON *j, struct sg_report **out,
 
 void sg_report_free(struct sg_report *r);
 
+/* The review block alone (`review status --format json`), and freeing
+ * what one owns (not r itself). */
+cJSON *sg_report_review_to_json(const struct sg_report_review *r);
+void sg_report_review_free(struct sg_report_review *r);
+
 /*
  * For tests: the distinct scores a count of sg_report_build holds in
  * memory before it goes to a temporary table (n = 0: the default, 262144).

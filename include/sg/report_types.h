@@ -293,6 +293,47 @@ struct sg_report_example {
 };
 struct sg_arr_example SG_ARR(struct sg_report_example);
 
+/* review: the reviewers' verdicts on the window's sampled cases
+ * (review.h; `shadowgate review`) */
+struct sg_report_review_stratum {
+	char *human, *model;
+	long long N, n, model_right, human_right;
+};
+struct sg_arr_review_stratum SG_ARR(struct sg_report_review_stratum);
+
+/* {count, rate, ci95} among the reviewed disagreements */
+struct sg_report_review_count {
+	long long count;
+	double rate, ci95[2];
+};
+
+struct sg_report_review_disagreements {
+	long long reviewed;
+	struct sg_report_review_count model_right, human_right, neither;
+};
+
+/* {estimate, ci95} */
+struct sg_report_estimate {
+	double estimate, ci95[2];
+};
+
+struct sg_report_review_accuracy {
+	struct sg_report_estimate model, human, difference;
+};
+
+struct sg_report_reviewers {
+	long long cases, pairs, agree;
+	double rate;
+};
+
+struct sg_report_review {
+	long long reviewed, unresolved;
+	struct sg_arr_review_stratum strata;
+	struct sg_report_review_disagreements disagreements;
+	struct sg_report_review_accuracy accuracy;
+	struct sg_report_reviewers reviewers;
+};
+
 /* incumbent: the candidate against the gate's incumbent on the cases both
  * scored (compare.c, for gate.incumbent) */
 struct sg_report_incumbent {
@@ -329,6 +370,9 @@ struct sg_report {
 	struct sg_report_inputs inputs;
 	struct sg_report_outputs outputs;
 	struct sg_arr_example disagreements;
+	/* there only when the window has reviewed cases (a review batch) */
+	int has_review;
+	struct sg_report_review *review;
 	/* there only when the gate compared with an incumbent */
 	int has_incumbent;
 	struct sg_report_incumbent *incumbent;

@@ -222,6 +222,11 @@ int sg_review_collect(struct sg_store *s, const struct sg_report_opts *opts,
 /* Frees what r holds. Accepts a zeroed or NULL r. */
 void sg_review_result_release(struct sg_review_result *r);
 
+/* The block as the typed report holds it (report_types.h); o is
+ * overwritten, its contents freed with sg_report_review_free. */
+void sg_review_fill(const struct sg_review_result *r,
+		    struct sg_report_review *o);
+
 /*
  * The block as JSON, the report's `review` object: reviewed, unresolved,
  * strata [{human, model, N, n, model_right, human_right}],
