@@ -14,6 +14,8 @@
  */
 #include "report_impl.h"
 
+#include "sg/review.h"
+
 /* ---- options ---- */
 
 void sg_report_opts_init(struct sg_report_opts *o)
@@ -372,6 +374,10 @@ int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
 		return ret;
 	ret = sg_report_from_json(tree, out, diag);
 	cJSON_Delete(tree);
+	if (!ret && (ret = sg_review_attach(s, opts, *out, diag))) {
+		sg_report_free(*out);
+		*out = NULL;
+	}
 	return ret;
 }
 

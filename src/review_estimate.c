@@ -311,18 +311,93 @@ static const char *fix(char *b, double v)
 	return b;
 }
 
-int sg_review_write_text(FILE *f, const struct sg_review_result *r)
+int sg_review_write_block(FILE *f, const struct sg_report_review *r,
+			  double confidence)
 {
 	static const char *const side[] = {"model right", "human right",
 					   "neither"};
-	const struct sg_review_count *cnt[] = {&r->model_right,
-					       &r->human_right, &r->neither};
-	const struct sg_estimate *est[] = {&r->model, &r->human,
-					   &r->difference};
+	const struct sg_report_review_count *cnt[] = {
+		&r->disagreements.model_right, &r->disagreements.human_right,
+		&r->disagreements.neither};
+	const struct sg_report_estimate *est[] = {&r->accuracy.model,
+						  &r->accuracy.human,
+						  &r->accuracy.difference};
 	static const char *const name[] = {"model", "human",
 					   "model - human"};
 	char b1[16], b2[16], b3[16];
 	size_t i;
+
+	fprintf(f, "reviewed %lld cases", r->reviewed);
+	if (r->unresolved)
+		fprintf(f, " (%lld more unresolved: the reviewers tied)",
+			r->unresolved);
+	fprintf(f, "\n\n%-34s %8s %6s %12s %12s\n", "stratum (human -> model)",
+		"N", "n", "model right", "human right");
+	for (i = 0; i < r->strata.n; i++) {
+		const struct sg_report_review_stratum *s = &r->strata.v[i];
+		char cell[80];
+
+		snprintf(cell, sizeof(cell), "%s -> %s", s->human, s->model);
+		fprintf(f, "%-34s %8lld %6lld %12lld %12lld\n", cell, s->N,
+			s->n, s->model_right, s->human_right);
+	}
+	fprintf(f, "\nreviewed disagreements: %lld\n",
+		r->disagreements.reviewed);
+	for (i = 0; i < 3; i++)
+		fprintf(f, "  %-12s %6lld  %7s  [%s, %s]\n", side[i],
+			cnt[i]->count, pct(b1, cnt[i]->rate),
+			pct(b2, cnt[i]->ci95[0]), pct(b3, cnt[i]->ci95[1]));
+	fprintf(f, "\naccuracy over the window (%g%% intervals):\n",
+		100 * confidence);
+	for (i = 0; i < 3; i++)
+		fprintf(f, "  %-14s %8s  [%s, %s]\n", name[i],
+			fix(b1, est[i]->estimate), fix(b2, est[i]->ci95[0]),
+			fix(b3, est[i]->ci95[1]));
+	fprintf(f, "\nreviewers: %lld cases with two or more verdicts, %lld "
+		   "pairs, %lld agree (%s)\n",
+		r->reviewers.cases, r->reviewers.pairs, r->reviewers.agree,
+		pct(b1, r->reviewers.rate));
+	if (fflush(f) || ferror(f))
+		return SG_EIO;
+	return 0;
+}
+
+int sg_review_write_markdown(FILE *f, const struct sg_report_review *r,
+			     double confidence)
+{
+	const struct sg_report_estimate *est[] = {&r->accuracy.model,
+						  &r->accuracy.human,
+						  &r->accuracy.difference};
+	static const char *const name[] = {"model", "human",
+					   "model - human"};
+	char b1[16], b2[16], b3[16];
+	size_t i;
+
+	fprintf(f, "\n#### Review\n\n%lld cases reviewed", r->reviewed);
+	if (r->unresolved)
+		fprintf(f, " (%lld unresolved: the reviewers tied)",
+			r->unresolved);
+	fprintf(f, "; on %lld reviewed disagreements the model was right in "
+		   "%s, the people in %s, neither in %s.\n\n",
+		r->disagreements.reviewed,
+		pct(b1, r->disagreements.model_right.rate),
+		pct(b2, r->disagreements.human_right.rate),
+		pct(b3, r->disagreements.neither.rate));
+	fprintf(f, "| accuracy over the window | estimate | %g%% interval |\n"
+		   "|---|---|---|\n",
+		100 * confidence);
+	for (i = 0; i < 3; i++)
+		fprintf(f, "| %s | %s | [%s, %s] |\n", name[i],
+			fix(b1, est[i]->estimate), fix(b2, est[i]->ci95[0]),
+			fix(b3, est[i]->ci95[1]));
+	fputc('\n', f);
+	return ferror(f) ? SG_EIO : 0;
+}
+
+int sg_review_write_text(FILE *f, const struct sg_review_result *r)
+{
+	struct sg_report_review t;
+	int ret;
 
 	if (!*r->since && !*r->until)
 		fprintf(f, "review of %s@%s, every night\n", r->model_name,
@@ -332,37 +407,37 @@ int sg_review_write_text(FILE *f, const struct sg_review_result *r)
 			r->model_name, r->model_version,
 			*r->since ? r->since : "(first)",
 			*r->until ? r->until : "(last)");
-	fprintf(f, "reviewed %ld cases", r->reviewed);
-	if (r->unresolved)
-		fprintf(f, " (%ld more unresolved: the reviewers tied)",
-			r->unresolved);
-	fprintf(f, "\n\n%-34s %8s %6s %12s %12s\n", "stratum (human -> model)",
-		"N", "n", "model right", "human right");
-	for (i = 0; i < r->nstrata; i++) {
-		const struct sg_review_stratum *s = &r->strata[i];
-		char cell[80];
+	sg_review_fill(r, &t);
+	ret = sg_review_write_block(f, &t, r->confidence);
+	sg_report_review_free(&t);
+	return ret;
+}
 
-		snprintf(cell, sizeof(cell), "%s -> %s", s->human, s->model);
-		fprintf(f, "%-34s %8ld %6ld %12ld %12ld\n", cell, s->r.N,
-			s->r.n, s->r.model_right, s->r.human_right);
-	}
-	fprintf(f, "\nreviewed disagreements: %ld\n",
-		r->disagreements_reviewed);
-	for (i = 0; i < 3; i++)
-		fprintf(f, "  %-12s %6ld  %7s  [%s, %s]\n", side[i],
-			cnt[i]->k, pct(b1, cnt[i]->rate), pct(b2, cnt[i]->low),
-			pct(b3, cnt[i]->high));
-	fprintf(f, "\naccuracy over the window (%g%% intervals):\n",
-		100 * r->confidence);
-	for (i = 0; i < 3; i++)
-		fprintf(f, "  %-14s %8s  [%s, %s]\n", name[i],
-			fix(b1, est[i]->estimate), fix(b2, est[i]->low),
-			fix(b3, est[i]->high));
-	fprintf(f, "\nreviewers: %ld cases with two or more verdicts, %ld "
-		   "pairs, %ld agree (%s)\n",
-		r->multi_cases, r->pairs, r->pairs_agree,
-		pct(b1, r->pairs_rate));
-	if (fflush(f) || ferror(f))
-		return SG_EIO;
+int sg_review_attach(struct sg_store *s, const struct sg_report_opts *opts,
+		     struct sg_report *report, struct sg_diag *diag)
+{
+	struct sg_review_result res;
+	struct sg_report_opts o = *opts;
+	struct sg_buf spec = SG_BUF_INIT;
+	int any = 0, ret;
+
+	if (!report->model || !report->decision_type ||
+	    strcmp(report->decision_type, "label"))
+		return 0;
+	ret = sg_store_review_any(s, report->model->id, &any, diag);
+	if (ret || !any)
+		return ret;
+	/* the report's model exactly, not "the latest" again */
+	sg_buf_addf(&spec, "%s@%s", report->model->name,
+		    report->model->version);
+	o.model = spec.buf;
+	ret = sg_review_collect(s, &o, &res, diag);
+	sg_buf_release(&spec);
+	if (ret)
+		return ret;
+	report->review = sg_xcalloc(1, sizeof(*report->review));
+	sg_review_fill(&res, report->review);
+	report->has_review = 1;
+	sg_review_result_release(&res);
 	return 0;
 }

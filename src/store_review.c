@@ -192,3 +192,29 @@ int sg_store_review_verdicts(struct sg_store *s, long long model_id,
 	sqlite3_finalize(st);
 	return ret;
 }
+
+int sg_store_review_any(struct sg_store *s, long long model_id, int *any,
+			struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret, rc;
+
+	*any = 0;
+	ret = sg_store_prepare(
+		s, &st,
+		"SELECT 1 FROM review_verdicts v"
+		" JOIN review_cases rc ON rc.id = v.review_case"
+		" JOIN review_batches b ON b.id = rc.batch"
+		" WHERE b.model = ?1 LIMIT 1",
+		diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, model_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*any = 1;
+	else if (rc != SQLITE_DONE)
+		ret = sg_store_error(s, diag, "cannot read the verdicts");
+	sqlite3_finalize(st);
+	return ret;
+}

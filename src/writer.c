@@ -11,6 +11,7 @@
 #include "sg/error.h"
 #include "sg/gate.h"
 #include "sg/report.h"
+#include "sg/review.h"
 #include "write_impl.h"
 
 /*
@@ -39,8 +40,24 @@
 		int ret = sg_write_##id##_report(f, tree, color, verdict); \
                                                                            \
 		cJSON_Delete(tree);                                        \
+		if (!ret)                                                  \
+			ret = review_after(f, r, #id);                     \
 		return ret;                                                \
 	}
+
+/* The review block, after the rest of the text and Markdown reports. */
+static int review_after(FILE *f, const struct sg_report *r, const char *id)
+{
+	if (!r->review)
+		return 0;
+	if (!strcmp(id, "text")) {
+		fputs("\nreview: who was right\n", f);
+		return sg_review_write_block(f, r->review, r->confidence);
+	}
+	if (!strcmp(id, "markdown"))
+		return sg_review_write_markdown(f, r->review, r->confidence);
+	return 0;
+}
 TREE_WRITER(text)
 TREE_WRITER(json)
 TREE_WRITER(markdown)

@@ -98,6 +98,11 @@ int sg_store_review_verdicts(struct sg_store *s, long long model_id,
 					const char *verdict),
 			     void *ctx, struct sg_diag *diag);
 
+/* *any: whether some batch of the model has a verdict (a cheap look
+ * before the review's pass). */
+int sg_store_review_any(struct sg_store *s, long long model_id, int *any,
+			struct sg_diag *diag);
+
 /* ---- review export (review.c) ---- */
 
 enum sg_review_format {
@@ -224,6 +229,23 @@ void sg_review_result_release(struct sg_review_result *r);
 
 /* The block as the typed report holds it (report_types.h); o is
  * overwritten, its contents freed with sg_report_review_free. */
+/*
+ * The report's review block: when the report has a model, label
+ * decisions and the model has verdicts, fills report->review over the
+ * report's window (has_review set) by sg_review_collect; else leaves it
+ * out. Returns 0 or as sg_review_collect.
+ */
+int sg_review_attach(struct sg_store *s, const struct sg_report_opts *opts,
+		     struct sg_report *report, struct sg_diag *diag);
+
+/* The review block for a person (text: the strata, the disagreements,
+ * the accuracies, the reviewers) and for a CI summary (Markdown: a
+ * sentence and the accuracies). Return 0 or SG_EIO. */
+int sg_review_write_block(FILE *f, const struct sg_report_review *r,
+			  double confidence);
+int sg_review_write_markdown(FILE *f, const struct sg_report_review *r,
+			     double confidence);
+
 void sg_review_fill(const struct sg_review_result *r,
 		    struct sg_report_review *o);
 

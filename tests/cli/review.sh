@@ -224,4 +224,25 @@ expect_exit "a window of the last night only" 0 "$SG" review status --db "$DB" \
 	--last 1 --format json
 jcheck "counts only that night's cases" "$WORK/out" \
 	'sum(s["N"] for s in d["strata"]) == 5'
+# the report carries the same block, in JSON, text and Markdown
+expect_exit "report of the reviewed window" 0 "$SG" report --db "$DB" \
+	--window-nights 0 --format json --no-store
+if $PY - "$WORK/out" "$WORK/block.json" >"$WORK/py" 2>&1 <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+b = json.load(open(sys.argv[2]))
+assert r["review"] == b, (r.get("review"), b)
+assert list(r)[-1] == "review", list(r)[-3:]
+EOF
+then ok "the report's review block is review status's"
+else not_ok "the report's review block is review status's" "$(cat "$WORK/py")"; fi
+expect_exit "report as text" 0 "$SG" report --db "$DB" --window-nights 0 \
+	--no-store
+contains "text report: the model's accuracy" "$WORK/out" \
+	"model            0.6625  [0.5890, 0.7360]"
+expect_exit "report as markdown" 0 "$SG" report --db "$DB" --window-nights 0 \
+	--no-store --format markdown
+contains "markdown report: the accuracies" "$WORK/out" \
+	"| model | 0.6625 | [0.5890, 0.7360] |"
+
 finish
