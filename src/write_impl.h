@@ -14,6 +14,7 @@
 
 struct sg_gate_result;
 struct sg_gate_check;
+struct sg_report;
 
 /* Room for any "%.4f" of a double, and for two of them. */
 #define NUM_BUF 320
@@ -120,7 +121,7 @@ void sg_write_csv_value(FILE *f, const cJSON *v);
  * (text only); verdict, when not NULL, is the gate's verdict for the
  * formats that carry it (Prometheus). Returns 0 or SG_EIO.
  */
-int sg_write_json_report(FILE *f, const cJSON *r, int color,
+int sg_write_json_report(FILE *f, const struct sg_report *r, int color,
 			 const char *verdict);
 int sg_write_text_report(FILE *f, const cJSON *r, int color,
 			 const char *verdict);

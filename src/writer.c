@@ -42,7 +42,7 @@
 		return ret;                                                \
 	}
 TREE_WRITER(text)
-TREE_WRITER(json)
+#define json_from_tree sg_write_json_report
 TREE_WRITER(markdown)
 TREE_WRITER(csv)
 TREE_WRITER(prometheus)
