@@ -45,7 +45,7 @@ TREE_WRITER(text)
 #define json_from_tree sg_write_json_report
 TREE_WRITER(markdown)
 TREE_WRITER(csv)
-TREE_WRITER(prometheus)
+#define prometheus_from_tree sg_write_prometheus_report
 
 #define REPORT_FN_Y(id) id##_from_tree
 #define REPORT_FN_N(id) NULL

@@ -115,6 +115,106 @@ static void no_format_is_text(void **state)
 	fclose(f);
 }
 
+
+/* The typed report of a JSON text (members left out read as undefined). */
+static struct sg_report *report_of(const char *json)
+{
+	cJSON *j = cJSON_Parse(json);
+	struct sg_report *r = NULL;
+
+	assert_non_null(j);
+	assert_int_equal(sg_report_from_json(j, &r, NULL), 0);
+	cJSON_Delete(j);
+	return r;
+}
+
+/* What the report writer of format writes for r (verdict: Prometheus'),
+ * NUL-terminated; the caller frees it. */
+static char *written(const struct sg_report *r, const char *format,
+		     const char *verdict)
+{
+	const struct sg_writer_ops *w = sg_writer_find(format);
+	FILE *f = tmpfile();
+	long n;
+	char *t;
+
+	assert_non_null(f);
+	assert_int_equal(w->write_report(f, r, 0, verdict), 0);
+	n = ftell(f);
+	rewind(f);
+	t = sg_xmalloc((size_t)n + 1);
+	assert_int_equal(fread(t, 1, (size_t)n, f), (size_t)n);
+	t[n] = '\0';
+	fclose(f);
+	return t;
+}
+
+static void assert_has(const char *text, const char *line)
+{
+	if (!strstr(text, line))
+		fail_msg("missing: %s\nin:\n%s", line, text);
+}
+
+/*
+ * Prometheus reads the typed report: each family from its member, none for
+ * an undefined statistic (kappa here) or a section the report lacks (no
+ * version change), latencies in seconds (250 ms = 0.25 s).
+ */
+static void prometheus_writes_the_typed_reports_numbers(void **state)
+{
+	struct sg_report *r = report_of(
+		"{\"cases\": 10, \"model\": {\"name\": \"m\", "
+		"\"version\": \"v\\\"1\"}, \"agreement\": {\"n\": 10, "
+		"\"agree\": 8, \"rate\": 0.8, \"ci95\": [0.5, 0.9]}, "
+		"\"kappa\": {\"value\": null}, \"outputs\": "
+		"{\"error_rate\": 0.25, \"label_shift\": {\"value\": 0.125, "
+		"\"label\": \"a\"}}, \"software\": {\"p95_ms\": 250}, "
+		"\"inputs\": {\"features\": {\"income\": {\"psi\": 0.5, "
+		"\"missing_rate\": 0}}}}");
+	char *t;
+
+	(void)state;
+	t = written(r, "prometheus", "go");
+	assert_has(t, "# TYPE shadowgate_cases gauge\n"
+		      "shadowgate_cases{model=\"m\",version=\"v\\\"1\"} 10\n");
+	assert_has(t, "\nshadowgate_agreement_rate{model=\"m\",version=\"v\\\"1\"} 0.8\n");
+	assert_has(t, "\nshadowgate_agreement_lower{model=\"m\",version=\"v\\\"1\"} 0.5\n");
+	assert_has(t, "\nshadowgate_agreement_upper{model=\"m\",version=\"v\\\"1\"} 0.9\n");
+	assert_null(strstr(t, "shadowgate_kappa"));
+	assert_has(t, "\nshadowgate_prediction_error_rate{model=\"m\",version=\"v\\\"1\"} 0.25\n");
+	assert_has(t, "\nshadowgate_label_shift{model=\"m\",version=\"v\\\"1\"} 0.125\n");
+	assert_has(t, "# TYPE shadowgate_latency_seconds summary\n"
+		      "shadowgate_latency_seconds{model=\"m\",version=\"v\\\"1\","
+		      "quantile=\"0.95\"} 0.25\n");
+	assert_null(strstr(t, "quantile=\"0.5\""));
+	assert_has(t, "\nshadowgate_feature_psi{model=\"m\",version=\"v\\\"1\","
+		      "feature=\"income\"} 0.5\n");
+	assert_has(t, "\nshadowgate_feature_missing_rate{model=\"m\","
+		      "version=\"v\\\"1\",feature=\"income\"} 0\n");
+	assert_null(strstr(t, "shadowgate_version_change_rate"));
+	assert_has(t, "verdict=\"go\"} 1\n");
+	assert_has(t, "verdict=\"no-go\"} 0\n");
+	free(t);
+	sg_report_free(r);
+}
+
+/* Without a model: the count of cases and nothing of the model sections,
+ * no model label */
+static void prometheus_without_a_model_writes_the_cases_alone(void **state)
+{
+	struct sg_report *r = report_of("{\"cases\": 0}");
+	char *t;
+
+	(void)state;
+	t = written(r, "prometheus", NULL);
+	assert_string_equal(
+		t, "# HELP shadowgate_cases Cases compared (a human decision "
+		   "and a model output) in the report's window.\n"
+		   "# TYPE shadowgate_cases gauge\nshadowgate_cases 0\n");
+	free(t);
+	sg_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +223,8 @@ int main(void)
 		cmocka_unit_test(extensions_name_nightlys_files),
 		cmocka_unit_test(unknown_format_is_a_usage_error),
 		cmocka_unit_test(no_format_is_text),
+		cmocka_unit_test(prometheus_writes_the_typed_reports_numbers),
+		cmocka_unit_test(prometheus_without_a_model_writes_the_cases_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
