@@ -127,7 +127,7 @@ int sg_write_text_report(FILE *f, const cJSON *r, int color,
 			 const char *verdict);
 int sg_write_markdown_report(FILE *f, const cJSON *r, int color,
 			     const char *verdict);
-int sg_write_csv_report(FILE *f, const cJSON *r, int color,
+int sg_write_csv_report(FILE *f, const struct sg_report *r, int color,
 			const char *verdict);
 int sg_write_prometheus_report(FILE *f, const struct sg_report *r, int color,
 			       const char *verdict);

@@ -44,7 +44,7 @@
 TREE_WRITER(text)
 #define json_from_tree sg_write_json_report
 TREE_WRITER(markdown)
-TREE_WRITER(csv)
+#define csv_from_tree sg_write_csv_report
 #define prometheus_from_tree sg_write_prometheus_report
 
 #define REPORT_FN_Y(id) id##_from_tree

@@ -215,6 +215,58 @@ static void prometheus_without_a_model_writes_the_cases_alone(void **state)
 	sg_report_free(r);
 }
 
+/*
+ * CSV from the typed report, one row per statistic: the agreement, the
+ * kappa (no weighted rows when they are undefined), each cell of the
+ * confusion matrix (rows human), each night with below_overall, then the
+ * outputs. 13 columns, so 12 commas a row.
+ */
+static void csv_writes_a_row_per_typed_member(void **state)
+{
+	struct sg_report *r = report_of(
+		"{\"decision_type\": \"label\", \"agreement\": {\"n\": 4, "
+		"\"agree\": 3, \"rate\": 0.75, \"ci95\": [0.3, 0.95]}, "
+		"\"kappa\": {\"value\": 0.5, \"ci95\": [null, null]}, "
+		"\"confusion\": {\"labels\": [\"a\", \"b,c\"], "
+		"\"matrix\": [[2, 1], [0, 1]]}, \"nights\": {\"2026-11-01\": "
+		"{\"n\": 4, \"agree\": 3, \"rate\": 0.75, \"ci95\": [0.3, "
+		"0.95], \"below_overall\": false}}, \"outputs\": {\"errors\": "
+		"1, \"error_rate\": 0.2, \"empty\": 0, \"empty_rate\": 0}}");
+	char *t;
+
+	(void)state;
+	t = written(r, "csv", NULL);
+	assert_string_equal(
+		t,
+		"section,name,key,human,model,count,n,agree,rate,ci_low,"
+		"ci_high,below_overall,value\n"
+		"agreement,,,,,,4,3,0.75,0.3,0.95,,\n"
+		"kappa,cohen,,,,,,,,,,,0.5\n"
+		"confusion,,,a,a,2,,,,,,,\n"
+		"confusion,,,a,\"b,c\",1,,,,,,,\n"
+		"confusion,,,\"b,c\",a,0,,,,,,,\n"
+		"confusion,,,\"b,c\",\"b,c\",1,,,,,,,\n"
+		"night,,2026-11-01,,,,4,3,0.75,0.3,0.95,false,\n"
+		"output,error_rate,,,,1,,,,,,,0.2\n"
+		"output,empty_rate,,,,0,,,,,,,0\n");
+	free(t);
+	sg_report_free(r);
+}
+
+/* without a model (no agreement in the report) only the header */
+static void csv_without_a_model_is_the_header(void **state)
+{
+	struct sg_report *r = report_of("{\"cases\": 0}");
+	char *t;
+
+	(void)state;
+	t = written(r, "csv", NULL);
+	assert_string_equal(t, "section,name,key,human,model,count,n,agree,"
+			       "rate,ci_low,ci_high,below_overall,value\n");
+	free(t);
+	sg_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +277,8 @@ int main(void)
 		cmocka_unit_test(no_format_is_text),
 		cmocka_unit_test(prometheus_writes_the_typed_reports_numbers),
 		cmocka_unit_test(prometheus_without_a_model_writes_the_cases_alone),
+		cmocka_unit_test(csv_writes_a_row_per_typed_member),
+		cmocka_unit_test(csv_without_a_model_is_the_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
