@@ -12,9 +12,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sg/report_types.h"
+
 struct sg_gate_result;
 struct sg_gate_check;
-struct sg_report;
 
 /* Room for any "%.4f" of a double, and for two of them. */
 #define NUM_BUF 320
@@ -67,34 +68,61 @@ static inline int below(const cJSON *o)
 #define SG_WRITE_SW_METRICS 6
 extern const char *const sg_write_sw_metrics[SG_WRITE_SW_METRICS];
 
+/* The metrics of software.nights.<night> and of software.change, index
+ * i (< SG_WRITE_SW_METRICS) in sg_write_sw_metrics' order. */
+double sg_write_night_metric(const struct sg_report_run_night *v, size_t i);
+const struct sg_report_delta *
+sg_write_change_metric(const struct sg_report_change *c, size_t i);
+
 /* A segment or night row, to sort worst first. */
 struct sg_row {
 	int rank;             /* rows of a lower rank first */
+	const char *group, *key;
+	const struct sg_rate *o;
+};
+
+/*
+ * The report's segment values (group = column) or nights, worst first:
+ * the lowest rate first, undefined last, then the most cases; grouped:
+ * segments column by column. The rows point into r. The caller frees
+ * the array; *n rows (none without a model).
+ */
+struct sg_row *sg_write_worst_rows(const struct sg_report *r, int nights,
+				   int grouped, size_t *n);
+
+/* A segment or night row of the report's tree (the text view, until it
+ * reads the typed report). */
+struct sg_tree_row {
+	int rank;
 	const char *group, *key;
 	const cJSON *o;
 	double rate;
 	long n;
 };
-
-/*
- * Rows of "segments" (group = column) or "nights", worst first; grouped:
- * segments column by column. The caller frees the array; *n rows.
- */
-struct sg_row *sg_write_worst_rows(const cJSON *report, int nights,
-				   int grouped, size_t *n);
+struct sg_tree_row *sg_write_tree_worst_rows(const cJSON *report, int nights,
+					     int grouped, size_t *n);
+int sg_write_tree_out_of_range(FILE *f, const cJSON *night, const cJSON *fs,
+			       const char *lead,
+			       void (*put)(FILE *, const char *));
 
 /* "%.*g" of v with digits into buf (NUM_BUF bytes), or "-" when undefined. */
 const char *sg_write_fmt_gn(char *buf, double v, int digits);
 
+/* The feature called name in fs (inputs.features), or NULL. */
+const struct sg_report_feature *
+sg_write_feature(const struct sg_map_feature *fs, const char *name);
+
 /*
  * The features of a night (inputs.nights.<night>.features) whose values
- * leave the range of their reference (inputs.features.<name>.reference):
- * lead once, then "income 35000 .. 95000 (reference 40000 .. 80000)"
- * for each, comma separated, names written by put. Nothing when none
- * does (or there is no reference range). Returns how many are written.
+ * leave the range of their reference (fs: inputs.features, each with its
+ * reference): lead once, then "income 35000 .. 95000 (reference 40000 ..
+ * 80000)" for each, comma separated, names written by put. Nothing when
+ * none does (or there is no reference range). Returns how many are
+ * written.
  */
-int sg_write_out_of_range(FILE *f, const cJSON *night, const cJSON *fs,
-			  const char *lead, void (*put)(FILE *, const char *));
+int sg_write_out_of_range(FILE *f, const struct sg_map_fnight *night,
+			  const struct sg_map_feature *fs, const char *lead,
+			  void (*put)(FILE *, const char *));
 
 /* A gate number as "%.4f" into buf (n bytes), or "-" when undefined. */
 void sg_write_gate_value(char *buf, size_t n, double v);
@@ -125,7 +153,7 @@ int sg_write_json_report(FILE *f, const struct sg_report *r, int color,
 			 const char *verdict);
 int sg_write_text_report(FILE *f, const cJSON *r, int color,
 			 const char *verdict);
-int sg_write_markdown_report(FILE *f, const cJSON *r, int color,
+int sg_write_markdown_report(FILE *f, const struct sg_report *r, int color,
 			     const char *verdict);
 int sg_write_csv_report(FILE *f, const struct sg_report *r, int color,
 			const char *verdict);

@@ -271,7 +271,7 @@ static void text_rows(FILE *f, const cJSON *r, int nights,
 		      const struct style *c)
 {
 	size_t n, i, w = 5;
-	struct sg_row *rows = sg_write_worst_rows(r, nights, 1, &n);
+	struct sg_tree_row *rows = sg_write_tree_worst_rows(r, nights, 1, &n);
 	char b1[NUM_BUF], b2[CI_BUF];
 
 	if (!n) {
@@ -612,7 +612,7 @@ static void text_inputs(FILE *f, const cJSON *r, const struct style *c)
 			put_text(f, m->string);
 			fputc(')', f);
 		}
-		sg_write_out_of_range(f, v, fs, "; out of the reference range: ",
+		sg_write_tree_out_of_range(f, v, fs, "; out of the reference range: ",
 			     put_text);
 		fputc('\n', f);
 	}

@@ -43,7 +43,7 @@
 	}
 TREE_WRITER(text)
 #define json_from_tree sg_write_json_report
-TREE_WRITER(markdown)
+#define markdown_from_tree sg_write_markdown_report
 #define csv_from_tree sg_write_csv_report
 #define prometheus_from_tree sg_write_prometheus_report
 

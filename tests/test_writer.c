@@ -267,6 +267,72 @@ static void csv_without_a_model_is_the_header(void **state)
 	sg_report_free(r);
 }
 
+/* A labelled report with a model, as JSON for report_of. */
+static const char *const labelled =
+	"{\"generated_at\": \"T\", \"model\": {\"name\": \"m\", \"version\": "
+	"\"v1\", \"backend\": \"exec\"}, \"window\": {\"since\": \"2026-11-01\", "
+	"\"until\": \"2026-11-01\", \"nights\": 1}, \"confidence\": 0.95, "
+	"\"decision_type\": \"label\", \"counts\": {\"in_window\": 5, "
+	"\"compared\": 4}, \"agreement\": {\"n\": 4, \"agree\": 3, \"rate\": "
+	"0.75, \"ci95\": [0.3, 0.95]}, \"kappa\": {\"value\": 0.5, \"se\": "
+	"0.25, \"ci95\": [0.1, 0.9]}, \"confusion\": {\"labels\": [\"a\", "
+	"\"b\"], \"matrix\": [[2, 1], [0, 1]]}, \"nights\": {\"2026-11-01\": "
+	"{\"n\": 4, \"agree\": 3, \"rate\": 0.75, \"ci95\": [0.3, 0.95], "
+	"\"below_overall\": true}}, \"disagreements\": [{\"case_id\": "
+	"\"c|1\", \"night\": null, \"human\": \"a\", \"model\": \"b\", "
+	"\"score\": 0.875}]}";
+
+/*
+ * Markdown from the typed report: agreement 3/4 = 75.0%, its interval in
+ * percent, kappa to three decimals, the matrix rows human, the one night
+ * flagged below overall, the disagreement with its '|' escaped and its
+ * null night as a dash; nothing for the sections the report lacks.
+ */
+static void markdown_writes_the_typed_report(void **state)
+{
+	struct sg_report *r = report_of(labelled);
+	char *t;
+
+	(void)state;
+	t = written(r, "markdown", NULL);
+	assert_string_equal(
+		t,
+		"### shadowgate report: m@v1\n\n"
+		"**Agreement 75.0%** (3 of 4 cases, 95% CI 30.0% – 95.0%) · "
+		"**Cohen's κ 0.500** (CI 0.100 – 0.900)\n\n"
+		"Window 2026-11-01 – 2026-11-01 (1 night) · 5 cases in the "
+		"window, 4 compared · generated T\n"
+		"\n#### Confusion matrix (rows: human, columns: model)\n\n"
+		"| human \\\\ model | a | b |\n|---|---:|---:|\n"
+		"| a | 2 | 1 |\n| b | 0 | 1 |\n"
+		"\n#### Worst nights\n\n| night | n | agreement | CI | |\n"
+		"|---|---:|---:|---|---|\n"
+		"| 2026-11-01 | 4 | 75.0% | 30.0% – 95.0% | ⚠️ below overall |\n"
+		"\n#### Disagreements\n\n| case | night | human | model | score "
+		"|\n|---|---|---|---|---:|\n"
+		"| c\\|1 | – | a | b | 0.875 |\n");
+	free(t);
+	sg_report_free(r);
+}
+
+/* without a model: the title says so, and the window line alone */
+static void markdown_without_a_model_says_so(void **state)
+{
+	struct sg_report *r = report_of(
+		"{\"generated_at\": \"T\", \"window\": {\"nights\": 2, "
+		"\"note\": \"no <case>\"}, \"counts\": {\"in_window\": 7}}");
+	char *t;
+
+	(void)state;
+	t = written(r, "markdown", NULL);
+	assert_string_equal(t, "### shadowgate report: human decisions only "
+			       "(no model)\n\nWindow – – – (2 nights) · 7 "
+			       "cases in the window, 0 compared · generated "
+			       "T\n\n> no \\<case\\>\n");
+	free(t);
+	sg_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +345,8 @@ int main(void)
 		cmocka_unit_test(prometheus_without_a_model_writes_the_cases_alone),
 		cmocka_unit_test(csv_writes_a_row_per_typed_member),
 		cmocka_unit_test(csv_without_a_model_is_the_header),
+		cmocka_unit_test(markdown_writes_the_typed_report),
+		cmocka_unit_test(markdown_without_a_model_says_so),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
