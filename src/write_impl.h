@@ -112,6 +112,11 @@ const char *sg_write_fmt_gn(char *buf, double v, int digits);
 const struct sg_report_feature *
 sg_write_feature(const struct sg_map_feature *fs, const char *name);
 
+/* The window's cases of a segment value (inputs.segments.<column>.values),
+ * 0 when it is not there. */
+long long sg_write_segment_cases(const struct sg_map_segshare *values,
+				 const char *value);
+
 /*
  * The features of a night (inputs.nights.<night>.features) whose values
  * leave the range of their reference (fs: inputs.features, each with its
@@ -151,7 +156,7 @@ void sg_write_csv_value(FILE *f, const cJSON *v);
  */
 int sg_write_json_report(FILE *f, const struct sg_report *r, int color,
 			 const char *verdict);
-int sg_write_text_report(FILE *f, const cJSON *r, int color,
+int sg_write_text_report(FILE *f, const struct sg_report *r, int color,
 			 const char *verdict);
 int sg_write_markdown_report(FILE *f, const struct sg_report *r, int color,
 			     const char *verdict);

@@ -177,18 +177,6 @@ static void md_version_change(FILE *f, const struct sg_report_version_change *vc
 	fputc('\n', f);
 }
 
-/* The cases of a segment value in the window (0 when it is not there). */
-static long long seg_cases(const struct sg_map_segshare *values,
-			   const char *value)
-{
-	size_t i;
-
-	for (i = 0; value && i < values->n; i++)
-		if (!strcmp(values->key[i], value))
-			return values->v[i].cases;
-	return 0;
-}
-
 /* The reference window and the drift ranking. */
 static void md_reference(FILE *f, const struct sg_report_inputs *in)
 {
@@ -249,7 +237,8 @@ static void md_monitoring(FILE *f, const struct sg_report *r)
 				fputs(" = ", f);
 				md_text(f, g->unseen.v[j]);
 				fprintf(f, " (%lld cases)\n",
-					seg_cases(&g->values, g->unseen.v[j]));
+					sg_write_segment_cases(&g->values,
+							       g->unseen.v[j]));
 			}
 		}
 		for (i = 0; i < in->nights.n; i++) {

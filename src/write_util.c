@@ -198,6 +198,17 @@ sg_write_feature(const struct sg_map_feature *fs, const char *name)
 	return NULL;
 }
 
+long long sg_write_segment_cases(const struct sg_map_segshare *values,
+				 const char *value)
+{
+	size_t i;
+
+	for (i = 0; value && i < values->n; i++)
+		if (!strcmp(values->key[i], value))
+			return values->v[i].cases;
+	return 0;
+}
+
 int sg_write_out_of_range(FILE *f, const struct sg_map_fnight *night,
 			  const struct sg_map_feature *fs, const char *lead,
 			  void (*put)(FILE *, const char *))

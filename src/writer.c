@@ -41,7 +41,7 @@
 		cJSON_Delete(tree);                                        \
 		return ret;                                                \
 	}
-TREE_WRITER(text)
+#define text_from_tree sg_write_text_report
 #define json_from_tree sg_write_json_report
 #define markdown_from_tree sg_write_markdown_report
 #define csv_from_tree sg_write_csv_report
