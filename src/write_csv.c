@@ -36,7 +36,10 @@ static void csv_num(FILE *f, double v)
 	fputs(b, f);
 }
 
-void sg_write_csv_value(FILE *f, const cJSON *v)
+/* A string, number (shortest exact form; nothing when undefined) or
+ * boolean of the sample's tree as a CSV field; nothing for any other
+ * value. */
+static void csv_value(FILE *f, const cJSON *v)
 {
 	if (cJSON_IsString(v))
 		sg_write_csv_field(f, v->valuestring);
@@ -225,10 +228,16 @@ int sg_write_csv_report(FILE *f, const struct sg_report *r, int color,
 	return 0;
 }
 
+/* The sample's member k of o (NULL when o or the member is not there). */
+static const cJSON *member(const cJSON *o, const char *k)
+{
+	return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
 void sg_write_csv_sample(FILE *f, const cJSON *s)
 {
-	const cJSON *cols = get(s, "columns"), *segs = get(cols, "segments");
-	const cJSON *feats = get(cols, "features"), *c, *k;
+	const cJSON *cols = member(s, "columns"), *segs = member(cols, "segments");
+	const cJSON *feats = member(cols, "features"), *c, *k;
 
 	fputs("case_id,night,stratum,human,model,score", f);
 	cJSON_ArrayForEach(k, segs)
@@ -242,28 +251,28 @@ void sg_write_csv_sample(FILE *f, const cJSON *s)
 		sg_write_csv_field(f, k->valuestring);
 	}
 	fputc('\n', f);
-	cJSON_ArrayForEach(c, get(s, "cases"))
+	cJSON_ArrayForEach(c, member(s, "cases"))
 	{
-		sg_write_csv_value(f, get(c, "case_id"));
+		csv_value(f, member(c, "case_id"));
 		fputc(',', f);
-		sg_write_csv_value(f, get(c, "night"));
+		csv_value(f, member(c, "night"));
 		fputc(',', f);
-		sg_write_csv_value(f, get(c, "stratum"));
+		csv_value(f, member(c, "stratum"));
 		fputc(',', f);
-		sg_write_csv_value(f, get(c, "human"));
+		csv_value(f, member(c, "human"));
 		fputc(',', f);
-		sg_write_csv_value(f, get(c, "model"));
+		csv_value(f, member(c, "model"));
 		fputc(',', f);
-		sg_write_csv_value(f, get(c, "score"));
+		csv_value(f, member(c, "score"));
 		cJSON_ArrayForEach(k, segs)
 		{
 			fputc(',', f);
-			sg_write_csv_value(f, get(get(c, "segments"), k->valuestring));
+			csv_value(f, member(member(c, "segments"), k->valuestring));
 		}
 		cJSON_ArrayForEach(k, feats)
 		{
 			fputc(',', f);
-			sg_write_csv_value(f, get(get(c, "features"), k->valuestring));
+			csv_value(f, member(member(c, "features"), k->valuestring));
 		}
 		fputc('\n', f);
 	}

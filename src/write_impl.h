@@ -1,8 +1,9 @@
 /*
- * write_impl.h - private to the output writers (writer.c, write_*.c):
- * reading the report's cJSON tree, the helpers that more than one format
- * shares, and each format's entry points, which the registry in writer.c
- * lists. Nothing outside the writers includes it.
+ * write_impl.h - private to the output writers (writer.c, write_*.c): the
+ * helpers that more than one format shares, and each format's entry
+ * points, which the registry in writer.c lists. The report writers read
+ * the typed report (sg/report_types.h); only the review sample is still a
+ * cJSON tree. Nothing outside the writers includes it.
  */
 #ifndef SG_WRITE_IMPL_H
 #define SG_WRITE_IMPL_H
@@ -20,47 +21,6 @@ struct sg_gate_check;
 /* Room for any "%.4f" of a double, and for two of them. */
 #define NUM_BUF 320
 #define CI_BUF 640
-
-/* ---- reading the tree: a missing or mistyped member reads as absent ---- */
-
-static inline const cJSON *get(const cJSON *o, const char *k)
-{
-	return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static inline double num(const cJSON *o, const char *k)
-{
-	const cJSON *v = get(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static inline long lnum(const cJSON *o, const char *k)
-{
-	double d = num(o, k);
-
-	return isfinite(d) ? (long)d : 0;
-}
-
-static inline const char *str(const cJSON *o, const char *k)
-{
-	const cJSON *v = get(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* An end (0 low, 1 high) of o's "ci95", or NaN. */
-static inline double ci(const cJSON *o, int i)
-{
-	const cJSON *v = cJSON_GetArrayItem(get(o, "ci95"), i);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static inline int below(const cJSON *o)
-{
-	return cJSON_IsTrue(get(o, "below_overall"));
-}
 
 /* ---- shared by the text and Markdown views (write_util.c) ---- */
 
@@ -89,21 +49,6 @@ struct sg_row {
  */
 struct sg_row *sg_write_worst_rows(const struct sg_report *r, int nights,
 				   int grouped, size_t *n);
-
-/* A segment or night row of the report's tree (the text view, until it
- * reads the typed report). */
-struct sg_tree_row {
-	int rank;
-	const char *group, *key;
-	const cJSON *o;
-	double rate;
-	long n;
-};
-struct sg_tree_row *sg_write_tree_worst_rows(const cJSON *report, int nights,
-					     int grouped, size_t *n);
-int sg_write_tree_out_of_range(FILE *f, const cJSON *night, const cJSON *fs,
-			       const char *lead,
-			       void (*put)(FILE *, const char *));
 
 /* "%.*g" of v with digits into buf (NUM_BUF bytes), or "-" when undefined. */
 const char *sg_write_fmt_gn(char *buf, double v, int digits);
@@ -143,14 +88,10 @@ void sg_write_check_value(char *buf, size_t n, const struct sg_gate_check *c,
  * for NULL. */
 void sg_write_csv_field(FILE *f, const char *s);
 
-/* A string, number (shortest exact form; nothing when undefined) or
- * boolean as a CSV field; nothing for any other value. */
-void sg_write_csv_value(FILE *f, const cJSON *v);
-
 /* ---- each format's entry points, listed by the registry (writer.c) ---- */
 
 /*
- * A report writer: the report tree to f. color asks for ANSI colour
+ * A report writer: the typed report r to f. color asks for ANSI colour
  * (text only); verdict, when not NULL, is the gate's verdict for the
  * formats that carry it (Prometheus). Returns 0 or SG_EIO.
  */

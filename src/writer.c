@@ -27,27 +27,7 @@
 	X(prometheus, ".prom", Y, N)          \
 	X(junit, ".xml", N, Y)
 
-/*
- * The writers that still read the report's JSON tree: an adapter each
- * that makes the tree from the typed report.
- */
-#define TREE_WRITER(id)                                                    \
-	static int id##_from_tree(FILE *f, const struct sg_report *r,      \
-				  int color, const char *verdict)          \
-	{                                                                  \
-		cJSON *tree = sg_report_to_json(r);                        \
-		int ret = sg_write_##id##_report(f, tree, color, verdict); \
-                                                                           \
-		cJSON_Delete(tree);                                        \
-		return ret;                                                \
-	}
-#define text_from_tree sg_write_text_report
-#define json_from_tree sg_write_json_report
-#define markdown_from_tree sg_write_markdown_report
-#define csv_from_tree sg_write_csv_report
-#define prometheus_from_tree sg_write_prometheus_report
-
-#define REPORT_FN_Y(id) id##_from_tree
+#define REPORT_FN_Y(id) sg_write_##id##_report
 #define REPORT_FN_N(id) NULL
 #define GATE_FN_Y(id) sg_write_##id##_gate
 #define GATE_FN_N(id) NULL
@@ -119,7 +99,7 @@ int sg_sample_write(FILE *f, const cJSON *sample, const char *format)
 	if (!format || !strcmp(format, "csv")) {
 		sg_write_csv_sample(f, sample);
 	} else if (!strcmp(format, "jsonl")) {
-		cJSON_ArrayForEach(c, get(sample, "cases"))
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(sample, "cases"))
 		{
 			char *t = sg_report_json(c, 0);
 

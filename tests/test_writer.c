@@ -1,7 +1,8 @@
 /*
  * test_writer.c - the registry of output formats: which names it knows,
  * which of them write a report or a gate, the extensions nightly uses, and
- * what writing in a format it does not know returns.
+ * what writing in a format it does not know returns; and each report
+ * writer on small typed reports, with the output worked out by hand.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -333,6 +334,92 @@ static void markdown_without_a_model_says_so(void **state)
 	sg_report_free(r);
 }
 
+/*
+ * Text from the typed report, column by column: the matrix's row labels
+ * padded to at least 5 characters, its counts right aligned under labels
+ * of their width; the night flagged below overall; no run, so the software line
+ * says so and the window's error rate (0 of 0) is undefined; the
+ * disagreement's null night as "-".
+ */
+static void text_writes_the_typed_report(void **state)
+{
+	struct sg_report *r = report_of(labelled);
+	char *t;
+
+	(void)state;
+	t = written(r, "text", NULL);
+	assert_string_equal(
+		t,
+		"shadowgate report  m@v1 (exec)\n"
+		"window      2026-11-01 .. 2026-11-01, 1 night\n"
+		"cases       4 compared of 5 in the window\n"
+		"\n"
+		"agreement   0.7500  3/4  95% CI 0.3000 .. 0.9500\n"
+		"kappa       0.5000  SE 0.2500  CI 0.1000 .. 0.9000\n"
+		"\nconfusion matrix (rows: human, columns: model)\n"
+		"  " "     " "  a" "  b" "\n"
+		"  " "a    " "  2" "  1" "\n"
+		"  " "b    " "  0" "  1" "\n"
+		"\nnights, worst first\n"
+		"  " "2026-11-01" "  n      4  agree      3     0.7500  CI "
+		"0.3000 .. 0.9500  below overall\n"
+		"\nsoftware    no runs recorded (logged predictions)\n"
+		"            in the window: 0 predictions, 0 errors "
+		"(undefined)\n"
+		"\ndisagreements (most confident first)\n"
+		"  case  night       human  model  score\n"
+		"  " "c|1 " "  " "-         " "  " "a    " "  " "b    "
+		"  0.875\n");
+	free(t);
+	sg_report_free(r);
+}
+
+/* without a model: the counts and their exclusions, nothing more */
+static void text_without_a_model_writes_the_counts(void **state)
+{
+	struct sg_report *r = report_of(
+		"{\"window\": {\"nights\": 0, \"all\": true}, \"counts\": "
+		"{\"in_window\": 3, \"excluded\": {\"no_prediction\": 2, "
+		"\"no_model_output\": 1}}}");
+	char *t;
+
+	(void)state;
+	t = written(r, "text", NULL);
+	assert_string_equal(
+		t, "shadowgate report  no model with predictions in the store: "
+		   "human decisions only\n"
+		   "window      - .. -, 0 nights (all cases)\n"
+		   "cases       0 compared of 3 in the window: excluded 2 "
+		   "without a prediction, 1 without a model output\n");
+	free(t);
+	sg_report_free(r);
+}
+
+/* JSON is the typed report's tree: what is read back is what was given */
+static void json_is_the_typed_reports_tree(void **state)
+{
+	struct sg_report *r = report_of(labelled), *back = NULL;
+	char *t;
+	cJSON *j;
+
+	(void)state;
+	t = written(r, "json", NULL);
+	j = cJSON_Parse(t);
+	assert_non_null(j);
+	assert_int_equal(sg_report_from_json(j, &back, NULL), 0);
+	assert_true(back->has_model);
+	assert_int_equal(back->agreement.agree, 3);
+	assert_true(back->agreement.rate == 0.75);
+	assert_true(back->kappa.ci95[1] == 0.9);
+	assert_int_equal(back->confusion.matrix.v[1], 1);
+	assert_string_equal(back->disagreements.v[0].case_id, "c|1");
+	assert_null(back->regression);
+	cJSON_Delete(j);
+	free(t);
+	sg_report_free(back);
+	sg_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +434,9 @@ int main(void)
 		cmocka_unit_test(csv_without_a_model_is_the_header),
 		cmocka_unit_test(markdown_writes_the_typed_report),
 		cmocka_unit_test(markdown_without_a_model_says_so),
+		cmocka_unit_test(text_writes_the_typed_report),
+		cmocka_unit_test(text_without_a_model_writes_the_counts),
+		cmocka_unit_test(json_is_the_typed_reports_tree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
