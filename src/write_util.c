@@ -1,7 +1,9 @@
 /*
- * write_util.c - what the report's views share: segment and night rows
- * worst first, numbers for people, the features out of their reference
- * range, and the gate's numbers as its text and Markdown views write them.
+ * write_util.c - what the typed report's views share: segment and night
+ * rows worst first, numbers for people, a feature and a segment value
+ * looked up by name, the software metrics by index, the features out of
+ * their reference range, and the gate's numbers as its text and Markdown
+ * views write them.
  */
 #include <stdlib.h>
 #include <string.h>
