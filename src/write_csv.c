@@ -1,11 +1,12 @@
 /*
- * write_csv.c - the CSV views: the report as one document with a
- * `section` column, and the review sample.
+ * write_csv.c - the CSV views: the typed report as one document with a
+ * `section` column, and the review sample (a cJSON tree).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sg/buf.h"
+#include "sg/report_types.h"
 #include "write_impl.h"
 
 void sg_write_csv_field(FILE *f, const char *s)
@@ -45,13 +46,30 @@ void sg_write_csv_value(FILE *f, const cJSON *v)
 		fputs(cJSON_IsTrue(v) ? "true" : "false", f);
 }
 
+/* The agreement columns of a row (n, agree, rate, ci_low, ci_high,
+ * below_overall): NaN and NULL leave a column empty; below -1: no
+ * below_overall. */
+struct csv_acc {
+	double n, agree, rate;
+	const double *ci95;
+	int below;
+};
+
+static struct csv_acc acc_rate(const struct sg_rate *a, int below)
+{
+	struct csv_acc c = {(double)a->n, (double)a->agree, a->rate, a->ci95,
+			    below ? a->below_overall : -1};
+
+	return c;
+}
+
 /*
  * One row: section,name,key,human,model,count,n,agree,rate,ci_low,
- * ci_high,below_overall,value.
+ * ci_high,below_overall,value; count and value NaN: empty.
  */
 static void csv_row(FILE *f, const char *section, const char *name,
 		    const char *key, const char *human, const char *model,
-		    const cJSON *cnt, const cJSON *acc, const cJSON *value)
+		    double cnt, const struct csv_acc *acc, double value)
 {
 	sg_write_csv_field(f, section);
 	fputc(',', f);
@@ -63,141 +81,160 @@ static void csv_row(FILE *f, const char *section, const char *name,
 	fputc(',', f);
 	sg_write_csv_field(f, model);
 	fputc(',', f);
-	sg_write_csv_value(f, cnt);
+	csv_num(f, cnt);
 	fputc(',', f);
 	if (acc) {
-		sg_write_csv_value(f, get(acc, "n"));
+		csv_num(f, acc->n);
 		fputc(',', f);
-		sg_write_csv_value(f, get(acc, get(acc, "within") ? "within" : "agree"));
+		csv_num(f, acc->agree);
 		fputc(',', f);
-		sg_write_csv_value(f, get(acc, "rate"));
+		csv_num(f, acc->rate);
 		fputc(',', f);
-		sg_write_csv_value(f, cJSON_GetArrayItem(get(acc, "ci95"), 0));
+		csv_num(f, acc->ci95 ? acc->ci95[0] : NAN);
 		fputc(',', f);
-		sg_write_csv_value(f, cJSON_GetArrayItem(get(acc, "ci95"), 1));
+		csv_num(f, acc->ci95 ? acc->ci95[1] : NAN);
 		fputc(',', f);
-		sg_write_csv_value(f, get(acc, "below_overall"));
+		if (acc->below >= 0)
+			fputs(acc->below ? "true" : "false", f);
 	} else {
 		fputs(",,,,,", f);
 	}
 	fputc(',', f);
-	sg_write_csv_value(f, value);
+	csv_num(f, value);
 	fputc('\n', f);
 }
 
-int sg_write_csv_report(FILE *f, const cJSON *r, int color,
+/* A label of the confusion matrix, NULL past its end. */
+static const char *label_at(const struct sg_strs *l, size_t i)
+{
+	return i < l->n ? l->v[i] : NULL;
+}
+
+int sg_write_csv_report(FILE *f, const struct sg_report *r, int color,
 			const char *verdict)
 {
-	const cJSON *k = get(r, "kappa"), *cf = get(r, "confusion");
-	const cJSON *l = get(cf, "labels"), *row, *v, *g;
-	static const char *const kappas[] = {"value", "linear_weighted",
-					     "quadratic_weighted"};
-	static const char *const metrics[] = {"precision", "recall", "f1"};
+	const struct sg_report_kappa *k = &r->kappa;
+	const struct sg_report_confusion *cf = &r->confusion;
+	const struct sg_report_outputs *o = &r->outputs;
+	const struct sg_report_regression *g = r->regression;
+	struct csv_acc acc;
 	size_t i, j;
 
-	fputs("section,name,key,human,model,count,n,agree,rate,ci_low,ci_high,"
-	      "below_overall,value\n", f);
-	if (cJSON_IsObject(get(r, "agreement")))
-		csv_row(f, "agreement", NULL, NULL, NULL, NULL, NULL,
-			get(r, "agreement"), NULL);
-	if (cJSON_IsObject(k) && str(r, "decision_type") &&
-	    !strcmp(str(r, "decision_type"), "label")) {
-		/* the kappa with its interval; weighted ones when computed */
-		csv_row(f, "kappa", "cohen", NULL, NULL, NULL, NULL, k,
-			get(k, "value"));
-		for (i = 1; i < 3; i++)
-			if (cJSON_IsNumber(get(k, kappas[i])))
-				csv_row(f, "kappa", kappas[i], NULL, NULL, NULL,
-					NULL, NULL, get(k, kappas[i]));
-	}
-	i = 0;
-	cJSON_ArrayForEach(row, get(cf, "matrix"))
-	{
-		const char *h = cJSON_GetArrayItem(l, (int)i)->valuestring;
-
-		j = 0;
-		cJSON_ArrayForEach(v, row)
-		{
-			csv_row(f, "confusion", NULL, NULL, h,
-				cJSON_GetArrayItem(l, (int)j)->valuestring, v,
-				NULL, NULL);
-			j++;
-		}
-		i++;
-	}
-	cJSON_ArrayForEach(v, get(r, "per_class"))
-	{
-		for (j = 0; j < 3; j++)
-			csv_row(f, "per_class", metrics[j], v->string, NULL,
-				NULL, get(v, "support"), NULL,
-				get(v, metrics[j]));
-	}
-	cJSON_ArrayForEach(g, get(r, "segments"))
-	{
-		cJSON_ArrayForEach(v, g)
-		{
-			csv_row(f, "segment", g->string, v->string, NULL, NULL,
-				NULL, v, NULL);
-		}
-	}
-	cJSON_ArrayForEach(v, get(r, "nights"))
-	{
-		csv_row(f, "night", NULL, v->string, NULL, NULL, NULL, v, NULL);
-	}
-	g = get(r, "regression");
-	if (cJSON_IsObject(g)) {
-		csv_row(f, "regression", "mae", NULL, NULL, NULL, NULL, NULL,
-			get(g, "mae"));
-		csv_row(f, "regression", "rmse", NULL, NULL, NULL, NULL, NULL,
-			get(g, "rmse"));
-		csv_row(f, "regression", "bias", NULL, NULL, NULL, NULL, NULL,
-			get(g, "bias"));
-		csv_row(f, "regression", "within_tolerance", NULL, NULL, NULL,
-			NULL, get(g, "within_tolerance"),
-			get(get(g, "within_tolerance"), "tolerance"));
-	}
-	cJSON_ArrayForEach(v, get(get(r, "coverage"), "points"))
-	{
-		char t[40];
-
-		sg_fmt_double(t, num(v, "threshold"));
-		csv_row(f, "coverage", NULL, t, NULL, NULL, NULL, v,
-			get(v, "coverage"));
-	}
-	cJSON_ArrayForEach(v, get(get(r, "inputs"), "features"))
-	{
-		static const char *const fm[] = {"missing_rate", "mean", "std",
-						 "min", "max", "psi", "ks",
-						 "ks_pvalue"};
-
-		for (j = 0; j < sizeof(fm) / sizeof(fm[0]); j++)
-			csv_row(f, "feature", fm[j], v->string, NULL, NULL,
-				get(v, "cases"), NULL, get(v, fm[j]));
-	}
-	g = get(r, "outputs");
-	if (cJSON_IsObject(get(g, "label_shift")))
-		csv_row(f, "output", "label_shift",
-			str(get(g, "label_shift"), "label"), NULL, NULL, NULL,
-			NULL, get(get(g, "label_shift"), "value"));
-	if (cJSON_IsObject(get(g, "chi_square")))
-		csv_row(f, "output", "chi_square", NULL, NULL, NULL,
-			get(get(g, "chi_square"), "df"), NULL,
-			get(get(g, "chi_square"), "statistic"));
-	if (cJSON_IsObject(g)) {
-		csv_row(f, "output", "error_rate", NULL, NULL, NULL,
-			get(g, "errors"), NULL, get(g, "error_rate"));
-		csv_row(f, "output", "empty_rate", NULL, NULL, NULL,
-			get(g, "empty"), NULL, get(g, "empty_rate"));
-	}
 	(void)color;
 	(void)verdict;
+	fputs("section,name,key,human,model,count,n,agree,rate,ci_low,ci_high,"
+	      "below_overall,value\n", f);
+	if (!r->has_model)
+		return 0;
+	acc = acc_rate(&r->agreement, 0);
+	csv_row(f, "agreement", NULL, NULL, NULL, NULL, NAN, &acc, NAN);
+	if (r->decision_type && !strcmp(r->decision_type, "label")) {
+		/* the kappa with its interval; weighted ones when computed */
+		struct csv_acc kc = {NAN, NAN, NAN, k->ci95, -1};
+
+		csv_row(f, "kappa", "cohen", NULL, NULL, NULL, NAN, &kc,
+			k->value);
+		if (!isnan(k->linear_weighted))
+			csv_row(f, "kappa", "linear_weighted", NULL, NULL, NULL,
+				NAN, NULL, k->linear_weighted);
+		if (!isnan(k->quadratic_weighted))
+			csv_row(f, "kappa", "quadratic_weighted", NULL, NULL,
+				NULL, NAN, NULL, k->quadratic_weighted);
+	}
+	for (i = 0; i < cf->matrix.rows; i++)
+		for (j = 0; j < cf->matrix.cols; j++)
+			csv_row(f, "confusion", NULL, NULL,
+				label_at(&cf->labels, i),
+				label_at(&cf->labels, j),
+				(double)cf->matrix.v[i * cf->matrix.cols + j],
+				NULL, NAN);
+	for (i = 0; i < r->per_class.n; i++) {
+		const struct sg_report_class *c = &r->per_class.v[i];
+		const char *key = r->per_class.key[i];
+		double sup = (double)c->support;
+
+		csv_row(f, "per_class", "precision", key, NULL, NULL, sup, NULL,
+			c->precision);
+		csv_row(f, "per_class", "recall", key, NULL, NULL, sup, NULL,
+			c->recall);
+		csv_row(f, "per_class", "f1", key, NULL, NULL, sup, NULL, c->f1);
+	}
+	for (i = 0; i < r->segments.n; i++) {
+		const struct sg_map_rate *vs = &r->segments.v[i].values;
+
+		for (j = 0; j < vs->n; j++) {
+			acc = acc_rate(&vs->v[j], 1);
+			csv_row(f, "segment", r->segments.key[i], vs->key[j],
+				NULL, NULL, NAN, &acc, NAN);
+		}
+	}
+	for (i = 0; i < r->nights.n; i++) {
+		acc = acc_rate(&r->nights.v[i], 1);
+		csv_row(f, "night", NULL, r->nights.key[i], NULL, NULL, NAN,
+			&acc, NAN);
+	}
+	if (g) {
+		const struct sg_report_within *w = &g->within_tolerance;
+		struct csv_acc wc = {(double)w->n, (double)w->within, w->rate,
+				     w->ci95, -1};
+
+		csv_row(f, "regression", "mae", NULL, NULL, NULL, NAN, NULL,
+			g->mae);
+		csv_row(f, "regression", "rmse", NULL, NULL, NULL, NAN, NULL,
+			g->rmse);
+		csv_row(f, "regression", "bias", NULL, NULL, NULL, NAN, NULL,
+			g->bias);
+		csv_row(f, "regression", "within_tolerance", NULL, NULL, NULL,
+			NAN, &wc, w->tolerance);
+	}
+	for (i = 0; i < r->coverage.points.n; i++) {
+		const struct sg_report_point *p = &r->coverage.points.v[i];
+		struct csv_acc pc = {(double)p->n, (double)p->agree, p->rate,
+				     p->ci95, -1};
+		char t[40];
+
+		sg_fmt_double(t, p->threshold);
+		csv_row(f, "coverage", NULL, t, NULL, NULL, NAN, &pc,
+			p->coverage);
+	}
+	for (i = 0; i < r->inputs.features.n; i++) {
+		const struct sg_report_feature *x = &r->inputs.features.v[i];
+		const char *key = r->inputs.features.key[i];
+		const struct {
+			const char *name;
+			double v;
+		} fm[] = {{"missing_rate", x->missing_rate}, {"mean", x->mean},
+			  {"std", x->std}, {"min", x->min}, {"max", x->max},
+			  {"psi", x->psi}, {"ks", x->ks},
+			  {"ks_pvalue", x->ks_pvalue}};
+
+		for (j = 0; j < sizeof(fm) / sizeof(fm[0]); j++)
+			csv_row(f, "feature", fm[j].name, key, NULL, NULL,
+				(double)x->cases, NULL, fm[j].v);
+	}
+	if (o->label_shift)
+		csv_row(f, "output", "label_shift", o->label_shift->label,
+			NULL, NULL, NAN, NULL, o->label_shift->value);
+	if (o->chi_square)
+		csv_row(f, "output", "chi_square", NULL, NULL, NULL,
+			o->chi_square->df, NULL, o->chi_square->statistic);
+	csv_row(f, "output", "error_rate", NULL, NULL, NULL, (double)o->errors,
+		NULL, o->error_rate);
+	csv_row(f, "output", "empty_rate", NULL, NULL, NULL, (double)o->empty,
+		NULL, o->empty_rate);
 	return 0;
+}
+
+/* The sample's member k of o (NULL when o or the member is not there). */
+static const cJSON *member(const cJSON *o, const char *k)
+{
+	return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
 }
 
 void sg_write_csv_sample(FILE *f, const cJSON *s)
 {
-	const cJSON *cols = get(s, "columns"), *segs = get(cols, "segments");
-	const cJSON *feats = get(cols, "features"), *c, *k;
+	const cJSON *cols = member(s, "columns"), *segs = member(cols, "segments");
+	const cJSON *feats = member(cols, "features"), *c, *k;
 
 	fputs("case_id,night,stratum,human,model,score", f);
 	cJSON_ArrayForEach(k, segs)
@@ -211,28 +248,30 @@ void sg_write_csv_sample(FILE *f, const cJSON *s)
 		sg_write_csv_field(f, k->valuestring);
 	}
 	fputc('\n', f);
-	cJSON_ArrayForEach(c, get(s, "cases"))
+	cJSON_ArrayForEach(c, member(s, "cases"))
 	{
-		sg_write_csv_value(f, get(c, "case_id"));
+		sg_write_csv_value(f, member(c, "case_id"));
 		fputc(',', f);
-		sg_write_csv_value(f, get(c, "night"));
+		sg_write_csv_value(f, member(c, "night"));
 		fputc(',', f);
-		sg_write_csv_value(f, get(c, "stratum"));
+		sg_write_csv_value(f, member(c, "stratum"));
 		fputc(',', f);
-		sg_write_csv_value(f, get(c, "human"));
+		sg_write_csv_value(f, member(c, "human"));
 		fputc(',', f);
-		sg_write_csv_value(f, get(c, "model"));
+		sg_write_csv_value(f, member(c, "model"));
 		fputc(',', f);
-		sg_write_csv_value(f, get(c, "score"));
+		sg_write_csv_value(f, member(c, "score"));
 		cJSON_ArrayForEach(k, segs)
 		{
 			fputc(',', f);
-			sg_write_csv_value(f, get(get(c, "segments"), k->valuestring));
+			sg_write_csv_value(
+				f, member(member(c, "segments"), k->valuestring));
 		}
 		cJSON_ArrayForEach(k, feats)
 		{
 			fputc(',', f);
-			sg_write_csv_value(f, get(get(c, "features"), k->valuestring));
+			sg_write_csv_value(
+				f, member(member(c, "features"), k->valuestring));
 		}
 		fputc('\n', f);
 	}

@@ -1,8 +1,9 @@
 /*
- * write_impl.h - private to the output writers (writer.c, write_*.c):
- * reading the report's cJSON tree, the helpers that more than one format
- * shares, and each format's entry points, which the registry in writer.c
- * lists. Nothing outside the writers includes it.
+ * write_impl.h - private to the output writers (writer.c, write_*.c): the
+ * helpers that more than one format shares, and each format's entry
+ * points, which the registry in writer.c lists. The report writers read
+ * the typed report (sg/report_types.h); only the review sample is still a
+ * cJSON tree. Nothing outside the writers includes it.
  */
 #ifndef SG_WRITE_IMPL_H
 #define SG_WRITE_IMPL_H
@@ -12,6 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sg/report_types.h"
+
 struct sg_gate_result;
 struct sg_gate_check;
 
@@ -19,81 +22,57 @@ struct sg_gate_check;
 #define NUM_BUF 320
 #define CI_BUF 640
 
-/* ---- reading the tree: a missing or mistyped member reads as absent ---- */
-
-static inline const cJSON *get(const cJSON *o, const char *k)
-{
-	return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static inline double num(const cJSON *o, const char *k)
-{
-	const cJSON *v = get(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static inline long lnum(const cJSON *o, const char *k)
-{
-	double d = num(o, k);
-
-	return isfinite(d) ? (long)d : 0;
-}
-
-static inline const char *str(const cJSON *o, const char *k)
-{
-	const cJSON *v = get(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* An end (0 low, 1 high) of o's "ci95", or NaN. */
-static inline double ci(const cJSON *o, int i)
-{
-	const cJSON *v = cJSON_GetArrayItem(get(o, "ci95"), i);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static inline int below(const cJSON *o)
-{
-	return cJSON_IsTrue(get(o, "below_overall"));
-}
-
 /* ---- shared by the text and Markdown views (write_util.c) ---- */
 
 /* The metrics of software.change, in its order, as the tables name them. */
 #define SG_WRITE_SW_METRICS 6
 extern const char *const sg_write_sw_metrics[SG_WRITE_SW_METRICS];
 
+/* The metrics of software.nights.<night> and of software.change, index
+ * i (< SG_WRITE_SW_METRICS) in sg_write_sw_metrics' order. */
+double sg_write_night_metric(const struct sg_report_run_night *v, size_t i);
+const struct sg_report_delta *
+sg_write_change_metric(const struct sg_report_change *c, size_t i);
+
 /* A segment or night row, to sort worst first. */
 struct sg_row {
 	int rank;             /* rows of a lower rank first */
 	const char *group, *key;
-	const cJSON *o;
-	double rate;
-	long n;
+	const struct sg_rate *o;
 };
 
 /*
- * Rows of "segments" (group = column) or "nights", worst first; grouped:
- * segments column by column. The caller frees the array; *n rows.
+ * The report's segment values (group = column) or nights, worst first:
+ * the lowest rate first, undefined last, then the most cases; grouped:
+ * segments column by column. The rows point into r. The caller frees
+ * the array; *n rows (none without a model).
  */
-struct sg_row *sg_write_worst_rows(const cJSON *report, int nights,
+struct sg_row *sg_write_worst_rows(const struct sg_report *r, int nights,
 				   int grouped, size_t *n);
 
 /* "%.*g" of v with digits into buf (NUM_BUF bytes), or "-" when undefined. */
 const char *sg_write_fmt_gn(char *buf, double v, int digits);
 
+/* The feature called name in fs (inputs.features), or NULL. */
+const struct sg_report_feature *
+sg_write_feature(const struct sg_map_feature *fs, const char *name);
+
+/* The window's cases of a segment value (inputs.segments.<column>.values),
+ * 0 when it is not there. */
+long long sg_write_segment_cases(const struct sg_map_segshare *values,
+				 const char *value);
+
 /*
  * The features of a night (inputs.nights.<night>.features) whose values
- * leave the range of their reference (inputs.features.<name>.reference):
- * lead once, then "income 35000 .. 95000 (reference 40000 .. 80000)"
- * for each, comma separated, names written by put. Nothing when none
- * does (or there is no reference range). Returns how many are written.
+ * leave the range of their reference (fs: inputs.features, each with its
+ * reference): lead once, then "income 35000 .. 95000 (reference 40000 ..
+ * 80000)" for each, comma separated, names written by put. Nothing when
+ * none does (or there is no reference range). Returns how many are
+ * written.
  */
-int sg_write_out_of_range(FILE *f, const cJSON *night, const cJSON *fs,
-			  const char *lead, void (*put)(FILE *, const char *));
+int sg_write_out_of_range(FILE *f, const struct sg_map_fnight *night,
+			  const struct sg_map_feature *fs, const char *lead,
+			  void (*put)(FILE *, const char *));
 
 /* A gate number as "%.4f" into buf (n bytes), or "-" when undefined. */
 void sg_write_gate_value(char *buf, size_t n, double v);
@@ -110,25 +89,26 @@ void sg_write_check_value(char *buf, size_t n, const struct sg_gate_check *c,
 void sg_write_csv_field(FILE *f, const char *s);
 
 /* A string, number (shortest exact form; nothing when undefined) or
- * boolean as a CSV field; nothing for any other value. */
+ * boolean of a cJSON tree (the sample, the review queue) as a CSV field;
+ * nothing for any other value. */
 void sg_write_csv_value(FILE *f, const cJSON *v);
 
 /* ---- each format's entry points, listed by the registry (writer.c) ---- */
 
 /*
- * A report writer: the report tree to f. color asks for ANSI colour
+ * A report writer: the typed report r to f. color asks for ANSI colour
  * (text only); verdict, when not NULL, is the gate's verdict for the
  * formats that carry it (Prometheus). Returns 0 or SG_EIO.
  */
-int sg_write_json_report(FILE *f, const cJSON *r, int color,
+int sg_write_json_report(FILE *f, const struct sg_report *r, int color,
 			 const char *verdict);
-int sg_write_text_report(FILE *f, const cJSON *r, int color,
+int sg_write_text_report(FILE *f, const struct sg_report *r, int color,
 			 const char *verdict);
-int sg_write_markdown_report(FILE *f, const cJSON *r, int color,
+int sg_write_markdown_report(FILE *f, const struct sg_report *r, int color,
 			     const char *verdict);
-int sg_write_csv_report(FILE *f, const cJSON *r, int color,
+int sg_write_csv_report(FILE *f, const struct sg_report *r, int color,
 			const char *verdict);
-int sg_write_prometheus_report(FILE *f, const cJSON *r, int color,
+int sg_write_prometheus_report(FILE *f, const struct sg_report *r, int color,
 			       const char *verdict);
 
 /* A gate writer: the verdict (for model, when not NULL) to f. */

@@ -1,6 +1,7 @@
 /*
  * write_json.c - the JSON views: the exact-number printer of a cJSON tree
- * (sg_report_json: the report, the sample, history), the report as JSON,
+ * (sg_report_json: the report, the sample, history), the typed report as
+ * JSON (its tree from report_json.c's sg_report_to_json),
  * and the gate's verdict and policy as JSON (sg_gate_result_json,
  * sg_gate_policy_json: for `gate --format json` and the audit trail).
  */
@@ -83,15 +84,20 @@ char *sg_report_json(const cJSON *json, int pretty)
 	return sg_buf_detach(&b);
 }
 
-int sg_write_json_report(FILE *f, const cJSON *r, int color,
+int sg_write_json_report(FILE *f, const struct sg_report *r, int color,
 			 const char *verdict)
 {
-	char *t = sg_report_json(r, 1);
+	cJSON *tree = sg_report_to_json(r);
+	char *t;
 
 	(void)color;
 	(void)verdict;
+	if (!tree)
+		return SG_ENOMEM;
+	t = sg_report_json(tree, 1);
 	fputs(t, f);
 	free(t);
+	cJSON_Delete(tree);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
- * write_markdown.c - the Markdown views, for a CI step summary: the report
- * and the gate's verdict. Values from the logs are escaped as
+ * write_markdown.c - the Markdown views, for a CI step summary: the typed
+ * report and the gate's verdict. Values from the logs are escaped as
  * sg_buf_add_md escapes them.
  */
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "sg/buf.h"
 #include "sg/gate.h"
+#include "sg/review.h"
 #include "write_impl.h"
 
 /* Text for a Markdown table cell: markup escaped (see sg_buf_add_md);
@@ -21,6 +22,15 @@ static void md_text(FILE *f, const char *s)
 	sg_buf_release(&t);
 }
 
+/* A number as "%g", or "–" when undefined. */
+static void md_num_g(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%g", v);
+	else
+		fputs("–", f);
+}
+
 static void md_pct(FILE *f, double v)
 {
 	if (isfinite(v))
@@ -29,9 +39,10 @@ static void md_pct(FILE *f, double v)
 		fputs("undefined", f);
 }
 
-static void md_ci(FILE *f, const cJSON *o, int pct)
+/* An interval [low, high], in percent or to three decimals. */
+static void md_ci(FILE *f, const double ci95[2], int pct)
 {
-	double lo = ci(o, 0), hi = ci(o, 1);
+	double lo = ci95[0], hi = ci95[1];
 
 	if (!isfinite(lo) || !isfinite(hi))
 		fputs("undefined", f);
@@ -41,7 +52,7 @@ static void md_ci(FILE *f, const cJSON *o, int pct)
 		fprintf(f, "%.3f – %.3f", lo, hi);
 }
 
-static void md_rows(FILE *f, const cJSON *r, int nights)
+static void md_rows(FILE *f, const struct sg_report *r, int nights)
 {
 	size_t n, i;
 	struct sg_row *rows = sg_write_worst_rows(r, nights, 0, &n);
@@ -55,28 +66,30 @@ static void md_rows(FILE *f, const cJSON *r, int nights)
 		nights ? "night" : "segment");
 	fputs("|---|---:|---:|---|---|\n", f);
 	for (i = 0; i < n && i < 5; i++) {
+		const struct sg_rate *o = rows[i].o;
+
 		fputs("| ", f);
 		if (!nights) {
 			md_text(f, rows[i].group);
 			fputs(" = ", f);
 		}
 		md_text(f, rows[i].key);
-		fprintf(f, " | %ld | ", rows[i].n);
-		md_pct(f, rows[i].rate);
+		fprintf(f, " | %lld | ", o->n);
+		md_pct(f, o->rate);
 		fputs(" | ", f);
-		md_ci(f, rows[i].o, 1);
-		fprintf(f, " | %s |\n",
-			below(rows[i].o) ? "⚠️ below overall" : "");
+		md_ci(f, o->ci95, 1);
+		fprintf(f, " | %s |\n", o->below_overall ? "⚠️ below overall" : "");
 	}
 	free(rows);
 }
 
-static void md_value(FILE *f, const cJSON *v)
+/* A value of a disagreement: a label, a number, or "–" when null. */
+static void md_value(FILE *f, const struct sg_value *v)
 {
-	if (cJSON_IsString(v))
-		md_text(f, v->valuestring);
-	else if (cJSON_IsNumber(v))
-		fprintf(f, "%g", v->valuedouble);
+	if (v->label)
+		md_text(f, v->label);
+	else if (isfinite(v->num))
+		fprintf(f, "%g", v->num);
 	else
 		fputs("–", f);
 }
@@ -90,339 +103,357 @@ static void md_num(FILE *f, double v)
 }
 
 /* software.nights as a table, then software.change in one line. */
-static void md_software(FILE *f, const cJSON *r)
+static void md_software(FILE *f, const struct sg_report_software *s)
 {
-	const cJSON *s = get(r, "software"), *ch = get(s, "change"), *v;
-	size_t i;
+	const struct sg_report_change *ch = s->change;
+	size_t i, j;
 	int n = 0;
 
-	if (!cJSON_GetArraySize(get(s, "nights")))
+	if (!s->nights.n)
 		return;
 	fputs("\n#### Software by night\n\n| night | runs | cases | errors "
 	      "| p50 ms | p95 ms | p99 ms | cases/s | peak KiB |\n"
 	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
-	cJSON_ArrayForEach(v, get(s, "nights"))
-	{
-		fprintf(f, "| %s | %ld | %ld | ", v->string, lnum(v, "runs"),
-			lnum(v, "cases"));
-		md_pct(f, num(v, "error_rate"));
-		for (i = 1; i < SG_WRITE_SW_METRICS;
-		     i++) {
+	for (j = 0; j < s->nights.n; j++) {
+		const struct sg_report_run_night *v = &s->nights.v[j];
+
+		fprintf(f, "| %s | %lld | %lld | ", s->nights.key[j], v->runs,
+			v->cases);
+		md_pct(f, v->error_rate);
+		for (i = 1; i < SG_WRITE_SW_METRICS; i++) {
 			fputs(" | ", f);
-			md_num(f, num(v, sg_write_sw_metrics[i]));
+			md_num(f, sg_write_night_metric(v, i));
 		}
 		fputs(" |\n", f);
 	}
-	if (str(s, "latency_method"))
-		fprintf(f, "\nA latency is: %s.", str(s, "latency_method"));
-	if (isfinite(num(s, "startup_ms")))
+	if (s->latency_method)
+		fprintf(f, "\nA latency is: %s.", s->latency_method);
+	if (isfinite(s->startup_ms))
 		fprintf(f, " Model start-up of the latest run: %.0f ms (not in "
-			   "the latencies).", num(s, "startup_ms"));
-	if (str(s, "latency_method") || isfinite(num(s, "startup_ms")))
+			   "the latencies).", s->startup_ms);
+	if (s->latency_method || isfinite(s->startup_ms))
 		fputc('\n', f);
-	if (!cJSON_IsObject(ch))
+	if (!ch)
 		return;
-	fprintf(f, "\nLatest run (%s) against the mean of %ld run%s on %ld "
+	fprintf(f, "\nLatest run (%s) against the mean of %lld run%s on %lld "
 		   "earlier night%s:",
-		str(ch, "night") ? str(ch, "night") : "?",
-		lnum(ch, "previous_runs"),
-		lnum(ch, "previous_runs") == 1 ? "" : "s",
-		lnum(ch, "previous_nights"),
-		lnum(ch, "previous_nights") == 1 ? "" : "s");
+		ch->night ? ch->night : "?", ch->previous_runs,
+		ch->previous_runs == 1 ? "" : "s", ch->previous_nights,
+		ch->previous_nights == 1 ? "" : "s");
 	for (i = 0; i < SG_WRITE_SW_METRICS; i++) {
-		const cJSON *m = get(ch, sg_write_sw_metrics[i]);
+		const struct sg_report_delta *m = sg_write_change_metric(ch, i);
 
-		if (!isfinite(num(m, "delta")))
+		if (!isfinite(m->delta))
 			continue;
 		fprintf(f, "%s %s %+.4g", n++ ? "," : "", sg_write_sw_metrics[i],
-			num(m, "delta"));
-		if (isfinite(num(m, "relative")))
-			fprintf(f, " (%+.1f%%)", 100 * num(m, "relative"));
+			m->delta);
+		if (isfinite(m->relative))
+			fprintf(f, " (%+.1f%%)", 100 * m->relative);
 	}
 	fputs(n ? "\n" : " no metric to compare\n", f);
 }
 
 /* outputs.version_change in one line. */
-static void md_version_change(FILE *f, const cJSON *r)
+static void md_version_change(FILE *f, const struct sg_report_version_change *vc)
 {
-	const cJSON *vc = get(get(r, "outputs"), "version_change"), *v;
-	const char *prev = str(get(vc, "previous"), "version");
-	int n = 0;
+	const char *prev = vc ? vc->previous.version : NULL;
+	size_t i;
 
-	if (!cJSON_IsObject(vc))
+	if (!vc)
 		return;
 	fputs("\n**Version change** against the previous version ", f);
 	md_text(f, prev ? prev : "?");
-	if (isfinite(num(vc, "tolerance")))
-		fprintf(f, " (by more than %g)", num(vc, "tolerance"));
-	fprintf(f, ": changed on %ld of %ld cases scored by both (",
-		lnum(vc, "changed"), lnum(vc, "compared"));
-	md_pct(f, num(vc, "rate"));
+	if (isfinite(vc->tolerance))
+		fprintf(f, " (by more than %g)", vc->tolerance);
+	fprintf(f, ": changed on %lld of %lld cases scored by both (",
+		vc->changed, vc->compared);
+	md_pct(f, vc->rate);
 	fputs(", CI ", f);
-	md_ci(f, vc, 1);
+	md_ci(f, vc->ci95, 1);
 	fputc(')', f);
-	cJSON_ArrayForEach(v, get(vc, "nights"))
-	{
-		fprintf(f, "%s %s %ld of %ld", n++ ? "," : "; by night:",
-			v->string, lnum(v, "changed"), lnum(v, "compared"));
-	}
+	for (i = 0; i < vc->nights.n; i++)
+		fprintf(f, "%s %s %lld of %lld", i ? "," : "; by night:",
+			vc->nights.key[i], vc->nights.v[i].changed,
+			vc->nights.v[i].compared);
 	fputc('\n', f);
 }
 
-/* Input drift and output metrics: only what is there to say. */
-static void md_monitoring(FILE *f, const cJSON *r)
+/* The reference window and the drift ranking. */
+static void md_reference(FILE *f, const struct sg_report_inputs *in)
 {
-	const cJSON *in = get(r, "inputs"), *ref = get(in, "reference");
-	const cJSON *fs = get(in, "features"), *o = get(r, "outputs");
-	const cJSON *ls = get(o, "label_shift"), *v, *g, *u;
-	int n = 0;
+	const struct sg_report_reference *ref = in->reference;
+	size_t i;
 
-	if (cJSON_IsObject(ref)) {
-		fputs("\n#### Input drift against the reference\n\n", f);
-		if (str(ref, "note")) {
-			md_text(f, str(ref, "note"));
-			fputs("\n", f);
-		} else {
-			const char *since = str(ref, "since");
-			const char *until = str(ref, "until");
+	fputs("\n#### Input drift against the reference\n\n", f);
+	if (ref->note) {
+		md_text(f, ref->note);
+		fputs("\n", f);
+	} else {
+		fprintf(f, "Reference %s – %s (%lld nights, %lld cases)%s; "
+			   "PSI over %lld reference quantile bins (floor "
+			   "%g), KS p-value %s.\n",
+			ref->since ? ref->since : "…",
+			ref->until ? ref->until : "…", ref->nights, ref->cases,
+			ref->overlaps_window ? ", overlapping the window" : "",
+			in->psi_bins, in->psi_floor,
+			in->ks_pvalue_method ? in->ks_pvalue_method
+					     : "asymptotic");
+	}
+	if (!in->ranking.n)
+		return;
+	fputs("\n| feature | PSI | KS | p | missing | missing "
+	      "(reference) |\n|---|---:|---:|---:|---:|---:|\n", f);
+	for (i = 0; i < in->ranking.n && i < 10; i++) {
+		const struct sg_report_feature *x =
+			sg_write_feature(&in->features, in->ranking.v[i]);
 
-			fprintf(f, "Reference %s – %s (%ld nights, %ld cases)%s; "
-				   "PSI over %ld reference quantile bins (floor "
-				   "%g), KS p-value %s.\n",
-				since ? since : "…", until ? until : "…",
-				lnum(ref, "nights"), lnum(ref, "cases"),
-				cJSON_IsTrue(get(ref, "overlaps_window"))
-					? ", overlapping the window"
-					: "",
-				lnum(in, "psi_bins"), num(in, "psi_floor"),
-				str(in, "ks_pvalue_method")
-					? str(in, "ks_pvalue_method")
-					: "asymptotic");
-		}
-		if (cJSON_GetArraySize(get(in, "ranking"))) {
-			fputs("\n| feature | PSI | KS | p | missing | missing "
-			      "(reference) |\n|---|---:|---:|---:|---:|---:|\n",
-			      f);
-			cJSON_ArrayForEach(v, get(in, "ranking"))
-			{
-				const cJSON *x = get(fs, v->valuestring);
+		fputs("| ", f);
+		md_text(f, in->ranking.v[i]);
+		fprintf(f, " | %.4g | %.4g | %.4g | ", x ? x->psi : NAN,
+			x ? x->ks : NAN, x ? x->ks_pvalue : NAN);
+		md_pct(f, x ? x->missing_rate : NAN);
+		fputs(" | ", f);
+		md_pct(f, x && x->reference ? x->reference->missing_rate : NAN);
+		fputs(" |\n", f);
+	}
+}
 
-				if (n++ == 10)
-					break;
-				fputs("| ", f);
-				md_text(f, v->valuestring);
-				fprintf(f, " | %.4g | %.4g | %.4g | ", num(x, "psi"),
-					num(x, "ks"), num(x, "ks_pvalue"));
-				md_pct(f, num(x, "missing_rate"));
-				fputs(" | ", f);
-				md_pct(f, num(get(x, "reference"), "missing_rate"));
-				fputs(" |\n", f);
-			}
-		}
-		cJSON_ArrayForEach(g, get(in, "segments"))
-		{
-			cJSON_ArrayForEach(u, get(g, "unseen"))
-			{
+/* Input drift and output metrics: only what is there to say. */
+static void md_monitoring(FILE *f, const struct sg_report *r)
+{
+	const struct sg_report_inputs *in = &r->inputs;
+	const struct sg_report_outputs *o = &r->outputs;
+	const struct sg_report_shift *ls = o->label_shift;
+	size_t i, j;
+
+	if (in->reference) {
+		md_reference(f, in);
+		for (i = 0; i < in->segments.n; i++) {
+			const struct sg_report_segdrift *g = &in->segments.v[i];
+
+			for (j = 0; j < g->unseen.n; j++) {
 				fputs("\nNew segment value, never in the reference: ",
 				      f);
-				md_text(f, g->string);
+				md_text(f, in->segments.key[i]);
 				fputs(" = ", f);
-				md_text(f, u->valuestring);
-				fprintf(f, " (%ld cases)\n",
-					lnum(get(get(g, "values"), u->valuestring),
-					     "cases"));
+				md_text(f, g->unseen.v[j]);
+				fprintf(f, " (%lld cases)\n",
+					sg_write_segment_cases(&g->values,
+							       g->unseen.v[j]));
 			}
 		}
-		cJSON_ArrayForEach(v, get(in, "nights"))
-		{
+		for (i = 0; i < in->nights.n; i++) {
 			char lead[64];
 
 			snprintf(lead, sizeof(lead),
 				 "\nOut of the reference range on %.10s: ",
-				 v->string);
-			if (sg_write_out_of_range(f, v, fs, lead, md_text))
+				 in->nights.key[i]);
+			if (sg_write_out_of_range(f, &in->nights.v[i].features,
+						  &in->features, lead, md_text))
 				fputc('\n', f);
 		}
 	}
-	if (isfinite(num(o, "predictions")) && lnum(o, "predictions")) {
+	if (o->predictions) {
 		fputs("\n**Outputs:** ", f);
-		if (cJSON_IsObject(ls)) {
-			fprintf(f, "label shift %.4g (", num(ls, "value"));
-			md_text(f, str(ls, "label") ? str(ls, "label") : "?");
+		if (ls) {
+			fprintf(f, "label shift %.4g (", ls->value);
+			md_text(f, ls->label ? ls->label : "?");
 			fprintf(f, "), χ² %.4g; ",
-				num(get(o, "chi_square"), "statistic"));
+				o->chi_square ? o->chi_square->statistic : NAN);
 		}
 		fputs("errors ", f);
-		md_pct(f, num(o, "error_rate"));
+		md_pct(f, o->error_rate);
 		fputs(", empty ", f);
-		md_pct(f, num(o, "empty_rate"));
-		fprintf(f, " of %ld predictions\n", lnum(o, "predictions"));
+		md_pct(f, o->empty_rate);
+		fprintf(f, " of %lld predictions\n", o->predictions);
 	}
-	md_version_change(f, r);
-	md_software(f, r);
+	md_version_change(f, o->version_change);
+	md_software(f, &r->software);
 }
 
 /* window.note, when there is one, as a quote */
-static void md_note(FILE *f, const cJSON *w)
+static void md_note(FILE *f, const struct sg_report_window *w)
 {
-	const char *note = str(w, "note");
-
-	if (note) {
+	if (w->note) {
 		fputs("\n> ", f);
-		md_text(f, note);
+		md_text(f, w->note);
 		fputc('\n', f);
 	}
 }
 
-int sg_write_markdown_report(FILE *f, const cJSON *r, int color,
-			     const char *verdict)
+/* The headline: agreement, and the kappa of label decisions. */
+static void md_headline(FILE *f, const struct sg_report *r)
 {
-	const cJSON *m = get(r, "model"), *w = get(r, "window");
-	const cJSON *a = get(r, "agreement"), *k = get(r, "kappa");
-	const cJSON *cnt = get(r, "counts"), *cf = get(r, "confusion");
-	const cJSON *h = get(r, "human_baseline"), *cv = get(r, "coverage");
-	const cJSON *l, *row, *v, *e;
-	const char *since = str(w, "since"), *until = str(w, "until");
+	const struct sg_rate *a = &r->agreement;
+	const struct sg_report_kappa *k = &r->kappa;
+
+	fputs("**Agreement ", f);
+	md_pct(f, a->rate);
+	fprintf(f, "** (%lld of %lld cases, %.0f%% CI ", a->agree, a->n,
+		100 * r->confidence);
+	md_ci(f, a->ci95, 1);
+	fputs(")", f);
+	if (r->decision_type && !strcmp(r->decision_type, "label")) {
+		fputs(" · **Cohen's κ ", f);
+		if (isfinite(k->value))
+			fprintf(f, "%.3f", k->value);
+		else
+			fputs("undefined", f);
+		fputs("** (CI ", f);
+		md_ci(f, k->ci95, 0);
+		fputs(")", f);
+	}
+	fputs("\n\n", f);
+}
+
+static void md_confusion(FILE *f, const struct sg_report_confusion *cf)
+{
+	const struct sg_strs *l = &cf->labels;
+	size_t i, j;
+
+	if (!l->n)
+		return;
+	fputs("\n#### Confusion matrix (rows: human, columns: model)"
+	      "\n\n| human \\\\ model |", f);
+	for (i = 0; i < l->n; i++) {
+		fputc(' ', f);
+		md_text(f, l->v[i]);
+		fputs(" |", f);
+	}
+	fputs("\n|---|", f);
+	for (i = 0; i < l->n; i++)
+		fputs("---:|", f);
+	fputc('\n', f);
+	for (i = 0; i < cf->matrix.rows; i++) {
+		fputs("| ", f);
+		md_text(f, i < l->n ? l->v[i] : NULL);
+		fputs(" |", f);
+		for (j = 0; j < cf->matrix.cols; j++)
+			fprintf(f, " %lld |", cf->matrix.v[i * cf->matrix.cols + j]);
+		fputc('\n', f);
+	}
+}
+
+static void md_coverage(FILE *f, const struct sg_report_coverage *cv)
+{
+	double t = cv->recommended_threshold;
+
+	if (!cv->scored)
+		return;
+	fputs("\n**Coverage:** ", f);
+	if (isfinite(t)) {
+		fprintf(f, "at score ≥ %g the model would decide ", t);
+		md_pct(f, cv->recommended_coverage);
+		fprintf(f, " of cases with agreement lower bound ≥ %g\n",
+			cv->target_agreement);
+	} else {
+		fprintf(f, "no score threshold reaches an agreement "
+			   "lower bound of %g\n",
+			cv->target_agreement);
+	}
+}
+
+static void md_baseline(FILE *f, const struct sg_report_baseline *h)
+{
+	if (!h || !h->items)
+		return;
+	fprintf(f, "\n**Human baseline:** %lld cases with several "
+		   "raters; raters agree on ",
+		h->items);
+	md_pct(f, h->pairwise_agreement);
+	fputs(" of pairs", f);
+	if (h->model_ratings) {
+		fputs(", the model agrees with ", f);
+		md_pct(f, h->model_agreement);
+		fputs(" of their ratings", f);
+	}
+	fputs(" (Fleiss κ ", f);
+	if (isfinite(h->fleiss_kappa))
+		fprintf(f, "%.3f", h->fleiss_kappa);
+	else
+		fputs("undefined", f);
+	fputs(", Krippendorff α ", f);
+	if (isfinite(h->krippendorff_alpha))
+		fprintf(f, "%.3f", h->krippendorff_alpha);
+	else
+		fputs("undefined", f);
+	fputs(")\n", f);
+}
+
+static void md_examples(FILE *f, const struct sg_arr_example *d)
+{
 	size_t i;
 
+	if (!d->n)
+		return;
+	fputs("\n#### Disagreements\n\n| case | night | human | model "
+	      "| score |\n|---|---|---|---|---:|\n", f);
+	for (i = 0; i < d->n && i < 5; i++) {
+		const struct sg_report_example *e = &d->v[i];
+
+		fputs("| ", f);
+		if (e->case_id)
+			md_text(f, e->case_id);
+		else
+			fputs("–", f);
+		fputs(" | ", f);
+		if (e->night)
+			md_text(f, e->night);
+		else
+			fputs("–", f);
+		fputs(" | ", f);
+		md_value(f, &e->human);
+		fputs(" | ", f);
+		md_value(f, &e->model);
+		fputs(" | ", f);
+		md_num_g(f, e->score);
+		fputs(" |\n", f);
+	}
+}
+
+int sg_write_markdown_report(FILE *f, const struct sg_report *r, int color,
+			     const char *verdict)
+{
+	const struct sg_report_model *m = r->model;
+	const struct sg_report_window *w = &r->window;
+
+	(void)color;
+	(void)verdict;
 	fputs("### shadowgate report: ", f);
-	if (cJSON_IsObject(m)) {
-		md_text(f, str(m, "name") ? str(m, "name") : "");
+	if (m) {
+		md_text(f, m->name ? m->name : "");
 		fputc('@', f);
-		md_text(f, str(m, "version") ? str(m, "version") : "");
+		md_text(f, m->version ? m->version : "");
 	} else {
 		fputs("human decisions only (no model)", f);
 	}
 	fputs("\n\n", f);
-	if (cJSON_IsObject(a)) {
-		fputs("**Agreement ", f);
-		md_pct(f, num(a, "rate"));
-		fprintf(f, "** (%ld of %ld cases, %.0f%% CI ", lnum(a, "agree"),
-			lnum(a, "n"), 100 * num(r, "confidence"));
-		md_ci(f, a, 1);
-		fputs(")", f);
-		if (cJSON_IsObject(k) && str(r, "decision_type") &&
-		    !strcmp(str(r, "decision_type"), "label")) {
-			fputs(" · **Cohen's κ ", f);
-			if (isfinite(num(k, "value")))
-				fprintf(f, "%.3f", num(k, "value"));
-			else
-				fputs("undefined", f);
-			fputs("** (CI ", f);
-			md_ci(f, k, 0);
-			fputs(")", f);
-		}
-		fputs("\n\n", f);
-	}
-	fprintf(f, "Window %s – %s (%ld night%s) · %ld cases in the window, "
-		   "%ld compared · generated %s\n",
-		since ? since : "–", until ? until : "–", lnum(w, "nights"),
-		lnum(w, "nights") == 1 ? "" : "s",
-		lnum(cnt, "in_window"), lnum(cnt, "compared"),
-		str(r, "generated_at") ? str(r, "generated_at") : "");
+	if (r->has_model)
+		md_headline(f, r);
+	fprintf(f, "Window %s – %s (%lld night%s) · %lld cases in the window, "
+		   "%lld compared · generated %s\n",
+		w->since ? w->since : "–", w->until ? w->until : "–",
+		w->nights, w->nights == 1 ? "" : "s", r->counts.in_window,
+		r->counts.compared, r->generated_at ? r->generated_at : "");
 	md_note(f, w);
-	if (cJSON_IsObject(get(r, "regression"))) {
-		const cJSON *g = get(r, "regression");
-
-		fprintf(f, "\nRegression: MAE %g, RMSE %g, bias %g over %ld "
+	if (r->has_model && r->regression)
+		fprintf(f, "\nRegression: MAE %g, RMSE %g, bias %g over %lld "
 			   "cases\n",
-			num(g, "mae"), num(g, "rmse"), num(g, "bias"),
-			lnum(g, "n"));
+			r->regression->mae, r->regression->rmse,
+			r->regression->bias, r->regression->n);
+	if (r->has_model) {
+		md_confusion(f, &r->confusion);
+		md_rows(f, r, 0);
+		md_rows(f, r, 1);
+		md_coverage(f, &r->coverage);
 	}
-	l = get(cf, "labels");
-	if (cJSON_GetArraySize(l)) {
-		fputs("\n#### Confusion matrix (rows: human, columns: model)"
-		      "\n\n| human \\\\ model |", f);
-		cJSON_ArrayForEach(v, l)
-		{
-			fputc(' ', f);
-			md_text(f, v->valuestring);
-			fputs(" |", f);
-		}
-		fputs("\n|---|", f);
-		cJSON_ArrayForEach(v, l)
-		{
-			fputs("---:|", f);
-		}
-		fputc('\n', f);
-		i = 0;
-		cJSON_ArrayForEach(row, get(cf, "matrix"))
-		{
-			fputs("| ", f);
-			md_text(f, cJSON_GetArrayItem(l, (int)i)->valuestring);
-			fputs(" |", f);
-			cJSON_ArrayForEach(v, row)
-			{
-				fprintf(f, " %ld |", (long)v->valuedouble);
-			}
-			fputc('\n', f);
-			i++;
-		}
+	md_baseline(f, r->human_baseline);
+	if (r->has_model) {
+		md_monitoring(f, r);
+		md_examples(f, &r->disagreements);
 	}
-	md_rows(f, r, 0);
-	md_rows(f, r, 1);
-	if (cJSON_IsObject(cv) && lnum(cv, "scored")) {
-		double t = num(cv, "recommended_threshold");
-
-		fputs("\n**Coverage:** ", f);
-		if (isfinite(t)) {
-			fprintf(f, "at score ≥ %g the model would decide ", t);
-			md_pct(f, num(cv, "recommended_coverage"));
-			fprintf(f, " of cases with agreement lower bound ≥ %g\n",
-				num(cv, "target_agreement"));
-		} else {
-			fprintf(f, "no score threshold reaches an agreement "
-				   "lower bound of %g\n",
-				num(cv, "target_agreement"));
-		}
-	}
-	if (cJSON_IsObject(h) && lnum(h, "items")) {
-		fprintf(f, "\n**Human baseline:** %ld cases with several "
-			   "raters; raters agree on ",
-			lnum(h, "items"));
-		md_pct(f, num(h, "pairwise_agreement"));
-		fputs(" of pairs", f);
-		if (lnum(h, "model_ratings")) {
-			fputs(", the model agrees with ", f);
-			md_pct(f, num(h, "model_agreement"));
-			fputs(" of their ratings", f);
-		}
-		fputs(" (Fleiss κ ", f);
-		if (isfinite(num(h, "fleiss_kappa")))
-			fprintf(f, "%.3f", num(h, "fleiss_kappa"));
-		else
-			fputs("undefined", f);
-		fputs(", Krippendorff α ", f);
-		if (isfinite(num(h, "krippendorff_alpha")))
-			fprintf(f, "%.3f", num(h, "krippendorff_alpha"));
-		else
-			fputs("undefined", f);
-		fputs(")\n", f);
-	}
-	md_monitoring(f, r);
-	if (cJSON_GetArraySize(get(r, "disagreements"))) {
-		fputs("\n#### Disagreements\n\n| case | night | human | model "
-		      "| score |\n|---|---|---|---|---:|\n", f);
-		i = 0;
-		cJSON_ArrayForEach(e, get(r, "disagreements"))
-		{
-			if (i++ == 5)
-				break;
-			fputs("| ", f);
-			md_value(f, get(e, "case_id"));
-			fputs(" | ", f);
-			md_value(f, get(e, "night"));
-			fputs(" | ", f);
-			md_value(f, get(e, "human"));
-			fputs(" | ", f);
-			md_value(f, get(e, "model"));
-			fputs(" | ", f);
-			md_value(f, get(e, "score"));
-			fputs(" |\n", f);
-		}
-	}
-	(void)color;
-	(void)verdict;
+	if (r->review)
+		return sg_review_write_markdown(f, r->review, r->confidence);
 	return 0;
 }
 

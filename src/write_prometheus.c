@@ -1,12 +1,14 @@
 /*
  * write_prometheus.c - the report's headline metrics in the Prometheus
- * text exposition format, for node_exporter's textfile collector.
+ * text exposition format, for node_exporter's textfile collector, read
+ * from the typed report.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sg/buf.h"
 #include "sg/error.h"
+#include "sg/report_types.h"
 #include "write_impl.h"
 
 /* A label value: backslash, double quote and line feed escaped. */
@@ -67,91 +69,89 @@ static void prom_family(FILE *f, const char *name, const char *help,
 	prom_typed(f, name, "gauge", help, b);
 }
 
-int sg_write_prometheus_report(FILE *f, const cJSON *r, int color,
+/* A statistic of the model sections: NaN when the report has none. */
+static double of_model(const struct sg_report *r, double v)
+{
+	return r->has_model ? v : NAN;
+}
+
+int sg_write_prometheus_report(FILE *f, const struct sg_report *r, int color,
 			       const char *verdict)
 {
-	static const struct {
-		const char *name, *path[2], *help;
-		int ci;   /* -1: the value; 0, 1: an end of ci95 */
+	const struct sg_report_outputs *o = &r->outputs;
+	const struct sg_report_software *sw = &r->software;
+	const struct sg_map_feature *fs = &r->inputs.features;
+	const struct sg_report_version_change *vc = o->version_change;
+	const struct {
+		const char *name, *help;
+		double v;
 	} heads[] = {
-		{"shadowgate_cases", {"cases", NULL},
+		{"shadowgate_cases",
 		 "Cases compared (a human decision and a model output) in the "
-		 "report's window.", -1},
-		{"shadowgate_agreement_rate", {"agreement", "rate"},
+		 "report's window.", (double)r->cases},
+		{"shadowgate_agreement_rate",
 		 "Share of compared cases where the model agrees with the human "
-		 "decision.", -1},
-		{"shadowgate_agreement_lower", {"agreement", NULL},
-		 "Lower end of the agreement rate's Wilson interval.", 0},
-		{"shadowgate_agreement_upper", {"agreement", NULL},
-		 "Upper end of the agreement rate's Wilson interval.", 1},
-		{"shadowgate_kappa", {"kappa", "value"},
-		 "Cohen's kappa of the model against the human decisions.", -1},
-		{"shadowgate_prediction_error_rate", {"outputs", "error_rate"},
-		 "Share of the window's predictions that are errors.", -1},
-		{"shadowgate_label_shift", {"outputs", NULL},
+		 "decision.", of_model(r, r->agreement.rate)},
+		{"shadowgate_agreement_lower",
+		 "Lower end of the agreement rate's Wilson interval.",
+		 of_model(r, r->agreement.ci95[0])},
+		{"shadowgate_agreement_upper",
+		 "Upper end of the agreement rate's Wilson interval.",
+		 of_model(r, r->agreement.ci95[1])},
+		{"shadowgate_kappa",
+		 "Cohen's kappa of the model against the human decisions.",
+		 of_model(r, r->kappa.value)},
+		{"shadowgate_prediction_error_rate",
+		 "Share of the window's predictions that are errors.",
+		 of_model(r, o->error_rate)},
+		{"shadowgate_label_shift",
 		 "Largest absolute difference between the model's and the "
-		 "humans' share of a label.", -1},
+		 "humans' share of a label.",
+		 of_model(r, o->label_shift ? o->label_shift->value : NAN)},
 	};
-	static const struct {
-		const char *key, *q;
-	} lat[] = {{"p50_ms", "0.5"}, {"p95_ms", "0.95"}, {"p99_ms", "0.99"}};
+	const struct {
+		double ms;
+		const char *q;
+	} lat[] = {{sw->p50_ms, "0.5"}, {sw->p95_ms, "0.95"},
+		   {sw->p99_ms, "0.99"}};
 	static const char *const verdicts[] = {"go", "no-go", "insufficient"};
 	struct sg_buf base = SG_BUF_INIT, b = SG_BUF_INIT;
-	const cJSON *m = get(r, "model"), *sw = get(r, "software"), *v;
-	const cJSON *fs = get(get(r, "inputs"), "features");
 	size_t i;
 
 	(void)color;
-	if (cJSON_IsObject(m)) {
+	if (r->model) {
 		sg_buf_addstr(&base, "model=\"");
-		prom_label_value(&base, str(m, "name") ? str(m, "name") : "");
+		prom_label_value(&base, r->model->name ? r->model->name : "");
 		sg_buf_addstr(&base, "\",version=\"");
-		prom_label_value(&base, str(m, "version") ? str(m, "version") : "");
+		prom_label_value(&base,
+				 r->model->version ? r->model->version : "");
 		sg_buf_addch(&base, '"');
 	}
 	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
-		const cJSON *o = get(r, heads[i].path[0]);
-		double x;
-
-		if (!strcmp(heads[i].name, "shadowgate_label_shift"))
-			x = num(get(o, "label_shift"), "value");
-		else if (heads[i].ci >= 0)
-			x = ci(o, heads[i].ci);
-		else if (heads[i].path[1])
-			x = num(o, heads[i].path[1]);
-		else
-			x = cJSON_IsNumber(o) ? o->valuedouble : NAN;
-		prom_sample(&b, heads[i].name, base.buf, NULL, NULL, x);
+		prom_sample(&b, heads[i].name, base.buf, NULL, NULL, heads[i].v);
 		prom_family(f, heads[i].name, heads[i].help, &b);
 	}
-	for (i = 0; i < sizeof(lat) / sizeof(lat[0]); i++)
+	for (i = 0; r->has_model && i < sizeof(lat) / sizeof(lat[0]); i++)
 		prom_sample(&b, "shadowgate_latency_seconds", base.buf,
-			    "quantile", lat[i].q, num(sw, lat[i].key) / 1000);
+			    "quantile", lat[i].q, lat[i].ms / 1000);
 	/* quantiles computed elsewhere: a summary without _sum and _count */
 	prom_typed(f, "shadowgate_latency_seconds", "summary",
 		   "Scoring latency of the latest run, by quantile.", &b);
-	cJSON_ArrayForEach(v, fs)
-	{
+	for (i = 0; r->has_model && i < fs->n; i++)
 		prom_sample(&b, "shadowgate_feature_psi", base.buf, "feature",
-			    v->string, num(v, "psi"));
-	}
+			    fs->key[i], fs->v[i].psi);
 	prom_family(f, "shadowgate_feature_psi",
 		    "Population stability index of a feature against the "
 		    "reference window.", &b);
-	cJSON_ArrayForEach(v, fs)
-	{
+	for (i = 0; r->has_model && i < fs->n; i++)
 		prom_sample(&b, "shadowgate_feature_missing_rate", base.buf,
-			    "feature", v->string, num(v, "missing_rate"));
-	}
+			    "feature", fs->key[i], fs->v[i].missing_rate);
 	prom_family(f, "shadowgate_feature_missing_rate",
 		    "Share of the window's cases where a feature is missing.",
 		    &b);
-	v = get(get(r, "outputs"), "version_change");
-	if (cJSON_IsObject(v))
+	if (r->has_model && vc)
 		prom_sample(&b, "shadowgate_version_change_rate", base.buf,
-			    "previous_version",
-			    str(get(v, "previous"), "version"),
-			    num(v, "rate"));
+			    "previous_version", vc->previous.version, vc->rate);
 	prom_family(f, "shadowgate_version_change_rate",
 		    "Share of the cases scored by this and the previous "
 		    "version where the output changed.", &b);

@@ -1,6 +1,6 @@
 /*
- * write_text.c - the text views, for a terminal: the report (ANSI colour
- * on request) and the gate's verdict. Values from the logs are shown as
+ * write_text.c - the text views, for a terminal: the typed report (ANSI
+ * colour on request) and the gate's verdict. Values from the logs are shown as
  * sg_buf_add_text shows them, so none can move the cursor.
  */
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "sg/buf.h"
 #include "sg/gate.h"
+#include "sg/review.h"
 #include "write_impl.h"
 
 /* Display width of UTF-8 text: code points, ignoring continuation bytes. */
@@ -62,15 +63,25 @@ static const char *fmt_pct(char *buf, double v)
 	return buf;
 }
 
-static const char *fmt_ci(char *buf, const cJSON *o)
+static const char *fmt_ci(char *buf, const double ci95[2])
 {
-	double lo = ci(o, 0), hi = ci(o, 1);
-
-	if (isfinite(lo) && isfinite(hi))
-		snprintf(buf, CI_BUF, "%.4f .. %.4f", lo, hi);
+	if (isfinite(ci95[0]) && isfinite(ci95[1]))
+		snprintf(buf, CI_BUF, "%.4f .. %.4f", ci95[0], ci95[1]);
 	else
 		snprintf(buf, CI_BUF, "undefined");
 	return buf;
+}
+
+/* A nullable count (a double, NaN for null) as an integer, 0 for null. */
+static long long count_of(double v)
+{
+	return isfinite(v) ? (long long)v : 0;
+}
+
+/* A string that may be NULL, as "" then. */
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
 }
 
 struct style {
@@ -78,196 +89,173 @@ struct style {
 };
 
 /* window.note, when there is one, on a line of its own */
-static void text_note(FILE *f, const cJSON *w)
+static void text_note(FILE *f, const struct sg_report_window *w)
 {
-	const char *note = str(w, "note");
-
-	if (note) {
+	if (w->note) {
 		fputs("            ", f);
-		put_text(f, note);
+		put_text(f, w->note);
 		fputc('\n', f);
 	}
 }
 
-static void text_model(FILE *f, const cJSON *r, const struct style *c)
+static void text_model(FILE *f, const struct sg_report *r,
+		       const struct style *c)
 {
-	const cJSON *m = get(r, "model"), *w = get(r, "window");
-	const char *sha, *backend = str(m, "backend"), *since, *until;
+	const struct sg_report_model *m = r->model;
+	const struct sg_report_window *w = &r->window;
 
 	fprintf(f, "%sshadowgate report%s  ", c->bold, c->off);
-	if (cJSON_IsObject(m)) {
-		put_text(f, str(m, "name") ? str(m, "name") : "");
+	if (m) {
+		put_text(f, or_empty(m->name));
 		fputc('@', f);
-		put_text(f, str(m, "version") ? str(m, "version") : "");
+		put_text(f, or_empty(m->version));
 		fputs(" (", f);
-		put_text(f, backend ? backend : "?");
-		sha = str(m, "sha256");
-		if (sha)
-			fprintf(f, ", sha256 %.12s", sha);
+		put_text(f, m->backend ? m->backend : "?");
+		if (m->sha256)
+			fprintf(f, ", sha256 %.12s", m->sha256);
 		fputs(")\n", f);
 	} else {
 		fputs("no model with predictions in the store: human "
 		      "decisions only\n", f);
 	}
-	since = str(w, "since");
-	until = str(w, "until");
-	fprintf(f, "window      %s .. %s, %ld night%s%s\n",
-		since ? since : "-", until ? until : "-", lnum(w, "nights"),
-		lnum(w, "nights") == 1 ? "" : "s",
-		cJSON_IsTrue(get(w, "all")) ? " (all cases)" : "");
+	fprintf(f, "window      %s .. %s, %lld night%s%s\n",
+		w->since ? w->since : "-", w->until ? w->until : "-",
+		w->nights, w->nights == 1 ? "" : "s",
+		w->all ? " (all cases)" : "");
 	text_note(f, w);
 }
 
-static void text_counts(FILE *f, const cJSON *r)
+static void text_counts(FILE *f, const struct sg_report *r)
 {
-	const cJSON *c = get(r, "counts"), *ex = get(c, "excluded"), *v;
+	const struct sg_report_counts *c = &r->counts;
+	const struct sg_report_excluded *ex = &c->excluded;
+	const struct {
+		long long n;
+		const char *why;
+	} excl[] = {
+		{ex->no_decision, "without a decision"},
+		{ex->no_prediction, "without a prediction"},
+		{ex->prediction_error, "with a prediction error"},
+		{ex->no_human_value, "without a human value"},
+		{ex->no_model_output, "without a model output"},
+	};
+	size_t i;
 	int first = 1;
 
-	fprintf(f, "cases       %ld compared of %ld in the window",
-		lnum(c, "compared"), lnum(c, "in_window"));
-	cJSON_ArrayForEach(v, ex)
-	{
-		long n = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
-		const char *k = v->string;
-
-		if (!n)
+	fprintf(f, "cases       %lld compared of %lld in the window",
+		c->compared, c->in_window);
+	for (i = 0; i < sizeof(excl) / sizeof(excl[0]); i++) {
+		if (!excl[i].n)
 			continue;
-		fprintf(f, "%s%ld %s", first ? ": excluded " : ", ", n,
-			!strcmp(k, "no_decision")        ? "without a decision"
-			: !strcmp(k, "no_prediction")    ? "without a prediction"
-			: !strcmp(k, "prediction_error") ? "with a prediction error"
-			: !strcmp(k, "no_human_value")   ? "without a human value"
-							 : "without a model output");
+		fprintf(f, "%s%lld %s", first ? ": excluded " : ", ", excl[i].n,
+			excl[i].why);
 		first = 0;
 	}
 	fputc('\n', f);
 }
 
-static void text_headline(FILE *f, const cJSON *r, const struct style *c)
+static void text_headline(FILE *f, const struct sg_report *r,
+			  const struct style *c)
 {
-	const cJSON *a = get(r, "agreement"), *k = get(r, "kappa");
-	double rate = num(a, "rate");
+	const struct sg_rate *a = &r->agreement;
+	const struct sg_report_kappa *k = &r->kappa;
 	char b1[NUM_BUF], b2[CI_BUF], b3[NUM_BUF];
 
-	fprintf(f, "%sagreement   %s%s  %ld/%ld  %.0f%% CI %s\n", c->bold,
-		fmt4(b1, rate), c->off, lnum(a, "agree"), lnum(a, "n"),
-		100 * num(r, "confidence"), fmt_ci(b2, a));
-	if (cJSON_IsObject(k) && !strcmp(str(r, "decision_type") ?
-					 str(r, "decision_type") : "",
-					 "label")) {
-		fprintf(f, "%skappa       %s%s  SE %s  CI %s\n", c->bold,
-			fmt4(b1, num(k, "value")), c->off,
-			fmt4(b3, num(k, "se")), fmt_ci(b2, k));
-		if (isfinite(num(k, "linear_weighted")) ||
-		    isfinite(num(k, "quadratic_weighted")))
-			fprintf(f, "            weighted: linear %s, quadratic "
-				   "%s\n",
-				fmt4(b1, num(k, "linear_weighted")),
-				fmt4(b3, num(k, "quadratic_weighted")));
-	}
+	fprintf(f, "%sagreement   %s%s  %lld/%lld  %.0f%% CI %s\n", c->bold,
+		fmt4(b1, a->rate), c->off, a->agree, a->n,
+		100 * r->confidence, fmt_ci(b2, a->ci95));
+	if (strcmp(or_empty(r->decision_type), "label"))
+		return;
+	fprintf(f, "%skappa       %s%s  SE %s  CI %s\n", c->bold,
+		fmt4(b1, k->value), c->off, fmt4(b3, k->se),
+		fmt_ci(b2, k->ci95));
+	if (isfinite(k->linear_weighted) || isfinite(k->quadratic_weighted))
+		fprintf(f, "            weighted: linear %s, quadratic %s\n",
+			fmt4(b1, k->linear_weighted),
+			fmt4(b3, k->quadratic_weighted));
 }
 
-static void text_confusion(FILE *f, const cJSON *r, const struct style *c)
+static void text_confusion(FILE *f, const struct sg_report_confusion *cf,
+			   const struct style *c)
 {
-	const cJSON *cf = get(r, "confusion"), *labels = get(cf, "labels");
-	const cJSON *mat = get(cf, "matrix"), *l, *row, *v;
-	int k = cJSON_GetArraySize(labels), i, j;
-	size_t w = 5, *cw;
+	const struct sg_strs *labels = &cf->labels;
+	const struct sg_matrix *mat = &cf->matrix;
+	size_t k = labels->n, w = 5, *cw, i, j;
 	char b[32];
 
 	if (!k)
 		return;
-	cw = sg_xcalloc((size_t)k, sizeof(*cw));
-	i = 0;
-	cJSON_ArrayForEach(l, labels)
-	{
-		if (width(l->valuestring) > w)
-			w = width(l->valuestring);
-		cw[i++] = width(l->valuestring);
+	cw = sg_xcalloc(k, sizeof(*cw));
+	for (i = 0; i < k; i++) {
+		if (width(or_empty(labels->v[i])) > w)
+			w = width(or_empty(labels->v[i]));
+		cw[i] = width(or_empty(labels->v[i]));
 	}
-	cJSON_ArrayForEach(row, mat)
-	{
-		j = 0;
-		cJSON_ArrayForEach(v, row)
-		{
-			size_t n = (size_t)snprintf(b, sizeof(b), "%ld",
-						    (long)v->valuedouble);
+	for (i = 0; i < mat->rows; i++)
+		for (j = 0; j < mat->cols && j < k; j++) {
+			size_t n = (size_t)snprintf(b, sizeof(b), "%lld",
+						    mat->v[i * mat->cols + j]);
 
-			if (j < k && n > cw[j])
+			if (n > cw[j])
 				cw[j] = n;
-			j++;
 		}
-	}
 	fprintf(f, "\n%sconfusion matrix%s (rows: human, columns: model)\n",
 		c->bold, c->off);
 	fprintf(f, "  %*s", (int)w, "");
-	i = 0;
-	cJSON_ArrayForEach(l, labels)
-	{
+	for (i = 0; i < k; i++) {
 		fputs("  ", f);
-		put_pad(f, l->valuestring, cw[i++], 1);
+		put_pad(f, or_empty(labels->v[i]), cw[i], 1);
 	}
 	fputc('\n', f);
-	i = 0;
-	cJSON_ArrayForEach(row, mat)
-	{
+	for (i = 0; i < mat->rows; i++) {
 		fputs("  ", f);
-		put_pad(f, cJSON_GetArrayItem(labels, i)->valuestring, w, 0);
-		j = 0;
-		cJSON_ArrayForEach(v, row)
-		{
-			snprintf(b, sizeof(b), "%ld", (long)v->valuedouble);
+		put_pad(f, i < k ? or_empty(labels->v[i]) : "", w, 0);
+		for (j = 0; j < mat->cols; j++) {
+			snprintf(b, sizeof(b), "%lld", mat->v[i * mat->cols + j]);
 			fputs("  ", f);
 			put_pad(f, b, j < k ? cw[j] : 0, 1);
-			j++;
 		}
 		fputc('\n', f);
-		i++;
 	}
 	free(cw);
 }
 
-static void text_per_class(FILE *f, const cJSON *r, const struct style *c)
+static void text_class(FILE *f, const char *name, size_t w,
+		       const struct sg_report_class *v)
 {
-	const cJSON *pc = get(r, "per_class"), *av = get(r, "averages"), *v;
-	size_t w = 12;
 	char b1[NUM_BUF], b2[NUM_BUF], b3[NUM_BUF];
 
-	if (!cJSON_GetArraySize(pc))
+	fputs("  ", f);
+	put_pad(f, name, w, 0);
+	fprintf(f, "  %9s  %9s  %9s  %9lld\n", fmt4(b1, v->precision),
+		fmt4(b2, v->recall), fmt4(b3, v->f1), v->support);
+}
+
+static void text_per_class(FILE *f, const struct sg_report *r,
+			   const struct style *c)
+{
+	const struct sg_map_class *pc = &r->per_class;
+	const struct sg_report_averages *av = r->averages;
+	size_t w = 12, i;
+
+	if (!pc->n)
 		return;
-	cJSON_ArrayForEach(v, pc)
-	{
-		if (width(v->string) > w)
-			w = width(v->string);
-	}
+	for (i = 0; i < pc->n; i++)
+		if (width(pc->key[i]) > w)
+			w = width(pc->key[i]);
 	fprintf(f, "\n%s", c->bold);
 	put_pad(f, "per class", w + 2, 0);
 	fprintf(f, "  precision     recall         f1    support%s\n",
 		c->off);
-	cJSON_ArrayForEach(v, pc)
-	{
-		fputs("  ", f);
-		put_pad(f, v->string, w, 0);
-		fprintf(f, "  %9s  %9s  %9s  %9ld\n",
-			fmt4(b1, num(v, "precision")),
-			fmt4(b2, num(v, "recall")), fmt4(b3, num(v, "f1")),
-			lnum(v, "support"));
-	}
-	cJSON_ArrayForEach(v, av)
-	{
-		char name[48];
-
-		snprintf(name, sizeof(name), "%.20s avg", v->string);
-		fputs("  ", f);
-		put_pad(f, name, w, 0);
-		fprintf(f, "  %9s  %9s  %9s  %9ld\n",
-			fmt4(b1, num(v, "precision")),
-			fmt4(b2, num(v, "recall")), fmt4(b3, num(v, "f1")),
-			lnum(v, "support"));
+	for (i = 0; i < pc->n; i++)
+		text_class(f, pc->key[i], w, &pc->v[i]);
+	if (av) {
+		text_class(f, "macro avg", w, &av->macro);
+		text_class(f, "weighted avg", w, &av->weighted);
 	}
 }
 
-static void text_rows(FILE *f, const cJSON *r, int nights,
+static void text_rows(FILE *f, const struct sg_report *r, int nights,
 		      const struct style *c)
 {
 	size_t n, i, w = 5;
@@ -288,6 +276,7 @@ static void text_rows(FILE *f, const cJSON *r, int nights,
 	fprintf(f, "\n%s%s, worst first%s\n", c->bold,
 		nights ? "nights" : "segments", c->off);
 	for (i = 0; i < n; i++) {
+		const struct sg_rate *o = rows[i].o;
 		struct sg_buf k = SG_BUF_INIT;
 
 		if (!nights)
@@ -295,88 +284,87 @@ static void text_rows(FILE *f, const cJSON *r, int nights,
 		/* a missing segment value is the empty string, as in the
 		 * JSON keys and the gate (no real value is empty) */
 		sg_buf_addstr(&k, rows[i].key);
-		fprintf(f, "%s  ", below(rows[i].o) ? c->red : "");
+		fprintf(f, "%s  ", o->below_overall ? c->red : "");
 		put_pad(f, k.buf, w, 0);
-		fprintf(f, "  n %6ld  agree %6ld  %9s  CI %s%s%s\n", rows[i].n,
-			lnum(rows[i].o, "agree"), fmt4(b1, rows[i].rate),
-			fmt_ci(b2, rows[i].o),
-			below(rows[i].o) ? "  below overall" : "",
-			below(rows[i].o) ? c->off : "");
+		fprintf(f, "  n %6lld  agree %6lld  %9s  CI %s%s%s\n", o->n,
+			o->agree, fmt4(b1, o->rate), fmt_ci(b2, o->ci95),
+			o->below_overall ? "  below overall" : "",
+			o->below_overall ? c->off : "");
 		sg_buf_release(&k);
 	}
 	free(rows);
 }
 
-static void text_regression(FILE *f, const cJSON *r, const struct style *c)
+static void text_regression(FILE *f, const struct sg_report_regression *g,
+			    const struct style *c)
 {
-	const cJSON *g = get(r, "regression"), *w = get(g, "within_tolerance");
+	const struct sg_report_within *w;
 	char b1[NUM_BUF], b2[NUM_BUF], b3[NUM_BUF], b4[CI_BUF];
 
-	if (!cJSON_IsObject(g))
+	if (!g)
 		return;
-	fprintf(f, "\n%sregression%s  n %ld  MAE %s  RMSE %s  bias %s\n",
-		c->bold, c->off, lnum(g, "n"), fmt4(b1, num(g, "mae")),
-		fmt4(b2, num(g, "rmse")), fmt4(b3, num(g, "bias")));
-	fprintf(f, "  within tolerance %g: %ld of %ld, %s, CI %s\n",
-		num(w, "tolerance"), lnum(w, "within"), lnum(w, "n"),
-		fmt4(b1, num(w, "rate")), fmt_ci(b4, w));
+	w = &g->within_tolerance;
+	fprintf(f, "\n%sregression%s  n %lld  MAE %s  RMSE %s  bias %s\n",
+		c->bold, c->off, g->n, fmt4(b1, g->mae), fmt4(b2, g->rmse),
+		fmt4(b3, g->bias));
+	fprintf(f, "  within tolerance %g: %lld of %lld, %s, CI %s\n",
+		w->tolerance, w->within, w->n, fmt4(b1, w->rate),
+		fmt_ci(b4, w->ci95));
 }
 
-static void text_baseline(FILE *f, const cJSON *r, const struct style *c)
+static void text_baseline(FILE *f, const struct sg_report_baseline *h,
+			  const struct style *c)
 {
-	const cJSON *h = get(r, "human_baseline");
 	char b1[NUM_BUF], b2[NUM_BUF], b3[NUM_BUF], b4[NUM_BUF];
 
-	if (!cJSON_IsObject(h))
+	if (!h)
 		return;
 	fprintf(f, "\n%shuman baseline%s  ", c->bold, c->off);
-	if (!lnum(h, "items")) {
+	if (!h->items) {
 		fputs("no case in the window has two raters or more\n", f);
 		return;
 	}
-	fprintf(f, "%ld cases with two raters or more (%ld ratings)\n",
-		lnum(h, "items"), lnum(h, "ratings"));
+	fprintf(f, "%lld cases with two raters or more (%lld ratings)\n",
+		h->items, h->ratings);
 	fprintf(f, "  Fleiss kappa %s, Krippendorff alpha %s, raters agree "
-		   "on %s of %ld pairs\n",
-		fmt4(b1, num(h, "fleiss_kappa")),
-		fmt4(b2, num(h, "krippendorff_alpha")),
-		fmt_pct(b3, num(h, "pairwise_agreement")), lnum(h, "pairs"));
-	if (lnum(h, "model_ratings"))
-		fprintf(f, "  the model agrees with %s of their %ld ratings "
-			   "(on %ld of those cases)\n",
-			fmt_pct(b4, num(h, "model_agreement")),
-			lnum(h, "model_ratings"), lnum(h, "model_items"));
+		   "on %s of %lld pairs\n",
+		fmt4(b1, h->fleiss_kappa), fmt4(b2, h->krippendorff_alpha),
+		fmt_pct(b3, h->pairwise_agreement), h->pairs);
+	if (h->model_ratings)
+		fprintf(f, "  the model agrees with %s of their %lld ratings "
+			   "(on %lld of those cases)\n",
+			fmt_pct(b4, h->model_agreement), h->model_ratings,
+			h->model_items);
 }
 
-static void text_coverage(FILE *f, const cJSON *r, const struct style *c)
+static void text_coverage(FILE *f, const struct sg_report_coverage *cv,
+			  const struct style *c)
 {
-	const cJSON *cv = get(r, "coverage"), *p;
 	char b1[NUM_BUF], b2[NUM_BUF], b3[CI_BUF];
-	double t = num(cv, "recommended_threshold");
+	double t = cv->recommended_threshold;
+	size_t i;
 
-	if (!cJSON_IsObject(cv) || !lnum(cv, "scored"))
+	if (!cv->scored)
 		return;
-	fprintf(f, "\n%scoverage%s  %ld scored cases; ", c->bold, c->off,
-		lnum(cv, "scored"));
+	fprintf(f, "\n%scoverage%s  %lld scored cases; ", c->bold, c->off,
+		cv->scored);
 	if (isfinite(t))
 		fprintf(f, "score >= %g keeps the lower bound >= %g and covers "
 			   "%s\n",
-			t, num(cv, "target_agreement"),
-			fmt_pct(b1, num(cv, "recommended_coverage")));
+			t, cv->target_agreement,
+			fmt_pct(b1, cv->recommended_coverage));
 	else
 		fprintf(f, "no score threshold reaches a lower bound of %g\n",
-			num(cv, "target_agreement"));
+			cv->target_agreement);
 	fputs("  threshold  coverage       n       rate  CI\n", f);
-	cJSON_ArrayForEach(p, get(cv, "points"))
-	{
-		double th = num(p, "threshold");
-		long i = lround(th * 20);
+	for (i = 0; i < cv->points.n; i++) {
+		const struct sg_report_point *p = &cv->points.v[i];
 
-		if (i % 2)
+		if (lround(p->threshold * 20) % 2)
 			continue; /* every 0.1 on a terminal */
-		fprintf(f, "  %9.2f  %8s  %6ld  %9s  %s\n", th,
-			fmt_pct(b1, num(p, "coverage")), lnum(p, "n"),
-			fmt4(b2, num(p, "rate")), fmt_ci(b3, p));
+		fprintf(f, "  %9.2f  %8s  %6lld  %9s  %s\n", p->threshold,
+			fmt_pct(b1, p->coverage), p->n, fmt4(b2, p->rate),
+			fmt_ci(b3, p->ci95));
 	}
 }
 
@@ -390,352 +378,370 @@ static const char *fmt_signed(char *buf, double v)
 	return buf;
 }
 
-static const char *fmt_g(char *buf, double v);
-
-/* software.nights as a table, then software.change. */
-static void text_software_nights(FILE *f, const cJSON *s,
-				 const struct style *c)
-{
-	const cJSON *v, *ch = get(s, "change");
-	char b[6][NUM_BUF];
-	size_t i;
-
-	if (!cJSON_GetArraySize(get(s, "nights")))
-		return;
-	fprintf(f, "  %srun night   runs   cases  errors     p50 ms     p95 ms"
-		   "     p99 ms    cases/s   peak KiB%s\n",
-		c->dim, c->off);
-	cJSON_ArrayForEach(v, get(s, "nights"))
-	{
-		fprintf(f, "  %-10s  %4ld  %6ld  %6s  %9s  %9s  %9s  %9s  %9s\n",
-			v->string, lnum(v, "runs"), lnum(v, "cases"),
-			fmt_pct(b[0], num(v, "error_rate")),
-			fmt_g(b[1], num(v, "p50_ms")),
-			fmt_g(b[2], num(v, "p95_ms")),
-			fmt_g(b[3], num(v, "p99_ms")),
-			fmt_g(b[4], num(v, "throughput")),
-			fmt_g(b[5], num(v, "peak_rss_kb")));
-	}
-	if (!cJSON_IsObject(ch))
-		return;
-	fprintf(f, "  latest run (%s) against the mean of %ld run%s on %ld "
-		   "earlier night%s:\n",
-		str(ch, "night") ? str(ch, "night") : "?",
-		lnum(ch, "previous_runs"),
-		lnum(ch, "previous_runs") == 1 ? "" : "s",
-		lnum(ch, "previous_nights"),
-		lnum(ch, "previous_nights") == 1 ? "" : "s");
-	fprintf(f, "    %s%-12s  %10s  %13s  %10s  %8s%s\n", c->dim, "metric",
-		"latest", "previous_mean", "delta", "relative", c->off);
-	for (i = 0; i < SG_WRITE_SW_METRICS; i++) {
-		const cJSON *m = get(ch, sg_write_sw_metrics[i]);
-		double rel = num(m, "relative");
-
-		if (isfinite(rel))
-			snprintf(b[3], NUM_BUF, "%+.1f%%", 100 * rel);
-		else
-			snprintf(b[3], NUM_BUF, "-");
-		fprintf(f, "    %-12s  %10s  %13s  %10s  %8s\n", sg_write_sw_metrics[i],
-			fmt_g(b[0], num(m, "latest")),
-			fmt_g(b[1], num(m, "previous_mean")),
-			fmt_signed(b[2], num(m, "delta")), b[3]);
-	}
-}
-
-static void text_software(FILE *f, const cJSON *r, const struct style *c)
-{
-	const cJSON *s = get(r, "software");
-	char b1[NUM_BUF];
-
-	if (!cJSON_IsObject(s))
-		return;
-	fprintf(f, "\n%ssoftware%s    ", c->bold, c->off);
-	if (isfinite(num(s, "run_id"))) {
-		fprintf(f, "latest run %ld (%s): %ld cases, %ld scored, %ld "
-			   "errors (%s)\n",
-			lnum(s, "run_id"), str(s, "status") ? str(s, "status") : "?",
-			lnum(s, "cases"), lnum(s, "scored"), lnum(s, "errors"),
-			fmt_pct(b1, num(s, "error_rate")));
-		if (isfinite(num(s, "p50_ms")))
-			fprintf(f, "            latency p50 %.3g ms, p95 %.3g ms, "
-				   "p99 %.3g ms",
-				num(s, "p50_ms"), num(s, "p95_ms"),
-				num(s, "p99_ms"));
-		if (isfinite(num(s, "throughput")))
-			fprintf(f, ", %.0f cases/s", num(s, "throughput"));
-		if (isfinite(num(s, "peak_rss_kb")))
-			fprintf(f, ", peak memory %.1f MiB",
-				num(s, "peak_rss_kb") / 1024);
-		fputc('\n', f);
-		if (isfinite(num(s, "p50_ms")) && str(s, "latency_method"))
-			fprintf(f, "            a latency is: %s\n",
-				str(s, "latency_method"));
-		if (isfinite(num(s, "startup_ms")))
-			fprintf(f, "            model start-up %.0f ms (not in "
-				   "the latencies)\n", num(s, "startup_ms"));
-	} else {
-		fputs("no runs recorded (logged predictions)\n", f);
-	}
-	fprintf(f, "            in the window: %ld predictions, %ld errors "
-		   "(%s)\n",
-		lnum(s, "window_predictions"), lnum(s, "window_errors"),
-		fmt_pct(b1, num(s, "window_error_rate")));
-	text_software_nights(f, s, c);
-}
-
 static const char *fmt_g(char *buf, double v)
 {
 	return sg_write_fmt_gn(buf, v, 4);
 }
 
+/* software.change: the latest run against the earlier nights' mean. */
+static void text_software_change(FILE *f, const struct sg_report_change *ch,
+				 const struct style *c)
+{
+	char b[4][NUM_BUF];
+	size_t i;
+
+	fprintf(f, "  latest run (%s) against the mean of %lld run%s on %lld "
+		   "earlier night%s:\n",
+		ch->night ? ch->night : "?", ch->previous_runs,
+		ch->previous_runs == 1 ? "" : "s", ch->previous_nights,
+		ch->previous_nights == 1 ? "" : "s");
+	fprintf(f, "    %s%-12s  %10s  %13s  %10s  %8s%s\n", c->dim, "metric",
+		"latest", "previous_mean", "delta", "relative", c->off);
+	for (i = 0; i < SG_WRITE_SW_METRICS; i++) {
+		const struct sg_report_delta *m = sg_write_change_metric(ch, i);
+
+		if (isfinite(m->relative))
+			snprintf(b[3], NUM_BUF, "%+.1f%%", 100 * m->relative);
+		else
+			snprintf(b[3], NUM_BUF, "-");
+		fprintf(f, "    %-12s  %10s  %13s  %10s  %8s\n",
+			sg_write_sw_metrics[i], fmt_g(b[0], m->latest),
+			fmt_g(b[1], m->previous_mean),
+			fmt_signed(b[2], m->delta), b[3]);
+	}
+}
+
+/* software.nights as a table, then software.change. */
+static void text_software_nights(FILE *f, const struct sg_report_software *s,
+				 const struct style *c)
+{
+	char b[6][NUM_BUF];
+	size_t i;
+
+	if (!s->nights.n)
+		return;
+	fprintf(f, "  %srun night   runs   cases  errors     p50 ms     p95 ms"
+		   "     p99 ms    cases/s   peak KiB%s\n",
+		c->dim, c->off);
+	for (i = 0; i < s->nights.n; i++) {
+		const struct sg_report_run_night *v = &s->nights.v[i];
+
+		fprintf(f, "  %-10s  %4lld  %6lld  %6s  %9s  %9s  %9s  %9s  "
+			   "%9s\n",
+			s->nights.key[i], v->runs, v->cases,
+			fmt_pct(b[0], v->error_rate), fmt_g(b[1], v->p50_ms),
+			fmt_g(b[2], v->p95_ms), fmt_g(b[3], v->p99_ms),
+			fmt_g(b[4], v->throughput), fmt_g(b[5], v->peak_rss_kb));
+	}
+	if (s->change)
+		text_software_change(f, s->change, c);
+}
+
+static void text_software(FILE *f, const struct sg_report_software *s,
+			  const struct style *c)
+{
+	char b1[NUM_BUF];
+
+	fprintf(f, "\n%ssoftware%s    ", c->bold, c->off);
+	if (isfinite(s->run_id)) {
+		fprintf(f, "latest run %lld (%s): %lld cases, %lld scored, "
+			   "%lld errors (%s)\n",
+			count_of(s->run_id), s->status ? s->status : "?",
+			count_of(s->cases), count_of(s->scored),
+			count_of(s->errors), fmt_pct(b1, s->error_rate));
+		if (isfinite(s->p50_ms))
+			fprintf(f, "            latency p50 %.3g ms, p95 %.3g ms, "
+				   "p99 %.3g ms",
+				s->p50_ms, s->p95_ms, s->p99_ms);
+		if (isfinite(s->throughput))
+			fprintf(f, ", %.0f cases/s", s->throughput);
+		if (isfinite(s->peak_rss_kb))
+			fprintf(f, ", peak memory %.1f MiB",
+				s->peak_rss_kb / 1024);
+		fputc('\n', f);
+		if (isfinite(s->p50_ms) && s->latency_method)
+			fprintf(f, "            a latency is: %s\n",
+				s->latency_method);
+		if (isfinite(s->startup_ms))
+			fprintf(f, "            model start-up %.0f ms (not in "
+				   "the latencies)\n", s->startup_ms);
+	} else {
+		fputs("no runs recorded (logged predictions)\n", f);
+	}
+	fprintf(f, "            in the window: %lld predictions, %lld errors "
+		   "(%s)\n",
+		s->window_predictions, s->window_errors,
+		fmt_pct(b1, s->window_error_rate));
+	text_software_nights(f, s, c);
+}
+
 /* The reference window in one line: "2026-11-01 .. 2026-11-07 (7 nights,
  * 700 cases)", or its note when it holds no case. */
-static void text_reference(FILE *f, const cJSON *ref)
+static void text_reference(FILE *f, const struct sg_report_reference *ref)
 {
-	const char *note = str(ref, "note");
-	const char *since = str(ref, "since"), *until = str(ref, "until");
-
-	if (note) {
-		put_text(f, note);
+	if (ref->note) {
+		put_text(f, ref->note);
 		return;
 	}
-	fprintf(f, "%s .. %s (%ld night%s, %ld cases)",
-		since ? since : "(open)", until ? until : "(open)",
-		lnum(ref, "nights"), lnum(ref, "nights") == 1 ? "" : "s",
-		lnum(ref, "cases"));
-	if (cJSON_IsTrue(get(ref, "overlaps_window")))
+	fprintf(f, "%s .. %s (%lld night%s, %lld cases)",
+		ref->since ? ref->since : "(open)",
+		ref->until ? ref->until : "(open)", ref->nights,
+		ref->nights == 1 ? "" : "s", ref->cases);
+	if (ref->overlaps_window)
 		fputs(", overlaps the window", f);
 }
 
-/* The feature with the largest `key` in a night's features, or NULL. */
-static const cJSON *night_max(const cJSON *features, const char *key)
+/* The feature of a night with the largest PSI (psi) or missing rate
+ * (!psi), or -1 when none has one. */
+static long night_max(const struct sg_map_fnight *fs, int psi)
 {
-	const cJSON *v, *best = NULL;
+	long best = -1;
+	size_t i;
 
-	cJSON_ArrayForEach(v, features)
-	{
-		if (isfinite(num(v, key)) &&
-		    (!best || num(v, key) > num(best, key)))
-			best = v;
+	for (i = 0; i < fs->n; i++) {
+		double v = psi ? fs->v[i].psi : fs->v[i].missing_rate;
+		double b = best < 0 ? NAN
+			   : psi    ? fs->v[best].psi
+				    : fs->v[best].missing_rate;
+
+		if (isfinite(v) && (best < 0 || v > b))
+			best = (long)i;
 	}
 	return best;
 }
 
-static void text_inputs(FILE *f, const cJSON *r, const struct style *c)
+/* inputs.nights: each night's worst feature by PSI and by missing rate. */
+static void text_input_nights(FILE *f, const struct sg_report_inputs *in)
 {
-	const cJSON *in = get(r, "inputs"), *fs = get(in, "features"), *v;
-	const cJSON *ref = get(in, "reference"), *g, *u;
-	int drift = cJSON_IsObject(ref);
-	size_t w = 7;
+	char b1[NUM_BUF], b2[NUM_BUF];
+	size_t i;
+
+	for (i = 0; i < in->nights.n; i++) {
+		const struct sg_map_fnight *fs = &in->nights.v[i].features;
+		long p = night_max(fs, 1), m = night_max(fs, 0);
+
+		fprintf(f, "  %s  %4lld cases  max PSI %s", in->nights.key[i],
+			in->nights.v[i].cases,
+			fmt_g(b1, p >= 0 ? fs->v[p].psi : NAN));
+		if (p >= 0) {
+			fputs(" (", f);
+			put_text(f, fs->key[p]);
+			fputc(')', f);
+		}
+		fprintf(f, ", max missing %s",
+			fmt_pct(b2, m >= 0 ? fs->v[m].missing_rate : NAN));
+		if (m >= 0) {
+			fputs(" (", f);
+			put_text(f, fs->key[m]);
+			fputc(')', f);
+		}
+		sg_write_out_of_range(f, fs, &in->features,
+				      "; out of the reference range: ",
+				      put_text);
+		fputc('\n', f);
+	}
+}
+
+/* Drift against the reference: the window, the ranking, new segment
+ * values, night by night. */
+static void text_drift(FILE *f, const struct sg_report_inputs *in)
+{
+	char b1[NUM_BUF];
+	size_t i, j;
+
+	fputs("  reference ", f);
+	text_reference(f, in->reference);
+	fprintf(f, "\n  PSI over %lld bins fixed on the reference's quantiles,"
+		   " shares floored at %g; KS p-value %s\n",
+		in->psi_bins, in->psi_floor,
+		in->ks_pvalue_method ? in->ks_pvalue_method : "asymptotic");
+	if (in->ranking.n) {
+		fputs("  drift ranking (PSI):", f);
+		for (i = 0; i < in->ranking.n; i++) {
+			const struct sg_report_feature *x =
+				sg_write_feature(&in->features, in->ranking.v[i]);
+
+			fprintf(f, "%s ", i ? "," : "");
+			put_text(f, or_empty(in->ranking.v[i]));
+			fprintf(f, " %s", fmt_g(b1, x ? x->psi : NAN));
+		}
+		fputc('\n', f);
+	}
+	for (i = 0; i < in->segments.n; i++) {
+		const struct sg_report_segdrift *g = &in->segments.v[i];
+
+		for (j = 0; j < g->unseen.n; j++) {
+			fputs("  new segment value (never in the reference): ",
+			      f);
+			put_text(f, in->segments.key[i]);
+			fputc('=', f);
+			put_text(f, or_empty(g->unseen.v[j]));
+			fprintf(f, " (%lld cases)\n",
+				sg_write_segment_cases(&g->values,
+						       g->unseen.v[j]));
+		}
+	}
+	text_input_nights(f, in);
+}
+
+static void text_inputs(FILE *f, const struct sg_report_inputs *in,
+			const struct style *c)
+{
+	const struct sg_map_feature *fs = &in->features;
+	int drift = in->reference != NULL;
+	size_t w = 7, i;
 	char b1[NUM_BUF], b2[NUM_BUF], b3[NUM_BUF], b4[NUM_BUF], b5[NUM_BUF];
 
-	if (!cJSON_GetArraySize(fs))
+	if (!fs->n)
 		return;
-	cJSON_ArrayForEach(v, fs)
-	{
-		if (width(v->string) > w)
-			w = width(v->string);
-	}
+	for (i = 0; i < fs->n; i++)
+		if (width(fs->key[i]) > w)
+			w = width(fs->key[i]);
 	fprintf(f, "\n%s", c->bold);
 	put_pad(f, "inputs", w + 2, 0);
 	fprintf(f, "  missing          mean           std%s%s\n",
 		drift ? "         min         max      PSI      KS  p(KS)" : "",
 		c->off);
-	cJSON_ArrayForEach(v, fs)
-	{
+	for (i = 0; i < fs->n; i++) {
+		const struct sg_report_feature *v = &fs->v[i];
+
 		fputs("  ", f);
-		put_pad(f, v->string, w, 0);
+		put_pad(f, fs->key[i], w, 0);
 		fprintf(f, "  %7s  %12.6g  %12.6g",
-			fmt_pct(b1, num(v, "missing_rate")), num(v, "mean"),
-			num(v, "std"));
+			fmt_pct(b1, v->missing_rate), v->mean, v->std);
 		if (drift)
 			fprintf(f, "  %10s  %10s  %7s  %6s  %5s",
-				sg_write_fmt_gn(b1, num(v, "min"), 6),
-				sg_write_fmt_gn(b2, num(v, "max"), 6),
-				fmt_g(b3, num(v, "psi")), fmt_g(b4, num(v, "ks")),
-				fmt_g(b5, num(v, "ks_pvalue")));
+				sg_write_fmt_gn(b1, v->min, 6),
+				sg_write_fmt_gn(b2, v->max, 6),
+				fmt_g(b3, v->psi), fmt_g(b4, v->ks),
+				fmt_g(b5, v->ks_pvalue));
 		fputc('\n', f);
 	}
-	if (!drift)
-		return;
-	fputs("  reference ", f);
-	text_reference(f, ref);
-	fprintf(f, "\n  PSI over %ld bins fixed on the reference's quantiles,"
-		   " shares floored at %g; KS p-value %s\n",
-		lnum(in, "psi_bins"), num(in, "psi_floor"),
-		str(in, "ks_pvalue_method") ? str(in, "ks_pvalue_method")
-					    : "asymptotic");
-	if (cJSON_GetArraySize(get(in, "ranking"))) {
-		int first = 1;
+	if (drift)
+		text_drift(f, in);
+}
 
-		fputs("  drift ranking (PSI):", f);
-		cJSON_ArrayForEach(v, get(in, "ranking"))
-		{
-			fprintf(f, "%s ", first ? "" : ",");
-			put_text(f, v->valuestring);
-			fprintf(f, " %s", fmt_g(b1, num(get(fs, v->valuestring),
-							 "psi")));
-			first = 0;
-		}
-		fputc('\n', f);
-	}
-	cJSON_ArrayForEach(g, get(in, "segments"))
-	{
-		cJSON_ArrayForEach(u, get(g, "unseen"))
-		{
-			fputs("  new segment value (never in the reference): ",
-			      f);
-			put_text(f, g->string);
-			fputc('=', f);
-			put_text(f, u->valuestring);
-			fprintf(f, " (%ld cases)\n",
-				lnum(get(get(g, "values"), u->valuestring),
-				     "cases"));
-		}
-	}
-	cJSON_ArrayForEach(v, get(in, "nights"))
-	{
-		const cJSON *p = night_max(get(v, "features"), "psi");
-		const cJSON *m = night_max(get(v, "features"), "missing_rate");
+/* outputs.labels: each label's use by the humans and by the model. */
+static void text_labels(FILE *f, const struct sg_report_outputs *o,
+			const struct style *c)
+{
+	const struct sg_map_label_use *l = &o->labels;
+	const struct sg_report_shift *ls = o->label_shift;
+	size_t w = 7, i;
+	char b1[NUM_BUF], b2[NUM_BUF];
 
-		fprintf(f, "  %s  %4ld cases  max PSI %s", v->string,
-			lnum(v, "cases"), fmt_g(b1, p ? num(p, "psi") : NAN));
-		if (p) {
-			fputs(" (", f);
-			put_text(f, p->string);
-			fputc(')', f);
-		}
-		fprintf(f, ", max missing %s",
-			fmt_pct(b2, m ? num(m, "missing_rate") : NAN));
-		if (m) {
-			fputs(" (", f);
-			put_text(f, m->string);
-			fputc(')', f);
-		}
-		sg_write_out_of_range(f, v, fs, "; out of the reference range: ",
-			     put_text);
-		fputc('\n', f);
+	for (i = 0; i < l->n; i++)
+		if (width(l->key[i]) > w)
+			w = width(l->key[i]);
+	fprintf(f, "\n%s", c->bold);
+	put_pad(f, "outputs", w + 2, 0);
+	fprintf(f, "        human          model%s\n", c->off);
+	for (i = 0; i < l->n; i++) {
+		const struct sg_report_label_use *v = &l->v[i];
+
+		fputs("  ", f);
+		put_pad(f, l->key[i], w, 0);
+		fprintf(f, "  %6lld %6s  %6lld %6s\n", v->human,
+			fmt_pct(b1, v->human_share), v->model,
+			fmt_pct(b2, v->model_share));
+	}
+	if (ls) {
+		fprintf(f, "  label shift %s (", fmt_g(b1, ls->value));
+		put_text(f, ls->label ? ls->label : "?");
+		fprintf(f, "), chi-square %s (df %s)\n",
+			fmt_g(b1, o->chi_square ? o->chi_square->statistic : NAN),
+			fmt_g(b2, o->chi_square ? o->chi_square->df : NAN));
 	}
 }
 
-static void text_outputs(FILE *f, const cJSON *r, const struct style *c)
+static void text_outputs(FILE *f, const struct sg_report_outputs *o,
+			 const struct style *c)
 {
-	const cJSON *o = get(r, "outputs"), *l = get(o, "labels"), *v;
-	const cJSON *ls = get(o, "label_shift"), *cs = get(o, "chi_square");
-	size_t w = 7;
 	char b1[NUM_BUF], b2[NUM_BUF], b3[NUM_BUF];
+	size_t i;
 
-	if (!cJSON_IsObject(o))
-		return;
-	if (cJSON_GetArraySize(l)) {
-		cJSON_ArrayForEach(v, l)
-		{
-			if (width(v->string) > w)
-				w = width(v->string);
-		}
-		fprintf(f, "\n%s", c->bold);
-		put_pad(f, "outputs", w + 2, 0);
-		fprintf(f, "        human          model%s\n", c->off);
-		cJSON_ArrayForEach(v, l)
-		{
-			fputs("  ", f);
-			put_pad(f, v->string, w, 0);
-			fprintf(f, "  %6ld %6s  %6ld %6s\n", lnum(v, "human"),
-				fmt_pct(b1, num(v, "human_share")),
-				lnum(v, "model"),
-				fmt_pct(b2, num(v, "model_share")));
-		}
-		if (cJSON_IsObject(ls)) {
-			fprintf(f, "  label shift %s (", fmt_g(b1, num(ls, "value")));
-			put_text(f, str(ls, "label") ? str(ls, "label") : "?");
-			fprintf(f, "), chi-square %s (df %s)\n",
-				fmt_g(b1, num(cs, "statistic")),
-				fmt_g(b2, num(cs, "df")));
-		}
-	} else if (isfinite(num(o, "human_mean"))) {
+	if (o->labels.n)
+		text_labels(f, o, c);
+	else if (o->numeric && isfinite(o->human_mean))
 		fprintf(f, "\n%soutputs%s     mean human %g, mean model %g\n",
-			c->bold, c->off, num(o, "human_mean"),
-			num(o, "model_mean"));
-	} else {
+			c->bold, c->off, o->human_mean, o->model_mean);
+	else
 		return;
-	}
-	if (isfinite(num(o, "predictions")))
-		fprintf(f, "  %ld predictions: %ld errors (%s), %ld empty (%s)\n",
-			lnum(o, "predictions"), lnum(o, "errors"),
-			fmt_pct(b1, num(o, "error_rate")), lnum(o, "empty"),
-			fmt_pct(b2, num(o, "empty_rate")));
-	if (cJSON_GetArraySize(get(o, "score_deciles"))) {
+	fprintf(f, "  %lld predictions: %lld errors (%s), %lld empty (%s)\n",
+		o->predictions, o->errors, fmt_pct(b1, o->error_rate),
+		o->empty, fmt_pct(b2, o->empty_rate));
+	if (o->score_deciles.n) {
 		fputs("  score deciles", f);
-		cJSON_ArrayForEach(v, get(o, "score_deciles"))
-		{
-			fprintf(f, " %s", fmt_g(b1, cJSON_IsNumber(v)
-							 ? v->valuedouble
-							 : NAN));
-		}
+		for (i = 0; i < o->score_deciles.n; i++)
+			fprintf(f, " %s", fmt_g(b1, o->score_deciles.v[i]));
 		fputc('\n', f);
 	}
-	cJSON_ArrayForEach(v, get(o, "nights"))
-	{
-		fprintf(f, "  %s  %4ld predictions, errors %s, label shift %s, "
+	for (i = 0; i < o->nights.n; i++) {
+		const struct sg_report_out_night *v = &o->nights.v[i];
+
+		fprintf(f, "  %s  %4lld predictions, errors %s, label shift %s, "
 			   "chi-square %s\n",
-			v->string, lnum(v, "predictions"),
-			fmt_pct(b1, num(v, "error_rate")),
-			fmt_g(b2, num(get(v, "label_shift"), "value")),
-			fmt_g(b3, num(get(v, "chi_square"), "statistic")));
+			o->nights.key[i], v->predictions,
+			fmt_pct(b1, v->error_rate),
+			fmt_g(b2, v->label_shift ? v->label_shift->value : NAN),
+			fmt_g(b3, v->chi_square ? v->chi_square->statistic
+						: NAN));
 	}
 }
 
 /* outputs.version_change: overall, then night by night. */
-static void text_version_change(FILE *f, const cJSON *r,
+static void text_version_change(FILE *f,
+				const struct sg_report_version_change *vc,
 				const struct style *c)
 {
-	const cJSON *vc = get(get(r, "outputs"), "version_change"), *v;
-	const char *prev = str(get(vc, "previous"), "version");
 	char b1[NUM_BUF], b2[CI_BUF];
+	size_t i;
 
-	if (!cJSON_IsObject(vc))
+	if (!vc)
 		return;
 	fprintf(f, "\n%sversion change%s  against the previous version ",
 		c->bold, c->off);
-	put_text(f, prev ? prev : "?");
-	if (isfinite(num(vc, "tolerance")))
-		fprintf(f, " (changed: by more than %g)", num(vc, "tolerance"));
-	fprintf(f, "\n  changed on %ld of %ld cases scored by both (%s, CI "
+	put_text(f, vc->previous.version ? vc->previous.version : "?");
+	if (isfinite(vc->tolerance))
+		fprintf(f, " (changed: by more than %g)", vc->tolerance);
+	fprintf(f, "\n  changed on %lld of %lld cases scored by both (%s, CI "
 		   "%s)\n",
-		lnum(vc, "changed"), lnum(vc, "compared"),
-		fmt_pct(b1, num(vc, "rate")), fmt_ci(b2, vc));
-	cJSON_ArrayForEach(v, get(vc, "nights"))
-	{
-		fprintf(f, "  %s  %4ld of %4ld (%s, CI %s)\n", v->string,
-			lnum(v, "changed"), lnum(v, "compared"),
-			fmt_pct(b1, num(v, "rate")), fmt_ci(b2, v));
+		vc->changed, vc->compared, fmt_pct(b1, vc->rate),
+		fmt_ci(b2, vc->ci95));
+	for (i = 0; i < vc->nights.n; i++) {
+		const struct sg_report_changed *v = &vc->nights.v[i];
+
+		fprintf(f, "  %s  %4lld of %4lld (%s, CI %s)\n",
+			vc->nights.key[i], v->changed, v->compared,
+			fmt_pct(b1, v->rate), fmt_ci(b2, v->ci95));
 	}
 }
 
-static void value_text(char *buf, const cJSON *v)
+/* A label or a number as text (256 bytes), "-" when null. */
+static void value_text(char *buf, const struct sg_value *v)
 {
-	if (cJSON_IsString(v))
-		snprintf(buf, 256, "%.200s", v->valuestring);
-	else if (cJSON_IsNumber(v))
-		snprintf(buf, 256, "%g", v->valuedouble);
+	if (v->label)
+		snprintf(buf, 256, "%.200s", v->label);
+	else if (isfinite(v->num))
+		snprintf(buf, 256, "%g", v->num);
 	else
 		snprintf(buf, 256, "-");
 }
 
-static void text_examples(FILE *f, const cJSON *r, const struct style *c)
+static void text_examples(FILE *f, const struct sg_report *r,
+			  const struct style *c)
 {
-	const cJSON *d = get(r, "disagreements"), *e;
-	size_t w[3] = {4, 5, 5};
+	const struct sg_arr_example *d = &r->disagreements;
+	size_t w[3] = {4, 5, 5}, i;
 	char h[256], m[256];
 
-	if (!cJSON_GetArraySize(d))
+	if (!d->n)
 		return;
-	cJSON_ArrayForEach(e, d)
-	{
-		const char *id = str(e, "case_id");
+	for (i = 0; i < d->n; i++) {
+		const char *id = d->v[i].case_id;
 
-		value_text(h, get(e, "human"));
-		value_text(m, get(e, "model"));
+		value_text(h, &d->v[i].human);
+		value_text(m, &d->v[i].model);
 		if (id && width(id) > w[0])
 			w[0] = width(id);
 		if (width(h) > w[1])
@@ -744,8 +750,7 @@ static void text_examples(FILE *f, const cJSON *r, const struct style *c)
 			w[2] = width(m);
 	}
 	fprintf(f, "\n%sdisagreements%s (%s first)\n  %s", c->bold, c->off,
-		!strcmp(str(r, "decision_type") ? str(r, "decision_type") : "",
-			"numeric")
+		!strcmp(or_empty(r->decision_type), "numeric")
 			? "largest"
 			: "most confident",
 		c->dim);
@@ -755,24 +760,24 @@ static void text_examples(FILE *f, const cJSON *r, const struct style *c)
 	fputs("  ", f);
 	put_pad(f, "model", w[2], 0);
 	fprintf(f, "  score%s\n", c->off);
-	cJSON_ArrayForEach(e, d)
-	{
-		value_text(h, get(e, "human"));
-		value_text(m, get(e, "model"));
+	for (i = 0; i < d->n; i++) {
+		const struct sg_report_example *e = &d->v[i];
+
+		value_text(h, &e->human);
+		value_text(m, &e->model);
 		fputs("  ", f);
-		put_pad(f, str(e, "case_id") ? str(e, "case_id") : "", w[0], 0);
-		fprintf(f, "  %-10s  ",
-			str(e, "night") ? str(e, "night") : "-");
+		put_pad(f, or_empty(e->case_id), w[0], 0);
+		fprintf(f, "  %-10s  ", e->night ? e->night : "-");
 		put_pad(f, h, w[1], 0);
 		fputs("  ", f);
 		put_pad(f, m, w[2], 0);
-		if (isfinite(num(e, "score")))
-			fprintf(f, "  %g", num(e, "score"));
+		if (isfinite(e->score))
+			fprintf(f, "  %g", e->score);
 		fputc('\n', f);
 	}
 }
 
-int sg_write_text_report(FILE *f, const cJSON *r, int color,
+int sg_write_text_report(FILE *f, const struct sg_report *r, int color,
 			 const char *verdict)
 {
 	static const struct style plain = {"", "", "", "", ""};
@@ -780,25 +785,31 @@ int sg_write_text_report(FILE *f, const cJSON *r, int color,
 					  "\033[2m", "\033[0m"};
 	const struct style *c = color ? &ansi : &plain;
 
+	(void)verdict;
 	text_model(f, r, c);
 	text_counts(f, r);
-	if (cJSON_IsObject(get(r, "agreement"))) {
+	if (r->has_model) {
 		fputc('\n', f);
 		text_headline(f, r, c);
-		text_regression(f, r, c);
-		text_confusion(f, r, c);
+		text_regression(f, r->regression, c);
+		text_confusion(f, &r->confusion, c);
 		text_per_class(f, r, c);
 		text_rows(f, r, 0, c);
 		text_rows(f, r, 1, c);
-		text_coverage(f, r, c);
+		text_coverage(f, &r->coverage, c);
 	}
-	text_baseline(f, r, c);
-	text_software(f, r, c);
-	text_inputs(f, r, c);
-	text_outputs(f, r, c);
-	text_version_change(f, r, c);
+	text_baseline(f, r->human_baseline, c);
+	if (!r->has_model)
+		return 0;
+	text_software(f, &r->software, c);
+	text_inputs(f, &r->inputs, c);
+	text_outputs(f, &r->outputs, c);
+	text_version_change(f, r->outputs.version_change, c);
 	text_examples(f, r, c);
-	(void)verdict;
+	if (r->review) {
+		fputs("\nreview: who was right\n", f);
+		return sg_review_write_block(f, r->review, r->confidence);
+	}
 	return 0;
 }
 

@@ -1,13 +1,16 @@
 /*
- * write_util.c - what the report's views share: segment and night rows
- * worst first, numbers for people, the features out of their reference
- * range, and the gate's numbers as its text and Markdown views write them.
+ * write_util.c - what the typed report's views share: segment and night
+ * rows worst first, numbers for people, a feature and a segment value
+ * looked up by name, the software metrics by index, the features out of
+ * their reference range, and the gate's numbers as its text and Markdown
+ * views write them.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sg/buf.h"
 #include "sg/gate.h"
+#include "sg/report_types.h"
 #include "write_impl.h"
 
 const char *const sg_write_sw_metrics[SG_WRITE_SW_METRICS] = {
@@ -17,66 +20,55 @@ const char *const sg_write_sw_metrics[SG_WRITE_SW_METRICS] = {
 static int cmp_worst(const void *pa, const void *pb)
 {
 	const struct sg_row *a = pa, *b = pb;
-	int an = isfinite(a->rate), bn = isfinite(b->rate);
+	double ar = a->o->rate, br = b->o->rate;
+	int an = isfinite(ar), bn = isfinite(br);
 
 	if (a->rank != b->rank)
 		return (a->rank > b->rank) - (a->rank < b->rank);
 
 	if (an != bn)
 		return bn - an; /* undefined last */
-	if (an && a->rate != b->rate)
-		return a->rate < b->rate ? -1 : 1;
-	if (a->n != b->n)
-		return a->n > b->n ? -1 : 1;
+	if (an && ar != br)
+		return ar < br ? -1 : 1;
+	if (a->o->n != b->o->n)
+		return a->o->n > b->o->n ? -1 : 1;
 	return 0;
 }
 
-/*
- * Rows of "segments" (group = column) or "nights", worst first; grouped:
- * segments column by column.
- */
-struct sg_row *sg_write_worst_rows(const cJSON *report, int nights,
+/* Room for one more row. */
+static struct sg_row *row_add(struct sg_row *rows, size_t cnt, size_t *cap)
+{
+	if (cnt == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		rows = sg_xrealloc(rows, *cap * sizeof(*rows));
+	}
+	return rows;
+}
+
+struct sg_row *sg_write_worst_rows(const struct sg_report *r, int nights,
 				   int grouped, size_t *n)
 {
-	int rank = 0;
-	const cJSON *top = get(report, nights ? "nights" : "segments"), *g, *v;
 	struct sg_row *rows = NULL;
-	size_t cnt = 0, cap = 0;
+	size_t cnt = 0, cap = 0, i, j;
 
-	if (nights) {
-		cJSON_ArrayForEach(v, top)
-		{
-			if (cnt == cap) {
-				cap = cap ? 2 * cap : 16;
-				rows = sg_xrealloc(rows, cap * sizeof(*rows));
-			}
-			rows[cnt].rank = 0;
-			rows[cnt].group = "night";
-			rows[cnt].key = v->string;
-			rows[cnt].o = v;
-			rows[cnt].rate = num(v, "rate");
-			rows[cnt].n = lnum(v, "n");
+	for (i = 0; r->has_model && nights && i < r->nights.n; i++) {
+		rows = row_add(rows, cnt, &cap);
+		rows[cnt].rank = 0;
+		rows[cnt].group = "night";
+		rows[cnt].key = r->nights.key[i];
+		rows[cnt].o = &r->nights.v[i];
+		cnt++;
+	}
+	for (i = 0; r->has_model && !nights && i < r->segments.n; i++) {
+		const struct sg_map_rate *vs = &r->segments.v[i].values;
+
+		for (j = 0; j < vs->n; j++) {
+			rows = row_add(rows, cnt, &cap);
+			rows[cnt].rank = grouped ? (int)i : 0;
+			rows[cnt].group = r->segments.key[i];
+			rows[cnt].key = vs->key[j];
+			rows[cnt].o = &vs->v[j];
 			cnt++;
-		}
-	} else {
-		cJSON_ArrayForEach(g, top)
-		{
-			cJSON_ArrayForEach(v, g)
-			{
-				if (cnt == cap) {
-					cap = cap ? 2 * cap : 16;
-					rows = sg_xrealloc(rows,
-							   cap * sizeof(*rows));
-				}
-				rows[cnt].rank = grouped ? rank : 0;
-				rows[cnt].group = g->string;
-				rows[cnt].key = v->string;
-				rows[cnt].o = v;
-				rows[cnt].rate = num(v, "rate");
-				rows[cnt].n = lnum(v, "n");
-				cnt++;
-			}
-			rank++;
 		}
 	}
 	if (cnt)
@@ -95,35 +87,71 @@ const char *sg_write_fmt_gn(char *buf, double v, int digits)
 	return buf;
 }
 
-/*
- * The features of a night (inputs.nights.<night>.features) whose values
- * leave the range of their reference (inputs.features.<name>.reference):
- * lead once, then "income 35000 .. 95000 (reference 40000 .. 80000)"
- * for each, comma separated, names written by put. Nothing when none
- * does (or there is no reference range). Returns how many are written.
- */
-int sg_write_out_of_range(FILE *f, const cJSON *night, const cJSON *fs,
-			  const char *lead, void (*put)(FILE *, const char *))
+const struct sg_report_feature *
+sg_write_feature(const struct sg_map_feature *fs, const char *name)
 {
-	const cJSON *v;
+	size_t i;
+
+	for (i = 0; name && i < fs->n; i++)
+		if (!strcmp(fs->key[i], name))
+			return &fs->v[i];
+	return NULL;
+}
+
+long long sg_write_segment_cases(const struct sg_map_segshare *values,
+				 const char *value)
+{
+	size_t i;
+
+	for (i = 0; value && i < values->n; i++)
+		if (!strcmp(values->key[i], value))
+			return values->v[i].cases;
+	return 0;
+}
+
+int sg_write_out_of_range(FILE *f, const struct sg_map_fnight *night,
+			  const struct sg_map_feature *fs, const char *lead,
+			  void (*put)(FILE *, const char *))
+{
 	char b[4][NUM_BUF];
+	size_t i;
 	int n = 0;
 
-	cJSON_ArrayForEach(v, get(night, "features"))
-	{
-		const cJSON *ref = get(get(fs, v->string), "reference");
-		double lo = num(v, "min"), hi = num(v, "max");
-		double rlo = num(ref, "min"), rhi = num(ref, "max");
+	for (i = 0; i < night->n; i++) {
+		const struct sg_report_feature *x =
+			sg_write_feature(fs, night->key[i]);
+		const struct sg_report_fstat *ref = x ? x->reference : NULL;
+		double lo = night->v[i].min, hi = night->v[i].max;
+		double rlo = ref ? ref->min : NAN, rhi = ref ? ref->max : NAN;
 
 		if (!isfinite(lo) || !isfinite(rlo) || (lo >= rlo && hi <= rhi))
 			continue;
 		fputs(n++ ? ", " : lead, f);
-		put(f, v->string);
+		put(f, night->key[i]);
 		fprintf(f, " %s .. %s (reference %s .. %s)",
 			sg_write_fmt_gn(b[0], lo, 6), sg_write_fmt_gn(b[1], hi, 6),
 			sg_write_fmt_gn(b[2], rlo, 6), sg_write_fmt_gn(b[3], rhi, 6));
 	}
 	return n;
+}
+
+double sg_write_night_metric(const struct sg_report_run_night *v, size_t i)
+{
+	const double m[SG_WRITE_SW_METRICS] = {v->error_rate, v->p50_ms,
+					       v->p95_ms, v->p99_ms,
+					       v->throughput, v->peak_rss_kb};
+
+	return i < SG_WRITE_SW_METRICS ? m[i] : NAN;
+}
+
+const struct sg_report_delta *
+sg_write_change_metric(const struct sg_report_change *c, size_t i)
+{
+	const struct sg_report_delta *m[SG_WRITE_SW_METRICS] = {
+		&c->error_rate, &c->p50_ms, &c->p95_ms, &c->p99_ms,
+		&c->throughput, &c->peak_rss_kb};
+
+	return i < SG_WRITE_SW_METRICS ? m[i] : NULL;
 }
 
 void sg_write_gate_value(char *buf, size_t n, double v)

@@ -11,7 +11,6 @@
 #include "sg/error.h"
 #include "sg/gate.h"
 #include "sg/report.h"
-#include "sg/review.h"
 #include "write_impl.h"
 
 /*
@@ -28,43 +27,7 @@
 	X(prometheus, ".prom", Y, N)          \
 	X(junit, ".xml", N, Y)
 
-/*
- * The writers that still read the report's JSON tree: an adapter each
- * that makes the tree from the typed report.
- */
-#define TREE_WRITER(id)                                                    \
-	static int id##_from_tree(FILE *f, const struct sg_report *r,      \
-				  int color, const char *verdict)          \
-	{                                                                  \
-		cJSON *tree = sg_report_to_json(r);                        \
-		int ret = sg_write_##id##_report(f, tree, color, verdict); \
-                                                                           \
-		cJSON_Delete(tree);                                        \
-		if (!ret)                                                  \
-			ret = review_after(f, r, #id);                     \
-		return ret;                                                \
-	}
-
-/* The review block, after the rest of the text and Markdown reports. */
-static int review_after(FILE *f, const struct sg_report *r, const char *id)
-{
-	if (!r->review)
-		return 0;
-	if (!strcmp(id, "text")) {
-		fputs("\nreview: who was right\n", f);
-		return sg_review_write_block(f, r->review, r->confidence);
-	}
-	if (!strcmp(id, "markdown"))
-		return sg_review_write_markdown(f, r->review, r->confidence);
-	return 0;
-}
-TREE_WRITER(text)
-TREE_WRITER(json)
-TREE_WRITER(markdown)
-TREE_WRITER(csv)
-TREE_WRITER(prometheus)
-
-#define REPORT_FN_Y(id) id##_from_tree
+#define REPORT_FN_Y(id) sg_write_##id##_report
 #define REPORT_FN_N(id) NULL
 #define GATE_FN_Y(id) sg_write_##id##_gate
 #define GATE_FN_N(id) NULL
@@ -136,7 +99,7 @@ int sg_sample_write(FILE *f, const cJSON *sample, const char *format)
 	if (!format || !strcmp(format, "csv")) {
 		sg_write_csv_sample(f, sample);
 	} else if (!strcmp(format, "jsonl")) {
-		cJSON_ArrayForEach(c, get(sample, "cases"))
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(sample, "cases"))
 		{
 			char *t = sg_report_json(c, 0);
 
