@@ -439,6 +439,10 @@ int sg_write_markdown_gate(FILE *out, const struct sg_gate_result *r,
 	fputs("\n\n", out);
 	md_text(out, r->reason);
 	fputs("\n\n", out);
+	if (r->note) {
+		md_text(out, r->note);
+		fputs("\n\n", out);
+	}
 	fprintf(out, "| check | subject | value | interval | threshold | "
 		     "outcome |\n|---|---|---:|---|---:|---|\n");
 	for (i = 0; i < r->nchecks; i++) {
@@ -455,17 +459,15 @@ int sg_write_markdown_gate(FILE *out, const struct sg_gate_result *r,
 		if (isfinite(c->low) || isfinite(c->high))
 			fprintf(out, " | %s | [%s, %s] | %s%s | %s |\n", v,
 				lo, hi, c->is_max ? "<= " : ">= ", th,
-				c->outcome == SG_CHECK_PASS ? "pass"
-				: c->outcome == SG_CHECK_FAIL
+				c->outcome == SG_CHECK_FAIL
 					? "**fail**"
-					: "not judged");
+					: sg_check_outcome_name(c->outcome));
 		else
 			fprintf(out, " | %s | - | %s%s | %s |\n", v,
 				c->is_max ? "<= " : ">= ", th,
-				c->outcome == SG_CHECK_PASS ? "pass"
-				: c->outcome == SG_CHECK_FAIL
+				c->outcome == SG_CHECK_FAIL
 					? "**fail**"
-					: "not judged");
+					: sg_check_outcome_name(c->outcome));
 	}
 	return 0;
 }
