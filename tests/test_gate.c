@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sg/evidence.h"
 #include "sg/gate.h"
 #include "sg/report.h"
 
@@ -103,6 +104,7 @@ static void policy_none(struct sg_gate_conf *g)
 	g->max_night_psi = NAN;
 	g->max_night_missing_rate = NAN;
 	g->min_night_cases = 100;
+	g->multiplicity = SG_MULT_NONE;
 }
 
 static int verdict_of(const struct sg_gate_conf *g)
@@ -785,6 +787,217 @@ static void incumbent_margin_at_above_and_below(void **state)
 	cJSON_Delete(rep);
 }
 
+/* The check of that name in r (the first), or a failed test. */
+static const struct sg_gate_check *check_named(const struct sg_gate_result *r,
+					       const char *name,
+					       const char *subject)
+{
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++)
+		if (!strcmp(r->checks[i].name, name) &&
+		    (!subject || !strcmp(r->checks[i].subject, subject)))
+			return &r->checks[i];
+	fail_msg("no check %s %s", name, subject ? subject : "");
+	return NULL;
+}
+
+/*
+ * gate.on interval: agreement 0.88 with interval [0.8584, 0.8985] passes
+ * 0.85 (the whole interval is above), is undecided at 0.87 (it straddles)
+ * and fails 0.90 (0.8985 < 0.90: wholly below); the error rate 0.01 with
+ * [0.00544, 0.01831] is a maximum: 0.02 passes, 0.015 is undecided, 0.005
+ * fails (0.00544 > 0.005).
+ */
+static void interval_mode_passes_fails_or_keeps_shadowing(void **state)
+{
+	static const struct {
+		double min_agreement, max_error_rate;
+		int outcome_a, outcome_e, verdict;
+	} cases[] = {
+		{0.85, 0.02, SG_CHECK_PASS, SG_CHECK_PASS, SG_GO},
+		{0.87, 0.02, SG_CHECK_UNDECIDED, SG_CHECK_PASS, SG_INSUFFICIENT},
+		{0.85, 0.015, SG_CHECK_PASS, SG_CHECK_UNDECIDED,
+		 SG_INSUFFICIENT},
+		{0.90, 0.015, SG_CHECK_FAIL, SG_CHECK_UNDECIDED, SG_NOGO},
+		{0.85, 0.005, SG_CHECK_PASS, SG_CHECK_FAIL, SG_NOGO},
+	};
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		policy_none(&g);
+		g.on_estimate = SG_GATE_ON_INTERVAL;
+		g.min_agreement = cases[i].min_agreement;
+		g.max_error_rate = cases[i].max_error_rate;
+		assert_int_equal(judge_json(report, &g, &r, &d), 0);
+		assert_int_equal(
+			check_named(&r, "min_agreement", NULL)->outcome,
+			cases[i].outcome_a);
+		assert_int_equal(
+			check_named(&r, "max_error_rate", NULL)->outcome,
+			cases[i].outcome_e);
+		assert_int_equal(r.verdict, cases[i].verdict);
+		if (r.verdict == SG_INSUFFICIENT)
+			assert_non_null(strstr(r.reason, "keep shadowing"));
+		sg_gate_result_release(&r);
+	}
+	/* the lower-bound mode fails 0.87 (0.8584 < 0.87), as before */
+	policy_none(&g);
+	g.min_agreement = 0.87;
+	assert_int_equal(verdict_of(&g), SG_NOGO);
+}
+
+/*
+ * 437 of 500 (0.874, Wilson 95% [0.8420, 0.9003]) against 0.86 is
+ * undecided. At the same estimate the Wilson lower bound reaches 0.86
+ * first at n' = 2360 (statsmodels proportion_confint(0.874 * n, n, 0.05,
+ * "wilson") over n = 500, 501, ...: 0.8600008 at 2360, below 0.86 at
+ * 2359), so more_cases = 2360 - 500 = 1860. The window has 5 nights of
+ * 100 cases: more_nights = ceil(1860 / 100) = 19. The score test's p is
+ * Phi((0.874 - 0.86) / sqrt(0.86 * 0.14 / 500)) = Phi(0.9022) = 0.81652
+ * (scipy.stats.norm.cdf). A night's own check gets cases, never nights.
+ */
+static void undecided_check_says_how_many_more_cases_and_nights(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	const struct sg_gate_check *c;
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 500, \"confidence\": 0.95,"
+		" \"agreement\": {\"n\": 500, \"agree\": 437, \"rate\": 0.874,"
+		"   \"ci95\": [0.8420322822801359, 0.900264711054623]},"
+		" \"nights\": {"
+		"  \"2026-11-01\": {\"n\": 100, \"agree\": 88, \"rate\": 0.88,"
+		"    \"ci95\": [0.8019, 0.9300]},"
+		"  \"2026-11-02\": {\"n\": 100, \"agree\": 87, \"rate\": 0.87,"
+		"    \"ci95\": [0.7907, 0.9227]},"
+		"  \"2026-11-03\": {\"n\": 100, \"agree\": 87, \"rate\": 0.87,"
+		"    \"ci95\": [0.7907, 0.9227]},"
+		"  \"2026-11-04\": {\"n\": 100, \"agree\": 88, \"rate\": 0.88,"
+		"    \"ci95\": [0.8019, 0.9300]},"
+		"  \"2026-11-05\": {\"n\": 100, \"agree\": 87, \"rate\": 0.87,"
+		"    \"ci95\": [0.7907, 0.9227]}}}");
+	cJSON *j;
+
+	(void)state;
+	assert_non_null(rep);
+	policy_none(&g);
+	g.on_estimate = SG_GATE_ON_INTERVAL;
+	g.min_agreement = 0.86;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_INSUFFICIENT);
+	c = check_named(&r, "min_agreement", "overall");
+	assert_int_equal(c->outcome, SG_CHECK_UNDECIDED);
+	assert_int_equal(c->more_cases, 1860);
+	assert_true(c->more_nights == 19);
+	assert_true(fabs(c->p_value - 0.8165230119207225) < 1e-9);
+	assert_true(r.cases_per_night == 100);
+	assert_non_null(strstr(r.reason, "keep shadowing"));
+	assert_non_null(strstr(r.reason, "min_agreement (overall) needs the "
+					 "most: about 1860 more cases, about "
+					 "19 more nights at 100 cases a night"));
+	j = sg_gate_result_json(&r);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(
+			     cJSON_GetObjectItem(j, "checks"), 0),
+			     "more_cases")->valueint, 1860);
+	cJSON_Delete(j);
+	sg_gate_result_release(&r);
+	/* per night, 87 of 100 against 0.86: undecided, cases only */
+	g.min_night_agreement = 0.86;
+	g.min_night_cases = 50;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	c = check_named(&r, "min_night_agreement", "night=2026-11-02");
+	assert_int_equal(c->outcome, SG_CHECK_UNDECIDED);
+	assert_true(c->more_cases > 0);
+	assert_true(isnan(c->more_nights));
+	sg_gate_result_release(&r);
+	/* the default mode keeps the verdict JSON as it was */
+	g.on_estimate = SG_GATE_ON_LOWER_BOUND;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	j = sg_gate_result_json(&r);
+	assert_null(cJSON_GetObjectItem(j, "multiplicity"));
+	assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(
+			    cJSON_GetObjectItem(j, "checks"), 0),
+			    "p_value"));
+	cJSON_Delete(j);
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
+/*
+ * Three segments against min_segment_agreement 0.88 (statsmodels
+ * proportion_confint(..., method="wilson") for the intervals; scipy's
+ * norm.cdf for p = Phi((k/n - 0.88) / sqrt(0.88 * 0.12 / n))):
+ *   a  80 of 100  [0.71117, 0.86663]  p = 0.0069115
+ *   b 251 of 300  [0.79063, 0.87419]  p = 0.0104531
+ *   c  97 of 100  [0.91548, 0.98975]  p = 0.9971934
+ * alpha = (1 - 0.95) / 2 = 0.025, m = 3. none: a and b fail (their
+ * intervals lie below 0.88). holm: 0.0069 < 0.025 / 3, 0.0105 < 0.025 / 2:
+ * both stand. bonferroni: 0.0105 > 0.025 / 3, so b becomes undecided.
+ * (statsmodels multipletests(p, alpha=0.025, method="holm") rejects
+ * [a, b], method="bonferroni" [a].) c passes in every case.
+ */
+static void holm_and_bonferroni_decide_which_failures_stand(void **state)
+{
+	static const struct {
+		int how, b, corrected;
+		size_t standing;
+	} cases[] = {
+		{SG_MULT_NONE, SG_CHECK_FAIL, 0, 2},
+		{SG_MULT_HOLM, SG_CHECK_FAIL, 0, 2},
+		{SG_MULT_BONFERRONI, SG_CHECK_UNDECIDED, 1, 1},
+	};
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	const struct sg_gate_check *a, *b, *c;
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 500, \"confidence\": 0.95, \"segments\": {\"s\": {"
+		" \"a\": {\"n\": 100, \"agree\": 80, \"rate\": 0.8,"
+		"   \"ci95\": [0.7111708344068411, 0.8666330666689676]},"
+		" \"b\": {\"n\": 300, \"agree\": 251, \"rate\": 0.8366666666666667,"
+		"   \"ci95\": [0.7906268325698749, 0.8741935668055973]},"
+		" \"c\": {\"n\": 100, \"agree\": 97, \"rate\": 0.97,"
+		"   \"ci95\": [0.9154806357094724, 0.9897454759759611]}}}}");
+	size_t i;
+
+	(void)state;
+	assert_non_null(rep);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		policy_none(&g);
+		g.on_estimate = SG_GATE_ON_INTERVAL;
+		g.min_segment_agreement = 0.88;
+		g.multiplicity = cases[i].how;
+		assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+		a = check_named(&r, "min_segment_agreement", "s=a");
+		b = check_named(&r, "min_segment_agreement", "s=b");
+		c = check_named(&r, "min_segment_agreement", "s=c");
+		assert_true(fabs(a->p_value - 0.0069115119101883435) < 1e-9);
+		assert_true(fabs(b->p_value - 0.010453092817339395) < 1e-9);
+		assert_true(fabs(c->p_value - 0.9971933842524475) < 1e-9);
+		assert_int_equal(a->outcome, SG_CHECK_FAIL);
+		assert_int_equal(b->outcome, cases[i].b);
+		assert_int_equal(b->corrected, cases[i].corrected);
+		assert_int_equal(c->outcome, SG_CHECK_PASS);
+		assert_int_equal(r.hypotheses, 3);
+		assert_int_equal(r.rejected, cases[i].standing);
+		assert_true(fabs(r.alpha - 0.025) < 1e-15);
+		assert_int_equal(r.verdict, SG_NOGO);
+		if (cases[i].how == SG_MULT_NONE)
+			assert_null(r.note);
+		else
+			assert_non_null(strstr(r.note, "passing needs no "
+						       "correction"));
+		sg_gate_result_release(&r);
+	}
+	cJSON_Delete(rep);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -810,6 +1023,9 @@ int main(void)
 		T(monitoring_checks_in_json_junit_and_policy),
 		T(learned_thresholds_are_mean_plus_k_std),
 		T(learned_thresholds_need_reference_nights),
+		T(interval_mode_passes_fails_or_keeps_shadowing),
+		T(undecided_check_says_how_many_more_cases_and_nights),
+		T(holm_and_bonferroni_decide_which_failures_stand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
