@@ -16,6 +16,7 @@
 
 #include "gate_impl.h"
 #include "sg/buf.h"
+#include "sg/evidence.h"
 #include "sg/monitor.h"
 #include "sg/report.h"
 #include "sg/stats.h"
@@ -63,6 +64,8 @@ struct sg_gate_check *sg_gate_add(struct sg_gate_result *r, const char *name,
 	c->value = c->low = c->high = c->judged = c->threshold = NAN;
 	c->se = c->p_value = c->more_nights = NAN;
 	c->more_cases = -1;
+	c->b = c->c = -1;
+	c->mcnemar_exact_p = c->mcnemar_mid_p = NAN;
 	return c;
 }
 
@@ -364,14 +367,45 @@ static void sg_gate_human_margin_check(struct sg_gate_ctx *j)
 	}
 }
 
+/*
+ * The paired table of the incumbent block: a both agree, b only the
+ * candidate, c only the incumbent, d neither. 0, or -1 when the block has
+ * no consistent discordant counts (a report from before they were kept).
+ */
+static int paired_table(const struct sg_report_incumbent *inc, long *a,
+			long *b, long *c, long *d)
+{
+	long long both = inc->candidate_agree - inc->b;
+
+	if (inc->b < 0 || inc->c < 0 || both < 0 ||
+	    inc->b - inc->c != inc->candidate_agree - inc->incumbent_agree ||
+	    inc->n - both - inc->b - inc->c < 0 || inc->n > LONG_MAX)
+		return -1;
+	*a = (long)both;
+	*b = (long)inc->b;
+	*c = (long)inc->c;
+	*d = (long)(inc->n - both - inc->b - inc->c);
+	return 0;
+}
+
+/*
+ * incumbent_margin: the candidate's agreement minus the incumbent's on the
+ * cases both scored must be at least -margin. With the discordant counts
+ * and gate.on interval it is judged as a minimum on Newcombe's hybrid score
+ * interval for paired proportions (method 10), with McNemar's exact
+ * p-value and mid-p beside it; otherwise (the other modes keep their
+ * verdicts, an older report has no counts) on the difference.
+ */
 static void sg_gate_incumbent_margin_check(struct sg_gate_ctx *j)
 {
 	const struct sg_report *r = j->r;
 	const struct sg_gate_conf *g = j->g;
 	const struct sg_report_incumbent *inc =
 		r->has_incumbent ? r->incumbent : NULL;
-	double diff = inc ? inc->difference : NAN;
+	double diff = inc ? inc->difference : NAN, nd, lo, hi;
 	struct sg_gate_check *c = add(j->out, "incumbent_margin", g->incumbent);
+	long pa, pb, pc, pd;
+	char *d;
 
 	if (!inc || isnan(diff)) {
 		c->threshold = -g->incumbent_margin;
@@ -381,15 +415,36 @@ static void sg_gate_incumbent_margin_check(struct sg_gate_ctx *j)
 					    "the incumbent");
 		return;
 	}
-	judge(c, SG_GATE_ON_ESTIMATE, diff, NAN, NAN, -g->incumbent_margin, 0,
-	      "candidate minus incumbent agreement");
-	free(c->detail);
-	c->detail = fmt("on %.0f cases both scored: candidate %.4f, incumbent "
-			"%.4f, difference %+.4f %s -%.4g",
-			(double)inc->n, inc->candidate_rate,
-			inc->incumbent_rate, diff,
-			c->outcome == SG_CHECK_PASS ? ">=" : "<",
-			g->incumbent_margin);
+	if (j->mode != SG_GATE_ON_INTERVAL ||
+	    paired_table(inc, &pa, &pb, &pc, &pd)) {
+		judge(c, SG_GATE_ON_ESTIMATE, diff, NAN, NAN,
+		      -g->incumbent_margin, 0,
+		      "candidate minus incumbent agreement");
+		free(c->detail);
+		c->detail = fmt("on %.0f cases both scored: candidate %.4f, "
+				"incumbent %.4f, difference %+.4f %s -%.4g",
+				(double)inc->n, inc->candidate_rate,
+				inc->incumbent_rate, diff,
+				c->outcome == SG_CHECK_PASS ? ">=" : "<",
+				g->incumbent_margin);
+		return;
+	}
+	sg_newcombe_paired(pa, pb, pc, pd, j->confidence, &nd, &lo, &hi);
+	judge(c, j->mode, diff, lo, hi, -g->incumbent_margin, 0,
+	      bound_word(j->mode, 0));
+	c->b = pb;
+	c->c = pc;
+	c->mcnemar_exact_p = sg_mcnemar_exact_p(pb, pc);
+	c->mcnemar_mid_p = sg_mcnemar_mid_p(pb, pc);
+	d = c->detail;
+	c->detail = fmt("%s; on %.0f cases both scored: candidate %.4f, "
+			"incumbent %.4f, difference %+.4f, Newcombe interval "
+			"[%.4f, %.4f]; McNemar b = %ld, c = %ld, exact p = "
+			"%.4g, mid-p = %.4g",
+			d, (double)inc->n, inc->candidate_rate,
+			inc->incumbent_rate, diff, lo, hi, pb, pc,
+			c->mcnemar_exact_p, c->mcnemar_mid_p);
+	free(d);
 }
 
 static int set_min_cases(const struct sg_gate_conf *g)

@@ -218,6 +218,12 @@ static void add_num_or_null(cJSON *o, const char *key, double v)
 void sg_gate_check_json_extra(cJSON *o, const struct sg_gate_result *r,
 			      const struct sg_gate_check *c)
 {
+	if (c->b >= 0) {
+		cJSON_AddNumberToObject(o, "b", (double)c->b);
+		cJSON_AddNumberToObject(o, "c", (double)c->c);
+		add_num_or_null(o, "mcnemar_exact_p", c->mcnemar_exact_p);
+		add_num_or_null(o, "mcnemar_mid_p", c->mcnemar_mid_p);
+	}
 	if (r->on_estimate != SG_GATE_ON_INTERVAL)
 		return;
 	add_num_or_null(o, "p_value", c->p_value);

@@ -998,6 +998,91 @@ static void holm_and_bonferroni_decide_which_failures_stand(void **state)
 	cJSON_Delete(rep);
 }
 
+/*
+ * With the discordant counts and gate.on interval the incumbent margin is
+ * judged on Newcombe's interval for paired proportions. 900 cases both scored: the candidate
+ * agrees on 774, the incumbent on 792; only the candidate on b = 30, only
+ * the incumbent on c = 48, so a = 774 - 30 = 744 both, d = 900 - 744 - 30
+ * - 48 = 78 neither. Newcombe 1998 method 10 written out on statsmodels'
+ * proportion_confint(..., method="wilson"), phi = (ad - bc) /
+ * sqrt((a+b)(c+d)(a+c)(b+d)): difference -0.02, [-0.0395542, -0.0007470].
+ * statsmodels mcnemar([[744, 30], [48, 78]], exact=True).pvalue =
+ * 0.0535444, minus scipy binom.pmf(30, 78, 0.5): mid-p 0.0421654.
+ */
+static void incumbent_margin_is_judged_on_the_paired_interval(void **state)
+{
+	static const struct {
+		int mode;
+		double margin;
+		int outcome;
+	} cases[] = {
+		/* [-0.0396, -0.0007] wholly at or above -0.04 */
+		{SG_GATE_ON_INTERVAL, 0.04, SG_CHECK_PASS},
+		/* [-0.0396, -0.0007] straddles -0.03 */
+		{SG_GATE_ON_INTERVAL, 0.03, SG_CHECK_UNDECIDED},
+		/* wholly below -0.0005 */
+		{SG_GATE_ON_INTERVAL, 0.0005, SG_CHECK_FAIL},
+	};
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	char inc[] = "old@1";
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 1000, \"incumbent\": {\"model\": \"old@1\","
+		" \"n\": 900, \"candidate_agree\": 774,"
+		" \"incumbent_agree\": 792, \"candidate_rate\": 0.86,"
+		" \"incumbent_rate\": 0.88, \"difference\": -0.02,"
+		" \"b\": 30, \"c\": 48}}");
+	const struct sg_gate_check *c;
+	cJSON *j, *cj;
+	size_t i;
+
+	(void)state;
+	assert_non_null(rep);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		policy_none(&g);
+		g.incumbent = inc;
+		g.on_estimate = cases[i].mode;
+		g.incumbent_margin = cases[i].margin;
+		assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+		c = check_named(&r, "incumbent_margin", "old@1");
+		assert_int_equal(c->outcome, cases[i].outcome);
+		assert_true(c->value == -0.02);
+		assert_true(fabs(c->low - -0.03955422009084988) < 1e-9);
+		assert_true(fabs(c->high - -0.0007469830683649314) < 1e-9);
+		assert_int_equal(c->b, 30);
+		assert_int_equal(c->c, 48);
+		assert_true(fabs(c->mcnemar_exact_p - 0.053544392168502264) <
+			    1e-9);
+		assert_true(fabs(c->mcnemar_mid_p - 0.042165443994951105) <
+			    1e-9);
+		j = sg_gate_result_json(&r);
+		cj = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "checks"), 0);
+		assert_int_equal(cJSON_GetObjectItem(cj, "b")->valueint, 30);
+		assert_int_equal(cJSON_GetObjectItem(cj, "c")->valueint, 48);
+		assert_true(fabs(cJSON_GetObjectItem(cj, "mcnemar_mid_p")
+					 ->valuedouble -
+				 0.042165443994951105) < 1e-9);
+		assert_non_null(strstr(c->detail, "Newcombe interval"));
+		cJSON_Delete(j);
+		sg_gate_result_release(&r);
+	}
+	/* the default mode judges the difference -0.02 >= -0.039, as before,
+	 * and its JSON has no paired fields */
+	policy_none(&g);
+	g.incumbent = inc;
+	g.incumbent_margin = 0.039;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_PASS);
+	assert_true(isnan(r.checks[0].low));
+	j = sg_gate_result_json(&r);
+	cj = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "checks"), 0);
+	assert_null(cJSON_GetObjectItem(cj, "b"));
+	cJSON_Delete(j);
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1026,6 +1111,7 @@ int main(void)
 		T(interval_mode_passes_fails_or_keeps_shadowing),
 		T(undecided_check_says_how_many_more_cases_and_nights),
 		T(holm_and_bonferroni_decide_which_failures_stand),
+		T(incumbent_margin_is_judged_on_the_paired_interval),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

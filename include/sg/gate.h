@@ -62,6 +62,11 @@ struct sg_gate_check {
 	int corrected;
 	long more_cases;
 	double more_nights;
+	/* incumbent_margin with the paired counts: the cases only the
+	 * candidate (b) or only the incumbent (c) agrees on (-1: none), and
+	 * McNemar's exact p-value and mid-p */
+	long long b, c;
+	double mcnemar_exact_p, mcnemar_mid_p;
 };
 
 struct sg_gate_result {
@@ -105,8 +110,9 @@ const char *sg_check_outcome_name(int outcome);
 const char *sg_multiplicity_name(int how);
 
 /*
- * Adds to o, a check's JSON, what the interval mode gives it (p_value,
- * corrected, more_cases, more_nights); nothing in the other modes.
+ * Adds to o, a check's JSON, the paired test of incumbent_margin (b, c,
+ * mcnemar_exact_p, mcnemar_mid_p) when it was made, and what the interval
+ * mode gives every check (p_value, corrected, more_cases, more_nights).
  */
 void sg_gate_check_json_extra(cJSON *o, const struct sg_gate_result *r,
 			      const struct sg_gate_check *c);

@@ -71,6 +71,19 @@ expect_exit "gate --incumbent agrees with the report: go" 0 "$SG" gate --db "$DB
 jcheck "the incumbent check counts the candidate 6/6, the incumbent 0/6" "$WORK/out" \
 	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["value"] == 1' \
 	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["outcome"] == "pass"'
+# paired: b = 6 (only the candidate agrees), c = 0; McNemar exact p =
+# 2 / 2^6 = 0.03125, mid-p = 0.03125 - 1 / 2^6 = 0.015625 (by hand). Newcombe:
+# Wilson of 6/6 [0.6097, 1], of 0/6 [0, 0.3903], phi = 0 (a zero margin):
+# low = 1 - sqrt((1 - 0.6097)^2 + 0.3903^2) = 0.44798 (statsmodels' Wilson)
+expect_exit "gate --incumbent --on interval: the paired test" 0 "$SG" gate --db "$DB" \
+	--no-store --model cand@1 --incumbent inc@1 --window-nights 0 --on interval \
+	--format json
+jcheck "the incumbent check is paired: b, c, McNemar, Newcombe" "$WORK/out" \
+	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["b"] == 6' \
+	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["c"] == 0' \
+	'abs([c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["mcnemar_exact_p"] - 0.03125) < 1e-12' \
+	'abs([c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["mcnemar_mid_p"] - 0.015625) < 1e-12' \
+	'abs([c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["ci95"][0] - 0.44798395618951337) < 1e-9'
 expect_exit "sample of the incumbent's disagreements" 0 "$SG" sample --db "$DB" \
 	--model inc@1 --disagreements 10 --format jsonl --window-nights 0
 n=$(grep -c '"human": *"approve"' "$WORK/out")
