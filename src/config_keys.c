@@ -9,6 +9,7 @@
 
 #include "config_impl.h"
 #include "sg/config.h"
+#include "sg/gate.h"
 #include "sg/writer.h"
 
 /* The largest integer a JSON number holds exactly (and a long too). */
@@ -153,6 +154,8 @@ static const struct sg_config_key gate_keys[] = {
 	    .flag = "min-night-cases"),
 	CHOICE_INT("multiplicity", gate.multiplicity, gate_multiplicity,
 		   .flag = "multiplicity"),
+	LIST("report_only", gate.report_only, .choices = sg_gate_check_keys,
+	     .flags = KEY_DISTINCT, .flag = "report-only"),
 };
 
 static const struct sg_config_block log_block =

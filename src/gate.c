@@ -483,6 +483,15 @@ static int set_incumbent_margin(const struct sg_gate_conf *g)
 	return g->incumbent != NULL;
 }
 
+/* The policy keys with checks, in the order of the verdict. */
+#define CHECKS(X)                                                          \
+	X(min_cases) X(min_agreement) X(min_kappa) X(min_recall)           \
+	X(min_precision) X(min_segment_agreement) X(max_error_rate)        \
+	X(max_p95_latency_ms) X(human_margin) X(max_psi)                   \
+	X(max_missing_rate) X(max_label_shift) X(learn_from_reference)     \
+	X(min_night_agreement) X(max_night_psi) X(max_night_missing_rate)  \
+	X(incumbent_margin)
+
 /*
  * The checks, one per policy key, in the order of the verdict: `set` says
  * whether the policy asks for it, `run` adds its checks to the result.
@@ -492,26 +501,14 @@ static const struct gate_check_def {
 	int (*set)(const struct sg_gate_conf *g);
 	void (*run)(struct sg_gate_ctx *j);
 } checks[] = {
-#define CHECK(key) {#key, set_##key, sg_gate_##key##_check}
-	CHECK(min_cases),
-	CHECK(min_agreement),
-	CHECK(min_kappa),
-	CHECK(min_recall),
-	CHECK(min_precision),
-	CHECK(min_segment_agreement),
-	CHECK(max_error_rate),
-	CHECK(max_p95_latency_ms),
-	CHECK(human_margin),
-	CHECK(max_psi),
-	CHECK(max_missing_rate),
-	CHECK(max_label_shift),
-	CHECK(learn_from_reference),
-	CHECK(min_night_agreement),
-	CHECK(max_night_psi),
-	CHECK(max_night_missing_rate),
-	CHECK(incumbent_margin),
+#define CHECK(key) {#key, set_##key, sg_gate_##key##_check},
+	CHECKS(CHECK)
 #undef CHECK
 };
+
+#define KEY(key) #key,
+const char *const sg_gate_check_keys[] = {CHECKS(KEY) NULL};
+#undef KEY
 
 /* "; failing nights: A, B" for the reason, or "" (the caller frees). */
 static char *failing_nights(const struct sg_gate_result *r)
@@ -523,11 +520,12 @@ static char *failing_nights(const struct sg_gate_result *r)
 		const struct sg_gate_check *c = &r->checks[i];
 		int seen = 0;
 
-		if (c->outcome != SG_CHECK_FAIL ||
+		if (c->outcome != SG_CHECK_FAIL || c->report_only ||
 		    strncmp(c->subject, "night=", 6) || strlen(c->subject) < 16)
 			continue;
 		for (j = 0; j < i && !seen; j++)
 			seen = r->checks[j].outcome == SG_CHECK_FAIL &&
+			       !r->checks[j].report_only &&
 			       !strncmp(r->checks[j].subject, "night=", 6) &&
 			       !strncmp(r->checks[j].subject + 6,
 					c->subject + 6, 10);
@@ -544,15 +542,20 @@ static void verdict(struct sg_gate_ctx *j)
 {
 	struct sg_gate_result *out = j->out;
 	const struct sg_gate_conf *g = j->g;
-	size_t i, fails = 0, undecided = 0;
+	size_t i, fails = 0, undecided = 0, apart = 0;
 
 	for (i = 0; i < out->nchecks; i++) {
+		if (out->checks[i].report_only) {
+			apart++;
+			continue;
+		}
 		if (out->checks[i].outcome == SG_CHECK_FAIL &&
 		    strcmp(out->checks[i].name, "min_cases"))
 			fails++;
 		undecided += out->checks[i].outcome == SG_CHECK_UNDECIDED;
 	}
-	if (g->min_cases >= 0 && out->cases < g->min_cases) {
+	if (g->min_cases >= 0 && out->cases < g->min_cases &&
+	    sg_strlist_find(&g->report_only, "min_cases") < 0) {
 		out->verdict = SG_INSUFFICIENT;
 		out->reason = fmt("insufficient evidence: %ld cases compared, "
 				  "the policy needs at least %ld",
@@ -562,7 +565,8 @@ static void verdict(struct sg_gate_ctx *j)
 		char *nights;
 
 		for (i = 0; i < out->nchecks && !first; i++)
-			if (out->checks[i].outcome == SG_CHECK_FAIL)
+			if (out->checks[i].outcome == SG_CHECK_FAIL &&
+			    !out->checks[i].report_only)
 				first = &out->checks[i];
 		nights = failing_nights(out);
 		out->verdict = SG_NOGO;
@@ -580,6 +584,14 @@ static void verdict(struct sg_gate_ctx *j)
 					  ? "no case has both a human decision "
 					    "and a prediction"
 					  : "a headline statistic is undefined");
+	} else if (apart) {
+		out->verdict = SG_GO;
+		out->reason = fmt("go: %s %zu check%s passed on %ld cases (%zu "
+				  "report-only check%s apart)",
+				  out->nchecks - apart == 1 ? "the" : "all",
+				  out->nchecks - apart,
+				  out->nchecks - apart == 1 ? "" : "s", out->cases,
+				  apart, apart == 1 ? "" : "s");
 	} else {
 		out->verdict = SG_GO;
 		out->reason = fmt(out->nchecks == 1
@@ -605,8 +617,16 @@ int sg_gate_judge(const struct sg_report *report, const struct sg_gate_conf *g,
 	out->cases = count((double)report->cases);
 	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 		if (checks[i].set(g)) {
+			size_t first = out->nchecks, core = j.unjudged_core;
+
 			any = 1;
 			checks[i].run(&j);
+			if (sg_strlist_find(&g->report_only, checks[i].key) < 0)
+				continue;
+			/* shown with its outcome, kept out of the verdict */
+			j.unjudged_core = core;
+			for (; first < out->nchecks; first++)
+				out->checks[first].report_only = 1;
 		}
 	if (!any) {
 		sg_diag_set(diag, NULL, 0, 0,
@@ -618,6 +638,15 @@ int sg_gate_judge(const struct sg_report *report, const struct sg_gate_conf *g,
 	}
 	if (j.mode == SG_GATE_ON_INTERVAL)
 		sg_gate_evidence(out, report, j.confidence);
+	for (i = 0; i < out->nchecks; i++)
+		if (out->checks[i].report_only) {
+			char *d = out->checks[i].detail;
+
+			out->checks[i].detail =
+				fmt("%s; report only, not in the verdict",
+				    d ? d : "");
+			free(d);
+		}
 	verdict(&j);
 	return 0;
 }

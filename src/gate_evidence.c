@@ -111,7 +111,9 @@ void sg_gate_evidence(struct sg_gate_result *r, const struct sg_report *rep,
 	r->alpha = (1 - confidence) / 2;
 	r->cases_per_night = cases_per_night(rep);
 	for (i = 0; i < r->nchecks; i++) {
-		p[i] = r->checks[i].p_value = p_value(&r->checks[i]);
+		r->checks[i].p_value = p_value(&r->checks[i]);
+		/* a report-only check is not one of the family */
+		p[i] = r->checks[i].report_only ? NAN : r->checks[i].p_value;
 		r->hypotheses += !isnan(p[i]);
 	}
 	sg_multiplicity_reject(p, r->nchecks, r->alpha, r->multiplicity,
@@ -180,7 +182,7 @@ char *sg_gate_keep_shadowing(const struct sg_gate_result *r, size_t undecided)
 	for (i = 0; i < r->nchecks; i++) {
 		const struct sg_gate_check *c = &r->checks[i];
 
-		if (c->outcome != SG_CHECK_UNDECIDED)
+		if (c->outcome != SG_CHECK_UNDECIDED || c->report_only)
 			continue;
 		if (!first)
 			first = c;
@@ -218,6 +220,8 @@ static void add_num_or_null(cJSON *o, const char *key, double v)
 void sg_gate_check_json_extra(cJSON *o, const struct sg_gate_result *r,
 			      const struct sg_gate_check *c)
 {
+	if (c->report_only)
+		cJSON_AddTrueToObject(o, "report_only");
 	if (c->b >= 0) {
 		cJSON_AddNumberToObject(o, "b", (double)c->b);
 		cJSON_AddNumberToObject(o, "c", (double)c->c);

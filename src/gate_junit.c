@@ -123,9 +123,11 @@ int sg_gate_write_junit(FILE *out, const struct sg_gate_result *r,
 	struct tm tm;
 
 	for (i = 0; i < r->nchecks; i++) {
-		fails += r->checks[i].outcome == SG_CHECK_FAIL;
-		skipped += r->checks[i].outcome == SG_CHECK_NOT_JUDGED ||
-			   r->checks[i].outcome == SG_CHECK_UNDECIDED;
+		const struct sg_gate_check *c = &r->checks[i];
+
+		fails += c->outcome == SG_CHECK_FAIL && !c->report_only;
+		skipped += c->outcome == SG_CHECK_NOT_JUDGED ||
+			   c->outcome == SG_CHECK_UNDECIDED || c->report_only;
 	}
 	if (gethostname(host, sizeof(host) - 1) || !host[0])
 		snprintf(host, sizeof(host), "localhost");
@@ -167,7 +169,13 @@ int sg_gate_write_junit(FILE *out, const struct sg_gate_result *r,
 		fputc(' ', out);
 		xml_put(out, c->subject, 1);
 		fputs("\" time=\"0\"", out);
-		if (c->outcome == SG_CHECK_FAIL) {
+		if (c->report_only) {
+			/* gate.report_only: out of the verdict, so skipped */
+			fprintf(out, ">\n      <skipped message=\"report only (%s): ",
+				outcome_word(c->outcome));
+			xml_put(out, c->detail, 1);
+			fputs("\"/>\n    </testcase>\n", out);
+		} else if (c->outcome == SG_CHECK_FAIL) {
 			fputs(">\n      <failure message=\"", out);
 			xml_put(out, c->detail, 1);
 			fputs("\" type=\"", out);

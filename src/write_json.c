@@ -113,6 +113,11 @@ cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
 	if (g->on_estimate == SG_GATE_ON_INTERVAL)
 		cJSON_AddStringToObject(o, "multiplicity",
 					sg_multiplicity_name(g->multiplicity));
+	if (g->report_only.n)
+		cJSON_AddItemToObject(o, "report_only",
+				      cJSON_CreateStringArray(
+					      (const char *const *)g->report_only.v,
+					      (int)g->report_only.n));
 	if (!isnan(g->max_error_rate))
 		sg_json_add_num(o, "max_error_rate", g->max_error_rate);
 	if (!isnan(g->max_p95_latency_ms))

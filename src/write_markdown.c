@@ -457,17 +457,19 @@ int sg_write_markdown_gate(FILE *out, const struct sg_gate_result *r,
 		fprintf(out, "| %s | ", c->name);
 		md_text(out, c->subject);
 		if (isfinite(c->low) || isfinite(c->high))
-			fprintf(out, " | %s | [%s, %s] | %s%s | %s |\n", v,
+			fprintf(out, " | %s | [%s, %s] | %s%s | %s%s |\n", v,
 				lo, hi, c->is_max ? "<= " : ">= ", th,
 				c->outcome == SG_CHECK_FAIL
 					? "**fail**"
-					: sg_check_outcome_name(c->outcome));
+					: sg_check_outcome_name(c->outcome),
+				c->report_only ? " (report only)" : "");
 		else
-			fprintf(out, " | %s | - | %s%s | %s |\n", v,
+			fprintf(out, " | %s | - | %s%s | %s%s |\n", v,
 				c->is_max ? "<= " : ">= ", th,
 				c->outcome == SG_CHECK_FAIL
 					? "**fail**"
-					: sg_check_outcome_name(c->outcome));
+					: sg_check_outcome_name(c->outcome),
+				c->report_only ? " (report only)" : "");
 	}
 	return 0;
 }

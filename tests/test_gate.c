@@ -82,6 +82,7 @@ static int teardown(void **state)
 
 static void policy_none(struct sg_gate_conf *g)
 {
+	memset(g, 0, sizeof(*g)); /* the members not set below */
 	g->min_agreement = NAN;
 	g->min_kappa = NAN;
 	g->min_cases = -1;
@@ -1083,6 +1084,77 @@ static void incumbent_margin_is_judged_on_the_paired_interval(void **state)
 	cJSON_Delete(rep);
 }
 
+/*
+ * gate.report_only: the checks of those keys are shown with their outcome
+ * and kept out of the verdict. On the base report, max_psi 0.2 fails on
+ * income (PSI 0.25 > 0.2), passes age (0.05) and cannot judge score (PSI
+ * null); min_agreement 0.85 passes on the lower bound 0.8584.
+ */
+static void report_only_checks_are_shown_but_not_in_the_verdict(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	char *junit = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	policy_none(&g);
+	g.min_agreement = 0.85;
+	g.max_psi = 0.2;
+	assert_int_equal(verdict_of(&g), SG_NOGO);
+	sg_strlist_add(&g.report_only, "max_psi");
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	assert_string_equal(r.reason, "go: the 1 check passed on 1000 cases "
+				      "(3 report-only checks apart)");
+	assert_int_equal(check_named(&r, "max_psi", "feature=income")->outcome,
+			 SG_CHECK_FAIL);
+	assert_int_equal(
+		check_named(&r, "max_psi", "feature=income")->report_only, 1);
+	assert_int_equal(
+		check_named(&r, "min_agreement", "overall")->report_only, 0);
+	assert_non_null(strstr(check_named(&r, "max_psi", "feature=income")
+				       ->detail,
+			       "report only, not in the verdict"));
+	f = open_memstream(&junit, &len);
+	assert_non_null(f);
+	assert_int_equal(sg_gate_write_junit(f, &r, NULL), 0);
+	fclose(f);
+	assert_non_null(strstr(junit, "failures=\"0\" skipped=\"3\""));
+	assert_non_null(strstr(junit, "<skipped message=\"report only "
+				      "(fail): PSI 0.25 &gt; 0.2"));
+	free(junit);
+	sg_gate_result_release(&r);
+	/* min_cases report-only: too few cases no longer make it
+	 * insufficient */
+	g.min_cases = 5000;
+	sg_strlist_add(&g.report_only, "min_cases");
+	assert_int_equal(verdict_of(&g), SG_GO);
+	sg_strlist_release(&g.report_only);
+	assert_int_equal(verdict_of(&g), SG_INSUFFICIENT);
+	/* the main check report-only: the rest decides (a failing
+	 * min_agreement 0.87 is apart, the PSI failure counts) */
+	g.min_cases = -1;
+	g.min_agreement = 0.87;
+	sg_strlist_add(&g.report_only, "min_agreement");
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_NOGO);
+	assert_non_null(strstr(r.reason, "first max_psi (feature=income)"));
+	sg_gate_result_release(&r);
+	/* interval mode: a report-only check is not one of the hypotheses */
+	g.on_estimate = SG_GATE_ON_INTERVAL;
+	g.max_psi = NAN;
+	g.max_error_rate = 0.02;
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
+	assert_int_equal(r.hypotheses, 1);
+	assert_true(!isnan(check_named(&r, "min_agreement", NULL)->p_value));
+	assert_int_equal(r.verdict, SG_GO);
+	sg_gate_result_release(&r);
+	sg_strlist_release(&g.report_only);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1112,6 +1184,7 @@ int main(void)
 		T(undecided_check_says_how_many_more_cases_and_nights),
 		T(holm_and_bonferroni_decide_which_failures_stand),
 		T(incumbent_margin_is_judged_on_the_paired_interval),
+		T(report_only_checks_are_shown_but_not_in_the_verdict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

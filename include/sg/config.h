@@ -125,6 +125,8 @@ struct sg_gate_conf {
 	/* gate.on interval: the correction for many checks, enum
 	 * sg_multiplicity (0 none, 1 holm, 2 bonferroni) */
 	int multiplicity;
+	/* policy keys whose checks are shown but kept out of the verdict */
+	struct sg_strlist report_only;
 };
 
 struct sg_config {

@@ -67,6 +67,7 @@ struct sg_gate_check {
 	 * McNemar's exact p-value and mid-p */
 	long long b, c;
 	double mcnemar_exact_p, mcnemar_mid_p;
+	int report_only;   /* gate.report_only: shown, not in the verdict */
 };
 
 struct sg_gate_result {
@@ -96,6 +97,10 @@ int sg_gate_judge(const struct sg_report *report,
 		  struct sg_gate_result *out, struct sg_diag *diag);
 
 void sg_gate_result_release(struct sg_gate_result *r);
+
+/* The policy keys that have checks, in the order of the verdict (NULL
+ * ends): the choices of gate.report_only. */
+extern const char *const sg_gate_check_keys[];
 
 /* "go", "no-go", "insufficient". */
 const char *sg_verdict_name(int verdict);

@@ -296,4 +296,28 @@ contains "markdown: the undecided row" "$WORK/out" "| >= 0.8800 | undecided |"
 expect_exit "an unknown --multiplicity is a usage error" 2 "$SG" gate $SEGP \
 	--multiplicity sidak
 
+# ---- gate.report_only: shown, kept out of the verdict ----
+# On interval.json (lower bound): min_agreement 0.84 passes (0.8420 >= 0.84);
+# min_segment_agreement 0.88 fails s=a and s=b (lower ends 0.7112, 0.7906 <
+# 0.88) and passes s=c (0.9155).
+ROP="--report $R --no-store --min-agreement 0.84 --min-segment-agreement 0.88"
+expect_exit "the segment failures make it no-go" 1 "$SG" gate $ROP
+expect_exit "--report-only min_segment_agreement: go" 0 "$SG" gate $ROP \
+	--report-only min_segment_agreement --format json
+jcheck "json: the segment checks are shown, marked, out of the verdict" "$WORK/out" \
+	'd["verdict"] == "go"' \
+	'[c["outcome"] for c in d["checks"]] == ["pass", "fail", "fail", "pass"]' \
+	'[c.get("report_only", False) for c in d["checks"]] == [False, True, True, True]' \
+	'"3 report-only checks apart" in d["reason"]' \
+	'"report_only" not in d["checks"][0]'
+printf '{"gate": {"report_only": ["min_segment_agreement"]}}\n' >"$WORK/ro.json"
+expect_exit "gate.report_only in the config: junit" 0 "$SG" gate --config "$WORK/ro.json" \
+	$ROP --format junit
+contains "junit: a report-only failure is skipped with the reason" "$WORK/out" \
+	'<skipped message="report only (fail): lower bound 0.7112 &lt; 0.88'
+contains "junit: no failure counted" "$WORK/out" 'failures="0" skipped="3"'
+expect_exit "--report-only with a key that has no check is a usage error" 2 "$SG" gate \
+	$ROP --report-only max_psy
+contains "the error names the value" "$WORK/err" "found 'max_psy'"
+
 finish
