@@ -13,6 +13,7 @@
 #include "sg/monitor.h"
 #include "sg/stats.h"
 
+/* short names in this file for gate_impl.h's helpers */
 #define fmt sg_gate_fmt
 #define add sg_gate_add
 #define judge sg_gate_judge_value

@@ -1,7 +1,8 @@
 /*
- * gate.h - the go-live gate: a policy judges a report (the JSON contract
- * of report.h) and gives a verdict, go, no-go or insufficient, with every
- * check's measured value, interval, threshold and outcome.
+ * gate.h - the go-live gate: a policy judges the typed report (struct
+ * sg_report of report_types.h) and gives a verdict, go, no-go or
+ * insufficient, with every check's measured value, interval, threshold
+ * and outcome.
  *
  * Checks of a minimum are judged on the lower end of the report's interval
  * (the default, "lower-bound") or on the estimate ("estimate"); checks of a
