@@ -72,6 +72,8 @@ static void end_case(struct scan *sc)
 	sc->out->n++;
 	sc->out->candidate_agree += sc->best_a;
 	sc->out->incumbent_agree += sc->best_b;
+	sc->out->b += sc->best_a && !sc->best_b;
+	sc->out->c += !sc->best_a && sc->best_b;
 	sc->have = 0;
 }
 
@@ -174,6 +176,8 @@ int sg_compare_attach(struct sg_store *s, struct sg_report *report,
 	inc->candidate_rate = c.candidate_rate;
 	inc->incumbent_rate = c.incumbent_rate;
 	inc->difference = c.candidate_rate - c.incumbent_rate;
+	inc->b = c.b;
+	inc->c = c.c;
 	report->incumbent = inc;
 	report->has_incumbent = 1;
 	return 0;

@@ -210,6 +210,7 @@ void sg_config_release(struct sg_config *c)
 	sg_strlist_release(&c->model.map_columns);
 
 	sg_strlist_release(&c->report.formats);
+	sg_strlist_release(&c->gate.report_only);
 	clear_str(&c->report.dir);
 	sg_strlist_release(&c->report.label_order);
 	clear_str(&c->report.reference_since);

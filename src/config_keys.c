@@ -9,6 +9,7 @@
 
 #include "config_impl.h"
 #include "sg/config.h"
+#include "sg/gate.h"
 #include "sg/writer.h"
 
 /* The largest integer a JSON number holds exactly (and a long too). */
@@ -35,7 +36,11 @@ static const char *const log_formats[] = {"csv", "jsonl", NULL};
 static const char *const decision_types[] = {"label", "numeric", NULL};
 static const char *const backends[] = {"xgboost", "exec", "logged", NULL};
 /* index = on_estimate */
-static const char *const gate_on[] = {"lower-bound", "estimate", NULL};
+static const char *const gate_on[] = {"lower-bound", "estimate", "interval",
+				       NULL};
+/* index = enum sg_multiplicity */
+static const char *const gate_multiplicity[] = {"none", "holm", "bonferroni",
+						 NULL};
 
 /*
  * Every key, once: its name in the file, its type, range and place, and
@@ -147,6 +152,10 @@ static const struct sg_config_key gate_keys[] = {
 	    .flag = "max-night-missing-rate"),
 	INT("min_night_cases", gate.min_night_cases, 1, JSON_INT_MAX,
 	    .flag = "min-night-cases"),
+	CHOICE_INT("multiplicity", gate.multiplicity, gate_multiplicity,
+		   .flag = "multiplicity"),
+	LIST("report_only", gate.report_only, .choices = sg_gate_check_keys,
+	     .flags = KEY_DISTINCT, .flag = "report-only"),
 };
 
 static const struct sg_config_block log_block =

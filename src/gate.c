@@ -1,5 +1,10 @@
 /*
- * gate.c - a policy judges a report.
+ * gate.c - a policy judges the typed report: one check function per policy
+ * key in a table (checks[] below, in the order the verdict lists them),
+ * each reading the report's own numbers and intervals, then the verdict.
+ * The interval mode's three outcomes, the p-values and the correction for
+ * many checks, and how many more cases an undecided check needs are in
+ * gate_evidence.c.
  */
 #include "sg/gate.h"
 
@@ -9,27 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gate_impl.h"
 #include "sg/buf.h"
+#include "sg/evidence.h"
 #include "sg/monitor.h"
 #include "sg/report.h"
 #include "sg/stats.h"
 
-static double num(const cJSON *o, const char *key)
-{
-	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
+/* short names in this file for gate_impl.h's helpers */
+#define fmt sg_gate_fmt
+#define add sg_gate_add
+#define judge sg_gate_judge_value
+#define judge_rate sg_gate_judge_rate
 
 /*
- * A count read from the report as a long: NaN is 0, and a number out of
- * range is clamped (a cast would be undefined: reports can be hostile).
+ * A count of the report as a long: NaN is 0, and a number out of range is
+ * clamped (a cast would be undefined).
  */
-static double num_item(const cJSON *v)
-{
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 static long count(double x)
 {
 	if (isnan(x))
@@ -39,32 +40,7 @@ static long count(double x)
 	return x <= (double)LONG_MIN ? LONG_MIN : (long)x;
 }
 
-static const cJSON *obj(const cJSON *o, const char *key)
-{
-	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-
-	return cJSON_IsObject(v) ? v : NULL;
-}
-
-static void interval(const cJSON *o, double *low, double *high)
-{
-	const cJSON *ci = o ? cJSON_GetObjectItemCaseSensitive(o, "ci95") : NULL;
-
-	*low = *high = NAN;
-	if (cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2) {
-		const cJSON *a = cJSON_GetArrayItem(ci, 0);
-		const cJSON *b = cJSON_GetArrayItem(ci, 1);
-
-		if (cJSON_IsNumber(a))
-			*low = a->valuedouble;
-		if (cJSON_IsNumber(b))
-			*high = b->valuedouble;
-	}
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...)
+char *sg_gate_fmt(const char *f, ...)
 {
 	struct sg_buf b = SG_BUF_INIT;
 	va_list ap;
@@ -75,8 +51,9 @@ static char *fmt(const char *f, ...)
 	return sg_buf_detach(&b);
 }
 
-static struct sg_gate_check *add(struct sg_gate_result *r, const char *name,
-				 const char *subject)
+
+struct sg_gate_check *sg_gate_add(struct sg_gate_result *r, const char *name,
+				  const char *subject)
 {
 	struct sg_gate_check *c;
 
@@ -86,16 +63,34 @@ static struct sg_gate_check *add(struct sg_gate_result *r, const char *name,
 	c->name = sg_xstrdup(name);
 	c->subject = sg_xstrdup(subject);
 	c->value = c->low = c->high = c->judged = c->threshold = NAN;
+	c->se = c->p_value = c->more_nights = NAN;
+	c->more_cases = -1;
+	c->b = c->c = -1;
+	c->mcnemar_exact_p = c->mcnemar_mid_p = NAN;
 	return c;
+}
+
+/* The value of key in map m (the first entry of that key), or NULL. */
+const void *sg_gate_map_get(const void *m, size_t size, const char *key)
+{
+	const struct sg_map_any *a = m;
+	size_t i;
+
+	if (!key || a->null)
+		return NULL;
+	for (i = 0; i < a->n; i++)
+		if (a->key[i] && !strcmp(a->key[i], key))
+			return (const char *)a->v + i * size;
+	return NULL;
 }
 
 /*
  * Judges a minimum (or, with is_max, a maximum) on the estimate or the
- * unfavourable end of the interval.
+ * unfavourable end of the interval (mode SG_GATE_ON_INTERVAL: by where the
+ * whole interval lies, gate_evidence.c).
  */
-static void judge(struct sg_gate_check *c, int on_estimate, double value,
-		  double low, double high, double threshold, int is_max,
-		  const char *what)
+void sg_gate_judge_value(struct sg_gate_check *c, int mode, double value, double low,
+		  double high, double threshold, int is_max, const char *what)
 {
 	double j;
 
@@ -104,7 +99,13 @@ static void judge(struct sg_gate_check *c, int on_estimate, double value,
 	c->high = high;
 	c->threshold = threshold;
 	c->is_max = is_max;
-	if (on_estimate || (isnan(low) && isnan(high)))
+	if (mode == SG_GATE_ON_INTERVAL && !(isnan(low) && isnan(high)) &&
+	    !isnan(value)) {
+		sg_gate_judge_interval(c);
+		return;
+	}
+	if (mode == SG_GATE_ON_ESTIMATE || mode == SG_GATE_ON_INTERVAL ||
+	    (isnan(low) && isnan(high)))
 		j = value;
 	else
 		j = is_max ? high : low;
@@ -125,96 +126,111 @@ static void judge(struct sg_gate_check *c, int on_estimate, double value,
 	}
 }
 
-static const char *bound_word(int on_estimate, int is_max)
+static const char *bound_word(int mode, int is_max)
 {
-	if (on_estimate)
+	if (mode == SG_GATE_ON_ESTIMATE)
 		return "estimate";
 	return is_max ? "upper bound" : "lower bound";
 }
 
-static void segment_checks(struct sg_gate_result *r, const cJSON *report,
-			   const struct sg_gate_conf *g)
+/* A judgement of a rate of k in n: the counts behind it, for the
+ * p-value and the cases an undecided check needs. */
+void sg_gate_judge_rate(struct sg_gate_check *c, int mode, long long k,
+		       long long n, double value, double low, double high,
+		       double threshold, int is_max)
 {
-	const cJSON *segs = obj(report, "segments"), *col, *val;
+	c->k = k;
+	c->n = n;
+	judge(c, mode, value, low, high, threshold, is_max,
+	      bound_word(mode, is_max));
+}
 
-	cJSON_ArrayForEach(col, segs)
-	{
-		if (!cJSON_IsObject(col))
-			continue;
-		cJSON_ArrayForEach(val, col)
-		{
-			char *subject = fmt("%s=%s", col->string, val->string);
-			struct sg_gate_check *c =
-				add(r, "min_segment_agreement", subject);
-			double n = num(val, "n"), lo, hi;
+static void sg_gate_min_cases_check(struct sg_gate_ctx *j)
+{
+	struct sg_gate_check *c = add(j->out, "min_cases", "overall");
+	long cases = j->out->cases, min = j->g->min_cases;
 
-			free(subject);
-			interval(val, &lo, &hi);
-			if (isnan(n) || n < (double)g->min_segment_cases) {
-				c->value = num(val, "rate");
-				c->low = lo;
-				c->high = hi;
-				c->threshold = g->min_segment_agreement;
-				c->outcome = SG_CHECK_NOT_JUDGED;
-				c->detail = fmt("%.0f cases, fewer than "
-						"min_segment_cases %ld",
-						isnan(n) ? 0.0 : n,
-						g->min_segment_cases);
-				continue;
-			}
-			judge(c, r->on_estimate, num(val, "rate"), lo, hi,
-			      g->min_segment_agreement, 0,
-			      bound_word(r->on_estimate, 0));
-		}
+	c->value = c->judged = (double)cases;
+	c->threshold = (double)min;
+	if (cases >= min) {
+		c->outcome = SG_CHECK_PASS;
+		c->detail = fmt("%ld cases >= %ld", cases, min);
+	} else {
+		c->outcome = SG_CHECK_FAIL;
+		c->detail = fmt("%ld cases < %ld", cases, min);
 	}
 }
 
-/* Per-class recall (rows) or precision (columns) from the confusion
- * matrix, each with its Wilson interval. */
-static void class_checks(struct sg_gate_result *r, const cJSON *report,
-			 const struct sg_gate_conf *g, int precision,
-			 double confidence)
+static void sg_gate_min_agreement_check(struct sg_gate_ctx *j)
 {
-	const cJSON *conf = obj(report, "confusion");
-	const cJSON *labels = conf ? cJSON_GetObjectItem(conf, "labels") : NULL;
-	const cJSON *m = conf ? cJSON_GetObjectItem(conf, "matrix") : NULL;
-	int k = cJSON_GetArraySize(labels), i, j;
-	double threshold = precision ? g->min_precision : g->min_recall;
-	const cJSON *lab, *row, **col;
+	const struct sg_report *r = SG_GATE_MODEL(j);
+	struct sg_gate_check *c = add(j->out, "min_agreement", "overall");
 
-	if (!cJSON_IsArray(labels) || !cJSON_IsArray(m) ||
-	    cJSON_GetArraySize(m) != k)
+	if (r)
+		judge_rate(c, j->mode, r->agreement.agree, r->agreement.n,
+			   r->agreement.rate, r->agreement.ci95[0],
+			   r->agreement.ci95[1], j->g->min_agreement, 0);
+	else
+		judge(c, j->mode, NAN, NAN, NAN, j->g->min_agreement, 0,
+		      bound_word(j->mode, 0));
+	if (c->outcome == SG_CHECK_NOT_JUDGED)
+		j->unjudged_core++;
+}
+
+static void sg_gate_min_kappa_check(struct sg_gate_ctx *j)
+{
+	const struct sg_report *r = SG_GATE_MODEL(j);
+	struct sg_gate_check *c = add(j->out, "min_kappa", "overall");
+
+	if (r) {
+		c->se = r->kappa.se;
+		judge(c, j->mode, r->kappa.value, r->kappa.ci95[0],
+		      r->kappa.ci95[1], j->g->min_kappa, 0,
+		      bound_word(j->mode, 0));
+	} else {
+		judge(c, j->mode, NAN, NAN, NAN, j->g->min_kappa, 0,
+		      bound_word(j->mode, 0));
+	}
+	if (c->outcome == SG_CHECK_NOT_JUDGED)
+		j->unjudged_core++;
+}
+
+/*
+ * Per-class recall (rows) or precision (columns) of the confusion matrix,
+ * each with its Wilson interval: the report gives per-class rates but no
+ * intervals, so the interval is computed here from the matrix's counts.
+ */
+static void class_checks(struct sg_gate_ctx *j, int precision)
+{
+	const struct sg_report *r = SG_GATE_MODEL(j);
+	const struct sg_gate_conf *g = j->g;
+	const struct sg_matrix *m = r ? &r->confusion.matrix : NULL;
+	double threshold = precision ? g->min_precision : g->min_recall;
+	size_t k, i, x;
+
+	if (!r || r->confusion.labels.null ||
+	    m->rows != r->confusion.labels.n)
 		return;
-	/*
-	 * The cells are walked, not looked up with cJSON_GetArrayItem (which
-	 * walks from the start each time: k^3 steps, minutes for a hostile
-	 * report of a few KiB). col[j] is the cell of row j in column i.
-	 */
-	col = sg_xcalloc(k ? (size_t)k : 1, sizeof(*col));
-	for (j = 0, row = m->child; j < k; j++, row = row->next)
-		col[j] = row->child;
-	for (i = 0, lab = labels->child, row = m->child; i < k;
-	     i++, lab = lab->next, row = row->next) {
-		char *subject = fmt("class=%s", cJSON_IsString(lab)
-							 ? lab->valuestring
-							 : "?");
+	k = m->rows;
+	for (i = 0; i < k; i++) {
+		const char *lab = r->confusion.labels.v[i];
+		char *subject = fmt("class=%s", lab ? lab : "?");
 		struct sg_gate_check *c =
-			add(r, precision ? "min_precision" : "min_recall",
+			add(j->out, precision ? "min_precision" : "min_recall",
 			    subject);
-		const cJSON *in_row = row->child;
 		double tp = 0, n = 0, lo, hi;
 
 		free(subject);
-		for (j = 0; j < k; j++) {
-			const cJSON *cell = precision ? col[j] : in_row;
-			double v = cJSON_IsNumber(cell) ? cell->valuedouble : 0;
+		/* row i (recall) or column i (precision); a cell past a
+		 * short row is 0 */
+		for (x = 0; x < k; x++) {
+			size_t row = precision ? x : i, col = precision ? i : x;
+			double v = col < m->cols
+					   ? (double)m->v[row * m->cols + col]
+					   : 0;
 
-			if (precision)
-				col[j] = cell ? cell->next : NULL;
-			else
-				in_row = cell ? cell->next : NULL;
 			n += v;
-			if (j == i)
+			if (x == i)
 				tp = v;
 		}
 		c->threshold = threshold;
@@ -227,293 +243,273 @@ static void class_checks(struct sg_gate_result *r, const cJSON *report,
 					g->min_segment_cases);
 			continue;
 		}
-		sg_wilson(count(tp), count(n), confidence, &lo, &hi);
-		judge(c, r->on_estimate, tp / n, lo, hi, threshold, 0,
-		      bound_word(r->on_estimate, 0));
+		sg_wilson(count(tp), count(n), j->confidence, &lo, &hi);
+		judge_rate(c, j->mode, count(tp), count(n), tp / n, lo, hi,
+			   threshold, 0);
 	}
-	free(col);
 }
 
-/* A check that could not be judged at all, with why. */
-static void not_judged(struct sg_gate_result *r, const char *name,
-		       const char *subject, double threshold, char *detail)
+static void sg_gate_min_recall_check(struct sg_gate_ctx *j)
 {
-	struct sg_gate_check *c = add(r, name, subject);
-
-	c->threshold = threshold;
-	c->is_max = 1;
-	c->outcome = SG_CHECK_NOT_JUDGED;
-	c->detail = detail;
+	class_checks(j, 0);
 }
 
-/*
- * One check of a maximum per feature of inputs.features: its `key` (psi,
- * missing_rate) must stay at or below threshold. PSI needs a reference
- * window that holds cases; without one the check is not judged.
- */
-static void feature_checks(struct sg_gate_result *r, const cJSON *report,
-			   const char *name, const char *key, const char *what,
-			   double threshold)
+static void sg_gate_min_precision_check(struct sg_gate_ctx *j)
 {
-	const cJSON *in = obj(report, "inputs"), *fs = obj(in, "features"), *f;
-	const cJSON *ref = in ? cJSON_GetObjectItemCaseSensitive(in,
-								 "reference")
-			      : NULL;
-	int n = 0;
-
-	if (!strcmp(key, "psi")) {
-		if (!cJSON_IsObject(ref)) {
-			not_judged(r, name, "features", threshold,
-				   fmt("no reference window to measure drift "
-				       "against (report.reference_nights, or "
-				       "--reference-since / --reference-until)"));
-			return;
-		}
-		if (!(num(ref, "cases") > 0)) {
-			not_judged(r, name, "features", threshold,
-				   fmt("the reference window has no cases"));
-			return;
-		}
-	}
-	cJSON_ArrayForEach(f, fs)
-	{
-		char *subject = fmt("feature=%s", f->string ? f->string : "?");
-		struct sg_gate_check *c = add(r, name, subject);
-
-		free(subject);
-		judge(c, 1, num(f, key), NAN, NAN, threshold, 1, what);
-		n++;
-	}
-	if (!n)
-		not_judged(r, name, "features", threshold,
-			   fmt("the window's cases have no features"));
+	class_checks(j, 1);
 }
 
-/*
- * A metric of one night: features.<feature>.<key> when feature is set,
- * else <key>, a number or an object's "value" (outputs.nights' label_shift
- * is {value, label}, the reference nights' a number). NaN when absent.
- */
-static double night_metric(const cJSON *night, const char *feature,
-			   const char *key)
+static void sg_gate_min_segment_agreement_check(struct sg_gate_ctx *j)
 {
-	const cJSON *v;
+	const struct sg_report *r = SG_GATE_MODEL(j);
+	const struct sg_gate_conf *g = j->g;
+	size_t i, v;
 
-	if (feature)
-		return num(obj(obj(night, "features"), feature), key);
-	v = cJSON_GetObjectItemCaseSensitive(night, key);
-	if (cJSON_IsObject(v))
-		return num(v, "value");
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-/*
- * A maximum learned from the reference nights (NannyML's standard
- * deviation thresholds): mean + k * std (sample, n - 1) of the metric over
- * the reference nights that have it, judged on the worst night of the
- * window. Fewer than two reference nights with a value: not judged.
- */
-static void learned_check(struct sg_gate_result *r, const cJSON *report,
-			  const char *name, const char *feature,
-			  const char *key, const char *what, double k)
-{
-	const cJSON *bn = obj(obj(obj(report, "inputs"), "reference"),
-			      "by_night");
-	const cJSON *wn = obj(obj(report, feature ? "inputs" : "outputs"),
-			      "nights");
-	const cJSON *n, *first = NULL, *last = NULL;
-	const char *worst_night = NULL;
-	char *subject = feature ? fmt("feature=%s", feature) : fmt("overall");
-	struct sg_gate_check *c = add(r, name, subject);
-	double *v = sg_xcalloc((size_t)cJSON_GetArraySize(bn) + 1,
-			       sizeof(double));
-	double mean, sd, hi, worst = NAN;
-	size_t cnt = 0;
-
-	free(subject);
-	c->is_max = 1;
-	cJSON_ArrayForEach(n, bn)
-	{
-		double x = night_metric(n, feature, key);
-
-		if (!isfinite(x))
-			continue;
-		if (!first)
-			first = n;
-		last = n;
-		v[cnt++] = x;
-	}
-	sg_mean_std(v, cnt, &mean, &sd, NULL);
-	free(v);
-	if (cnt < 2) {
-		c->outcome = SG_CHECK_NOT_JUDGED;
-		c->detail = fmt("learning needs %s on 2 reference nights or more,"
-				" found %zu", what, cnt);
+	if (!r)
 		return;
-	}
-	hi = mean + k * sd;
-	cJSON_ArrayForEach(n, wn)
+	SG_GATE_MAP_EACH(r->segments, i)
 	{
-		double x = night_metric(n, feature, key);
+		const struct sg_map_rate *vals = &r->segments.v[i].values;
 
-		if (isfinite(x) && (isnan(worst) || x > worst)) {
-			worst = x;
-			worst_night = n->string;
-		}
-	}
-	judge(c, 1, worst, NAN, NAN, hi, 1, what);
-	if (c->outcome == SG_CHECK_NOT_JUDGED) {
-		free(c->detail);
-		c->detail = fmt("no night of the window has %s", what);
-		return;
-	}
-	free(c->detail);
-	c->detail = fmt("worst night %s: %s %.4g %s learned %.4g (mean %.4g + "
-			"%g x std %.4g over %zu reference nights %s .. %s)",
-			worst_night, what, worst,
-			c->outcome == SG_CHECK_PASS ? "<=" : ">", hi, mean, k,
-			sd, cnt, first->string, last->string);
-}
-
-/* The learned checks: PSI and missing rate per feature, error rate and
- * label shift; one not-judged check when there is nothing to learn from. */
-static void learned_checks(struct sg_gate_result *r, const cJSON *report,
-			   double k)
-{
-	const cJSON *in = obj(report, "inputs"), *ref = obj(in, "reference");
-	const cJSON *f;
-
-	if (!ref || !(num(ref, "cases") > 0) || !obj(ref, "by_night")) {
-		not_judged(r, "learn_from_reference", "reference nights", NAN,
-			   fmt("no reference window with cases to learn "
-			       "thresholds from (report.reference_nights, or "
-			       "--reference-since / --reference-until)"));
-		return;
-	}
-	cJSON_ArrayForEach(f, obj(in, "features"))
-	{
-		learned_check(r, report, "learned_psi", f->string, "psi", "PSI",
-			      k);
-		learned_check(r, report, "learned_missing_rate", f->string,
-			      "missing_rate", "missing rate", k);
-	}
-	learned_check(r, report, "learned_error_rate", NULL, "error_rate",
-		      "error rate", k);
-	learned_check(r, report, "learned_label_shift", NULL, "label_shift",
-		      "label shift", k);
-}
-
-/*
- * A night of the window too small to judge: listed, never failed.
- * Returns nonzero when it is.
- */
-static int small_night(struct sg_gate_result *r, const char *name,
-		       const char *subject, double n, double threshold,
-		       int is_max, long min_cases)
-{
-	struct sg_gate_check *c;
-
-	if (!isnan(n) && n >= (double)min_cases)
-		return 0;
-	c = add(r, name, subject);
-	c->threshold = threshold;
-	c->is_max = is_max;
-	c->outcome = SG_CHECK_NOT_JUDGED;
-	c->detail = fmt("%.0f cases, fewer than min_night_cases %ld",
-			isnan(n) ? 0.0 : n, min_cases);
-	return 1;
-}
-
-/* min_night_agreement: nights.<night>.{n, rate, ci95} of every night of
- * the window with at least min_night_cases compared cases. */
-static void night_agreement_checks(struct sg_gate_result *r,
-				   const cJSON *report,
-				   const struct sg_gate_conf *g)
-{
-	const cJSON *nights = obj(report, "nights"), *n;
-	int any = 0;
-
-	cJSON_ArrayForEach(n, nights)
-	{
-		char *subject = fmt("night=%s", n->string ? n->string : "?");
-		double lo, hi;
-
-		any = 1;
-		if (!small_night(r, "min_night_agreement", subject,
-				 num(n, "n"), g->min_night_agreement, 0,
-				 g->min_night_cases)) {
-			struct sg_gate_check *c =
-				add(r, "min_night_agreement", subject);
-
-			interval(n, &lo, &hi);
-			judge(c, r->on_estimate, num(n, "rate"), lo, hi,
-			      g->min_night_agreement, 0,
-			      bound_word(r->on_estimate, 0));
-		}
-		free(subject);
-	}
-	if (!any)
-		not_judged(r, "min_night_agreement", "nights",
-			   g->min_night_agreement,
-			   fmt("the window has no night with cases"));
-}
-
-/*
- * max_night_psi / max_night_missing_rate: inputs.nights.<night>.features.
- * <feature>.<key> of every night of the window with at least
- * min_night_cases cases, one check per night and feature. The report
- * computes those tables only with a reference window.
- */
-static void night_feature_checks(struct sg_gate_result *r,
-				 const cJSON *report,
-				 const struct sg_gate_conf *g, const char *name,
-				 const char *key, const char *what,
-				 double threshold)
-{
-	const cJSON *in = obj(report, "inputs"), *nights = obj(in, "nights");
-	const cJSON *n, *f;
-	int any = 0;
-
-	if (!nights) {
-		not_judged(r, name, "nights", threshold,
-			   fmt("per-night %s needs a reference window "
-			       "(report.reference_nights, or --reference-since "
-			       "/ --reference-until)",
-			       what));
-		return;
-	}
-	if (!strcmp(key, "psi") && !(num(obj(in, "reference"), "cases") > 0)) {
-		not_judged(r, name, "nights", threshold,
-			   fmt("the reference window has no cases"));
-		return;
-	}
-	cJSON_ArrayForEach(n, nights)
-	{
-		char *subject = fmt("night=%s", n->string ? n->string : "?");
-
-		any = 1;
-		if (small_night(r, name, subject, num(n, "cases"), threshold, 1,
-				g->min_night_cases)) {
-			free(subject);
-			continue;
-		}
-		free(subject);
-		cJSON_ArrayForEach(f, obj(n, "features"))
+		SG_GATE_MAP_EACH(*vals, v)
 		{
-			struct sg_gate_check *c;
+			const struct sg_rate *s = &vals->v[v];
+			char *subject = fmt("%s=%s", r->segments.key[i],
+					    vals->key[v]);
+			struct sg_gate_check *c =
+				add(j->out, "min_segment_agreement", subject);
 
-			subject = fmt("night=%s feature=%s",
-				      n->string ? n->string : "?",
-				      f->string ? f->string : "?");
-			c = add(r, name, subject);
 			free(subject);
-			judge(c, 1, num(f, key), NAN, NAN, threshold, 1, what);
+			if ((double)s->n < (double)g->min_segment_cases) {
+				c->value = s->rate;
+				c->low = s->ci95[0];
+				c->high = s->ci95[1];
+				c->threshold = g->min_segment_agreement;
+				c->outcome = SG_CHECK_NOT_JUDGED;
+				c->detail = fmt("%.0f cases, fewer than "
+						"min_segment_cases %ld",
+						(double)s->n,
+						g->min_segment_cases);
+				continue;
+			}
+			judge_rate(c, j->mode, s->agree, s->n, s->rate,
+				   s->ci95[0], s->ci95[1],
+				   g->min_segment_agreement, 0);
 		}
 	}
-	if (!any)
-		not_judged(r, name, "nights", threshold,
-			   fmt("the window has no night with cases"));
 }
+
+/*
+ * The report's own error rate (errors / predictions) and its interval, as
+ * the report shows them: never recomputed here.
+ */
+static void sg_gate_max_error_rate_check(struct sg_gate_ctx *j)
+{
+	const struct sg_report *r = SG_GATE_MODEL(j);
+	const struct sg_gate_conf *g = j->g;
+	struct sg_gate_check *c = add(j->out, "max_error_rate", "overall");
+	const struct sg_report_outputs *o = r ? &r->outputs : NULL;
+	double rate = o ? o->error_rate : NAN;
+
+	if (isnan(rate)) {
+		c->threshold = g->max_error_rate;
+		c->is_max = 1;
+		c->outcome = SG_CHECK_NOT_JUDGED;
+		c->detail = fmt("no predictions in the window");
+		return;
+	}
+	judge_rate(c, j->mode, o->errors, o->predictions, rate,
+		   o->error_rate_ci95[0], o->error_rate_ci95[1],
+		   g->max_error_rate, 1);
+	if (c->outcome != SG_CHECK_NOT_JUDGED) {
+		char *d = c->detail;
+
+		if (j->mode == SG_GATE_ON_INTERVAL)
+			c->detail = fmt("%s (%.0f errors of %.0f predictions)",
+					d, (double)o->errors,
+					(double)o->predictions);
+		else
+			c->detail = fmt("%s %.4g %s %.4g (%.0f errors of %.0f "
+					"predictions)",
+					bound_word(j->mode, 1), c->judged,
+					c->outcome == SG_CHECK_PASS ? "<=" : ">",
+					g->max_error_rate, (double)o->errors,
+					(double)o->predictions);
+		free(d);
+	}
+}
+
+static void sg_gate_max_p95_latency_ms_check(struct sg_gate_ctx *j)
+{
+	const struct sg_report *r = SG_GATE_MODEL(j);
+	struct sg_gate_check *c = add(j->out, "max_p95_latency_ms",
+				      "latest run");
+
+	judge(c, SG_GATE_ON_ESTIMATE, r ? r->software.p95_ms : NAN, NAN, NAN,
+	      j->g->max_p95_latency_ms, 1, "p95 latency (ms)");
+}
+
+static void sg_gate_human_margin_check(struct sg_gate_ctx *j)
+{
+	const struct sg_report_baseline *hb = j->r->human_baseline;
+	double human = hb ? hb->pairwise_agreement : NAN;
+	double model = hb ? hb->model_agreement : NAN;
+	struct sg_gate_check *c = add(j->out, "human_margin",
+				      "multiply-rated cases");
+
+	judge(c, SG_GATE_ON_ESTIMATE, model, NAN, NAN,
+	      human - j->g->human_margin, 0, "model-vs-human agreement");
+	if (c->outcome != SG_CHECK_NOT_JUDGED) {
+		free(c->detail);
+		c->detail = fmt("model-vs-human agreement %.4g %s human-"
+				"vs-human %.4g minus margin %.4g",
+				model, c->outcome == SG_CHECK_PASS ? ">=" : "<",
+				human, j->g->human_margin);
+	}
+}
+
+/*
+ * The paired table of the incumbent block: a both agree, b only the
+ * candidate, c only the incumbent, d neither. 0, or -1 when the block has
+ * no consistent discordant counts (a report from before they were kept).
+ */
+static int paired_table(const struct sg_report_incumbent *inc, long *a,
+			long *b, long *c, long *d)
+{
+	long long both = inc->candidate_agree - inc->b;
+
+	if (inc->b < 0 || inc->c < 0 || both < 0 ||
+	    inc->b - inc->c != inc->candidate_agree - inc->incumbent_agree ||
+	    inc->n - both - inc->b - inc->c < 0 || inc->n > LONG_MAX)
+		return -1;
+	*a = (long)both;
+	*b = (long)inc->b;
+	*c = (long)inc->c;
+	*d = (long)(inc->n - both - inc->b - inc->c);
+	return 0;
+}
+
+/*
+ * incumbent_margin: the candidate's agreement minus the incumbent's on the
+ * cases both scored must be at least -margin. With the discordant counts
+ * and gate.on interval it is judged as a minimum on Newcombe's hybrid score
+ * interval for paired proportions (method 10), with McNemar's exact
+ * p-value and mid-p beside it; otherwise (the other modes keep their
+ * verdicts, an older report has no counts) on the difference.
+ */
+static void sg_gate_incumbent_margin_check(struct sg_gate_ctx *j)
+{
+	const struct sg_report *r = j->r;
+	const struct sg_gate_conf *g = j->g;
+	const struct sg_report_incumbent *inc =
+		r->has_incumbent ? r->incumbent : NULL;
+	double diff = inc ? inc->difference : NAN, nd, lo, hi;
+	struct sg_gate_check *c = add(j->out, "incumbent_margin", g->incumbent);
+	long pa, pb, pc, pd;
+	char *d;
+
+	if (!inc || isnan(diff)) {
+		c->threshold = -g->incumbent_margin;
+		c->outcome = SG_CHECK_NOT_JUDGED;
+		c->detail = fmt("%s", inc ? "no case was scored by both models"
+					  : "the report has no comparison with "
+					    "the incumbent");
+		return;
+	}
+	if (j->mode != SG_GATE_ON_INTERVAL ||
+	    paired_table(inc, &pa, &pb, &pc, &pd)) {
+		judge(c, SG_GATE_ON_ESTIMATE, diff, NAN, NAN,
+		      -g->incumbent_margin, 0,
+		      "candidate minus incumbent agreement");
+		free(c->detail);
+		c->detail = fmt("on %.0f cases both scored: candidate %.4f, "
+				"incumbent %.4f, difference %+.4f %s -%.4g",
+				(double)inc->n, inc->candidate_rate,
+				inc->incumbent_rate, diff,
+				c->outcome == SG_CHECK_PASS ? ">=" : "<",
+				g->incumbent_margin);
+		return;
+	}
+	sg_newcombe_paired(pa, pb, pc, pd, j->confidence, &nd, &lo, &hi);
+	judge(c, j->mode, diff, lo, hi, -g->incumbent_margin, 0,
+	      bound_word(j->mode, 0));
+	c->b = pb;
+	c->c = pc;
+	c->mcnemar_exact_p = sg_mcnemar_exact_p(pb, pc);
+	c->mcnemar_mid_p = sg_mcnemar_mid_p(pb, pc);
+	d = c->detail;
+	c->detail = fmt("%s; on %.0f cases both scored: candidate %.4f, "
+			"incumbent %.4f, difference %+.4f, Newcombe interval "
+			"[%.4f, %.4f]; McNemar b = %ld, c = %ld, exact p = "
+			"%.4g, mid-p = %.4g",
+			d, (double)inc->n, inc->candidate_rate,
+			inc->incumbent_rate, diff, lo, hi, pb, pc,
+			c->mcnemar_exact_p, c->mcnemar_mid_p);
+	free(d);
+}
+
+static int set_min_cases(const struct sg_gate_conf *g)
+{
+	return g->min_cases >= 0;
+}
+
+#define SET(key) \
+	static int set_##key(const struct sg_gate_conf *g) \
+	{ \
+		return !isnan(g->key); \
+	}
+SET(min_agreement)
+SET(min_kappa)
+SET(min_recall)
+SET(min_precision)
+SET(min_segment_agreement)
+SET(max_error_rate)
+SET(max_p95_latency_ms)
+SET(human_margin)
+SET(max_psi)
+SET(max_missing_rate)
+SET(max_label_shift)
+SET(min_night_agreement)
+SET(max_night_psi)
+SET(max_night_missing_rate)
+#undef SET
+
+static int set_learn_from_reference(const struct sg_gate_conf *g)
+{
+	return g->learn_from_reference;
+}
+
+static int set_incumbent_margin(const struct sg_gate_conf *g)
+{
+	return g->incumbent != NULL;
+}
+
+/* The policy keys with checks, in the order of the verdict. */
+#define CHECKS(X)                                                          \
+	X(min_cases) X(min_agreement) X(min_kappa) X(min_recall)           \
+	X(min_precision) X(min_segment_agreement) X(max_error_rate)        \
+	X(max_p95_latency_ms) X(human_margin) X(max_psi)                   \
+	X(max_missing_rate) X(max_label_shift) X(learn_from_reference)     \
+	X(min_night_agreement) X(max_night_psi) X(max_night_missing_rate)  \
+	X(incumbent_margin)
+
+/*
+ * The checks, one per policy key, in the order of the verdict: `set` says
+ * whether the policy asks for it, `run` adds its checks to the result.
+ */
+static const struct gate_check_def {
+	const char *key;
+	int (*set)(const struct sg_gate_conf *g);
+	void (*run)(struct sg_gate_ctx *j);
+} checks[] = {
+#define CHECK(key) {#key, set_##key, sg_gate_##key##_check},
+	CHECKS(CHECK)
+#undef CHECK
+};
+
+#define KEY(key) #key,
+const char *const sg_gate_check_keys[] = {CHECKS(KEY) NULL};
+#undef KEY
 
 /* "; failing nights: A, B" for the reason, or "" (the caller frees). */
 static char *failing_nights(const struct sg_gate_result *r)
@@ -525,11 +521,12 @@ static char *failing_nights(const struct sg_gate_result *r)
 		const struct sg_gate_check *c = &r->checks[i];
 		int seen = 0;
 
-		if (c->outcome != SG_CHECK_FAIL ||
+		if (c->outcome != SG_CHECK_FAIL || c->report_only ||
 		    strncmp(c->subject, "night=", 6) || strlen(c->subject) < 16)
 			continue;
 		for (j = 0; j < i && !seen; j++)
 			seen = r->checks[j].outcome == SG_CHECK_FAIL &&
+			       !r->checks[j].report_only &&
 			       !strncmp(r->checks[j].subject, "night=", 6) &&
 			       !strncmp(r->checks[j].subject + 6,
 					c->subject + 6, 10);
@@ -541,209 +538,97 @@ static char *failing_nights(const struct sg_gate_result *r)
 	return sg_buf_detach(&b);
 }
 
-static int judge_tree(const cJSON *report, const struct sg_gate_conf *g,
-		      struct sg_gate_result *out, struct sg_diag *diag)
+/* The verdict and its reason from the checks. */
+static void verdict(struct sg_gate_ctx *j)
 {
-	const cJSON *agr = obj(report, "agreement"), *kap = obj(report, "kappa");
-	double confidence = num(report, "confidence"), lo, hi;
-	struct sg_gate_check *c;
-	size_t i, fails = 0, unjudged_core = 0;
+	struct sg_gate_result *out = j->out;
+	const struct sg_gate_conf *g = j->g;
+	size_t i, fails = 0, undecided = 0, apart = 0;
+
+	for (i = 0; i < out->nchecks; i++) {
+		if (out->checks[i].report_only) {
+			apart++;
+			continue;
+		}
+		if (out->checks[i].outcome == SG_CHECK_FAIL &&
+		    strcmp(out->checks[i].name, "min_cases"))
+			fails++;
+		undecided += out->checks[i].outcome == SG_CHECK_UNDECIDED;
+	}
+	if (g->min_cases >= 0 && out->cases < g->min_cases &&
+	    sg_strlist_find(&g->report_only, "min_cases") < 0) {
+		out->verdict = SG_INSUFFICIENT;
+		out->reason = fmt("insufficient evidence: %ld cases compared, "
+				  "the policy needs at least %ld",
+				  out->cases, g->min_cases);
+	} else if (fails) {
+		struct sg_gate_check *first = NULL;
+		char *nights;
+
+		for (i = 0; i < out->nchecks && !first; i++)
+			if (out->checks[i].outcome == SG_CHECK_FAIL &&
+			    !out->checks[i].report_only)
+				first = &out->checks[i];
+		nights = failing_nights(out);
+		out->verdict = SG_NOGO;
+		out->reason = fmt("no-go: %zu check%s failed, first %s (%s): %s%s",
+				  fails, fails == 1 ? "" : "s", first->name,
+				  first->subject, first->detail, nights);
+		free(nights);
+	} else if (undecided) {
+		out->verdict = SG_INSUFFICIENT;
+		out->reason = sg_gate_keep_shadowing(out, undecided);
+	} else if (j->unjudged_core || out->cases == 0) {
+		out->verdict = SG_INSUFFICIENT;
+		out->reason = fmt("insufficient evidence: %s",
+				  out->cases == 0
+					  ? "no case has both a human decision "
+					    "and a prediction"
+					  : "a headline statistic is undefined");
+	} else if (apart) {
+		out->verdict = SG_GO;
+		out->reason = fmt("go: %s %zu check%s passed on %ld cases (%zu "
+				  "report-only check%s apart)",
+				  out->nchecks - apart == 1 ? "the" : "all",
+				  out->nchecks - apart,
+				  out->nchecks - apart == 1 ? "" : "s", out->cases,
+				  apart, apart == 1 ? "" : "s");
+	} else {
+		out->verdict = SG_GO;
+		out->reason = fmt(out->nchecks == 1
+					  ? "go: the %zu check passed on %ld cases"
+					  : "go: all %zu checks passed on %ld cases",
+				  out->nchecks, out->cases);
+	}
+}
+
+int sg_gate_judge(const struct sg_report *report, const struct sg_gate_conf *g,
+		  struct sg_gate_result *out, struct sg_diag *diag)
+{
+	struct sg_gate_ctx j = {report, g, out, g->on_estimate, report->confidence,
+			  0};
+	size_t i;
 	int any = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->on_estimate = g->on_estimate;
-	if (isnan(confidence))
-		confidence = 0.95;
-	out->cases = count(num(report, "cases"));
+	out->multiplicity = g->multiplicity;
+	if (isnan(j.confidence))
+		j.confidence = 0.95;
+	out->cases = count((double)report->cases);
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		if (checks[i].set(g)) {
+			size_t first = out->nchecks, core = j.unjudged_core;
 
-	if (g->min_cases >= 0) {
-		any = 1;
-		c = add(out, "min_cases", "overall");
-		c->value = c->judged = (double)out->cases;
-		c->threshold = (double)g->min_cases;
-		if (out->cases >= g->min_cases) {
-			c->outcome = SG_CHECK_PASS;
-			c->detail = fmt("%ld cases >= %ld", out->cases,
-					g->min_cases);
-		} else {
-			c->outcome = SG_CHECK_FAIL;
-			c->detail = fmt("%ld cases < %ld", out->cases,
-					g->min_cases);
+			any = 1;
+			checks[i].run(&j);
+			if (sg_strlist_find(&g->report_only, checks[i].key) < 0)
+				continue;
+			/* shown with its outcome, kept out of the verdict */
+			j.unjudged_core = core;
+			for (; first < out->nchecks; first++)
+				out->checks[first].report_only = 1;
 		}
-	}
-	if (!isnan(g->min_agreement)) {
-		any = 1;
-		c = add(out, "min_agreement", "overall");
-		interval(agr, &lo, &hi);
-		judge(c, g->on_estimate, num(agr, "rate"), lo, hi,
-		      g->min_agreement, 0, bound_word(g->on_estimate, 0));
-		if (c->outcome == SG_CHECK_NOT_JUDGED)
-			unjudged_core++;
-	}
-	if (!isnan(g->min_kappa)) {
-		any = 1;
-		c = add(out, "min_kappa", "overall");
-		interval(kap, &lo, &hi);
-		judge(c, g->on_estimate, num(kap, "value"), lo, hi, g->min_kappa,
-		      0, bound_word(g->on_estimate, 0));
-		if (c->outcome == SG_CHECK_NOT_JUDGED)
-			unjudged_core++;
-	}
-	if (!isnan(g->min_recall)) {
-		any = 1;
-		class_checks(out, report, g, 0, confidence);
-	}
-	if (!isnan(g->min_precision)) {
-		any = 1;
-		class_checks(out, report, g, 1, confidence);
-	}
-	if (!isnan(g->min_segment_agreement)) {
-		any = 1;
-		segment_checks(out, report, g);
-	}
-	if (!isnan(g->max_error_rate)) {
-		/*
-		 * The report's own error rate (errors / predictions) and its
-		 * interval, as the report shows them: never recomputed here.
-		 */
-		const cJSON *outs = obj(report, "outputs");
-		const cJSON *ci = outs ? cJSON_GetObjectItemCaseSensitive(
-						 outs, "error_rate_ci95")
-				       : NULL;
-		double rate = num(outs, "error_rate");
-
-		any = 1;
-		c = add(out, "max_error_rate", "overall");
-		lo = hi = NAN;
-		if (cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2) {
-			lo = num_item(cJSON_GetArrayItem(ci, 0));
-			hi = num_item(cJSON_GetArrayItem(ci, 1));
-		}
-		if (isnan(rate)) {
-			c->threshold = g->max_error_rate;
-			c->is_max = 1;
-			c->outcome = SG_CHECK_NOT_JUDGED;
-			c->detail = fmt("no predictions in the window");
-		} else {
-			judge(c, g->on_estimate, rate, lo, hi,
-			      g->max_error_rate, 1, bound_word(g->on_estimate, 1));
-			if (c->outcome != SG_CHECK_NOT_JUDGED) {
-				free(c->detail);
-				c->detail = fmt(
-					"%s %.4g %s %.4g (%.0f errors of %.0f "
-					"predictions)",
-					bound_word(g->on_estimate, 1), c->judged,
-					c->outcome == SG_CHECK_PASS ? "<=" : ">",
-					g->max_error_rate, num(outs, "errors"),
-					num(outs, "predictions"));
-			}
-		}
-	}
-	if (!isnan(g->max_p95_latency_ms)) {
-		const cJSON *sw = obj(report, "software");
-
-		any = 1;
-		c = add(out, "max_p95_latency_ms", "latest run");
-		judge(c, 1, num(sw, "p95_ms"), NAN, NAN, g->max_p95_latency_ms,
-		      1, "p95 latency (ms)");
-	}
-	if (!isnan(g->human_margin)) {
-		const cJSON *hb = obj(report, "human_baseline");
-		double human = num(hb, "pairwise_agreement");
-		double model = num(hb, "model_agreement");
-
-		any = 1;
-		c = add(out, "human_margin", "multiply-rated cases");
-		judge(c, 1, model, NAN, NAN, human - g->human_margin, 0,
-		      "model-vs-human agreement");
-		if (c->outcome != SG_CHECK_NOT_JUDGED) {
-			free(c->detail);
-			c->detail = fmt("model-vs-human agreement %.4g %s human-"
-					"vs-human %.4g minus margin %.4g",
-					model,
-					c->outcome == SG_CHECK_PASS ? ">=" : "<",
-					human, g->human_margin);
-		}
-	}
-	if (!isnan(g->max_psi)) {
-		any = 1;
-		feature_checks(out, report, "max_psi", "psi", "PSI", g->max_psi);
-	}
-	if (!isnan(g->max_missing_rate)) {
-		any = 1;
-		feature_checks(out, report, "max_missing_rate", "missing_rate",
-			       "missing rate", g->max_missing_rate);
-	}
-	if (!isnan(g->max_label_shift)) {
-		const cJSON *ls = obj(obj(report, "outputs"), "label_shift");
-		const cJSON *lab = ls ? cJSON_GetObjectItemCaseSensitive(ls,
-									 "label")
-				      : NULL;
-		char *subject = cJSON_IsString(lab)
-					? fmt("label=%s", lab->valuestring)
-					: fmt("labels");
-
-		any = 1;
-		c = add(out, "max_label_shift", subject);
-		free(subject);
-		if (!ls) {
-			c->threshold = g->max_label_shift;
-			c->is_max = 1;
-			c->outcome = SG_CHECK_NOT_JUDGED;
-			c->detail = fmt("no label shift: no compared case, or "
-					"numeric decisions");
-		} else {
-			judge(c, 1, num(ls, "value"), NAN, NAN,
-			      g->max_label_shift, 1,
-			      "|model share - human share|");
-		}
-	}
-	if (g->learn_from_reference) {
-		any = 1;
-		learned_checks(out, report, g->learn_k > 0 ? g->learn_k : 3);
-	}
-	if (!isnan(g->min_night_agreement)) {
-		any = 1;
-		night_agreement_checks(out, report, g);
-	}
-	if (!isnan(g->max_night_psi)) {
-		any = 1;
-		night_feature_checks(out, report, g, "max_night_psi", "psi",
-				     "PSI", g->max_night_psi);
-	}
-	if (!isnan(g->max_night_missing_rate)) {
-		any = 1;
-		night_feature_checks(out, report, g, "max_night_missing_rate",
-				     "missing_rate", "missing rate",
-				     g->max_night_missing_rate);
-	}
-	if (g->incumbent) {
-		const cJSON *inc = obj(report, "incumbent");
-		double diff = num(inc, "difference");
-
-		any = 1;
-		c = add(out, "incumbent_margin", g->incumbent);
-		if (!inc || isnan(diff)) {
-			c->threshold = -g->incumbent_margin;
-			c->outcome = SG_CHECK_NOT_JUDGED;
-			c->detail = fmt("%s", inc ? "no case was scored by both "
-						    "models"
-						  : "the report has no "
-						    "comparison with the "
-						    "incumbent");
-		} else {
-			judge(c, 1, diff, NAN, NAN, -g->incumbent_margin, 0,
-			      "candidate minus incumbent agreement");
-			free(c->detail);
-			c->detail = fmt("on %.0f cases both scored: candidate "
-					"%.4f, incumbent %.4f, difference %+.4f "
-					"%s -%.4g",
-					num(inc, "n"), num(inc, "candidate_rate"),
-					num(inc, "incumbent_rate"), diff,
-					c->outcome == SG_CHECK_PASS ? ">=" : "<",
-					g->incumbent_margin);
-		}
-	}
 	if (!any) {
 		sg_diag_set(diag, NULL, 0, 0,
 			    "the gate policy has no checks: set at least one of "
@@ -752,43 +637,18 @@ static int judge_tree(const cJSON *report, const struct sg_gate_conf *g,
 		sg_gate_result_release(out);
 		return SG_EUSAGE;
 	}
-
+	if (j.mode == SG_GATE_ON_INTERVAL)
+		sg_gate_evidence(out, report, j.confidence);
 	for (i = 0; i < out->nchecks; i++)
-		if (out->checks[i].outcome == SG_CHECK_FAIL &&
-		    strcmp(out->checks[i].name, "min_cases"))
-			fails++;
-	if (g->min_cases >= 0 && out->cases < g->min_cases) {
-		out->verdict = SG_INSUFFICIENT;
-		out->reason = fmt("insufficient evidence: %ld cases compared, "
-				  "the policy needs at least %ld",
-				  out->cases, g->min_cases);
-	} else if (fails) {
-		struct sg_gate_check *first = NULL;
+		if (out->checks[i].report_only) {
+			char *d = out->checks[i].detail;
 
-		for (i = 0; i < out->nchecks && !first; i++)
-			if (out->checks[i].outcome == SG_CHECK_FAIL)
-				first = &out->checks[i];
-		char *nights = failing_nights(out);
-
-		out->verdict = SG_NOGO;
-		out->reason = fmt("no-go: %zu check%s failed, first %s (%s): %s%s",
-				  fails, fails == 1 ? "" : "s", first->name,
-				  first->subject, first->detail, nights);
-		free(nights);
-	} else if (unjudged_core || out->cases == 0) {
-		out->verdict = SG_INSUFFICIENT;
-		out->reason = fmt("insufficient evidence: %s",
-				  out->cases == 0
-					  ? "no case has both a human decision "
-					    "and a prediction"
-					  : "a headline statistic is undefined");
-	} else {
-		out->verdict = SG_GO;
-		out->reason = fmt(out->nchecks == 1
-					  ? "go: the %zu check passed on %ld cases"
-					  : "go: all %zu checks passed on %ld cases",
-				  out->nchecks, out->cases);
-	}
+			out->checks[i].detail =
+				fmt("%s; report only, not in the verdict",
+				    d ? d : "");
+			free(d);
+		}
+	verdict(&j);
 	return 0;
 }
 
@@ -805,6 +665,7 @@ void sg_gate_result_release(struct sg_gate_result *r)
 	}
 	free(r->checks);
 	free(r->reason);
+	free(r->note);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -814,6 +675,25 @@ const char *sg_verdict_name(int verdict)
 	case SG_GO: return "go";
 	case SG_NOGO: return "no-go";
 	default: return "insufficient";
+	}
+}
+
+const char *sg_gate_on_name(int on)
+{
+	switch (on) {
+	case SG_GATE_ON_ESTIMATE: return "estimate";
+	case SG_GATE_ON_INTERVAL: return "interval";
+	default: return "lower-bound";
+	}
+}
+
+const char *sg_check_outcome_name(int outcome)
+{
+	switch (outcome) {
+	case SG_CHECK_PASS: return "pass";
+	case SG_CHECK_FAIL: return "fail";
+	case SG_CHECK_UNDECIDED: return "undecided";
+	default: return "not judged";
 	}
 }
 
@@ -833,15 +713,5 @@ int sg_gate_store(struct sg_store *s, long report_id, long model_id,
 	free(ctext);
 	cJSON_Delete(pol);
 	cJSON_Delete(res);
-	return ret;
-}
-
-int sg_gate_judge(const struct sg_report *report, const struct sg_gate_conf *g,
-		  struct sg_gate_result *out, struct sg_diag *diag)
-{
-	cJSON *tree = sg_report_to_json(report);
-	int ret = judge_tree(tree, g, out, diag);
-
-	cJSON_Delete(tree);
 	return ret;
 }

@@ -83,9 +83,7 @@ static void put_num(FILE *out, double v)
 
 static const char *outcome_word(int outcome)
 {
-	return outcome == SG_CHECK_PASS ? "pass"
-	       : outcome == SG_CHECK_FAIL ? "fail"
-					  : "not judged";
+	return sg_check_outcome_name(outcome);
 }
 
 /* One check's own numbers, the body of its failure. */
@@ -125,8 +123,11 @@ int sg_gate_write_junit(FILE *out, const struct sg_gate_result *r,
 	struct tm tm;
 
 	for (i = 0; i < r->nchecks; i++) {
-		fails += r->checks[i].outcome == SG_CHECK_FAIL;
-		skipped += r->checks[i].outcome == SG_CHECK_NOT_JUDGED;
+		const struct sg_gate_check *c = &r->checks[i];
+
+		fails += c->outcome == SG_CHECK_FAIL && !c->report_only;
+		skipped += c->outcome == SG_CHECK_NOT_JUDGED ||
+			   c->outcome == SG_CHECK_UNDECIDED || c->report_only;
 	}
 	if (gethostname(host, sizeof(host) - 1) || !host[0])
 		snprintf(host, sizeof(host), "localhost");
@@ -153,6 +154,10 @@ int sg_gate_write_junit(FILE *out, const struct sg_gate_result *r,
 	xml_put(out, sg_verdict_name(r->verdict), 1);
 	fputs("\"/>\n      <property name=\"reason\" value=\"", out);
 	xml_put(out, r->reason, 1);
+	if (r->note) {
+		fputs("\"/>\n      <property name=\"note\" value=\"", out);
+		xml_put(out, r->note, 1);
+	}
 	fputs("\"/>\n    </properties>\n", out);
 	for (i = 0; i < r->nchecks; i++) {
 		const struct sg_gate_check *c = &r->checks[i];
@@ -164,7 +169,13 @@ int sg_gate_write_junit(FILE *out, const struct sg_gate_result *r,
 		fputc(' ', out);
 		xml_put(out, c->subject, 1);
 		fputs("\" time=\"0\"", out);
-		if (c->outcome == SG_CHECK_FAIL) {
+		if (c->report_only) {
+			/* gate.report_only: out of the verdict, so skipped */
+			fprintf(out, ">\n      <skipped message=\"report only (%s): ",
+				outcome_word(c->outcome));
+			xml_put(out, c->detail, 1);
+			fputs("\"/>\n    </testcase>\n", out);
+		} else if (c->outcome == SG_CHECK_FAIL) {
 			fputs(">\n      <failure message=\"", out);
 			xml_put(out, c->detail, 1);
 			fputs("\" type=\"", out);
@@ -172,7 +183,8 @@ int sg_gate_write_junit(FILE *out, const struct sg_gate_result *r,
 			fputs("\">", out);
 			check_body(out, c);
 			fputs("</failure>\n    </testcase>\n", out);
-		} else if (c->outcome == SG_CHECK_NOT_JUDGED) {
+		} else if (c->outcome == SG_CHECK_NOT_JUDGED ||
+			   c->outcome == SG_CHECK_UNDECIDED) {
 			fputs(">\n      <skipped message=\"", out);
 			xml_put(out, c->detail, 1);
 			fputs("\"/>\n    </testcase>\n", out);

@@ -586,6 +586,8 @@ static const struct sg_field incumbent_f[] = {
 	N(candidate_rate),
 	N(incumbent_rate),
 	N(difference),
+	I(b),
+	I(c),
 };
 SHAPE(incumbent);
 #undef S

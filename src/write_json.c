@@ -101,15 +101,6 @@ int sg_write_json_report(FILE *f, const struct sg_report *r, int color,
 	return 0;
 }
 
-static const char *outcome_name(int o)
-{
-	switch (o) {
-	case SG_CHECK_PASS: return "pass";
-	case SG_CHECK_FAIL: return "fail";
-	default: return "not judged";
-	}
-}
-
 cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -124,8 +115,15 @@ cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
 		sg_json_add_num(o, "min_kappa", g->min_kappa);
 	if (g->min_cases >= 0)
 		sg_json_add_num(o, "min_cases", (double)g->min_cases);
-	cJSON_AddStringToObject(o, "on",
-				g->on_estimate ? "estimate" : "lower-bound");
+	cJSON_AddStringToObject(o, "on", sg_gate_on_name(g->on_estimate));
+	if (g->on_estimate == SG_GATE_ON_INTERVAL)
+		cJSON_AddStringToObject(o, "multiplicity",
+					sg_multiplicity_name(g->multiplicity));
+	if (g->report_only.n)
+		cJSON_AddItemToObject(o, "report_only",
+				      cJSON_CreateStringArray(
+					      (const char *const *)g->report_only.v,
+					      (int)g->report_only.n));
 	if (!isnan(g->max_error_rate))
 		sg_json_add_num(o, "max_error_rate", g->max_error_rate);
 	if (!isnan(g->max_p95_latency_ms))
@@ -170,8 +168,8 @@ cJSON *sg_gate_result_json(const struct sg_gate_result *r)
 	cJSON_AddNumberToObject(o, "exit_code", r->verdict);
 	cJSON_AddStringToObject(o, "reason", r->reason ? r->reason : "");
 	cJSON_AddNumberToObject(o, "cases", (double)r->cases);
-	cJSON_AddStringToObject(o, "on",
-				r->on_estimate ? "estimate" : "lower-bound");
+	cJSON_AddStringToObject(o, "on", sg_gate_on_name(r->on_estimate));
+	sg_gate_result_json_extra(o, r);
 	for (i = 0; i < r->nchecks; i++) {
 		const struct sg_gate_check *c = &r->checks[i];
 		cJSON *co = cJSON_CreateObject(), *ci;
@@ -194,8 +192,10 @@ cJSON *sg_gate_result_json(const struct sg_gate_result *r)
 		sg_json_add_num(co, "judged", c->judged);
 		sg_json_add_num(co, "threshold", c->threshold);
 		cJSON_AddStringToObject(co, "kind", c->is_max ? "max" : "min");
-		cJSON_AddStringToObject(co, "outcome", outcome_name(c->outcome));
+		cJSON_AddStringToObject(co, "outcome",
+					sg_check_outcome_name(c->outcome));
 		cJSON_AddStringToObject(co, "detail", c->detail ? c->detail : "");
+		sg_gate_check_json_extra(co, r, c);
 		cJSON_AddItemToArray(arr, co);
 	}
 	cJSON_AddItemToObject(o, "checks", arr);

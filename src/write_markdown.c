@@ -470,6 +470,10 @@ int sg_write_markdown_gate(FILE *out, const struct sg_gate_result *r,
 	fputs("\n\n", out);
 	md_text(out, r->reason);
 	fputs("\n\n", out);
+	if (r->note) {
+		md_text(out, r->note);
+		fputs("\n\n", out);
+	}
 	fprintf(out, "| check | subject | value | interval | threshold | "
 		     "outcome |\n|---|---|---:|---|---:|---|\n");
 	for (i = 0; i < r->nchecks; i++) {
@@ -484,19 +488,19 @@ int sg_write_markdown_gate(FILE *out, const struct sg_gate_result *r,
 		fprintf(out, "| %s | ", c->name);
 		md_text(out, c->subject);
 		if (isfinite(c->low) || isfinite(c->high))
-			fprintf(out, " | %s | [%s, %s] | %s%s | %s |\n", v,
+			fprintf(out, " | %s | [%s, %s] | %s%s | %s%s |\n", v,
 				lo, hi, c->is_max ? "<= " : ">= ", th,
-				c->outcome == SG_CHECK_PASS ? "pass"
-				: c->outcome == SG_CHECK_FAIL
+				c->outcome == SG_CHECK_FAIL
 					? "**fail**"
-					: "not judged");
+					: sg_check_outcome_name(c->outcome),
+				c->report_only ? " (report only)" : "");
 		else
-			fprintf(out, " | %s | - | %s%s | %s |\n", v,
+			fprintf(out, " | %s | - | %s%s | %s%s |\n", v,
 				c->is_max ? "<= " : ">= ", th,
-				c->outcome == SG_CHECK_PASS ? "pass"
-				: c->outcome == SG_CHECK_FAIL
+				c->outcome == SG_CHECK_FAIL
 					? "**fail**"
-					: "not judged");
+					: sg_check_outcome_name(c->outcome),
+				c->report_only ? " (report only)" : "");
 	}
 	return 0;
 }

@@ -829,16 +829,18 @@ int sg_write_text_gate(FILE *out, const struct sg_gate_result *r,
 	size_t i;
 
 	(void)model;
-	fprintf(out, "verdict: %s\n%s\n\n", sg_verdict_name(r->verdict),
+	fprintf(out, "verdict: %s\n%s\n", sg_verdict_name(r->verdict),
 		tty_text(&t1, r->reason));
+	if (r->note)
+		fprintf(out, "%s\n", tty_text(&t1, r->note));
+	fputc('\n', out);
 	for (i = 0; i < r->nchecks; i++) {
 		const struct sg_gate_check *c = &r->checks[i];
 
 		sg_write_gate_value(v, sizeof(v), c->value);
 		fprintf(out, "  %-10s %-22s %-24s ",
-			c->outcome == SG_CHECK_PASS   ? "pass"
-			: c->outcome == SG_CHECK_FAIL ? "FAIL"
-						      : "not judged",
+			c->outcome == SG_CHECK_FAIL ? "FAIL"
+						    : sg_check_outcome_name(c->outcome),
 			c->name, tty_text(&t1, c->subject));
 		fprintf(out, "%s\n", tty_text(&t2, c->detail));
 	}

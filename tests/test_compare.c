@@ -76,7 +76,8 @@ static int teardown(void **state)
 /*
  * By hand from fixtures/compare: the incumbent has no prediction for c6,
  * so 5 cases are paired; the candidate agrees on c1 c2 c3 c5 (4/5), the
- * incumbent on c1 c3 (2/5).
+ * incumbent on c1 c3 (2/5): only the candidate on c2 c5 (b = 2), only the
+ * incumbent on none (c = 0).
  */
 static void paired_cases_only_and_both_rates(void **state)
 {
@@ -92,10 +93,12 @@ static void paired_cases_only_and_both_rates(void **state)
 	assert_int_equal(c.incumbent_agree, 2);
 	assert_true(c.candidate_rate == 0.8);
 	assert_true(c.incumbent_rate == 0.4);
+	assert_int_equal(c.b, 2);
+	assert_int_equal(c.c, 0);
 }
 
 /* Only the night 2026-11-21: c4 c5 paired; candidate c5 (1/2), incumbent
- * none (0/2). */
+ * none (0/2): b = 1 (c5), c = 0. */
 static void window_limits_the_nights(void **state)
 {
 	struct sg_compare c;
@@ -109,6 +112,8 @@ static void window_limits_the_nights(void **state)
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.candidate_agree, 1);
 	assert_int_equal(c.incumbent_agree, 0);
+	assert_int_equal(c.b, 1);
+	assert_int_equal(c.c, 0);
 	assert_int_equal(sg_compare_models(store, "cand@1", "inc@1",
 					   "2026-12-01", NULL, 0, 0, &c, &d),
 			 0);

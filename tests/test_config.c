@@ -441,7 +441,8 @@ static const struct bad_case bad_cases[] = {
 	 "prometheus",
 	 2, 2},
 	{"{\"gate\": {\"on\": \"upper-bound\"}}",
-	 "'gate.on': 'upper-bound' is not one of: lower-bound, estimate", 1,
+	 "'gate.on': 'upper-bound' is not one of: lower-bound, estimate, "
+	 "interval", 1,
 	 11},
 	/* out of range, below and above */
 	{"{\"gate\": {\"min_agreement\": 1.5}}",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sg/evidence.h"
 #include "sg/gate.h"
 #include "sg/report.h"
 
@@ -81,6 +82,7 @@ static int teardown(void **state)
 
 static void policy_none(struct sg_gate_conf *g)
 {
+	memset(g, 0, sizeof(*g)); /* the members not set below */
 	g->min_agreement = NAN;
 	g->min_kappa = NAN;
 	g->min_cases = -1;
@@ -103,6 +105,7 @@ static void policy_none(struct sg_gate_conf *g)
 	g->max_night_psi = NAN;
 	g->max_night_missing_rate = NAN;
 	g->min_night_cases = 100;
+	g->multiplicity = SG_MULT_NONE;
 }
 
 static int verdict_of(const struct sg_gate_conf *g)
@@ -785,6 +788,373 @@ static void incumbent_margin_at_above_and_below(void **state)
 	cJSON_Delete(rep);
 }
 
+/* The check of that name in r (the first), or a failed test. */
+static const struct sg_gate_check *check_named(const struct sg_gate_result *r,
+					       const char *name,
+					       const char *subject)
+{
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++)
+		if (!strcmp(r->checks[i].name, name) &&
+		    (!subject || !strcmp(r->checks[i].subject, subject)))
+			return &r->checks[i];
+	fail_msg("no check %s %s", name, subject ? subject : "");
+	return NULL;
+}
+
+/*
+ * gate.on interval: agreement 0.88 with interval [0.8584, 0.8985] passes
+ * 0.85 (the whole interval is above), is undecided at 0.87 (it straddles)
+ * and fails 0.90 (0.8985 < 0.90: wholly below); the error rate 0.01 with
+ * [0.00544, 0.01831] is a maximum: 0.02 passes, 0.015 is undecided, 0.005
+ * fails (0.00544 > 0.005).
+ */
+static void interval_mode_passes_fails_or_keeps_shadowing(void **state)
+{
+	static const struct {
+		double min_agreement, max_error_rate;
+		int outcome_a, outcome_e, verdict;
+	} cases[] = {
+		{0.85, 0.02, SG_CHECK_PASS, SG_CHECK_PASS, SG_GO},
+		{0.87, 0.02, SG_CHECK_UNDECIDED, SG_CHECK_PASS, SG_INSUFFICIENT},
+		{0.85, 0.015, SG_CHECK_PASS, SG_CHECK_UNDECIDED,
+		 SG_INSUFFICIENT},
+		{0.90, 0.015, SG_CHECK_FAIL, SG_CHECK_UNDECIDED, SG_NOGO},
+		{0.85, 0.005, SG_CHECK_PASS, SG_CHECK_FAIL, SG_NOGO},
+	};
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		policy_none(&g);
+		g.on_estimate = SG_GATE_ON_INTERVAL;
+		g.min_agreement = cases[i].min_agreement;
+		g.max_error_rate = cases[i].max_error_rate;
+		assert_int_equal(judge_json(report, &g, &r, &d), 0);
+		assert_int_equal(
+			check_named(&r, "min_agreement", NULL)->outcome,
+			cases[i].outcome_a);
+		assert_int_equal(
+			check_named(&r, "max_error_rate", NULL)->outcome,
+			cases[i].outcome_e);
+		assert_int_equal(r.verdict, cases[i].verdict);
+		if (r.verdict == SG_INSUFFICIENT)
+			assert_non_null(strstr(r.reason, "keep shadowing"));
+		sg_gate_result_release(&r);
+	}
+	/* the lower-bound mode fails 0.87 (0.8584 < 0.87), as before */
+	policy_none(&g);
+	g.min_agreement = 0.87;
+	assert_int_equal(verdict_of(&g), SG_NOGO);
+}
+
+/*
+ * 437 of 500 (0.874, Wilson 95% [0.8420, 0.9003]) against 0.86 is
+ * undecided. At the same estimate the Wilson lower bound reaches 0.86
+ * first at n' = 2360 (statsmodels proportion_confint(0.874 * n, n, 0.05,
+ * "wilson") over n = 500, 501, ...: 0.8600008 at 2360, below 0.86 at
+ * 2359), so more_cases = 2360 - 500 = 1860. The window has 5 nights of
+ * 100 cases: more_nights = ceil(1860 / 100) = 19. The score test's p is
+ * Phi((0.874 - 0.86) / sqrt(0.86 * 0.14 / 500)) = Phi(0.9022) = 0.81652
+ * (scipy.stats.norm.cdf). A night's own check gets cases, never nights.
+ */
+static void undecided_check_says_how_many_more_cases_and_nights(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	const struct sg_gate_check *c;
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 500, \"confidence\": 0.95,"
+		" \"agreement\": {\"n\": 500, \"agree\": 437, \"rate\": 0.874,"
+		"   \"ci95\": [0.8420322822801359, 0.900264711054623]},"
+		" \"nights\": {"
+		"  \"2026-11-01\": {\"n\": 100, \"agree\": 88, \"rate\": 0.88,"
+		"    \"ci95\": [0.8019, 0.9300]},"
+		"  \"2026-11-02\": {\"n\": 100, \"agree\": 87, \"rate\": 0.87,"
+		"    \"ci95\": [0.7907, 0.9227]},"
+		"  \"2026-11-03\": {\"n\": 100, \"agree\": 87, \"rate\": 0.87,"
+		"    \"ci95\": [0.7907, 0.9227]},"
+		"  \"2026-11-04\": {\"n\": 100, \"agree\": 88, \"rate\": 0.88,"
+		"    \"ci95\": [0.8019, 0.9300]},"
+		"  \"2026-11-05\": {\"n\": 100, \"agree\": 87, \"rate\": 0.87,"
+		"    \"ci95\": [0.7907, 0.9227]}}}");
+	cJSON *j;
+
+	(void)state;
+	assert_non_null(rep);
+	policy_none(&g);
+	g.on_estimate = SG_GATE_ON_INTERVAL;
+	g.min_agreement = 0.86;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_INSUFFICIENT);
+	c = check_named(&r, "min_agreement", "overall");
+	assert_int_equal(c->outcome, SG_CHECK_UNDECIDED);
+	assert_int_equal(c->more_cases, 1860);
+	assert_true(c->more_nights == 19);
+	assert_true(fabs(c->p_value - 0.8165230119207225) < 1e-9);
+	assert_true(r.cases_per_night == 100);
+	assert_non_null(strstr(r.reason, "keep shadowing"));
+	assert_non_null(strstr(r.reason, "min_agreement (overall) needs the "
+					 "most: about 1860 more cases, about "
+					 "19 more nights at 100 cases a night"));
+	j = sg_gate_result_json(&r);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(
+			     cJSON_GetObjectItem(j, "checks"), 0),
+			     "more_cases")->valueint, 1860);
+	cJSON_Delete(j);
+	sg_gate_result_release(&r);
+	/* per night, 87 of 100 against 0.86: undecided, cases only */
+	g.min_night_agreement = 0.86;
+	g.min_night_cases = 50;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	c = check_named(&r, "min_night_agreement", "night=2026-11-02");
+	assert_int_equal(c->outcome, SG_CHECK_UNDECIDED);
+	assert_true(c->more_cases > 0);
+	assert_true(isnan(c->more_nights));
+	sg_gate_result_release(&r);
+	/* the default mode keeps the verdict JSON as it was */
+	g.on_estimate = SG_GATE_ON_LOWER_BOUND;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	j = sg_gate_result_json(&r);
+	assert_null(cJSON_GetObjectItem(j, "multiplicity"));
+	assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(
+			    cJSON_GetObjectItem(j, "checks"), 0),
+			    "p_value"));
+	cJSON_Delete(j);
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
+/*
+ * Three segments against min_segment_agreement 0.88 (statsmodels
+ * proportion_confint(..., method="wilson") for the intervals; scipy's
+ * norm.cdf for p = Phi((k/n - 0.88) / sqrt(0.88 * 0.12 / n))):
+ *   a  80 of 100  [0.71117, 0.86663]  p = 0.0069115
+ *   b 251 of 300  [0.79063, 0.87419]  p = 0.0104531
+ *   c  97 of 100  [0.91548, 0.98975]  p = 0.9971934
+ * alpha = (1 - 0.95) / 2 = 0.025, m = 3. none: a and b fail (their
+ * intervals lie below 0.88). holm: 0.0069 < 0.025 / 3, 0.0105 < 0.025 / 2:
+ * both stand. bonferroni: 0.0105 > 0.025 / 3, so b becomes undecided.
+ * (statsmodels multipletests(p, alpha=0.025, method="holm") rejects
+ * [a, b], method="bonferroni" [a].) c passes in every case.
+ */
+static void holm_and_bonferroni_decide_which_failures_stand(void **state)
+{
+	static const struct {
+		int how, b, corrected;
+		size_t standing;
+	} cases[] = {
+		{SG_MULT_NONE, SG_CHECK_FAIL, 0, 2},
+		{SG_MULT_HOLM, SG_CHECK_FAIL, 0, 2},
+		{SG_MULT_BONFERRONI, SG_CHECK_UNDECIDED, 1, 1},
+	};
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	const struct sg_gate_check *a, *b, *c;
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 500, \"confidence\": 0.95, \"segments\": {\"s\": {"
+		" \"a\": {\"n\": 100, \"agree\": 80, \"rate\": 0.8,"
+		"   \"ci95\": [0.7111708344068411, 0.8666330666689676]},"
+		" \"b\": {\"n\": 300, \"agree\": 251, \"rate\": 0.8366666666666667,"
+		"   \"ci95\": [0.7906268325698749, 0.8741935668055973]},"
+		" \"c\": {\"n\": 100, \"agree\": 97, \"rate\": 0.97,"
+		"   \"ci95\": [0.9154806357094724, 0.9897454759759611]}}}}");
+	size_t i;
+
+	(void)state;
+	assert_non_null(rep);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		policy_none(&g);
+		g.on_estimate = SG_GATE_ON_INTERVAL;
+		g.min_segment_agreement = 0.88;
+		g.multiplicity = cases[i].how;
+		assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+		a = check_named(&r, "min_segment_agreement", "s=a");
+		b = check_named(&r, "min_segment_agreement", "s=b");
+		c = check_named(&r, "min_segment_agreement", "s=c");
+		assert_true(fabs(a->p_value - 0.0069115119101883435) < 1e-9);
+		assert_true(fabs(b->p_value - 0.010453092817339395) < 1e-9);
+		assert_true(fabs(c->p_value - 0.9971933842524475) < 1e-9);
+		assert_int_equal(a->outcome, SG_CHECK_FAIL);
+		assert_int_equal(b->outcome, cases[i].b);
+		assert_int_equal(b->corrected, cases[i].corrected);
+		assert_int_equal(c->outcome, SG_CHECK_PASS);
+		assert_int_equal(r.hypotheses, 3);
+		assert_int_equal(r.rejected, cases[i].standing);
+		assert_true(fabs(r.alpha - 0.025) < 1e-15);
+		assert_int_equal(r.verdict, SG_NOGO);
+		if (cases[i].how == SG_MULT_NONE)
+			assert_null(r.note);
+		else
+			assert_non_null(strstr(r.note, "passing needs no "
+						       "correction"));
+		sg_gate_result_release(&r);
+	}
+	cJSON_Delete(rep);
+}
+
+/*
+ * With the discordant counts and gate.on interval the incumbent margin is
+ * judged on Newcombe's interval for paired proportions. 900 cases both scored: the candidate
+ * agrees on 774, the incumbent on 792; only the candidate on b = 30, only
+ * the incumbent on c = 48, so a = 774 - 30 = 744 both, d = 900 - 744 - 30
+ * - 48 = 78 neither. Newcombe 1998 method 10 written out on statsmodels'
+ * proportion_confint(..., method="wilson"), phi = (ad - bc) /
+ * sqrt((a+b)(c+d)(a+c)(b+d)): difference -0.02, [-0.0395542, -0.0007470].
+ * statsmodels mcnemar([[744, 30], [48, 78]], exact=True).pvalue =
+ * 0.0535444, minus scipy binom.pmf(30, 78, 0.5): mid-p 0.0421654.
+ */
+static void incumbent_margin_is_judged_on_the_paired_interval(void **state)
+{
+	static const struct {
+		int mode;
+		double margin;
+		int outcome;
+	} cases[] = {
+		/* [-0.0396, -0.0007] wholly at or above -0.04 */
+		{SG_GATE_ON_INTERVAL, 0.04, SG_CHECK_PASS},
+		/* [-0.0396, -0.0007] straddles -0.03 */
+		{SG_GATE_ON_INTERVAL, 0.03, SG_CHECK_UNDECIDED},
+		/* wholly below -0.0005 */
+		{SG_GATE_ON_INTERVAL, 0.0005, SG_CHECK_FAIL},
+	};
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	char inc[] = "old@1";
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 1000, \"incumbent\": {\"model\": \"old@1\","
+		" \"n\": 900, \"candidate_agree\": 774,"
+		" \"incumbent_agree\": 792, \"candidate_rate\": 0.86,"
+		" \"incumbent_rate\": 0.88, \"difference\": -0.02,"
+		" \"b\": 30, \"c\": 48}}");
+	const struct sg_gate_check *c;
+	cJSON *j, *cj;
+	size_t i;
+
+	(void)state;
+	assert_non_null(rep);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		policy_none(&g);
+		g.incumbent = inc;
+		g.on_estimate = cases[i].mode;
+		g.incumbent_margin = cases[i].margin;
+		assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+		c = check_named(&r, "incumbent_margin", "old@1");
+		assert_int_equal(c->outcome, cases[i].outcome);
+		assert_true(c->value == -0.02);
+		assert_true(fabs(c->low - -0.03955422009084988) < 1e-9);
+		assert_true(fabs(c->high - -0.0007469830683649314) < 1e-9);
+		assert_int_equal(c->b, 30);
+		assert_int_equal(c->c, 48);
+		assert_true(fabs(c->mcnemar_exact_p - 0.053544392168502264) <
+			    1e-9);
+		assert_true(fabs(c->mcnemar_mid_p - 0.042165443994951105) <
+			    1e-9);
+		j = sg_gate_result_json(&r);
+		cj = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "checks"), 0);
+		assert_int_equal(cJSON_GetObjectItem(cj, "b")->valueint, 30);
+		assert_int_equal(cJSON_GetObjectItem(cj, "c")->valueint, 48);
+		assert_true(fabs(cJSON_GetObjectItem(cj, "mcnemar_mid_p")
+					 ->valuedouble -
+				 0.042165443994951105) < 1e-9);
+		assert_non_null(strstr(c->detail, "Newcombe interval"));
+		cJSON_Delete(j);
+		sg_gate_result_release(&r);
+	}
+	/* the default mode judges the difference -0.02 >= -0.039, as before,
+	 * and its JSON has no paired fields */
+	policy_none(&g);
+	g.incumbent = inc;
+	g.incumbent_margin = 0.039;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_PASS);
+	assert_true(isnan(r.checks[0].low));
+	j = sg_gate_result_json(&r);
+	cj = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "checks"), 0);
+	assert_null(cJSON_GetObjectItem(cj, "b"));
+	cJSON_Delete(j);
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
+}
+
+/*
+ * gate.report_only: the checks of those keys are shown with their outcome
+ * and kept out of the verdict. On the base report, max_psi 0.2 fails on
+ * income (PSI 0.25 > 0.2), passes age (0.05) and cannot judge score (PSI
+ * null); min_agreement 0.85 passes on the lower bound 0.8584.
+ */
+static void report_only_checks_are_shown_but_not_in_the_verdict(void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	char *junit = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	policy_none(&g);
+	g.min_agreement = 0.85;
+	g.max_psi = 0.2;
+	assert_int_equal(verdict_of(&g), SG_NOGO);
+	sg_strlist_add(&g.report_only, "max_psi");
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_GO);
+	assert_string_equal(r.reason, "go: the 1 check passed on 1000 cases "
+				      "(3 report-only checks apart)");
+	assert_int_equal(check_named(&r, "max_psi", "feature=income")->outcome,
+			 SG_CHECK_FAIL);
+	assert_int_equal(
+		check_named(&r, "max_psi", "feature=income")->report_only, 1);
+	assert_int_equal(
+		check_named(&r, "min_agreement", "overall")->report_only, 0);
+	assert_non_null(strstr(check_named(&r, "max_psi", "feature=income")
+				       ->detail,
+			       "report only, not in the verdict"));
+	f = open_memstream(&junit, &len);
+	assert_non_null(f);
+	assert_int_equal(sg_gate_write_junit(f, &r, NULL), 0);
+	fclose(f);
+	assert_non_null(strstr(junit, "failures=\"0\" skipped=\"3\""));
+	assert_non_null(strstr(junit, "<skipped message=\"report only "
+				      "(fail): PSI 0.25 &gt; 0.2"));
+	free(junit);
+	sg_gate_result_release(&r);
+	/* min_cases report-only: too few cases no longer make it
+	 * insufficient */
+	g.min_cases = 5000;
+	sg_strlist_add(&g.report_only, "min_cases");
+	assert_int_equal(verdict_of(&g), SG_GO);
+	sg_strlist_release(&g.report_only);
+	assert_int_equal(verdict_of(&g), SG_INSUFFICIENT);
+	/* the main check report-only: the rest decides (a failing
+	 * min_agreement 0.87 is apart, the PSI failure counts) */
+	g.min_cases = -1;
+	g.min_agreement = 0.87;
+	sg_strlist_add(&g.report_only, "min_agreement");
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
+	assert_int_equal(r.verdict, SG_NOGO);
+	assert_non_null(strstr(r.reason, "first max_psi (feature=income)"));
+	sg_gate_result_release(&r);
+	/* interval mode: a report-only check is not one of the hypotheses */
+	g.on_estimate = SG_GATE_ON_INTERVAL;
+	g.max_psi = NAN;
+	g.max_error_rate = 0.02;
+	assert_int_equal(judge_json(report, &g, &r, &d), 0);
+	assert_int_equal(r.hypotheses, 1);
+	assert_true(!isnan(check_named(&r, "min_agreement", NULL)->p_value));
+	assert_int_equal(r.verdict, SG_GO);
+	sg_gate_result_release(&r);
+	sg_strlist_release(&g.report_only);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -810,6 +1180,11 @@ int main(void)
 		T(monitoring_checks_in_json_junit_and_policy),
 		T(learned_thresholds_are_mean_plus_k_std),
 		T(learned_thresholds_need_reference_nights),
+		T(interval_mode_passes_fails_or_keeps_shadowing),
+		T(undecided_check_says_how_many_more_cases_and_nights),
+		T(holm_and_bonferroni_decide_which_failures_stand),
+		T(incumbent_margin_is_judged_on_the_paired_interval),
+		T(report_only_checks_are_shown_but_not_in_the_verdict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -457,6 +457,7 @@ static void has_column_survives_a_long_last_line_without_line_end(void **state)
 
 static void policy_all(struct sg_gate_conf *g)
 {
+	memset(g, 0, sizeof(*g)); /* the members not set below */
 	g->min_agreement = 0.8;
 	g->min_kappa = 0.6;
 	g->min_cases = 100;

@@ -15,6 +15,7 @@ struct sg_compare {
 	long n;               /* cases both models scored */
 	long candidate_agree;
 	long incumbent_agree;
+	long b, c;            /* only the candidate agrees; only the incumbent */
 	double candidate_rate, incumbent_rate; /* NaN when n == 0 */
 };
 
@@ -35,7 +36,8 @@ int sg_compare_models(struct sg_store *s, const char *candidate,
 /*
  * Fills a report's incumbent block (struct sg_report_incumbent: model, n,
  * candidate_agree, incumbent_agree, candidate_rate, incumbent_rate,
- * difference; replacing one that is there)
+ * difference, and the discordant counts b and c of the paired test;
+ * replacing one that is there)
  * comparing the report's model with `incumbent` ("name@version") on the
  * cases of the report's window that both scored; the gate's
  * incumbent_margin check reads it. Rates and difference are null when no

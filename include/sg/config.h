@@ -98,7 +98,8 @@ struct sg_gate_conf {
 	double min_agreement;
 	double min_kappa;
 	long min_cases;
-	int on_estimate;              /* 0 lower bound (default), 1 estimate */
+	int on_estimate;              /* enum sg_gate_on: 0 lower bound
+				       * (default), 1 estimate, 2 interval */
 	double max_error_rate;
 	double max_p95_latency_ms;
 	long min_segment_cases;
@@ -121,6 +122,11 @@ struct sg_gate_conf {
 	double max_night_psi;
 	double max_night_missing_rate;
 	long min_night_cases;
+	/* gate.on interval: the correction for many checks, enum
+	 * sg_multiplicity (0 none, 1 holm, 2 bonferroni) */
+	int multiplicity;
+	/* policy keys whose checks are shown but kept out of the verdict */
+	struct sg_strlist report_only;
 };
 
 struct sg_config {

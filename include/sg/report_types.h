@@ -340,6 +340,9 @@ struct sg_report_incumbent {
 	char *model;                  /* NAME@VERSION */
 	long long n, candidate_agree, incumbent_agree;
 	double candidate_rate, incumbent_rate, difference;
+	/* the discordant cases: only the candidate agrees (b), only the
+	 * incumbent (c) */
+	long long b, c;
 };
 
 struct sg_report {

@@ -71,6 +71,19 @@ expect_exit "gate --incumbent agrees with the report: go" 0 "$SG" gate --db "$DB
 jcheck "the incumbent check counts the candidate 6/6, the incumbent 0/6" "$WORK/out" \
 	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["value"] == 1' \
 	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["outcome"] == "pass"'
+# paired: b = 6 (only the candidate agrees), c = 0; McNemar exact p =
+# 2 / 2^6 = 0.03125, mid-p = 0.03125 - 1 / 2^6 = 0.015625 (by hand). Newcombe:
+# Wilson of 6/6 [0.6097, 1], of 0/6 [0, 0.3903], phi = 0 (a zero margin):
+# low = 1 - sqrt((1 - 0.6097)^2 + 0.3903^2) = 0.44798 (statsmodels' Wilson)
+expect_exit "gate --incumbent --on interval: the paired test" 0 "$SG" gate --db "$DB" \
+	--no-store --model cand@1 --incumbent inc@1 --window-nights 0 --on interval \
+	--format json
+jcheck "the incumbent check is paired: b, c, McNemar, Newcombe" "$WORK/out" \
+	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["b"] == 6' \
+	'[c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["c"] == 0' \
+	'abs([c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["mcnemar_exact_p"] - 0.03125) < 1e-12' \
+	'abs([c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["mcnemar_mid_p"] - 0.015625) < 1e-12' \
+	'abs([c for c in d["checks"] if c["name"] == "incumbent_margin"][0]["ci95"][0] - 0.44798395618951337) < 1e-9'
 expect_exit "sample of the incumbent's disagreements" 0 "$SG" sample --db "$DB" \
 	--model inc@1 --disagreements 10 --format jsonl --window-nights 0
 n=$(grep -c '"human": *"approve"' "$WORK/out")
@@ -230,5 +243,81 @@ expect_exit "gate junit" 0 "$SG" gate --db "$DB" $GSEG --format junit
 contains "junit: the missing value's test case" "$WORK/out" 'name="min_segment_agreement region="'
 expect_exit "gate markdown" 0 "$SG" gate --db "$DB" $GSEG --format markdown
 contains "gate markdown: the missing value's row" "$WORK/out" "| min_segment_agreement | region= | 0.6667 |"
+
+# ---- gate.on interval: three outcomes, how much longer, many checks ----
+# interval.json: agreement 437 of 500 (0.874, Wilson [0.8420, 0.9003]) over
+# 5 nights of 100 cases; segments s=a 80/100 [0.7112, 0.8666], s=b 251/300
+# [0.7906, 0.8742], s=c 97/100 [0.9155, 0.9897] (statsmodels
+# proportion_confint, method="wilson").
+R="$GX/interval.json"
+# 0.86 straddles [0.8420, 0.9003]: undecided, keep shadowing. At 0.874 the
+# Wilson lower bound reaches 0.86 first at n' = 2360 (statsmodels, n' = 500,
+# 501, ...): 1860 more cases, ceil(1860 / 100) = 19 more nights.
+expect_exit "--on interval: undecided is insufficient (4)" 4 "$SG" gate --report "$R" \
+	--no-store --on interval --min-agreement 0.86 --format json
+jcheck "json: undecided, p-value, more_cases 1860, more_nights 19" "$WORK/out" \
+	'd["on"] == "interval"' 'd["checks"][0]["outcome"] == "undecided"' \
+	'd["checks"][0]["more_cases"] == 1860' 'd["checks"][0]["more_nights"] == 19' \
+	'abs(d["checks"][0]["p_value"] - 0.8165230119207225) < 1e-9' \
+	'd["cases_per_night"] == 100' 'd["multiplicity"]["method"] == "none"' \
+	'"keep shadowing" in d["reason"]' \
+	'"about 19 more nights at 100 cases a night" in d["reason"]'
+expect_exit "--on interval: text" 4 "$SG" gate --report "$R" --no-store --on interval \
+	--min-agreement 0.86
+contains "text: the check is undecided" "$WORK/out" "  undecided  min_agreement"
+expect_exit "--on interval: whole interval above 0.84 is go" 0 "$SG" gate --report "$R" \
+	--no-store --on interval --min-agreement 0.84
+expect_exit "--on interval: whole interval below 0.91 is no-go" 1 "$SG" gate --report "$R" \
+	--no-store --on interval --min-agreement 0.91
+# p = Phi((k/n - 0.88) / sqrt(0.88 * 0.12 / n)): s=a 0.0069, s=b 0.0105, s=c
+# 0.9972 (scipy); alpha 0.025 over 3: bonferroni's level 0.00833 keeps s=a,
+# holm's 0.00833 then 0.0125 keeps both (statsmodels multipletests).
+SEGP="--report $R --no-store --on interval --min-segment-agreement 0.88"
+expect_exit "--multiplicity bonferroni: s=a still fails" 1 "$SG" gate $SEGP \
+	--multiplicity bonferroni --format json
+jcheck "bonferroni: s=b undecided by the correction, s=a fails" "$WORK/out" \
+	'[c["outcome"] for c in d["checks"]] == ["fail", "undecided", "pass"]' \
+	'[c["corrected"] for c in d["checks"]] == [False, True, False]' \
+	'd["multiplicity"]["hypotheses"] == 3' 'd["multiplicity"]["failures_standing"] == 1' \
+	'"passing needs no correction" in d["multiplicity"]["note"]'
+printf '{"gate": {"on": "interval", "multiplicity": "holm", "min_segment_agreement": 0.88}}\n' \
+	>"$WORK/holm.json"
+expect_exit "gate.multiplicity holm in the config" 1 "$SG" gate --config "$WORK/holm.json" \
+	--report "$R" --no-store --format json
+jcheck "holm: both failures stand" "$WORK/out" \
+	'[c["outcome"] for c in d["checks"]] == ["fail", "fail", "pass"]' \
+	'd["multiplicity"]["method"] == "holm"' 'd["multiplicity"]["failures_standing"] == 2'
+expect_exit "bonferroni: junit" 1 "$SG" gate $SEGP --multiplicity bonferroni --format junit
+contains "junit: the corrected check is skipped" "$WORK/out" 'skipped="1"'
+contains "junit: the note is a property" "$WORK/out" '<property name="note" value="bonferroni'
+expect_exit "bonferroni: markdown" 1 "$SG" gate $SEGP --multiplicity bonferroni \
+	--format markdown
+contains "markdown: the undecided row" "$WORK/out" "| >= 0.8800 | undecided |"
+expect_exit "an unknown --multiplicity is a usage error" 2 "$SG" gate $SEGP \
+	--multiplicity sidak
+
+# ---- gate.report_only: shown, kept out of the verdict ----
+# On interval.json (lower bound): min_agreement 0.84 passes (0.8420 >= 0.84);
+# min_segment_agreement 0.88 fails s=a and s=b (lower ends 0.7112, 0.7906 <
+# 0.88) and passes s=c (0.9155).
+ROP="--report $R --no-store --min-agreement 0.84 --min-segment-agreement 0.88"
+expect_exit "the segment failures make it no-go" 1 "$SG" gate $ROP
+expect_exit "--report-only min_segment_agreement: go" 0 "$SG" gate $ROP \
+	--report-only min_segment_agreement --format json
+jcheck "json: the segment checks are shown, marked, out of the verdict" "$WORK/out" \
+	'd["verdict"] == "go"' \
+	'[c["outcome"] for c in d["checks"]] == ["pass", "fail", "fail", "pass"]' \
+	'[c.get("report_only", False) for c in d["checks"]] == [False, True, True, True]' \
+	'"3 report-only checks apart" in d["reason"]' \
+	'"report_only" not in d["checks"][0]'
+printf '{"gate": {"report_only": ["min_segment_agreement"]}}\n' >"$WORK/ro.json"
+expect_exit "gate.report_only in the config: junit" 0 "$SG" gate --config "$WORK/ro.json" \
+	$ROP --format junit
+contains "junit: a report-only failure is skipped with the reason" "$WORK/out" \
+	'<skipped message="report only (fail): lower bound 0.7112 &lt; 0.88'
+contains "junit: no failure counted" "$WORK/out" 'failures="0" skipped="3"'
+expect_exit "--report-only with a key that has no check is a usage error" 2 "$SG" gate \
+	$ROP --report-only max_psy
+contains "the error names the value" "$WORK/err" "found 'max_psy'"
 
 finish
