@@ -4,7 +4,8 @@
  * parsed as JSON with cJSON, is a hostile "report", read into the typed
  * report (refused or not: never a crash), written again as JSON (which
  * must read back to the same text) and in every report format, and judged
- * by a policy that sets every check (on the bound and on the estimate).
+ * by a policy that sets every check (on the bound, on the estimate, and
+ * on the interval with Holm's correction).
  * The verdict is then turned into JSON and written in every format, as
  * the gate command does.
  */
@@ -25,6 +26,7 @@ static FILE *devnull;
 
 static void policy_all(struct sg_gate_conf *g, int on_estimate)
 {
+	memset(g, 0, sizeof(*g));
 	g->min_agreement = 0.8;
 	g->min_kappa = 0.6;
 	g->min_cases = 100;
@@ -83,8 +85,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (f = 0; sg_report_formats[f]; f++)
 		if (sg_report_write(devnull, report, sg_report_formats[f], 0))
 			abort();
-	for (on = 0; on < 2; on++) {
+	for (on = 0; on < 3; on++) {
 		policy_all(&g, on);
+		g.multiplicity = on == 2; /* interval: Holm over the checks */
 		if (sg_gate_judge(report, &g, &r, &d))
 			abort(); /* the policy has checks */
 		if (r.verdict != SG_GO && r.verdict != SG_NOGO &&
