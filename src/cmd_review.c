@@ -35,7 +35,7 @@ static const struct cli_opt review_opts[] = {
 	{NULL, 0, 0},
 };
 
-enum action { A_NONE, A_EXPORT, A_IMPORT, A_STATUS };
+enum action { A_NONE, A_EXPORT, A_IMPORT, A_STATUS, A_LABELS };
 
 static struct {
 	const char *output, *reviewer;
@@ -43,6 +43,7 @@ static struct {
 	uint64_t seed;
 	int blind;
 	int export_only, import_only; /* an option of that action given */
+	int output_given;
 	enum action action;
 } flags;
 
@@ -92,7 +93,7 @@ static int review_opt(struct cli *c, int id, const char *arg)
 		flags.blind = id == O_BLIND;
 		return 0;
 	case O_OUTPUT:
-		flags.export_only = 1;
+		flags.output_given = 1;
 		flags.output = arg;
 		return 0;
 	case O_REVIEWER:
@@ -106,29 +107,37 @@ static int review_opt(struct cli *c, int id, const char *arg)
 static const char *const export_formats[] = {"csv", "jsonl", "label-studio",
 					     NULL};
 static const char *const status_formats[] = {"text", "json", NULL};
+static const char *const labels_formats[] = {"csv", "jsonl", NULL};
 
 static int review_check(struct cli *c)
 {
 	const char *a = c->nargs ? c->args[0] : NULL;
 
 	if (!a)
-		return cli_usage_error(c, "expected an action: export, import "
-					  "or status");
+		return cli_usage_error(c, "expected an action: export, import, "
+					  "status or export-labels");
 	if (!strcmp(a, "export"))
 		flags.action = A_EXPORT;
 	else if (!strcmp(a, "import"))
 		flags.action = A_IMPORT;
 	else if (!strcmp(a, "status"))
 		flags.action = A_STATUS;
+	else if (!strcmp(a, "export-labels"))
+		flags.action = A_LABELS;
 	else
 		return cli_usage_error(c,
 				       "'%s' is not an action of review "
-				       "(export, import, status)",
+				       "(export, import, status, "
+				       "export-labels)",
 				       a);
 	if (flags.action != A_EXPORT && flags.export_only)
 		return cli_usage_error(c, "--disagreements, --agreements, "
-					  "--seed, --blind, --no-blind and "
-					  "--output belong to review export");
+					  "--seed, --blind and --no-blind "
+					  "belong to review export");
+	if (flags.action != A_EXPORT && flags.action != A_LABELS &&
+	    flags.output_given)
+		return cli_usage_error(c, "--output belongs to review export "
+					  "and review export-labels");
 	if (flags.action != A_IMPORT && flags.import_only)
 		return cli_usage_error(c, "--reviewer belongs to review import");
 	if (flags.action == A_IMPORT && c->nargs < 2)
@@ -149,6 +158,8 @@ static int review_check(struct cli *c)
 	}
 	if (flags.action == A_STATUS)
 		return cli_check_format(c, status_formats);
+	if (flags.action == A_LABELS)
+		return cli_check_format(c, labels_formats);
 	return 0;
 }
 
@@ -195,6 +206,42 @@ static int run_export(struct cli *c, struct sg_store *s)
 			info.batch, info.drawn_disagreements,
 			info.disagreements, info.drawn_agreements,
 			info.agreements, info.strata);
+	return 0;
+}
+
+static int run_labels(struct cli *c, struct sg_store *s)
+{
+	struct sg_report_opts o;
+	struct sg_review_labels_info info;
+	enum sg_review_format fmt = SG_REVIEW_CSV;
+	FILE *out = stdout;
+	int ret;
+
+	cli_window_opts(c, &o);
+	if (cli_format_is(c, "jsonl"))
+		fmt = SG_REVIEW_JSONL;
+	if (flags.output) {
+		out = fopen(flags.output, "w");
+		if (!out) {
+			sg_diag_set(&c->diag, flags.output, 0, 0,
+				    "cannot write the labels: %s",
+				    strerror(errno));
+			return cli_fail(c, SG_EIO);
+		}
+	}
+	ret = sg_review_export_labels(s, &o, fmt, out, &info, &c->diag);
+	if (out != stdout && fclose(out) && !ret) {
+		sg_diag_set(&c->diag, flags.output, 0, 0,
+			    "cannot write the labels: %s", strerror(errno));
+		ret = SG_EIO;
+	}
+	if (ret)
+		return cli_fail(c, ret);
+	if (!c->quiet)
+		fprintf(stderr,
+			"%ld reviewed cases written, %ld left out (their "
+			"reviewers tied)\n",
+			info.rows, info.tied);
 	return 0;
 }
 
@@ -268,6 +315,8 @@ static int run_review(struct cli *c, struct sg_store *s)
 		return run_export(c, s);
 	case A_IMPORT:
 		return run_import(c, s);
+	case A_LABELS:
+		return run_labels(c, s);
 	default:
 		return run_status(c, s);
 	}
@@ -292,7 +341,11 @@ const struct cli_cmd cmd_review = {
 		 "       shadowgate review import [--reviewer NAME] FILE...\n"
 		 "       shadowgate review status [--model NAME@VERSION] "
 		 "[window flags]\n"
-		 "                         [--format text|json]",
+		 "                         [--format text|json]\n"
+		 "       shadowgate review export-labels [--model "
+		 "NAME@VERSION] [window flags]\n"
+		 "                         [--format csv|jsonl] [--output "
+		 "FILE]",
 	.summary = "send a stratified sample to reviewers, bring the verdicts "
 		   "back, estimate both accuracies",
 	.help = "export options:\n"
@@ -322,6 +375,18 @@ const struct cli_cmd cmd_review = {
 		"the file's\n"
 		"                         reviewer column, or Label Studio's "
 		"completed_by)\n"
+		"export-labels options:\n"
+		"  --format csv|jsonl     the reviewed cases with a verdict "
+		"(the majority\n"
+		"                         of their reviewers; ties left out), "
+		"their\n"
+		"                         segments, features, both decisions, "
+		"the verdict\n"
+		"                         and how many reviewers gave it: CSV "
+		"(default)\n"
+		"                         or JSON Lines\n"
+		"  --output FILE          write them there instead of standard "
+		"output\n"
 		"status options:\n"
 		"  --format text|json     text (default) or the review block as "
 		"JSON\n"

@@ -231,13 +231,6 @@ static int cmp_drawn(const void *pa, const void *pb)
 	return (a->pos > b->pos) - (a->pos < b->pos);
 }
 
-/* What sample_row() reads of a case into its queue object. */
-struct queue_row {
-	struct sg_store *s;
-	struct sg_scan_names **names;
-	cJSON *o, *segcols, *featcols;
-};
-
 static void add_column(cJSON *cols, const char *name)
 {
 	cJSON *k;
@@ -250,9 +243,9 @@ static void add_column(cJSON *cols, const char *name)
 	cJSON_AddItemToArray(cols, cJSON_CreateString(name));
 }
 
-static void queue_row(void *ctx, const struct sg_scan_case *sc)
+static void case_row(void *ctx, const struct sg_scan_case *sc)
 {
-	struct queue_row *q = ctx;
+	struct rv_row *q = ctx;
 	cJSON *seg, *fo, *it, *names = NULL;
 
 	jstr(q->o, "case_id", sc->case_id);
@@ -289,6 +282,70 @@ static void queue_row(void *ctx, const struct sg_scan_case *sc)
 		}
 	}
 	cJSON_Delete(names);
+}
+
+int rv_case_row(struct rv_row *r, long long id, struct sg_diag *diag)
+{
+	return sg_scan_case_row(r->s, id, case_row, r, diag);
+}
+
+void rv_write_csv(FILE *f, const cJSON *rows, const char *const *lead,
+		  size_t nlead, const cJSON *segcols, const cJSON *featcols,
+		  const char *const *tail, size_t ntail)
+{
+	const cJSON *o, *k;
+	size_t i;
+
+	for (i = 0; i < nlead; i++) {
+		if (i)
+			fputc(',', f);
+		sg_write_csv_field(f, lead[i]);
+	}
+	cJSON_ArrayForEach(k, segcols)
+	{
+		fputc(',', f);
+		sg_write_csv_field(f, k->valuestring);
+	}
+	cJSON_ArrayForEach(k, featcols)
+	{
+		fputc(',', f);
+		sg_write_csv_field(f, k->valuestring);
+	}
+	for (i = 0; i < ntail; i++) {
+		fputc(',', f);
+		sg_write_csv_field(f, tail[i]);
+	}
+	fputc('\n', f);
+	cJSON_ArrayForEach(o, rows)
+	{
+		const cJSON *seg = cJSON_GetObjectItemCaseSensitive(o, "segments");
+		const cJSON *fe = cJSON_GetObjectItemCaseSensitive(o, "features");
+
+		for (i = 0; i < nlead; i++) {
+			if (i)
+				fputc(',', f);
+			sg_write_csv_value(
+				f, cJSON_GetObjectItemCaseSensitive(o, lead[i]));
+		}
+		cJSON_ArrayForEach(k, segcols)
+		{
+			fputc(',', f);
+			sg_write_csv_value(f, cJSON_GetObjectItemCaseSensitive(
+						      seg, k->valuestring));
+		}
+		cJSON_ArrayForEach(k, featcols)
+		{
+			fputc(',', f);
+			sg_write_csv_value(f, cJSON_GetObjectItemCaseSensitive(
+						      fe, k->valuestring));
+		}
+		for (i = 0; i < ntail; i++) {
+			fputc(',', f);
+			sg_write_csv_value(
+				f, cJSON_GetObjectItemCaseSensitive(o, tail[i]));
+		}
+		fputc('\n', f);
+	}
 }
 
 /* A short text of the case for Label Studio's Text tag. */
@@ -332,59 +389,14 @@ static int write_queue(FILE *f, const cJSON *queue, const cJSON *segcols,
 {
 	const char *first = blind ? "a" : "human";
 	const char *second = blind ? "b" : "model";
-	const cJSON *o, *k;
+	const cJSON *o;
 
 	if (format == SG_REVIEW_CSV) {
-		fputs("batch,case_id,night", f);
-		cJSON_ArrayForEach(k, segcols)
-		{
-			fputc(',', f);
-			sg_write_csv_field(f, k->valuestring);
-		}
-		cJSON_ArrayForEach(k, featcols)
-		{
-			fputc(',', f);
-			sg_write_csv_field(f, k->valuestring);
-		}
-		fprintf(f, ",%s,%s,verdict,reviewer,note\n", first, second);
-		cJSON_ArrayForEach(o, queue)
-		{
-			const cJSON *seg = cJSON_GetObjectItemCaseSensitive(
-				o, "segments");
-			const cJSON *fe = cJSON_GetObjectItemCaseSensitive(
-				o, "features");
+		static const char *const lead[] = {"batch", "case_id", "night"};
+		const char *const tail[] = {first, second, "verdict", "reviewer",
+					    "note"};
 
-			sg_write_csv_value(
-				f, cJSON_GetObjectItemCaseSensitive(o, "batch"));
-			fputc(',', f);
-			sg_write_csv_value(
-				f,
-				cJSON_GetObjectItemCaseSensitive(o, "case_id"));
-			fputc(',', f);
-			sg_write_csv_value(
-				f, cJSON_GetObjectItemCaseSensitive(o, "night"));
-			cJSON_ArrayForEach(k, segcols)
-			{
-				fputc(',', f);
-				sg_write_csv_value(
-					f, cJSON_GetObjectItemCaseSensitive(
-						   seg, k->valuestring));
-			}
-			cJSON_ArrayForEach(k, featcols)
-			{
-				fputc(',', f);
-				sg_write_csv_value(
-					f, cJSON_GetObjectItemCaseSensitive(
-						   fe, k->valuestring));
-			}
-			fputc(',', f);
-			sg_write_csv_value(
-				f, cJSON_GetObjectItemCaseSensitive(o, first));
-			fputc(',', f);
-			sg_write_csv_value(
-				f, cJSON_GetObjectItemCaseSensitive(o, second));
-			fputs(",,,\n", f);
-		}
+		rv_write_csv(f, queue, lead, 3, segcols, featcols, tail, 5);
 	} else if (format == SG_REVIEW_JSONL) {
 		cJSON_ArrayForEach(o, queue)
 		{
@@ -600,7 +612,7 @@ int sg_review_export(struct sg_store *s,
 	segcols = cJSON_CreateArray();
 	featcols = cJSON_CreateArray();
 	for (i = 0; i < nd; i++) {
-		struct queue_row q;
+		struct rv_row q;
 
 		q.s = s;
 		q.names = &names;
@@ -608,7 +620,7 @@ int sg_review_export(struct sg_store *s,
 		q.segcols = segcols;
 		q.featcols = featcols;
 		cJSON_AddItemToArray(queue, q.o);
-		ret = sg_scan_case_row(s, rc[i].case_ref, queue_row, &q, diag);
+		ret = rv_case_row(&q, rc[i].case_ref, diag);
 		if (ret)
 			goto out;
 	}

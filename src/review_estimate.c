@@ -9,100 +9,142 @@
  */
 #include "review_impl.h"
 
-/* The verdicts of one case, gathered row by row. */
-struct vote {
-	char *reviewer, *verdict;
-};
-
 struct est {
 	struct rv_window *w;
 	struct sg_review_result *out;
 	long *cell;          /* (h, m) -> stratum index, -1 none */
 	size_t nl;
-	long long case_ref;  /* the case being gathered, 0 none */
-	struct vote *v;
-	size_t nv, vcap;
 };
 
-/* One case's verdicts, once all were read: majority, agreement, counts. */
-static void finish_votes(struct est *e)
+/* One case's verdicts: majority, agreement, counts. */
+static void case_votes(void *ctx, long long case_ref, const struct rv_vote *v,
+		       size_t n)
 {
+	struct est *e = ctx;
 	struct sg_review_result *r = e->out;
-	const struct rv_case *c;
-	const char *best = NULL;
-	long best_n = 0, pairs_agree = 0;
+	const struct rv_case *c = rv_window_find(e->w, case_ref);
+	const char *best;
+	size_t bi;
+	long agreed, pairs_agree;
+	int tie;
+
+	if (!c)
+		return;
+	tie = rv_majority(v, n, &bi, &agreed, &pairs_agree);
+	best = v[bi].verdict;
+	if (n >= 2) {
+		r->multi_cases++;
+		r->pairs += (long)(n * (n - 1) / 2);
+		r->pairs_agree += pairs_agree;
+	}
+	if (tie) {
+		r->unresolved++;
+	} else {
+		long si = e->cell[(size_t)c->h * e->nl + (size_t)c->m];
+		struct sg_stratum_review *s = &r->strata[si].r;
+		int mr = !strcmp(best, e->w->labels.s[c->m]);
+		int hr = !strcmp(best, e->w->labels.s[c->h]);
+
+		r->reviewed++;
+		s->n++;
+		s->model_right += mr;
+		s->human_right += hr;
+		s->model_only += mr && !hr;
+		s->human_only += hr && !mr;
+		if (c->h != c->m) {
+			r->disagreements_reviewed++;
+			r->model_right.k += mr;
+			r->human_right.k += hr;
+			r->neither.k += !mr && !hr;
+		}
+	}
+}
+
+int rv_majority(const struct rv_vote *v, size_t n, size_t *best,
+		long *agreed, long *pairs_agree)
+{
+	long best_n = 0, alike = 0;
 	int tie = 0;
 	size_t i, j;
 
-	if (!e->nv)
-		return;
-	c = rv_window_find(e->w, e->case_ref);
-	if (c) {
-		for (i = 0; i < e->nv; i++) {
-			long k = 0;
+	*best = 0;
+	for (i = 0; i < n; i++) {
+		long k = 0;
 
-			for (j = 0; j < e->nv; j++)
-				k += !strcmp(e->v[i].verdict, e->v[j].verdict);
-			/* k verdicts alike: k (k - 1) / 2 agreeing pairs,
-			 * counted once per member, so k - 1 here, halved
-			 * below */
-			pairs_agree += k - 1;
-			if (k > best_n) {
-				best_n = k;
-				best = e->v[i].verdict;
-				tie = 0;
-			} else if (k == best_n &&
-				   strcmp(best, e->v[i].verdict)) {
-				tie = 1;
-			}
-		}
-		if (e->nv >= 2) {
-			r->multi_cases++;
-			r->pairs += (long)(e->nv * (e->nv - 1) / 2);
-			r->pairs_agree += pairs_agree / 2;
-		}
-		if (tie) {
-			r->unresolved++;
-		} else {
-			long si = e->cell[(size_t)c->h * e->nl + (size_t)c->m];
-			struct sg_stratum_review *s = &r->strata[si].r;
-			int mr = !strcmp(best, e->w->labels.s[c->m]);
-			int hr = !strcmp(best, e->w->labels.s[c->h]);
-
-			r->reviewed++;
-			s->n++;
-			s->model_right += mr;
-			s->human_right += hr;
-			s->model_only += mr && !hr;
-			s->human_only += hr && !mr;
-			if (c->h != c->m) {
-				r->disagreements_reviewed++;
-				r->model_right.k += mr;
-				r->human_right.k += hr;
-				r->neither.k += !mr && !hr;
-			}
+		for (j = 0; j < n; j++)
+			k += !strcmp(v[i].verdict, v[j].verdict);
+		/* k verdicts alike: k (k - 1) / 2 agreeing pairs, counted
+		 * once per member, so k - 1 here, halved below */
+		alike += k - 1;
+		if (k > best_n) {
+			best_n = k;
+			*best = i;
+			tie = 0;
+		} else if (k == best_n && strcmp(v[*best].verdict, v[i].verdict)) {
+			tie = 1;
 		}
 	}
-	for (i = 0; i < e->nv; i++) {
-		free(e->v[i].reviewer);
-		free(e->v[i].verdict);
-	}
-	e->nv = 0;
+	*agreed = best_n;
+	if (pairs_agree)
+		*pairs_agree = alike / 2;
+	return tie;
 }
 
-static void verdict_row(void *ctx, long long case_ref, const char *reviewer,
-			const char *verdict)
-{
-	struct est *e = ctx;
+/* The verdicts of one case, gathered row by row. */
+struct gather {
+	void (*fn)(void *ctx, long long case_ref, const struct rv_vote *v,
+		   size_t n);
+	void *ctx;
+	long long case_ref;  /* the case being gathered, 0 none */
+	struct rv_vote *v;
+	size_t nv, vcap;
+};
 
-	if (case_ref != e->case_ref) {
-		finish_votes(e);
-		e->case_ref = case_ref;
+static void gather_flush(struct gather *g)
+{
+	size_t i;
+
+	if (g->nv && g->fn)
+		g->fn(g->ctx, g->case_ref, g->v, g->nv);
+	for (i = 0; i < g->nv; i++) {
+		free(g->v[i].reviewer);
+		free(g->v[i].verdict);
 	}
-	GROW(e->v, e->nv, e->vcap);
-	e->v[e->nv].reviewer = sg_xstrdup(reviewer ? reviewer : "");
-	e->v[e->nv].verdict = sg_xstrdup(verdict ? verdict : "");
-	e->nv++;
+	g->nv = 0;
+}
+
+static void gather_row(void *ctx, long long case_ref, const char *reviewer,
+		       const char *verdict)
+{
+	struct gather *g = ctx;
+
+	if (case_ref != g->case_ref) {
+		gather_flush(g);
+		g->case_ref = case_ref;
+	}
+	GROW(g->v, g->nv, g->vcap);
+	g->v[g->nv].reviewer = sg_xstrdup(reviewer ? reviewer : "");
+	g->v[g->nv].verdict = sg_xstrdup(verdict ? verdict : "");
+	g->nv++;
+}
+
+int rv_votes_each(struct sg_store *s, long long model_id,
+		  void (*fn)(void *ctx, long long case_ref,
+			     const struct rv_vote *v, size_t n),
+		  void *ctx, struct sg_diag *diag)
+{
+	struct gather g;
+	int ret;
+
+	memset(&g, 0, sizeof(g));
+	g.fn = fn;
+	g.ctx = ctx;
+	ret = sg_store_review_verdicts(s, model_id, gather_row, &g, diag);
+	if (ret)
+		g.fn = NULL; /* a pass cut short: its last case is not whole */
+	gather_flush(&g);
+	free(g.v);
+	return ret;
 }
 
 struct cellkey {
@@ -186,8 +228,7 @@ int sg_review_collect(struct sg_store *s, const struct sg_report_opts *opts,
 	e.out = out;
 	e.cell = count;
 	e.nl = nl;
-	ret = sg_store_review_verdicts(s, w.r.model.id, verdict_row, &e, diag);
-	finish_votes(&e);
+	ret = rv_votes_each(s, w.r.model.id, case_votes, &e, diag);
 	if (ret)
 		goto out;
 	count_rate(&out->model_right, out->disagreements_reviewed,
@@ -208,7 +249,6 @@ int sg_review_collect(struct sg_store *s, const struct sg_report_opts *opts,
 	sg_stratified_difference(sr, nk, opts->confidence, &out->difference);
 out:
 	free(sr);
-	free(e.v);
 	free(keys);
 	free(count);
 	rv_window_release(&w);

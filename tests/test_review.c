@@ -717,6 +717,146 @@ static void estimate_is_null_while_a_stratum_is_unreviewed(void **state)
 	sg_store_close(s);
 }
 
+/* ---- export-labels ---- */
+
+/* The labels of opts' window in fmt: their text (free it). */
+static char *labels(struct sg_store *s, enum sg_review_format fmt,
+		    struct sg_review_labels_info *info)
+{
+	struct sg_report_opts o;
+	struct sg_diag d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	sg_report_opts_init(&o);
+	assert_int_equal(sg_review_export_labels(s, &o, fmt, f, info, &d), 0);
+	fclose(f);
+	return buf;
+}
+
+/* The bytes of x as an SQL blob literal's hex digits. */
+static void hex_double(char *out, double x)
+{
+	unsigned char b[sizeof(x)];
+	size_t i;
+
+	memcpy(b, &x, sizeof(x));
+	for (i = 0; i < sizeof(x); i++)
+		sprintf(out + 2 * i, "%02X", b[i]);
+}
+
+static void labels_are_the_resolved_verdicts_in_night_order(void **state)
+{
+	struct sg_store *s = store_reviewed();
+	struct sg_review_labels_info info;
+	char *t;
+
+	(void)state;
+	/* store_reviewed's verdicts, case by case; nights by id % 3 (0: the
+	 * 16th, 1: the 17th, 2: the 18th), then case id; c0014 tied (ana
+	 * approve, ben reject) and left out; c0004: refer by ana and ben,
+	 * approve by cy, 2 of 3 */
+	t = labels(s, SG_REVIEW_CSV, &info);
+	assert_string_equal(
+		t, "case_id,night,human,model,verdict,agreed,reviewers\n"
+		   "c0003-approve-reject,2026-11-16,approve,reject,approve,1,1\n"
+		   "c0012-reject-approve,2026-11-16,reject,approve,reject,1,1\n"
+		   "c0018-refer-reject,2026-11-16,refer,reject,reject,1,1\n"
+		   "c0021-approve-approve,2026-11-16,approve,approve,reject,1,"
+		   "1\n"
+		   "c0039-reject-reject,2026-11-16,reject,reject,reject,1,1\n"
+		   "c0001-approve-reject,2026-11-17,approve,reject,reject,1,1\n"
+		   "c0004-approve-reject,2026-11-17,approve,reject,refer,2,3\n"
+		   "c0013-reject-approve,2026-11-17,reject,approve,reject,1,1\n"
+		   "c0016-refer-reject,2026-11-17,refer,reject,refer,1,1\n"
+		   "c0019-approve-approve,2026-11-17,approve,approve,approve,1,"
+		   "1\n"
+		   "c0040-reject-reject,2026-11-17,reject,reject,reject,1,1\n"
+		   "c0002-approve-reject,2026-11-18,approve,reject,reject,1,1\n"
+		   "c0011-reject-approve,2026-11-18,reject,approve,approve,1,1\n"
+		   "c0017-refer-reject,2026-11-18,refer,reject,refer,1,1\n"
+		   "c0020-approve-approve,2026-11-18,approve,approve,approve,1,"
+		   "1\n");
+	assert_int_equal(info.rows, 15);
+	assert_int_equal(info.tied, 1);
+	free(t);
+	sg_store_close(s);
+}
+
+static void labels_carry_segments_and_features_quoted(void **state)
+{
+	struct sg_store *s = store_reviewed();
+	struct sg_review_labels_info info;
+	struct sg_diag d;
+	char sql[512], inc[17], nan[17], *t, *line;
+
+	(void)state;
+	/* c0003 with a segment holding a comma, UTF-8, and two features,
+	 * the second missing (NaN); a verdict with a comma and quotes on
+	 * c0001 (ana's reject becomes it) */
+	hex_double(inc, 2100.5);
+	hex_double(nan, NAN);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO feature_sets(id, names) VALUES (1,"
+		 " '[\"income\",\"age\"]');"
+		 "UPDATE cases SET segments = '{\"region\":\"Z\xc3\xbcrich,"
+		 " Nord\"}', feature_set = 1, features = X'%s%s' WHERE id = 3;",
+		 inc, nan);
+	assert_int_equal(sg_store_exec(s, sql, &d), 0);
+	put(s, 1, "ana", "refer, \"senior\"");
+	t = labels(s, SG_REVIEW_CSV, &info);
+	line = strtok(t, "\n");
+	assert_string_equal(line, "case_id,night,region,income,age,human,"
+				  "model,verdict,agreed,reviewers");
+	line = strtok(NULL, "\n");
+	assert_string_equal(line, "c0003-approve-reject,2026-11-16,"
+				  "\"Z\xc3\xbcrich, Nord\",2100.5,,approve,"
+				  "reject,approve,1,1");
+	/* a case without them: empty fields */
+	line = strtok(NULL, "\n");
+	assert_string_equal(line, "c0012-reject-approve,2026-11-16,,,,reject,"
+				  "approve,reject,1,1");
+	assert_non_null(strstr(line + strlen(line) + 1,
+			       "\nc0001-approve-reject,2026-11-17,,,,approve,"
+			       "reject,\"refer, \"\"senior\"\"\",1,1\n"));
+	free(t);
+	t = labels(s, SG_REVIEW_JSONL, &info);
+	assert_non_null(strstr(
+		t, "{\"case_id\":\"c0003-approve-reject\",\"night\":"
+		   "\"2026-11-16\",\"segments\":{\"region\":\"Z\xc3\xbcrich, "
+		   "Nord\"},\"features\":{\"income\":2100.5,\"age\":null},"
+		   "\"human\":\"approve\",\"model\":\"reject\",\"verdict\":"
+		   "\"approve\",\"agreed\":1,\"reviewers\":1}\n"));
+	assert_non_null(strstr(t, "\"verdict\":\"refer, \\\"senior\\\"\""));
+	assert_int_equal(info.rows, 15);
+	free(t);
+	sg_store_close(s);
+}
+
+static void labels_refuse_another_format_and_an_empty_store(void **state)
+{
+	struct sg_store *s = open_store();
+	struct sg_report_opts o;
+	struct sg_review_labels_info info;
+	struct sg_diag d;
+	long long next = 1;
+
+	(void)state;
+	sg_report_opts_init(&o);
+	/* no predictions at all: nothing to label */
+	assert_int_equal(sg_review_export_labels(s, &o, SG_REVIEW_CSV, stdout,
+						 &info, &d),
+			 SG_EUSAGE);
+	assert_non_null(strstr(d.msg, "no model predictions"));
+	add_cell(s, "approve", "reject", 2, &next);
+	assert_int_equal(sg_review_export_labels(s, &o, SG_REVIEW_LABEL_STUDIO,
+						 stdout, &info, &d),
+			 SG_EUSAGE);
+	assert_string_equal(d.msg, "export-labels writes csv or jsonl");
+	sg_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -737,6 +877,15 @@ int main(void)
 			review_block_matches_the_reference, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			estimate_is_null_while_a_stratum_is_unreviewed, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			labels_are_the_resolved_verdicts_in_night_order, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			labels_carry_segments_and_features_quoted, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			labels_refuse_another_format_and_an_empty_store, setup,
 			teardown),
 	};
 

@@ -150,6 +150,34 @@ int sg_review_export(struct sg_store *s,
 		     struct sg_review_export_info *info,
 		     struct sg_diag *diag);
 
+/* ---- review export-labels (review_labels.c) ---- */
+
+/* What an export of labels wrote, for the command to say. */
+struct sg_review_labels_info {
+	long rows;  /* reviewed cases with a resolved verdict, written */
+	long tied;  /* window cases whose reviewers tied: left out */
+};
+
+/*
+ * Writes the reviewed cases of opts' model and window (label decisions
+ * only) to out: those with a resolved verdict, the majority of their
+ * reviewers as in the review block (a tie leaves a case out and counts
+ * it in info->tied), in the window's (night, case) order. Each row has
+ * case_id, night, the case's segments and the features it was ingested
+ * with, human (the reference decision), model (the model's), verdict,
+ * agreed (the reviewers who gave the verdict) and reviewers (who gave
+ * one). CSV (format SG_REVIEW_CSV: one column per segment and per
+ * feature, a missing value an empty field, quoted as the other CSV
+ * views) or JSON Lines (SG_REVIEW_JSONL: one object a line, segments and
+ * features as objects, a missing feature null). Another format, numeric
+ * decisions or no model: SG_EUSAGE; a write that fails: SG_EIO.
+ */
+int sg_review_export_labels(struct sg_store *s,
+			    const struct sg_report_opts *opts,
+			    enum sg_review_format format, FILE *out,
+			    struct sg_review_labels_info *info,
+			    struct sg_diag *diag);
+
 /* ---- review import (review.c) ---- */
 
 /* Counts of an import, over all its files. */

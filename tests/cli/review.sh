@@ -31,7 +31,7 @@ expect_exit "ingest the log" 0 "$SG" ingest --db "$DB" $MAP "$RX/decisions.csv"
 
 # ---- usage errors ----
 expect_exit "review without an action is a usage error" 2 "$SG" review --db "$DB"
-contains "and says what it expects" "$WORK/err" "expected an action: export, import or status"
+contains "and says what it expects" "$WORK/err" "expected an action: export, import, status or export-labels"
 expect_exit "review export needs --disagreements" 2 "$SG" review export --db "$DB"
 expect_exit "--reviewer belongs to import" 2 "$SG" review export --db "$DB" \
 	--disagreements 2 --reviewer x
@@ -244,5 +244,108 @@ expect_exit "report as markdown" 0 "$SG" report --db "$DB" --window-nights 0 \
 	--no-store --format markdown
 contains "markdown report: the accuracies" "$WORK/out" \
 	"| model | 0.6625 | [0.5890, 0.7360] |"
+
+# ---- export-labels ----
+# The reviewed cases of the block above: 15 resolved, D1 tied (ana approve,
+# ben reject) and left out.
+expect_exit "export-labels of the reviewed window" 0 "$SG" review \
+	export-labels --db "$DB" --window-nights 0 --output "$WORK/labels.csv"
+contains "export-labels counts the tie it leaves out" "$WORK/err" \
+	"15 reviewed cases written, 1 left out (their reviewers tied)"
+if $PY - "$WORK/labels.csv" "$RX/decisions.csv" >"$WORK/py" 2>&1 <<'EOF2'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+log = {r["case_id"]: r for r in csv.DictReader(open(sys.argv[2], newline=""))}
+assert list(rows[0]) == ["case_id", "night", "region", "income", "age", "human",
+                         "model", "verdict", "agreed", "reviewers"], list(rows[0])
+assert len(rows) == 15, len(rows)
+# D1, the tie: ana approve, ben reject
+assert "33a123e5-d474-48f3-a95a-7c304f171842" not in {r["case_id"] for r in rows}
+for r in rows:
+    l = log[r["case_id"]]
+    assert (r["night"], r["region"], r["income"], r["age"], r["human"], r["model"]) == \
+        (l["decided_at"][:10], l["region"], l["income"], l["age"], l["decision"],
+         l["model_decision"]), (r, l)
+# in night order, then case
+assert [r["night"] for r in rows] == sorted(r["night"] for r in rows)
+by = {r["case_id"]: r for r in rows}
+# E3: ana reject, ben reject, cy approve (Label Studio): 2 of 3
+assert (by["183499aa-eec2-49ca-a7bd-647ae892902f"]["verdict"],
+        by["183499aa-eec2-49ca-a7bd-647ae892902f"]["agreed"],
+        by["183499aa-eec2-49ca-a7bd-647ae892902f"]["reviewers"]) == ("reject", "2", "3")
+# D3: ana and ben both reject; D6: ana's refer, neither side
+assert (by["bed7abea-c56e-460a-a6b7-fef4c846a691"]["verdict"],
+        by["bed7abea-c56e-460a-a6b7-fef4c846a691"]["agreed"]) == ("reject", "2")
+assert sum(r["verdict"] == "refer" for r in rows) == 2
+EOF2
+then ok "the labels: every resolved case with the log's columns, the tie left out"
+else not_ok "the labels: every resolved case with the log's columns, the tie left out" "$(cat "$WORK/py")"; fi
+
+# A store shaped like production's: UTF-8 segments, a label with a comma
+# and quotes, a missing feature, three reviewers on one case.
+LX="$RX/labels"
+DBL="$WORK/labels.db"
+expect_exit "ingest the labels log" 0 "$SG" ingest --db "$DBL" --segment region \
+	--feature income --feature age --model-name scorer --model-version 3.1 \
+	"$LX/decisions.csv"
+expect_exit "export every case for review" 0 "$SG" review export --db "$DBL" \
+	--disagreements 10 --agreements 10 --window-nights 0 --output "$WORK/lq.csv"
+expect_exit "import the verdicts" 0 "$SG" review import --db "$DBL" "$LX/verdicts.csv"
+expect_exit "export-labels as CSV" 0 "$SG" review export-labels --db "$DBL" \
+	--window-nights 0 --output "$WORK/l.csv"
+contains "one case tied" "$WORK/err" \
+	"4 reviewed cases written, 1 left out (their reviewers tied)"
+expect_exit "export-labels as JSON Lines" 0 "$SG" review export-labels \
+	--db "$DBL" --window-nights 0 --format jsonl --output "$WORK/l.jsonl"
+# Worked from verdicts.csv by hand, in (night, case_id) order:
+#   7c9e... ana, ben reject: reject 2 of 2 (the model's label)
+#   9a1f... ana refer, "senior": 1 of 1 (the person's label)
+#   0b6c... ana reject, ben approve: a tie, left out
+#   5f6e... ana, ben refer, "senior", cy reject: 2 of 3 (the model's)
+#   e4d3... ana überprüfen: 1 of 1 (neither; income missing)
+#   c1d2... no verdict: not reviewed
+if $PY - "$WORK/l.csv" "$WORK/l.jsonl" >"$WORK/py" 2>&1 <<'EOF2'
+import csv, json, math, sys
+import pandas as pd
+R = 'refer, "senior"'
+want = [
+    ["7c9e6679-7425-40de-944b-e07fc1f90ae7", "2026-11-20", "Zürich", "2100", "31", "approve", "reject", "reject", "2", "2"],
+    ["9a1f3b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b", "2026-11-20", "Île-de-France", "3400", "45", R, "approve", R, "1", "1"],
+    ["5f6e7d8c-9b0a-4c1d-8e2f-3a4b5c6d7e8f", "2026-11-21", "Zürich, Nord", "2500", "39", "reject", R, R, "2", "3"],
+    ["e4d3c2b1-a0f9-4e8d-b7c6-d5e4f3a2b1c0", "2026-11-21", "Zürich", "", "27", "approve", "approve", "überprüfen", "1", "1"],
+]
+head = ["case_id", "night", "region", "income", "age", "human", "model", "verdict", "agreed", "reviewers"]
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+assert rows[0] == head, rows[0]
+assert rows[1:] == want, rows[1:]
+# pandas reads the same rows, as text and as typed columns
+df = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False, encoding="utf-8")
+assert list(df.columns) == head and df.values.tolist() == want, df.values.tolist()
+df = pd.read_csv(sys.argv[1], encoding="utf-8")
+assert df["agreed"].tolist() == [2, 1, 2, 1] and df["reviewers"].tolist() == [2, 1, 3, 1]
+assert df["income"].tolist()[:3] == [2100, 3400, 2500] and math.isnan(df["income"][3])
+assert df["verdict"].tolist() == ["reject", R, R, "überprüfen"]
+# JSON Lines: the same rows, one object a line
+js = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert [list(j) for j in js] == [["case_id", "night", "segments", "features", "human",
+                                  "model", "verdict", "agreed", "reviewers"]] * 4
+flat = [[j["case_id"], j["night"], j["segments"]["region"],
+         "" if j["features"]["income"] is None else "%g" % j["features"]["income"],
+         "%g" % j["features"]["age"], j["human"], j["model"], j["verdict"],
+         str(j["agreed"]), str(j["reviewers"])] for j in js]
+assert flat == want, flat
+EOF2
+then ok "the labels CSV read by csv and pandas, and the JSON Lines, give the rows worked by hand"
+else not_ok "the labels CSV read by csv and pandas, and the JSON Lines, give the rows worked by hand" "$(cat "$WORK/py")"; fi
+expect_exit "export-labels refuses label-studio" 2 "$SG" review export-labels \
+	--db "$DBL" --format label-studio
+contains "and names the formats it writes" "$WORK/err" \
+	"--format: expected one of csv, jsonl, found 'label-studio'"
+expect_exit "--seed belongs to export" 2 "$SG" review export-labels --db "$DBL" --seed 3
+expect_exit "--output does not belong to status" 2 "$SG" review status --db "$DBL" \
+	--output "$WORK/x"
+expect_exit "an unwritable --output is a runtime error" 3 "$SG" review \
+	export-labels --db "$DBL" --output "$WORK/no/such/dir/l.csv"
+contains "naming the file" "$WORK/err" "no/such/dir/l.csv: cannot write the labels"
 
 finish
