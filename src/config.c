@@ -169,6 +169,8 @@ void sg_config_init(struct sg_config *c)
 	c->gate.incumbent = NULL;
 	c->gate.incumbent_margin = 0.0;
 	c->gate.human_margin = NAN;
+	c->gate.min_model_minus_human = NAN;
+	c->gate.min_reviewed = -1;
 	c->gate.max_psi = NAN;
 	c->gate.max_missing_rate = NAN;
 	c->gate.max_label_shift = NAN;

@@ -368,6 +368,41 @@ static void sg_gate_human_margin_check(struct sg_gate_ctx *j)
 	}
 }
 
+/* The reviewed cases of the review block against min_reviewed; fewer is
+ * insufficient evidence, as min_cases (see verdict()). */
+static void sg_gate_min_reviewed_check(struct sg_gate_ctx *j)
+{
+	const struct sg_report_review *rv = j->r->review;
+	struct sg_gate_check *c = add(j->out, "min_reviewed", "review");
+	long long n = rv ? rv->reviewed : 0, min = j->g->min_reviewed;
+
+	c->value = c->judged = (double)n;
+	c->threshold = (double)min;
+	c->outcome = n >= min ? SG_CHECK_PASS : SG_CHECK_FAIL;
+	c->detail = fmt("%lld reviewed case%s %s %lld", n, n == 1 ? "" : "s",
+			n >= min ? ">=" : "<", min);
+}
+
+/* The review's estimated accuracy of the model minus the people's, with
+ * its interval, against min_model_minus_human. */
+static void sg_gate_min_model_minus_human_check(struct sg_gate_ctx *j)
+{
+	const struct sg_report_review *rv = j->r->review;
+	const struct sg_report_estimate *d =
+		rv ? &rv->accuracy.difference : NULL;
+	struct sg_gate_check *c = add(j->out, "min_model_minus_human",
+				      "review");
+
+	judge(c, j->mode, d ? d->estimate : NAN, d ? d->ci95[0] : NAN,
+	      d ? d->ci95[1] : NAN, j->g->min_model_minus_human, 0,
+	      "model minus human accuracy");
+	if (!rv) {
+		free(c->detail);
+		c->detail = fmt("no reviewed case: `shadowgate review export` "
+				"and `review import` bring verdicts");
+	}
+}
+
 /*
  * The paired table of the incumbent block: a both agree, b only the
  * candidate, c only the incumbent, d neither. 0, or -1 when the block has
@@ -466,6 +501,7 @@ SET(min_segment_agreement)
 SET(max_error_rate)
 SET(max_p95_latency_ms)
 SET(human_margin)
+SET(min_model_minus_human)
 SET(max_psi)
 SET(max_missing_rate)
 SET(max_label_shift)
@@ -473,6 +509,11 @@ SET(min_night_agreement)
 SET(max_night_psi)
 SET(max_night_missing_rate)
 #undef SET
+
+static int set_min_reviewed(const struct sg_gate_conf *g)
+{
+	return g->min_reviewed >= 0;
+}
 
 static int set_learn_from_reference(const struct sg_gate_conf *g)
 {
@@ -491,7 +532,7 @@ static int set_incumbent_margin(const struct sg_gate_conf *g)
 	X(max_p95_latency_ms) X(human_margin) X(max_psi)                   \
 	X(max_missing_rate) X(max_label_shift) X(learn_from_reference)     \
 	X(min_night_agreement) X(max_night_psi) X(max_night_missing_rate)  \
-	X(incumbent_margin)
+	X(incumbent_margin) X(min_reviewed) X(min_model_minus_human)
 
 /*
  * The checks, one per policy key, in the order of the verdict: `set` says
@@ -551,7 +592,8 @@ static void verdict(struct sg_gate_ctx *j)
 			continue;
 		}
 		if (out->checks[i].outcome == SG_CHECK_FAIL &&
-		    strcmp(out->checks[i].name, "min_cases"))
+		    strcmp(out->checks[i].name, "min_cases") &&
+		    strcmp(out->checks[i].name, "min_reviewed"))
 			fails++;
 		undecided += out->checks[i].outcome == SG_CHECK_UNDECIDED;
 	}
@@ -561,6 +603,14 @@ static void verdict(struct sg_gate_ctx *j)
 		out->reason = fmt("insufficient evidence: %ld cases compared, "
 				  "the policy needs at least %ld",
 				  out->cases, g->min_cases);
+	} else if (g->min_reviewed >= 0 &&
+		   sg_strlist_find(&g->report_only, "min_reviewed") < 0 &&
+		   (!j->r->review || j->r->review->reviewed < g->min_reviewed)) {
+		out->verdict = SG_INSUFFICIENT;
+		out->reason = fmt("insufficient evidence: %lld reviewed cases, "
+				  "the policy needs at least %ld",
+				  j->r->review ? j->r->review->reviewed : 0,
+				  g->min_reviewed);
 	} else if (fails) {
 		struct sg_gate_check *first = NULL;
 		char *nights;

@@ -137,6 +137,11 @@ cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
 		sg_json_add_num(o, "min_precision", g->min_precision);
 	if (!isnan(g->human_margin))
 		sg_json_add_num(o, "human_margin", g->human_margin);
+	if (!isnan(g->min_model_minus_human))
+		sg_json_add_num(o, "min_model_minus_human",
+				g->min_model_minus_human);
+	if (g->min_reviewed >= 0)
+		sg_json_add_num(o, "min_reviewed", (double)g->min_reviewed);
 	if (!isnan(g->max_psi))
 		sg_json_add_num(o, "max_psi", g->max_psi);
 	if (!isnan(g->max_missing_rate))

@@ -96,6 +96,8 @@ static void policy_none(struct sg_gate_conf *g)
 	g->incumbent = NULL;
 	g->incumbent_margin = 0;
 	g->human_margin = NAN;
+	g->min_model_minus_human = NAN;
+	g->min_reviewed = -1;
 	g->max_psi = NAN;
 	g->max_missing_rate = NAN;
 	g->max_label_shift = NAN;

@@ -471,6 +471,8 @@ static void policy_all(struct sg_gate_conf *g)
 	g->incumbent = NULL;
 	g->incumbent_margin = 0;
 	g->human_margin = 0.05;
+	g->min_model_minus_human = -0.01;
+	g->min_reviewed = 10;
 	g->max_psi = 0.2;
 	g->max_missing_rate = 0.1;
 	g->max_label_shift = 0.1;

@@ -109,6 +109,11 @@ struct sg_gate_conf {
 	char *incumbent;              /* "name@version" */
 	double incumbent_margin;
 	double human_margin;          /* vs the human baseline; NaN = off */
+	/* the review block (issue: who was right): model minus human
+	 * accuracy at least this (NaN = off); fewer reviewed cases than
+	 * min_reviewed is insufficient evidence (-1 = off) */
+	double min_model_minus_human;
+	long min_reviewed;
 	double max_psi;               /* any feature's PSI */
 	double max_missing_rate;      /* any feature's missing rate */
 	double max_label_shift;       /* max |model share - human share| */

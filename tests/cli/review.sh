@@ -348,4 +348,20 @@ expect_exit "an unwritable --output is a runtime error" 3 "$SG" review \
 	export-labels --db "$DBL" --output "$WORK/no/such/dir/l.csv"
 contains "naming the file" "$WORK/err" "no/such/dir/l.csv: cannot write the labels"
 
+# the gate judges the review block
+expect_exit "gate: the model at most a point below the people" 0 "$SG" gate \
+	--db "$DB" --window-nights 0 --no-store --min-model-minus-human -0.01 \
+	--format json
+jcheck "gate: min_model_minus_human judged on the lower end" "$WORK/out" \
+	'[(c["outcome"], round(c["value"], 12), c["threshold"]) for c in d["checks"] if c["name"] == "min_model_minus_human"] == [("pass", 0.2125, -0.01)]'
+expect_exit "gate: a margin the interval does not clear" 1 "$SG" gate \
+	--db "$DB" --window-nights 0 --no-store --min-model-minus-human 0.2
+expect_exit "gate: fewer reviewed cases than asked is insufficient" 4 "$SG" \
+	gate --db "$DB" --window-nights 0 --no-store --min-reviewed 16
+contains "gate: the reason counts the reviewed cases" "$WORK/out" \
+	"insufficient evidence: 15 reviewed cases, the policy needs at least 16"
+expect_exit "gate: enough reviewed cases" 0 "$SG" gate --db "$DB" \
+	--window-nights 0 --no-store --min-reviewed 15 --format junit
+contains "gate: JUnit names the review check" "$WORK/out" 'min_reviewed'
+
 finish

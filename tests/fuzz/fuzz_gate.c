@@ -40,6 +40,8 @@ static void policy_all(struct sg_gate_conf *g, int on_estimate)
 	g->incumbent = "model@1";
 	g->incumbent_margin = 0.01;
 	g->human_margin = 0.05;
+	g->min_model_minus_human = -0.01;
+	g->min_reviewed = 10;
 	g->max_psi = 0.2;
 	g->max_missing_rate = 0.1;
 	g->max_label_shift = 0.1;
