@@ -298,11 +298,72 @@ int sg_rep_prepare(struct rep *r, struct sg_store *s,
 	return ret;
 }
 
-int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
-		    cJSON **out, struct sg_diag *diag)
+/*
+ * The sections still built as a cJSON tree, read into `from` and moved
+ * into out.
+ */
+#define TAKE(m)                                                            \
+	do {                                                               \
+		unsigned char t_[sizeof(out->m)];                          \
+		memcpy(t_, &out->m, sizeof(t_));                           \
+		memcpy(&out->m, &from->m, sizeof(t_));                     \
+		memcpy(&from->m, t_, sizeof(t_));                          \
+	} while (0)
+
+static int build_rest(struct rep *r, struct sg_report *out,
+		      struct sg_diag *diag)
 {
+	cJSON *root = cJSON_CreateObject();
+	struct sg_report *from = NULL;
+	int ret = 0;
+
+	if (r->model.id) {
+		sg_rep_build_segments(r, root);
+		sg_rep_build_nights(r, root);
+		sg_rep_build_regression(r, root);
+	}
+	sg_rep_build_baseline(r, root);
+	if (r->model.id) {
+		ret = sg_rep_build_coverage(r, root, diag);
+		if (!ret)
+			ret = sg_rep_build_software(r, root, diag);
+		if (ret)
+			goto out;
+		sg_rep_build_inputs(r, root);
+		ret = sg_rep_build_outputs(r, root, diag);
+		if (!ret)
+			ret = sg_rep_build_version_change(
+				r,
+				cJSON_GetObjectItemCaseSensitive(root, "outputs"),
+				diag);
+		if (!ret)
+			ret = sg_rep_build_examples(r, root, diag);
+		if (ret)
+			goto out;
+	}
+	ret = sg_report_from_json(root, &from, diag);
+	if (ret)
+		goto out;
+	TAKE(segments);
+	TAKE(nights);
+	TAKE(regression);
+	TAKE(human_baseline);
+	TAKE(coverage);
+	TAKE(software);
+	TAKE(inputs);
+	TAKE(outputs);
+	TAKE(disagreements);
+out:
+	sg_report_free(from);
+	cJSON_Delete(root);
+	return ret;
+}
+
+int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
+		      struct sg_report **out, struct sg_diag *diag)
+{
+	struct sg_report *rep = NULL;
 	struct rep r;
-	cJSON *root = NULL;
 	int ret;
 
 	*out = NULL;
@@ -320,58 +381,33 @@ int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 		ret = reference_outputs(&r, diag);
 	if (ret)
 		goto out;
-	root = cJSON_CreateObject();
-	sg_rep_build_head(&r, root);
+	rep = sg_report_new();
+	sg_rep_fill_head(&r, rep);
+	rep->has_model = r.model.id != 0;
 	if (r.model.id) {
-		cJSON *a = sg_rep_agreement_obj(r.agree, r.compared,
-						opts->confidence);
-
-		cJSON_AddItemToObject(root, "agreement", a);
-		sg_rep_build_labels(&r, root);
-		sg_rep_build_segments(&r, root);
-		sg_rep_build_nights(&r, root);
-		sg_rep_build_regression(&r, root);
+		sg_rep_fill_rate(&rep->agreement, r.agree, r.compared,
+				 opts->confidence);
+		sg_rep_fill_labels(&r, rep);
 	}
-	sg_rep_build_baseline(&r, root);
-	if (r.model.id) {
-		ret = sg_rep_build_coverage(&r, root, diag);
-		if (!ret)
-			ret = sg_rep_build_software(&r, root, diag);
-		if (ret)
-			goto out;
-		sg_rep_build_inputs(&r, root);
-		ret = sg_rep_build_outputs(&r, root, diag);
-		if (!ret)
-			ret = sg_rep_build_version_change(
-				&r,
-				cJSON_GetObjectItemCaseSensitive(root, "outputs"),
-				diag);
-		if (!ret)
-			ret = sg_rep_build_examples(&r, root, diag);
-		if (ret)
-			goto out;
-	}
-	*out = root;
-	root = NULL;
-	ret = 0;
+	ret = build_rest(&r, rep, diag);
+	if (ret)
+		goto out;
+	*out = rep;
+	rep = NULL;
 out:
-	cJSON_Delete(root);
+	sg_report_free(rep);
 	sg_rep_release(&r);
 	return ret;
 }
 
-int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
-		      struct sg_report **out, struct sg_diag *diag)
+int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
+		    cJSON **out, struct sg_diag *diag)
 {
-	cJSON *tree;
-	int ret;
+	struct sg_report *rep;
+	int ret = sg_report_compute(s, opts, &rep, diag);
 
-	*out = NULL;
-	ret = sg_report_build(s, opts, &tree, diag);
-	if (ret)
-		return ret;
-	ret = sg_report_from_json(tree, out, diag);
-	cJSON_Delete(tree);
+	*out = ret ? NULL : sg_report_to_json(rep);
+	sg_report_free(rep);
 	return ret;
 }
 

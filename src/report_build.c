@@ -108,7 +108,42 @@ int *sg_rep_shown_labels(const struct rep *r, size_t *k, int *all_ordered)
 	return ids;
 }
 
-void sg_rep_build_labels(struct rep *r, cJSON *root)
+void sg_rep_ci(double ci[2], long k, long n, double confidence)
+{
+	double lo, hi;
+
+	sg_wilson(k, n, confidence, &lo, &hi);
+	ci[0] = sg_rep_num(lo);
+	ci[1] = sg_rep_num(hi);
+}
+
+void sg_rep_fill_rate(struct sg_rate *o, long k, long n, double confidence)
+{
+	o->n = n;
+	o->agree = k;
+	o->rate = n ? sg_rep_num((double)k / (double)n) : NAN;
+	sg_rep_ci(o->ci95, k, n, confidence);
+	o->below_overall = 0;
+}
+
+void sg_rep_strs_add(struct sg_strs *s, const char *v)
+{
+	char **slot = sg_arr_add(s, sizeof(char *));
+
+	*slot = sg_rep_str(v);
+}
+
+static void fill_class(struct sg_report_class *c,
+		       const struct sg_class_metrics *m)
+{
+	c->precision = sg_rep_num(m->precision);
+	c->recall = sg_rep_num(m->recall);
+	c->f1 = sg_rep_num(m->f1);
+	c->support = m->support;
+}
+
+/* kappa, labels, confusion, per_class and averages. */
+void sg_rep_fill_labels(struct rep *r, struct sg_report *out)
 {
 	const double conf = r->o->confidence;
 	size_t k, i, j, no;
@@ -118,17 +153,19 @@ void sg_rep_build_labels(struct rep *r, cJSON *root)
 	struct sg_class_metrics *per = sg_xcalloc(k + 1, sizeof(*per));
 	struct sg_class_metrics mac, wei;
 	struct sg_kappa kap;
-	cJSON *o, *a, *row;
+	struct sg_report_kappa *ko = &out->kappa;
+	struct sg_matrix *mx = &out->confusion.matrix;
 
 	for (i = 0; i < k; i++)
 		for (j = 0; j < k; j++)
 			m[i * k + j] = r->cm[(size_t)ids[i] * r->cm_cap +
 					     (size_t)ids[j]];
 	sg_cohen_kappa(m, k, conf, &kap);
-	o = cJSON_AddObjectToObject(root, "kappa");
-	jnum(o, "value", kap.value);
-	jnum(o, "se", kap.se);
-	jci(o, kap.low, kap.high);
+	ko->value = sg_rep_num(kap.value);
+	ko->se = sg_rep_num(kap.se);
+	ko->ci95[0] = sg_rep_num(kap.low);
+	ko->ci95[1] = sg_rep_num(kap.high);
+	ko->linear_weighted = ko->quadratic_weighted = NAN;
 	no = r->o->label_order ? r->o->label_order->n : 0;
 	if (no && all_ordered && k) {
 		/* weights follow the configured order, labels unseen included */
@@ -143,55 +180,29 @@ void sg_rep_build_labels(struct rep *r, cJSON *root)
 
 				w[a1 * no + b1] += m[i * k + j];
 			}
-		jnum(o, "linear_weighted", sg_weighted_kappa(w, no, 0));
-		jnum(o, "quadratic_weighted", sg_weighted_kappa(w, no, 1));
+		ko->linear_weighted = sg_rep_num(sg_weighted_kappa(w, no, 0));
+		ko->quadratic_weighted = sg_rep_num(sg_weighted_kappa(w, no, 1));
 		free(w);
-	} else {
-		cJSON_AddNullToObject(o, "linear_weighted");
-		cJSON_AddNullToObject(o, "quadratic_weighted");
 	}
 
-	a = cJSON_AddArrayToObject(root, "labels");
-	for (i = 0; i < k; i++)
-		cJSON_AddItemToArray(a,
-				     cJSON_CreateString(r->labels.s[ids[i]]));
-	o = cJSON_AddObjectToObject(root, "confusion");
-	cJSON_AddItemToObject(o, "labels", cJSON_Duplicate(a, 1));
-	a = cJSON_AddArrayToObject(o, "matrix");
 	for (i = 0; i < k; i++) {
-		row = cJSON_CreateArray();
-		for (j = 0; j < k; j++)
-			cJSON_AddItemToArray(
-				row, cJSON_CreateNumber((double)m[i * k + j]));
-		cJSON_AddItemToArray(a, row);
+		sg_rep_strs_add(&out->labels, r->labels.s[ids[i]]);
+		sg_rep_strs_add(&out->confusion.labels, r->labels.s[ids[i]]);
 	}
+	mx->rows = mx->cols = k;
+	mx->v = sg_xcalloc(k ? k * k : 1, sizeof(*mx->v));
+	for (i = 0; i < k * k; i++)
+		mx->v[i] = m[i];
 
 	sg_class_metrics(m, k, per, &mac, &wei);
-	o = cJSON_AddObjectToObject(root, "per_class");
-	for (i = 0; i < k; i++) {
-		cJSON *c = cJSON_CreateObject();
-
-		jnum(c, "precision", per[i].precision);
-		jnum(c, "recall", per[i].recall);
-		jnum(c, "f1", per[i].f1);
-		jlong(c, "support", per[i].support);
-		cJSON_AddItemToObject(o, r->labels.s[ids[i]], c);
-	}
+	for (i = 0; i < k; i++)
+		fill_class(sg_map_add(&out->per_class, sizeof(struct sg_report_class),
+				      r->labels.s[ids[i]]),
+			   &per[i]);
 	if (k) {
-		struct sg_class_metrics *avg[2] = {&mac, &wei};
-		const char *names[2] = {"macro", "weighted"};
-
-		o = cJSON_AddObjectToObject(root, "averages");
-		for (i = 0; i < 2; i++) {
-			cJSON *c = cJSON_AddObjectToObject(o, names[i]);
-
-			jnum(c, "precision", avg[i]->precision);
-			jnum(c, "recall", avg[i]->recall);
-			jnum(c, "f1", avg[i]->f1);
-			jlong(c, "support", avg[i]->support);
-		}
-	} else {
-		cJSON_AddNullToObject(root, "averages");
+		out->averages = sg_xcalloc(1, sizeof(*out->averages));
+		fill_class(&out->averages->macro, &mac);
+		fill_class(&out->averages->weighted, &wei);
 	}
 	free(ids);
 	free(m);
@@ -633,49 +644,48 @@ int sg_rep_build_examples(struct rep *r, cJSON *root, struct sg_diag *diag)
 	return 0;
 }
 
-void sg_rep_build_head(struct rep *r, cJSON *root)
+/* report_version, generated_at, model, window, confidence,
+ * decision_type, cases and counts. */
+void sg_rep_fill_head(struct rep *r, struct sg_report *out)
 {
-	cJSON *o;
+	struct sg_report_window *w = &out->window;
+	struct sg_report_counts *c = &out->counts;
 	char now[32];
 
-	jlong(root, "report_version", SG_REPORT_VERSION);
+	out->report_version = SG_REPORT_VERSION;
 	if (r->o->generated_at) {
-		jstr(root, "generated_at", r->o->generated_at);
+		out->generated_at = sg_rep_str(r->o->generated_at);
 	} else {
 		sg_now_iso(now);
-		jstr(root, "generated_at", now);
+		out->generated_at = sg_rep_str(now);
 	}
 	if (r->model.id) {
-		o = cJSON_AddObjectToObject(root, "model");
-		jlong(o, "id", (long)r->model.id);
-		jstr(o, "name", r->model.name);
-		jstr(o, "version", r->model.version);
-		jstr(o, "backend", r->model.backend);
-		jstr(o, "sha256", r->model.sha256);
-		jstr(o, "created_at", r->model.created_at);
-	} else {
-		cJSON_AddNullToObject(root, "model");
+		struct sg_report_model *m = sg_xcalloc(1, sizeof(*m));
+
+		m->id = r->model.id;
+		m->name = sg_rep_str(r->model.name);
+		m->version = sg_rep_str(r->model.version);
+		m->backend = sg_rep_str(r->model.backend);
+		m->sha256 = sg_rep_str(r->model.sha256);
+		m->created_at = sg_rep_str(r->model.created_at);
+		out->model = m;
 	}
-	o = cJSON_AddObjectToObject(root, "window");
 	if (r->w.has_since)
-		jstr(o, "since", r->w.since);
+		w->since = sg_rep_str(r->w.since);
 	else
-		jstr(o, "since", r->nnights ? r->nights[0].night : NULL);
+		w->since = sg_rep_str(r->nnights ? r->nights[0].night : NULL);
 	if (r->w.has_until)
-		jstr(o, "until", r->w.until);
+		w->until = sg_rep_str(r->w.until);
 	else
-		jstr(o, "until",
-		     r->nnights ? r->nights[r->nnights - 1].night : NULL);
-	jlong(o, "nights", (long)r->nnights);
-	if (r->o->last > 0)
-		jlong(o, "last", r->o->last);
-	else
-		cJSON_AddNullToObject(o, "last");
-	cJSON_AddBoolToObject(o, "all", r->w.whole);
-	jlong(o, "undated_cases", r->w.undated_out);
+		w->until = sg_rep_str(
+			r->nnights ? r->nights[r->nnights - 1].night : NULL);
+	w->nights = (long long)r->nnights;
+	w->last = r->o->last > 0 ? (double)r->o->last : NAN;
+	w->all = r->w.whole;
+	w->undated_cases = r->w.undated_out;
 	if (r->w.undated_all) {
-		jstr(o, "note", "no case has a night (a log without times): "
-				"the window is all cases");
+		w->note = sg_rep_str("no case has a night (a log without "
+				     "times): the window is all cases");
 	} else if (r->w.undated_out) {
 		struct sg_buf b = SG_BUF_INIT;
 
@@ -684,24 +694,20 @@ void sg_rep_build_head(struct rep *r, cJSON *root)
 			    "--window-nights 0 includes them",
 			    r->w.undated_out, r->w.undated_out == 1 ? "" : "s",
 			    r->w.undated_out == 1 ? "is" : "are");
-		jstr(o, "note", b.buf);
+		w->note = sg_rep_str(b.buf);
 		sg_buf_release(&b);
-	} else {
-		cJSON_AddNullToObject(o, "note");
 	}
-	jnum(root, "confidence", r->o->confidence);
-	jstr(root, "decision_type", r->numeric ? "numeric" : "label");
-	jlong(root, "cases", r->compared);
-	o = cJSON_AddObjectToObject(root, "counts");
-	jlong(o, "in_window", r->in_window);
-	jlong(o, "with_decision", r->with_decision);
-	jlong(o, "with_prediction", r->with_prediction);
-	jlong(o, "prediction_errors", r->with_error);
-	jlong(o, "compared", r->compared);
-	o = cJSON_AddObjectToObject(o, "excluded");
-	jlong(o, "no_decision", r->ex_no_decision);
-	jlong(o, "no_prediction", r->ex_no_prediction);
-	jlong(o, "prediction_error", r->ex_error);
-	jlong(o, "no_human_value", r->ex_no_human);
-	jlong(o, "no_model_output", r->ex_no_model);
+	out->confidence = sg_rep_num(r->o->confidence);
+	out->decision_type = sg_rep_str(r->numeric ? "numeric" : "label");
+	out->cases = r->compared;
+	c->in_window = r->in_window;
+	c->with_decision = r->with_decision;
+	c->with_prediction = r->with_prediction;
+	c->prediction_errors = r->with_error;
+	c->compared = r->compared;
+	c->excluded.no_decision = r->ex_no_decision;
+	c->excluded.no_prediction = r->ex_no_prediction;
+	c->excluded.prediction_error = r->ex_error;
+	c->excluded.no_human_value = r->ex_no_human;
+	c->excluded.no_model_output = r->ex_no_model;
 }

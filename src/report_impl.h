@@ -312,7 +312,32 @@ void sg_rep_window(const struct rep *r, struct sg_scan_window *w);
 int sg_rep_scan(struct rep *r, struct sg_diag *diag);
 int sg_rep_scan_reference(struct rep *r, struct sg_diag *diag);
 
-/* ---- building the JSON ---- */
+/* ---- filling the typed report (report_types.h) ---- */
+
+/* A number of the report: NaN (JSON null) when not finite, as the JSON
+ * has it. */
+static inline double sg_rep_num(double v)
+{
+	return isfinite(v) ? v : NAN;
+}
+
+/* A copy of s, NULL for NULL. */
+static inline char *sg_rep_str(const char *s)
+{
+	return s ? sg_xstrdup(s) : NULL;
+}
+
+/* Wilson's interval of k / n into ci. */
+void sg_rep_ci(double ci[2], long k, long n, double confidence);
+/* {n, agree, rate: k / n, ci95: Wilson's} into o (below_overall 0). */
+void sg_rep_fill_rate(struct sg_rate *o, long k, long n, double confidence);
+/* s's next string, a copy of v. */
+void sg_rep_strs_add(struct sg_strs *s, const char *v);
+
+void sg_rep_fill_head(struct rep *r, struct sg_report *out);
+void sg_rep_fill_labels(struct rep *r, struct sg_report *out);
+
+/* ---- building the JSON (the sample's, sample.c) ---- */
 
 static inline void jnum(cJSON *o, const char *k, double v)
 {
@@ -350,7 +375,6 @@ cJSON *sg_rep_agreement_obj(long agree, long n, double confidence);
 cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
 		   long k, double confidence);
 int *sg_rep_shown_labels(const struct rep *r, size_t *k, int *all_ordered);
-void sg_rep_build_labels(struct rep *r, cJSON *root);
 int *sg_rep_sorted_ids(const struct intern *t);
 void sg_rep_build_segments(struct rep *r, cJSON *root);
 void sg_rep_build_nights(struct rep *r, cJSON *root);
@@ -359,7 +383,6 @@ void sg_rep_build_baseline(struct rep *r, cJSON *root);
 int sg_rep_build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag);
 int sg_rep_build_software(struct rep *r, cJSON *root, struct sg_diag *diag);
 int sg_rep_build_examples(struct rep *r, cJSON *root, struct sg_diag *diag);
-void sg_rep_build_head(struct rep *r, cJSON *root);
 void sg_rep_build_inputs(struct rep *r, cJSON *root);
 int sg_rep_build_outputs(struct rep *r, cJSON *root, struct sg_diag *diag);
 int sg_rep_build_version_change(struct rep *r, cJSON *outputs,

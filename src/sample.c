@@ -149,6 +149,7 @@ int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
 	struct stratum *strata = NULL;
 	size_t ns, i, j, total;
 	cJSON *root = NULL, *o, *arr, *segcols, *featcols;
+	struct sg_report *head;
 	uint64_t state = opts->seed;
 	int *rank = NULL, ret;
 
@@ -219,11 +220,15 @@ int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
 		free(take);
 	}
 
-	root = cJSON_CreateObject();
-	sg_rep_build_head(&r, root);
+	/* the report's head, its counts aside (the sample stays a tree) */
+	head = sg_report_new();
+	sg_rep_fill_head(&r, head);
+	root = sg_report_to_json(head);
+	sg_report_free(head);
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "counts");
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "cases");
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "report_version");
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "human_baseline");
 	jnum(root, "seed", (double)opts->seed);
 	jlong(root, "requested", opts->n);
 	jlong(root, "disagreements", (long)total);

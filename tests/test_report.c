@@ -4708,6 +4708,49 @@ static void decisions_without_a_model(void **state)
 	cJSON_Delete(r);
 }
 
+/*
+ * The typed report of a store without a model: the model sections are not
+ * there (has_model 0) and their numbers are undefined (NaN), as a report
+ * read back from its JSON has them; the human baseline is there.
+ */
+static void typed_report_without_a_model_leaves_its_sections_undefined(
+	void **state)
+{
+	static const struct load l = {"raters.csv", NULL, NULL, 0, 1, {NULL},
+				      {NULL}};
+	struct sg_report_opts o;
+	struct sg_report *t = NULL;
+	struct sg_diag d;
+
+	(void)state;
+	ingest(&l);
+	opts(&o, NULL);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(sg_report_compute(store, &o, &t, &d), 0);
+	assert_int_equal(t->has_model, 0);
+	assert_null(t->model);
+	assert_int_equal(t->counts.in_window, 5);
+	assert_true(isnan(t->agreement.rate));
+	assert_true(isnan(t->agreement.ci95[0]));
+	assert_true(isnan(t->agreement.ci95[1]));
+	assert_true(isnan(t->kappa.value));
+	assert_true(isnan(t->kappa.linear_weighted));
+	assert_true(isnan(t->coverage.recommended_threshold));
+	assert_true(isnan(t->software.run_id));
+	assert_true(isnan(t->outputs.error_rate));
+	assert_true(isnan(t->outputs.error_rate_ci95[0]));
+	assert_true(isnan(t->outputs.human_mean));
+	assert_int_equal(t->outputs.numeric, 0);
+	assert_null(t->averages);
+	assert_null(t->regression);
+	assert_null(t->outputs.version_change);
+	assert_non_null(t->human_baseline);
+	/* 4 items rated twice or more (raters.csv), as decisions_without_a_model */
+	assert_int_equal(t->human_baseline->items, 4);
+	assert_true(isnan(t->human_baseline->model_agreement));
+	sg_report_free(t);
+}
+
 static void numeric_decisions(void **state)
 {
 	static const struct load l = {"numeric.csv", NULL, NULL, 1, 0,
@@ -6364,6 +6407,7 @@ int main(void)
 		T(a_single_case),
 		T(multi_rater_baseline),
 		T(decisions_without_a_model),
+		T(typed_report_without_a_model_leaves_its_sections_undefined),
 		T(numeric_decisions),
 		T(coverage_recommends_the_lowest_threshold),
 		T(label_order_gives_weighted_kappa),

@@ -175,6 +175,13 @@ cJSON *sg_report_to_json(const struct sg_report *r);
 int sg_report_from_json(const cJSON *j, struct sg_report **out,
 			struct sg_diag *diag);
 
+/*
+ * An empty report: zeroed, its numbers and intervals NaN (undefined), as
+ * a report read from {} is; what the report's build starts from. Freed
+ * with sg_report_free.
+ */
+struct sg_report *sg_report_new(void);
+
 void sg_report_free(struct sg_report *r);
 
 /*
