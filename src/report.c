@@ -318,12 +318,6 @@ static int build_rest(struct rep *r, struct sg_report *out,
 	int ret = 0;
 
 	if (r->model.id) {
-		sg_rep_build_segments(r, root);
-		sg_rep_build_nights(r, root);
-		sg_rep_build_regression(r, root);
-	}
-	sg_rep_build_baseline(r, root);
-	if (r->model.id) {
 		ret = sg_rep_build_coverage(r, root, diag);
 		if (!ret)
 			ret = sg_rep_build_software(r, root, diag);
@@ -344,10 +338,6 @@ static int build_rest(struct rep *r, struct sg_report *out,
 	ret = sg_report_from_json(root, &from, diag);
 	if (ret)
 		goto out;
-	TAKE(segments);
-	TAKE(nights);
-	TAKE(regression);
-	TAKE(human_baseline);
 	TAKE(coverage);
 	TAKE(software);
 	TAKE(inputs);
@@ -388,7 +378,11 @@ int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
 		sg_rep_fill_rate(&rep->agreement, r.agree, r.compared,
 				 opts->confidence);
 		sg_rep_fill_labels(&r, rep);
+		sg_rep_fill_segments(&r, rep);
+		sg_rep_fill_nights(&r, rep);
+		sg_rep_fill_regression(&r, rep);
 	}
+	sg_rep_fill_baseline(&r, rep);
 	ret = build_rest(&r, rep, diag);
 	if (ret)
 		goto out;

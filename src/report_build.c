@@ -7,13 +7,6 @@
  */
 #include "report_impl.h"
 
-/* {n, agree, rate, ci95} */
-cJSON *sg_rep_agreement_obj(long agree, long n, double confidence)
-{
-	return sg_rep_rate(cJSON_CreateObject(), "n", n, "agree", agree,
-			   confidence);
-}
-
 cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
 		   long k, double confidence)
 {
@@ -32,14 +25,12 @@ static double overall_rate(const struct rep *r)
 	return r->compared ? (double)r->agree / (double)r->compared : NAN;
 }
 
-static void below_flag(cJSON *o, double overall)
+/* Whether a segment value's or a night's rate is below the overall rate:
+ * the top of its interval under it. */
+static void below_flag(struct sg_rate *o, double overall)
 {
-	cJSON *ci = cJSON_GetObjectItemCaseSensitive(o, "ci95");
-	cJSON *hi = cJSON_GetArrayItem(ci, 1);
-
-	cJSON_AddBoolToObject(o, "below_overall",
-			      cJSON_IsNumber(hi) && isfinite(overall) &&
-				      hi->valuedouble < overall);
+	o->below_overall = isfinite(o->ci95[1]) && isfinite(overall) &&
+			   o->ci95[1] < overall;
 }
 
 /* Labels to show, ordered: label_order first, then byte order. */
@@ -233,9 +224,8 @@ int *sg_rep_sorted_ids(const struct intern *t)
 	return ids;
 }
 
-void sg_rep_build_segments(struct rep *r, cJSON *root)
+void sg_rep_fill_segments(struct rep *r, struct sg_report *out)
 {
-	cJSON *segs = cJSON_AddObjectToObject(root, "segments");
 	double overall = overall_rate(r);
 	int *cols = r->fixed_cols ? NULL : sg_rep_sorted_ids(&r->segcols);
 	size_t c, v;
@@ -243,77 +233,75 @@ void sg_rep_build_segments(struct rep *r, cJSON *root)
 	for (c = 0; c < r->segcols.n; c++) {
 		int cid = cols ? cols[c] : (int)c;
 		struct segcol *sc = &r->cols[cid];
-		cJSON *co = cJSON_AddObjectToObject(segs, r->segcols.s[cid]);
+		struct sg_report_segcol *co =
+			sg_map_add(&out->segments, sizeof(*co), r->segcols.s[cid]);
 		int *vals = sg_rep_sorted_ids(&sc->values);
 
 		for (v = 0; v < sc->values.n; v++) {
 			const struct acc *a = &sc->acc[vals[v]];
-			cJSON *vo = sg_rep_agreement_obj(a->agree, a->n,
-						  r->o->confidence);
+			struct sg_rate *vo = sg_map_add(
+				&co->values, sizeof(*vo), sc->values.s[vals[v]]);
 
+			sg_rep_fill_rate(vo, a->agree, a->n, r->o->confidence);
 			below_flag(vo, overall);
-			cJSON_AddItemToObject(co, sc->values.s[vals[v]], vo);
 		}
 		free(vals);
 	}
 	free(cols);
 }
 
-void sg_rep_build_nights(struct rep *r, cJSON *root)
+void sg_rep_fill_nights(struct rep *r, struct sg_report *out)
 {
-	cJSON *o = cJSON_AddObjectToObject(root, "nights");
 	double overall = overall_rate(r);
 	size_t i;
 
 	for (i = 0; i < r->nnights; i++) {
-		cJSON *vo = sg_rep_agreement_obj(r->nights[i].a.agree,
-					  r->nights[i].a.n, r->o->confidence);
+		struct sg_rate *vo = sg_map_add(&out->nights, sizeof(*vo),
+						r->nights[i].night);
 
+		sg_rep_fill_rate(vo, r->nights[i].a.agree, r->nights[i].a.n,
+				 r->o->confidence);
 		below_flag(vo, overall);
-		cJSON_AddItemToObject(o, r->nights[i].night, vo);
 	}
 }
 
-void sg_rep_build_regression(struct rep *r, cJSON *root)
+/* regression: NULL for label decisions. */
+void sg_rep_fill_regression(struct rep *r, struct sg_report *out)
 {
 	struct sg_regression g;
-	cJSON *o, *w;
+	struct sg_report_regression *o;
+	struct sg_report_within *w;
 	long n = r->compared;
-	double lo, hi;
 
-	if (!r->numeric) {
-		cJSON_AddNullToObject(root, "regression");
+	if (!r->numeric)
 		return;
-	}
 	sg_regression_finish(&r->reg, r->o->confidence, &g);
-	o = cJSON_AddObjectToObject(root, "regression");
-	jlong(o, "n", n);
-	jnum(o, "mae", g.mae);
-	jnum(o, "rmse", g.rmse);
-	jnum(o, "bias", g.bias);
-	w = cJSON_AddObjectToObject(o, "within_tolerance");
-	jnum(w, "tolerance", r->o->tolerance);
-	jlong(w, "n", n);
-	jlong(w, "within", r->agree);
-	jnum(w, "rate", n ? (double)r->agree / (double)n : NAN);
-	sg_wilson(r->agree, n, r->o->confidence, &lo, &hi);
-	jci(w, lo, hi);
+	o = out->regression = sg_xcalloc(1, sizeof(*o));
+	o->n = n;
+	o->mae = sg_rep_num(g.mae);
+	o->rmse = sg_rep_num(g.rmse);
+	o->bias = sg_rep_num(g.bias);
+	w = &o->within_tolerance;
+	w->tolerance = sg_rep_num(r->o->tolerance);
+	w->n = n;
+	w->within = r->agree;
+	w->rate = n ? sg_rep_num((double)r->agree / (double)n) : NAN;
+	sg_rep_ci(w->ci95, r->agree, n, r->o->confidence);
 }
 
-void sg_rep_build_baseline(struct rep *r, cJSON *root)
+/* human_baseline: NULL for numeric decisions. */
+void sg_rep_fill_baseline(struct rep *r, struct sg_report *out)
 {
-	cJSON *o;
+	struct sg_report_baseline *o;
 	size_t k = r->labels.n, i, j, off = 0;
 	long *counts;
 	int *data;
 
-	if (r->numeric) {
-		cJSON_AddNullToObject(root, "human_baseline");
+	if (r->numeric)
 		return;
-	}
-	o = cJSON_AddObjectToObject(root, "human_baseline");
-	jlong(o, "items", (long)r->items);
-	jlong(o, "ratings", (long)r->nratings);
+	o = out->human_baseline = sg_xcalloc(1, sizeof(*o));
+	o->items = (long long)r->items;
+	o->ratings = (long long)r->nratings;
 	counts = sg_xcalloc(r->items * k + 1, sizeof(long));
 	data = sg_xmalloc((r->items * r->max_m + 1) * sizeof(int));
 	for (i = 0; i < r->items; i++) {
@@ -326,19 +314,23 @@ void sg_rep_build_baseline(struct rep *r, cJSON *root)
 			counts[i * k + (size_t)r->ratings[off + j]]++;
 		off += (size_t)r->item_m[i];
 	}
-	jnum(o, "fleiss_kappa",
-	     r->items ? sg_fleiss_kappa(counts, r->items, k) : NAN);
-	jnum(o, "krippendorff_alpha",
-	     r->items ? sg_krippendorff_alpha_nominal(data, r->items, r->max_m)
-		      : NAN);
-	jlong(o, "pairs", r->pairs);
-	jnum(o, "pairwise_agreement",
-	     r->pairs ? (double)r->pairs_agree / (double)r->pairs : NAN);
-	jlong(o, "model_items", r->model_items);
-	jlong(o, "model_ratings", r->model_ratings);
-	jnum(o, "model_agreement",
-	     r->model_ratings ? (double)r->model_agree / (double)r->model_ratings
-			      : NAN);
+	o->fleiss_kappa = r->items ? sg_rep_num(sg_fleiss_kappa(counts, r->items,
+								k))
+				   : NAN;
+	o->krippendorff_alpha =
+		r->items ? sg_rep_num(sg_krippendorff_alpha_nominal(
+				   data, r->items, r->max_m))
+			 : NAN;
+	o->pairs = r->pairs;
+	o->pairwise_agreement =
+		r->pairs ? sg_rep_num((double)r->pairs_agree / (double)r->pairs)
+			 : NAN;
+	o->model_items = r->model_items;
+	o->model_ratings = r->model_ratings;
+	o->model_agreement = r->model_ratings
+				     ? sg_rep_num((double)r->model_agree /
+						  (double)r->model_ratings)
+				     : NAN;
 	free(counts);
 	free(data);
 }

@@ -336,6 +336,10 @@ void sg_rep_strs_add(struct sg_strs *s, const char *v);
 
 void sg_rep_fill_head(struct rep *r, struct sg_report *out);
 void sg_rep_fill_labels(struct rep *r, struct sg_report *out);
+void sg_rep_fill_segments(struct rep *r, struct sg_report *out);
+void sg_rep_fill_nights(struct rep *r, struct sg_report *out);
+void sg_rep_fill_regression(struct rep *r, struct sg_report *out);
+void sg_rep_fill_baseline(struct rep *r, struct sg_report *out);
 
 /* ---- building the JSON (the sample's, sample.c) ---- */
 
@@ -370,16 +374,11 @@ static inline void jci(cJSON *o, double lo, double hi)
 	cJSON_AddItemToArray(a, jnumitem(hi));
 }
 
-cJSON *sg_rep_agreement_obj(long agree, long n, double confidence);
 /* {nkey: n, kkey: k, rate: k / n, ci95: Wilson's} into o; returns o. */
 cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
 		   long k, double confidence);
 int *sg_rep_shown_labels(const struct rep *r, size_t *k, int *all_ordered);
 int *sg_rep_sorted_ids(const struct intern *t);
-void sg_rep_build_segments(struct rep *r, cJSON *root);
-void sg_rep_build_nights(struct rep *r, cJSON *root);
-void sg_rep_build_regression(struct rep *r, cJSON *root);
-void sg_rep_build_baseline(struct rep *r, cJSON *root);
 int sg_rep_build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag);
 int sg_rep_build_software(struct rep *r, cJSON *root, struct sg_diag *diag);
 int sg_rep_build_examples(struct rep *r, cJSON *root, struct sg_diag *diag);
