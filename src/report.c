@@ -318,11 +318,6 @@ static int build_rest(struct rep *r, struct sg_report *out,
 	int ret = 0;
 
 	if (r->model.id) {
-		ret = sg_rep_build_coverage(r, root, diag);
-		if (!ret)
-			ret = sg_rep_build_software(r, root, diag);
-		if (ret)
-			goto out;
 		sg_rep_build_inputs(r, root);
 		ret = sg_rep_build_outputs(r, root, diag);
 		if (!ret)
@@ -338,8 +333,6 @@ static int build_rest(struct rep *r, struct sg_report *out,
 	ret = sg_report_from_json(root, &from, diag);
 	if (ret)
 		goto out;
-	TAKE(coverage);
-	TAKE(software);
 	TAKE(inputs);
 	TAKE(outputs);
 	TAKE(disagreements);
@@ -383,6 +376,13 @@ int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
 		sg_rep_fill_regression(&r, rep);
 	}
 	sg_rep_fill_baseline(&r, rep);
+	if (r.model.id) {
+		ret = sg_rep_fill_coverage(&r, rep, diag);
+		if (!ret)
+			ret = sg_rep_fill_software(&r, rep, diag);
+		if (ret)
+			goto out;
+	}
 	ret = build_rest(&r, rep, diag);
 	if (ret)
 		goto out;

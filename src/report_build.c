@@ -343,9 +343,10 @@ void sg_rep_fill_baseline(struct rep *r, struct sg_report *out)
  * of those that do not, side by side: when a value v comes up, the values
  * read before are those below v. Returns 0 or SG_ESTORE with diag set.
  */
-int sg_rep_build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag)
+int sg_rep_fill_coverage(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag)
 {
-	cJSON *o = cJSON_AddObjectToObject(root, "coverage"), *pts, *p;
+	struct sg_report_coverage *o = &out->coverage;
 	struct scores *ag = &r->sc_agree, *ds = &r->sc_dis;
 	size_t scored = ag->total + ds->total, pa[21], pn[21];
 	struct scores_it ia, id;
@@ -400,41 +401,29 @@ int sg_rep_build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag)
 		return ret;
 	for (; i <= 20; i++)
 		pa[i] = pn[i] = 0;
-	jlong(o, "scored", (long)scored);
-	jnum(o, "target_agreement", r->o->target_agreement);
-	pts = cJSON_AddArrayToObject(o, "points");
+	o->scored = (long long)scored;
+	o->target_agreement = sg_rep_num(r->o->target_agreement);
 	for (i = 0; scored && i <= 20; i++) {
 		size_t na = pa[i], n = pn[i];
+		struct sg_report_point *p =
+			sg_arr_add(&o->points, sizeof(*p));
 
-		p = cJSON_CreateObject();
-		jnum(p, "threshold", i / 20.0);
-		jnum(p, "coverage", (double)n / (double)scored);
-		jlong(p, "n", (long)n);
-		jlong(p, "agree", (long)na);
-		jnum(p, "rate", n ? (double)na / (double)n : NAN);
-		sg_wilson((long)na, (long)n, r->o->confidence, &lo, &hi);
-		jci(p, lo, hi);
-		cJSON_AddItemToArray(pts, p);
+		p->threshold = i / 20.0;
+		p->coverage = sg_rep_num((double)n / (double)scored);
+		p->n = (long long)n;
+		p->agree = (long long)na;
+		p->rate = n ? sg_rep_num((double)na / (double)n) : NAN;
+		sg_rep_ci(p->ci95, (long)na, (long)n, r->o->confidence);
 	}
-	jnum(o, "recommended_threshold", best);
-	if (isfinite(best))
-		jnum(o, "recommended_coverage", best_cov);
-	else
-		cJSON_AddNullToObject(o, "recommended_coverage");
+	o->recommended_threshold = sg_rep_num(best);
+	o->recommended_coverage = isfinite(best) ? sg_rep_num(best_cov) : NAN;
 	return 0;
 }
 
 /* ---- software, night by night ---- */
 
 /* The metrics of a run that software.change follows (scan.h's order). */
-enum {
-	SW_ERROR_RATE = SG_SCAN_ERROR_RATE, SW_P50 = SG_SCAN_P50,
-	SW_N = SG_SCAN_METRICS
-};
-
-static const char *const sw_keys[SW_N] = {"error_rate", "p50_ms",
-					  "p95_ms",     "p99_ms",
-					  "throughput", "peak_rss_kb"};
+enum { SW_N = SG_SCAN_METRICS };
 
 /*
  * software.nights.<night>: the model version's runs by the UTC date of
@@ -446,35 +435,45 @@ static const char *const sw_keys[SW_N] = {"error_rate", "p50_ms",
  */
 /* software_nights(): where a night of runs goes. */
 struct sw_nights {
-	cJSON *no;
+	struct sg_map_run_night *no;
 	char *first;
 };
 
 static void software_night(void *ctx, const struct sg_scan_run_night *rn)
 {
 	struct sw_nights *w = ctx;
-	cJSON *n = cJSON_AddObjectToObject(w->no, rn->night);
+	struct sg_report_run_night *n =
+		sg_map_add(w->no, sizeof(*n), rn->night);
+	double *m[SW_N];
 	int i;
 
 	if (!w->first[0])
 		snprintf(w->first, 11, "%.10s", rn->night);
-	jlong(n, "runs", rn->runs);
-	jlong(n, "cases", rn->cases);
-	jlong(n, "scored", rn->scored);
-	jlong(n, "errors", rn->errors);
-	jnum(n, "error_rate",
-	     rn->cases ? (double)rn->errors / (double)rn->cases : NAN);
-	for (i = SW_P50; i < SW_N; i++)
-		jnum(n, sw_keys[i], rn->m[i]);
+	n->runs = rn->runs;
+	n->cases = rn->cases;
+	n->scored = rn->scored;
+	n->errors = rn->errors;
+	n->error_rate = rn->cases ? sg_rep_num((double)rn->errors /
+					       (double)rn->cases)
+				  : NAN;
+	m[SG_SCAN_ERROR_RATE] = &n->error_rate;
+	m[SG_SCAN_P50] = &n->p50_ms;
+	m[SG_SCAN_P95] = &n->p95_ms;
+	m[SG_SCAN_P99] = &n->p99_ms;
+	m[SG_SCAN_THROUGHPUT] = &n->throughput;
+	m[SG_SCAN_RSS] = &n->peak_rss_kb;
+	/* error_rate is of the night's sums, not a mean */
+	for (i = SG_SCAN_P50; i < SW_N; i++)
+		*m[i] = sg_rep_num(rn->m[i]);
 }
 
-static int software_nights(struct rep *r, cJSON *o, char first[11],
-			   struct sg_diag *diag)
+static int software_nights(struct rep *r, struct sg_report_software *o,
+			   char first[11], struct sg_diag *diag)
 {
 	struct sw_nights w;
 
 	first[0] = '\0';
-	w.no = cJSON_AddObjectToObject(o, "nights");
+	w.no = &o->nights;
 	w.first = first;
 	return sg_scan_run_nights(r->s, r->model.id, SG_REPORT_RUN_NIGHTS,
 				  software_night, &w, diag);
@@ -487,17 +486,18 @@ static int software_nights(struct rep *r, cJSON *o, char first[11],
  * night, previous_nights, previous_runs, and for each metric {latest,
  * previous_mean (of the runs that have it; a run's error_rate is errors /
  * cases, none when cases is 0), delta = latest - previous_mean, relative =
- * delta / previous_mean (null when previous_mean is 0)}. null without a
+ * delta / previous_mean (null when previous_mean is 0)}. NULL without a
  * run, when the latest run has no night, or when no run is on an earlier
  * night.
  */
-static int software_change(struct rep *r, cJSON *o, const char *first,
-			   struct sg_diag *diag)
+static int software_change(struct rep *r, struct sg_report_software *o,
+			   const char *first, struct sg_diag *diag)
 {
 	double latest[SW_N], prev[SW_N];
 	char night[11] = "";
 	long runs = 0, nights = 0;
-	cJSON *c;
+	struct sg_report_change *c;
+	struct sg_report_delta *m[SW_N];
 	int ret, i;
 
 	for (i = 0; i < SW_N; i++)
@@ -509,29 +509,31 @@ static int software_change(struct rep *r, cJSON *o, const char *first,
 	ret = sg_scan_runs_between(r->s, r->model.id, first, night, &runs,
 				   &nights, prev, diag);
 out:
-	if (ret)
+	if (ret || !runs)
 		return ret;
-	if (!runs) {
-		cJSON_AddNullToObject(o, "change");
-		return 0;
-	}
-	c = cJSON_AddObjectToObject(o, "change");
-	jstr(c, "night", night);
-	jlong(c, "previous_nights", nights);
-	jlong(c, "previous_runs", runs);
+	c = o->change = sg_xcalloc(1, sizeof(*c));
+	c->night = sg_rep_str(night);
+	c->previous_nights = nights;
+	c->previous_runs = runs;
+	m[SG_SCAN_ERROR_RATE] = &c->error_rate;
+	m[SG_SCAN_P50] = &c->p50_ms;
+	m[SG_SCAN_P95] = &c->p95_ms;
+	m[SG_SCAN_P99] = &c->p99_ms;
+	m[SG_SCAN_THROUGHPUT] = &c->throughput;
+	m[SG_SCAN_RSS] = &c->peak_rss_kb;
 	for (i = 0; i < SW_N; i++) {
-		cJSON *m = cJSON_AddObjectToObject(c, sw_keys[i]);
 		double d = latest[i] - prev[i];
 
-		jnum(m, "latest", latest[i]);
-		jnum(m, "previous_mean", prev[i]);
-		jnum(m, "delta", d);
-		jnum(m, "relative", prev[i] != 0 ? d / prev[i] : NAN);
+		m[i]->latest = sg_rep_num(latest[i]);
+		m[i]->previous_mean = sg_rep_num(prev[i]);
+		m[i]->delta = sg_rep_num(d);
+		m[i]->relative = prev[i] != 0 ? sg_rep_num(d / prev[i]) : NAN;
 	}
 	return 0;
 }
 
-static int software_history(struct rep *r, cJSON *o, struct sg_diag *diag)
+static int software_history(struct rep *r, struct sg_report_software *o,
+			    struct sg_diag *diag)
 {
 	char first[11];
 	int ret = software_nights(r, o, first, diag);
@@ -539,62 +541,53 @@ static int software_history(struct rep *r, cJSON *o, struct sg_diag *diag)
 	return ret ? ret : software_change(r, o, first, diag);
 }
 
-/* software's latest run (NULL: none), into o. */
+/* software's latest run (NULL: none; its members stay NaN / NULL). */
 static void latest_run(void *ctx, const struct sg_scan_run *run)
 {
-	cJSON *o = ctx;
+	struct sg_report_software *o = ctx;
 
-	if (run) {
-		jlong(o, "run_id", run->id);
-		jstr(o, "status", run->status);
-		jstr(o, "started_at", run->started_at);
-		jstr(o, "finished_at", run->finished_at);
-		jlong(o, "cases", run->cases);
-		jlong(o, "scored", run->scored);
-		jlong(o, "errors", run->errors);
-		jnum(o, "error_rate",
-		     run->cases ? (double)run->errors / (double)run->cases
-				: NAN);
-		jnum(o, "p50_ms", run->p50_ms);
-		jnum(o, "p95_ms", run->p95_ms);
-		jnum(o, "p99_ms", run->p99_ms);
-		jnum(o, "throughput", run->throughput);
-		jnum(o, "peak_rss_kb", run->peak_rss_kb);
-		jstr(o, "latency_method", run->latency_method);
-		jnum(o, "startup_ms", run->startup_ms);
-	} else {
-		static const char *const keys[] = {
-			"run_id", "status",     "started_at", "finished_at",
-			"cases",  "scored",     "errors",     "error_rate",
-			"p50_ms", "p95_ms",     "p99_ms",     "throughput",
-			"peak_rss_kb", "latency_method", "startup_ms"};
-		size_t i;
-
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			cJSON_AddNullToObject(o, keys[i]);
-	}
+	if (!run)
+		return;
+	o->run_id = (double)run->id;
+	o->status = sg_rep_str(run->status);
+	o->started_at = sg_rep_str(run->started_at);
+	o->finished_at = sg_rep_str(run->finished_at);
+	o->cases = (double)run->cases;
+	o->scored = (double)run->scored;
+	o->errors = (double)run->errors;
+	o->error_rate = run->cases ? sg_rep_num((double)run->errors /
+						(double)run->cases)
+				   : NAN;
+	o->p50_ms = sg_rep_num(run->p50_ms);
+	o->p95_ms = sg_rep_num(run->p95_ms);
+	o->p99_ms = sg_rep_num(run->p99_ms);
+	o->throughput = sg_rep_num(run->throughput);
+	o->peak_rss_kb = sg_rep_num(run->peak_rss_kb);
+	o->latency_method = sg_rep_str(run->latency_method);
+	o->startup_ms = sg_rep_num(run->startup_ms);
 }
 
-int sg_rep_build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
+int sg_rep_fill_software(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag)
 {
-	cJSON *o = cJSON_AddObjectToObject(root, "software");
+	struct sg_report_software *o = &out->software;
 	long runs = 0;
 	int ret;
 
-	jstr(o, "backend", r->model.backend);
+	o->backend = sg_rep_str(r->model.backend);
 	ret = sg_scan_run_count(r->s, r->model.id, &runs, diag);
 	if (ret)
 		return ret;
-	jlong(o, "runs", runs);
+	o->runs = runs;
 	ret = sg_scan_latest_run(r->s, r->model.id, latest_run, o, diag);
 	if (ret)
 		return ret;
-	jlong(o, "window_predictions", r->with_prediction);
-	jlong(o, "window_errors", r->with_error);
-	jnum(o, "window_error_rate",
-	     r->with_prediction
-		     ? (double)r->with_error / (double)r->with_prediction
-		     : NAN);
+	o->window_predictions = r->with_prediction;
+	o->window_errors = r->with_error;
+	o->window_error_rate =
+		r->with_prediction ? sg_rep_num((double)r->with_error /
+						(double)r->with_prediction)
+				   : NAN;
 	return software_history(r, o, diag);
 }
 

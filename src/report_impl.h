@@ -340,6 +340,10 @@ void sg_rep_fill_segments(struct rep *r, struct sg_report *out);
 void sg_rep_fill_nights(struct rep *r, struct sg_report *out);
 void sg_rep_fill_regression(struct rep *r, struct sg_report *out);
 void sg_rep_fill_baseline(struct rep *r, struct sg_report *out);
+int sg_rep_fill_coverage(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag);
+int sg_rep_fill_software(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag);
 
 /* ---- building the JSON (the sample's, sample.c) ---- */
 
@@ -379,8 +383,6 @@ cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
 		   long k, double confidence);
 int *sg_rep_shown_labels(const struct rep *r, size_t *k, int *all_ordered);
 int *sg_rep_sorted_ids(const struct intern *t);
-int sg_rep_build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag);
-int sg_rep_build_software(struct rep *r, cJSON *root, struct sg_diag *diag);
 int sg_rep_build_examples(struct rep *r, cJSON *root, struct sg_diag *diag);
 void sg_rep_build_inputs(struct rep *r, cJSON *root);
 int sg_rep_build_outputs(struct rep *r, cJSON *root, struct sg_diag *diag);
