@@ -318,7 +318,6 @@ static int build_rest(struct rep *r, struct sg_report *out,
 	int ret = 0;
 
 	if (r->model.id) {
-		sg_rep_build_inputs(r, root);
 		ret = sg_rep_build_outputs(r, root, diag);
 		if (!ret)
 			ret = sg_rep_build_version_change(
@@ -333,7 +332,6 @@ static int build_rest(struct rep *r, struct sg_report *out,
 	ret = sg_report_from_json(root, &from, diag);
 	if (ret)
 		goto out;
-	TAKE(inputs);
 	TAKE(outputs);
 	TAKE(disagreements);
 out:
@@ -382,6 +380,7 @@ int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
 			ret = sg_rep_fill_software(&r, rep, diag);
 		if (ret)
 			goto out;
+		sg_rep_fill_inputs(&r, rep);
 	}
 	ret = build_rest(&r, rep, diag);
 	if (ret)
