@@ -318,21 +318,13 @@ static int build_rest(struct rep *r, struct sg_report *out,
 	int ret = 0;
 
 	if (r->model.id) {
-		ret = sg_rep_build_outputs(r, root, diag);
-		if (!ret)
-			ret = sg_rep_build_version_change(
-				r,
-				cJSON_GetObjectItemCaseSensitive(root, "outputs"),
-				diag);
-		if (!ret)
-			ret = sg_rep_build_examples(r, root, diag);
+		ret = sg_rep_build_examples(r, root, diag);
 		if (ret)
 			goto out;
 	}
 	ret = sg_report_from_json(root, &from, diag);
 	if (ret)
 		goto out;
-	TAKE(outputs);
 	TAKE(disagreements);
 out:
 	sg_report_free(from);
@@ -381,6 +373,11 @@ int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
 		if (ret)
 			goto out;
 		sg_rep_fill_inputs(&r, rep);
+		ret = sg_rep_fill_outputs(&r, rep, diag);
+		if (!ret)
+			ret = sg_rep_fill_version_change(&r, rep, diag);
+		if (ret)
+			goto out;
 	}
 	ret = build_rest(&r, rep, diag);
 	if (ret)

@@ -345,6 +345,10 @@ int sg_rep_fill_coverage(struct rep *r, struct sg_report *out,
 int sg_rep_fill_software(struct rep *r, struct sg_report *out,
 			 struct sg_diag *diag);
 void sg_rep_fill_inputs(struct rep *r, struct sg_report *out);
+int sg_rep_fill_outputs(struct rep *r, struct sg_report *out,
+			struct sg_diag *diag);
+int sg_rep_fill_version_change(struct rep *r, struct sg_report *out,
+			       struct sg_diag *diag);
 
 /* ---- building the JSON (the sample's, sample.c) ---- */
 
@@ -385,8 +389,5 @@ cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
 int *sg_rep_shown_labels(const struct rep *r, size_t *k, int *all_ordered);
 int *sg_rep_sorted_ids(const struct intern *t);
 int sg_rep_build_examples(struct rep *r, cJSON *root, struct sg_diag *diag);
-int sg_rep_build_outputs(struct rep *r, cJSON *root, struct sg_diag *diag);
-int sg_rep_build_version_change(struct rep *r, cJSON *outputs,
-				struct sg_diag *diag);
 
 #endif
