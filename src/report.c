@@ -298,40 +298,6 @@ int sg_rep_prepare(struct rep *r, struct sg_store *s,
 	return ret;
 }
 
-/*
- * The sections still built as a cJSON tree, read into `from` and moved
- * into out.
- */
-#define TAKE(m)                                                            \
-	do {                                                               \
-		unsigned char t_[sizeof(out->m)];                          \
-		memcpy(t_, &out->m, sizeof(t_));                           \
-		memcpy(&out->m, &from->m, sizeof(t_));                     \
-		memcpy(&from->m, t_, sizeof(t_));                          \
-	} while (0)
-
-static int build_rest(struct rep *r, struct sg_report *out,
-		      struct sg_diag *diag)
-{
-	cJSON *root = cJSON_CreateObject();
-	struct sg_report *from = NULL;
-	int ret = 0;
-
-	if (r->model.id) {
-		ret = sg_rep_build_examples(r, root, diag);
-		if (ret)
-			goto out;
-	}
-	ret = sg_report_from_json(root, &from, diag);
-	if (ret)
-		goto out;
-	TAKE(disagreements);
-out:
-	sg_report_free(from);
-	cJSON_Delete(root);
-	return ret;
-}
-
 int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
 		      struct sg_report **out, struct sg_diag *diag)
 {
@@ -376,12 +342,11 @@ int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
 		ret = sg_rep_fill_outputs(&r, rep, diag);
 		if (!ret)
 			ret = sg_rep_fill_version_change(&r, rep, diag);
+		if (!ret)
+			ret = sg_rep_fill_examples(&r, rep, diag);
 		if (ret)
 			goto out;
 	}
-	ret = build_rest(&r, rep, diag);
-	if (ret)
-		goto out;
 	*out = rep;
 	rep = NULL;
 out:

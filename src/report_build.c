@@ -1,24 +1,14 @@
 /*
  * report_build.c - the report's finishing steps for the head and the
- * agreement sections: report_version, model, window and counts; labels,
- * segments, nights, regression, the human baseline, coverage, software
- * (with its runs, night by night) and the disagreements' examples, each a
- * cJSON section built from the accumulated state.
+ * agreement sections: report_version, model, window and counts; kappa,
+ * labels, confusion, per_class and averages; segments, nights,
+ * regression, the human baseline, coverage, software (with its runs,
+ * night by night) and the disagreements' examples, each filled into the
+ * typed report (struct sg_report, report_types.h) from the accumulated
+ * state. Numbers that are not finite are stored as NaN (JSON null), as
+ * the report reads back from its JSON.
  */
 #include "report_impl.h"
-
-cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
-		   long k, double confidence)
-{
-	double lo, hi;
-
-	jlong(o, nkey, n);
-	jlong(o, kkey, k);
-	jnum(o, "rate", n ? (double)k / (double)n : NAN);
-	sg_wilson(k, n, confidence, &lo, &hi);
-	jci(o, lo, hi);
-	return o;
-}
 
 static double overall_rate(const struct rep *r)
 {
@@ -593,38 +583,36 @@ int sg_rep_fill_software(struct rep *r, struct sg_report *out,
 
 static void case_id_found(void *ctx, const struct sg_scan_case *c)
 {
-	jstr(ctx, "case_id", c->case_id);
+	struct sg_report_example *e = ctx;
+
+	e->case_id = sg_rep_str(c->case_id);
 }
 
-static int case_id_of(struct rep *r, long long rowid, cJSON *o,
-		      struct sg_diag *diag)
+/* disagreements: the examples kept by the pass, with their case ids. */
+int sg_rep_fill_examples(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag)
 {
-	return sg_scan_case_row(r->s, rowid, case_id_found, o, diag);
-}
-
-int sg_rep_build_examples(struct rep *r, cJSON *root, struct sg_diag *diag)
-{
-	cJSON *a = cJSON_AddArrayToObject(root, "disagreements");
 	size_t i;
 	int ret;
 
 	for (i = 0; i < r->nex; i++) {
 		const struct example *e = &r->ex[i];
-		cJSON *o = cJSON_CreateObject();
+		struct sg_report_example *o =
+			sg_arr_add(&out->disagreements, sizeof(*o));
 
-		cJSON_AddItemToArray(a, o);
-		ret = case_id_of(r, e->rowid, o, diag);
+		o->human.num = o->model.num = NAN;
+		o->night = sg_rep_str(e->night[0] ? e->night : NULL);
+		if (r->numeric) {
+			o->human.num = sg_rep_num(e->hv);
+			o->model.num = sg_rep_num(e->mv);
+		} else {
+			o->human.label = sg_rep_str(r->labels.s[e->h]);
+			o->model.label = sg_rep_str(r->labels.s[e->m]);
+		}
+		o->score = sg_rep_num(e->score);
+		ret = sg_scan_case_row(r->s, e->rowid, case_id_found, o, diag);
 		if (ret)
 			return ret;
-		jstr(o, "night", e->night[0] ? e->night : NULL);
-		if (r->numeric) {
-			jnum(o, "human", e->hv);
-			jnum(o, "model", e->mv);
-		} else {
-			jstr(o, "human", r->labels.s[e->h]);
-			jstr(o, "model", r->labels.s[e->m]);
-		}
-		jnum(o, "score", e->score);
 	}
 	return 0;
 }

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "sg/buf.h"
-#include "sg/json.h"
 #include "sg/monitor.h"
 #include "sg/stats.h"
 #include "sg/reference.h"
@@ -349,45 +348,10 @@ int sg_rep_fill_outputs(struct rep *r, struct sg_report *out,
 			struct sg_diag *diag);
 int sg_rep_fill_version_change(struct rep *r, struct sg_report *out,
 			       struct sg_diag *diag);
+int sg_rep_fill_examples(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag);
 
-/* ---- building the JSON (the sample's, sample.c) ---- */
-
-static inline void jnum(cJSON *o, const char *k, double v)
-{
-	sg_json_add_num(o, k, v);
-}
-
-static inline cJSON *jnumitem(double v)
-{
-	return sg_json_num_item(v);
-}
-
-static inline void jlong(cJSON *o, const char *k, long v)
-{
-	cJSON_AddNumberToObject(o, k, (double)v);
-}
-
-static inline void jstr(cJSON *o, const char *k, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
-static inline void jci(cJSON *o, double lo, double hi)
-{
-	cJSON *a = cJSON_AddArrayToObject(o, "ci95");
-
-	cJSON_AddItemToArray(a, jnumitem(lo));
-	cJSON_AddItemToArray(a, jnumitem(hi));
-}
-
-/* {nkey: n, kkey: k, rate: k / n, ci95: Wilson's} into o; returns o. */
-cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
-		   long k, double confidence);
 int *sg_rep_shown_labels(const struct rep *r, size_t *k, int *all_ordered);
 int *sg_rep_sorted_ids(const struct intern *t);
-int sg_rep_build_examples(struct rep *r, cJSON *root, struct sg_diag *diag);
 
 #endif

@@ -3,10 +3,34 @@
  * window's pass in sampling mode keeps the disagreeing cases, grouped into
  * strata of (human label, model label, segments); the sample is spread
  * over them (at least one each while it allows, else proportionally by
- * largest remainder) and drawn with a seeded generator.
+ * largest remainder) and drawn with a seeded generator. The sample is a
+ * cJSON tree (sg_sample_write prints it); its head (generated_at, model,
+ * window, confidence, decision_type) is the typed report's
+ * (sg_rep_fill_head), converted with sg_report_to_json.
  */
+#include "sg/json.h"
 #include "sg/strata.h"
 #include "report_impl.h"
+
+/* ---- the sample's JSON ---- */
+
+static void jnum(cJSON *o, const char *k, double v)
+{
+	sg_json_add_num(o, k, v);
+}
+
+static void jlong(cJSON *o, const char *k, long v)
+{
+	cJSON_AddNumberToObject(o, k, (double)v);
+}
+
+static void jstr(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
 
 /* ---- the sample ---- */
 
