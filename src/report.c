@@ -1,10 +1,22 @@
 /*
- * report.c - the agreement report (sg_report_build): options, the model
+ * report.c - the agreement report (sg_report_compute): options, the model
  * and the window worked out, the reference window of drift, and the order
  * of the steps: the store's pass (store_scan.c) into the accumulator
- * (report_acc.c), then the sections built from it (report_build.c,
- * report_inputs.c, report_outputs.c) into a cJSON tree (the JSON contract,
- * see man/report-fields.txt); and storing a report.
+ * (report_acc.c), then the finishing steps that fill the typed report,
+ * struct sg_report (report_types.h), from the accumulated state:
+ *   sg_rep_fill_head        report_version, generated_at, model, window,
+ *                           confidence, decision_type, cases, counts
+ *   sg_rep_fill_rate        agreement
+ *   sg_rep_fill_labels      kappa, labels, confusion, per_class, averages
+ *   sg_rep_fill_segments, _nights, _regression, _baseline (human_baseline),
+ *   _coverage, _software, _examples (disagreements)   report_build.c
+ *   sg_rep_fill_inputs      inputs                     report_inputs.c
+ *   sg_rep_fill_outputs, _version_change   outputs     report_outputs.c
+ * No cJSON tree is built: the JSON is sg_report_to_json of the struct
+ * (report_json.c). The sections of a model (all but the head and
+ * human_baseline) are there only when the report has one (has_model); the
+ * struct starts from sg_report_new, so what is not filled is NaN or NULL,
+ * as a report read back from its JSON. And storing a report.
  *
  * Monitoring: with a reference window (resolve_reference) the window's
  * present feature values are kept, by night, and a second pass
@@ -352,17 +364,6 @@ int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
 out:
 	sg_report_free(rep);
 	sg_rep_release(&r);
-	return ret;
-}
-
-int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
-		    cJSON **out, struct sg_diag *diag)
-{
-	struct sg_report *rep;
-	int ret = sg_report_compute(s, opts, &rep, diag);
-
-	*out = ret ? NULL : sg_report_to_json(rep);
-	sg_report_free(rep);
 	return ret;
 }
 

@@ -3,7 +3,8 @@
  * report and the sample (report.c, report_acc.c, report_scores.c,
  * report_build.c, report_inputs.c, report_outputs.c, sample.c, intern.c):
  * the interning tables, compensated sums, multisets of scores, the state
- * of one pass (struct rep) and the JSON helpers of the finishing steps.
+ * of one pass (struct rep) and the finishing steps (sg_rep_fill_*) that
+ * fill the typed report from it, with their helpers.
  */
 #ifndef SG_REPORT_IMPL_H
 #define SG_REPORT_IMPL_H

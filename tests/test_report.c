@@ -4280,6 +4280,28 @@ static void load_labels(void)
 		 " AND case_ref = (SELECT id FROM cases WHERE case_id = 'L40')");
 }
 
+/*
+ * The report's JSON as a tree, for the assertions by path: the typed
+ * report of sg_report_compute converted with sg_report_to_json. Returns
+ * as sg_report_compute, *out NULL on error.
+ */
+static int report_tree(struct sg_store *s, const struct sg_report_opts *o,
+		       cJSON **out, struct sg_diag *d)
+{
+	struct sg_report *t = NULL;
+	int ret = sg_report_compute(s, o, &t, d);
+
+	*out = NULL;
+	if (!ret) {
+		assert_non_null(t);
+		*out = sg_report_to_json(t);
+	} else {
+		assert_null(t);
+	}
+	sg_report_free(t);
+	return ret;
+}
+
 static cJSON *build(const struct sg_report_opts *o)
 {
 	struct sg_diag d;
@@ -4287,9 +4309,9 @@ static cJSON *build(const struct sg_report_opts *o)
 	int ret;
 
 	memset(&d, 0, sizeof(d));
-	ret = sg_report_build(store, o, &r, &d);
+	ret = report_tree(store, o, &r, &d);
 	if (ret)
-		fail_msg("sg_report_build: %d %s", ret, d.msg);
+		fail_msg("sg_report_compute: %d %s", ret, d.msg);
 	assert_non_null(r);
 	return r;
 }
@@ -4517,24 +4539,24 @@ static void bad_options_are_usage_errors(void **state)
 	load_labels();
 	memset(&d, 0, sizeof(d));
 	opts(&o, "triage@v9");
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	assert_null(r);
 	assert_non_null(strstr(d.msg, "unknown model 'triage@v9'"));
 	assert_non_null(strstr(d.msg, "triage@v2"));
 	opts(&o, "nobody");
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	opts(&o, NULL);
 	o.since = "2026-13-01";
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	assert_non_null(strstr(d.msg, "--since"));
 	opts(&o, NULL);
 	o.since = "2026-11-20";
 	o.last = 3;
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	opts(&o, NULL);
 	o.since = "2026-11-21";
 	o.until = "2026-11-20";
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	assert_null(r);
 	assert_int_equal(sg_report_check_night("--until", "2026-11-20", &d), 0);
 	assert_int_equal(sg_report_check_night("--until", "20/11/2026", &d),
@@ -5307,12 +5329,12 @@ static void bad_reference_options_are_usage_errors(void **state)
 	o.reference_since = "2026-11-05";
 	o.reference_until = "2026-11-01";
 	memset(&d, 0, sizeof(d));
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	assert_null(r);
 	assert_string_equal(d.msg, "--reference-since 2026-11-05 is after "
 				   "--reference-until 2026-11-01");
 	o.reference_since = "2026-13-01";
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	assert_non_null(strstr(d.msg, "--reference-since: not a night"));
 }
 
