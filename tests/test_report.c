@@ -5027,11 +5027,53 @@ static void unknown_format_is_refused(void **state)
  * with an erroring prediction and two versions, no model, drift with a
  * reference window, numeric decisions).
  */
+/* Both NaN, or the same bits. */
+static void same_num(double a, double b)
+{
+	if (isnan(a) || isnan(b)) {
+		assert_true(isnan(a));
+		assert_true(isnan(b));
+	} else {
+		assert_memory_equal(&a, &b, sizeof(a));
+	}
+}
+
+/*
+ * The typed report as sg_report_compute fills it and as it reads back from
+ * its JSON agree also where the JSON says nothing: which sections are
+ * there, and the numbers of the sections that are not (NaN).
+ */
+static void same_unwritten(const struct sg_report *c, const struct sg_report *t)
+{
+	assert_int_equal(c->has_model, t->has_model);
+	assert_int_equal(c->has_incumbent, t->has_incumbent);
+	assert_int_equal(c->outputs.numeric, t->outputs.numeric);
+	same_num(c->outputs.human_mean, t->outputs.human_mean);
+	same_num(c->outputs.model_mean, t->outputs.model_mean);
+	same_num(c->agreement.rate, t->agreement.rate);
+	same_num(c->agreement.ci95[1], t->agreement.ci95[1]);
+	same_num(c->kappa.value, t->kappa.value);
+	same_num(c->kappa.quadratic_weighted, t->kappa.quadratic_weighted);
+	same_num(c->coverage.recommended_coverage,
+		 t->coverage.recommended_coverage);
+	same_num(c->software.run_id, t->software.run_id);
+	same_num(c->software.p99_ms, t->software.p99_ms);
+	same_num(c->inputs.psi_floor, t->inputs.psi_floor);
+	same_num(c->outputs.error_rate_ci95[0], t->outputs.error_rate_ci95[0]);
+	same_num(c->outputs.empty_rate, t->outputs.empty_rate);
+}
+
 static void round_trip(const struct sg_report_opts *o)
 {
 	cJSON *tree = build(o), *back;
-	struct sg_report *t = typed(tree);
+	struct sg_report *t = typed(tree), *c = NULL;
+	struct sg_diag d;
 	char *a, *b;
+
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(sg_report_compute(store, o, &c, &d), 0);
+	same_unwritten(c, t);
+	sg_report_free(c);
 
 	back = sg_report_to_json(t);
 	a = sg_report_json(tree, 1);
