@@ -1,10 +1,22 @@
 /*
- * report.c - the agreement report (sg_report_build): options, the model
+ * report.c - the agreement report (sg_report_compute): options, the model
  * and the window worked out, the reference window of drift, and the order
  * of the steps: the store's pass (store_scan.c) into the accumulator
- * (report_acc.c), then the sections built from it (report_build.c,
- * report_inputs.c, report_outputs.c) into a cJSON tree (the JSON contract,
- * see man/report-fields.txt); and storing a report.
+ * (report_acc.c), then the finishing steps that fill the typed report,
+ * struct sg_report (report_types.h), from the accumulated state:
+ *   sg_rep_fill_head        report_version, generated_at, model, window,
+ *                           confidence, decision_type, cases, counts
+ *   sg_rep_fill_rate        agreement
+ *   sg_rep_fill_labels      kappa, labels, confusion, per_class, averages
+ *   sg_rep_fill_segments, _nights, _regression, _baseline (human_baseline),
+ *   _coverage, _software, _examples (disagreements)   report_build.c
+ *   sg_rep_fill_inputs      inputs                     report_inputs.c
+ *   sg_rep_fill_outputs, _version_change   outputs     report_outputs.c
+ * No cJSON tree is built: the JSON is sg_report_to_json of the struct
+ * (report_json.c). The sections of a model (all but the head and
+ * human_baseline) are there only when the report has one (has_model); the
+ * struct starts from sg_report_new, so what is not filled is NaN or NULL,
+ * as a report read back from its JSON. And storing a report.
  *
  * Monitoring: with a reference window (resolve_reference) the window's
  * present feature values are kept, by night, and a second pass
@@ -300,11 +312,11 @@ int sg_rep_prepare(struct rep *r, struct sg_store *s,
 	return ret;
 }
 
-int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
-		    cJSON **out, struct sg_diag *diag)
+int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
+		      struct sg_report **out, struct sg_diag *diag)
 {
+	struct sg_report *rep = NULL;
 	struct rep r;
-	cJSON *root = NULL;
 	int ret;
 
 	*out = NULL;
@@ -322,62 +334,40 @@ int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
 		ret = reference_outputs(&r, diag);
 	if (ret)
 		goto out;
-	root = cJSON_CreateObject();
-	sg_rep_build_head(&r, root);
+	rep = sg_report_new();
+	sg_rep_fill_head(&r, rep);
+	rep->has_model = r.model.id != 0;
 	if (r.model.id) {
-		cJSON *a = sg_rep_agreement_obj(r.agree, r.compared,
-						opts->confidence);
-
-		cJSON_AddItemToObject(root, "agreement", a);
-		sg_rep_build_labels(&r, root);
-		sg_rep_build_segments(&r, root);
-		sg_rep_build_nights(&r, root);
-		sg_rep_build_regression(&r, root);
+		sg_rep_fill_rate(&rep->agreement, r.agree, r.compared,
+				 opts->confidence);
+		sg_rep_fill_labels(&r, rep);
+		sg_rep_fill_segments(&r, rep);
+		sg_rep_fill_nights(&r, rep);
+		sg_rep_fill_regression(&r, rep);
 	}
-	sg_rep_build_baseline(&r, root);
+	sg_rep_fill_baseline(&r, rep);
 	if (r.model.id) {
-		ret = sg_rep_build_coverage(&r, root, diag);
+		ret = sg_rep_fill_coverage(&r, rep, diag);
 		if (!ret)
-			ret = sg_rep_build_software(&r, root, diag);
+			ret = sg_rep_fill_software(&r, rep, diag);
 		if (ret)
 			goto out;
-		sg_rep_build_inputs(&r, root);
-		ret = sg_rep_build_outputs(&r, root, diag);
+		sg_rep_fill_inputs(&r, rep);
+		ret = sg_rep_fill_outputs(&r, rep, diag);
 		if (!ret)
-			ret = sg_rep_build_version_change(
-				&r,
-				cJSON_GetObjectItemCaseSensitive(root, "outputs"),
-				diag);
+			ret = sg_rep_fill_version_change(&r, rep, diag);
 		if (!ret)
-			ret = sg_rep_build_examples(&r, root, diag);
+			ret = sg_rep_fill_examples(&r, rep, diag);
+		if (!ret)
+			ret = sg_review_attach(s, opts, rep, diag);
 		if (ret)
 			goto out;
 	}
-	*out = root;
-	root = NULL;
-	ret = 0;
+	*out = rep;
+	rep = NULL;
 out:
-	cJSON_Delete(root);
+	sg_report_free(rep);
 	sg_rep_release(&r);
-	return ret;
-}
-
-int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
-		      struct sg_report **out, struct sg_diag *diag)
-{
-	cJSON *tree;
-	int ret;
-
-	*out = NULL;
-	ret = sg_report_build(s, opts, &tree, diag);
-	if (ret)
-		return ret;
-	ret = sg_report_from_json(tree, out, diag);
-	cJSON_Delete(tree);
-	if (!ret && (ret = sg_review_attach(s, opts, *out, diag))) {
-		sg_report_free(*out);
-		*out = NULL;
-	}
 	return ret;
 }
 

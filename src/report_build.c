@@ -1,45 +1,26 @@
 /*
  * report_build.c - the report's finishing steps for the head and the
- * agreement sections: report_version, model, window and counts; labels,
- * segments, nights, regression, the human baseline, coverage, software
- * (with its runs, night by night) and the disagreements' examples, each a
- * cJSON section built from the accumulated state.
+ * agreement sections: report_version, model, window and counts; kappa,
+ * labels, confusion, per_class and averages; segments, nights,
+ * regression, the human baseline, coverage, software (with its runs,
+ * night by night) and the disagreements' examples, each filled into the
+ * typed report (struct sg_report, report_types.h) from the accumulated
+ * state. Numbers that are not finite are stored as NaN (JSON null), as
+ * the report reads back from its JSON.
  */
 #include "report_impl.h"
-
-/* {n, agree, rate, ci95} */
-cJSON *sg_rep_agreement_obj(long agree, long n, double confidence)
-{
-	return sg_rep_rate(cJSON_CreateObject(), "n", n, "agree", agree,
-			   confidence);
-}
-
-cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
-		   long k, double confidence)
-{
-	double lo, hi;
-
-	jlong(o, nkey, n);
-	jlong(o, kkey, k);
-	jnum(o, "rate", n ? (double)k / (double)n : NAN);
-	sg_wilson(k, n, confidence, &lo, &hi);
-	jci(o, lo, hi);
-	return o;
-}
 
 static double overall_rate(const struct rep *r)
 {
 	return r->compared ? (double)r->agree / (double)r->compared : NAN;
 }
 
-static void below_flag(cJSON *o, double overall)
+/* Whether a segment value's or a night's rate is below the overall rate:
+ * the top of its interval under it. */
+static void below_flag(struct sg_rate *o, double overall)
 {
-	cJSON *ci = cJSON_GetObjectItemCaseSensitive(o, "ci95");
-	cJSON *hi = cJSON_GetArrayItem(ci, 1);
-
-	cJSON_AddBoolToObject(o, "below_overall",
-			      cJSON_IsNumber(hi) && isfinite(overall) &&
-				      hi->valuedouble < overall);
+	o->below_overall = isfinite(o->ci95[1]) && isfinite(overall) &&
+			   o->ci95[1] < overall;
 }
 
 /* Labels to show, ordered: label_order first, then byte order. */
@@ -108,7 +89,42 @@ int *sg_rep_shown_labels(const struct rep *r, size_t *k, int *all_ordered)
 	return ids;
 }
 
-void sg_rep_build_labels(struct rep *r, cJSON *root)
+void sg_rep_ci(double ci[2], long k, long n, double confidence)
+{
+	double lo, hi;
+
+	sg_wilson(k, n, confidence, &lo, &hi);
+	ci[0] = sg_rep_num(lo);
+	ci[1] = sg_rep_num(hi);
+}
+
+void sg_rep_fill_rate(struct sg_rate *o, long k, long n, double confidence)
+{
+	o->n = n;
+	o->agree = k;
+	o->rate = n ? sg_rep_num((double)k / (double)n) : NAN;
+	sg_rep_ci(o->ci95, k, n, confidence);
+	o->below_overall = 0;
+}
+
+void sg_rep_strs_add(struct sg_strs *s, const char *v)
+{
+	char **slot = sg_arr_add(s, sizeof(char *));
+
+	*slot = sg_rep_str(v);
+}
+
+static void fill_class(struct sg_report_class *c,
+		       const struct sg_class_metrics *m)
+{
+	c->precision = sg_rep_num(m->precision);
+	c->recall = sg_rep_num(m->recall);
+	c->f1 = sg_rep_num(m->f1);
+	c->support = m->support;
+}
+
+/* kappa, labels, confusion, per_class and averages. */
+void sg_rep_fill_labels(struct rep *r, struct sg_report *out)
 {
 	const double conf = r->o->confidence;
 	size_t k, i, j, no;
@@ -118,17 +134,19 @@ void sg_rep_build_labels(struct rep *r, cJSON *root)
 	struct sg_class_metrics *per = sg_xcalloc(k + 1, sizeof(*per));
 	struct sg_class_metrics mac, wei;
 	struct sg_kappa kap;
-	cJSON *o, *a, *row;
+	struct sg_report_kappa *ko = &out->kappa;
+	struct sg_matrix *mx = &out->confusion.matrix;
 
 	for (i = 0; i < k; i++)
 		for (j = 0; j < k; j++)
 			m[i * k + j] = r->cm[(size_t)ids[i] * r->cm_cap +
 					     (size_t)ids[j]];
 	sg_cohen_kappa(m, k, conf, &kap);
-	o = cJSON_AddObjectToObject(root, "kappa");
-	jnum(o, "value", kap.value);
-	jnum(o, "se", kap.se);
-	jci(o, kap.low, kap.high);
+	ko->value = sg_rep_num(kap.value);
+	ko->se = sg_rep_num(kap.se);
+	ko->ci95[0] = sg_rep_num(kap.low);
+	ko->ci95[1] = sg_rep_num(kap.high);
+	ko->linear_weighted = ko->quadratic_weighted = NAN;
 	no = r->o->label_order ? r->o->label_order->n : 0;
 	if (no && all_ordered && k) {
 		/* weights follow the configured order, labels unseen included */
@@ -143,55 +161,29 @@ void sg_rep_build_labels(struct rep *r, cJSON *root)
 
 				w[a1 * no + b1] += m[i * k + j];
 			}
-		jnum(o, "linear_weighted", sg_weighted_kappa(w, no, 0));
-		jnum(o, "quadratic_weighted", sg_weighted_kappa(w, no, 1));
+		ko->linear_weighted = sg_rep_num(sg_weighted_kappa(w, no, 0));
+		ko->quadratic_weighted = sg_rep_num(sg_weighted_kappa(w, no, 1));
 		free(w);
-	} else {
-		cJSON_AddNullToObject(o, "linear_weighted");
-		cJSON_AddNullToObject(o, "quadratic_weighted");
 	}
 
-	a = cJSON_AddArrayToObject(root, "labels");
-	for (i = 0; i < k; i++)
-		cJSON_AddItemToArray(a,
-				     cJSON_CreateString(r->labels.s[ids[i]]));
-	o = cJSON_AddObjectToObject(root, "confusion");
-	cJSON_AddItemToObject(o, "labels", cJSON_Duplicate(a, 1));
-	a = cJSON_AddArrayToObject(o, "matrix");
 	for (i = 0; i < k; i++) {
-		row = cJSON_CreateArray();
-		for (j = 0; j < k; j++)
-			cJSON_AddItemToArray(
-				row, cJSON_CreateNumber((double)m[i * k + j]));
-		cJSON_AddItemToArray(a, row);
+		sg_rep_strs_add(&out->labels, r->labels.s[ids[i]]);
+		sg_rep_strs_add(&out->confusion.labels, r->labels.s[ids[i]]);
 	}
+	mx->rows = mx->cols = k;
+	mx->v = sg_xcalloc(k ? k * k : 1, sizeof(*mx->v));
+	for (i = 0; i < k * k; i++)
+		mx->v[i] = m[i];
 
 	sg_class_metrics(m, k, per, &mac, &wei);
-	o = cJSON_AddObjectToObject(root, "per_class");
-	for (i = 0; i < k; i++) {
-		cJSON *c = cJSON_CreateObject();
-
-		jnum(c, "precision", per[i].precision);
-		jnum(c, "recall", per[i].recall);
-		jnum(c, "f1", per[i].f1);
-		jlong(c, "support", per[i].support);
-		cJSON_AddItemToObject(o, r->labels.s[ids[i]], c);
-	}
+	for (i = 0; i < k; i++)
+		fill_class(sg_map_add(&out->per_class, sizeof(struct sg_report_class),
+				      r->labels.s[ids[i]]),
+			   &per[i]);
 	if (k) {
-		struct sg_class_metrics *avg[2] = {&mac, &wei};
-		const char *names[2] = {"macro", "weighted"};
-
-		o = cJSON_AddObjectToObject(root, "averages");
-		for (i = 0; i < 2; i++) {
-			cJSON *c = cJSON_AddObjectToObject(o, names[i]);
-
-			jnum(c, "precision", avg[i]->precision);
-			jnum(c, "recall", avg[i]->recall);
-			jnum(c, "f1", avg[i]->f1);
-			jlong(c, "support", avg[i]->support);
-		}
-	} else {
-		cJSON_AddNullToObject(root, "averages");
+		out->averages = sg_xcalloc(1, sizeof(*out->averages));
+		fill_class(&out->averages->macro, &mac);
+		fill_class(&out->averages->weighted, &wei);
 	}
 	free(ids);
 	free(m);
@@ -222,9 +214,8 @@ int *sg_rep_sorted_ids(const struct intern *t)
 	return ids;
 }
 
-void sg_rep_build_segments(struct rep *r, cJSON *root)
+void sg_rep_fill_segments(struct rep *r, struct sg_report *out)
 {
-	cJSON *segs = cJSON_AddObjectToObject(root, "segments");
 	double overall = overall_rate(r);
 	int *cols = r->fixed_cols ? NULL : sg_rep_sorted_ids(&r->segcols);
 	size_t c, v;
@@ -232,77 +223,75 @@ void sg_rep_build_segments(struct rep *r, cJSON *root)
 	for (c = 0; c < r->segcols.n; c++) {
 		int cid = cols ? cols[c] : (int)c;
 		struct segcol *sc = &r->cols[cid];
-		cJSON *co = cJSON_AddObjectToObject(segs, r->segcols.s[cid]);
+		struct sg_report_segcol *co =
+			sg_map_add(&out->segments, sizeof(*co), r->segcols.s[cid]);
 		int *vals = sg_rep_sorted_ids(&sc->values);
 
 		for (v = 0; v < sc->values.n; v++) {
 			const struct acc *a = &sc->acc[vals[v]];
-			cJSON *vo = sg_rep_agreement_obj(a->agree, a->n,
-						  r->o->confidence);
+			struct sg_rate *vo = sg_map_add(
+				&co->values, sizeof(*vo), sc->values.s[vals[v]]);
 
+			sg_rep_fill_rate(vo, a->agree, a->n, r->o->confidence);
 			below_flag(vo, overall);
-			cJSON_AddItemToObject(co, sc->values.s[vals[v]], vo);
 		}
 		free(vals);
 	}
 	free(cols);
 }
 
-void sg_rep_build_nights(struct rep *r, cJSON *root)
+void sg_rep_fill_nights(struct rep *r, struct sg_report *out)
 {
-	cJSON *o = cJSON_AddObjectToObject(root, "nights");
 	double overall = overall_rate(r);
 	size_t i;
 
 	for (i = 0; i < r->nnights; i++) {
-		cJSON *vo = sg_rep_agreement_obj(r->nights[i].a.agree,
-					  r->nights[i].a.n, r->o->confidence);
+		struct sg_rate *vo = sg_map_add(&out->nights, sizeof(*vo),
+						r->nights[i].night);
 
+		sg_rep_fill_rate(vo, r->nights[i].a.agree, r->nights[i].a.n,
+				 r->o->confidence);
 		below_flag(vo, overall);
-		cJSON_AddItemToObject(o, r->nights[i].night, vo);
 	}
 }
 
-void sg_rep_build_regression(struct rep *r, cJSON *root)
+/* regression: NULL for label decisions. */
+void sg_rep_fill_regression(struct rep *r, struct sg_report *out)
 {
 	struct sg_regression g;
-	cJSON *o, *w;
+	struct sg_report_regression *o;
+	struct sg_report_within *w;
 	long n = r->compared;
-	double lo, hi;
 
-	if (!r->numeric) {
-		cJSON_AddNullToObject(root, "regression");
+	if (!r->numeric)
 		return;
-	}
 	sg_regression_finish(&r->reg, r->o->confidence, &g);
-	o = cJSON_AddObjectToObject(root, "regression");
-	jlong(o, "n", n);
-	jnum(o, "mae", g.mae);
-	jnum(o, "rmse", g.rmse);
-	jnum(o, "bias", g.bias);
-	w = cJSON_AddObjectToObject(o, "within_tolerance");
-	jnum(w, "tolerance", r->o->tolerance);
-	jlong(w, "n", n);
-	jlong(w, "within", r->agree);
-	jnum(w, "rate", n ? (double)r->agree / (double)n : NAN);
-	sg_wilson(r->agree, n, r->o->confidence, &lo, &hi);
-	jci(w, lo, hi);
+	o = out->regression = sg_xcalloc(1, sizeof(*o));
+	o->n = n;
+	o->mae = sg_rep_num(g.mae);
+	o->rmse = sg_rep_num(g.rmse);
+	o->bias = sg_rep_num(g.bias);
+	w = &o->within_tolerance;
+	w->tolerance = sg_rep_num(r->o->tolerance);
+	w->n = n;
+	w->within = r->agree;
+	w->rate = n ? sg_rep_num((double)r->agree / (double)n) : NAN;
+	sg_rep_ci(w->ci95, r->agree, n, r->o->confidence);
 }
 
-void sg_rep_build_baseline(struct rep *r, cJSON *root)
+/* human_baseline: NULL for numeric decisions. */
+void sg_rep_fill_baseline(struct rep *r, struct sg_report *out)
 {
-	cJSON *o;
+	struct sg_report_baseline *o;
 	size_t k = r->labels.n, i, j, off = 0;
 	long *counts;
 	int *data;
 
-	if (r->numeric) {
-		cJSON_AddNullToObject(root, "human_baseline");
+	if (r->numeric)
 		return;
-	}
-	o = cJSON_AddObjectToObject(root, "human_baseline");
-	jlong(o, "items", (long)r->items);
-	jlong(o, "ratings", (long)r->nratings);
+	o = out->human_baseline = sg_xcalloc(1, sizeof(*o));
+	o->items = (long long)r->items;
+	o->ratings = (long long)r->nratings;
 	counts = sg_xcalloc(r->items * k + 1, sizeof(long));
 	data = sg_xmalloc((r->items * r->max_m + 1) * sizeof(int));
 	for (i = 0; i < r->items; i++) {
@@ -315,19 +304,23 @@ void sg_rep_build_baseline(struct rep *r, cJSON *root)
 			counts[i * k + (size_t)r->ratings[off + j]]++;
 		off += (size_t)r->item_m[i];
 	}
-	jnum(o, "fleiss_kappa",
-	     r->items ? sg_fleiss_kappa(counts, r->items, k) : NAN);
-	jnum(o, "krippendorff_alpha",
-	     r->items ? sg_krippendorff_alpha_nominal(data, r->items, r->max_m)
-		      : NAN);
-	jlong(o, "pairs", r->pairs);
-	jnum(o, "pairwise_agreement",
-	     r->pairs ? (double)r->pairs_agree / (double)r->pairs : NAN);
-	jlong(o, "model_items", r->model_items);
-	jlong(o, "model_ratings", r->model_ratings);
-	jnum(o, "model_agreement",
-	     r->model_ratings ? (double)r->model_agree / (double)r->model_ratings
-			      : NAN);
+	o->fleiss_kappa = r->items ? sg_rep_num(sg_fleiss_kappa(counts, r->items,
+								k))
+				   : NAN;
+	o->krippendorff_alpha =
+		r->items ? sg_rep_num(sg_krippendorff_alpha_nominal(
+				   data, r->items, r->max_m))
+			 : NAN;
+	o->pairs = r->pairs;
+	o->pairwise_agreement =
+		r->pairs ? sg_rep_num((double)r->pairs_agree / (double)r->pairs)
+			 : NAN;
+	o->model_items = r->model_items;
+	o->model_ratings = r->model_ratings;
+	o->model_agreement = r->model_ratings
+				     ? sg_rep_num((double)r->model_agree /
+						  (double)r->model_ratings)
+				     : NAN;
 	free(counts);
 	free(data);
 }
@@ -340,9 +333,10 @@ void sg_rep_build_baseline(struct rep *r, cJSON *root)
  * of those that do not, side by side: when a value v comes up, the values
  * read before are those below v. Returns 0 or SG_ESTORE with diag set.
  */
-int sg_rep_build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag)
+int sg_rep_fill_coverage(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag)
 {
-	cJSON *o = cJSON_AddObjectToObject(root, "coverage"), *pts, *p;
+	struct sg_report_coverage *o = &out->coverage;
 	struct scores *ag = &r->sc_agree, *ds = &r->sc_dis;
 	size_t scored = ag->total + ds->total, pa[21], pn[21];
 	struct scores_it ia, id;
@@ -397,41 +391,29 @@ int sg_rep_build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag)
 		return ret;
 	for (; i <= 20; i++)
 		pa[i] = pn[i] = 0;
-	jlong(o, "scored", (long)scored);
-	jnum(o, "target_agreement", r->o->target_agreement);
-	pts = cJSON_AddArrayToObject(o, "points");
+	o->scored = (long long)scored;
+	o->target_agreement = sg_rep_num(r->o->target_agreement);
 	for (i = 0; scored && i <= 20; i++) {
 		size_t na = pa[i], n = pn[i];
+		struct sg_report_point *p =
+			sg_arr_add(&o->points, sizeof(*p));
 
-		p = cJSON_CreateObject();
-		jnum(p, "threshold", i / 20.0);
-		jnum(p, "coverage", (double)n / (double)scored);
-		jlong(p, "n", (long)n);
-		jlong(p, "agree", (long)na);
-		jnum(p, "rate", n ? (double)na / (double)n : NAN);
-		sg_wilson((long)na, (long)n, r->o->confidence, &lo, &hi);
-		jci(p, lo, hi);
-		cJSON_AddItemToArray(pts, p);
+		p->threshold = i / 20.0;
+		p->coverage = sg_rep_num((double)n / (double)scored);
+		p->n = (long long)n;
+		p->agree = (long long)na;
+		p->rate = n ? sg_rep_num((double)na / (double)n) : NAN;
+		sg_rep_ci(p->ci95, (long)na, (long)n, r->o->confidence);
 	}
-	jnum(o, "recommended_threshold", best);
-	if (isfinite(best))
-		jnum(o, "recommended_coverage", best_cov);
-	else
-		cJSON_AddNullToObject(o, "recommended_coverage");
+	o->recommended_threshold = sg_rep_num(best);
+	o->recommended_coverage = isfinite(best) ? sg_rep_num(best_cov) : NAN;
 	return 0;
 }
 
 /* ---- software, night by night ---- */
 
 /* The metrics of a run that software.change follows (scan.h's order). */
-enum {
-	SW_ERROR_RATE = SG_SCAN_ERROR_RATE, SW_P50 = SG_SCAN_P50,
-	SW_N = SG_SCAN_METRICS
-};
-
-static const char *const sw_keys[SW_N] = {"error_rate", "p50_ms",
-					  "p95_ms",     "p99_ms",
-					  "throughput", "peak_rss_kb"};
+enum { SW_N = SG_SCAN_METRICS };
 
 /*
  * software.nights.<night>: the model version's runs by the UTC date of
@@ -443,35 +425,45 @@ static const char *const sw_keys[SW_N] = {"error_rate", "p50_ms",
  */
 /* software_nights(): where a night of runs goes. */
 struct sw_nights {
-	cJSON *no;
+	struct sg_map_run_night *no;
 	char *first;
 };
 
 static void software_night(void *ctx, const struct sg_scan_run_night *rn)
 {
 	struct sw_nights *w = ctx;
-	cJSON *n = cJSON_AddObjectToObject(w->no, rn->night);
+	struct sg_report_run_night *n =
+		sg_map_add(w->no, sizeof(*n), rn->night);
+	double *m[SW_N];
 	int i;
 
 	if (!w->first[0])
 		snprintf(w->first, 11, "%.10s", rn->night);
-	jlong(n, "runs", rn->runs);
-	jlong(n, "cases", rn->cases);
-	jlong(n, "scored", rn->scored);
-	jlong(n, "errors", rn->errors);
-	jnum(n, "error_rate",
-	     rn->cases ? (double)rn->errors / (double)rn->cases : NAN);
-	for (i = SW_P50; i < SW_N; i++)
-		jnum(n, sw_keys[i], rn->m[i]);
+	n->runs = rn->runs;
+	n->cases = rn->cases;
+	n->scored = rn->scored;
+	n->errors = rn->errors;
+	n->error_rate = rn->cases ? sg_rep_num((double)rn->errors /
+					       (double)rn->cases)
+				  : NAN;
+	m[SG_SCAN_ERROR_RATE] = &n->error_rate;
+	m[SG_SCAN_P50] = &n->p50_ms;
+	m[SG_SCAN_P95] = &n->p95_ms;
+	m[SG_SCAN_P99] = &n->p99_ms;
+	m[SG_SCAN_THROUGHPUT] = &n->throughput;
+	m[SG_SCAN_RSS] = &n->peak_rss_kb;
+	/* error_rate is of the night's sums, not a mean */
+	for (i = SG_SCAN_P50; i < SW_N; i++)
+		*m[i] = sg_rep_num(rn->m[i]);
 }
 
-static int software_nights(struct rep *r, cJSON *o, char first[11],
-			   struct sg_diag *diag)
+static int software_nights(struct rep *r, struct sg_report_software *o,
+			   char first[11], struct sg_diag *diag)
 {
 	struct sw_nights w;
 
 	first[0] = '\0';
-	w.no = cJSON_AddObjectToObject(o, "nights");
+	w.no = &o->nights;
 	w.first = first;
 	return sg_scan_run_nights(r->s, r->model.id, SG_REPORT_RUN_NIGHTS,
 				  software_night, &w, diag);
@@ -484,17 +476,18 @@ static int software_nights(struct rep *r, cJSON *o, char first[11],
  * night, previous_nights, previous_runs, and for each metric {latest,
  * previous_mean (of the runs that have it; a run's error_rate is errors /
  * cases, none when cases is 0), delta = latest - previous_mean, relative =
- * delta / previous_mean (null when previous_mean is 0)}. null without a
+ * delta / previous_mean (null when previous_mean is 0)}. NULL without a
  * run, when the latest run has no night, or when no run is on an earlier
  * night.
  */
-static int software_change(struct rep *r, cJSON *o, const char *first,
-			   struct sg_diag *diag)
+static int software_change(struct rep *r, struct sg_report_software *o,
+			   const char *first, struct sg_diag *diag)
 {
 	double latest[SW_N], prev[SW_N];
 	char night[11] = "";
 	long runs = 0, nights = 0;
-	cJSON *c;
+	struct sg_report_change *c;
+	struct sg_report_delta *m[SW_N];
 	int ret, i;
 
 	for (i = 0; i < SW_N; i++)
@@ -506,29 +499,31 @@ static int software_change(struct rep *r, cJSON *o, const char *first,
 	ret = sg_scan_runs_between(r->s, r->model.id, first, night, &runs,
 				   &nights, prev, diag);
 out:
-	if (ret)
+	if (ret || !runs)
 		return ret;
-	if (!runs) {
-		cJSON_AddNullToObject(o, "change");
-		return 0;
-	}
-	c = cJSON_AddObjectToObject(o, "change");
-	jstr(c, "night", night);
-	jlong(c, "previous_nights", nights);
-	jlong(c, "previous_runs", runs);
+	c = o->change = sg_xcalloc(1, sizeof(*c));
+	c->night = sg_rep_str(night);
+	c->previous_nights = nights;
+	c->previous_runs = runs;
+	m[SG_SCAN_ERROR_RATE] = &c->error_rate;
+	m[SG_SCAN_P50] = &c->p50_ms;
+	m[SG_SCAN_P95] = &c->p95_ms;
+	m[SG_SCAN_P99] = &c->p99_ms;
+	m[SG_SCAN_THROUGHPUT] = &c->throughput;
+	m[SG_SCAN_RSS] = &c->peak_rss_kb;
 	for (i = 0; i < SW_N; i++) {
-		cJSON *m = cJSON_AddObjectToObject(c, sw_keys[i]);
 		double d = latest[i] - prev[i];
 
-		jnum(m, "latest", latest[i]);
-		jnum(m, "previous_mean", prev[i]);
-		jnum(m, "delta", d);
-		jnum(m, "relative", prev[i] != 0 ? d / prev[i] : NAN);
+		m[i]->latest = sg_rep_num(latest[i]);
+		m[i]->previous_mean = sg_rep_num(prev[i]);
+		m[i]->delta = sg_rep_num(d);
+		m[i]->relative = prev[i] != 0 ? sg_rep_num(d / prev[i]) : NAN;
 	}
 	return 0;
 }
 
-static int software_history(struct rep *r, cJSON *o, struct sg_diag *diag)
+static int software_history(struct rep *r, struct sg_report_software *o,
+			    struct sg_diag *diag)
 {
 	char first[11];
 	int ret = software_nights(r, o, first, diag);
@@ -536,146 +531,134 @@ static int software_history(struct rep *r, cJSON *o, struct sg_diag *diag)
 	return ret ? ret : software_change(r, o, first, diag);
 }
 
-/* software's latest run (NULL: none), into o. */
+/* software's latest run (NULL: none; its members stay NaN / NULL). */
 static void latest_run(void *ctx, const struct sg_scan_run *run)
 {
-	cJSON *o = ctx;
+	struct sg_report_software *o = ctx;
 
-	if (run) {
-		jlong(o, "run_id", run->id);
-		jstr(o, "status", run->status);
-		jstr(o, "started_at", run->started_at);
-		jstr(o, "finished_at", run->finished_at);
-		jlong(o, "cases", run->cases);
-		jlong(o, "scored", run->scored);
-		jlong(o, "errors", run->errors);
-		jnum(o, "error_rate",
-		     run->cases ? (double)run->errors / (double)run->cases
-				: NAN);
-		jnum(o, "p50_ms", run->p50_ms);
-		jnum(o, "p95_ms", run->p95_ms);
-		jnum(o, "p99_ms", run->p99_ms);
-		jnum(o, "throughput", run->throughput);
-		jnum(o, "peak_rss_kb", run->peak_rss_kb);
-		jstr(o, "latency_method", run->latency_method);
-		jnum(o, "startup_ms", run->startup_ms);
-	} else {
-		static const char *const keys[] = {
-			"run_id", "status",     "started_at", "finished_at",
-			"cases",  "scored",     "errors",     "error_rate",
-			"p50_ms", "p95_ms",     "p99_ms",     "throughput",
-			"peak_rss_kb", "latency_method", "startup_ms"};
-		size_t i;
-
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			cJSON_AddNullToObject(o, keys[i]);
-	}
+	if (!run)
+		return;
+	o->run_id = (double)run->id;
+	o->status = sg_rep_str(run->status);
+	o->started_at = sg_rep_str(run->started_at);
+	o->finished_at = sg_rep_str(run->finished_at);
+	o->cases = (double)run->cases;
+	o->scored = (double)run->scored;
+	o->errors = (double)run->errors;
+	o->error_rate = run->cases ? sg_rep_num((double)run->errors /
+						(double)run->cases)
+				   : NAN;
+	o->p50_ms = sg_rep_num(run->p50_ms);
+	o->p95_ms = sg_rep_num(run->p95_ms);
+	o->p99_ms = sg_rep_num(run->p99_ms);
+	o->throughput = sg_rep_num(run->throughput);
+	o->peak_rss_kb = sg_rep_num(run->peak_rss_kb);
+	o->latency_method = sg_rep_str(run->latency_method);
+	o->startup_ms = sg_rep_num(run->startup_ms);
 }
 
-int sg_rep_build_software(struct rep *r, cJSON *root, struct sg_diag *diag)
+int sg_rep_fill_software(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag)
 {
-	cJSON *o = cJSON_AddObjectToObject(root, "software");
+	struct sg_report_software *o = &out->software;
 	long runs = 0;
 	int ret;
 
-	jstr(o, "backend", r->model.backend);
+	o->backend = sg_rep_str(r->model.backend);
 	ret = sg_scan_run_count(r->s, r->model.id, &runs, diag);
 	if (ret)
 		return ret;
-	jlong(o, "runs", runs);
+	o->runs = runs;
 	ret = sg_scan_latest_run(r->s, r->model.id, latest_run, o, diag);
 	if (ret)
 		return ret;
-	jlong(o, "window_predictions", r->with_prediction);
-	jlong(o, "window_errors", r->with_error);
-	jnum(o, "window_error_rate",
-	     r->with_prediction
-		     ? (double)r->with_error / (double)r->with_prediction
-		     : NAN);
+	o->window_predictions = r->with_prediction;
+	o->window_errors = r->with_error;
+	o->window_error_rate =
+		r->with_prediction ? sg_rep_num((double)r->with_error /
+						(double)r->with_prediction)
+				   : NAN;
 	return software_history(r, o, diag);
 }
 
 static void case_id_found(void *ctx, const struct sg_scan_case *c)
 {
-	jstr(ctx, "case_id", c->case_id);
+	struct sg_report_example *e = ctx;
+
+	e->case_id = sg_rep_str(c->case_id);
 }
 
-static int case_id_of(struct rep *r, long long rowid, cJSON *o,
-		      struct sg_diag *diag)
+/* disagreements: the examples kept by the pass, with their case ids. */
+int sg_rep_fill_examples(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag)
 {
-	return sg_scan_case_row(r->s, rowid, case_id_found, o, diag);
-}
-
-int sg_rep_build_examples(struct rep *r, cJSON *root, struct sg_diag *diag)
-{
-	cJSON *a = cJSON_AddArrayToObject(root, "disagreements");
 	size_t i;
 	int ret;
 
 	for (i = 0; i < r->nex; i++) {
 		const struct example *e = &r->ex[i];
-		cJSON *o = cJSON_CreateObject();
+		struct sg_report_example *o =
+			sg_arr_add(&out->disagreements, sizeof(*o));
 
-		cJSON_AddItemToArray(a, o);
-		ret = case_id_of(r, e->rowid, o, diag);
+		o->human.num = o->model.num = NAN;
+		o->night = sg_rep_str(e->night[0] ? e->night : NULL);
+		if (r->numeric) {
+			o->human.num = sg_rep_num(e->hv);
+			o->model.num = sg_rep_num(e->mv);
+		} else {
+			o->human.label = sg_rep_str(r->labels.s[e->h]);
+			o->model.label = sg_rep_str(r->labels.s[e->m]);
+		}
+		o->score = sg_rep_num(e->score);
+		ret = sg_scan_case_row(r->s, e->rowid, case_id_found, o, diag);
 		if (ret)
 			return ret;
-		jstr(o, "night", e->night[0] ? e->night : NULL);
-		if (r->numeric) {
-			jnum(o, "human", e->hv);
-			jnum(o, "model", e->mv);
-		} else {
-			jstr(o, "human", r->labels.s[e->h]);
-			jstr(o, "model", r->labels.s[e->m]);
-		}
-		jnum(o, "score", e->score);
 	}
 	return 0;
 }
 
-void sg_rep_build_head(struct rep *r, cJSON *root)
+/* report_version, generated_at, model, window, confidence,
+ * decision_type, cases and counts. */
+void sg_rep_fill_head(struct rep *r, struct sg_report *out)
 {
-	cJSON *o;
+	struct sg_report_window *w = &out->window;
+	struct sg_report_counts *c = &out->counts;
 	char now[32];
 
-	jlong(root, "report_version", SG_REPORT_VERSION);
+	out->report_version = SG_REPORT_VERSION;
 	if (r->o->generated_at) {
-		jstr(root, "generated_at", r->o->generated_at);
+		out->generated_at = sg_rep_str(r->o->generated_at);
 	} else {
 		sg_now_iso(now);
-		jstr(root, "generated_at", now);
+		out->generated_at = sg_rep_str(now);
 	}
 	if (r->model.id) {
-		o = cJSON_AddObjectToObject(root, "model");
-		jlong(o, "id", (long)r->model.id);
-		jstr(o, "name", r->model.name);
-		jstr(o, "version", r->model.version);
-		jstr(o, "backend", r->model.backend);
-		jstr(o, "sha256", r->model.sha256);
-		jstr(o, "created_at", r->model.created_at);
-	} else {
-		cJSON_AddNullToObject(root, "model");
+		struct sg_report_model *m = sg_xcalloc(1, sizeof(*m));
+
+		m->id = r->model.id;
+		m->name = sg_rep_str(r->model.name);
+		m->version = sg_rep_str(r->model.version);
+		m->backend = sg_rep_str(r->model.backend);
+		m->sha256 = sg_rep_str(r->model.sha256);
+		m->created_at = sg_rep_str(r->model.created_at);
+		out->model = m;
 	}
-	o = cJSON_AddObjectToObject(root, "window");
 	if (r->w.has_since)
-		jstr(o, "since", r->w.since);
+		w->since = sg_rep_str(r->w.since);
 	else
-		jstr(o, "since", r->nnights ? r->nights[0].night : NULL);
+		w->since = sg_rep_str(r->nnights ? r->nights[0].night : NULL);
 	if (r->w.has_until)
-		jstr(o, "until", r->w.until);
+		w->until = sg_rep_str(r->w.until);
 	else
-		jstr(o, "until",
-		     r->nnights ? r->nights[r->nnights - 1].night : NULL);
-	jlong(o, "nights", (long)r->nnights);
-	if (r->o->last > 0)
-		jlong(o, "last", r->o->last);
-	else
-		cJSON_AddNullToObject(o, "last");
-	cJSON_AddBoolToObject(o, "all", r->w.whole);
-	jlong(o, "undated_cases", r->w.undated_out);
+		w->until = sg_rep_str(
+			r->nnights ? r->nights[r->nnights - 1].night : NULL);
+	w->nights = (long long)r->nnights;
+	w->last = r->o->last > 0 ? (double)r->o->last : NAN;
+	w->all = r->w.whole;
+	w->undated_cases = r->w.undated_out;
 	if (r->w.undated_all) {
-		jstr(o, "note", "no case has a night (a log without times): "
-				"the window is all cases");
+		w->note = sg_rep_str("no case has a night (a log without "
+				     "times): the window is all cases");
 	} else if (r->w.undated_out) {
 		struct sg_buf b = SG_BUF_INIT;
 
@@ -684,24 +667,20 @@ void sg_rep_build_head(struct rep *r, cJSON *root)
 			    "--window-nights 0 includes them",
 			    r->w.undated_out, r->w.undated_out == 1 ? "" : "s",
 			    r->w.undated_out == 1 ? "is" : "are");
-		jstr(o, "note", b.buf);
+		w->note = sg_rep_str(b.buf);
 		sg_buf_release(&b);
-	} else {
-		cJSON_AddNullToObject(o, "note");
 	}
-	jnum(root, "confidence", r->o->confidence);
-	jstr(root, "decision_type", r->numeric ? "numeric" : "label");
-	jlong(root, "cases", r->compared);
-	o = cJSON_AddObjectToObject(root, "counts");
-	jlong(o, "in_window", r->in_window);
-	jlong(o, "with_decision", r->with_decision);
-	jlong(o, "with_prediction", r->with_prediction);
-	jlong(o, "prediction_errors", r->with_error);
-	jlong(o, "compared", r->compared);
-	o = cJSON_AddObjectToObject(o, "excluded");
-	jlong(o, "no_decision", r->ex_no_decision);
-	jlong(o, "no_prediction", r->ex_no_prediction);
-	jlong(o, "prediction_error", r->ex_error);
-	jlong(o, "no_human_value", r->ex_no_human);
-	jlong(o, "no_model_output", r->ex_no_model);
+	out->confidence = sg_rep_num(r->o->confidence);
+	out->decision_type = sg_rep_str(r->numeric ? "numeric" : "label");
+	out->cases = r->compared;
+	c->in_window = r->in_window;
+	c->with_decision = r->with_decision;
+	c->with_prediction = r->with_prediction;
+	c->prediction_errors = r->with_error;
+	c->compared = r->compared;
+	c->excluded.no_decision = r->ex_no_decision;
+	c->excluded.no_prediction = r->ex_no_prediction;
+	c->excluded.prediction_error = r->ex_error;
+	c->excluded.no_human_value = r->ex_no_human;
+	c->excluded.no_model_output = r->ex_no_model;
 }

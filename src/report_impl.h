@@ -3,7 +3,8 @@
  * report and the sample (report.c, report_acc.c, report_scores.c,
  * report_build.c, report_inputs.c, report_outputs.c, sample.c, intern.c):
  * the interning tables, compensated sums, multisets of scores, the state
- * of one pass (struct rep) and the JSON helpers of the finishing steps.
+ * of one pass (struct rep) and the finishing steps (sg_rep_fill_*) that
+ * fill the typed report from it, with their helpers.
  */
 #ifndef SG_REPORT_IMPL_H
 #define SG_REPORT_IMPL_H
@@ -16,7 +17,6 @@
 #include <string.h>
 
 #include "sg/buf.h"
-#include "sg/json.h"
 #include "sg/monitor.h"
 #include "sg/stats.h"
 #include "sg/reference.h"
@@ -312,57 +312,47 @@ void sg_rep_window(const struct rep *r, struct sg_scan_window *w);
 int sg_rep_scan(struct rep *r, struct sg_diag *diag);
 int sg_rep_scan_reference(struct rep *r, struct sg_diag *diag);
 
-/* ---- building the JSON ---- */
+/* ---- filling the typed report (report_types.h) ---- */
 
-static inline void jnum(cJSON *o, const char *k, double v)
+/* A number of the report: NaN (JSON null) when not finite, as the JSON
+ * has it. */
+static inline double sg_rep_num(double v)
 {
-	sg_json_add_num(o, k, v);
+	return isfinite(v) ? v : NAN;
 }
 
-static inline cJSON *jnumitem(double v)
+/* A copy of s, NULL for NULL. */
+static inline char *sg_rep_str(const char *s)
 {
-	return sg_json_num_item(v);
+	return s ? sg_xstrdup(s) : NULL;
 }
 
-static inline void jlong(cJSON *o, const char *k, long v)
-{
-	cJSON_AddNumberToObject(o, k, (double)v);
-}
+/* Wilson's interval of k / n into ci. */
+void sg_rep_ci(double ci[2], long k, long n, double confidence);
+/* {n, agree, rate: k / n, ci95: Wilson's} into o (below_overall 0). */
+void sg_rep_fill_rate(struct sg_rate *o, long k, long n, double confidence);
+/* s's next string, a copy of v. */
+void sg_rep_strs_add(struct sg_strs *s, const char *v);
 
-static inline void jstr(cJSON *o, const char *k, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
+void sg_rep_fill_head(struct rep *r, struct sg_report *out);
+void sg_rep_fill_labels(struct rep *r, struct sg_report *out);
+void sg_rep_fill_segments(struct rep *r, struct sg_report *out);
+void sg_rep_fill_nights(struct rep *r, struct sg_report *out);
+void sg_rep_fill_regression(struct rep *r, struct sg_report *out);
+void sg_rep_fill_baseline(struct rep *r, struct sg_report *out);
+int sg_rep_fill_coverage(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag);
+int sg_rep_fill_software(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag);
+void sg_rep_fill_inputs(struct rep *r, struct sg_report *out);
+int sg_rep_fill_outputs(struct rep *r, struct sg_report *out,
+			struct sg_diag *diag);
+int sg_rep_fill_version_change(struct rep *r, struct sg_report *out,
+			       struct sg_diag *diag);
+int sg_rep_fill_examples(struct rep *r, struct sg_report *out,
+			 struct sg_diag *diag);
 
-static inline void jci(cJSON *o, double lo, double hi)
-{
-	cJSON *a = cJSON_AddArrayToObject(o, "ci95");
-
-	cJSON_AddItemToArray(a, jnumitem(lo));
-	cJSON_AddItemToArray(a, jnumitem(hi));
-}
-
-cJSON *sg_rep_agreement_obj(long agree, long n, double confidence);
-/* {nkey: n, kkey: k, rate: k / n, ci95: Wilson's} into o; returns o. */
-cJSON *sg_rep_rate(cJSON *o, const char *nkey, long n, const char *kkey,
-		   long k, double confidence);
 int *sg_rep_shown_labels(const struct rep *r, size_t *k, int *all_ordered);
-void sg_rep_build_labels(struct rep *r, cJSON *root);
 int *sg_rep_sorted_ids(const struct intern *t);
-void sg_rep_build_segments(struct rep *r, cJSON *root);
-void sg_rep_build_nights(struct rep *r, cJSON *root);
-void sg_rep_build_regression(struct rep *r, cJSON *root);
-void sg_rep_build_baseline(struct rep *r, cJSON *root);
-int sg_rep_build_coverage(struct rep *r, cJSON *root, struct sg_diag *diag);
-int sg_rep_build_software(struct rep *r, cJSON *root, struct sg_diag *diag);
-int sg_rep_build_examples(struct rep *r, cJSON *root, struct sg_diag *diag);
-void sg_rep_build_head(struct rep *r, cJSON *root);
-void sg_rep_build_inputs(struct rep *r, cJSON *root);
-int sg_rep_build_outputs(struct rep *r, cJSON *root, struct sg_diag *diag);
-int sg_rep_build_version_change(struct rep *r, cJSON *outputs,
-				struct sg_diag *diag);
 
 #endif

@@ -1,20 +1,35 @@
 /*
- * report_inputs.c - the report's inputs section: the features' statistics
- * over the window and the reference, drift (KS, PSI on bins cut once on
- * the reference's deciles, by night), and the segments' shares.
+ * report_inputs.c - the report's inputs section (struct sg_report_inputs):
+ * the features' statistics over the window and the reference, drift (KS,
+ * PSI on bins cut once on the reference's deciles, by night), and the
+ * segments' shares.
  */
 #include "report_impl.h"
 
-static void jfstat(cJSON *c, const struct fstat *s)
+/* cases, missing_rate, mean, std, min, max of s: null without a case or
+ * a present value. */
+struct fstat_out {
+	long long *cases;
+	double *missing_rate, *mean, *std, *min, *max;
+};
+
+static void fill_fstat(const struct fstat_out *o, const struct fstat *s)
 {
-	jlong(c, "cases", s->cases);
-	jnum(c, "missing_rate",
-	     s->cases ? (double)s->missing / (double)s->cases : NAN);
-	jnum(c, "mean", s->cnt ? (double)s->mean : NAN);
-	jnum(c, "std", s->cnt > 1 ? (double)sqrtl(s->m2 / (s->cnt - 1)) : NAN);
-	jnum(c, "min", s->cnt ? s->min : NAN);
-	jnum(c, "max", s->cnt ? s->max : NAN);
+	*o->cases = s->cases;
+	*o->missing_rate =
+		s->cases ? sg_rep_num((double)s->missing / (double)s->cases)
+			 : NAN;
+	*o->mean = s->cnt ? sg_rep_num((double)s->mean) : NAN;
+	*o->std = s->cnt > 1
+			  ? sg_rep_num((double)sqrtl(s->m2 / (s->cnt - 1)))
+			  : NAN;
+	*o->min = s->cnt ? sg_rep_num(s->min) : NAN;
+	*o->max = s->cnt ? sg_rep_num(s->max) : NAN;
 }
+
+#define FSTAT_OUT(p)                                                       \
+	((struct fstat_out){&(p)->cases, &(p)->missing_rate, &(p)->mean,   \
+			    &(p)->std, &(p)->min, &(p)->max})
 
 /* A feature's reference: decile cut points and the counts in each bin. */
 struct fref {
@@ -48,26 +63,23 @@ static int cmp_ranked(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-static void build_reference(struct rep *r, cJSON *o)
+static void fill_reference(struct rep *r, struct sg_report_inputs *o)
 {
-	cJSON *ref;
+	struct sg_report_reference *ref;
 	struct sg_buf note = SG_BUF_INIT;
 
-	if (!r->ref_on) {
-		cJSON_AddNullToObject(o, "reference");
+	if (!r->ref_on)
 		return;
-	}
-	ref = cJSON_AddObjectToObject(o, "reference");
-	jstr(ref, "how", r->ref_how);
-	if (!strcmp(r->ref_how, "first_nights"))
-		jlong(ref, "first_nights", r->o->reference_nights);
-	else
-		cJSON_AddNullToObject(ref, "first_nights");
-	jstr(ref, "since", r->ref_has_since ? r->ref_since : NULL);
-	jstr(ref, "until", r->ref_has_until ? r->ref_until : NULL);
-	jlong(ref, "nights", r->ref_nights);
-	jlong(ref, "cases", r->ref_cases);
-	cJSON_AddBoolToObject(ref, "overlaps_window", r->ref_in_window > 0);
+	ref = o->reference = sg_xcalloc(1, sizeof(*ref));
+	ref->how = sg_rep_str(r->ref_how);
+	ref->first_nights = !strcmp(r->ref_how, "first_nights")
+				    ? (double)r->o->reference_nights
+				    : NAN;
+	ref->since = sg_rep_str(r->ref_has_since ? r->ref_since : NULL);
+	ref->until = sg_rep_str(r->ref_has_until ? r->ref_until : NULL);
+	ref->nights = r->ref_nights;
+	ref->cases = r->ref_cases;
+	ref->overlaps_window = r->ref_in_window > 0;
 	if (!r->ref_has_since && !r->ref_has_until)
 		sg_buf_addf(&note, "the store has no nights, so the reference "
 				   "(its first %ld) has no cases: psi, ks and "
@@ -78,7 +90,7 @@ static void build_reference(struct rep *r, cJSON *o)
 				   " psi, ks and ks_pvalue are null",
 			    r->ref_has_since ? r->ref_since : "(open)",
 			    r->ref_has_until ? r->ref_until : "(open)");
-	jstr(ref, "note", note.len ? note.buf : NULL);
+	ref->note = sg_rep_str(note.len ? note.buf : NULL);
 	sg_buf_release(&note);
 }
 
@@ -132,16 +144,16 @@ static int cmp_key_value(const void *a, const void *b)
 		       cmp_keys->len[y] - sizeof(int));
 }
 
-static void build_input_segments(struct rep *r, cJSON *o)
+static void fill_input_segments(struct rep *r, struct sg_report_inputs *o)
 {
 	struct shares t;
-	cJSON *so, *j, *it;
+	cJSON *j, *it;
 	int *cols, *keys;
 	size_t i, c, nk;
 	int v;
 
 	if (!r->ref_on) {
-		cJSON_AddNullToObject(o, "segments");
+		o->segments.null = 1;
 		return;
 	}
 	memset(&t, 0, sizeof(t));
@@ -182,14 +194,12 @@ static void build_input_segments(struct rep *r, cJSON *o)
 		cJSON_Delete(j);
 	}
 	/* the placeholders of the configured columns are not values */
-	so = cJSON_AddObjectToObject(o, "segments");
 	cols = r->fixed_cols ? NULL : sg_rep_sorted_ids(&t.cols);
 	keys = sg_xcalloc(t.keys.n + 1, sizeof(int));
 	for (c = 0; c < t.cols.n; c++) {
 		int cid = cols ? cols[c] : (int)c;
-		cJSON *co = cJSON_AddObjectToObject(so, t.cols.s[cid]);
-		cJSON *vo = cJSON_AddObjectToObject(co, "values");
-		cJSON *un = cJSON_AddArrayToObject(co, "unseen");
+		struct sg_report_segdrift *co =
+			sg_map_add(&o->segments, sizeof(*co), t.cols.s[cid]);
 		long cw = t.cwin[cid], cr = t.cref[cid];
 
 		for (i = 0, nk = 0; i < t.keys.n; i++) {
@@ -205,16 +215,18 @@ static void build_input_segments(struct rep *r, cJSON *o)
 		for (i = 0; i < nk; i++) {
 			int k = keys[i];
 			const char *val = t.keys.s[k] + sizeof(int);
-			cJSON *e = cJSON_CreateObject();
+			struct sg_report_segshare *e =
+				sg_map_add(&co->values, sizeof(*e), val);
 
-			jlong(e, "cases", t.win[k]);
-			jnum(e, "share", cw ? (double)t.win[k] / (double)cw : NAN);
-			jlong(e, "reference_cases", t.ref[k]);
-			jnum(e, "reference_share",
-			     cr ? (double)t.ref[k] / (double)cr : NAN);
-			cJSON_AddItemToObject(vo, val, e);
+			e->cases = t.win[k];
+			e->share = cw ? sg_rep_num((double)t.win[k] / (double)cw)
+				      : NAN;
+			e->reference_cases = t.ref[k];
+			e->reference_share =
+				cr ? sg_rep_num((double)t.ref[k] / (double)cr)
+				   : NAN;
 			if (t.win[k] && !t.ref[k] && r->ref_cases)
-				cJSON_AddItemToArray(un, cJSON_CreateString(val));
+				sg_rep_strs_add(&co->unseen, val);
 		}
 	}
 	free(keys);
@@ -240,69 +252,68 @@ static double night_psi(const struct fref *fr, const double *v, size_t n)
  * the model's predictions, error_rate and label_shift: what thresholds
  * learned from the reference nights are learned from.
  */
-static void reference_by_night(struct rep *r, cJSON *ref,
+static void reference_by_night(struct rep *r, struct sg_report_reference *ref,
 			       const struct fref *fr)
 {
-	cJSON *bn;
 	size_t i, j, *cur;
 
-	if (!cJSON_IsObject(ref))
+	if (!ref)
 		return;
-	bn = cJSON_AddObjectToObject(ref, "by_night");
 	cur = sg_xcalloc(r->featnames.n + 1, sizeof(size_t));
 	for (j = 0; j < (size_t)r->ref_nights; j++) {
 		const struct refnight *ro = &r->refn[j];
-		cJSON *nj = cJSON_AddObjectToObject(bn, ro->night);
-		cJSON *fo;
+		struct sg_report_ref_night *nj =
+			sg_map_add(&ref->by_night, sizeof(*nj), ro->night);
 
-		jlong(nj, "cases", ro->cases);
-		fo = cJSON_AddObjectToObject(nj, "features");
+		nj->cases = ro->cases;
 		for (i = 0; i < r->featnames.n; i++) {
 			struct feat *f = &r->feats[i];
 			const struct fnight *fn = NULL;
-			cJSON *c = cJSON_AddObjectToObject(fo, r->featnames.s[i]);
+			struct sg_report_ref_fnight *c = sg_map_add(
+				&nj->features, sizeof(*c), r->featnames.s[i]);
 
 			while (cur[i] < f->nrfn && f->rfn[cur[i]].night < (int)j)
 				cur[i]++;
 			if (cur[i] < f->nrfn && f->rfn[cur[i]].night == (int)j)
 				fn = &f->rfn[cur[i]];
-			jnum(c, "missing_rate",
-			     fn && fn->s.cases ? (double)fn->s.missing /
-							 (double)fn->s.cases
-					       : NAN);
-			jnum(c, "psi",
-			     fn ? night_psi(&fr[i], f->rv + fn->start,
-					    (size_t)fn->s.cnt)
-				: NAN);
+			c->missing_rate =
+				fn && fn->s.cases
+					? sg_rep_num((double)fn->s.missing /
+						     (double)fn->s.cases)
+					: NAN;
+			c->psi = fn ? sg_rep_num(night_psi(&fr[i],
+							   f->rv + fn->start,
+							   (size_t)fn->s.cnt))
+				    : NAN;
 		}
-		jlong(nj, "predictions", ro->preds);
-		jnum(nj, "error_rate",
-		     ro->preds ? (double)ro->errors / (double)ro->preds : NAN);
-		jnum(nj, "label_shift", ro->label_shift);
+		nj->predictions = ro->preds;
+		nj->error_rate = ro->preds ? sg_rep_num((double)ro->errors /
+							(double)ro->preds)
+					   : NAN;
+		nj->label_shift = sg_rep_num(ro->label_shift);
 	}
 	free(cur);
 }
 
-void sg_rep_build_inputs(struct rep *r, cJSON *root)
+void sg_rep_fill_inputs(struct rep *r, struct sg_report *out)
 {
-	cJSON *o = cJSON_AddObjectToObject(root, "inputs");
-	cJSON *fo, *a;
+	struct sg_report_inputs *o = &out->inputs;
 	size_t nf = r->featnames.n, i, j, nr = 0;
 	struct fref *fr = sg_xcalloc(nf + 1, sizeof(*fr));
 	struct ranked *rk = sg_xcalloc(nf + 1, sizeof(*rk));
 
-	build_reference(r, o);
-	jnum(o, "psi_floor", SG_PSI_FLOOR);
-	jlong(o, "psi_bins", SG_PSI_BINS);
-	jstr(o, "ks_pvalue_method", "asymptotic");
-	fo = cJSON_AddObjectToObject(o, "features");
+	fill_reference(r, o);
+	o->psi_floor = SG_PSI_FLOOR;
+	o->psi_bins = SG_PSI_BINS;
+	o->ks_pvalue_method = sg_rep_str("asymptotic");
 	for (i = 0; i < nf; i++) {
 		struct feat *f = &r->feats[i];
-		cJSON *c = cJSON_AddObjectToObject(fo, r->featnames.s[i]);
+		struct sg_report_feature *c =
+			sg_map_add(&o->features, sizeof(*c), r->featnames.s[i]);
 		double psi = NAN;
 		struct sg_ks ks = {NAN, NAN};
 
-		jfstat(c, &f->w);
+		fill_fstat(&FSTAT_OUT(c), &f->w);
 		if (r->ref_on && f->nrv) {
 			/* rv stays in night order for the by-night PSI */
 			double *srt = sg_xmalloc(f->nrv * sizeof(double));
@@ -319,42 +330,39 @@ void sg_rep_build_inputs(struct rep *r, cJSON *root)
 				sg_ks_2samp(f->rv, f->nrv, f->v, f->nv, &ks);
 			}
 		}
-		jnum(c, "psi", psi);
-		jnum(c, "ks", ks.d);
-		jnum(c, "ks_pvalue", ks.pvalue);
-		if (r->ref_on)
-			jfstat(cJSON_AddObjectToObject(c, "reference"), &f->ref);
-		else
-			cJSON_AddNullToObject(c, "reference");
+		c->psi = sg_rep_num(psi);
+		c->ks = sg_rep_num(ks.d);
+		c->ks_pvalue = sg_rep_num(ks.pvalue);
+		if (r->ref_on) {
+			c->reference = sg_xcalloc(1, sizeof(*c->reference));
+			fill_fstat(&FSTAT_OUT(c->reference), &f->ref);
+		}
 		if (isfinite(psi)) {
 			rk[nr].name = r->featnames.s[i];
 			rk[nr].psi = psi;
 			nr++;
 		}
 	}
-	reference_by_night(r, cJSON_GetObjectItemCaseSensitive(o, "reference"),
-			   fr);
+	reference_by_night(r, o->reference, fr);
 	sg_sort(rk, nr, sizeof(*rk), cmp_ranked);
-	a = cJSON_AddArrayToObject(o, "ranking");
 	for (i = 0; i < nr; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(rk[i].name));
-	build_input_segments(r, o);
+		sg_rep_strs_add(&o->ranking, rk[i].name);
+	fill_input_segments(r, o);
 	if (!r->ref_on) {
-		cJSON_AddNullToObject(o, "nights");
+		o->nights.null = 1;
 	} else {
-		cJSON *no = cJSON_AddObjectToObject(o, "nights");
 		size_t *cur = sg_xcalloc(nf + 1, sizeof(size_t));
 
 		for (j = 0; j < r->nnights; j++) {
-			cJSON *nj = cJSON_AddObjectToObject(no, r->nights[j].night);
-			cJSON *nf_o;
+			struct sg_report_in_night *nj = sg_map_add(
+				&o->nights, sizeof(*nj), r->nights[j].night);
 
-			jlong(nj, "cases", r->nights[j].cases);
-			nf_o = cJSON_AddObjectToObject(nj, "features");
+			nj->cases = r->nights[j].cases;
 			for (i = 0; i < nf; i++) {
 				struct feat *f = &r->feats[i];
-				cJSON *c = cJSON_AddObjectToObject(
-					nf_o, r->featnames.s[i]);
+				struct sg_report_fnight *c =
+					sg_map_add(&nj->features, sizeof(*c),
+						   r->featnames.s[i]);
 				const struct fnight *fn = NULL;
 				struct fstat none;
 				const struct fstat *st;
@@ -373,8 +381,8 @@ void sg_rep_build_inputs(struct rep *r, cJSON *root)
 							(size_t)fn->s.cnt);
 				/* cases, missing_rate, mean, std, min, max:
 				 * null without a present value that night */
-				jfstat(c, st);
-				jnum(c, "psi", psi);
+				fill_fstat(&FSTAT_OUT(c), st);
+				c->psi = sg_rep_num(psi);
 			}
 		}
 		free(cur);

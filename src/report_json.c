@@ -673,6 +673,14 @@ int sg_report_from_json(const cJSON *j, struct sg_report **out,
 	return ret;
 }
 
+struct sg_report *sg_report_new(void)
+{
+	struct sg_report *r = sg_xmalloc(sizeof(*r));
+
+	sg_shape_init(&report_shape, r);
+	return r;
+}
+
 void sg_report_free(struct sg_report *r)
 {
 	if (!r)

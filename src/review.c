@@ -248,8 +248,8 @@ static void case_row(void *ctx, const struct sg_scan_case *sc)
 	struct rv_row *q = ctx;
 	cJSON *seg, *fo, *it, *names = NULL;
 
-	jstr(q->o, "case_id", sc->case_id);
-	jstr(q->o, "night", sc->night);
+	rv_add_str(q->o, "case_id", sc->case_id);
+	rv_add_str(q->o, "night", sc->night);
 	seg = sc->segments ? cJSON_ParseWithLength(sc->segments,
 						   sc->segments_len)
 			   : NULL;
@@ -276,7 +276,7 @@ static void case_row(void *ctx, const struct sg_scan_case *sc)
 				break;
 			memcpy(&x, (const char *)sc->features + i * sizeof(x),
 			       sizeof(x));
-			jnum(fo, it->valuestring, x);
+			sg_json_add_num(fo, it->valuestring, x);
 			add_column(q->featcols, it->valuestring);
 			i++;
 		}

@@ -11,6 +11,16 @@
 #include "sg/review.h"
 
 #include "report_impl.h"
+#include "sg/json.h"
+
+/* o[k] = the string v, or null. */
+static inline void rv_add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
 
 /* A compared case of the window: its row and its cell's labels. */
 struct rv_case {

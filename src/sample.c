@@ -3,11 +3,35 @@
  * window's pass in sampling mode keeps the disagreeing cases, grouped into
  * strata of (human label, model label, segments); the sample is spread
  * over them (at least one each while it allows, else proportionally by
- * largest remainder) and drawn with a seeded generator.
+ * largest remainder) and drawn with a seeded generator. The sample is a
+ * cJSON tree (sg_sample_write prints it); its head (generated_at, model,
+ * window, confidence, decision_type) is the typed report's
+ * (sg_rep_fill_head), converted with sg_report_to_json.
  */
+#include "sg/json.h"
 #include "sg/strata.h"
 #include "report_impl.h"
 #include "rng.h"
+
+/* ---- the sample's JSON ---- */
+
+static void jnum(cJSON *o, const char *k, double v)
+{
+	sg_json_add_num(o, k, v);
+}
+
+static void jlong(cJSON *o, const char *k, long v)
+{
+	cJSON_AddNumberToObject(o, k, (double)v);
+}
+
+static void jstr(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
 
 /* ---- the sample ---- */
 
@@ -130,6 +154,7 @@ int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
 	struct stratum *strata = NULL;
 	size_t ns, i, j, total;
 	cJSON *root = NULL, *o, *arr, *segcols, *featcols;
+	struct sg_report *head;
 	uint64_t state = opts->seed;
 	int *rank = NULL, ret;
 
@@ -200,11 +225,15 @@ int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
 		free(take);
 	}
 
-	root = cJSON_CreateObject();
-	sg_rep_build_head(&r, root);
+	/* the report's head, its counts aside (the sample stays a tree) */
+	head = sg_report_new();
+	sg_rep_fill_head(&r, head);
+	root = sg_report_to_json(head);
+	sg_report_free(head);
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "counts");
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "cases");
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "report_version");
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "human_baseline");
 	jnum(root, "seed", (double)opts->seed);
 	jlong(root, "requested", opts->n);
 	jlong(root, "disagreements", (long)total);

@@ -568,6 +568,12 @@ static int field_read(struct rd *rd, const struct sg_field *f, void *p,
 	return 0;
 }
 
+void sg_shape_init(const struct sg_shape *sh, void *p)
+{
+	memset(p, 0, sh->size);
+	nan_fill(sh, p);
+}
+
 int sg_shape_from_json(const struct sg_shape *sh, void *p, const cJSON *j,
 		       struct sg_diag *diag)
 {

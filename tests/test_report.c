@@ -4280,6 +4280,28 @@ static void load_labels(void)
 		 " AND case_ref = (SELECT id FROM cases WHERE case_id = 'L40')");
 }
 
+/*
+ * The report's JSON as a tree, for the assertions by path: the typed
+ * report of sg_report_compute converted with sg_report_to_json. Returns
+ * as sg_report_compute, *out NULL on error.
+ */
+static int report_tree(struct sg_store *s, const struct sg_report_opts *o,
+		       cJSON **out, struct sg_diag *d)
+{
+	struct sg_report *t = NULL;
+	int ret = sg_report_compute(s, o, &t, d);
+
+	*out = NULL;
+	if (!ret) {
+		assert_non_null(t);
+		*out = sg_report_to_json(t);
+	} else {
+		assert_null(t);
+	}
+	sg_report_free(t);
+	return ret;
+}
+
 static cJSON *build(const struct sg_report_opts *o)
 {
 	struct sg_diag d;
@@ -4287,9 +4309,9 @@ static cJSON *build(const struct sg_report_opts *o)
 	int ret;
 
 	memset(&d, 0, sizeof(d));
-	ret = sg_report_build(store, o, &r, &d);
+	ret = report_tree(store, o, &r, &d);
 	if (ret)
-		fail_msg("sg_report_build: %d %s", ret, d.msg);
+		fail_msg("sg_report_compute: %d %s", ret, d.msg);
 	assert_non_null(r);
 	return r;
 }
@@ -4517,24 +4539,24 @@ static void bad_options_are_usage_errors(void **state)
 	load_labels();
 	memset(&d, 0, sizeof(d));
 	opts(&o, "triage@v9");
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	assert_null(r);
 	assert_non_null(strstr(d.msg, "unknown model 'triage@v9'"));
 	assert_non_null(strstr(d.msg, "triage@v2"));
 	opts(&o, "nobody");
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	opts(&o, NULL);
 	o.since = "2026-13-01";
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	assert_non_null(strstr(d.msg, "--since"));
 	opts(&o, NULL);
 	o.since = "2026-11-20";
 	o.last = 3;
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	opts(&o, NULL);
 	o.since = "2026-11-21";
 	o.until = "2026-11-20";
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	assert_null(r);
 	assert_int_equal(sg_report_check_night("--until", "2026-11-20", &d), 0);
 	assert_int_equal(sg_report_check_night("--until", "20/11/2026", &d),
@@ -4706,6 +4728,49 @@ static void decisions_without_a_model(void **state)
 	free(written(r, "markdown"));
 	free(written(r, "csv"));
 	cJSON_Delete(r);
+}
+
+/*
+ * The typed report of a store without a model: the model sections are not
+ * there (has_model 0) and their numbers are undefined (NaN), as a report
+ * read back from its JSON has them; the human baseline is there.
+ */
+static void typed_report_without_a_model_leaves_its_sections_undefined(
+	void **state)
+{
+	static const struct load l = {"raters.csv", NULL, NULL, 0, 1, {NULL},
+				      {NULL}};
+	struct sg_report_opts o;
+	struct sg_report *t = NULL;
+	struct sg_diag d;
+
+	(void)state;
+	ingest(&l);
+	opts(&o, NULL);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(sg_report_compute(store, &o, &t, &d), 0);
+	assert_int_equal(t->has_model, 0);
+	assert_null(t->model);
+	assert_int_equal(t->counts.in_window, 5);
+	assert_true(isnan(t->agreement.rate));
+	assert_true(isnan(t->agreement.ci95[0]));
+	assert_true(isnan(t->agreement.ci95[1]));
+	assert_true(isnan(t->kappa.value));
+	assert_true(isnan(t->kappa.linear_weighted));
+	assert_true(isnan(t->coverage.recommended_threshold));
+	assert_true(isnan(t->software.run_id));
+	assert_true(isnan(t->outputs.error_rate));
+	assert_true(isnan(t->outputs.error_rate_ci95[0]));
+	assert_true(isnan(t->outputs.human_mean));
+	assert_int_equal(t->outputs.numeric, 0);
+	assert_null(t->averages);
+	assert_null(t->regression);
+	assert_null(t->outputs.version_change);
+	assert_non_null(t->human_baseline);
+	/* 4 items rated twice or more (raters.csv), as decisions_without_a_model */
+	assert_int_equal(t->human_baseline->items, 4);
+	assert_true(isnan(t->human_baseline->model_agreement));
+	sg_report_free(t);
 }
 
 static void numeric_decisions(void **state)
@@ -4962,11 +5027,53 @@ static void unknown_format_is_refused(void **state)
  * with an erroring prediction and two versions, no model, drift with a
  * reference window, numeric decisions).
  */
+/* Both NaN, or the same bits. */
+static void same_num(double a, double b)
+{
+	if (isnan(a) || isnan(b)) {
+		assert_true(isnan(a));
+		assert_true(isnan(b));
+	} else {
+		assert_memory_equal(&a, &b, sizeof(a));
+	}
+}
+
+/*
+ * The typed report as sg_report_compute fills it and as it reads back from
+ * its JSON agree also where the JSON says nothing: which sections are
+ * there, and the numbers of the sections that are not (NaN).
+ */
+static void same_unwritten(const struct sg_report *c, const struct sg_report *t)
+{
+	assert_int_equal(c->has_model, t->has_model);
+	assert_int_equal(c->has_incumbent, t->has_incumbent);
+	assert_int_equal(c->outputs.numeric, t->outputs.numeric);
+	same_num(c->outputs.human_mean, t->outputs.human_mean);
+	same_num(c->outputs.model_mean, t->outputs.model_mean);
+	same_num(c->agreement.rate, t->agreement.rate);
+	same_num(c->agreement.ci95[1], t->agreement.ci95[1]);
+	same_num(c->kappa.value, t->kappa.value);
+	same_num(c->kappa.quadratic_weighted, t->kappa.quadratic_weighted);
+	same_num(c->coverage.recommended_coverage,
+		 t->coverage.recommended_coverage);
+	same_num(c->software.run_id, t->software.run_id);
+	same_num(c->software.p99_ms, t->software.p99_ms);
+	same_num(c->inputs.psi_floor, t->inputs.psi_floor);
+	same_num(c->outputs.error_rate_ci95[0], t->outputs.error_rate_ci95[0]);
+	same_num(c->outputs.empty_rate, t->outputs.empty_rate);
+}
+
 static void round_trip(const struct sg_report_opts *o)
 {
 	cJSON *tree = build(o), *back;
-	struct sg_report *t = typed(tree);
+	struct sg_report *t = typed(tree), *c = NULL;
+	struct sg_diag d;
 	char *a, *b;
+
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(sg_report_compute(store, o, &c, &d), 0);
+	same_unwritten(c, t);
+	sg_report_free(c);
 
 	back = sg_report_to_json(t);
 	a = sg_report_json(tree, 1);
@@ -5264,12 +5371,12 @@ static void bad_reference_options_are_usage_errors(void **state)
 	o.reference_since = "2026-11-05";
 	o.reference_until = "2026-11-01";
 	memset(&d, 0, sizeof(d));
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	assert_null(r);
 	assert_string_equal(d.msg, "--reference-since 2026-11-05 is after "
 				   "--reference-until 2026-11-01");
 	o.reference_since = "2026-13-01";
-	assert_int_equal(sg_report_build(store, &o, &r, &d), SG_EUSAGE);
+	assert_int_equal(report_tree(store, &o, &r, &d), SG_EUSAGE);
 	assert_non_null(strstr(d.msg, "--reference-since: not a night"));
 }
 
@@ -6364,6 +6471,7 @@ int main(void)
 		T(a_single_case),
 		T(multi_rater_baseline),
 		T(decisions_without_a_model),
+		T(typed_report_without_a_model_leaves_its_sections_undefined),
 		T(numeric_decisions),
 		T(coverage_recommends_the_lowest_threshold),
 		T(label_order_gives_weighted_kappa),

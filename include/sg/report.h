@@ -4,11 +4,23 @@
  *
  * The report is computed from the store in one pass over the window's
  * cases (joined with their current human decisions and the model's
- * current prediction) and returned as a cJSON tree: that tree IS the JSON
- * contract of `shadowgate report --format json` (see man/report-fields.txt
- * and DESIGN.md "Report contract"). The gate and the writers read the
- * tree; the writers never read the store. An undefined statistic is a JSON
- * null in the tree, never a NaN number.
+ * current prediction) and returned as a typed struct, struct sg_report
+ * (report_types.h); its JSON (sg_report_to_json, report_json.c) is the
+ * contract of `shadowgate report --format json` (see
+ * man/report-fields.txt and DESIGN.md "Report contract"). The gate and
+ * the writers take the struct; the writers never read the store. An
+ * undefined statistic is NaN in the struct and null in the JSON.
+ *
+ * What fills what: the store's scan (store_scan.c) hands the window's
+ * rows to the accumulator (report_acc.c, scores in report_scores.c);
+ * then the finishing steps fill the struct from the accumulated state:
+ * report_build.c the head (report_version, generated_at, model, window,
+ * confidence, decision_type, cases, counts), agreement, kappa, labels,
+ * confusion, per_class, averages, segments, nights, regression,
+ * human_baseline, coverage, software and disagreements; report_inputs.c
+ * inputs; report_outputs.c outputs and outputs.version_change. compare.c
+ * fills incumbent. The sample (sg_sample_build, sample.c) is still a cJSON
+ * tree, its head taken from the typed report's.
  *
  * The human decision of a case is its current decision (is_current = 1).
  * When several raters hold a current decision on the case, the one with
@@ -138,12 +150,13 @@ int sg_report_check_night(const char *flag, const char *s,
 
 /*
  * Computes the report for opts over the store. On success returns 0 and
- * *out, a cJSON tree the caller frees with cJSON_Delete. An empty window
- * is not an error: n = 0 and null statistics; neither is an empty
- * reference window (inputs.reference says so, drift is null). Returns
- * SG_EUSAGE for bad options (unknown model, since with last, bad night, a
- * reference window that ends before it starts) and SG_ESTORE when the
- * store cannot be read, with diag set, and *out NULL.
+ * *out, a typed report (report_types.h) the caller frees with
+ * sg_report_free. An empty window is not an error: n = 0 and null (NaN)
+ * statistics; neither is an empty reference window (inputs.reference says
+ * so, drift is null). Returns SG_EUSAGE for bad options (unknown model,
+ * since with last, bad night, a reference window that ends before it
+ * starts) and SG_ESTORE when the store cannot be read, with diag set, and
+ * *out NULL.
  *
  * With a reference window, memory grows by 8 bytes for every present
  * feature value of the window and of the reference (the samples KS and
@@ -151,13 +164,6 @@ int sg_report_check_night(const char *flag, const char *s,
  * distinct values in one count they go into temporary tables of the
  * store's connection (on disk, dropped before it returns), so memory stays
  * flat however many cases are scored.
- */
-int sg_report_build(struct sg_store *s, const struct sg_report_opts *opts,
-		    cJSON **out, struct sg_diag *diag);
-
-/*
- * The same report as a typed struct (report_types.h): *out, freed with
- * sg_report_free. Returns as sg_report_build.
  */
 int sg_report_compute(struct sg_store *s, const struct sg_report_opts *opts,
 		      struct sg_report **out, struct sg_diag *diag);
@@ -175,6 +181,13 @@ cJSON *sg_report_to_json(const struct sg_report *r);
 int sg_report_from_json(const cJSON *j, struct sg_report **out,
 			struct sg_diag *diag);
 
+/*
+ * An empty report: zeroed, its numbers and intervals NaN (undefined), as
+ * a report read from {} is; what the report's build starts from. Freed
+ * with sg_report_free.
+ */
+struct sg_report *sg_report_new(void);
+
 void sg_report_free(struct sg_report *r);
 
 /* The review block alone (`review status --format json`), and freeing
@@ -183,7 +196,7 @@ cJSON *sg_report_review_to_json(const struct sg_report_review *r);
 void sg_report_review_free(struct sg_report_review *r);
 
 /*
- * For tests: the distinct scores a count of sg_report_build holds in
+ * For tests: the distinct scores a count of sg_report_compute holds in
  * memory before it goes to a temporary table (n = 0: the default, 262144).
  * The report is the same either way. Not thread-safe: set it before
  * building reports.
@@ -191,7 +204,7 @@ void sg_report_review_free(struct sg_report_review *r);
 void sg_report_testing_scores_distinct(size_t n);
 
 /*
- * Saves a report built by sg_report_build into the reports table (model
+ * Saves a report made by sg_report_compute into the reports table (model
  * id, window since / until, created_at = now, the JSON text). *report_id
  * (may be NULL) gets the row id. Returns 0 or SG_ESTORE / SG_EBUSY.
  */
@@ -255,7 +268,7 @@ struct sg_sample_opts {
  *    them), "strata", "columns": {"segments": [...], "features": [...]},
  *    "cases": [{case_id, night, stratum, human, model, score,
  *               segments: {}, features: {}}]}
- * Returns as sg_report_build (a store with no model: SG_EUSAGE).
+ * Returns as sg_report_compute (a store with no model: SG_EUSAGE).
  */
 int sg_sample_build(struct sg_store *s, const struct sg_sample_opts *opts,
 		    cJSON **out, struct sg_diag *diag);

@@ -126,6 +126,10 @@ cJSON *sg_shape_to_json(const struct sg_shape *sh, const void *p);
 int sg_shape_from_json(const struct sg_shape *sh, void *p, const cJSON *j,
 		       struct sg_diag *diag);
 
+/* The struct at p as reading {} leaves it: zeroed, its numbers and
+ * intervals (and those of its embedded structs) NaN. Allocates nothing. */
+void sg_shape_init(const struct sg_shape *sh, void *p);
+
 /* Frees what the struct at p owns (not p itself) and zeroes it. */
 void sg_shape_free(const struct sg_shape *sh, void *p);
 
