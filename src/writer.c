@@ -10,6 +10,7 @@
 
 #include "sg/error.h"
 #include "sg/gate.h"
+#include "sg/html.h"
 #include "sg/report.h"
 #include "write_impl.h"
 
@@ -25,6 +26,7 @@
 	X(markdown, ".md", Y, Y)              \
 	X(csv, ".csv", Y, N)                  \
 	X(prometheus, ".prom", Y, N)          \
+	X(html, ".html", Y, N)                \
 	X(junit, ".xml", N, Y)
 
 /*
@@ -46,6 +48,9 @@ TREE_WRITER(json)
 TREE_WRITER(markdown)
 TREE_WRITER(csv)
 TREE_WRITER(prometheus)
+
+/* the HTML page reads the typed report itself (html.h) */
+#define html_from_tree sg_write_html_report
 
 #define REPORT_FN_Y(id) id##_from_tree
 #define REPORT_FN_N(id) NULL

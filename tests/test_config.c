@@ -438,7 +438,7 @@ static const struct bad_case bad_cases[] = {
 	 "'model.backend': 'onnx' is not one of: xgboost, exec, logged", 1, 12},
 	{"{\"report\": {\"formats\": [\"json\",\n \"pdf\"]}}",
 	 "'report.formats': 'pdf' is not one of: text, json, markdown, csv, "
-	 "prometheus",
+	 "prometheus, html",
 	 2, 2},
 	{"{\"gate\": {\"on\": \"upper-bound\"}}",
 	 "'gate.on': 'upper-bound' is not one of: lower-bound, estimate", 1,
