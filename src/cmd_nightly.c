@@ -24,6 +24,7 @@
 #include "sg/buf.h"
 #include "sg/compare.h"
 #include "sg/gate.h"
+#include "sg/html.h"
 #include "sg/ingest.h"
 #include "sg/report.h"
 #include "sg/runner.h"
@@ -147,7 +148,9 @@ static int write_atomic(struct cli *c, const char *dir, const char *name,
 		ret = SG_EIO;
 		goto out;
 	}
-	if (report)
+	if (report && res && !strcmp(format, "html"))
+		ret = sg_write_html_page(f, report, res); /* with the verdict */
+	else if (report)
 		ret = sg_report_write(f, report, format, 0);
 	else
 		ret = sg_gate_write(f, res, format, model);
@@ -525,7 +528,7 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 			ret = write_prometheus(c, p.buf, report, &res);
 			sg_buf_release(&p);
 		} else {
-			ret = write_atomic(c, dir.buf, name.buf, report, NULL,
+			ret = write_atomic(c, dir.buf, name.buf, report, &res,
 					   f, NULL);
 		}
 		sg_buf_release(&name);
