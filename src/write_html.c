@@ -47,6 +47,10 @@ static const char css[] =
 	".v-go{border-color:var(--go)}.v-no-go{border-color:var(--nogo)}"
 	".v-insufficient{border-color:var(--ins)}\n"
 	".verdict h2{border:0;margin:.2em 0}\n"
+	"td.mark::before{content:\"\\25cf\\a0\"}td.m-go{color:var(--go)}"
+	"td.m-no-go{color:var(--nogo);font-weight:600}"
+	"td.m-insufficient{color:var(--ins)}"
+	"#nights-data td:not(:last-child){white-space:nowrap}\n"
 	".o-fail{color:var(--nogo);font-weight:600}.o-pass{color:var(--go)}"
 	".o-not-judged{color:var(--muted)}\n"
 	"figure.sg-chart{margin:14px 0 4px}"
@@ -156,25 +160,33 @@ double html_threshold(const struct html *h, const char *name)
 
 /* ---- the top: what, which model, which window ---- */
 
-static void head(struct html *h)
+void html_head(struct sg_buf *b, const char *title)
 {
-	const struct sg_report *r = h->r;
-	struct sg_buf *b = h->b;
-
 	sg_buf_addstr(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 			 "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 			 "content=\"width=device-width, initial-scale=1\">\n"
-			 "<title>shadowgate report");
-	if (r->model) {
-		sg_buf_addstr(b, ": ");
-		html_text(b, r->model->name);
-		sg_buf_addch(b, '@');
-		html_text(b, r->model->version);
-	}
+			 "<title>");
+	html_text(b, title);
 	sg_buf_addstr(b, "</title>\n<style>\n");
 	sg_buf_addstr(b, css);
-	sg_buf_addstr(b, "</style>\n</head>\n<body>\n<main>\n<header>\n"
-			 "<h1>Shadow report");
+	sg_buf_addstr(b, "</style>\n</head>\n<body>\n<main>\n");
+}
+
+static void head(struct html *h)
+{
+	const struct sg_report *r = h->r;
+	struct sg_buf *b = h->b, t = SG_BUF_INIT;
+
+	sg_buf_addstr(&t, "shadowgate report");
+	if (r->model) {
+		sg_buf_addstr(&t, ": ");
+		sg_buf_addstr(&t, r->model->name ? r->model->name : "");
+		sg_buf_addch(&t, '@');
+		sg_buf_addstr(&t, r->model->version ? r->model->version : "");
+	}
+	html_head(b, t.buf);
+	sg_buf_release(&t);
+	sg_buf_addstr(b, "<header>\n<h1>Shadow report");
 	if (r->model) {
 		sg_buf_addstr(b, ": <bdi>");
 		html_text(b, r->model->name);

@@ -18,6 +18,10 @@ struct html {
 	const struct sg_gate_result *gate; /* NULL: no verdict known */
 };
 
+/* The page's start: doctype, head with title (escaped) and the style
+ * sheet, then <body><main>; the caller closes them. */
+void html_head(struct sg_buf *b, const char *title);
+
 /* Text from anywhere, escaped; NULL as nothing. */
 void html_text(struct sg_buf *b, const char *s);
 

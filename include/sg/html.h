@@ -12,6 +12,8 @@
 
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 struct sg_gate_result;
 struct sg_report;
 
@@ -32,5 +34,16 @@ int sg_write_html_report(FILE *f, const struct sg_report *r, int color,
  */
 int sg_write_html_page(FILE *f, const struct sg_report *r,
 		       const struct sg_gate_result *gate);
+
+/*
+ * The nights so far as a page (`history --format html`, nightly's
+ * reports/index.html): agreement and kappa by night with their intervals,
+ * a line per model (up to 8, the latest 60 nights), each night's verdict
+ * as a coloured mark, and the runs; nights and runs as
+ * sg_store_history_nights and sg_store_history_runs give them. link: each
+ * night links to NIGHT/report.html. Returns 0 or SG_EIO.
+ */
+int sg_write_html_history(FILE *f, const cJSON *nights, const cJSON *runs,
+			  int link);
 
 #endif

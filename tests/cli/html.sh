@@ -12,10 +12,11 @@ ROOT=$(cd "$FX/.." && pwd)
 command -v chromium >/dev/null || not_ok "chromium is installed" "run scripts/deps.sh"
 $PY -c "import html5lib" 2>/dev/null || not_ok "python3-html5lib is installed" "run scripts/deps.sh"
 
-# page_ok NAME FILE: a strict HTML5 parse without an error, and no src,
-# href or url() that leaves the file
+# page_ok NAME FILE [NIGHTS]: a strict HTML5 parse without an error, and
+# no src, href or url() that leaves the file (with NIGHTS, links to the
+# nights' pages beside it, DATE/report.html, are expected)
 page_ok() {
-	if out=$($PY - "$2" <<'PY' 2>&1
+	if out=$($PY - "$2" "${3:-}" <<'PY' 2>&1
 import re, sys
 import html5lib
 data = open(sys.argv[1], "rb").read()
@@ -29,7 +30,8 @@ for el in doc.iter():
     for k, v in el.attrib.items():
         k = k.split("}")[-1].lower()
         if k in ("src", "href", "xlink:href", "action", "srcset", "poster") or k.endswith("href"):
-            if not v.startswith("#"):
+            if not v.startswith("#") and not (sys.argv[2] and re.fullmatch(
+                    r"\d{4}-\d\d-\d\d/report\.html", v)):
                 bad.append("%s=%r" % (k, v))
         if k.startswith("on"):
             bad.append("event handler %s" % k)
@@ -256,4 +258,45 @@ contains "the rendered DOM holds the headline agreement ($RATE)" "$WORK/dom.html
 contains "the rendered DOM holds the headline kappa ($KAPPA)" "$WORK/dom.html" "<b>$KAPPA</b>"
 contains "the rendered DOM holds the verdict" "$WORK/dom.html" "Verdict: no-go"
 numbers "$PAGE" "$(dirname "$PAGE")/report.json" "the demo's charts hold its report's numbers"
+# -- the nights so far: nightly's reports/index.html, history --format html --
+(cd "$WORK/a/demo" && "$SG" nightly -q --config shadowgate.json --date 2026-11-19 >/dev/null 2>&1)
+INDEX="$WORK/reports/index.html"
+[ -f "$INDEX" ] && ok "nightly writes reports/index.html" || not_ok "nightly writes reports/index.html" "$(ls "$WORK/reports")"
+page_ok "the index is strict HTML5, linking only to the nights' pages" "$INDEX" nights
+contains "the index links each night to its report.html" "$INDEX" '<a href="2026-11-19/report.html">2026-11-19</a>'
+contains "the index links the later night too" "$INDEX" '<a href="2026-11-20/report.html">2026-11-20</a>'
+contains "the index marks the verdicts" "$INDEX" '<td class="mark m-no-go">no-go</td>'
+contains "the index draws the agreement trend" "$INDEX" '<figure class="sg-chart" id="agreement-trend">'
+contains "the index draws the kappa trend" "$INDEX" '<figure class="sg-chart" id="kappa-trend">'
+DB="$WORK/shadowgate-demo.db"
+"$SG" history --db "$DB" --format html >"$WORK/history.html" 2>"$WORK/err"
+rc=$?
+[ "$rc" = 0 ] && ok "history --format html" || not_ok "history --format html" "exit $rc" "$(cat "$WORK/err")"
+page_ok "history's page is strict HTML5 and self-contained" "$WORK/history.html"
+if grep -q '<a href=' "$WORK/history.html"; then
+	not_ok "history's page links nowhere (it is not in the reports folder)" "$(grep -m1 -o '<a href=[^>]*>' "$WORK/history.html")"
+else
+	ok "history's page links nowhere (it is not in the reports folder)"
+fi
+"$SG" history --db "$DB" --format json >"$WORK/history.json"
+if out=$($PY - "$WORK/history.html" "$WORK/history.json" <<'PY' 2>&1
+import json, sys
+import html5lib
+doc = html5lib.parse(open(sys.argv[1], "rb").read(), namespaceHTMLElements=False)
+h = json.load(open(sys.argv[2]))
+t = [t for t in doc.iter("table") if t.get("id") == "nights-data"][0]
+rows = [["".join(td.itertext()) for td in tr.findall("td")] for tr in t.iter("tr") if tr.findall("td")]
+f4 = lambda v: "\u2013" if v is None else "%.4f" % v
+want = [[n["night"], n["model"], "%d" % n["cases"], f4(n["agreement"]["rate"]),
+         f4(n["agreement"]["ci95"][0]), f4(n["agreement"]["ci95"][1]),
+         f4(n["kappa"]["value"]), f4(n["kappa"]["ci95"][0]), f4(n["kappa"]["ci95"][1]),
+         f4(n["change"]), n["verdict"] or "not gated", n["reason"] or ""] for n in h["nights"]]
+if rows != want:
+    sys.exit("page %r\nhistory %r" % (rows[:2], want[:2]))
+t = [t for t in doc.iter("table") if t.get("id") == "runs-data"][0]
+n = len([tr for tr in t.iter("tr") if tr.findall("td")])
+if n != len(h["runs"]):
+    sys.exit("%d runs on the page, %d in the history" % (n, len(h["runs"])))
+PY
+); then ok "history's tables hold the history's numbers"; else not_ok "history's tables hold the history's numbers" "$out"; fi
 finish
