@@ -701,13 +701,13 @@ out:
 
 /* ---- 4. segments ---- */
 
-static const struct sg_rate *sort_base;
-
-/* worst first: the lower rate, undefined last, then the order given */
-static int worst_first(const void *a, const void *b)
+/* worst first: the lower rate, undefined last, then the order given;
+ * base: the rates the indexes point into */
+static int worst_first(const void *a, const void *b, void *base)
 {
+	const struct sg_rate *v = base;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	double x = sort_base[i].rate, y = sort_base[j].rate;
+	double x = v[i].rate, y = v[j].rate;
 
 	if (isnan(x) != isnan(y))
 		return isnan(x) ? 1 : -1;
@@ -731,8 +731,7 @@ static void segment_column(struct html *h, const char *col,
 		goto out;
 	for (i = 0; i < n; i++)
 		idx[i] = i;
-	sort_base = m->v;
-	qsort(idx, n, sizeof(*idx), worst_first);
+	qsort_r(idx, n, sizeof(*idx), worst_first, m->v);
 	for (i = 0; i < n; i++) {
 		const struct sg_rate *v = &m->v[idx[i]];
 		const struct sg_gate_check *c;
