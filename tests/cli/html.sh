@@ -218,6 +218,12 @@ contains "the failed check comes first, linked to its chart" "$PAGE" '<tbody>
 contains "the failing segment value is marked in its forest plot" "$PAGE" '>partner (fails)</text>'
 contains "the segment threshold is drawn" "$PAGE" '>min segment agreement</text>'
 contains "the demo script says where to open it" "$ROOT/scripts/demo.sh" 'open the charts in a browser: file://'
+contains "the README shows the demo's page" "$ROOT/README.md" '](docs/demo-report.png)'
+if [ "$(head -c 4 "$ROOT/docs/demo-report.png" 2>/dev/null | od -An -c | tr -d ' ')" = "211PNG" ]; then
+	ok "its picture is a PNG in the tree (scripts/screenshot.sh draws it)"
+else
+	not_ok "its picture is a PNG in the tree (scripts/screenshot.sh draws it)" "run sh scripts/screenshot.sh"
+fi
 
 PROFILE="$WORK/chromium"
 timeout 120 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$PROFILE" \
