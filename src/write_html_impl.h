@@ -1,8 +1,8 @@
 /*
  * write_html_impl.h - private to the HTML writer (write_html.c, the page
  * and its agreement sections; write_html_monitor.c, the monitoring
- * sections and the disagreements): the page being written and the
- * helpers for its tables.
+ * sections and the disagreements; write_html_history.c, the nights so
+ * far): the page being written and the helpers of write_html_util.c.
  */
 #ifndef SG_WRITE_HTML_IMPL_H
 #define SG_WRITE_HTML_IMPL_H
