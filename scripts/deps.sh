@@ -4,13 +4,15 @@
 # Quick when everything is already there: apt-get runs only when a package
 # is missing. The tests use every tool listed here, so none of them skips:
 # promtool (from prometheus) checks the Prometheus text output, xmllint
-# (libxml2-utils) the JUnit XML, groff (groff-base) the man page.
+# (libxml2-utils) the JUnit XML, groff (groff-base) the man page,
+# python3-html5lib (a strict HTML5 parse) and chromium (headless, a render
+# and a screenshot) the HTML page.
 # scripts/deps.sh --list prints the packages.
 set -eu
 PKGS="gcc pkg-config meson ninja-build libsqlite3-dev sqlite3 libcsv-dev
 libcjson-dev zlib1g-dev libcmocka-dev libxgboost-dev python3 python3-numpy
 python3-xgboost python3-sklearn python3-statsmodels python3-scipy gzip
-libxml2-utils tzdata prometheus groff-base
+libxml2-utils tzdata prometheus groff-base python3-html5lib chromium
 clang libclang-rt-14-dev"
 # --list: print the packages and install nothing (tests/cli/tools.sh)
 if [ "${1:-}" = "--list" ]; then

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "sg/buf.h"
+#include "sg/html.h"
 #include "sg/report.h"
 #include "sg/store.h"
 
@@ -141,7 +142,7 @@ static void print_text(const cJSON *nights, const cJSON *runs)
 	}
 }
 
-static const char *const formats[] = {"text", "json", NULL};
+static const char *const formats[] = {"text", "json", "html", NULL};
 
 static int run_history(struct cli *c, struct sg_store *s)
 {
@@ -165,6 +166,9 @@ static int run_history(struct cli *c, struct sg_store *s)
 		fputs(text, stdout);
 		free(text);
 		cJSON_Delete(o);
+	} else if (cli_format_is(c, "html")) {
+		if (sg_write_html_history(stdout, nights, runs, 0))
+			ret = cli_fail(c, SG_EIO);
 	} else {
 		print_text(nights, runs);
 	}
@@ -183,7 +187,7 @@ const struct cli_cmd cmd_history = {
 	.opts = history_opts,
 	.opt = history_opt,
 	.usage = "shadowgate history [--model NAME[@VERSION]] [--last N] "
-		 "[--format text|json]",
+		 "[--format text|json|html]",
 	.summary = "the nights so far: agreement, kappa, its trend, verdicts "
 		   "and runs",
 	.help = "options:\n"
@@ -191,5 +195,7 @@ const struct cli_cmd cmd_history = {
 		"  --last N                only the N latest nights and runs (0 "
 		"= all,\n"
 		"                          the default)\n"
-		"  --format text|json\n",
+		"  --format text|json|html\n"
+		"                          html: one page with the trend "
+		"charts\n",
 };

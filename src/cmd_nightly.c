@@ -24,6 +24,7 @@
 #include "sg/buf.h"
 #include "sg/compare.h"
 #include "sg/gate.h"
+#include "sg/html.h"
 #include "sg/ingest.h"
 #include "sg/report.h"
 #include "sg/runner.h"
@@ -147,7 +148,9 @@ static int write_atomic(struct cli *c, const char *dir, const char *name,
 		ret = SG_EIO;
 		goto out;
 	}
-	if (report)
+	if (report && res && !strcmp(format, "html"))
+		ret = sg_write_html_page(f, report, res); /* with the verdict */
+	else if (report)
 		ret = sg_report_write(f, report, format, 0);
 	else
 		ret = sg_gate_write(f, res, format, model);
@@ -165,6 +168,41 @@ static int write_atomic(struct cli *c, const char *dir, const char *name,
 		ret = SG_EIO;
 	}
 out:
+	sg_buf_release(&path);
+	sg_buf_release(&tmp);
+	return ret;
+}
+
+/*
+ * The nights so far as a page into dir/index.html (atomically, as
+ * write_atomic), each night linking to its report.html.
+ */
+static int write_index(struct cli *c, struct sg_store *s, const char *dir)
+{
+	struct sg_buf path = SG_BUF_INIT, tmp = SG_BUF_INIT;
+	cJSON *nights = NULL, *runs = NULL;
+	FILE *f = NULL;
+	int ret;
+
+	ret = sg_store_history_nights(s, NULL, &nights, &c->diag);
+	if (!ret)
+		ret = sg_store_history_runs(s, NULL, &runs, &c->diag);
+	if (ret)
+		goto out;
+	sg_buf_addf(&path, "%s/index.html", dir);
+	sg_buf_addf(&tmp, "%s/.index.html.tmp", dir);
+	f = fopen(tmp.buf, "w");
+	if (!f || sg_write_html_history(f, nights, runs, 1) | fclose(f) ||
+	    rename(tmp.buf, path.buf)) {
+		sg_diag_set(&c->diag, f ? path.buf : tmp.buf, 0, 0,
+			    "cannot write: %s", strerror(errno));
+		if (f)
+			unlink(tmp.buf);
+		ret = SG_EIO;
+	}
+out:
+	cJSON_Delete(nights);
+	cJSON_Delete(runs);
 	sg_buf_release(&path);
 	sg_buf_release(&tmp);
 	return ret;
@@ -525,7 +563,7 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 			ret = write_prometheus(c, p.buf, report, &res);
 			sg_buf_release(&p);
 		} else {
-			ret = write_atomic(c, dir.buf, name.buf, report, NULL,
+			ret = write_atomic(c, dir.buf, name.buf, report, &res,
 					   f, NULL);
 		}
 		sg_buf_release(&name);
@@ -535,6 +573,15 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 	if (c->cfg.report.prometheus_path) {
 		ret = write_prometheus(c, c->cfg.report.prometheus_path, report,
 				       &res);
+		if (ret)
+			goto fail;
+	}
+	for (i = 0; i < c->cfg.report.formats.n; i++)
+		if (!strcmp(c->cfg.report.formats.v[i], "html"))
+			break;
+	if (i < c->cfg.report.formats.n) {
+		ret = write_index(c, s, flags.out_dir ? flags.out_dir
+						      : c->cfg.report.dir);
 		if (ret)
 			goto fail;
 	}

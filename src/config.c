@@ -151,6 +151,7 @@ void sg_config_init(struct sg_config *c)
 	sg_strlist_add(&c->report.formats, "json");
 	sg_strlist_add(&c->report.formats, "markdown");
 	sg_strlist_add(&c->report.formats, "text");
+	sg_strlist_add(&c->report.formats, "html");
 	c->report.dir = sg_xstrdup("reports");
 	c->report.confidence = 0.95;
 	c->report.target_agreement = 0.95;

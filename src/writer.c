@@ -10,6 +10,7 @@
 
 #include "sg/error.h"
 #include "sg/gate.h"
+#include "sg/html.h"
 #include "sg/report.h"
 #include "write_impl.h"
 
@@ -25,6 +26,7 @@
 	X(markdown, ".md", Y, Y)              \
 	X(csv, ".csv", Y, N)                  \
 	X(prometheus, ".prom", Y, N)          \
+	X(html, ".html", Y, N)                \
 	X(junit, ".xml", N, Y)
 
 #define REPORT_FN_Y(id) sg_write_##id##_report

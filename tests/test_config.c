@@ -78,7 +78,7 @@ static void assert_defaults(const struct sg_config *c)
 
 	assert_int_equal(c->report.window_nights, 7);
 	assert_true(c->report.tolerance == 0.5);
-	assert_list(&c->report.formats, 3, "json", "markdown", "text");
+	assert_list(&c->report.formats, 4, "json", "markdown", "text", "html");
 	assert_string_equal(c->report.dir, "reports");
 	assert_list(&c->report.label_order, 0);
 	assert_true(c->report.confidence == 0.95);
@@ -438,7 +438,7 @@ static const struct bad_case bad_cases[] = {
 	 "'model.backend': 'onnx' is not one of: xgboost, exec, logged", 1, 12},
 	{"{\"report\": {\"formats\": [\"json\",\n \"pdf\"]}}",
 	 "'report.formats': 'pdf' is not one of: text, json, markdown, csv, "
-	 "prometheus",
+	 "prometheus, html",
 	 2, 2},
 	{"{\"gate\": {\"on\": \"upper-bound\"}}",
 	 "'gate.on': 'upper-bound' is not one of: lower-bound, estimate, "

@@ -5014,7 +5014,7 @@ static void unknown_format_is_refused(void **state)
 	(void)state;
 	struct sg_report *t = typed(o);
 
-	assert_int_equal(sg_report_write(stdout, t, "html", 0), SG_EUSAGE);
+	assert_int_equal(sg_report_write(stdout, t, "pdf", 0), SG_EUSAGE);
 	sg_report_free(t);
 	assert_int_equal(sg_sample_write(stdout, o, "xml"), SG_EUSAGE);
 	cJSON_Delete(o);

@@ -32,10 +32,10 @@ static void assert_names(const char *const *got, const char *const *want)
 
 /* the order --help and the error messages give (test_config.c,
  * tests/cli/options.sh): text, the default, first */
-static void report_formats_are_the_five_views(void **state)
+static void report_formats_are_the_six_views(void **state)
 {
 	static const char *const want[] = {"text", "json", "markdown", "csv",
-					   "prometheus", NULL};
+					   "prometheus", "html", NULL};
 	size_t i;
 
 	(void)state;
@@ -423,7 +423,7 @@ static void json_is_the_typed_reports_tree(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(report_formats_are_the_five_views),
+		cmocka_unit_test(report_formats_are_the_six_views),
 		cmocka_unit_test(gate_formats_are_text_json_markdown_and_junit),
 		cmocka_unit_test(extensions_name_nightlys_files),
 		cmocka_unit_test(unknown_format_is_a_usage_error),

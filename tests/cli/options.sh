@@ -76,7 +76,7 @@ contains "as the file's gate.incumbent is" "$WORK/err" "--incumbent: expected NA
 expect_exit "nightly without --config, before its operand" 2 "$SG" nightly extra
 contains "the config is asked for first" "$WORK/err" "nightly needs --config FILE"
 expect_exit "report: a bad --format before an operand" 2 "$SG" report extra --format xml --db "$WORK/none.db"
-contains "the formats are named" "$WORK/err" "--format: expected one of text, json, markdown, csv, prometheus, found 'xml'"
+contains "the formats are named" "$WORK/err" "--format: expected one of text, json, markdown, csv, prometheus, html, found 'xml'"
 expect_exit "sample: its own check before the missing store" 2 "$SG" sample --db "$WORK/none.db"
 contains "the missing option is named" "$WORK/err" "--disagreements N is required"
 expect_exit "history: the missing store, once the options are good" 3 "$SG" history --db "$WORK/none.db"

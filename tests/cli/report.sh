@@ -123,7 +123,7 @@ contains "unknown model is named" "$WORK/err" "unknown model 'triage@v9'"
 expect_exit "a bad date is a usage error" 2 "$SG" report --db "$DB" --since 2026-02-30
 expect_exit "--since with --last is a usage error" 2 "$SG" report --db "$DB" \
 	--since 2026-11-19 --last 2
-expect_exit "a bad format is a usage error" 2 "$SG" report --db "$DB" --format html
+expect_exit "a bad format is a usage error" 2 "$SG" report --db "$DB" --format pdf
 expect_exit "an unwritable --output is an error" 3 "$SG" report --db "$DB" \
 	--no-store --output "$WORK/no/such/dir/r.txt"
 

@@ -1,0 +1,49 @@
+/*
+ * html.h - the report as one self-contained HTML page: inline CSS and
+ * inline SVG charts (svg.h), no script, nothing fetched, readable from
+ * file://, offline, as a CI artifact or an e-mail attachment; light or
+ * dark as the reader's system prefers, and printable on A4. Every chart
+ * has a title, labelled axes, a text alternative and its numbers in a
+ * table behind a <details>. Every text from the logs (labels, segment
+ * values, feature names, case ids, model names) is escaped.
+ */
+#ifndef SG_HTML_H
+#define SG_HTML_H
+
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+struct sg_gate_result;
+struct sg_report;
+
+/*
+ * The report's page, as the writer registry calls it (`report --format
+ * html`): color is ignored; verdict, when not NULL, is the gate's verdict
+ * name, shown at the top without its checks. Returns 0 or SG_EIO.
+ */
+int sg_write_html_report(FILE *f, const struct sg_report *r, int color,
+			 const char *verdict);
+
+/*
+ * The report's page with the gate's result when gate is not NULL (as
+ * nightly writes report.html): the verdict, its reason and every check
+ * (failed first) linked to the chart it comes from; the policy's
+ * thresholds drawn on the charts; segment values the gate did not judge
+ * greyed. Returns 0 or SG_EIO.
+ */
+int sg_write_html_page(FILE *f, const struct sg_report *r,
+		       const struct sg_gate_result *gate);
+
+/*
+ * The nights so far as a page (`history --format html`, nightly's
+ * reports/index.html): agreement and kappa by night with their intervals,
+ * a line per model (up to 8, the latest 60 nights), each night's verdict
+ * as a coloured mark, and the runs; nights and runs as
+ * sg_store_history_nights and sg_store_history_runs give them. link: each
+ * night links to NIGHT/report.html. Returns 0 or SG_EIO.
+ */
+int sg_write_html_history(FILE *f, const cJSON *nights, const cJSON *runs,
+			  int link);
+
+#endif
