@@ -140,6 +140,10 @@ static const char *const migrations[] = {
 	"  created_at TEXT NOT NULL) STRICT;\n",
 	/* 1 -> 2: an exec model's start-up time, kept out of the latencies */
 	"ALTER TABLE runs ADD COLUMN startup_ms REAL;\n",
+	/* 2 -> 3: features packed, each value in the bytes it needs
+	 * (store_features.c) */
+	"UPDATE cases SET features = sg_pack_features(features)\n"
+	"  WHERE features IS NOT NULL;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -475,6 +479,10 @@ int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
 	}
 	if (ret)
 		goto fail;
+	if (sg_features_register(s->db)) {
+		ret = sg_store_error(s, diag, "cannot open the store");
+		goto fail;
+	}
 	ret = migrate(s, diag);
 	if (ret)
 		goto fail;

@@ -165,7 +165,8 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 	memcpy(s->night, night, sizeof(night));
 	s->segs = ingest_keep(in, in->segs.buf, in->segs.len);
 	s->segs_len = in->segs.len;
-	s->feats = ingest_keep(in, in->feats, in->nfeat * sizeof(double));
+	s->feats_len = sg_features_pack(in->feats, in->nfeat, in->fpack);
+	s->feats = ingest_keep(in, in->fpack, s->feats_len);
 	s->label = ingest_keep(in, label, llen);
 	s->label_len = llen;
 	s->rater = ingest_keep(in, rater, rlen);
@@ -453,6 +454,7 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	in.nseg = in.log->decisions_only ? 0 : in.log->segments.n;
 	in.nfeat = in.log->decisions_only ? 0 : in.log->features.n;
 	in.feats = sg_xcalloc(in.nfeat ? in.nfeat : 1, sizeof(double));
+	in.fpack = sg_xcalloc(SG_FEATURES_MAX(in.nfeat) + 1, 1);
 	sg_buf_init(&in.segs);
 	sg_buf_init(&in.seg_keys);
 	sg_buf_init(&in.arena);
@@ -552,6 +554,7 @@ out:
 	}
 	sum->seconds = sg_monotonic_ms() / 1e3 - t0;
 	free(in.feats);
+	free(in.fpack);
 	free(in.seg_key_end);
 	free(in.stage);
 	sg_buf_release(&in.segs);

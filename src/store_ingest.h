@@ -67,7 +67,8 @@ enum {
 struct staged {
 	long line;
 	long rows_file, rows_all; /* rows read, counting this one */
-	size_t raw, raw_len, cid, cid_len, at, at_len, segs, segs_len, feats;
+	size_t raw, raw_len, cid, cid_len, at, at_len, segs, segs_len;
+	size_t feats, feats_len; /* packed (store_features.c) */
 	size_t label, label_len, rater, rater_len, mlabel, mlabel_len;
 	char night[11];
 	int has_pred;
@@ -116,6 +117,7 @@ struct ingest {
 	struct sg_buf seg_keys;
 	size_t *seg_key_end;
 	double *feats;
+	unsigned char *fpack; /* feats packed: SG_FEATURES_MAX(nfeat) */
 	char *model_version_text;
 	char now[32]; /* created_at of logged predictions: the file's start */
 };

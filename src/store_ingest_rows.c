@@ -477,8 +477,7 @@ static void bind_case(struct ingest *in, sqlite3_stmt *st, int base,
 	if (in->nfeat) {
 		sqlite3_bind_int64(st, base + 5, in->feature_set);
 		sqlite3_bind_blob(st, base + 6, ARENA(in, s->feats),
-				  (int)(in->nfeat * sizeof(double)),
-				  SQLITE_STATIC);
+				  (int)s->feats_len, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_null(st, base + 5);
 		sqlite3_bind_null(st, base + 6);
@@ -737,10 +736,8 @@ static int known_case(struct ingest *in, struct staged *s,
 				       ARENA(in, s->segs), s->segs_len)) &&
 	       (!in->nfeat ||
 		(sqlite3_column_int64(st, 2) == in->feature_set &&
-		 (size_t)sqlite3_column_bytes(st, 3) ==
-			 in->nfeat * sizeof(double) &&
-		 blob &&
-		 !memcmp(blob, ARENA(in, s->feats), in->nfeat * sizeof(double))));
+		 (size_t)sqlite3_column_bytes(st, 3) == s->feats_len &&
+		 blob && !memcmp(blob, ARENA(in, s->feats), s->feats_len)));
 	if (!same) {
 		struct sg_record rec;
 		char why_buf[700];

@@ -42,7 +42,7 @@ size_t ingest_keep(struct ingest *in, const void *p, size_t n)
 struct packed {
 	long line;
 	double at_epoch, value, mvalue, score;
-	uint32_t at_len, segs_len, label_len, rater_len, mlabel_len;
+	uint32_t at_len, segs_len, feats_len, label_len, rater_len, mlabel_len;
 	int has_pred;
 };
 
@@ -58,6 +58,7 @@ static void pack_row(struct ingest *in, const struct staged *s)
 	h.score = s->score;
 	h.at_len = (uint32_t)s->at_len;
 	h.segs_len = (uint32_t)s->segs_len;
+	h.feats_len = (uint32_t)s->feats_len;
 	h.label_len = (uint32_t)s->label_len;
 	h.rater_len = (uint32_t)s->rater_len;
 	h.mlabel_len = (uint32_t)s->mlabel_len;
@@ -65,8 +66,7 @@ static void pack_row(struct ingest *in, const struct staged *s)
 	sg_buf_add(&in->blobs, &h, sizeof(h));
 	sg_buf_add(&in->blobs, ARENA(in, s->at), s->at_len);
 	sg_buf_add(&in->blobs, ARENA(in, s->segs), s->segs_len);
-	sg_buf_add(&in->blobs, ARENA(in, s->feats),
-		   in->nfeat * sizeof(double));
+	sg_buf_add(&in->blobs, ARENA(in, s->feats), s->feats_len);
 	sg_buf_add(&in->blobs, ARENA(in, s->label), s->label_len);
 	sg_buf_add(&in->blobs, ARENA(in, s->rater), s->rater_len);
 	sg_buf_add(&in->blobs, ARENA(in, s->mlabel), s->mlabel_len);
@@ -81,7 +81,6 @@ static void unpack_row(struct ingest *in, const char *blob, size_t n,
 {
 	struct staged *s = &in->stage[in->nstaged++];
 	struct packed h;
-	size_t off;
 
 	(void)n;
 	memcpy(&h, blob, sizeof(h));
@@ -106,9 +105,9 @@ static void unpack_row(struct ingest *in, const char *blob, size_t n,
 	s->segs = ingest_keep(in, blob, h.segs_len);
 	s->segs_len = h.segs_len;
 	blob += h.segs_len;
-	off = in->nfeat * sizeof(double);
-	s->feats = ingest_keep(in, blob, off);
-	blob += off;
+	s->feats = ingest_keep(in, blob, h.feats_len);
+	s->feats_len = h.feats_len;
+	blob += h.feats_len;
 	s->label = ingest_keep(in, blob, h.label_len);
 	s->label_len = h.label_len;
 	blob += h.label_len;

@@ -268,7 +268,8 @@ static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
 	/* income of c4 is 73000.5, the first of two doubles */
 	{
 		sqlite3_stmt *st;
-		const double *f;
+		double f[2];
+		size_t nf;
 
 		assert_int_equal(sqlite3_prepare_v2(
 					 store->db,
@@ -277,11 +278,21 @@ static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
 					 -1, &st, NULL),
 				 SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		f = sqlite3_column_blob(st, 0);
+		assert_int_equal(sg_features_unpack(sqlite3_column_blob(st, 0),
+						    (size_t)sqlite3_column_bytes(
+							    st, 0),
+						    f, 2, &nf),
+				 0);
+		assert_int_equal(nf, 2);
 		assert_true(isnan(f[0])); /* c3: empty income is missing */
 		assert_true(f[1] == 35.0);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		f = sqlite3_column_blob(st, 0);
+		assert_int_equal(sg_features_unpack(sqlite3_column_blob(st, 0),
+						    (size_t)sqlite3_column_bytes(
+							    st, 0),
+						    f, 2, &nf),
+				 0);
+		assert_int_equal(nf, 2);
 		assert_true(f[0] == 73000.5);
 		assert_true(f[1] == 52.0);
 		sqlite3_finalize(st);
