@@ -141,9 +141,32 @@ static const char *const migrations[] = {
 	/* 1 -> 2: an exec model's start-up time, kept out of the latencies */
 	"ALTER TABLE runs ADD COLUMN startup_ms REAL;\n",
 	/* 2 -> 3: features packed, each value in the bytes it needs
-	 * (store_features.c) */
+	 * (store_features.c); a prediction from a log has no created_at of
+	 * its own, its batch's started_at is when */
 	"UPDATE cases SET features = sg_pack_features(features)\n"
-	"  WHERE features IS NOT NULL;\n",
+	"  WHERE features IS NOT NULL;\n"
+	"CREATE TABLE predictions_3(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  model INTEGER NOT NULL REFERENCES models(id),\n"
+	"  case_ref INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  run INTEGER REFERENCES runs(id),\n"
+	"  batch INTEGER REFERENCES ingest_batches(id),\n"
+	"  label TEXT,\n"
+	"  value REAL,\n"
+	"  score REAL,\n"
+	"  probs BLOB,\n"
+	"  latency_ms REAL,\n"
+	"  error TEXT,\n"
+	"  is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),\n"
+	"  created_at TEXT CHECK (created_at IS NOT NULL OR batch IS NOT NULL))\n"
+	"  STRICT;\n"
+	"INSERT INTO predictions_3 SELECT id, model, case_ref, run, batch,\n"
+	"  label, value, score, probs, latency_ms, error, is_current,\n"
+	"  created_at FROM predictions;\n"
+	"DROP TABLE predictions;\n"
+	"ALTER TABLE predictions_3 RENAME TO predictions;\n"
+	"CREATE UNIQUE INDEX predictions_current ON predictions(model, case_ref)\n"
+	"  WHERE is_current = 1;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

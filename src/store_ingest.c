@@ -376,7 +376,7 @@ static int ingest_file(struct ingest *in, const char *path,
 	ret = ingest_bind_columns(in, r, diag);
 	if (ret)
 		goto out;
-	ret = ingest_write_batch(in, NULL, diag);
+	ret = ingest_write_batch(in, in->now, diag);
 	if (ret)
 		goto out;
 	for (;;) {

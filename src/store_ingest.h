@@ -119,7 +119,8 @@ struct ingest {
 	double *feats;
 	unsigned char *fpack; /* feats packed: SG_FEATURES_MAX(nfeat) */
 	char *model_version_text;
-	char now[32]; /* created_at of logged predictions: the file's start */
+	char now[32]; /* the file's start: its batch's started_at, the time
+		       * of its logged predictions */
 };
 
 #define ARENA(in, off) ((in)->arena.buf + (off))

@@ -254,7 +254,8 @@ static void bind_prediction(struct ingest *in, sqlite3_stmt *st, int base,
 		sqlite3_bind_null(st, base + 5);
 	else
 		sqlite3_bind_double(st, base + 5, score);
-	sqlite3_bind_text(st, base + 6, in->now, -1, SQLITE_STATIC);
+	/* its time is its batch's started_at */
+	sqlite3_bind_null(st, base + 6);
 }
 
 /* Stores the logged shadow output of a row; counts it. */

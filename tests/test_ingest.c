@@ -302,6 +302,12 @@ static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
 				 "JOIN models m ON m.id = p.model JOIN cases c "
 				 "ON c.id = p.case_ref WHERE c.case_id = 'c5'"),
 			    "model@logged review 0.41");
+	/* a logged prediction's time is its batch's start, not kept per row */
+	assert_int_equal(count("SELECT count(*) FROM predictions p JOIN"
+			       " ingest_batches b ON b.id = p.batch WHERE"
+			       " p.created_at IS NULL AND b.started_at LIKE"
+			       " '____-__-__T__:__:__Z'"),
+			 5);
 }
 
 static void same_file_twice_changes_nothing(void **state)

@@ -283,8 +283,9 @@ static void features_pack_to_the_fewest_bytes_and_back_bit_for_bit(void **state)
 }
 
 /*
- * A store of schema version 2 keeps its features as 8-byte doubles; when
- * opened it is brought to version 3 and every case keeps its row, its
+ * A store of schema version 2 keeps its features as 8-byte doubles and
+ * a created_at on every prediction; when opened it is brought to version
+ * 3: every prediction keeps its row, and every case keeps its row, its
  * features packed (bytes as in the test above: 73000.5 is k 1, m 730005
  * = (5703 * 128) + 21, 5703 = 44 * 128 + 71 -> 03 95 C7 2C) and read back
  * as the same doubles; a case without features stays without.
@@ -332,7 +333,18 @@ static void version_2_store_gets_its_features_packed(void **state)
 	sqlite3_bind_int(st, 4, 4);
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
-	assert_int_equal(sg_store_exec(s, "PRAGMA user_version = 2", &d), 0);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO models(name, version,"
+				       " backend, created_at) VALUES ('m', '1',"
+				       " 'logged', 'now');"
+				       "INSERT INTO predictions(model, case_ref,"
+				       " batch, label, score, is_current,"
+				       " created_at) VALUES (1, 1, 1, 'a', 0.5,"
+				       " 0, 'then'), (1, 1, 1, 'b', 0.75, 1,"
+				       " 'now');"
+				       "PRAGMA user_version = 2",
+				       &d),
+			 0);
 	sg_store_close(s);
 	s = NULL;
 
@@ -349,6 +361,32 @@ static void version_2_store_gets_its_features_packed(void **state)
 	assert_int_equal(count(s, "SELECT count(*) FROM cases WHERE"
 				  " case_id = 'c3' AND features IS NULL"),
 			 1);
+	/* the predictions keep their rows, times and current one; a new
+	 * one from a log may leave created_at to its batch */
+	assert_int_equal(count(s, "SELECT count(*) FROM predictions WHERE"
+				  " (id, label, score, is_current, created_at)"
+				  " IN (VALUES (1, 'a', 0.5, 0, 'then'),"
+				  " (2, 'b', 0.75, 1, 'now'))"),
+			 2);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO predictions(model, case_ref,"
+				       " batch, label, is_current) VALUES"
+				       " (1, 2, 1, 'a', 1)",
+				       &d),
+			 0);
+	assert_int_not_equal(sg_store_exec(s,
+					   "INSERT INTO predictions(model,"
+					   " case_ref, label, is_current)"
+					   " VALUES (1, 3, 'a', 1)",
+					   &d),
+			     0);
+	assert_int_not_equal(sg_store_exec(s,
+					   "INSERT INTO predictions(model,"
+					   " case_ref, batch, label, is_current,"
+					   " created_at) VALUES (1, 1, 1, 'c', 1,"
+					   " 'now')",
+					   &d),
+			     0); /* one current prediction per model and case */
 	assert_int_equal(sqlite3_prepare_v2(s->db,
 					    "SELECT features FROM cases"
 					    " WHERE case_id = 'c1'",
