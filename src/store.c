@@ -142,7 +142,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN startup_ms REAL;\n",
 	/* 2 -> 3: features packed, each value in the bytes it needs
 	 * (store_features.c); a prediction from a log has no created_at of
-	 * its own, its batch's started_at is when */
+	 * its own, its batch's started_at is when; nor has a case, its first
+	 * decision's decided_at is when */
 	"UPDATE cases SET features = sg_pack_features(features)\n"
 	"  WHERE features IS NOT NULL;\n"
 	"CREATE TABLE predictions_3(\n"
@@ -166,7 +167,9 @@ static const char *const migrations[] = {
 	"DROP TABLE predictions;\n"
 	"ALTER TABLE predictions_3 RENAME TO predictions;\n"
 	"CREATE UNIQUE INDEX predictions_current ON predictions(model, case_ref)\n"
-	"  WHERE is_current = 1;\n",
+	"  WHERE is_current = 1;\n"
+	/* a case's time is its first decision's, stored from the same row */
+	"ALTER TABLE cases DROP COLUMN decided_at;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -47,7 +47,7 @@
  */
 #define INGEST_CACHE_KIB (16 * 1024)
 #define BATCH_BYTES (1024 * 1024)
-#define CASE_PARAMS 8
+#define CASE_PARAMS 7
 #define DECISION_PARAMS 8
 #define STAGE_PARAMS 3
 #define PRED_PARAMS 8

@@ -76,9 +76,8 @@ int ingest_prepare_all(struct ingest *in, struct sg_diag *diag)
 		const char *sql;
 	} t[] = {
 		{&in->ins_case,
-		 "INSERT INTO cases(case_id, decided_at, night, segments,"
-		 " feature_set, features, batch, line)"
-		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+		 "INSERT INTO cases(case_id, night, segments, feature_set,"
+		 " features, batch, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 		 " ON CONFLICT(case_id) DO NOTHING"},
 		{&in->get_case,
 		 "SELECT c.id, c.segments, c.feature_set, c.features, b.file,"
@@ -133,8 +132,8 @@ int ingest_prepare_batches(struct ingest *in, struct sg_diag *diag)
 	if (in->ins_cases)
 		return 0;
 	ret = prepare_batch(in, &in->ins_cases,
-			    "INSERT OR IGNORE INTO cases(case_id, decided_at, night,"
-			    " segments, feature_set, features, batch, line)",
+			    "INSERT OR IGNORE INTO cases(case_id, night, segments,"
+			    " feature_set, features, batch, line)",
 			    CASE_PARAMS, " ON CONFLICT(case_id) DO NOTHING",
 			    diag);
 	if (ret)
@@ -456,35 +455,35 @@ int ingest_too_many_rejects(const struct ingest *in, int final,
 
 /* A text of a staged row. */
 
-/* Binds the case of staged row s to parameters base + 1 .. base + 8. */
+/*
+ * Binds the case of staged row s to parameters base + 1 .. base + 7. Its
+ * time is not kept: it is the time of its first decision, stored from the
+ * same row.
+ */
 static void bind_case(struct ingest *in, sqlite3_stmt *st, int base,
 		      const struct staged *s)
 {
 	sqlite3_bind_text(st, base + 1, ARENA(in, s->cid), (int)s->cid_len,
 			  SQLITE_STATIC);
-	if (s->at_len) {
-		sqlite3_bind_text(st, base + 2, ARENA(in, s->at),
-				  (int)s->at_len, SQLITE_STATIC);
-		sqlite3_bind_text(st, base + 3, s->night, 10, SQLITE_STATIC);
-	} else {
+	if (s->at_len)
+		sqlite3_bind_text(st, base + 2, s->night, 10, SQLITE_STATIC);
+	else
 		sqlite3_bind_null(st, base + 2);
-		sqlite3_bind_null(st, base + 3);
-	}
 	if (in->nseg)
-		sqlite3_bind_text(st, base + 4, ARENA(in, s->segs),
+		sqlite3_bind_text(st, base + 3, ARENA(in, s->segs),
 				  (int)s->segs_len, SQLITE_STATIC);
 	else
-		sqlite3_bind_null(st, base + 4);
+		sqlite3_bind_null(st, base + 3);
 	if (in->nfeat) {
-		sqlite3_bind_int64(st, base + 5, in->feature_set);
-		sqlite3_bind_blob(st, base + 6, ARENA(in, s->feats),
+		sqlite3_bind_int64(st, base + 4, in->feature_set);
+		sqlite3_bind_blob(st, base + 5, ARENA(in, s->feats),
 				  (int)s->feats_len, SQLITE_STATIC);
 	} else {
+		sqlite3_bind_null(st, base + 4);
 		sqlite3_bind_null(st, base + 5);
-		sqlite3_bind_null(st, base + 6);
 	}
-	sqlite3_bind_int64(st, base + 7, in->batch);
-	sqlite3_bind_int64(st, base + 8, s->line);
+	sqlite3_bind_int64(st, base + 6, in->batch);
+	sqlite3_bind_int64(st, base + 7, s->line);
 }
 
 /* Whether the case row `id` was stored from staged row s of this file. */

@@ -206,6 +206,10 @@ static void version_1_store_gets_the_startup_column(void **state)
 				       "INSERT INTO runs(model, started_at, "
 				       "status) VALUES (1, 'now', 'done');"
 				       "ALTER TABLE runs DROP COLUMN startup_ms;"
+				       /* as version 1 had it (version 3
+					* drops it) */
+				       "ALTER TABLE cases ADD COLUMN decided_at"
+				       " TEXT;"
 				       "PRAGMA user_version = 1;",
 				       &d),
 			 0);
@@ -285,7 +289,8 @@ static void features_pack_to_the_fewest_bytes_and_back_bit_for_bit(void **state)
 /*
  * A store of schema version 2 keeps its features as 8-byte doubles and
  * a created_at on every prediction; when opened it is brought to version
- * 3: every prediction keeps its row, and every case keeps its row, its
+ * 3: every prediction keeps its row, and every case keeps its row (its
+ * time is its first decision's: the column goes), its
  * features packed (bytes as in the test above: 73000.5 is k 1, m 730005
  * = (5703 * 128) + 21, 5703 = 44 * 128 + 71 -> 03 95 C7 2C) and read back
  * as the same doubles; a case without features stays without.
@@ -299,6 +304,42 @@ static void version_2_store_gets_its_features_packed(void **state)
 
 	(void)state;
 	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	/* the tables of version 2 that version 3 changed, as they were */
+	assert_int_equal(sg_store_exec(s, "PRAGMA foreign_keys = OFF", &d), 0);
+	assert_int_equal(
+		sg_store_exec(
+			s,
+			"DROP TABLE predictions; DROP TABLE cases;"
+			"CREATE TABLE cases(\n"
+			"  id INTEGER PRIMARY KEY,\n"
+			"  case_id TEXT NOT NULL UNIQUE,\n"
+			"  decided_at TEXT,\n"
+			"  night TEXT,\n"
+			"  segments TEXT,\n"
+			"  feature_set INTEGER REFERENCES feature_sets(id),\n"
+			"  features BLOB,\n"
+			"  batch INTEGER NOT NULL REFERENCES ingest_batches(id),\n"
+			"  line INTEGER NOT NULL) STRICT;\n"
+			"CREATE INDEX cases_night ON cases(night);\n"
+			"CREATE TABLE predictions(\n"
+			"  id INTEGER PRIMARY KEY,\n"
+			"  model INTEGER NOT NULL REFERENCES models(id),\n"
+			"  case_ref INTEGER NOT NULL REFERENCES cases(id),\n"
+			"  run INTEGER REFERENCES runs(id),\n"
+			"  batch INTEGER REFERENCES ingest_batches(id),\n"
+			"  label TEXT,\n"
+			"  value REAL,\n"
+			"  score REAL,\n"
+			"  probs BLOB,\n"
+			"  latency_ms REAL,\n"
+			"  error TEXT,\n"
+			"  is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),\n"
+			"  created_at TEXT NOT NULL) STRICT;\n"
+			"CREATE UNIQUE INDEX predictions_current ON\n"
+			"  predictions(model, case_ref) WHERE is_current = 1;\n"
+			"PRAGMA foreign_keys = ON",
+			&d),
+		0);
 	assert_int_equal(sg_store_exec(s,
 				       "INSERT INTO ingest_batches(file, size,"
 				       " sha256, format, rows_read, loaded,"
@@ -312,8 +353,10 @@ static void version_2_store_gets_its_features_packed(void **state)
 			 0);
 	assert_int_equal(sqlite3_prepare_v2(s->db,
 					    "INSERT INTO cases(case_id,"
-					    " feature_set, features, batch,"
-					    " line) VALUES (?1, ?2, ?3, 1, ?4)",
+					    " decided_at, night, feature_set,"
+					    " features, batch, line) VALUES"
+					    " (?1, '2026-11-20T09:00:00Z',"
+					    " '2026-11-20', ?2, ?3, 1, ?4)",
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	sqlite3_bind_text(st, 1, "c1", -1, SQLITE_STATIC);
@@ -342,6 +385,10 @@ static void version_2_store_gets_its_features_packed(void **state)
 				       " created_at) VALUES (1, 1, 1, 'a', 0.5,"
 				       " 0, 'then'), (1, 1, 1, 'b', 0.75, 1,"
 				       " 'now');"
+				       "INSERT INTO decisions(case_ref, rater,"
+				       " label, decided_at, is_current, batch,"
+				       " line) VALUES (1, 'r1', 'a',"
+				       " '2026-11-20T09:00:00Z', 1, 1, 2);"
 				       "PRAGMA user_version = 2",
 				       &d),
 			 0);
@@ -360,6 +407,19 @@ static void version_2_store_gets_its_features_packed(void **state)
 			 1);
 	assert_int_equal(count(s, "SELECT count(*) FROM cases WHERE"
 				  " case_id = 'c3' AND features IS NULL"),
+			 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases WHERE"
+				  " night = '2026-11-20'"),
+			 3);
+	/* a case's time is its first decision's, from the same row */
+	assert_int_equal(count(s, "SELECT count(*) FROM pragma_table_info"
+				  "('cases') WHERE name = 'decided_at'"),
+			 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases c JOIN decisions"
+				  " d ON d.case_ref = c.id AND d.batch ="
+				  " c.batch AND d.line = c.line WHERE c.case_id"
+				  " = 'c1' AND d.decided_at ="
+				  " '2026-11-20T09:00:00Z'"),
 			 1);
 	/* the predictions keep their rows, times and current one; a new
 	 * one from a log may leave created_at to its batch */
