@@ -419,7 +419,7 @@ static int ingest_file(struct ingest *in, const char *path,
 	}
 	ret = ingest_finish_batch(in, diag);
 out:
-	in->spilled = 0;
+	ingest_runs_reset(in);
 	in->nraw = 0;
 	in->nstaged = 0;
 	in->ndec = 0;
@@ -458,7 +458,8 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	sg_buf_init(&in.segs);
 	sg_buf_init(&in.seg_keys);
 	sg_buf_init(&in.arena);
-	sg_buf_init(&in.blobs);
+	sg_buf_init(&in.run);
+	in.runs_fd = -1;
 	in.stage = sg_xcalloc(BATCH_ROWS, sizeof(*in.stage));
 	in.seg_key_end = sg_xcalloc(in.log->segments.n ? in.log->segments.n : 1,
 				    sizeof(size_t));
@@ -509,15 +510,6 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 			&logc.decision_type, diag);
 	if (ret)
 		goto out;
-	/* the rows of a file on their way to the store (merge_rows) */
-	ret = sg_store_exec(s,
-			    "PRAGMA temp.page_size = 65536;"
-			    "CREATE TEMP TABLE IF NOT EXISTS sg_stage(night TEXT,"
-			    " cid TEXT, rec BLOB);"
-			    "DELETE FROM temp.sg_stage",
-			    diag);
-	if (ret)
-		goto out;
 	ret = ingest_prepare_all(&in, diag);
 	if (ret)
 		goto out;
@@ -536,9 +528,7 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 		goto out;
 	}
 	ingest_finalize_all(&in);
-	ret = sg_store_exec(s, "DROP TABLE temp.sg_stage", diag);
-	if (!ret)
-		ret = sg_store_commit(s, diag);
+	ret = sg_store_commit(s, diag);
 out:
 	ingest_finalize_all(&in);
 	if (ret)
@@ -560,7 +550,10 @@ out:
 	sg_buf_release(&in.segs);
 	sg_buf_release(&in.seg_keys);
 	sg_buf_release(&in.arena);
-	sg_buf_release(&in.blobs);
+	sg_buf_release(&in.run);
+	free(in.run_off);
+	free(in.runs);
+	ingest_runs_reset(&in);
 	free(in.raw);
 	return ret;
 }

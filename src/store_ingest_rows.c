@@ -38,11 +38,9 @@ void ingest_finalize_all(struct ingest *in)
 	sqlite3_finalize(in->ins_cases);
 	sqlite3_finalize(in->ins_decs);
 	sqlite3_finalize(in->case_src);
-	sqlite3_finalize(in->stage_one);
-	sqlite3_finalize(in->stage_all);
 	sqlite3_finalize(in->ins_preds);
 	in->ins_preds = NULL;
-	in->case_src = in->stage_one = in->stage_all = NULL;
+	in->case_src = NULL;
 	in->ins_case = in->get_case = in->ins_dec = in->get_dec = NULL;
 	in->old_dec = in->ins_rej = in->get_pred = in->old_pred = NULL;
 	in->ins_pred = in->ins_cases = in->ins_decs = NULL;
@@ -105,9 +103,6 @@ int ingest_prepare_all(struct ingest *in, struct sg_diag *diag)
 		 " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)"},
 		{&in->case_src,
 		 "SELECT batch, line FROM cases WHERE id = ?1"},
-		{&in->stage_one,
-		 "INSERT INTO temp.sg_stage(night, cid, rec)"
-		 " VALUES (?1, ?2, ?3)"},
 	};
 	size_t i;
 	int ret;
@@ -121,8 +116,8 @@ int ingest_prepare_all(struct ingest *in, struct sg_diag *diag)
 }
 
 /*
- * The statements for a whole batch (ins_case, ins_dec, ins_pred and
- * stage_one for BATCH_ROWS rows), prepared when the first full batch
+ * The statements for a whole batch (ins_case, ins_dec and ins_pred for
+ * BATCH_ROWS rows), prepared when the first full batch
  * comes: a short log never needs them, and they take a while to prepare.
  */
 int ingest_prepare_batches(struct ingest *in, struct sg_diag *diag)
@@ -142,11 +137,6 @@ int ingest_prepare_batches(struct ingest *in, struct sg_diag *diag)
 			    "INSERT OR IGNORE INTO predictions(model, case_ref,"
 			    " batch, label, score, created_at, value, is_current)",
 			    PRED_PARAMS, "", diag);
-	if (ret)
-		return ret;
-	ret = prepare_batch(in, &in->stage_all,
-			    "INSERT INTO temp.sg_stage(night, cid, rec)",
-			    STAGE_PARAMS, "", diag);
 	if (ret)
 		return ret;
 	return prepare_batch(in, &in->ins_decs,

@@ -108,6 +108,8 @@ static int ingest(const char *name, struct sg_ingest_summary *sum,
 	return sg_ingest(store, paths, 1, &o, sum, d);
 }
 
+static size_t run_bytes; /* sort_run_bytes of ingest_path */
+
 static int ingest_path(const char *path, struct sg_ingest_summary *sum,
 		       struct sg_diag *d)
 {
@@ -117,6 +119,7 @@ static int ingest_path(const char *path, struct sg_ingest_summary *sum,
 	paths[0] = path;
 	memset(&o, 0, sizeof(o));
 	o.cfg = &cfg;
+	o.sort_run_bytes = run_bytes;
 	o.max_rejects = -1;
 	o.max_rejects_pct = -1;
 	o.keep_rejects = 10;
@@ -169,10 +172,11 @@ static void open_log(FILE **f, char *path)
  * goes to the store in key order (by night, then case id) with the same
  * counts as in row order: a second rating, a conflict, a duplicate and a
  * correction of cases met earlier in the file are told apart as always,
- * and the next night's cases are numbered after the first file's.
+ * and the next night's cases are numbered after the first file's. The
+ * rows are sorted in memory, or (with a small sort_run_bytes) in many
+ * runs on disk, merged: the store is the same either way.
  */
-static void file_past_one_batch_is_stored_in_night_and_case_id_order(
-	void **state)
+static void stored_in_night_and_case_id_order(void)
 {
 	struct sg_ingest_summary sum;
 	struct sg_diag d;
@@ -180,7 +184,6 @@ static void file_past_one_batch_is_stored_in_night_and_case_id_order(
 	unsigned long long i;
 	FILE *f;
 
-	(void)state;
 	open_log(&f, path);
 	for (i = 0; i < 1000; i++)
 		log_row(f, i, 1 + (int)(i % 3), 8, regions[i % 4], "ann", 0);
@@ -244,6 +247,25 @@ static void file_past_one_batch_is_stored_in_night_and_case_id_order(
 	assert_int_equal(count("PRAGMA foreign_keys"), 1);
 	assert_int_equal(count("SELECT count(*) FROM pragma_foreign_key_check"),
 			 0);
+}
+
+static void file_past_one_batch_is_stored_in_night_and_case_id_order(
+	void **state)
+{
+	(void)state;
+	run_bytes = 0;
+	stored_in_night_and_case_id_order();
+}
+
+/* 4 KiB runs: a run is written a batch (256 rows) at a time, so the
+ * first file goes to 4 runs, the second to 2 */
+static void rows_sorted_in_runs_on_disk_are_stored_in_the_same_order(
+	void **state)
+{
+	(void)state;
+	run_bytes = 4096;
+	stored_in_night_and_case_id_order();
+	run_bytes = 0;
 }
 
 static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
@@ -554,6 +576,7 @@ int main(void)
 		T(numeric_decisions_store_values),
 		T(missing_file_is_an_io_error),
 		T(file_past_one_batch_is_stored_in_night_and_case_id_order),
+		T(rows_sorted_in_runs_on_disk_are_stored_in_the_same_order),
 		cmocka_unit_test(number_parser_rejects_hex_inf_and_trailing_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
