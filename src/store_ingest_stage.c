@@ -283,24 +283,34 @@ static int write_run(struct ingest *in, struct sg_diag *diag)
 	}
 	sort_run(in);
 	start = in->runs_end;
-	sg_buf_grow(&out, in->run.len);
-	for (i = 0; i < in->nrun; i++) {
+	/* written through a small buffer: one the size of the run would be
+	 * page-faulted in anew for every run */
+	sg_buf_grow(&out, RUN_READ);
+	for (i = 0; i <= in->nrun; i++) {
 		const unsigned char *r =
-			(const unsigned char *)in->run.buf + in->run_off[i];
-		uint32_t len;
+			i < in->nrun ? (const unsigned char *)in->run.buf +
+					       in->run_off[i]
+				     : NULL;
+		uint32_t len = 0;
 
-		memcpy(&len, r, sizeof(len));
-		sg_buf_add(&out, r, len);
-	}
-	if (pwrite_all(in->runs_fd, out.buf, out.len, start)) {
-		sg_buf_release(&out);
-		return runs_io_error(diag, "write");
+		if (r)
+			memcpy(&len, r, sizeof(len));
+		if (out.len && (!r || out.len + len > RUN_READ)) {
+			if (pwrite_all(in->runs_fd, out.buf, out.len,
+				       in->runs_end)) {
+				sg_buf_release(&out);
+				return runs_io_error(diag, "write");
+			}
+			in->runs_end += (off_t)out.len;
+			out.len = 0;
+		}
+		if (r)
+			sg_buf_add(&out, r, len);
 	}
 	in->runs = sg_xrealloc(in->runs, (in->nruns + 1) * sizeof(*in->runs));
 	in->runs[in->nruns].start = start;
-	in->runs[in->nruns].end = start + (off_t)out.len;
+	in->runs[in->nruns].end = in->runs_end;
 	in->nruns++;
-	in->runs_end = start + (off_t)out.len;
 	sg_buf_release(&out);
 	in->nrun = 0;
 	sg_buf_reset(&in->run);
