@@ -16,6 +16,7 @@
 #define SG_STORE_INGEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sg/buf.h"
 #include "sg/ingest.h"
@@ -95,7 +96,11 @@ struct ingest {
 	sqlite3_stmt *case_src;             /* where a case row came from */
 	int spilled;                        /* this file has rows in runs */
 	struct sg_buf run;                  /* records of the run in memory */
-	size_t *run_off, nrun, run_alloc;   /* where each record starts */
+	struct run_key {
+		uint64_t key; /* a prefix of the merge order: sort_run */
+		size_t off;   /* where the record starts */
+	} *run_off;
+	size_t nrun, run_alloc;
 	int runs_fd;                        /* sorted runs written, or -1 */
 	struct {
 		off_t start, end;

@@ -86,7 +86,7 @@ static void pack_row(struct ingest *in, const struct staged *s)
 		in->run_off = sg_xrealloc(in->run_off,
 					  in->run_alloc * sizeof(*in->run_off));
 	}
-	in->run_off[in->nrun++] = start;
+	in->run_off[in->nrun++].off = start;
 	put_u32(b, 0); /* the length, below */
 	put_u32(b, s->cid_len);
 	sg_buf_add(b, &line, sizeof(line));
@@ -213,17 +213,77 @@ static int cmp_rec(const unsigned char *a, const unsigned char *b)
 	return (xa > xb) - (xa < xb);
 }
 
-static int cmp_run_off(const void *pa, const void *pb, void *ctx)
+static int cmp_run_key(const void *pa, const void *pb, void *ctx)
 {
+	const struct run_key *a = pa, *b = pb;
 	const unsigned char *base = ctx;
 
-	return cmp_rec(base + *(const size_t *)pa, base + *(const size_t *)pb);
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return cmp_rec(base + a->off, base + b->off);
 }
 
-/* Sorts the run in memory (its offsets). */
+/*
+ * Sorts the run in memory (its keys). Each record gets a 64-bit key that
+ * orders as the merge order does, as far as it goes: whether it has a
+ * night (1 bit), the night as ((year * 13) + month) * 32 + day (23 bits)
+ * and 5 bytes of the case id from where the run's ids start to differ
+ * (their common prefix, "dec-" say, tells nothing), zeros past its end.
+ * Records of equal keys are compared whole. Most comparisons so never
+ * reach the records, scattered over the run's memory. (A night is
+ * always YYYY-MM-DD; should one not be digits, every key is 0.)
+ */
 static void sort_run(struct ingest *in)
 {
-	qsort_r(in->run_off, in->nrun, sizeof(*in->run_off), cmp_run_off,
+	const unsigned char *base = (const unsigned char *)in->run.buf;
+	const unsigned char *first;
+	uint32_t lcp, len;
+	size_t i, k;
+	int digits = 1;
+
+	if (!in->nrun)
+		return;
+	first = base + in->run_off[0].off;
+	memcpy(&lcp, first + 4, sizeof(lcp));
+	for (i = 1; i < in->nrun && lcp; i++) {
+		const unsigned char *r = base + in->run_off[i].off;
+
+		memcpy(&len, r + 4, sizeof(len));
+		if (len < lcp)
+			lcp = len;
+		for (k = 0; k < lcp && r[REC_HEAD + k] == first[REC_HEAD + k];
+		     k++)
+			;
+		lcp = (uint32_t)k;
+	}
+	for (i = 0; i < in->nrun; i++) {
+		const unsigned char *r = base + in->run_off[i].off;
+		const unsigned char *n = r + 17;
+		uint64_t key = 0;
+
+		for (k = 0; r[16] && k < 10; k++)
+			if (k != 4 && k != 7 && (n[k] < '0' || n[k] > '9'))
+				digits = 0;
+		if (r[16] && digits) {
+			uint64_t y = (uint64_t)((n[0] - '0') * 1000 +
+						(n[1] - '0') * 100 +
+						(n[2] - '0') * 10 + (n[3] - '0'));
+			uint64_t m = (uint64_t)((n[5] - '0') * 10 + (n[6] - '0'));
+			uint64_t d = (uint64_t)((n[8] - '0') * 10 + (n[9] - '0'));
+
+			key = (1ull << 23 | ((y * 13 + m) * 32 + d)) << 40;
+		}
+		memcpy(&len, r + 4, sizeof(len));
+		for (k = 0; k < 5; k++)
+			key |= (uint64_t)(lcp + k < len ? r[REC_HEAD + lcp + k]
+							: 0)
+			       << (8 * (4 - k));
+		in->run_off[i].key = key;
+	}
+	/* a night not of digits (never made so): the records decide */
+	for (i = 0; !digits && i < in->nrun; i++)
+		in->run_off[i].key = 0;
+	qsort_r(in->run_off, in->nrun, sizeof(*in->run_off), cmp_run_key,
 		in->run.buf);
 }
 
@@ -289,7 +349,7 @@ static int write_run(struct ingest *in, struct sg_diag *diag)
 	for (i = 0; i <= in->nrun; i++) {
 		const unsigned char *r =
 			i < in->nrun ? (const unsigned char *)in->run.buf +
-					       in->run_off[i]
+					       in->run_off[i].off
 				     : NULL;
 		uint32_t len = 0;
 
@@ -520,7 +580,7 @@ int ingest_merge_rows(struct ingest *in, struct sg_diag *diag)
 		for (i = 0; !ret && i < in->nrun; i++)
 			ret = take_rec(in,
 				       (const unsigned char *)in->run.buf +
-					       in->run_off[i],
+					       in->run_off[i].off,
 				       diag);
 	}
 	if (!ret)
