@@ -294,8 +294,10 @@ double sg_scan_col_double(sqlite3_stmt *st, int i);
 
 /*
  * A case's columns night, segments, feature_set, features from column i
- * of st into *c (the rest zero; features only when the column is a blob).
+ * of st into *c (the rest zero; features only when the column is a blob,
+ * unpacked into scratch, which they point into).
  */
-void sg_scan_case_cols(sqlite3_stmt *st, int i, struct sg_scan_case *c);
+void sg_scan_case_cols(sqlite3_stmt *st, int i, struct sg_scan_case *c,
+		       struct sg_buf *scratch);
 
 #endif

@@ -173,6 +173,36 @@ static const char *const migrations[] = {
 	"  line INTEGER NOT NULL,\n"
 	"  imported_at TEXT NOT NULL,\n"
 	"  UNIQUE(review_case, reviewer)) STRICT;\n",
+	/* 3 -> 4: features packed, each value in the bytes it needs
+	 * (store_features.c); a prediction from a log has no created_at of
+	 * its own, its batch's started_at is when; nor has a case, its first
+	 * decision's decided_at is when */
+	"UPDATE cases SET features = sg_pack_features(features)\n"
+	"  WHERE features IS NOT NULL;\n"
+	"CREATE TABLE predictions_4(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  model INTEGER NOT NULL REFERENCES models(id),\n"
+	"  case_ref INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  run INTEGER REFERENCES runs(id),\n"
+	"  batch INTEGER REFERENCES ingest_batches(id),\n"
+	"  label TEXT,\n"
+	"  value REAL,\n"
+	"  score REAL,\n"
+	"  probs BLOB,\n"
+	"  latency_ms REAL,\n"
+	"  error TEXT,\n"
+	"  is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),\n"
+	"  created_at TEXT CHECK (created_at IS NOT NULL OR batch IS NOT NULL))\n"
+	"  STRICT;\n"
+	"INSERT INTO predictions_4 SELECT id, model, case_ref, run, batch,\n"
+	"  label, value, score, probs, latency_ms, error, is_current,\n"
+	"  created_at FROM predictions;\n"
+	"DROP TABLE predictions;\n"
+	"ALTER TABLE predictions_4 RENAME TO predictions;\n"
+	"CREATE UNIQUE INDEX predictions_current ON predictions(model, case_ref)\n"
+	"  WHERE is_current = 1;\n"
+	/* a case's time is its first decision's, stored from the same row */
+	"ALTER TABLE cases DROP COLUMN decided_at;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -508,6 +538,10 @@ int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
 	}
 	if (ret)
 		goto fail;
+	if (sg_features_register(s->db)) {
+		ret = sg_store_error(s, diag, "cannot open the store");
+		goto fail;
+	}
 	ret = migrate(s, diag);
 	if (ret)
 		goto fail;

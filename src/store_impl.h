@@ -31,4 +31,33 @@ int sg_store_prepare(struct sg_store *s, sqlite3_stmt **st, const char *sql,
 /* Sets diag from the connection's last error: "what: sqlite message". */
 int sg_store_error(struct sg_store *s, struct sg_diag *diag, const char *what);
 
+/*
+ * The features of a case as cases.features holds them (store_features.c):
+ * sg_features_pack writes the n values v in at most SG_FEATURES_MAX(n)
+ * bytes at out and returns how many it wrote; the same doubles always
+ * give the same bytes, and a NaN is "missing". sg_features_unpack reads
+ * them back, bit for bit, into out (room for max values), *n the count.
+ * Returns 0, or -1 when the bytes are not such a blob.
+ */
+#define SG_FEATURES_MAX(n) ((n) * 9)
+size_t sg_features_pack(const double *v, size_t n, unsigned char *out);
+int sg_features_unpack(const void *blob, size_t len, double *out, size_t max,
+		       size_t *n);
+
+/*
+ * Registers sg_pack_features(blob) on the connection: the features blob
+ * of a store of schema version 2 or less (the doubles as they are) in
+ * the current form; NULL stays NULL. The migration to version 3 uses it.
+ */
+int sg_features_register(sqlite3 *db);
+
+/*
+ * The features blob (len bytes) unpacked into scratch, which the result
+ * points into (valid until scratch changes); *n the count. NULL when the
+ * bytes are not a features blob.
+ */
+struct sg_buf;
+const double *sg_features_read(struct sg_buf *scratch, const void *blob,
+			       size_t len, size_t *n);
+
 #endif

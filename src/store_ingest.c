@@ -165,7 +165,8 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 	memcpy(s->night, night, sizeof(night));
 	s->segs = ingest_keep(in, in->segs.buf, in->segs.len);
 	s->segs_len = in->segs.len;
-	s->feats = ingest_keep(in, in->feats, in->nfeat * sizeof(double));
+	s->feats_len = sg_features_pack(in->feats, in->nfeat, in->fpack);
+	s->feats = ingest_keep(in, in->fpack, s->feats_len);
 	s->label = ingest_keep(in, label, llen);
 	s->label_len = llen;
 	s->rater = ingest_keep(in, rater, rlen);
@@ -375,7 +376,7 @@ static int ingest_file(struct ingest *in, const char *path,
 	ret = ingest_bind_columns(in, r, diag);
 	if (ret)
 		goto out;
-	ret = ingest_write_batch(in, NULL, diag);
+	ret = ingest_write_batch(in, in->now, diag);
 	if (ret)
 		goto out;
 	for (;;) {
@@ -418,7 +419,7 @@ static int ingest_file(struct ingest *in, const char *path,
 	}
 	ret = ingest_finish_batch(in, diag);
 out:
-	in->spilled = 0;
+	ingest_runs_reset(in);
 	in->nraw = 0;
 	in->nstaged = 0;
 	in->ndec = 0;
@@ -453,10 +454,12 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	in.nseg = in.log->decisions_only ? 0 : in.log->segments.n;
 	in.nfeat = in.log->decisions_only ? 0 : in.log->features.n;
 	in.feats = sg_xcalloc(in.nfeat ? in.nfeat : 1, sizeof(double));
+	in.fpack = sg_xcalloc(SG_FEATURES_MAX(in.nfeat) + 1, 1);
 	sg_buf_init(&in.segs);
 	sg_buf_init(&in.seg_keys);
 	sg_buf_init(&in.arena);
-	sg_buf_init(&in.blobs);
+	sg_buf_init(&in.run);
+	in.runs_fd = -1;
 	in.stage = sg_xcalloc(BATCH_ROWS, sizeof(*in.stage));
 	in.seg_key_end = sg_xcalloc(in.log->segments.n ? in.log->segments.n : 1,
 				    sizeof(size_t));
@@ -507,15 +510,6 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 			&logc.decision_type, diag);
 	if (ret)
 		goto out;
-	/* the rows of a file on their way to the store (merge_rows) */
-	ret = sg_store_exec(s,
-			    "PRAGMA temp.page_size = 65536;"
-			    "CREATE TEMP TABLE IF NOT EXISTS sg_stage(night TEXT,"
-			    " cid TEXT, rec BLOB);"
-			    "DELETE FROM temp.sg_stage",
-			    diag);
-	if (ret)
-		goto out;
 	ret = ingest_prepare_all(&in, diag);
 	if (ret)
 		goto out;
@@ -534,9 +528,7 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 		goto out;
 	}
 	ingest_finalize_all(&in);
-	ret = sg_store_exec(s, "DROP TABLE temp.sg_stage", diag);
-	if (!ret)
-		ret = sg_store_commit(s, diag);
+	ret = sg_store_commit(s, diag);
 out:
 	ingest_finalize_all(&in);
 	if (ret)
@@ -552,12 +544,16 @@ out:
 	}
 	sum->seconds = sg_monotonic_ms() / 1e3 - t0;
 	free(in.feats);
+	free(in.fpack);
 	free(in.seg_key_end);
 	free(in.stage);
 	sg_buf_release(&in.segs);
 	sg_buf_release(&in.seg_keys);
 	sg_buf_release(&in.arena);
-	sg_buf_release(&in.blobs);
+	sg_buf_release(&in.run);
+	free(in.run_off);
+	free(in.runs);
+	ingest_runs_reset(&in);
 	free(in.raw);
 	return ret;
 }

@@ -5,8 +5,8 @@
  * the functions the files share.
  *
  * A row travels: reader (CSV / JSON Lines, bound columns) -> validation
- * (case id, time, decision, numbers; store_ingest.c) -> staged, spilled
- * into a temporary table and merged in key order (store_ingest_stage.c)
+ * (case id, time, decision, numbers; store_ingest.c) -> staged, sorted
+ * in runs and merged in key order (store_ingest_stage.c)
  * -> case row (new, or the same case seen before: features must match)
  * -> decision (new rating, correction or duplicate) -> logged prediction
  * (when the log carries the shadow model's output; store_ingest_rows.c).
@@ -16,6 +16,7 @@
 #define SG_STORE_INGEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sg/buf.h"
 #include "sg/ingest.h"
@@ -41,15 +42,13 @@
 
 /*
  * The page cache of an ingest, KiB. Rows go in in key order, so the store
- * is read and written in sweeps that need few pages at a time; and SQLite
- * sorts the staged rows in memory runs as large as the page cache, so
- * this also bounds the sort's memory.
+ * is read and written in sweeps that need few pages at a time. (The sort
+ * of the staged rows has its own memory: RUN_BYTES, store_ingest_stage.c.)
  */
 #define INGEST_CACHE_KIB (16 * 1024)
 #define BATCH_BYTES (1024 * 1024)
-#define CASE_PARAMS 8
+#define CASE_PARAMS 7
 #define DECISION_PARAMS 8
-#define STAGE_PARAMS 3
 #define PRED_PARAMS 8
 
 /* Bound column slots in the reader's record. */
@@ -67,12 +66,13 @@ enum {
 struct staged {
 	long line;
 	long rows_file, rows_all; /* rows read, counting this one */
-	size_t raw, raw_len, cid, cid_len, at, at_len, segs, segs_len, feats;
+	size_t raw, raw_len, cid, cid_len, at, at_len, segs, segs_len;
+	size_t feats, feats_len; /* packed (store_features.c) */
 	size_t label, label_len, rater, rater_len, mlabel, mlabel_len;
 	char night[11];
 	int has_pred;
 	int is_new; /* its case was stored by this row */
-	int raw_later; /* raw left out of temp.sg_stage: see fill_raw */
+	int raw_later; /* raw left out of the sort: see fill_raw */
 	double at_epoch, value, mvalue, score;
 	long case_ref;
 };
@@ -94,15 +94,24 @@ struct ingest {
 		*ins_rej, *get_pred, *old_pred, *ins_pred;
 	sqlite3_stmt *ins_cases, *ins_decs; /* BATCH_ROWS rows each */
 	sqlite3_stmt *case_src;             /* where a case row came from */
-	sqlite3_stmt *stage_one, *stage_all; /* into temp.sg_stage */
-	int spilled;                        /* this file has rows there */
-	struct sg_buf blobs;                /* staged rows being spilled */
+	int spilled;                        /* this file has rows in runs */
+	struct sg_buf run;                  /* records of the run in memory */
+	struct run_key {
+		uint64_t key; /* a prefix of the merge order: sort_run */
+		size_t off;   /* where the record starts */
+	} *run_off;
+	size_t nrun, run_alloc;
+	int runs_fd;                        /* sorted runs written, or -1 */
+	struct {
+		off_t start, end;
+	} *runs;
+	size_t nruns;
+	off_t runs_end;
 	/* rejects stored without their raw text: reject id, line */
 	struct raw_later {
 		long id, line;
 	} *raw;
 	size_t nraw, raw_alloc;
-	size_t blob_end[BATCH_ROWS];
 	struct staged *stage;               /* BATCH_ROWS of them */
 	size_t nstaged;
 	size_t dec[BATCH_ROWS]; /* staged rows whose first decision waits */
@@ -116,8 +125,10 @@ struct ingest {
 	struct sg_buf seg_keys;
 	size_t *seg_key_end;
 	double *feats;
+	unsigned char *fpack; /* feats packed: SG_FEATURES_MAX(nfeat) */
 	char *model_version_text;
-	char now[32]; /* created_at of logged predictions: the file's start */
+	char now[32]; /* the file's start: its batch's started_at, the time
+		       * of its logged predictions */
 };
 
 #define ARENA(in, off) ((in)->arena.buf + (off))
@@ -134,6 +145,7 @@ int ingest_flush_rows(struct ingest *in, struct sg_diag *diag);
 size_t ingest_keep(struct ingest *in, const void *p, size_t n);
 int ingest_spill_rows(struct ingest *in, struct sg_diag *diag);
 int ingest_merge_rows(struct ingest *in, struct sg_diag *diag);
+void ingest_runs_reset(struct ingest *in);
 int ingest_feature_set_id(struct ingest *in, struct sg_diag *diag);
 int ingest_already_ingested(struct ingest *in, struct sg_diag *diag);
 int ingest_write_batch(struct ingest *in, const char *started,

@@ -38,11 +38,9 @@ void ingest_finalize_all(struct ingest *in)
 	sqlite3_finalize(in->ins_cases);
 	sqlite3_finalize(in->ins_decs);
 	sqlite3_finalize(in->case_src);
-	sqlite3_finalize(in->stage_one);
-	sqlite3_finalize(in->stage_all);
 	sqlite3_finalize(in->ins_preds);
 	in->ins_preds = NULL;
-	in->case_src = in->stage_one = in->stage_all = NULL;
+	in->case_src = NULL;
 	in->ins_case = in->get_case = in->ins_dec = in->get_dec = NULL;
 	in->old_dec = in->ins_rej = in->get_pred = in->old_pred = NULL;
 	in->ins_pred = in->ins_cases = in->ins_decs = NULL;
@@ -76,9 +74,8 @@ int ingest_prepare_all(struct ingest *in, struct sg_diag *diag)
 		const char *sql;
 	} t[] = {
 		{&in->ins_case,
-		 "INSERT INTO cases(case_id, decided_at, night, segments,"
-		 " feature_set, features, batch, line)"
-		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+		 "INSERT INTO cases(case_id, night, segments, feature_set,"
+		 " features, batch, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 		 " ON CONFLICT(case_id) DO NOTHING"},
 		{&in->get_case,
 		 "SELECT c.id, c.segments, c.feature_set, c.features, b.file,"
@@ -106,9 +103,6 @@ int ingest_prepare_all(struct ingest *in, struct sg_diag *diag)
 		 " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)"},
 		{&in->case_src,
 		 "SELECT batch, line FROM cases WHERE id = ?1"},
-		{&in->stage_one,
-		 "INSERT INTO temp.sg_stage(night, cid, rec)"
-		 " VALUES (?1, ?2, ?3)"},
 	};
 	size_t i;
 	int ret;
@@ -122,8 +116,8 @@ int ingest_prepare_all(struct ingest *in, struct sg_diag *diag)
 }
 
 /*
- * The statements for a whole batch (ins_case, ins_dec, ins_pred and
- * stage_one for BATCH_ROWS rows), prepared when the first full batch
+ * The statements for a whole batch (ins_case, ins_dec and ins_pred for
+ * BATCH_ROWS rows), prepared when the first full batch
  * comes: a short log never needs them, and they take a while to prepare.
  */
 int ingest_prepare_batches(struct ingest *in, struct sg_diag *diag)
@@ -133,8 +127,8 @@ int ingest_prepare_batches(struct ingest *in, struct sg_diag *diag)
 	if (in->ins_cases)
 		return 0;
 	ret = prepare_batch(in, &in->ins_cases,
-			    "INSERT OR IGNORE INTO cases(case_id, decided_at, night,"
-			    " segments, feature_set, features, batch, line)",
+			    "INSERT OR IGNORE INTO cases(case_id, night, segments,"
+			    " feature_set, features, batch, line)",
 			    CASE_PARAMS, " ON CONFLICT(case_id) DO NOTHING",
 			    diag);
 	if (ret)
@@ -143,11 +137,6 @@ int ingest_prepare_batches(struct ingest *in, struct sg_diag *diag)
 			    "INSERT OR IGNORE INTO predictions(model, case_ref,"
 			    " batch, label, score, created_at, value, is_current)",
 			    PRED_PARAMS, "", diag);
-	if (ret)
-		return ret;
-	ret = prepare_batch(in, &in->stage_all,
-			    "INSERT INTO temp.sg_stage(night, cid, rec)",
-			    STAGE_PARAMS, "", diag);
 	if (ret)
 		return ret;
 	return prepare_batch(in, &in->ins_decs,
@@ -254,7 +243,8 @@ static void bind_prediction(struct ingest *in, sqlite3_stmt *st, int base,
 		sqlite3_bind_null(st, base + 5);
 	else
 		sqlite3_bind_double(st, base + 5, score);
-	sqlite3_bind_text(st, base + 6, in->now, -1, SQLITE_STATIC);
+	/* its time is its batch's started_at */
+	sqlite3_bind_null(st, base + 6);
 }
 
 /* Stores the logged shadow output of a row; counts it. */
@@ -455,36 +445,35 @@ int ingest_too_many_rejects(const struct ingest *in, int final,
 
 /* A text of a staged row. */
 
-/* Binds the case of staged row s to parameters base + 1 .. base + 8. */
+/*
+ * Binds the case of staged row s to parameters base + 1 .. base + 7. Its
+ * time is not kept: it is the time of its first decision, stored from the
+ * same row.
+ */
 static void bind_case(struct ingest *in, sqlite3_stmt *st, int base,
 		      const struct staged *s)
 {
 	sqlite3_bind_text(st, base + 1, ARENA(in, s->cid), (int)s->cid_len,
 			  SQLITE_STATIC);
-	if (s->at_len) {
-		sqlite3_bind_text(st, base + 2, ARENA(in, s->at),
-				  (int)s->at_len, SQLITE_STATIC);
-		sqlite3_bind_text(st, base + 3, s->night, 10, SQLITE_STATIC);
-	} else {
+	if (s->at_len)
+		sqlite3_bind_text(st, base + 2, s->night, 10, SQLITE_STATIC);
+	else
 		sqlite3_bind_null(st, base + 2);
-		sqlite3_bind_null(st, base + 3);
-	}
 	if (in->nseg)
-		sqlite3_bind_text(st, base + 4, ARENA(in, s->segs),
+		sqlite3_bind_text(st, base + 3, ARENA(in, s->segs),
 				  (int)s->segs_len, SQLITE_STATIC);
 	else
-		sqlite3_bind_null(st, base + 4);
+		sqlite3_bind_null(st, base + 3);
 	if (in->nfeat) {
-		sqlite3_bind_int64(st, base + 5, in->feature_set);
-		sqlite3_bind_blob(st, base + 6, ARENA(in, s->feats),
-				  (int)(in->nfeat * sizeof(double)),
-				  SQLITE_STATIC);
+		sqlite3_bind_int64(st, base + 4, in->feature_set);
+		sqlite3_bind_blob(st, base + 5, ARENA(in, s->feats),
+				  (int)s->feats_len, SQLITE_STATIC);
 	} else {
+		sqlite3_bind_null(st, base + 4);
 		sqlite3_bind_null(st, base + 5);
-		sqlite3_bind_null(st, base + 6);
 	}
-	sqlite3_bind_int64(st, base + 7, in->batch);
-	sqlite3_bind_int64(st, base + 8, s->line);
+	sqlite3_bind_int64(st, base + 6, in->batch);
+	sqlite3_bind_int64(st, base + 7, s->line);
 }
 
 /* Whether the case row `id` was stored from staged row s of this file. */
@@ -737,10 +726,8 @@ static int known_case(struct ingest *in, struct staged *s,
 				       ARENA(in, s->segs), s->segs_len)) &&
 	       (!in->nfeat ||
 		(sqlite3_column_int64(st, 2) == in->feature_set &&
-		 (size_t)sqlite3_column_bytes(st, 3) ==
-			 in->nfeat * sizeof(double) &&
-		 blob &&
-		 !memcmp(blob, ARENA(in, s->feats), in->nfeat * sizeof(double))));
+		 (size_t)sqlite3_column_bytes(st, 3) == s->feats_len &&
+		 blob && !memcmp(blob, ARENA(in, s->feats), s->feats_len)));
 	if (!same) {
 		struct sg_record rec;
 		char why_buf[700];

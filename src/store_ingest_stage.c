@@ -1,6 +1,7 @@
 /*
- * store_ingest_stage.c - the ingest's staging: valid rows packed into the
- * temporary table temp.sg_stage and merged back in key order, the
+ * store_ingest_stage.c - the ingest's staging: valid rows packed into
+ * sorted runs (in memory, then in a temporary file) and merged back in
+ * key order, the
  * feature set and the ingest batch records, and the raw text of rejects
  * found after the sort.
  */
@@ -33,146 +34,367 @@ size_t ingest_keep(struct ingest *in, const void *p, size_t n)
 }
 
 /*
- * A staged row as a blob of temp.sg_stage: its numbers and the lengths of
- * its texts, then the texts. The case id and night are columns of their
- * own. The raw text of the row is left out (it was 40% of the bytes to
- * sort): a row rejected after the sort is stored without it and fill_raw
- * reads it from the file again. The blob lives and dies in this process.
+ * The sort of a file's rows into merge order (night, none first; case
+ * id; row), done here rather than by SQLite: the rows are packed into
+ * records in memory (RUN_BYTES of them at most), a full run is sorted
+ * and written to an unlinked temporary file in one sequential sweep, and
+ * at the end of the file the runs are merged. A file whose rows fit in
+ * one run never touches the disk. Through a temporary table and an
+ * ORDER BY every row was written twice (the table, then the sorter's
+ * runs), and inserting and sorting them took a third of an ingest.
+ *
+ * A record: its length (u32), the case id's length (u32), the line (i64),
+ * whether it has a night (u8) and the night (10 bytes), then the case id;
+ * then flags (u8: which of the row's numbers follow), those numbers (8
+ * bytes each), the lengths of its texts (u32 each) and the texts. The raw
+ * text of the row is left out (it was 40% of the bytes to sort): a row
+ * rejected after the sort is stored without it and fill_raw reads it from
+ * the file again. Records live and die in this process.
  */
-struct packed {
-	long line;
-	double at_epoch, value, mvalue, score;
-	uint32_t at_len, segs_len, label_len, rater_len, mlabel_len;
-	int has_pred;
-};
+#define RUN_BYTES (32u << 20)
+#define RUN_READ (256u << 10)
+#define REC_HEAD 27
+#define F_PRED 1
+#define F_AT 2
+#define F_VALUE 4
+#define F_MVALUE 8
+#define F_SCORE 16
 
-static void pack_row(struct ingest *in, const struct staged *s)
+static void put_u32(struct sg_buf *b, size_t v)
 {
-	struct packed h;
+	uint32_t x = (uint32_t)v;
 
-	memset(&h, 0, sizeof(h));
-	h.line = s->line;
-	h.at_epoch = s->at_epoch;
-	h.value = s->value;
-	h.mvalue = s->mvalue;
-	h.score = s->score;
-	h.at_len = (uint32_t)s->at_len;
-	h.segs_len = (uint32_t)s->segs_len;
-	h.label_len = (uint32_t)s->label_len;
-	h.rater_len = (uint32_t)s->rater_len;
-	h.mlabel_len = (uint32_t)s->mlabel_len;
-	h.has_pred = s->has_pred;
-	sg_buf_add(&in->blobs, &h, sizeof(h));
-	sg_buf_add(&in->blobs, ARENA(in, s->at), s->at_len);
-	sg_buf_add(&in->blobs, ARENA(in, s->segs), s->segs_len);
-	sg_buf_add(&in->blobs, ARENA(in, s->feats),
-		   in->nfeat * sizeof(double));
-	sg_buf_add(&in->blobs, ARENA(in, s->label), s->label_len);
-	sg_buf_add(&in->blobs, ARENA(in, s->rater), s->rater_len);
-	sg_buf_add(&in->blobs, ARENA(in, s->mlabel), s->mlabel_len);
+	sg_buf_add(b, &x, sizeof(x));
 }
 
-/*
- * Appends a row packed by pack_row, with its case id and night (NULL:
- * none), to the staged rows of the batch.
- */
-static void unpack_row(struct ingest *in, const char *blob, size_t n,
-		       const char *cid, size_t cid_len, const char *night)
+static void put_double(struct sg_buf *b, double v)
+{
+	sg_buf_add(b, &v, sizeof(v));
+}
+
+/* Appends staged row s to the run as a record; notes where it starts. */
+static void pack_row(struct ingest *in, const struct staged *s)
+{
+	struct sg_buf *b = &in->run;
+	size_t start = b->len;
+	int64_t line = s->line;
+	unsigned char f = 0;
+	uint32_t len;
+
+	if (in->nrun == in->run_alloc) {
+		in->run_alloc = in->run_alloc ? 2 * in->run_alloc : 4096;
+		in->run_off = sg_xrealloc(in->run_off,
+					  in->run_alloc * sizeof(*in->run_off));
+	}
+	in->run_off[in->nrun++].off = start;
+	put_u32(b, 0); /* the length, below */
+	put_u32(b, s->cid_len);
+	sg_buf_add(b, &line, sizeof(line));
+	sg_buf_addch(b, s->at_len ? 1 : 0);
+	if (s->at_len)
+		sg_buf_add(b, s->night, 10);
+	else
+		sg_buf_add(b, "\0\0\0\0\0\0\0\0\0\0", 10);
+	sg_buf_add(b, ARENA(in, s->cid), s->cid_len);
+	f |= s->has_pred ? F_PRED : 0;
+	f |= s->at_len ? F_AT : 0;
+	f |= isnan(s->value) ? 0 : F_VALUE;
+	f |= isnan(s->mvalue) ? 0 : F_MVALUE;
+	f |= isnan(s->score) ? 0 : F_SCORE;
+	sg_buf_addch(b, f);
+	if (f & F_AT)
+		put_double(b, s->at_epoch);
+	if (f & F_VALUE)
+		put_double(b, s->value);
+	if (f & F_MVALUE)
+		put_double(b, s->mvalue);
+	if (f & F_SCORE)
+		put_double(b, s->score);
+	put_u32(b, s->at_len);
+	put_u32(b, s->segs_len);
+	put_u32(b, s->feats_len);
+	put_u32(b, s->label_len);
+	put_u32(b, s->rater_len);
+	put_u32(b, s->mlabel_len);
+	sg_buf_add(b, ARENA(in, s->at), s->at_len);
+	sg_buf_add(b, ARENA(in, s->segs), s->segs_len);
+	sg_buf_add(b, ARENA(in, s->feats), s->feats_len);
+	sg_buf_add(b, ARENA(in, s->label), s->label_len);
+	sg_buf_add(b, ARENA(in, s->rater), s->rater_len);
+	sg_buf_add(b, ARENA(in, s->mlabel), s->mlabel_len);
+	len = (uint32_t)(b->len - start);
+	memcpy(b->buf + start, &len, sizeof(len));
+}
+
+static uint32_t get_u32(const unsigned char **p)
+{
+	uint32_t x;
+
+	memcpy(&x, *p, sizeof(x));
+	*p += sizeof(x);
+	return x;
+}
+
+static double get_double(const unsigned char **p)
+{
+	double x;
+
+	memcpy(&x, *p, sizeof(x));
+	*p += sizeof(x);
+	return x;
+}
+
+/* Appends the row of record r (pack_row's) to the staged rows. */
+static void unpack_row(struct ingest *in, const unsigned char *r)
 {
 	struct staged *s = &in->stage[in->nstaged++];
-	struct packed h;
-	size_t off;
+	const unsigned char *p = r + 4;
+	uint32_t cid_len = get_u32(&p);
+	int64_t line;
+	unsigned char f;
 
-	(void)n;
-	memcpy(&h, blob, sizeof(h));
-	blob += sizeof(h);
 	memset(s, 0, sizeof(*s));
-	s->line = h.line;
-	s->at_epoch = h.at_epoch;
-	s->value = h.value;
-	s->mvalue = h.mvalue;
-	s->score = h.score;
-	s->has_pred = h.has_pred;
+	memcpy(&line, p, sizeof(line));
+	s->line = (long)line;
+	if (r[16])
+		memcpy(s->night, r + 17, 10);
+	p = r + REC_HEAD;
+	s->cid = ingest_keep(in, p, cid_len);
+	s->cid_len = cid_len;
+	p += cid_len;
+	f = *p++;
+	s->has_pred = (f & F_PRED) != 0;
+	s->at_epoch = f & F_AT ? get_double(&p) : 0;
+	s->value = f & F_VALUE ? get_double(&p) : NAN;
+	s->mvalue = f & F_MVALUE ? get_double(&p) : NAN;
+	s->score = f & F_SCORE ? get_double(&p) : NAN;
+	s->at_len = get_u32(&p);
+	s->segs_len = get_u32(&p);
+	s->feats_len = get_u32(&p);
+	s->label_len = get_u32(&p);
+	s->rater_len = get_u32(&p);
+	s->mlabel_len = get_u32(&p);
 	s->raw = in->arena.len;
 	s->raw_len = 0;
 	s->raw_later = 1;
-	s->cid = ingest_keep(in, cid, cid_len);
-	s->cid_len = cid_len;
-	s->at = ingest_keep(in, blob, h.at_len);
-	s->at_len = h.at_len;
-	blob += h.at_len;
-	if (night)
-		memcpy(s->night, night, 10);
-	s->segs = ingest_keep(in, blob, h.segs_len);
-	s->segs_len = h.segs_len;
-	blob += h.segs_len;
-	off = in->nfeat * sizeof(double);
-	s->feats = ingest_keep(in, blob, off);
-	blob += off;
-	s->label = ingest_keep(in, blob, h.label_len);
-	s->label_len = h.label_len;
-	blob += h.label_len;
-	s->rater = ingest_keep(in, blob, h.rater_len);
-	s->rater_len = h.rater_len;
-	blob += h.rater_len;
-	s->mlabel = ingest_keep(in, blob, h.mlabel_len);
-	s->mlabel_len = h.mlabel_len;
+	s->at = ingest_keep(in, p, s->at_len);
+	p += s->at_len;
+	s->segs = ingest_keep(in, p, s->segs_len);
+	p += s->segs_len;
+	s->feats = ingest_keep(in, p, s->feats_len);
+	p += s->feats_len;
+	s->label = ingest_keep(in, p, s->label_len);
+	p += s->label_len;
+	s->rater = ingest_keep(in, p, s->rater_len);
+	p += s->rater_len;
+	s->mlabel = ingest_keep(in, p, s->mlabel_len);
 }
 
-/* Binds staged row s, packed in in->blobs[from, to), to base + 1 .. 3. */
-static void bind_stage(struct ingest *in, sqlite3_stmt *st, int base,
-		       const struct staged *s, size_t from, size_t to)
+/* The merge order of two records: night (none first), case id, row. */
+static int cmp_rec(const unsigned char *a, const unsigned char *b)
 {
-	if (s->at_len)
-		sqlite3_bind_text(st, base + 1, s->night, 10, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, base + 1);
-	sqlite3_bind_text(st, base + 2, ARENA(in, s->cid), (int)s->cid_len,
-			  SQLITE_STATIC);
-	sqlite3_bind_blob(st, base + 3, in->blobs.buf + from, (int)(to - from),
-			  SQLITE_STATIC);
+	uint32_t la, lb;
+	int64_t xa, xb;
+	int c;
+
+	if (a[16] != b[16])
+		return a[16] ? 1 : -1;
+	if (a[16] && (c = memcmp(a + 17, b + 17, 10)) != 0)
+		return c;
+	memcpy(&la, a + 4, sizeof(la));
+	memcpy(&lb, b + 4, sizeof(lb));
+	c = memcmp(a + REC_HEAD, b + REC_HEAD, la < lb ? la : lb);
+	if (c)
+		return c;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	memcpy(&xa, a + 8, sizeof(xa));
+	memcpy(&xb, b + 8, sizeof(xb));
+	return (xa > xb) - (xa < xb);
+}
+
+static int cmp_run_key(const void *pa, const void *pb, void *ctx)
+{
+	const struct run_key *a = pa, *b = pb;
+	const unsigned char *base = ctx;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return cmp_rec(base + a->off, base + b->off);
 }
 
 /*
- * Moves the staged rows of the file read so far into temp.sg_stage, in
- * row order (its rowid), to be written to the store in key order by
- * merge_rows.
+ * Sorts the run in memory (its keys). Each record gets a 64-bit key that
+ * orders as the merge order does, as far as it goes: whether it has a
+ * night (1 bit), the night as ((year * 13) + month) * 32 + day (23 bits)
+ * and 5 bytes of the case id from where the run's ids start to differ
+ * (their common prefix, "dec-" say, tells nothing), zeros past its end.
+ * Records of equal keys are compared whole. Most comparisons so never
+ * reach the records, scattered over the run's memory. (A night is
+ * always YYYY-MM-DD; should one not be digits, every key is 0.)
+ */
+static void sort_run(struct ingest *in)
+{
+	const unsigned char *base = (const unsigned char *)in->run.buf;
+	const unsigned char *first;
+	uint32_t lcp, len;
+	size_t i, k;
+	int digits = 1;
+
+	if (!in->nrun)
+		return;
+	first = base + in->run_off[0].off;
+	memcpy(&lcp, first + 4, sizeof(lcp));
+	for (i = 1; i < in->nrun && lcp; i++) {
+		const unsigned char *r = base + in->run_off[i].off;
+
+		memcpy(&len, r + 4, sizeof(len));
+		if (len < lcp)
+			lcp = len;
+		for (k = 0; k < lcp && r[REC_HEAD + k] == first[REC_HEAD + k];
+		     k++)
+			;
+		lcp = (uint32_t)k;
+	}
+	for (i = 0; i < in->nrun; i++) {
+		const unsigned char *r = base + in->run_off[i].off;
+		const unsigned char *n = r + 17;
+		uint64_t key = 0;
+
+		for (k = 0; r[16] && k < 10; k++)
+			if (k != 4 && k != 7 && (n[k] < '0' || n[k] > '9'))
+				digits = 0;
+		if (r[16] && digits) {
+			uint64_t y = (uint64_t)((n[0] - '0') * 1000 +
+						(n[1] - '0') * 100 +
+						(n[2] - '0') * 10 + (n[3] - '0'));
+			uint64_t m = (uint64_t)((n[5] - '0') * 10 + (n[6] - '0'));
+			uint64_t d = (uint64_t)((n[8] - '0') * 10 + (n[9] - '0'));
+
+			key = (1ull << 23 | ((y * 13 + m) * 32 + d)) << 40;
+		}
+		memcpy(&len, r + 4, sizeof(len));
+		for (k = 0; k < 5; k++)
+			key |= (uint64_t)(lcp + k < len ? r[REC_HEAD + lcp + k]
+							: 0)
+			       << (8 * (4 - k));
+		in->run_off[i].key = key;
+	}
+	/* a night not of digits (never made so): the records decide */
+	for (i = 0; !digits && i < in->nrun; i++)
+		in->run_off[i].key = 0;
+	qsort_r(in->run_off, in->nrun, sizeof(*in->run_off), cmp_run_key,
+		in->run.buf);
+}
+
+static int runs_io_error(struct sg_diag *diag, const char *what)
+{
+	sg_diag_set(diag, "", 0, 0, "cannot %s the staged rows: %s", what,
+		    strerror(errno));
+	return SG_EIO;
+}
+
+/* Writes all of buf at offset off of fd. */
+static int pwrite_all(int fd, const void *buf, size_t n, off_t off)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = pwrite(fd, p, n, off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+		off += w;
+	}
+	return 0;
+}
+
+/*
+ * Sorts the run and appends it to the temporary file of runs (made the
+ * first time, in $TMPDIR, unlinked at once), in records of merge order.
+ */
+static int write_run(struct ingest *in, struct sg_diag *diag)
+{
+	struct sg_buf out = SG_BUF_INIT;
+	size_t i;
+	off_t start;
+
+	if (!in->nrun)
+		return 0;
+	if (in->runs_fd < 0) {
+		const char *dir = getenv("TMPDIR");
+		struct sg_buf p = SG_BUF_INIT;
+
+		sg_buf_addf(&p, "%s/shadowgate-stage-XXXXXX",
+			    dir && *dir ? dir : "/tmp");
+		in->runs_fd = mkstemp(p.buf);
+		if (in->runs_fd >= 0)
+			unlink(p.buf);
+		sg_buf_release(&p);
+		if (in->runs_fd < 0)
+			return runs_io_error(diag, "make a file for");
+	}
+	sort_run(in);
+	start = in->runs_end;
+	/* written through a small buffer: one the size of the run would be
+	 * page-faulted in anew for every run */
+	sg_buf_grow(&out, RUN_READ);
+	for (i = 0; i <= in->nrun; i++) {
+		const unsigned char *r =
+			i < in->nrun ? (const unsigned char *)in->run.buf +
+					       in->run_off[i].off
+				     : NULL;
+		uint32_t len = 0;
+
+		if (r)
+			memcpy(&len, r, sizeof(len));
+		if (out.len && (!r || out.len + len > RUN_READ)) {
+			if (pwrite_all(in->runs_fd, out.buf, out.len,
+				       in->runs_end)) {
+				sg_buf_release(&out);
+				return runs_io_error(diag, "write");
+			}
+			in->runs_end += (off_t)out.len;
+			out.len = 0;
+		}
+		if (r)
+			sg_buf_add(&out, r, len);
+	}
+	in->runs = sg_xrealloc(in->runs, (in->nruns + 1) * sizeof(*in->runs));
+	in->runs[in->nruns].start = start;
+	in->runs[in->nruns].end = in->runs_end;
+	in->nruns++;
+	sg_buf_release(&out);
+	in->nrun = 0;
+	sg_buf_reset(&in->run);
+	return 0;
+}
+
+/*
+ * Moves the staged rows of the file read so far into the run, in row
+ * order, to be written to the store in key order by merge_rows.
  */
 int ingest_spill_rows(struct ingest *in, struct sg_diag *diag)
 {
 	size_t i, n = in->nstaged;
-	int rc = SQLITE_DONE;
 
 	if (!n)
 		return 0;
-	sg_buf_reset(&in->blobs);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		pack_row(in, &in->stage[i]);
-		in->blob_end[i] = in->blobs.len;
-	}
-	if (n == BATCH_ROWS && (rc = ingest_prepare_batches(in, diag)) != 0)
-		return rc;
-	if (n == BATCH_ROWS) {
-		for (i = 0; i < n; i++)
-			bind_stage(in, in->stage_all, (int)i * STAGE_PARAMS,
-				   &in->stage[i], i ? in->blob_end[i - 1] : 0,
-				   in->blob_end[i]);
-		rc = sqlite3_step(in->stage_all);
-		sqlite3_reset(in->stage_all);
-	} else {
-		for (i = 0; i < n && rc == SQLITE_DONE; i++) {
-			bind_stage(in, in->stage_one, 0, &in->stage[i],
-				   i ? in->blob_end[i - 1] : 0,
-				   in->blob_end[i]);
-			rc = sqlite3_step(in->stage_one);
-			sqlite3_reset(in->stage_one);
-		}
-	}
 	in->nstaged = 0;
 	sg_buf_reset(&in->arena);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(in->s, diag, "cannot stage the rows");
 	in->spilled = 1;
+	if (in->run.len >= (in->o->sort_run_bytes ? in->o->sort_run_bytes
+						  : RUN_BYTES))
+		return write_run(in, diag);
 	return 0;
 }
 
@@ -196,6 +418,135 @@ static int cmp_staged(const void *pa, const void *pb, void *ctx)
 	return (a->line > b->line) - (a->line < b->line);
 }
 
+/* Stages the row of record r; writes the batch when it is full. */
+static int take_rec(struct ingest *in, const unsigned char *r,
+		    struct sg_diag *diag)
+{
+	unpack_row(in, r);
+	if (in->nstaged == BATCH_ROWS || in->arena.len > BATCH_BYTES)
+		return ingest_flush_rows(in, diag);
+	return 0;
+}
+
+/* A run being merged: its buffered bytes [pos, len) and what is left. */
+struct run_reader {
+	struct sg_buf buf;
+	size_t pos;
+	off_t next, end; /* the file's bytes not read yet */
+};
+
+/*
+ * Makes the next record of run r whole in its buffer; returns it, or NULL
+ * at the end of the run (*err set when reading failed).
+ */
+static const unsigned char *run_peek(int fd, struct run_reader *r, int *err)
+{
+	uint32_t len = 0;
+
+	for (;;) {
+		size_t have = r->buf.len - r->pos, want;
+		ssize_t got;
+
+		if (have >= 4) {
+			memcpy(&len, r->buf.buf + r->pos, sizeof(len));
+			if (have >= len)
+				return (const unsigned char *)r->buf.buf + r->pos;
+		}
+		if (r->next >= r->end) {
+			if (have)
+				*err = EIO; /* a cut record */
+			return NULL;
+		}
+		memmove(r->buf.buf, r->buf.buf + r->pos, have);
+		r->buf.len = have;
+		r->pos = 0;
+		want = RUN_READ > len ? RUN_READ : len;
+		if ((off_t)want > r->end - r->next)
+			want = (size_t)(r->end - r->next);
+		sg_buf_grow(&r->buf, want);
+		got = pread(fd, r->buf.buf + have, want, r->next);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			*err = got ? errno : EIO;
+			return NULL;
+		}
+		r->buf.len += (size_t)got;
+		r->next += got;
+	}
+}
+
+/* The heap of runs by their next record: sift entry i down. */
+static void heap_down(struct run_reader **h, const unsigned char **top,
+		      size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < n && cmp_rec(top[l], top[m]) < 0)
+			m = l;
+		if (l + 1 < n && cmp_rec(top[l + 1], top[m]) < 0)
+			m = l + 1;
+		if (m == i)
+			return;
+		{
+			struct run_reader *t = h[i];
+			const unsigned char *u = top[i];
+
+			h[i] = h[m];
+			top[i] = top[m];
+			h[m] = t;
+			top[m] = u;
+		}
+		i = m;
+	}
+}
+
+/* Merges the runs of the temporary file, handing records in order. */
+static int merge_runs(struct ingest *in, struct sg_diag *diag)
+{
+	struct run_reader *rd = sg_xcalloc(in->nruns, sizeof(*rd));
+	struct run_reader **h = sg_xcalloc(in->nruns, sizeof(*h));
+	const unsigned char **top = sg_xcalloc(in->nruns, sizeof(*top));
+	size_t i, n = 0;
+	int ret = 0, err = 0;
+
+	for (i = 0; i < in->nruns; i++) {
+		sg_buf_init(&rd[i].buf);
+		rd[i].next = in->runs[i].start;
+		rd[i].end = in->runs[i].end;
+		top[n] = run_peek(in->runs_fd, &rd[i], &err);
+		if (top[n])
+			h[n++] = &rd[i];
+	}
+	for (i = n; i-- > 0;)
+		heap_down(h, top, n, i);
+	while (!ret && !err && n) {
+		struct run_reader *r = h[0];
+		uint32_t len;
+
+		ret = take_rec(in, top[0], diag);
+		memcpy(&len, top[0], sizeof(len));
+		r->pos += len;
+		top[0] = run_peek(in->runs_fd, r, &err);
+		if (!top[0]) {
+			h[0] = h[--n];
+			top[0] = top[n];
+		}
+		heap_down(h, top, n, 0);
+	}
+	if (!ret && err) {
+		errno = err;
+		ret = runs_io_error(diag, "read");
+	}
+	for (i = 0; i < in->nruns; i++)
+		sg_buf_release(&rd[i].buf);
+	free(rd);
+	free(h);
+	free(top);
+	return ret;
+}
+
 /*
  * Writes the valid rows of the file to the store, in merge order: by
  * night, then by case id, the rows of one case in row order. Rows of
@@ -207,12 +558,12 @@ static int cmp_staged(const void *pa, const void *pb, void *ctx)
  * one ordered sweep (each of its pages read and written once), where row
  * order touches a random page for every row, and the store's later
  * nights get ids above the earlier ones. A file of at most one batch is
- * sorted in memory.
+ * sorted as it is, one of at most one run in memory.
  */
 int ingest_merge_rows(struct ingest *in, struct sg_diag *diag)
 {
-	sqlite3_stmt *st = NULL;
-	int ret, rc;
+	size_t i;
+	int ret = 0;
 
 	if (!in->spilled) {
 		qsort_r(in->stage, in->nstaged, sizeof(*in->stage), cmp_staged,
@@ -220,37 +571,34 @@ int ingest_merge_rows(struct ingest *in, struct sg_diag *diag)
 		return ingest_flush_rows(in, diag);
 	}
 	ret = ingest_spill_rows(in, diag);
-	if (ret)
-		return ret;
-	ret = sg_store_prepare(in->s, &st,
-			       "SELECT rec, cid, night FROM temp.sg_stage"
-			       " ORDER BY night, cid, rowid",
-			       diag);
-	if (ret)
-		return ret;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		unpack_row(in, sqlite3_column_blob(st, 0),
-			   (size_t)sqlite3_column_bytes(st, 0),
-			   (const char *)sqlite3_column_text(st, 1),
-			   (size_t)sqlite3_column_bytes(st, 1),
-			   (const char *)sqlite3_column_text(st, 2));
-		if (in->nstaged == BATCH_ROWS || in->arena.len > BATCH_BYTES) {
-			ret = ingest_flush_rows(in, diag);
-			if (ret)
-				goto out;
-		}
+	if (!ret && in->nruns) {
+		ret = write_run(in, diag);
+		if (!ret)
+			ret = merge_runs(in, diag);
+	} else if (!ret) {
+		sort_run(in);
+		for (i = 0; !ret && i < in->nrun; i++)
+			ret = take_rec(in,
+				       (const unsigned char *)in->run.buf +
+					       in->run_off[i].off,
+				       diag);
 	}
-	if (rc != SQLITE_DONE) {
-		ret = sg_store_error(in->s, diag, "cannot read the staged rows");
-		goto out;
-	}
-	ret = ingest_flush_rows(in, diag);
-out:
-	sqlite3_finalize(st);
-	in->spilled = 0;
 	if (!ret)
-		ret = sg_store_exec(in->s, "DELETE FROM temp.sg_stage", diag);
+		ret = ingest_flush_rows(in, diag);
+	ingest_runs_reset(in);
 	return ret;
+}
+
+void ingest_runs_reset(struct ingest *in)
+{
+	in->spilled = 0;
+	in->nrun = 0;
+	sg_buf_reset(&in->run);
+	in->nruns = 0;
+	in->runs_end = 0;
+	if (in->runs_fd >= 0)
+		close(in->runs_fd);
+	in->runs_fd = -1;
 }
 
 int ingest_feature_set_id(struct ingest *in, struct sg_diag *diag)

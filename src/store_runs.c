@@ -23,6 +23,7 @@ struct sg_store_preds {
 	int rescore;
 	long run_id;
 	sqlite3_stmt *next, *retire, *old, *ins, *insn, *count, *find;
+	struct sg_buf features; /* the row's features, unpacked */
 };
 
 int sg_store_feature_sets(struct sg_store *s,
@@ -374,6 +375,7 @@ void sg_store_preds_close(struct sg_store_preds *p)
 	sqlite3_finalize(p->insn);
 	sqlite3_finalize(p->count);
 	sqlite3_finalize(p->find);
+	sg_buf_release(&p->features);
 	free(p);
 }
 
@@ -388,9 +390,13 @@ int sg_store_preds_next(struct sg_store_preds *p, long after, size_t limit,
 	sqlite3_bind_int64(st, 2, after);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.features = sqlite3_column_blob(st, 3);
-		r.nfeatures =
-			(size_t)sqlite3_column_bytes(st, 3) / sizeof(double);
+		r.features = NULL;
+		r.nfeatures = 0;
+		if (sqlite3_column_type(st, 3) == SQLITE_BLOB)
+			r.features = sg_features_read(
+				&p->features, sqlite3_column_blob(st, 3),
+				(size_t)sqlite3_column_bytes(st, 3),
+				&r.nfeatures);
 		r.case_id = (const char *)sqlite3_column_text(st, 1);
 		r.case_id_len = (size_t)sqlite3_column_bytes(st, 1);
 		r.feature_set = (long)sqlite3_column_int64(st, 2);

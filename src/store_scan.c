@@ -65,7 +65,30 @@ static const char *col_text(sqlite3_stmt *st, int i, size_t *n)
 	return t;
 }
 
-void sg_scan_case_cols(sqlite3_stmt *st, int i, struct sg_scan_case *c)
+/*
+ * The packed features in column i of st (store_features.c) unpacked into
+ * scratch: the doubles (NULL when the blob is empty or not one), their
+ * bytes in *len.
+ */
+static const void *col_features(sqlite3_stmt *st, int i,
+				struct sg_buf *scratch, size_t *len)
+{
+	const void *b = sqlite3_column_blob(st, i);
+	const double *v;
+	size_t n;
+
+	*len = 0;
+	if (!b)
+		return NULL;
+	v = sg_features_read(scratch, b, (size_t)sqlite3_column_bytes(st, i),
+			     &n);
+	if (v)
+		*len = n * sizeof(double);
+	return v;
+}
+
+void sg_scan_case_cols(sqlite3_stmt *st, int i, struct sg_scan_case *c,
+		       struct sg_buf *scratch)
 {
 	memset(c, 0, sizeof(*c));
 	c->night = col_text(st, i, &c->night_len);
@@ -73,8 +96,8 @@ void sg_scan_case_cols(sqlite3_stmt *st, int i, struct sg_scan_case *c)
 	if (sqlite3_column_type(st, i + 3) == SQLITE_BLOB) {
 		c->has_features = 1;
 		c->feature_set = sqlite3_column_int64(st, i + 2);
-		c->features = sqlite3_column_blob(st, i + 3);
-		c->features_len = (size_t)sqlite3_column_bytes(st, i + 3);
+		c->features = col_features(st, i + 3, scratch,
+					   &c->features_len);
 	}
 }
 
@@ -96,6 +119,7 @@ struct pass {
 	void *ctx;
 	size_t ndec;          /* decisions of the case so far */
 	long long first_dec;  /* the id of its first */
+	struct sg_buf features; /* the case's features, unpacked */
 };
 
 /* The case's part of a row, from column 0, to begin_case. */
@@ -110,10 +134,10 @@ static void begin_case(struct pass *p, sqlite3_stmt *st, long long id)
 	/* a STRICT BLOB column: NULL, or a blob (NULL when empty); not
 	 * handed when empty, as the pass has nothing to count in it */
 	if (p->w->features &&
-	    (c.features = sqlite3_column_blob(st, CC_FEATURES)) != NULL) {
+	    (c.features = col_features(st, CC_FEATURES, &p->features,
+				       &c.features_len)) != NULL) {
 		c.has_features = 1;
 		c.feature_set = sqlite3_column_int64(st, CC_FSET);
-		c.features_len = (size_t)sqlite3_column_bytes(st, CC_FEATURES);
 	}
 	p->ndec = 0;
 	p->ops->begin_case(p->ctx, &c);
@@ -589,6 +613,7 @@ int sg_scan_window(struct sg_store *s, struct sg_scan_window *w,
 out:
 	if (tx)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sg_buf_release(&p.features);
 	sg_store_cache_restore(s, cache);
 	return ret;
 }
@@ -600,6 +625,7 @@ int sg_scan_reference(struct sg_store *s, const char *since,
 		      void (*fn)(void *ctx, const struct sg_scan_case *c),
 		      void *ctx, struct sg_diag *diag)
 {
+	struct sg_buf scratch = SG_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	long long cache;
 	int ret, rc;
@@ -617,13 +643,14 @@ int sg_scan_reference(struct sg_store *s, const char *since,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sg_scan_case c;
 
-		sg_scan_case_cols(st, 0, &c);
+		sg_scan_case_cols(st, 0, &c, &scratch);
 		fn(ctx, &c);
 	}
 	if (rc != SQLITE_DONE)
 		ret = sg_store_error(s, diag,
 				     "cannot read the reference window");
 	sqlite3_finalize(st);
+	sg_buf_release(&scratch);
 	sg_store_cache_restore(s, cache);
 	return ret;
 }

@@ -302,6 +302,7 @@ int sg_scan_case_row(struct sg_store *s, long long id,
 	static const char sql[] =
 		"SELECT case_id, night, segments, feature_set, features"
 		" FROM cases WHERE id = ?1";
+	struct sg_buf scratch = SG_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	struct sg_scan_case c;
 	int ret = sg_store_prepare(s, &st, sql, diag);
@@ -313,12 +314,13 @@ int sg_scan_case_row(struct sg_store *s, long long id,
 		ret = sg_store_error(s, diag, "cannot read a case");
 		goto out;
 	}
-	sg_scan_case_cols(st, 1, &c);
+	sg_scan_case_cols(st, 1, &c, &scratch);
 	c.id = id;
 	c.case_id = (const char *)sqlite3_column_text(st, 0);
 	fn(ctx, &c);
 out:
 	sqlite3_finalize(st);
+	sg_buf_release(&scratch);
 	return ret;
 }
 

@@ -108,6 +108,8 @@ static int ingest(const char *name, struct sg_ingest_summary *sum,
 	return sg_ingest(store, paths, 1, &o, sum, d);
 }
 
+static size_t run_bytes; /* sort_run_bytes of ingest_path */
+
 static int ingest_path(const char *path, struct sg_ingest_summary *sum,
 		       struct sg_diag *d)
 {
@@ -117,6 +119,7 @@ static int ingest_path(const char *path, struct sg_ingest_summary *sum,
 	paths[0] = path;
 	memset(&o, 0, sizeof(o));
 	o.cfg = &cfg;
+	o.sort_run_bytes = run_bytes;
 	o.max_rejects = -1;
 	o.max_rejects_pct = -1;
 	o.keep_rejects = 10;
@@ -169,10 +172,11 @@ static void open_log(FILE **f, char *path)
  * goes to the store in key order (by night, then case id) with the same
  * counts as in row order: a second rating, a conflict, a duplicate and a
  * correction of cases met earlier in the file are told apart as always,
- * and the next night's cases are numbered after the first file's.
+ * and the next night's cases are numbered after the first file's. The
+ * rows are sorted in memory, or (with a small sort_run_bytes) in many
+ * runs on disk, merged: the store is the same either way.
  */
-static void file_past_one_batch_is_stored_in_night_and_case_id_order(
-	void **state)
+static void stored_in_night_and_case_id_order(void)
 {
 	struct sg_ingest_summary sum;
 	struct sg_diag d;
@@ -180,7 +184,6 @@ static void file_past_one_batch_is_stored_in_night_and_case_id_order(
 	unsigned long long i;
 	FILE *f;
 
-	(void)state;
 	open_log(&f, path);
 	for (i = 0; i < 1000; i++)
 		log_row(f, i, 1 + (int)(i % 3), 8, regions[i % 4], "ann", 0);
@@ -246,6 +249,25 @@ static void file_past_one_batch_is_stored_in_night_and_case_id_order(
 			 0);
 }
 
+static void file_past_one_batch_is_stored_in_night_and_case_id_order(
+	void **state)
+{
+	(void)state;
+	run_bytes = 0;
+	stored_in_night_and_case_id_order();
+}
+
+/* 4 KiB runs: a run is written a batch (256 rows) at a time, so the
+ * first file goes to 4 runs, the second to 2 */
+static void rows_sorted_in_runs_on_disk_are_stored_in_the_same_order(
+	void **state)
+{
+	(void)state;
+	run_bytes = 4096;
+	stored_in_night_and_case_id_order();
+	run_bytes = 0;
+}
+
 static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
 {
 	struct sg_ingest_summary sum;
@@ -268,7 +290,8 @@ static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
 	/* income of c4 is 73000.5, the first of two doubles */
 	{
 		sqlite3_stmt *st;
-		const double *f;
+		double f[2];
+		size_t nf;
 
 		assert_int_equal(sqlite3_prepare_v2(
 					 store->db,
@@ -277,11 +300,21 @@ static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
 					 -1, &st, NULL),
 				 SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		f = sqlite3_column_blob(st, 0);
+		assert_int_equal(sg_features_unpack(sqlite3_column_blob(st, 0),
+						    (size_t)sqlite3_column_bytes(
+							    st, 0),
+						    f, 2, &nf),
+				 0);
+		assert_int_equal(nf, 2);
 		assert_true(isnan(f[0])); /* c3: empty income is missing */
 		assert_true(f[1] == 35.0);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		f = sqlite3_column_blob(st, 0);
+		assert_int_equal(sg_features_unpack(sqlite3_column_blob(st, 0),
+						    (size_t)sqlite3_column_bytes(
+							    st, 0),
+						    f, 2, &nf),
+				 0);
+		assert_int_equal(nf, 2);
 		assert_true(f[0] == 73000.5);
 		assert_true(f[1] == 52.0);
 		sqlite3_finalize(st);
@@ -291,6 +324,12 @@ static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
 				 "JOIN models m ON m.id = p.model JOIN cases c "
 				 "ON c.id = p.case_ref WHERE c.case_id = 'c5'"),
 			    "model@logged review 0.41");
+	/* a logged prediction's time is its batch's start, not kept per row */
+	assert_int_equal(count("SELECT count(*) FROM predictions p JOIN"
+			       " ingest_batches b ON b.id = p.batch WHERE"
+			       " p.created_at IS NULL AND b.started_at LIKE"
+			       " '____-__-__T__:__:__Z'"),
+			 5);
 }
 
 static void same_file_twice_changes_nothing(void **state)
@@ -537,6 +576,7 @@ int main(void)
 		T(numeric_decisions_store_values),
 		T(missing_file_is_an_io_error),
 		T(file_past_one_batch_is_stored_in_night_and_case_id_order),
+		T(rows_sorted_in_runs_on_disk_are_stored_in_the_same_order),
 		cmocka_unit_test(number_parser_rejects_hex_inf_and_trailing_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

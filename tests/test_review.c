@@ -792,7 +792,8 @@ static void labels_carry_segments_and_features_quoted(void **state)
 	char sql[512], inc[17], nan[17], *t, *line;
 
 	(void)state;
-	/* c0003 with a segment holding a comma, UTF-8, and two features,
+	/* c0003 with a segment holding a comma, UTF-8, and two features
+	 * (packed as the store keeps them),
 	 * the second missing (NaN); a verdict with a comma and quotes on
 	 * c0001 (ana's reject becomes it) */
 	hex_double(inc, 2100.5);
@@ -801,7 +802,8 @@ static void labels_carry_segments_and_features_quoted(void **state)
 		 "INSERT INTO feature_sets(id, names) VALUES (1,"
 		 " '[\"income\",\"age\"]');"
 		 "UPDATE cases SET segments = '{\"region\":\"Z\xc3\xbcrich,"
-		 " Nord\"}', feature_set = 1, features = X'%s%s' WHERE id = 3;",
+		 " Nord\"}', feature_set = 1,"
+		 " features = sg_pack_features(X'%s%s') WHERE id = 3;",
 		 inc, nan);
 	assert_int_equal(sg_store_exec(s, sql, &d), 0);
 	put(s, 1, "ana", "refer, \"senior\"");

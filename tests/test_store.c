@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,13 +209,17 @@ static void version_1_store_gets_the_startup_column(void **state)
 				       "DROP TABLE review_verdicts;"
 				       "DROP TABLE review_cases;"
 				       "DROP TABLE review_batches;"
+				       /* as version 1 had it (version 4
+					* drops it) */
+				       "ALTER TABLE cases ADD COLUMN decided_at"
+				       " TEXT;"
 				       "PRAGMA user_version = 1;",
 				       &d),
 			 0);
 	sg_store_close(s);
 	s = NULL;
 	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
-	assert_int_equal(sg_store_version(s), 3);
+	assert_int_equal(sg_store_version(s), SG_STORE_VERSION);
 	assert_int_equal(count(s, "SELECT count(*) FROM runs WHERE "
 				  "startup_ms IS NULL"),
 			 1);
@@ -229,7 +234,7 @@ static void version_1_store_gets_the_startup_column(void **state)
 
 /*
  * A store of schema version 2 (cases, a model and a report, none of the
- * review tables) is brought to version 3 when opened: what it held is
+ * review tables) is brought to the current version when opened: what it held is
  * kept, and a review batch, its case and a verdict can be stored.
  */
 static void version_2_store_gets_the_review_tables(void **state)
@@ -252,13 +257,15 @@ static void version_2_store_gets_the_review_tables(void **state)
 			      "DROP TABLE review_verdicts;"
 			      "DROP TABLE review_cases;"
 			      "DROP TABLE review_batches;"
+			      /* as version 2 had it (version 4 drops it) */
+			      "ALTER TABLE cases ADD COLUMN decided_at TEXT;"
 			      "PRAGMA user_version = 2;",
 			      &d),
 		0);
 	sg_store_close(s);
 	s = NULL;
 	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
-	assert_int_equal(sg_store_version(s), 3);
+	assert_int_equal(sg_store_version(s), SG_STORE_VERSION);
 	assert_int_equal(count(s, "SELECT count(*) FROM cases"), 1);
 	assert_int_equal(count(s, "SELECT count(*) FROM reports"), 1);
 	assert_int_equal(
@@ -283,6 +290,250 @@ static void version_2_store_gets_the_review_tables(void **state)
 			      " VALUES (1, 1, 'ana', 'yes', 'v.csv', 3, 'now');",
 			      &d),
 		0);
+	sg_store_close(s);
+}
+
+/* The hex of blob (n bytes), for comparing with bytes written by hand. */
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02X", b[i]);
+	out[2 * n] = '\0';
+}
+
+/*
+ * Features are packed as decimals m / 10^k where that gives the double
+ * back bit for bit; the bytes worked out by hand (tag = 1 + 2k + sign,
+ * then m in LEB128, 7 bits a byte, low first):
+ *   52      k 0, m 52 = 0x34                      -> 01 34
+ *   -2.5    k 1, sign, m 25 = 0x19                -> 04 19
+ *   123.456 k 3, m 123456 = 964 * 128 + 64, 964 = 7 * 128 + 68
+ *                                                 -> 07 C0 C4 07
+ *   0       -> 01 00; -0 (sign) -> 02 00; missing -> 00
+ *   1e-22   k 22, m 1                             -> 2D 01
+ *   0.1 + 0.2 (0.30000000000000004: 17 digits, m past 2^53), 1e22 (past
+ *   2^53), the least subnormal and infinity stay 8-byte doubles (2F).
+ */
+static void features_pack_to_the_fewest_bytes_and_back_bit_for_bit(void **state)
+{
+	double v[] = {52, -2.5, 123.456, 0.0, -0.0, NAN, 1e-22, 0.1 + 0.2,
+		      1e22, 5e-324, INFINITY, -INFINITY};
+	size_t n = sizeof(v) / sizeof(v[0]), got, i;
+	unsigned char b[SG_FEATURES_MAX(12)];
+	double back[12];
+	char h[2 * sizeof(b) + 1];
+	size_t len;
+
+	(void)state;
+	len = sg_features_pack(v, 7, b);
+	hex(b, len, h);
+	assert_string_equal(h, "0134041907C0C40701000200002D01");
+	len = sg_features_pack(v, n, b);
+	assert_int_equal(len, 15 + 5 * 9);
+	for (i = 7; i < n; i++)
+		assert_int_equal(b[15 + 9 * (i - 7)], 0x2F);
+	assert_int_equal(sg_features_unpack(b, len, back, n, &got), 0);
+	assert_int_equal(got, n);
+	for (i = 0; i < n; i++) {
+		if (isnan(v[i]))
+			assert_true(isnan(back[i]));
+		else
+			assert_memory_equal(&back[i], &v[i], sizeof(double));
+	}
+	/* more values than room, a cut varint, a cut double, a bad tag */
+	assert_int_equal(sg_features_unpack(b, len, back, n - 1, &got), -1);
+	assert_int_equal(sg_features_unpack("\x07\xC0", 2, back, n, &got), -1);
+	assert_int_equal(sg_features_unpack("\x2F\x01\x02", 3, back, n, &got),
+			 -1);
+	assert_int_equal(sg_features_unpack("\x30", 1, back, n, &got), -1);
+}
+
+/*
+ * A store of schema version 2 keeps its features as 8-byte doubles and
+ * a created_at on every prediction; when opened it is brought to version
+ * 3: every prediction keeps its row, and every case keeps its row (its
+ * time is its first decision's: the column goes), its
+ * features packed (bytes as in the test above: 73000.5 is k 1, m 730005
+ * = (5703 * 128) + 21, 5703 = 44 * 128 + 71 -> 03 95 C7 2C) and read back
+ * as the same doubles; a case without features stays without.
+ */
+static void version_2_store_gets_its_features_packed(void **state)
+{
+	double f[2] = {73000.5, 52}, g[2] = {NAN, 35};
+	struct sg_store *s = NULL;
+	sqlite3_stmt *st;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	/* the tables of version 2 that version 4 changed, as they were */
+	assert_int_equal(sg_store_exec(s, "PRAGMA foreign_keys = OFF", &d), 0);
+	assert_int_equal(
+		sg_store_exec(
+			s,
+			"DROP TABLE predictions; DROP TABLE cases;"
+			"CREATE TABLE cases(\n"
+			"  id INTEGER PRIMARY KEY,\n"
+			"  case_id TEXT NOT NULL UNIQUE,\n"
+			"  decided_at TEXT,\n"
+			"  night TEXT,\n"
+			"  segments TEXT,\n"
+			"  feature_set INTEGER REFERENCES feature_sets(id),\n"
+			"  features BLOB,\n"
+			"  batch INTEGER NOT NULL REFERENCES ingest_batches(id),\n"
+			"  line INTEGER NOT NULL) STRICT;\n"
+			"CREATE INDEX cases_night ON cases(night);\n"
+			"CREATE TABLE predictions(\n"
+			"  id INTEGER PRIMARY KEY,\n"
+			"  model INTEGER NOT NULL REFERENCES models(id),\n"
+			"  case_ref INTEGER NOT NULL REFERENCES cases(id),\n"
+			"  run INTEGER REFERENCES runs(id),\n"
+			"  batch INTEGER REFERENCES ingest_batches(id),\n"
+			"  label TEXT,\n"
+			"  value REAL,\n"
+			"  score REAL,\n"
+			"  probs BLOB,\n"
+			"  latency_ms REAL,\n"
+			"  error TEXT,\n"
+			"  is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),\n"
+			"  created_at TEXT NOT NULL) STRICT;\n"
+			"CREATE UNIQUE INDEX predictions_current ON\n"
+			"  predictions(model, case_ref) WHERE is_current = 1;\n"
+			"PRAGMA foreign_keys = ON",
+			&d),
+		0);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO ingest_batches(file, size,"
+				       " sha256, format, rows_read, loaded,"
+				       " corrections, duplicates, rejected,"
+				       " predictions, started_at, finished_at)"
+				       " VALUES ('a.csv', 1, 'x', 'csv', 3, 3,"
+				       " 0, 0, 0, 0, 'now', 'now');"
+				       "INSERT INTO feature_sets(names) VALUES"
+				       " ('[\"income\",\"age\"]');",
+				       &d),
+			 0);
+	assert_int_equal(sqlite3_prepare_v2(s->db,
+					    "INSERT INTO cases(case_id,"
+					    " decided_at, night, feature_set,"
+					    " features, batch, line) VALUES"
+					    " (?1, '2026-11-20T09:00:00Z',"
+					    " '2026-11-20', ?2, ?3, 1, ?4)",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, "c1", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, 1);
+	sqlite3_bind_blob(st, 3, f, sizeof(f), SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, 2);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, "c2", -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, g, sizeof(g), SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, 3);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, "c3", -1, SQLITE_STATIC);
+	sqlite3_bind_null(st, 2);
+	sqlite3_bind_null(st, 3);
+	sqlite3_bind_int(st, 4, 4);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO models(name, version,"
+				       " backend, created_at) VALUES ('m', '1',"
+				       " 'logged', 'now');"
+				       "INSERT INTO predictions(model, case_ref,"
+				       " batch, label, score, is_current,"
+				       " created_at) VALUES (1, 1, 1, 'a', 0.5,"
+				       " 0, 'then'), (1, 1, 1, 'b', 0.75, 1,"
+				       " 'now');"
+				       "INSERT INTO decisions(case_ref, rater,"
+				       " label, decided_at, is_current, batch,"
+				       " line) VALUES (1, 'r1', 'a',"
+				       " '2026-11-20T09:00:00Z', 1, 1, 2);"
+				       /* version 3 adds the review tables */
+				       "DROP TABLE review_verdicts;"
+				       "DROP TABLE review_cases;"
+				       "DROP TABLE review_batches;"
+				       "PRAGMA user_version = 2",
+				       &d),
+			 0);
+	sg_store_close(s);
+	s = NULL;
+
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_version(s), SG_STORE_VERSION);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases"), 3);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases WHERE"
+				  " case_id = 'c1' AND hex(features) ="
+				  " '0395C72C0134'"),
+			 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases WHERE"
+				  " case_id = 'c2' AND hex(features) = '000123'"),
+			 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases WHERE"
+				  " case_id = 'c3' AND features IS NULL"),
+			 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases WHERE"
+				  " night = '2026-11-20'"),
+			 3);
+	/* a case's time is its first decision's, from the same row */
+	assert_int_equal(count(s, "SELECT count(*) FROM pragma_table_info"
+				  "('cases') WHERE name = 'decided_at'"),
+			 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases c JOIN decisions"
+				  " d ON d.case_ref = c.id AND d.batch ="
+				  " c.batch AND d.line = c.line WHERE c.case_id"
+				  " = 'c1' AND d.decided_at ="
+				  " '2026-11-20T09:00:00Z'"),
+			 1);
+	/* the predictions keep their rows, times and current one; a new
+	 * one from a log may leave created_at to its batch */
+	assert_int_equal(count(s, "SELECT count(*) FROM predictions WHERE"
+				  " (id, label, score, is_current, created_at)"
+				  " IN (VALUES (1, 'a', 0.5, 0, 'then'),"
+				  " (2, 'b', 0.75, 1, 'now'))"),
+			 2);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO predictions(model, case_ref,"
+				       " batch, label, is_current) VALUES"
+				       " (1, 2, 1, 'a', 1)",
+				       &d),
+			 0);
+	assert_int_not_equal(sg_store_exec(s,
+					   "INSERT INTO predictions(model,"
+					   " case_ref, label, is_current)"
+					   " VALUES (1, 3, 'a', 1)",
+					   &d),
+			     0);
+	assert_int_not_equal(sg_store_exec(s,
+					   "INSERT INTO predictions(model,"
+					   " case_ref, batch, label, is_current,"
+					   " created_at) VALUES (1, 1, 1, 'c', 1,"
+					   " 'now')",
+					   &d),
+			     0); /* one current prediction per model and case */
+	assert_int_equal(sqlite3_prepare_v2(s->db,
+					    "SELECT features FROM cases"
+					    " WHERE case_id = 'c1'",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	{
+		double back[2];
+		size_t n;
+
+		assert_int_equal(sg_features_unpack(sqlite3_column_blob(st, 0),
+						    (size_t)sqlite3_column_bytes(
+							    st, 0),
+						    back, 2, &n),
+				 0);
+		assert_int_equal(n, 2);
+		assert_memory_equal(back, f, sizeof(f));
+	}
+	sqlite3_finalize(st);
 	sg_store_close(s);
 }
 
@@ -472,6 +723,11 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			version_2_store_gets_the_review_tables, setup,
+			teardown),
+		cmocka_unit_test(
+			features_pack_to_the_fewest_bytes_and_back_bit_for_bit),
+		cmocka_unit_test_setup_teardown(
+			version_2_store_gets_its_features_packed, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(not_a_database_is_a_store_error,
 						setup, teardown),

@@ -25,6 +25,10 @@ struct sg_ingest_opts {
 	void (*progress)(void *ctx, const char *file, uint64_t rows,
 			 uint64_t bytes, uint64_t size);
 	void *progress_ctx;
+	/* memory of the sort of a file's rows, bytes a run: past it, sorted
+	 * runs go to a temporary file and are merged; 0: the default
+	 * (32 MiB) */
+	size_t sort_run_bytes;
 };
 
 struct sg_ingest_file {

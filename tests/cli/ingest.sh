@@ -17,7 +17,7 @@ contains "unknown option is named" "$WORK/err" "unknown option '--frobnicate'"
 expect_exit "missing option value is a usage error" 2 "$SG" ingest --db
 
 expect_exit "init creates the store" 0 "$SG" init --db "$DB"
-contains "init says the schema version" "$WORK/out" "schema version 3"
+contains "init says the schema version" "$WORK/out" "schema version 4"
 expect_exit "SHADOWGATE_DB chooses the store" 0 env SHADOWGATE_DB="$WORK/env.db" "$SG" init
 [ -f "$WORK/env.db" ] && ok "the store named by SHADOWGATE_DB exists" || not_ok "the store named by SHADOWGATE_DB exists"
 
