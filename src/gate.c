@@ -427,10 +427,11 @@ static int paired_table(const struct sg_report_incumbent *inc, long *a,
 /*
  * incumbent_margin: the candidate's agreement minus the incumbent's on the
  * cases both scored must be at least -margin. With the discordant counts
- * and gate.on interval it is judged as a minimum on Newcombe's hybrid score
+ * it is judged as a minimum on Newcombe's hybrid score
  * interval for paired proportions (method 10), with McNemar's exact
- * p-value and mid-p beside it; otherwise (the other modes keep their
- * verdicts, an older report has no counts) on the difference.
+ * p-value and mid-p beside it (on its lower end, on the whole interval
+ * with gate.on interval, on the difference with gate.on estimate); a saved
+ * report without the counts is judged on the difference.
  */
 static void sg_gate_incumbent_margin_check(struct sg_gate_ctx *j)
 {
@@ -451,8 +452,8 @@ static void sg_gate_incumbent_margin_check(struct sg_gate_ctx *j)
 					    "the incumbent");
 		return;
 	}
-	if (j->mode != SG_GATE_ON_INTERVAL ||
-	    paired_table(inc, &pa, &pb, &pc, &pd)) {
+	/* a saved report without the paired counts: the difference alone */
+	if (paired_table(inc, &pa, &pb, &pc, &pd)) {
 		judge(c, SG_GATE_ON_ESTIMATE, diff, NAN, NAN,
 		      -g->incumbent_margin, 0,
 		      "candidate minus incumbent agreement");

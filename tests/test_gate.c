@@ -1070,18 +1070,29 @@ static void incumbent_margin_is_judged_on_the_paired_interval(void **state)
 		cJSON_Delete(j);
 		sg_gate_result_release(&r);
 	}
-	/* the default mode judges the difference -0.02 >= -0.039, as before,
-	 * and its JSON has no paired fields */
+	/* the default mode judges the paired interval's lower end: -0.0396 is
+	 * below -0.039 (fail) and above -0.04 (pass), with the paired fields
+	 * in its JSON; on the estimate, the difference -0.02 >= -0.039 */
 	policy_none(&g);
 	g.incumbent = inc;
 	g.incumbent_margin = 0.039;
 	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
-	assert_int_equal(r.checks[0].outcome, SG_CHECK_PASS);
-	assert_true(isnan(r.checks[0].low));
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_FAIL);
+	assert_true(fabs(r.checks[0].judged - -0.03955422009084988) < 1e-9);
 	j = sg_gate_result_json(&r);
 	cj = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "checks"), 0);
-	assert_null(cJSON_GetObjectItem(cj, "b"));
+	assert_int_equal(cJSON_GetObjectItem(cj, "b")->valueint, 30);
 	cJSON_Delete(j);
+	sg_gate_result_release(&r);
+	g.incumbent_margin = 0.04;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_PASS);
+	sg_gate_result_release(&r);
+	g.incumbent_margin = 0.039;
+	g.on_estimate = SG_GATE_ON_ESTIMATE;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_PASS);
+	assert_true(r.checks[0].judged == -0.02);
 	sg_gate_result_release(&r);
 	cJSON_Delete(rep);
 }
