@@ -241,7 +241,8 @@ static void print_help(const struct cli_cmd *cmd)
 		       "--reference-nights\n");
 	if (cmd->groups & CLI_GATE)
 		printf("\ngate policy (the \"gate\" block of the config):\n"
-		       "  --min-agreement A  --min-kappa K  --min-cases N\n"
+		       "  --min-agreement A  --min-kappa K  --min-ac1 A  "
+		       "--min-cases N\n"
 		       "  --on lower-bound|estimate|interval\n"
 		       "  --multiplicity none|holm|bonferroni  --report-only "
 		       "KEY,...\n"

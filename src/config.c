@@ -171,6 +171,7 @@ void sg_config_init(struct sg_config *c)
 	c->gate.incumbent_margin = 0.0;
 	c->gate.human_margin = NAN;
 	c->gate.min_model_minus_human = NAN;
+	c->gate.min_ac1 = NAN;
 	c->gate.min_reviewed = -1;
 	c->gate.max_psi = NAN;
 	c->gate.max_missing_rate = NAN;

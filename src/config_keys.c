@@ -135,6 +135,7 @@ static const struct sg_config_key gate_keys[] = {
 	NUM("incumbent_margin", gate.incumbent_margin, 0, 1,
 	    .flag = "incumbent-margin"),
 	NUM("human_margin", gate.human_margin, 0, 1, .flag = "human-margin"),
+	NUM("min_ac1", gate.min_ac1, -1, 1, .flag = "min-ac1"),
 	NUM("min_model_minus_human", gate.min_model_minus_human, -1, 1,
 	    .flag = "min-model-minus-human"),
 	INT("min_reviewed", gate.min_reviewed, 0, JSON_INT_MAX,

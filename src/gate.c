@@ -195,6 +195,17 @@ static void sg_gate_min_kappa_check(struct sg_gate_ctx *j)
 		j->unjudged_core++;
 }
 
+static void sg_gate_min_ac1_check(struct sg_gate_ctx *j)
+{
+	const struct sg_report *r = SG_GATE_MODEL(j);
+	struct sg_gate_check *c = add(j->out, "min_ac1", "overall");
+
+	c->se = r ? r->ac1.se : NAN;
+	judge(c, j->mode, r ? r->ac1.value : NAN, r ? r->ac1.ci95[0] : NAN,
+	      r ? r->ac1.ci95[1] : NAN, j->g->min_ac1, 0,
+	      bound_word(j->mode, 0));
+}
+
 /*
  * Per-class recall (rows) or precision (columns) of the confusion matrix,
  * each with its Wilson interval: the report gives per-class rates but no
@@ -496,6 +507,7 @@ static int set_min_cases(const struct sg_gate_conf *g)
 	}
 SET(min_agreement)
 SET(min_kappa)
+SET(min_ac1)
 SET(min_recall)
 SET(min_precision)
 SET(min_segment_agreement)
@@ -528,7 +540,7 @@ static int set_incumbent_margin(const struct sg_gate_conf *g)
 
 /* The policy keys with checks, in the order of the verdict. */
 #define CHECKS(X)                                                          \
-	X(min_cases) X(min_agreement) X(min_kappa) X(min_recall)           \
+	X(min_cases) X(min_agreement) X(min_kappa) X(min_ac1) X(min_recall) \
 	X(min_precision) X(min_segment_agreement) X(max_error_rate)        \
 	X(max_p95_latency_ms) X(human_margin) X(max_psi)                   \
 	X(max_missing_rate) X(max_label_shift) X(learn_from_reference)     \

@@ -10,6 +10,8 @@
  */
 #include "report_impl.h"
 
+#include "sg/evidence.h"
+
 static double overall_rate(const struct rep *r)
 {
 	return r->compared ? (double)r->agree / (double)r->compared : NAN;
@@ -146,6 +148,11 @@ void sg_rep_fill_labels(struct rep *r, struct sg_report *out)
 	ko->se = sg_rep_num(kap.se);
 	ko->ci95[0] = sg_rep_num(kap.low);
 	ko->ci95[1] = sg_rep_num(kap.high);
+	sg_gwet_ac1(m, k, conf, &kap);
+	out->ac1.value = sg_rep_num(kap.value);
+	out->ac1.se = sg_rep_num(kap.se);
+	out->ac1.ci95[0] = sg_rep_num(kap.low);
+	out->ac1.ci95[1] = sg_rep_num(kap.high);
 	ko->linear_weighted = ko->quadratic_weighted = NAN;
 	no = r->o->label_order ? r->o->label_order->n : 0;
 	if (no && all_ordered && k) {

@@ -123,6 +123,15 @@ static const struct sg_field kappa_f[] = {
 SHAPE(kappa);
 #undef S
 
+#define S sg_report_ac1
+static const struct sg_field ac1_f[] = {
+	N(value),
+	N(se),
+	C(ci95),
+};
+SHAPE(ac1);
+#undef S
+
 #define S sg_report_confusion
 static const struct sg_field confusion_f[] = {
 	TS(labels),
@@ -604,6 +613,7 @@ static const struct sg_field report_f[] = {
 	O(counts, counts),
 	WHEN(has_model, agreement, SG_K_OBJ, &rate_shape),
 	WHEN(has_model, kappa, SG_K_OBJ, &kappa_shape),
+	WHEN(has_model, ac1, SG_K_OBJ, &ac1_shape),
 	WHEN(has_model, labels, SG_K_STRS, NULL),
 	WHEN(has_model, confusion, SG_K_OBJ, &confusion_shape),
 	WHEN(has_model, per_class, SG_K_MAP, &class_shape),

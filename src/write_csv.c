@@ -140,6 +140,12 @@ int sg_write_csv_report(FILE *f, const struct sg_report *r, int color,
 		if (!isnan(k->quadratic_weighted))
 			csv_row(f, "kappa", "quadratic_weighted", NULL, NULL,
 				NULL, NAN, NULL, k->quadratic_weighted);
+		if (isfinite(r->ac1.value)) {
+			struct csv_acc ac = {NAN, NAN, NAN, r->ac1.ci95, -1};
+
+			csv_row(f, "kappa", "gwet_ac1", NULL, NULL, NULL, NAN,
+				&ac, r->ac1.value);
+		}
 	}
 	for (i = 0; i < cf->matrix.rows; i++)
 		for (j = 0; j < cf->matrix.cols; j++)

@@ -263,6 +263,11 @@ static void agreement(struct html *h)
 	snprintf(sub, sizeof(sub), "standard error %.4f", r->kappa.se);
 	headline(b, "Cohen's kappa", r->kappa.value, 0, r->kappa.ci95,
 		 isfinite(r->kappa.se) ? sub : NULL);
+	if (isfinite(r->ac1.value)) {
+		snprintf(sub, sizeof(sub), "standard error %.4f", r->ac1.se);
+		headline(b, "Gwet's AC1", r->ac1.value, 0, r->ac1.ci95,
+			 isfinite(r->ac1.se) ? sub : NULL);
+	}
 	snprintf(sub, sizeof(sub), "%lld with a decision, %lld scored",
 		 r->counts.with_decision, r->counts.with_prediction);
 	headline(b, "cases compared", (double)r->counts.compared, -1, NULL,

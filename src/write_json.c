@@ -137,6 +137,8 @@ cJSON *sg_gate_policy_json(const struct sg_gate_conf *g)
 		sg_json_add_num(o, "min_precision", g->min_precision);
 	if (!isnan(g->human_margin))
 		sg_json_add_num(o, "human_margin", g->human_margin);
+	if (!isnan(g->min_ac1))
+		sg_json_add_num(o, "min_ac1", g->min_ac1);
 	if (!isnan(g->min_model_minus_human))
 		sg_json_add_num(o, "min_model_minus_human",
 				g->min_model_minus_human);

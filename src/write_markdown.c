@@ -302,6 +302,11 @@ static void md_headline(FILE *f, const struct sg_report *r)
 		fputs("** (CI ", f);
 		md_ci(f, k->ci95, 0);
 		fputs(")", f);
+		if (isfinite(r->ac1.value)) {
+			fprintf(f, " · **Gwet's AC1 %.3f** (CI ", r->ac1.value);
+			md_ci(f, r->ac1.ci95, 0);
+			fputs(")", f);
+		}
 	}
 	fputs("\n\n", f);
 }

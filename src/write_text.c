@@ -173,6 +173,10 @@ static void text_headline(FILE *f, const struct sg_report *r,
 		fprintf(f, "            weighted: linear %s, quadratic %s\n",
 			fmt4(b1, k->linear_weighted),
 			fmt4(b3, k->quadratic_weighted));
+	if (isfinite(r->ac1.value)) /* a report before AC1 has none */
+		fprintf(f, "%sGwet AC1    %s%s  SE %s  CI %s\n", c->bold,
+			fmt4(b1, r->ac1.value), c->off, fmt4(b3, r->ac1.se),
+			fmt_ci(b2, r->ac1.ci95));
 }
 
 static void text_confusion(FILE *f, const struct sg_report_confusion *cf,

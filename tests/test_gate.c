@@ -85,6 +85,7 @@ static void policy_none(struct sg_gate_conf *g)
 	memset(g, 0, sizeof(*g)); /* the members not set below */
 	g->min_agreement = NAN;
 	g->min_kappa = NAN;
+	g->min_ac1 = NAN;
 	g->min_cases = -1;
 	g->on_estimate = 0;
 	g->max_error_rate = NAN;

@@ -460,6 +460,7 @@ static void policy_all(struct sg_gate_conf *g)
 	memset(g, 0, sizeof(*g)); /* the members not set below */
 	g->min_agreement = 0.8;
 	g->min_kappa = 0.6;
+	g->min_ac1 = 0.6;
 	g->min_cases = 100;
 	g->on_estimate = 0;
 	g->max_error_rate = 0.02;

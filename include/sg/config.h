@@ -113,6 +113,7 @@ struct sg_gate_conf {
 	 * accuracy at least this (NaN = off); fewer reviewed cases than
 	 * min_reviewed is insufficient evidence (-1 = off) */
 	double min_model_minus_human;
+	double min_ac1;               /* Gwet's AC1, as min_kappa; NaN = off */
 	long min_reviewed;
 	double max_psi;               /* any feature's PSI */
 	double max_missing_rate;      /* any feature's missing rate */

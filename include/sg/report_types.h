@@ -54,6 +54,11 @@ struct sg_report_kappa {
 	double value, se, ci95[2], linear_weighted, quadratic_weighted;
 };
 
+/* Gwet's AC1 of the two sides (evidence.c), beside kappa */
+struct sg_report_ac1 {
+	double value, se, ci95[2];
+};
+
 struct sg_report_confusion {
 	struct sg_strs labels;
 	struct sg_matrix matrix;      /* rows human, columns model */
@@ -360,6 +365,7 @@ struct sg_report {
 	int has_model;
 	struct sg_rate agreement;
 	struct sg_report_kappa kappa;
+	struct sg_report_ac1 ac1;
 	struct sg_strs labels;
 	struct sg_report_confusion confusion;
 	struct sg_map_class per_class;

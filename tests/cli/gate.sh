@@ -320,4 +320,28 @@ expect_exit "--report-only with a key that has no check is a usage error" 2 "$SG
 	$ROP --report-only max_psy
 contains "the error names the value" "$WORK/err" "found 'max_psy'"
 
+# ---- Gwet's AC1 beside kappa, and gate.min_ac1 ----
+# fixtures/report/labels.csv as one model: the 6 x 6 confusion matrix of
+# the report; AC1 and its SE by Gwet (2008), two raters, computed with
+# numpy from that matrix (p_a = 21/39, p_e = sum pi_k (1 - pi_k) / 5):
+# 0.4542910447761194, SE 0.09606111900722125 (95%: 0.2660 .. 0.6426)
+DB="$WORK/ac1.db"
+"$SG" ingest -q --db "$DB" --segment region --segment channel --feature income \
+	--feature age --model-name m --model-version 1 "$FX/report/labels.csv"
+expect_exit "report with AC1" 0 "$SG" report --db "$DB" --window-nights 0 \
+	--no-store --format json
+jcheck "ac1 is Gwet's, by numpy" "$WORK/out" \
+	'abs(d["ac1"]["value"] - 0.4542910447761194) < 1e-12' \
+	'abs(d["ac1"]["se"] - 0.09606111900722125) < 1e-12' \
+	'abs(d["ac1"]["ci95"][0] - (0.4542910447761194 - 1.959963984540054 * 0.09606111900722125)) < 1e-9' \
+	'list(d).index("ac1") == list(d).index("kappa") + 1'
+expect_exit "gate --min-ac1 0.25: the lower end 0.266 clears it" 0 "$SG" gate \
+	--db "$DB" --window-nights 0 --no-store --min-ac1 0.25
+expect_exit "gate --min-ac1 0.3: it does not" 1 "$SG" gate --db "$DB" \
+	--window-nights 0 --no-store --min-ac1 0.3
+contains "the reason names min_ac1" "$WORK/out" "min_ac1"
+expect_exit "text report with AC1" 0 "$SG" report --db "$DB" --window-nights 0 \
+	--no-store
+contains "text: the AC1 line" "$WORK/out" "Gwet AC1    0.4543"
+
 finish

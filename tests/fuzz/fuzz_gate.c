@@ -29,6 +29,7 @@ static void policy_all(struct sg_gate_conf *g, int on_estimate)
 	memset(g, 0, sizeof(*g));
 	g->min_agreement = 0.8;
 	g->min_kappa = 0.6;
+	g->min_ac1 = 0.6;
 	g->min_cases = 100;
 	g->on_estimate = on_estimate;
 	g->max_error_rate = 0.02;
