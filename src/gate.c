@@ -207,9 +207,11 @@ static void sg_gate_min_ac1_check(struct sg_gate_ctx *j)
 }
 
 /*
- * Per-class recall (rows) or precision (columns) of the confusion matrix,
- * each with its Wilson interval: the report gives per-class rates but no
- * intervals, so the interval is computed here from the matrix's counts.
+ * Per-class recall or precision with its interval, as the report's
+ * per_class has them; the counts (the diagonal cell, and the row or
+ * column of the confusion matrix) say how many cases it stands on. A
+ * report without the intervals (made before they were added) leaves the
+ * check not judged.
  */
 static void class_checks(struct sg_gate_ctx *j, int precision)
 {
@@ -229,7 +231,9 @@ static void class_checks(struct sg_gate_ctx *j, int precision)
 		struct sg_gate_check *c =
 			add(j->out, precision ? "min_precision" : "min_recall",
 			    subject);
-		double tp = 0, n = 0, lo, hi;
+		const struct sg_report_class *pc;
+		const double *ci;
+		double tp = 0, n = 0;
 
 		free(subject);
 		/* row i (recall) or column i (precision); a cell past a
@@ -245,6 +249,7 @@ static void class_checks(struct sg_gate_ctx *j, int precision)
 				tp = v;
 		}
 		c->threshold = threshold;
+		pc = lab ? SG_GATE_MAP_GET(r->per_class, lab) : NULL;
 		if (n < (double)g->min_segment_cases) {
 			c->value = n > 0 ? tp / n : NAN;
 			c->outcome = SG_CHECK_NOT_JUDGED;
@@ -254,8 +259,19 @@ static void class_checks(struct sg_gate_ctx *j, int precision)
 					g->min_segment_cases);
 			continue;
 		}
-		sg_wilson(count(tp), count(n), j->confidence, &lo, &hi);
-		judge_rate(c, j->mode, count(tp), count(n), tp / n, lo, hi,
+		ci = pc ? (precision ? pc->precision_ci95 : pc->recall_ci95)
+			: NULL;
+		if (!ci || isnan(ci[0]) || isnan(ci[1])) {
+			c->value = tp / n;
+			c->outcome = SG_CHECK_NOT_JUDGED;
+			c->detail = fmt("the report has no interval of the "
+					"class's %s (a report of an older "
+					"version?)",
+					precision ? "precision" : "recall");
+			continue;
+		}
+		judge_rate(c, j->mode, count(tp), count(n),
+			   precision ? pc->precision : pc->recall, ci[0], ci[1],
 			   threshold, 0);
 	}
 }

@@ -183,10 +183,20 @@ void sg_rep_fill_labels(struct rep *r, struct sg_report *out)
 		mx->v[i] = m[i];
 
 	sg_class_metrics(m, k, per, &mac, &wei);
-	for (i = 0; i < k; i++)
-		fill_class(sg_map_add(&out->per_class, sizeof(struct sg_report_class),
-				      r->labels.s[ids[i]]),
-			   &per[i]);
+	for (i = 0; i < k; i++) {
+		struct sg_report_class *pc = sg_map_add(
+			&out->per_class, sizeof(*pc), r->labels.s[ids[i]]);
+		long used = 0;
+
+		fill_class(pc, &per[i]);
+		for (j = 0; j < k; j++)
+			used += m[j * k + i];
+		/* the Wilson intervals of the two rates (0 of 0: NaN) */
+		sg_wilson(m[i * k + i], used, conf, &pc->precision_ci95[0],
+			  &pc->precision_ci95[1]);
+		sg_wilson(m[i * k + i], per[i].support, conf,
+			  &pc->recall_ci95[0], &pc->recall_ci95[1]);
+	}
 	if (k) {
 		out->averages = sg_xcalloc(1, sizeof(*out->averages));
 		fill_class(&out->averages->macro, &mac);

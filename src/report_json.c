@@ -148,6 +148,16 @@ static const struct sg_field class_f[] = {
 	I(support),
 };
 SHAPE(class);
+
+static const struct sg_field class_ci_f[] = {
+	N(precision),
+	N(recall),
+	N(f1),
+	I(support),
+	C(precision_ci95),
+	C(recall_ci95),
+};
+SHAPE(class_ci);
 #undef S
 
 #define S sg_report_averages
@@ -616,7 +626,7 @@ static const struct sg_field report_f[] = {
 	WHEN(has_model, ac1, SG_K_OBJ, &ac1_shape),
 	WHEN(has_model, labels, SG_K_STRS, NULL),
 	WHEN(has_model, confusion, SG_K_OBJ, &confusion_shape),
-	WHEN(has_model, per_class, SG_K_MAP, &class_shape),
+	WHEN(has_model, per_class, SG_K_MAP, &class_ci_shape),
 	WHEN(has_model, averages, SG_K_PTR, &averages_shape),
 	WHEN(has_model, segments, SG_K_MAP, &segcol_shape),
 	WHEN(has_model, nights, SG_K_MAP, &rate_below_shape),

@@ -43,6 +43,16 @@ static const char *report_text =
 	" \"kappa\": {\"value\": 0.76, \"se\": 0.02, \"ci95\": [0.72, 0.80]},"
 	" \"confusion\": {\"labels\": [\"approve\", \"reject\"],"
 	"   \"matrix\": [[400, 100], [20, 480]]},"
+	/* the Wilson intervals of statsmodels 0.13.5 proportion_confint(k,
+	 * n, method='wilson'): 400/420, 400/500, 480/580, 480/500 */
+	" \"per_class\": {\"approve\": {\"precision\": 0.9523809523809523,"
+	"   \"recall\": 0.8, \"support\": 500,"
+	"   \"precision_ci95\": [0.9275962662742786, 0.9689653892497477],"
+	"   \"recall_ci95\": [0.7627108946948261, 0.8327145010282427]},"
+	"  \"reject\": {\"precision\": 0.8275862068965517, \"recall\": 0.96,"
+	"   \"support\": 500,"
+	"   \"precision_ci95\": [0.7947147780729868, 0.856146845847255],"
+	"   \"recall_ci95\": [0.9390264041651492, 0.9739592026102227]}},"
 	" \"segments\": {\"region\": {"
 	"   \"north\": {\"n\": 600, \"agree\": 552, \"rate\": 0.92,"
 	"     \"ci95\": [0.8964, 0.9389]},"
@@ -204,6 +214,33 @@ static void recall_and_precision_use_wilson_bounds_per_class(void **state)
 	assert_int_equal(verdict_of(&g), SG_GO);
 	g.min_precision = 0.7948;
 	assert_int_equal(verdict_of(&g), SG_NOGO);
+}
+
+/* A saved report without the per-class intervals (made before they were
+ * added): the class checks are not judged, never judged on an interval
+ * the gate would make up. */
+static void class_checks_without_the_reports_interval_are_not_judged(
+	void **state)
+{
+	struct sg_gate_conf g;
+	struct sg_gate_result r;
+	struct sg_diag d;
+	cJSON *rep = cJSON_Parse(
+		"{\"cases\": 1000, \"agreement\": {\"n\": 1000},"
+		" \"confusion\": {\"labels\": [\"a\", \"b\"],"
+		" \"matrix\": [[400, 100], [20, 480]]},"
+		" \"per_class\": {\"a\": {\"recall\": 0.8}, \"b\": {\"recall\":"
+		" 0.96}}}");
+
+	(void)state;
+	policy_none(&g);
+	g.min_recall = 0.5;
+	assert_int_equal(judge_json(rep, &g, &r, &d), 0);
+	assert_int_equal(r.nchecks, 2);
+	assert_int_equal(r.checks[0].outcome, SG_CHECK_NOT_JUDGED);
+	assert_non_null(strstr(r.checks[1].detail, "no interval"));
+	sg_gate_result_release(&r);
+	cJSON_Delete(rep);
 }
 
 static void small_segments_are_not_judged(void **state)
@@ -1179,6 +1216,7 @@ int main(void)
 		T(min_kappa_at_above_and_below),
 		T(fewer_cases_than_min_cases_is_insufficient_not_nogo),
 		T(recall_and_precision_use_wilson_bounds_per_class),
+		T(class_checks_without_the_reports_interval_are_not_judged),
 		T(small_segments_are_not_judged),
 		T(error_rate_and_latency_are_maxima),
 		T(error_rate_is_the_reports_number),

@@ -67,6 +67,10 @@ struct sg_report_confusion {
 struct sg_report_class {
 	double precision, recall, f1;
 	long long support;
+	/* per_class only (not averages): the Wilson intervals of precision
+	 * (over the model's uses of the label) and recall (over the human
+	 * uses), [NaN, NaN] when that side never used it */
+	double precision_ci95[2], recall_ci95[2];
 };
 
 struct sg_report_averages {
