@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "sg/report.h"
 #include "sg/store.h"
 #include "store_impl.h"
 
@@ -112,30 +113,42 @@ int sg_store_add_verdict(struct sg_store *s, long report_id, long model_id,
 	return ret;
 }
 
-static const cJSON *path(const cJSON *o, const char *a, const char *b)
+/* A number or null. */
+static void add_num(cJSON *dst, const char *key, double v)
 {
-	o = cJSON_GetObjectItem(o, a);
-	return b ? cJSON_GetObjectItem(o, b) : o;
-}
-
-static void copy_num(cJSON *dst, const char *key, const cJSON *v)
-{
-	if (cJSON_IsNumber(v))
-		cJSON_AddNumberToObject(dst, key, v->valuedouble);
+	if (isfinite(v))
+		cJSON_AddNumberToObject(dst, key, v);
 	else
 		cJSON_AddNullToObject(dst, key);
 }
 
-static cJSON *dup_or_null(const cJSON *v)
+/* An interval [low, high] of the stored report, or null without one. */
+static void add_ci(cJSON *dst, const double ci[2], int there)
 {
-	cJSON *d = v ? cJSON_Duplicate(v, 1) : NULL;
+	cJSON *a;
 
-	return d ? d : cJSON_CreateNull();
+	if (!there) {
+		cJSON_AddNullToObject(dst, "ci95");
+		return;
+	}
+	a = cJSON_AddArrayToObject(dst, "ci95");
+	cJSON_AddItemToArray(a, isfinite(ci[0]) ? cJSON_CreateNumber(ci[0])
+						: cJSON_CreateNull());
+	cJSON_AddItemToArray(a, isfinite(ci[1]) ? cJSON_CreateNumber(ci[1])
+						: cJSON_CreateNull());
 }
 
-static double num_of(const cJSON *v)
+/* A stored report read back as the typed report (report_json.c); NULL
+ * when its text is not one (then the night's figures are null). */
+static struct sg_report *stored_report(const char *text)
 {
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+	cJSON *tree = text ? cJSON_Parse(text) : NULL;
+	struct sg_report *r = NULL;
+
+	if (tree && sg_report_from_json(tree, &r, NULL))
+		r = NULL;
+	cJSON_Delete(tree);
+	return r;
 }
 
 int sg_store_history_nights(struct sg_store *s, const char *model_filter,
@@ -167,36 +180,32 @@ int sg_store_history_nights(struct sg_store *s, const char *model_filter,
 	if (model_filter)
 		sqlite3_bind_text(st, 1, model_filter, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(st, 4);
-		cJSON *rep = text ? cJSON_Parse(text) : NULL;
+		struct sg_report *rep =
+			stored_report((const char *)sqlite3_column_text(st, 4));
+		int model = rep && rep->has_model;
 		cJSON *o = cJSON_CreateObject(), *a;
-		char model[512];
-		double rate;
+		char name[512];
+		double rate = model ? rep->agreement.rate : NAN;
 
-		snprintf(model, sizeof(model), "%s@%s",
+		snprintf(name, sizeof(name), "%s@%s",
 			 (const char *)sqlite3_column_text(st, 2),
 			 (const char *)sqlite3_column_text(st, 3));
-		if (strcmp(model, prev_model))
+		if (strcmp(name, prev_model))
 			prev_rate = NAN;
 		cJSON_AddStringToObject(
 			o, "night",
 			sqlite3_column_text(st, 1)
 				? (const char *)sqlite3_column_text(st, 1)
 				: "");
-		cJSON_AddStringToObject(o, "model", model);
+		cJSON_AddStringToObject(o, "model", name);
 		cJSON_AddNumberToObject(o, "report", (double)sqlite3_column_int64(st, 0));
-		copy_num(o, "cases", path(rep, "cases", NULL));
-		a = cJSON_CreateObject();
-		copy_num(a, "rate", path(rep, "agreement", "rate"));
-		cJSON_AddItemToObject(a, "ci95",
-				      dup_or_null(path(rep, "agreement", "ci95")));
-		cJSON_AddItemToObject(o, "agreement", a);
-		a = cJSON_CreateObject();
-		copy_num(a, "value", path(rep, "kappa", "value"));
-		cJSON_AddItemToObject(a, "ci95",
-				      dup_or_null(path(rep, "kappa", "ci95")));
-		cJSON_AddItemToObject(o, "kappa", a);
-		rate = num_of(path(rep, "agreement", "rate"));
+		add_num(o, "cases", rep ? (double)rep->cases : NAN);
+		a = cJSON_AddObjectToObject(o, "agreement");
+		add_num(a, "rate", rate);
+		add_ci(a, model ? rep->agreement.ci95 : NULL, model);
+		a = cJSON_AddObjectToObject(o, "kappa");
+		add_num(a, "value", model ? rep->kappa.value : NAN);
+		add_ci(a, model ? rep->kappa.ci95 : NULL, model);
 		if (isfinite(rate) && isfinite(prev_rate))
 			cJSON_AddNumberToObject(o, "change", rate - prev_rate);
 		else
@@ -213,9 +222,9 @@ int sg_store_history_nights(struct sg_store *s, const char *model_filter,
 			cJSON_AddNullToObject(o, "reason");
 		}
 		prev_rate = rate;
-		snprintf(prev_model, sizeof(prev_model), "%s", model);
+		snprintf(prev_model, sizeof(prev_model), "%s", name);
 		cJSON_AddItemToArray(arr, o);
-		cJSON_Delete(rep);
+		sg_report_free(rep);
 	}
 	if (rc != SQLITE_DONE)
 		err = sg_store_error(s, d, "cannot read the reports");
