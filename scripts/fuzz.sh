@@ -59,12 +59,15 @@ libs="-lsqlite3 -lcsv -lcjson -lz -lm -lxgboost"
 printf '#pragma once\n#define SG_HAVE_XGBOOST 1\n' >"$build/sg_build.h"
 
 # The library, instrumented for coverage (no main: the harness has one).
+# An object older than its source or than any header is built again (a
+# kept FUZZ_BUILD must not link objects of an older struct layout).
+newest_h=$(ls -t include/sg/*.h src/*.h | head -n 1)
 objs=
 for src in src/*.c; do
 	base=$(basename "$src" .c)
 	case $base in main | cli | cmd_*) continue ;; esac
 	obj="$build/obj/$base.o"
-	if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then
+	if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_h" -nt "$obj" ]; then
 		# shellcheck disable=SC2086
 		$cc $cflags -fsanitize=fuzzer-no-link,address,undefined \
 			-c "$src" -o "$obj" || exit 2

@@ -303,6 +303,26 @@ static size_t cap_of(size_t n)
 	return c;
 }
 
+/*
+ * The common start of reading a map (object) or a list (array): 1 when j
+ * is null (the container is null), 0 with *n its members, or SG_EDATA
+ * when it is of another type (`what` says what was expected).
+ */
+static int list_open(struct rd *rd, const cJSON *j, int object,
+		     const char *what, size_t *n)
+{
+	const cJSON *e;
+
+	*n = 0;
+	if (cJSON_IsNull(j))
+		return 1;
+	if (object ? !cJSON_IsObject(j) : !cJSON_IsArray(j))
+		return fail(rd->diag, rd->root, &rd->pa, what);
+	cJSON_ArrayForEach(e, j)
+		(*n)++;
+	return 0;
+}
+
 static int field_read(struct rd *rd, const struct sg_field *f, void *p,
 		      const cJSON *j)
 {
@@ -393,15 +413,11 @@ static int field_read(struct rd *rd, const struct sg_field *f, void *p,
 		size_t n = 0;
 
 		memset(&m, 0, sizeof(m));
-		if (cJSON_IsNull(j)) {
-			m.null = 1;
+		if ((ret = list_open(rd, j, 1, "an object", &n)) != 0) {
+			m.null = ret > 0;
 			memcpy(at, &m, sizeof(m));
-			return 0;
+			return ret < 0 ? ret : 0;
 		}
-		if (!cJSON_IsObject(j))
-			return fail(rd->diag, rd->root, &rd->pa, "an object");
-		cJSON_ArrayForEach(e, j)
-			n++;
 		m.key = sg_xmalloc(cap_of(n) * sizeof(*m.key));
 		m.v = sg_xmalloc(cap_of(n) * f->sub->size);
 		cJSON_ArrayForEach(e, j) {
@@ -427,15 +443,11 @@ static int field_read(struct rd *rd, const struct sg_field *f, void *p,
 		size_t n = 0;
 
 		memset(&a, 0, sizeof(a));
-		if (cJSON_IsNull(j)) {
-			a.null = 1;
+		if ((ret = list_open(rd, j, 0, "an array", &n)) != 0) {
+			a.null = ret > 0;
 			memcpy(at, &a, sizeof(a));
-			return 0;
+			return ret < 0 ? ret : 0;
 		}
-		if (!cJSON_IsArray(j))
-			return fail(rd->diag, rd->root, &rd->pa, "an array");
-		cJSON_ArrayForEach(e, j)
-			n++;
 		a.v = sg_xmalloc(cap_of(n) * f->sub->size);
 		cJSON_ArrayForEach(e, j) {
 			char *el = (char *)a.v + a.n * f->sub->size;
@@ -456,16 +468,11 @@ static int field_read(struct rd *rd, const struct sg_field *f, void *p,
 		size_t n = 0;
 
 		memset(&s, 0, sizeof(s));
-		if (cJSON_IsNull(j)) {
-			s.null = 1;
+		if ((ret = list_open(rd, j, 0, "an array of strings", &n)) != 0) {
+			s.null = ret > 0;
 			memcpy(at, &s, sizeof(s));
-			return 0;
+			return ret < 0 ? ret : 0;
 		}
-		if (!cJSON_IsArray(j))
-			return fail(rd->diag, rd->root, &rd->pa,
-				    "an array of strings");
-		cJSON_ArrayForEach(e, j)
-			n++;
 		s.v = sg_xmalloc((n ? n : 1) * sizeof(*s.v));
 		cJSON_ArrayForEach(e, j) {
 			if (!cJSON_IsString(e) && !cJSON_IsNull(e)) {
@@ -485,16 +492,11 @@ static int field_read(struct rd *rd, const struct sg_field *f, void *p,
 		size_t n = 0;
 
 		memset(&s, 0, sizeof(s));
-		if (cJSON_IsNull(j)) {
-			s.null = 1;
+		if ((ret = list_open(rd, j, 0, "an array of numbers", &n)) != 0) {
+			s.null = ret > 0;
 			memcpy(at, &s, sizeof(s));
-			return 0;
+			return ret < 0 ? ret : 0;
 		}
-		if (!cJSON_IsArray(j))
-			return fail(rd->diag, rd->root, &rd->pa,
-				    "an array of numbers");
-		cJSON_ArrayForEach(e, j)
-			n++;
 		s.v = sg_xmalloc((n ? n : 1) * sizeof(*s.v));
 		cJSON_ArrayForEach(e, j) {
 			if (!cJSON_IsNumber(e) && !cJSON_IsNull(e)) {

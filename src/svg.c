@@ -64,6 +64,20 @@ static double nice_num(double x, int round)
 	return nf * pow(10.0, e);
 }
 
+/* The ticks of an axis: sg_nice_ticks', or 0 and 1 when it has none (a
+ * range that is not finite, as a hostile report can give). */
+static size_t axis_ticks(double lo, double hi, double *ticks, size_t cap)
+{
+	size_t nt = sg_nice_ticks(lo, hi, 6, ticks, cap);
+
+	if (nt < 2) {
+		ticks[0] = 0.0;
+		ticks[1] = 1.0;
+		nt = 2;
+	}
+	return nt;
+}
+
 size_t sg_nice_ticks(double lo, double hi, int max_ticks, double *ticks,
 		     size_t cap)
 {
@@ -265,7 +279,7 @@ void sg_svg_line_chart(struct sg_buf *b, const struct sg_chart *c,
 		lo = 0.0;
 		hi = 1.0;
 	}
-	nt = sg_nice_ticks(lo, hi, 6, ticks, 32);
+	nt = axis_ticks(lo, hi, ticks, 32);
 	if (isnan(y_min))
 		lo = ticks[0];
 	if (isnan(y_max))
@@ -387,7 +401,7 @@ void sg_svg_interval_chart(struct sg_buf *b, const struct sg_chart *c,
 		lo = 0.0;
 		hi = 1.0;
 	}
-	nt = sg_nice_ticks(lo, hi, 6, ticks, 32);
+	nt = axis_ticks(lo, hi, ticks, 32);
 	if (isnan(x_min))
 		lo = ticks[0];
 	if (isnan(x_max))

@@ -259,9 +259,31 @@ static void interval_and_heat(void **state)
 	sg_buf_release(&b);
 }
 
+/*
+ * Values no axis can span (a hostile report's 1e308 and -1e308: their
+ * range is infinite) gave no ticks, and the chart read the tick before
+ * the first. The axis falls back to 0 .. 1 and the chart is drawn.
+ */
+static void chart_of_values_no_axis_spans_is_drawn(void **state)
+{
+	const struct sg_interval_row rows[] = {
+		{"huge", 1e308, -1e308, 1e308, 0, NULL, 0},
+	};
+	const struct sg_chart c = {"x", "X", "values beyond range", "x", NULL,
+				   0, 0};
+	struct sg_buf b = SG_BUF_INIT;
+
+	(void)state;
+	sg_svg_interval_chart(&b, &c, rows, 1, NULL, 0, NAN, NAN, 0);
+	assert_non_null(strstr(b.buf, "</svg>"));
+	assert_non_null(strstr(b.buf, ">0<"));
+	sg_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(chart_of_values_no_axis_spans_is_drawn),
 		cmocka_unit_test(escaping),
 		cmocka_unit_test(nice_ticks),
 		cmocka_unit_test(scales),
