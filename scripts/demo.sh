@@ -16,7 +16,7 @@ case $rc in
 *) echo "demo: the night did not run (exit $rc)" >&2; exit "$rc" ;;
 esac
 night=$(ls -d reports/*/ 2>/dev/null | tail -n 1)
-echo "demo: read the report with: cat reports/*/report.txt  (or report.md, report.json)"
+echo "demo: read the report with: cat $(pwd)/${night:-reports/*/}report.txt  (or report.md, report.json)"
 if [ -f "${night}report.html" ]; then
 	echo "demo: open the charts in a browser: file://$(pwd)/${night}report.html"
 fi
