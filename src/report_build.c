@@ -338,6 +338,15 @@ void sg_rep_fill_baseline(struct rep *r, struct sg_report *out)
 				     ? sg_rep_num((double)r->model_agree /
 						  (double)r->model_ratings)
 				     : NAN;
+	{
+		struct sg_kappa ac;
+
+		sg_gwet_ac1_raters(counts, r->items, k, r->o->confidence, &ac);
+		o->ac1.value = sg_rep_num(ac.value);
+		o->ac1.se = sg_rep_num(ac.se);
+		o->ac1.ci95[0] = sg_rep_num(ac.low);
+		o->ac1.ci95[1] = sg_rep_num(ac.high);
+	}
 	free(counts);
 	free(data);
 }

@@ -208,6 +208,7 @@ static const struct sg_field baseline_f[] = {
 	I(model_items),
 	I(model_ratings),
 	N(model_agreement),
+	O(ac1, ac1),
 };
 SHAPE(baseline);
 #undef S

@@ -105,6 +105,9 @@ struct sg_report_baseline {
 	double pairwise_agreement;
 	long long model_items, model_ratings;
 	double model_agreement;
+	/* Gwet's multi-rater AC1 of those cases (Gwet 2014, as irrCAC's
+	 * gwet.ac1.raw) */
+	struct sg_report_ac1 ac1;
 };
 
 struct sg_report_point {

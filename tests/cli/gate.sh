@@ -344,4 +344,17 @@ expect_exit "text report with AC1" 0 "$SG" report --db "$DB" --window-nights 0 \
 	--no-store
 contains "text: the AC1 line" "$WORK/out" "Gwet AC1    0.4543"
 
+# the human baseline's multi-rater AC1: fixtures/report/raters.csv, the 4
+# cases with two or more raters (counts yes/no/maybe by case: 3/0/0, 2/1/0,
+# 0/3/0, 1/1/1); Gwet (2014) AC1 and its linearised SE as irrCAC's
+# gwet.ac1.raw, computed with numpy: 0.41747572815533973, SE
+# 0.36909899033012683
+DB="$WORK/ac1b.db"
+"$SG" ingest -q --db "$DB" --model-name m --model-version 1 "$FX/report/raters.csv"
+expect_exit "report of several raters" 0 "$SG" report --db "$DB" \
+	--window-nights 0 --no-store --format json
+jcheck "human_baseline.ac1 is Gwet's multi-rater AC1, by numpy" "$WORK/out" \
+	'abs(d["human_baseline"]["ac1"]["value"] - 0.41747572815533973) < 1e-12' \
+	'abs(d["human_baseline"]["ac1"]["se"] - 0.36909899033012683) < 1e-12'
+
 finish
