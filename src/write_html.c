@@ -869,6 +869,7 @@ static int page(FILE *f, const struct sg_report *r,
 		coverage(&h);
 		html_monitoring(&h);
 		html_disagreements(&h);
+		html_review(&h);
 	}
 	sg_buf_addstr(&b, "<footer class=\"meta\"><p>Written by shadowgate "
 			  "from the report of ");

@@ -55,5 +55,6 @@ double html_threshold(const struct html *h, const char *name);
  * (write_html_monitor.c). */
 void html_monitoring(struct html *h);
 void html_disagreements(struct html *h);
+void html_review(struct html *h);
 
 #endif

@@ -538,3 +538,90 @@ void html_disagreements(struct html *h)
 	}
 	sg_buf_addstr(b, "</tbody>\n</table>\n</section>\n");
 }
+
+/* ---- the review: who was right, and both accuracies ---- */
+
+void html_review(struct html *h)
+{
+	const struct sg_report_review *rv = h->r->review;
+	const struct sg_report_review_accuracy *ac;
+	const struct sg_report_review_disagreements *dg;
+	struct sg_buf *b = h->b;
+	struct sg_interval_row rows[3];
+	size_t i;
+
+	if (!rv)
+		return;
+	ac = &rv->accuracy;
+	dg = &rv->disagreements;
+	sg_buf_addstr(b, "<section id=\"review\">\n<h2>Who was right: the "
+			 "review</h2>\n");
+	sg_buf_addf(b, "<p>%lld cases reviewed", rv->reviewed);
+	if (rv->unresolved)
+		sg_buf_addf(b, " (%lld more unresolved: the reviewers tied)",
+			    rv->unresolved);
+	sg_buf_addf(b, "; %lld of them disagreements.</p>\n", dg->reviewed);
+	rows[0] = (struct sg_interval_row){"model", ac->model.estimate,
+					   ac->model.ci95[0], ac->model.ci95[1],
+					   0, NULL, 0};
+	rows[1] = (struct sg_interval_row){"people", ac->human.estimate,
+					   ac->human.ci95[0], ac->human.ci95[1],
+					   0, NULL, 2};
+	rows[2] = (struct sg_interval_row){"model minus people",
+					   ac->difference.estimate,
+					   ac->difference.ci95[0],
+					   ac->difference.ci95[1], 0, NULL, 3};
+	sg_svg_interval_chart(
+		b,
+		&(struct sg_chart){
+			"review-chart",
+			"Estimated accuracy over the window",
+			"The accuracy of the model and of the people over the "
+			"whole window, estimated from the reviewed sample by "
+			"stratum (the cells of the confusion matrix), with its "
+			"interval, and the model's minus the people's.",
+			"accuracy (share of cases decided right)", NULL, 0, 0},
+		rows, 3, NULL, 0, -1.0, 1.0, 1);
+	html_table_open(b, "review-chart", "the review",
+			(const char *const[]){"stratum (human, model)", "cases",
+					      "reviewed", "model right",
+					      "human right"},
+			5);
+	for (i = 0; i < rv->strata.n; i++) {
+		const struct sg_report_review_stratum *st = &rv->strata.v[i];
+
+		sg_buf_addstr(b, "<tr>");
+		sg_buf_addstr(b, "<td><bdi>");
+		html_text(b, st->human);
+		sg_buf_addstr(b, "</bdi> \u2192 <bdi>");
+		html_text(b, st->model);
+		sg_buf_addstr(b, "</bdi></td>");
+		html_td_int(b, st->N);
+		html_td_int(b, st->n);
+		html_td_int(b, st->model_right);
+		html_td_int(b, st->human_right);
+		sg_buf_addstr(b, "</tr>\n");
+	}
+	html_table_close(b);
+	sg_buf_addstr(b, "<table class=\"sg-table\"><caption>On the reviewed "
+			 "disagreements</caption>\n<tr><th>who was right</th>"
+			 "<th>cases</th><th>share</th><th>low</th><th>high</th>"
+			 "</tr>\n");
+	{
+		const struct sg_report_review_count *cnt[] = {
+			&dg->model_right, &dg->human_right, &dg->neither};
+		static const char *const name[] = {"the model", "the people",
+						   "neither"};
+
+		for (i = 0; i < 3; i++) {
+			sg_buf_addstr(b, "<tr>");
+			html_td_text(b, name[i]);
+			html_td_int(b, cnt[i]->count);
+			html_td_num(b, cnt[i]->rate, 4);
+			html_td_num(b, cnt[i]->ci95[0], 4);
+			html_td_num(b, cnt[i]->ci95[1], 4);
+			sg_buf_addstr(b, "</tr>\n");
+		}
+	}
+	sg_buf_addstr(b, "</table>\n</section>\n");
+}

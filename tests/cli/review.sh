@@ -348,6 +348,17 @@ expect_exit "an unwritable --output is a runtime error" 3 "$SG" review \
 	export-labels --db "$DBL" --output "$WORK/no/such/dir/l.csv"
 contains "naming the file" "$WORK/err" "no/such/dir/l.csv: cannot write the labels"
 
+expect_exit "report as html" 0 "$SG" report --db "$DB" --window-nights 0 \
+	--no-store --format html
+contains "html report: the review section" "$WORK/out" '<section id="review">'
+contains "html report: its strata" "$WORK/out" "the review"
+if $PY - "$WORK/out" >"$WORK/py" 2>&1 <<'EOF'
+import sys, html5lib
+html5lib.HTMLParser(strict=True).parse(open(sys.argv[1], "rb").read())
+EOF
+then ok "html report with the review parses strictly"
+else not_ok "html report with the review parses strictly" "$(cat "$WORK/py")"; fi
+
 # the gate judges the review block
 expect_exit "gate: the model at most a point below the people" 0 "$SG" gate \
 	--db "$DB" --window-nights 0 --no-store --min-model-minus-human -0.01 \
