@@ -351,6 +351,18 @@ static const char *fix(char *b, double v)
 	return b;
 }
 
+/* The three accuracies of the block, in the order both views show them,
+ * and their names there. */
+static const char *const name[] = {"model", "human", "model - human"};
+
+static void accuracy_rows(const struct sg_report_review *r,
+			  const struct sg_report_estimate *est[3])
+{
+	est[0] = &r->accuracy.model;
+	est[1] = &r->accuracy.human;
+	est[2] = &r->accuracy.difference;
+}
+
 int sg_review_write_block(FILE *f, const struct sg_report_review *r,
 			  double confidence)
 {
@@ -359,14 +371,11 @@ int sg_review_write_block(FILE *f, const struct sg_report_review *r,
 	const struct sg_report_review_count *cnt[] = {
 		&r->disagreements.model_right, &r->disagreements.human_right,
 		&r->disagreements.neither};
-	const struct sg_report_estimate *est[] = {&r->accuracy.model,
-						  &r->accuracy.human,
-						  &r->accuracy.difference};
-	static const char *const name[] = {"model", "human",
-					   "model - human"};
+	const struct sg_report_estimate *est[3];
 	char b1[16], b2[16], b3[16];
 	size_t i;
 
+	accuracy_rows(r, est);
 	fprintf(f, "reviewed %lld cases", r->reviewed);
 	if (r->unresolved)
 		fprintf(f, " (%lld more unresolved: the reviewers tied)",
@@ -405,14 +414,11 @@ int sg_review_write_block(FILE *f, const struct sg_report_review *r,
 int sg_review_write_markdown(FILE *f, const struct sg_report_review *r,
 			     double confidence)
 {
-	const struct sg_report_estimate *est[] = {&r->accuracy.model,
-						  &r->accuracy.human,
-						  &r->accuracy.difference};
-	static const char *const name[] = {"model", "human",
-					   "model - human"};
+	const struct sg_report_estimate *est[3];
 	char b1[16], b2[16], b3[16];
 	size_t i;
 
+	accuracy_rows(r, est);
 	fprintf(f, "\n#### Review\n\n%lld cases reviewed", r->reviewed);
 	if (r->unresolved)
 		fprintf(f, " (%lld unresolved: the reviewers tied)",

@@ -335,6 +335,12 @@ jcheck "ac1 is Gwet's, by numpy" "$WORK/out" \
 	'abs(d["ac1"]["se"] - 0.09606111900722125) < 1e-12' \
 	'abs(d["ac1"]["ci95"][0] - (0.4542910447761194 - 1.959963984540054 * 0.09606111900722125)) < 1e-9' \
 	'list(d).index("ac1") == list(d).index("kappa") + 1'
+# the per-class intervals the gate judges: approve is 10 of the 15 cases
+# the humans labelled approve (recall) and of the 13 the model did
+# (precision); statsmodels proportion_confint(k, n, method='wilson')
+jcheck "per_class intervals are statsmodels' Wilson intervals" "$WORK/out" \
+	'max(abs(a - b) for a, b in zip(d["per_class"]["approve"]["recall_ci95"], (0.41713547738519763, 0.8482367556028527))) < 1e-12' \
+	'max(abs(a - b) for a, b in zip(d["per_class"]["approve"]["precision_ci95"], (0.497436240532725, 0.9182047128150144))) < 1e-12'
 expect_exit "gate --min-ac1 0.25: the lower end 0.266 clears it" 0 "$SG" gate \
 	--db "$DB" --window-nights 0 --no-store --min-ac1 0.25
 expect_exit "gate --min-ac1 0.3: it does not" 1 "$SG" gate --db "$DB" \
