@@ -353,7 +353,7 @@ static const char *fix(char *b, double v)
 
 /* The three accuracies of the block, in the order both views show them,
  * and their names there. */
-static const char *const name[] = {"model", "human", "model - human"};
+static const char *const accuracy_names[] = {"model", "human", "model - human"};
 
 static void accuracy_rows(const struct sg_report_review *r,
 			  const struct sg_report_estimate *est[3])
@@ -399,7 +399,7 @@ int sg_review_write_block(FILE *f, const struct sg_report_review *r,
 	fprintf(f, "\naccuracy over the window (%g%% intervals):\n",
 		100 * confidence);
 	for (i = 0; i < 3; i++)
-		fprintf(f, "  %-14s %8s  [%s, %s]\n", name[i],
+		fprintf(f, "  %-14s %8s  [%s, %s]\n", accuracy_names[i],
 			fix(b1, est[i]->estimate), fix(b2, est[i]->ci95[0]),
 			fix(b3, est[i]->ci95[1]));
 	fprintf(f, "\nreviewers: %lld cases with two or more verdicts, %lld "
@@ -433,7 +433,7 @@ int sg_review_write_markdown(FILE *f, const struct sg_report_review *r,
 		   "|---|---|---|\n",
 		100 * confidence);
 	for (i = 0; i < 3; i++)
-		fprintf(f, "| %s | %s | [%s, %s] |\n", name[i],
+		fprintf(f, "| %s | %s | [%s, %s] |\n", accuracy_names[i],
 			fix(b1, est[i]->estimate), fix(b2, est[i]->ci95[0]),
 			fix(b3, est[i]->ci95[1]));
 	fputc('\n', f);
