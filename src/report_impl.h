@@ -32,32 +32,7 @@
 		}                                                          \
 	} while (0)
 
-/* ---- interning: bytes -> dense id (intern.c) ---- */
-
-/* A slot of the open addressing: what a lookup compares, in one place. */
-struct islot {
-	uint64_t hash;
-	const char *s;   /* the copy, t->s[id - 1] */
-	size_t len;
-	int id;          /* id + 1, 0 = empty */
-};
-
-struct intern {
-	char **s;        /* NUL-terminated copies */
-	size_t *len;
-	uint64_t *hash;
-	size_t n, cap;
-	struct islot *slot;
-	size_t nslot;    /* a power of two */
-};
-
-uint64_t sg_fnv1a(const char *s, size_t n);
-int sg_intern_find_h(const struct intern *t, const char *s, size_t n,
-		     uint64_t h);
-uint64_t sg_hash_words(const char *s, size_t n);
-int sg_intern_add_h(struct intern *t, const char *s, size_t n, uint64_t h);
-int sg_intern_add(struct intern *t, const char *s, size_t n);
-void sg_intern_release(struct intern *t);
+#include "intern.h"
 int sg_bytecmp(const char *a, size_t an, const char *b, size_t bn);
 void sg_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *));

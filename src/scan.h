@@ -293,11 +293,12 @@ void sg_scan_spill_drop(struct sg_scan_spill *sp);
 double sg_scan_col_double(sqlite3_stmt *st, int i);
 
 /*
- * A case's columns night, segments, feature_set, features from column i
- * of st into *c (the rest zero; features only when the column is a blob,
- * unpacked into scratch, which they point into).
+ * A case's columns night, segment_set, feature_set, features from column
+ * i of st into *c (the rest zero; its segments string from s's dictionary,
+ * store_segments.c; features only when the column is a blob, unpacked
+ * into scratch, which they point into).
  */
-void sg_scan_case_cols(sqlite3_stmt *st, int i, struct sg_scan_case *c,
-		       struct sg_buf *scratch);
+void sg_scan_case_cols(struct sg_store *s, sqlite3_stmt *st, int i,
+		       struct sg_scan_case *c, struct sg_buf *scratch);
 
 #endif

@@ -203,6 +203,21 @@ static const char *const migrations[] = {
 	"  WHERE is_current = 1;\n"
 	/* a case's time is its first decision's, stored from the same row */
 	"ALTER TABLE cases DROP COLUMN decided_at;\n",
+	/* 4 -> 5: a case keeps the id of its segments string, which a log
+	 * repeats row after row (store_segments.c); decisions are read by
+	 * case through decisions_current only, as every reading is of the
+	 * current ones: decisions_case goes */
+	"CREATE TABLE segment_sets(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  segments TEXT NOT NULL UNIQUE) STRICT;\n"
+	"INSERT INTO segment_sets(segments) SELECT segments FROM cases\n"
+	"  WHERE segments IS NOT NULL GROUP BY segments ORDER BY min(id);\n"
+	"ALTER TABLE cases ADD COLUMN segment_set INTEGER\n"
+	"  REFERENCES segment_sets(id);\n"
+	"UPDATE cases SET segment_set = (SELECT g.id FROM segment_sets g\n"
+	"  WHERE g.segments = cases.segments) WHERE segments IS NOT NULL;\n"
+	"ALTER TABLE cases DROP COLUMN segments;\n"
+	"DROP INDEX decisions_case;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -561,6 +576,7 @@ void sg_store_close(struct sg_store *s)
 	sg_store_unlock(s);
 	if (s->db)
 		sqlite3_close_v2(s->db);
+	sg_store_segsets_forget(s);
 	free(s->path);
 	free(s);
 }
@@ -600,6 +616,8 @@ void sg_store_rollback(struct sg_store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;
+	/* ids it handed out may come again with other strings */
+	sg_store_segsets_forget(s);
 }
 
 int sg_store_lock(struct sg_store *s, int wait_ms, struct sg_diag *diag)

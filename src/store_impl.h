@@ -1,7 +1,8 @@
 /*
  * store_impl.h - the inside of the store, private to its files: the
  * definition of struct sg_store (the SQLite connection, the writer lock,
- * the transaction flag) and the helpers the store's files share to
+ * the transaction flag, the dictionary of segments strings as loaded) and
+ * the helpers the store's files share to
  * prepare statements and turn SQLite errors into diagnostics.
  *
  * Only the store's files (src/store*.c) include this header; code outside
@@ -15,11 +16,21 @@
 #include "sg/error.h"
 #include "sg/store.h"
 
+#include "intern.h"
+
+/* segment_sets as loaded (store_segments.c): text[id - 1], NULL a gap */
+struct sg_store_segsets {
+	char **text;
+	size_t *len;
+	size_t n, cap; /* n: the largest id loaded */
+};
+
 struct sg_store {
 	sqlite3 *db;
 	char *path;
 	int lock_fd;   /* the writer lock file, -1 when not held */
 	int in_tx;
+	struct sg_store_segsets segsets;
 };
 
 /*
@@ -59,5 +70,34 @@ int sg_features_register(sqlite3 *db);
 struct sg_buf;
 const double *sg_features_read(struct sg_buf *scratch, const void *blob,
 			       size_t len, size_t *n);
+
+/*
+ * The dictionary of segments strings (store_segments.c). The ingest's
+ * side: sg_segset_map_id gives the id of a segments string, found in the
+ * map, else in segment_sets, else added there (inside the ingest's
+ * transaction). Returns 0 or SG_ESTORE.
+ */
+struct sg_segset_map {
+	struct intern t;
+	long long *id; /* by the map's own id */
+	size_t cap;
+	sqlite3_stmt *get, *ins;
+};
+int sg_segset_map_id(struct sg_store *s, struct sg_segset_map *m,
+		     const char *text, size_t n, long long *id,
+		     struct sg_diag *diag);
+void sg_segset_map_release(struct sg_segset_map *m);
+
+/*
+ * The readers' side: sg_store_segsets_load reads the strings added since
+ * the last load (call it inside the reading's transaction, before its
+ * first case); sg_store_segset_text then gives a case's string (NULL for
+ * no segments or an id not loaded), valid until the store forgets them:
+ * at a rollback (sg_store_segsets_forget) or when it is closed.
+ */
+int sg_store_segsets_load(struct sg_store *s, struct sg_diag *diag);
+const char *sg_store_segset_text(const struct sg_store *s, long long id,
+				 size_t *len);
+void sg_store_segsets_forget(struct sg_store *s);
 
 #endif

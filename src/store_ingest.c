@@ -549,6 +549,7 @@ out:
 	free(in.stage);
 	sg_buf_release(&in.segs);
 	sg_buf_release(&in.seg_keys);
+	sg_segset_map_release(&in.segsets);
 	sg_buf_release(&in.arena);
 	sg_buf_release(&in.run);
 	free(in.run_off);

@@ -75,6 +75,7 @@ struct staged {
 	int raw_later; /* raw left out of the sort: see fill_raw */
 	double at_epoch, value, mvalue, score;
 	long case_ref;
+	long long segset; /* its segments string's id, when the case is new */
 };
 
 struct ingest {
@@ -123,6 +124,7 @@ struct ingest {
 	struct sg_buf segs;
 	/* per segment: '{' or ',', its quoted name and ':'; where each ends */
 	struct sg_buf seg_keys;
+	struct sg_segset_map segsets; /* segments string -> segment_sets id */
 	size_t *seg_key_end;
 	double *feats;
 	unsigned char *fpack; /* feats packed: SG_FEATURES_MAX(nfeat) */

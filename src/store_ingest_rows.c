@@ -74,12 +74,13 @@ int ingest_prepare_all(struct ingest *in, struct sg_diag *diag)
 		const char *sql;
 	} t[] = {
 		{&in->ins_case,
-		 "INSERT INTO cases(case_id, night, segments, feature_set,"
+		 "INSERT INTO cases(case_id, night, segment_set, feature_set,"
 		 " features, batch, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 		 " ON CONFLICT(case_id) DO NOTHING"},
 		{&in->get_case,
-		 "SELECT c.id, c.segments, c.feature_set, c.features, b.file,"
+		 "SELECT c.id, g.segments, c.feature_set, c.features, b.file,"
 		 " c.line FROM cases c JOIN ingest_batches b ON b.id = c.batch"
+		 " LEFT JOIN segment_sets g ON g.id = c.segment_set"
 		 " WHERE c.case_id = ?1"},
 		{&in->ins_dec,
 		 "INSERT INTO decisions(case_ref, rater, label, value,"
@@ -127,7 +128,7 @@ int ingest_prepare_batches(struct ingest *in, struct sg_diag *diag)
 	if (in->ins_cases)
 		return 0;
 	ret = prepare_batch(in, &in->ins_cases,
-			    "INSERT OR IGNORE INTO cases(case_id, night, segments,"
+			    "INSERT OR IGNORE INTO cases(case_id, night, segment_set,"
 			    " feature_set, features, batch, line)",
 			    CASE_PARAMS, " ON CONFLICT(case_id) DO NOTHING",
 			    diag);
@@ -460,8 +461,7 @@ static void bind_case(struct ingest *in, sqlite3_stmt *st, int base,
 	else
 		sqlite3_bind_null(st, base + 2);
 	if (in->nseg)
-		sqlite3_bind_text(st, base + 3, ARENA(in, s->segs),
-				  (int)s->segs_len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, base + 3, s->segset);
 	else
 		sqlite3_bind_null(st, base + 3);
 	if (in->nfeat) {
@@ -503,6 +503,18 @@ static int insert_cases(struct ingest *in, struct sg_diag *diag)
 	sqlite3_stmt *st;
 	size_t i;
 	int rc;
+
+	/* the ids of their segments strings (store_segments.c), first: a
+	 * new string adds a row to segment_sets, which must come before the
+	 * cases' rowids are read from the connection */
+	for (i = 0; in->nseg && i < in->nstaged; i++) {
+		struct staged *s = &in->stage[i];
+
+		rc = sg_segset_map_id(in->s, &in->segsets, ARENA(in, s->segs),
+				      s->segs_len, &s->segset, diag);
+		if (rc)
+			return rc;
+	}
 
 	if (in->nstaged == BATCH_ROWS) {
 		long n = BATCH_ROWS, first;

@@ -87,12 +87,33 @@ static const void *col_features(sqlite3_stmt *st, int i,
 	return v;
 }
 
-void sg_scan_case_cols(sqlite3_stmt *st, int i, struct sg_scan_case *c,
-		       struct sg_buf *scratch)
+/*
+ * The segments string of the case whose segment_set is column i of st
+ * (store_segments.c): NULL when it has none. An id not loaded yet (a case
+ * stored since the reading loaded the strings) loads them again.
+ */
+static const char *col_segments(struct sg_store *s, sqlite3_stmt *st, int i,
+				size_t *n)
+{
+	long long id;
+	const char *t;
+
+	*n = 0;
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NULL;
+	id = sqlite3_column_int64(st, i);
+	t = sg_store_segset_text(s, id, n);
+	if (!t && !sg_store_segsets_load(s, NULL))
+		t = sg_store_segset_text(s, id, n);
+	return t;
+}
+
+void sg_scan_case_cols(struct sg_store *s, sqlite3_stmt *st, int i,
+		       struct sg_scan_case *c, struct sg_buf *scratch)
 {
 	memset(c, 0, sizeof(*c));
 	c->night = col_text(st, i, &c->night_len);
-	c->segments = col_text(st, i + 1, &c->segments_len);
+	c->segments = col_segments(s, st, i + 1, &c->segments_len);
 	if (sqlite3_column_type(st, i + 3) == SQLITE_BLOB) {
 		c->has_features = 1;
 		c->feature_set = sqlite3_column_int64(st, i + 2);
@@ -130,7 +151,7 @@ static void begin_case(struct pass *p, sqlite3_stmt *st, long long id)
 	memset(&c, 0, sizeof(c));
 	c.id = id;
 	c.night = col_text(st, CC_NIGHT, &c.night_len);
-	c.segments = col_text(st, CC_SEGMENTS, &c.segments_len);
+	c.segments = col_segments(p->s, st, CC_SEGMENTS, &c.segments_len);
 	/* a STRICT BLOB column: NULL, or a blob (NULL when empty); not
 	 * handed when empty, as the pass has nothing to count in it */
 	if (p->w->features &&
@@ -226,7 +247,7 @@ static int decision_first_at(struct pass *p, sqlite3_stmt **st,
  * For any store; scan_merged() is quicker where it applies.
  */
 #define JOINED                                                             \
-	"SELECT c.id, c.night, c.segments, c.feature_set,"                 \
+	"SELECT c.id, c.night, c.segment_set, c.feature_set,"              \
 	" c.features, d.id, d.label, d.value, d.decided_at,"               \
 	" p.id, p.label, p.value, p.score, p.error"                        \
 	" FROM cases c"                                                    \
@@ -444,9 +465,10 @@ static int scan_merged(struct pass *p, long long lo, long long hi, int how,
 
 	ret = sg_store_prepare(
 		p->s, &cs,
-		p->w->whole ? "SELECT id, night, segments, feature_set, features"
+		p->w->whole ? "SELECT id, night, segment_set, feature_set,"
+			      " features"
 			   " FROM cases NOT INDEXED WHERE id BETWEEN ?1 AND ?2"
-			 : "SELECT id, night, segments, feature_set, features"
+			 : "SELECT id, night, segment_set, feature_set, features"
 			   " FROM cases NOT INDEXED WHERE id BETWEEN ?1 AND ?2"
 			   " AND night >= ?3 AND night <= ?4",
 		diag);
@@ -591,6 +613,9 @@ int sg_scan_window(struct sg_store *s, struct sg_scan_window *w,
 			goto out;
 		tx = 1;
 	}
+	ret = sg_store_segsets_load(s, diag);
+	if (ret)
+		goto out;
 	ret = window_in_id_order(&p, &lo, &hi, diag);
 	if (ret > 0) {
 		ret = scan_merged(&p, lo, hi, merge_how(&p, lo, hi), diag);
@@ -631,19 +656,24 @@ int sg_scan_reference(struct sg_store *s, const char *since,
 	int ret, rc;
 
 	ret = sg_store_prepare(s, &st,
-			       "SELECT night, segments, feature_set, features"
+			       "SELECT night, segment_set, feature_set, features"
 			       " FROM cases WHERE night >= ?1 AND night <= ?2"
 			       " ORDER BY night, id",
 			       diag);
 	if (ret)
 		return ret;
+	ret = sg_store_segsets_load(s, diag);
+	if (ret) {
+		sqlite3_finalize(st);
+		return ret;
+	}
 	cache = sg_store_cache_shrink(s, SG_SCAN_CACHE_KIB);
 	sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, until, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sg_scan_case c;
 
-		sg_scan_case_cols(st, 0, &c, &scratch);
+		sg_scan_case_cols(s, st, 0, &c, &scratch);
 		fn(ctx, &c);
 	}
 	if (rc != SQLITE_DONE)

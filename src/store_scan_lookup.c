@@ -300,7 +300,7 @@ int sg_scan_case_row(struct sg_store *s, long long id,
 		     void *ctx, struct sg_diag *diag)
 {
 	static const char sql[] =
-		"SELECT case_id, night, segments, feature_set, features"
+		"SELECT case_id, night, segment_set, feature_set, features"
 		" FROM cases WHERE id = ?1";
 	struct sg_buf scratch = SG_BUF_INIT;
 	sqlite3_stmt *st = NULL;
@@ -314,7 +314,7 @@ int sg_scan_case_row(struct sg_store *s, long long id,
 		ret = sg_store_error(s, diag, "cannot read a case");
 		goto out;
 	}
-	sg_scan_case_cols(st, 1, &c, &scratch);
+	sg_scan_case_cols(s, st, 1, &c, &scratch);
 	c.id = id;
 	c.case_id = (const char *)sqlite3_column_text(st, 0);
 	fn(ctx, &c);

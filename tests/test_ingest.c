@@ -283,7 +283,9 @@ static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
 	assert_int_equal(count("SELECT count(*) FROM cases"), 5);
 	assert_int_equal(count("SELECT count(*) FROM decisions WHERE is_current"),
 			 5);
-	assert_string_equal(text("SELECT segments FROM cases WHERE case_id = 'c4'"),
+	assert_string_equal(text("SELECT g.segments FROM cases c JOIN"
+				 " segment_sets g ON g.id = c.segment_set"
+				 " WHERE c.case_id = 'c4'"),
 			    "{\"region\":\"west, coast\"}");
 	assert_string_equal(text("SELECT night FROM cases WHERE case_id = 'c4'"),
 			    "2026-11-21");

@@ -801,8 +801,10 @@ static void labels_carry_segments_and_features_quoted(void **state)
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO feature_sets(id, names) VALUES (1,"
 		 " '[\"income\",\"age\"]');"
-		 "UPDATE cases SET segments = '{\"region\":\"Z\xc3\xbcrich,"
-		 " Nord\"}', feature_set = 1,"
+		 "INSERT INTO segment_sets(segments) VALUES"
+		 " ('{\"region\":\"Z\xc3\xbcrich, Nord\"}');"
+		 "UPDATE cases SET segment_set = last_insert_rowid(),"
+		 " feature_set = 1,"
 		 " features = sg_pack_features(X'%s%s') WHERE id = 3;",
 		 inc, nan);
 	assert_int_equal(sg_store_exec(s, sql, &d), 0);

@@ -12,6 +12,7 @@
 #include "sg/sha256.h"
 #include "sg/store.h"
 #include "sg/timeutil.h"
+#include "src/scan.h"
 #include "src/store_impl.h"
 
 static char dbpath[256];
@@ -188,6 +189,16 @@ static void newer_store_is_refused_and_left_untouched(void **state)
 }
 
 /*
+ * What version 5 changed, as versions 1 to 4 had it: a case's segments
+ * string in the row, no segment_sets, an index of decisions by case.
+ */
+#define AS_VERSION_4                                                       \
+	"ALTER TABLE cases DROP COLUMN segment_set;"                       \
+	"ALTER TABLE cases ADD COLUMN segments TEXT;"                      \
+	"DROP TABLE segment_sets;"                                         \
+	"CREATE INDEX decisions_case ON decisions(case_ref);"
+
+/*
  * A store of schema version 1 (a run recorded, no runs.startup_ms) is
  * brought to version 2 when opened: the run is kept, with no start-up
  * time, and a new one can record one.
@@ -212,7 +223,7 @@ static void version_1_store_gets_the_startup_column(void **state)
 				       /* as version 1 had it (version 4
 					* drops it) */
 				       "ALTER TABLE cases ADD COLUMN decided_at"
-				       " TEXT;"
+				       " TEXT;" AS_VERSION_4
 				       "PRAGMA user_version = 1;",
 				       &d),
 			 0);
@@ -259,6 +270,7 @@ static void version_2_store_gets_the_review_tables(void **state)
 			      "DROP TABLE review_batches;"
 			      /* as version 2 had it (version 4 drops it) */
 			      "ALTER TABLE cases ADD COLUMN decided_at TEXT;"
+			      AS_VERSION_4
 			      "PRAGMA user_version = 2;",
 			      &d),
 		0);
@@ -374,6 +386,8 @@ static void version_2_store_gets_its_features_packed(void **state)
 		sg_store_exec(
 			s,
 			"DROP TABLE predictions; DROP TABLE cases;"
+			"DROP TABLE segment_sets;"
+			"CREATE INDEX decisions_case ON decisions(case_ref);"
 			"CREATE TABLE cases(\n"
 			"  id INTEGER PRIMARY KEY,\n"
 			"  case_id TEXT NOT NULL UNIQUE,\n"
@@ -534,6 +548,81 @@ static void version_2_store_gets_its_features_packed(void **state)
 		assert_memory_equal(back, f, sizeof(f));
 	}
 	sqlite3_finalize(st);
+	sg_store_close(s);
+}
+
+/* sg_scan_case_row's callback: keeps the case's segments string */
+static void keep_segments(void *ctx, const struct sg_scan_case *c)
+{
+	char *out = ctx;
+
+	snprintf(out, 64, "%.*s", c->segments ? (int)c->segments_len : 4,
+		 c->segments ? c->segments : "NULL");
+}
+
+/*
+ * A store of schema version 4 keeps each case's segments string in its
+ * row; opened, it is brought to version 5: one row of segment_sets per
+ * distinct string, numbered in the order the cases first have it (east
+ * in c1 = 1, west in c2 = 2), each case pointing to its string's row, a
+ * case without segments to none; every case reads back its own string;
+ * decisions_case is gone, and the readings by case still use an index.
+ */
+static void version_4_store_gets_a_dictionary_of_segments(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+	char seg[64];
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(
+		sg_store_exec(
+			s,
+			AS_VERSION_4
+			"INSERT INTO ingest_batches VALUES (1, 'x.csv', 0,"
+			" 'x', 'csv', 4, 4, 0, 0, 0, 0, 'now', 'now');"
+			"INSERT INTO cases(case_id, night, segments, batch, line)"
+			" VALUES ('c1', '2026-11-20', '{\"region\":\"east\"}', 1, 2),"
+			" ('c2', '2026-11-20', '{\"region\":\"west\"}', 1, 3),"
+			" ('c3', '2026-11-21', '{\"region\":\"east\"}', 1, 4),"
+			" ('c4', '2026-11-21', NULL, 1, 5);"
+			"INSERT INTO decisions(case_ref, rater, label, decided_at,"
+			" is_current, batch, line) VALUES"
+			" (1, 'r', 'a', '2026-11-20T09:00:00Z', 1, 1, 2);"
+			"PRAGMA user_version = 4;",
+			&d),
+		0);
+	sg_store_close(s);
+	s = NULL;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_version(s), SG_STORE_VERSION);
+	assert_int_equal(count(s, "SELECT count(*) FROM segment_sets"), 2);
+	assert_int_equal(count(s, "SELECT count(*) FROM segment_sets WHERE"
+				  " (id, segments) IN (VALUES"
+				  " (1, '{\"region\":\"east\"}'),"
+				  " (2, '{\"region\":\"west\"}'))"),
+			 2);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases WHERE"
+				  " (case_id, segment_set) IN (VALUES ('c1', 1),"
+				  " ('c2', 2), ('c3', 1))"),
+			 3);
+	assert_int_equal(count(s, "SELECT count(*) FROM cases WHERE"
+				  " case_id = 'c4' AND segment_set IS NULL"),
+			 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM pragma_table_info"
+				  "('cases') WHERE name = 'segments'"),
+			 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM sqlite_schema WHERE"
+				  " name = 'decisions_case'"),
+			 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM decisions"), 1);
+	assert_int_equal(sg_scan_case_row(s, 3, keep_segments, seg, &d), 0);
+	assert_string_equal(seg, "{\"region\":\"east\"}");
+	assert_int_equal(sg_scan_case_row(s, 2, keep_segments, seg, &d), 0);
+	assert_string_equal(seg, "{\"region\":\"west\"}");
+	assert_int_equal(sg_scan_case_row(s, 4, keep_segments, seg, &d), 0);
+	assert_string_equal(seg, "NULL");
 	sg_store_close(s);
 }
 
@@ -728,6 +817,9 @@ int main(void)
 			features_pack_to_the_fewest_bytes_and_back_bit_for_bit),
 		cmocka_unit_test_setup_teardown(
 			version_2_store_gets_its_features_packed, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			version_4_store_gets_a_dictionary_of_segments, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(not_a_database_is_a_store_error,
 						setup, teardown),

@@ -19,7 +19,7 @@
 #include "sg/error.h"
 
 /* The schema version this program writes. */
-#define SG_STORE_VERSION 4
+#define SG_STORE_VERSION 5
 
 /* PRAGMA application_id of every store: 0x53484447, "SHDG" in ASCII. */
 #define SG_STORE_APPLICATION_ID 0x53484447

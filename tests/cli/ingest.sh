@@ -17,7 +17,7 @@ contains "unknown option is named" "$WORK/err" "unknown option '--frobnicate'"
 expect_exit "missing option value is a usage error" 2 "$SG" ingest --db
 
 expect_exit "init creates the store" 0 "$SG" init --db "$DB"
-contains "init says the schema version" "$WORK/out" "schema version 4"
+contains "init says the schema version" "$WORK/out" "schema version 5"
 expect_exit "SHADOWGATE_DB chooses the store" 0 env SHADOWGATE_DB="$WORK/env.db" "$SG" init
 [ -f "$WORK/env.db" ] && ok "the store named by SHADOWGATE_DB exists" || not_ok "the store named by SHADOWGATE_DB exists"
 
@@ -78,7 +78,7 @@ else
 fi
 n=$(sqlite3 "$DB3" "select d.label from decisions d join cases c on c.id = d.case_ref where c.case_id = 'c1' and d.is_current")
 [ "$n" = reject ] && ok "the correction is the current decision" || not_ok "the correction is the current decision" "$n"
-n=$(sqlite3 "$DB3" "select segments from cases where case_id = 'c2'")
+n=$(sqlite3 "$DB3" "select g.segments from cases c join segment_sets g on g.id = c.segment_set where c.case_id = 'c2'")
 [ "$n" = '{"region":"south"}' ] && ok "the corrected case keeps its segments" || not_ok "the corrected case keeps its segments" "$n"
 # with the full mapping, --decisions-only reads just id, decision, rater, time
 expect_exit "--decisions-only with a mapping the export lacks" 0 "$SG" ingest --db "$DB3" $MAP --decided-at corrected_at --decisions-only "$FX/ingest/corrections_unknown.csv"
