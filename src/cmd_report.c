@@ -1,7 +1,8 @@
 /*
  * cmd_report.c - shadowgate report: agreement of a model version with the
  * human decisions over a window of nights, stored in the reports table and
- * written as text, JSON, Markdown, CSV or the Prometheus text format.
+ * written as text, JSON, Markdown, CSV, the Prometheus text format or an
+ * HTML page (with the stored nights' trend and the policy's thresholds).
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -182,7 +183,11 @@ const struct cli_cmd cmd_report = {
 		"                          (the text exposition format, for "
 		"node_exporter's\n"
 		"                          textfile collector) or html (one "
-		"page with charts)\n"
+		"page with charts,\n"
+		"                          the trend of the stored nights and "
+		"the thresholds\n"
+		"                          of the gate policy in force: config "
+		"or gate flags)\n"
 		"  --output FILE           write there instead of standard "
 		"output\n"
 		"  --no-store              do not save the report in the store\n"

@@ -332,6 +332,16 @@ void sg_svg_line_chart_marked(struct sg_buf *b, const struct sg_chart *c,
 						    sg_scale_map(&ys, isfinite(s->low[k]) ? s->low[k] : s->y[k]));
 				sg_buf_addstr(b, "\"/>\n");
 			}
+			/* a lone point's band is an error bar */
+			if (end == i + 1 && s->low && s->high &&
+			    isfinite(s->low[i]) && isfinite(s->high[i]))
+				sg_buf_addf(b, "<line class=\"sg-ci\" x1=\"%.1f\" "
+					       "y1=\"%.1f\" x2=\"%.1f\" "
+					       "y2=\"%.1f\"/>\n",
+					    cat_x(left, right, n, i),
+					    sg_scale_map(&ys, s->low[i]),
+					    cat_x(left, right, n, i),
+					    sg_scale_map(&ys, s->high[i]));
 			if (end > i) {
 				sg_buf_addstr(b, "<polyline class=\"sg-line\" points=\"");
 				for (k = i; k < end; k++)

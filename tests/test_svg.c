@@ -224,6 +224,11 @@ static void line_chart(void **state)
 		}
 		assert_int_equal(n, 4);
 	}
+	/* the last night stands alone: its band is an error bar at x = 64 +
+	 * 3.5 * (560 / 4) = 554, and it is the only one */
+	assert_non_null(strstr(b.buf, "<line class=\"sg-ci\" x1=\"554.0\""));
+	assert_null(strstr(strstr(b.buf, "<line class=\"sg-ci\"") + 1,
+			   "<line class=\"sg-ci\""));
 	assert_non_null(strstr(b.buf, "night"));
 	sg_buf_release(&b);
 }
