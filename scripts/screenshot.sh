@@ -18,10 +18,14 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir "$WORK/a"
 cp -r fixtures/demo "$WORK/a/demo"
-rc=0
-(cd "$WORK/a/demo" && "$BIN" nightly -q --config shadowgate.json >/dev/null) || rc=$?
-[ "$rc" -le 1 ] || [ "$rc" -eq 4 ] || { echo "screenshot: the night did not run (exit $rc)" >&2; exit "$rc"; }
-PAGE=$(ls "$WORK"/reports/*/report.html | head -n 1)
+# two earlier nights first, so that the page's trend of the stored nights
+# has three points; the picture is of the latest night's page
+for date in --date=2026-11-18 --date=2026-11-19 ""; do
+	rc=0
+	(cd "$WORK/a/demo" && "$BIN" nightly -q --config shadowgate.json $date >/dev/null) || rc=$?
+	[ "$rc" -le 1 ] || [ "$rc" -eq 4 ] || { echo "screenshot: the night did not run (exit $rc)" >&2; exit "$rc"; }
+done
+PAGE=$(ls "$WORK"/reports/*/report.html | tail -n 1)
 mkdir -p docs
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
 	--user-data-dir="$WORK/chromium" --window-size=1000,1500 \

@@ -133,7 +133,7 @@ out:
 static int write_atomic(struct cli *c, const char *dir, const char *name,
 			const struct sg_report *report,
 			const struct sg_gate_result *res, const char *format,
-			const char *model)
+			const char *model, const cJSON *nights)
 {
 	struct sg_buf path = SG_BUF_INIT, tmp = SG_BUF_INIT;
 	FILE *f;
@@ -149,7 +149,11 @@ static int write_atomic(struct cli *c, const char *dir, const char *name,
 		goto out;
 	}
 	if (report && res && !strcmp(format, "html"))
-		ret = sg_write_html_page(f, report, res); /* with the verdict */
+		/* with the verdict and the trend of the stored nights */
+		ret = sg_write_html_page(
+			f, report,
+			&(struct sg_html_inputs){.gate = res, .verdict = 1,
+						 .nights = nights});
 	else if (report)
 		ret = sg_report_write(f, report, format, 0);
 	else
@@ -174,19 +178,19 @@ out:
 }
 
 /*
- * The nights so far as a page into dir/index.html (atomically, as
- * write_atomic), each night linking to its report.html.
+ * The nights so far (nights: sg_store_history_nights of every model) as
+ * a page into dir/index.html (atomically, as write_atomic), each night
+ * linking to its report.html.
  */
-static int write_index(struct cli *c, struct sg_store *s, const char *dir)
+static int write_index(struct cli *c, struct sg_store *s, const char *dir,
+		       const cJSON *nights)
 {
 	struct sg_buf path = SG_BUF_INIT, tmp = SG_BUF_INIT;
-	cJSON *nights = NULL, *runs = NULL;
+	cJSON *runs = NULL;
 	FILE *f = NULL;
 	int ret;
 
-	ret = sg_store_history_nights(s, NULL, &nights, &c->diag);
-	if (!ret)
-		ret = sg_store_history_runs(s, NULL, &runs, &c->diag);
+	ret = sg_store_history_runs(s, NULL, &runs, &c->diag);
 	if (ret)
 		goto out;
 	sg_buf_addf(&path, "%s/index.html", dir);
@@ -201,7 +205,6 @@ static int write_index(struct cli *c, struct sg_store *s, const char *dir)
 		ret = SG_EIO;
 	}
 out:
-	cJSON_Delete(nights);
 	cJSON_Delete(runs);
 	sg_buf_release(&path);
 	sg_buf_release(&tmp);
@@ -217,7 +220,7 @@ static int write_gate_file(struct cli *c, const char *dir,
 	int ret;
 
 	sg_buf_addf(&name, "gate%s", sg_writer_find(format)->extension);
-	ret = write_atomic(c, dir, name.buf, NULL, res, format, model);
+	ret = write_atomic(c, dir, name.buf, NULL, res, format, model, NULL);
 	sg_buf_release(&name);
 	return ret;
 }
@@ -455,6 +458,7 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 	struct sg_report_opts ro;
 	struct sg_buf dir = SG_BUF_INIT;
 	struct sg_report *report = NULL;
+	cJSON *nights = NULL;
 	char night[11], *model = NULL;
 	long report_id = 0;
 	int ret, reused = 0, status = EXIT_RUNTIME;
@@ -548,6 +552,13 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 		ret = SG_EIO;
 		goto fail;
 	}
+	/* the stored nights, tonight's report among them, for the html
+	 * page's trend and the index */
+	if (sg_strlist_find(&c->cfg.report.formats, "html") >= 0) {
+		ret = sg_store_history_nights(s, NULL, &nights, &c->diag);
+		if (ret)
+			goto fail;
+	}
 	for (i = 0; i < c->cfg.report.formats.n; i++) {
 		const char *f = c->cfg.report.formats.v[i];
 		const struct sg_writer_ops *w = sg_writer_find(f);
@@ -564,7 +575,7 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 			sg_buf_release(&p);
 		} else {
 			ret = write_atomic(c, dir.buf, name.buf, report, &res,
-					   f, NULL);
+					   f, NULL, nights);
 		}
 		sg_buf_release(&name);
 		if (ret)
@@ -576,12 +587,10 @@ static int run_nightly(struct cli *c, struct sg_store *s)
 		if (ret)
 			goto fail;
 	}
-	for (i = 0; i < c->cfg.report.formats.n; i++)
-		if (!strcmp(c->cfg.report.formats.v[i], "html"))
-			break;
-	if (i < c->cfg.report.formats.n) {
+	if (nights) {
 		ret = write_index(c, s, flags.out_dir ? flags.out_dir
-						      : c->cfg.report.dir);
+						      : c->cfg.report.dir,
+				  nights);
 		if (ret)
 			goto fail;
 	}
@@ -634,6 +643,7 @@ fail:
 	fprintf(stderr, "shadowgate nightly: the night stopped; the store is "
 			"consistent, run it again once fixed\n");
 out:
+	cJSON_Delete(nights);
 	free(model);
 	sg_buf_release(&dir);
 	sg_gate_result_release(&res);

@@ -1,7 +1,8 @@
 /*
  * cmd_report.c - shadowgate report: agreement of a model version with the
  * human decisions over a window of nights, stored in the reports table and
- * written as text, JSON, Markdown, CSV or the Prometheus text format.
+ * written as text, JSON, Markdown, CSV, the Prometheus text format or an
+ * HTML page (with the stored nights' trend and the policy's thresholds).
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -11,6 +12,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sg/buf.h"
+#include "sg/gate.h"
+#include "sg/html.h"
 #include "sg/report.h"
 #include "sg/writer.h"
 
@@ -54,6 +58,43 @@ static int use_color(void)
 	return isatty(1) && !(nc && *nc);
 }
 
+/*
+ * The html page, with what a store and a config add to it: the trend of
+ * the nights stored for the report's model, and, when the config in force
+ * (file or flags) has a gate policy, its thresholds on the charts (the
+ * report is judged for them; the verdict is gate's to give).
+ */
+static int write_html(struct cli *c, struct sg_store *s, FILE *out,
+		      const struct sg_report *report)
+{
+	struct sg_html_inputs in = {0};
+	struct sg_gate_result res;
+	struct sg_diag quiet = {0};
+	struct sg_buf model = SG_BUF_INIT;
+	cJSON *nights = NULL;
+	int ret, judged;
+
+	judged = !sg_gate_judge(report, &c->cfg.gate, &res, &quiet);
+	if (report->model)
+		sg_buf_addf(&model, "%s@%s",
+			    report->model->name ? report->model->name : "",
+			    report->model->version ? report->model->version
+						   : "");
+	ret = sg_store_history_nights(s, model.buf, &nights, &c->diag);
+	if (!ret) {
+		in.gate = judged ? &res : NULL;
+		in.nights = nights;
+		ret = sg_write_html_page(out, report, &in);
+		if (!ret && (fflush(out) || ferror(out)))
+			ret = SG_EIO;
+	}
+	if (judged)
+		sg_gate_result_release(&res);
+	cJSON_Delete(nights);
+	sg_buf_release(&model);
+	return ret;
+}
+
 static int run_report(struct cli *c, struct sg_store *s)
 {
 	struct sg_report_opts o;
@@ -83,11 +124,16 @@ static int run_report(struct cli *c, struct sg_store *s)
 			goto fail;
 		}
 	}
-	ret = sg_report_write(out, report,
-			      c->format ? c->format : "text",
-			      out == stdout && use_color());
+	if (c->format && !strcmp(c->format, "html"))
+		ret = write_html(c, s, out, report);
+	else
+		ret = sg_report_write(out, report,
+				      c->format ? c->format : "text",
+				      out == stdout && use_color());
 	if (out != stdout && fclose(out) && !ret)
 		ret = SG_EIO;
+	if (ret == SG_ESTORE)
+		goto fail;
 	if (ret) {
 		sg_diag_set(&c->diag, flags.output ? flags.output : NULL, 0, 0,
 			    "cannot write the report: %s",
@@ -108,7 +154,7 @@ const struct cli_cmd cmd_report = {
 	.flags = CLI_OPENS_STORE | CLI_NO_ARGS,
 	.formats = sg_report_formats,
 	.groups = CLI_STORE | CLI_CONFIG | CLI_OUTPUT | CLI_FORMAT | CLI_REPORT |
-		  CLI_LOG | CLI_WINDOW,
+		  CLI_LOG | CLI_WINDOW | CLI_GATE,
 	.opts = report_opts,
 	.opt = report_opt,
 	.usage = "shadowgate report [--model NAME@VERSION] [--since D] "
@@ -137,7 +183,11 @@ const struct cli_cmd cmd_report = {
 		"                          (the text exposition format, for "
 		"node_exporter's\n"
 		"                          textfile collector) or html (one "
-		"page with charts)\n"
+		"page with charts,\n"
+		"                          the trend of the stored nights and "
+		"the thresholds\n"
+		"                          of the gate policy in force: config "
+		"or gate flags)\n"
 		"  --output FILE           write there instead of standard "
 		"output\n"
 		"  --no-store              do not save the report in the store\n"

@@ -253,6 +253,17 @@ void sg_svg_line_chart(struct sg_buf *b, const struct sg_chart *c,
 		       const struct sg_hline *hlines, size_t nhlines,
 		       double y_min, double y_max)
 {
+	sg_svg_line_chart_marked(b, c, cats, n, series, nseries, hlines,
+				 nhlines, y_min, y_max, n, NULL);
+}
+
+void sg_svg_line_chart_marked(struct sg_buf *b, const struct sg_chart *c,
+			      const char *const *cats, size_t n,
+			      const struct sg_series *series, size_t nseries,
+			      const struct sg_hline *hlines, size_t nhlines,
+			      double y_min, double y_max, size_t mark,
+			      const char *mark_label)
+{
 	int w = c->width ? c->width : 640, h = c->height ? c->height : 300;
 	double left = 64, right = w - 16, top = 28, bottom = h - 48;
 	double lo = NAN, hi = NAN, ticks[32];
@@ -321,6 +332,16 @@ void sg_svg_line_chart(struct sg_buf *b, const struct sg_chart *c,
 						    sg_scale_map(&ys, isfinite(s->low[k]) ? s->low[k] : s->y[k]));
 				sg_buf_addstr(b, "\"/>\n");
 			}
+			/* a lone point's band is an error bar */
+			if (end == i + 1 && s->low && s->high &&
+			    isfinite(s->low[i]) && isfinite(s->high[i]))
+				sg_buf_addf(b, "<line class=\"sg-ci\" x1=\"%.1f\" "
+					       "y1=\"%.1f\" x2=\"%.1f\" "
+					       "y2=\"%.1f\"/>\n",
+					    cat_x(left, right, n, i),
+					    sg_scale_map(&ys, s->low[i]),
+					    cat_x(left, right, n, i),
+					    sg_scale_map(&ys, s->high[i]));
 			if (end > i) {
 				sg_buf_addstr(b, "<polyline class=\"sg-line\" points=\"");
 				for (k = i; k < end; k++)
@@ -363,6 +384,20 @@ void sg_svg_line_chart(struct sg_buf *b, const struct sg_chart *c,
 			       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
 			    left, y, right, y);
 		text_at(b, right - 4, y - 4, "end", NULL, hlines[i].label);
+		sg_buf_addstr(b, "</g>\n");
+	}
+	if (mark < n) {
+		double x = cat_x(left, right, n, mark);
+
+		sg_buf_addf(b, "<g class=\"sg-mark\"><line x1=\"%.1f\" "
+			       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+			    x, top, x, bottom);
+		if (x > (left + right) / 2)
+			text_at(b, x - 4, top + 12, "end", NULL,
+				mark_label ? mark_label : cats[mark]);
+		else
+			text_at(b, x + 4, top + 12, "start", NULL,
+				mark_label ? mark_label : cats[mark]);
 		sg_buf_addstr(b, "</g>\n");
 	}
 	close_svg(b);

@@ -174,11 +174,18 @@ static void check_table(struct sg_buf *b, const struct sg_gate_result *g,
  * those not judged, then (folded) those passed. */
 static void verdict(struct html *h, const char *name)
 {
-	const struct sg_gate_result *g = h->gate;
+	const struct sg_gate_result *g = h->verdict ? h->gate : NULL;
 	struct sg_buf *b = h->b;
 
 	if (g)
 		name = sg_verdict_name(g->verdict);
+	if (!name && h->gate) {
+		sg_buf_addstr(b, "<p class=\"meta\" id=\"policy\">The dashed "
+				 "lines are the thresholds of the gate policy in "
+				 "force; <code>shadowgate gate</code> gives the "
+				 "verdict.</p>\n");
+		return;
+	}
 	if (!name)
 		return;
 	sg_buf_addstr(b, "<section id=\"verdict\" class=\"verdict v-");
@@ -501,9 +508,11 @@ static void classes(struct html *h)
 		sg_buf_addstr(&lab, " recall");
 		names[2 * i + 1] = sg_buf_detach(&lab);
 		rows[2 * i] = (struct sg_interval_row){
-			names[2 * i], c->precision, NAN, NAN, 0, NULL, 0};
+			names[2 * i], c->precision, c->precision_ci95[0],
+			c->precision_ci95[1], 0, NULL, 0};
 		rows[2 * i + 1] = (struct sg_interval_row){
-			names[2 * i + 1], c->recall, NAN, NAN, 0, NULL, 1};
+			names[2 * i + 1], c->recall, c->recall_ci95[0],
+			c->recall_ci95[1], 0, NULL, 1};
 	}
 	if (isfinite(html_threshold(h, "min_precision")))
 		lines[nl++] = (struct sg_hline){
@@ -515,24 +524,32 @@ static void classes(struct html *h)
 	sg_svg_interval_chart(
 		b,
 		&(struct sg_chart){
-			"classes-chart", "Precision and recall per class",
+			"classes-chart",
+			"Precision and recall per class, with 95% intervals",
 			"For each label: precision (of the cases the model gave "
 			"it, the share the person gave it too) and recall (of "
 			"the cases the person gave it, the share the model gave "
-			"it too). The report has no interval for them.",
+			"it too), each a bar with its Wilson interval (none "
+			"when that side never used the label, or in a report "
+			"stored before the intervals were kept).",
 			"share of cases", NULL, 0, 0},
 		rows, 2 * n, lines, nl, 0.0, 1.0, 1);
 	html_table_open(b, "classes-chart", "precision and recall per class",
-			(const char *const[]){"label", "precision", "recall",
-					      "F1", "support"},
-			5);
+			(const char *const[]){"label", "precision", "95% low",
+					      "95% high", "recall", "95% low",
+					      "95% high", "F1", "support"},
+			9);
 	for (i = 0; i < n; i++) {
 		const struct sg_report_class *c = &r->per_class.v[i];
 
 		sg_buf_addstr(b, "<tr>");
 		html_td_text(b, r->per_class.key[i]);
 		html_td_num(b, c->precision, 4);
+		html_td_num(b, c->precision_ci95[0], 4);
+		html_td_num(b, c->precision_ci95[1], 4);
 		html_td_num(b, c->recall, 4);
+		html_td_num(b, c->recall_ci95[0], 4);
+		html_td_num(b, c->recall_ci95[1], 4);
 		html_td_num(b, c->f1, 4);
 		html_td_int(b, c->support);
 		sg_buf_addstr(b, "</tr>\n");
@@ -845,10 +862,11 @@ out:
 }
 
 static int page(FILE *f, const struct sg_report *r,
-		const struct sg_gate_result *gate, const char *verdict_name)
+		const struct sg_html_inputs *in, const char *verdict_name)
 {
 	struct sg_buf b = SG_BUF_INIT;
-	struct html h = {&b, r, gate};
+	struct html h = {&b, r, in ? in->gate : NULL, in && in->verdict,
+			 in ? in->nights : NULL};
 	int ret = 0;
 
 	head(&h);
@@ -859,6 +877,7 @@ static int page(FILE *f, const struct sg_report *r,
 	} else {
 		agreement(&h);
 		nights(&h);
+		html_trend(&h);
 		confusion(&h);
 		classes(&h);
 		segments(&h);
@@ -889,7 +908,7 @@ int sg_write_html_report(FILE *f, const struct sg_report *r, int color,
 }
 
 int sg_write_html_page(FILE *f, const struct sg_report *r,
-		       const struct sg_gate_result *gate)
+		       const struct sg_html_inputs *in)
 {
-	return page(f, r, gate, NULL);
+	return page(f, r, in, NULL);
 }

@@ -7,6 +7,8 @@
 #ifndef SG_WRITE_HTML_IMPL_H
 #define SG_WRITE_HTML_IMPL_H
 
+#include <cjson/cJSON.h>
+
 #include "sg/buf.h"
 #include "sg/gate.h"
 #include "sg/report_types.h"
@@ -15,7 +17,9 @@
 struct html {
 	struct sg_buf *b;
 	const struct sg_report *r;
-	const struct sg_gate_result *gate; /* NULL: no verdict known */
+	const struct sg_gate_result *gate; /* NULL: no policy known */
+	int verdict;         /* the gate's verdict shown at the top */
+	const cJSON *nights; /* the stored nights, or NULL (html.h) */
 };
 
 /* The page's start: doctype, head with title (escaped) and the style
@@ -56,5 +60,8 @@ double html_threshold(const struct html *h, const char *name);
 void html_monitoring(struct html *h);
 void html_disagreements(struct html *h);
 void html_review(struct html *h);
+
+/* The trend of the stored nights (write_html_trend.c). */
+void html_trend(struct html *h);
 
 #endif

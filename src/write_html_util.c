@@ -64,6 +64,7 @@ static const char css[] =
 	".sg-ci{stroke:var(--c);stroke-width:2}\n"
 	".sg-threshold line{stroke:var(--nogo);stroke-dasharray:5 4;"
 	"stroke-width:1.5}.sg-threshold text{fill:var(--nogo)}\n"
+	".sg-mark line{stroke:var(--fg);stroke-dasharray:2 3}\n"
 	".sg-muted g{--c:var(--muted)}.sg-muted text{fill:var(--muted)}\n"
 	".sg-cell{fill:none;stroke:var(--grid)}.sg-heat{fill:var(--heat)}\n"
 	"svg text.sg-on-dark{fill:#fff}svg text.sg-on-light{fill:var(--fg)}\n"

@@ -22,8 +22,10 @@
 /*
  * A small report: 10 cases, 8 agree; two nights (3 of 4 and 5 of 6);
  * segment values "a" (1 of 2) and a hostile one (7 of 8); labels
- * "<script>alert(1)</script>" and "ok". The intervals are placeholders:
- * the page prints them, it does not compute them.
+ * "<script>alert(1)</script>" and "ok", with precision and recall 3 of 4
+ * = 0.75 and 5 of 6 = 0.8333, the first with intervals, the second
+ * without (as a report stored before they were kept). The intervals are
+ * placeholders: the page prints them, it does not compute them.
  */
 static const char report_json[] =
 	"{\"report_version\": 1, \"generated_at\": \"2026-11-21T00:00:00Z\","
@@ -49,6 +51,12 @@ static const char report_json[] =
 	"   \"rate\": 0.875, \"ci95\": [0.53, 0.98], \"below_overall\": false},"
 	"  \"a\": {\"n\": 2, \"agree\": 1, \"rate\": 0.5,"
 	"   \"ci95\": [0.09, 0.91], \"below_overall\": true}}},"
+	" \"per_class\": {"
+	"  \"<script>alert(1)</script>\": {\"precision\": 0.75,"
+	"   \"recall\": 0.75, \"f1\": 0.75, \"support\": 4,"
+	"   \"precision_ci95\": [0.3, 0.95], \"recall_ci95\": [0.31, 0.96]},"
+	"  \"ok\": {\"precision\": 0.8333333333, \"recall\": 0.8333333333,"
+	"   \"f1\": 0.8333333333, \"support\": 6}},"
 	" \"disagreements\": [{\"case_id\": \"<img src=x onerror=alert(1)>\","
 	"  \"night\": \"2026-11-01\", \"human\": \"ok\","
 	"  \"model\": \"<script>alert(1)</script>\", \"score\": 0.9}]"
@@ -68,20 +76,29 @@ static struct sg_report *load(void)
 	return r;
 }
 
-/* The page as a string (the caller frees it). */
-static char *page(const struct sg_report *r, const struct sg_gate_result *g)
+/* The page with these inputs as a string (the caller frees it). */
+static char *page_with(const struct sg_report *r,
+		       const struct sg_html_inputs *in)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	if (g)
-		assert_int_equal(sg_write_html_page(f, r, g), 0);
+	if (in)
+		assert_int_equal(sg_write_html_page(f, r, in), 0);
 	else
 		assert_int_equal(sg_write_html_report(f, r, 0, NULL), 0);
 	assert_int_equal(fclose(f), 0);
 	return buf;
+}
+
+/* The page as nightly writes it with gate g (NULL: as the registry). */
+static char *page(const struct sg_report *r, const struct sg_gate_result *g)
+{
+	return page_with(r, g ? &(struct sg_html_inputs){.gate = g,
+							 .verdict = 1}
+			      : NULL);
 }
 
 /* A gate result: the hostile segment value's check fails, "a" is not
@@ -269,6 +286,199 @@ static void hostile_text_renders_as_text(void **state)
 	sg_report_free(r);
 }
 
+/* The part of p from the figure with this id to its end, as a string. */
+static char *figure_of(const char *p, const char *id)
+{
+	char key[128];
+	const char *s, *e;
+
+	snprintf(key, sizeof(key), "<figure class=\"sg-chart\" id=\"%s\">", id);
+	s = strstr(p, key);
+	assert_non_null(s);
+	e = strstr(s, "</figure>");
+	assert_non_null(e);
+	return strndup(s, (size_t)(e - s));
+}
+
+/* How many times word is in s. */
+static int count(const char *s, const char *word)
+{
+	int n = 0;
+
+	while ((s = strstr(s, word))) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+static void class_bars_carry_their_intervals(void **state)
+{
+	struct sg_report *r = load();
+	char *p = page(r, NULL), *t;
+
+	(void)state;
+	t = table_of(p, "classes-chart");
+	assert_non_null(strstr(t, "<td class=\"n\">0.7500</td><td class=\"n\">"
+				  "0.3000</td><td class=\"n\">0.9500</td>"
+				  "<td class=\"n\">0.7500</td><td class=\"n\">"
+				  "0.3100</td><td class=\"n\">0.9600</td>"));
+	/* "ok" has none: its intervals are undefined */
+	assert_non_null(strstr(t, "<td><bdi>ok</bdi></td><td class=\"n\">0.8333"
+				  "</td><td class=\"n\">\xe2\x80\x93</td>"));
+	free(t);
+	/* two error bars: the first label's precision and recall */
+	t = figure_of(p, "classes-chart");
+	assert_int_equal(count(t, "<rect class=\"sg-bar\""), 4);
+	assert_int_equal(count(t, "<line class=\"sg-ci\""), 2);
+	assert_non_null(strstr(t, "precision: 0.75 [0.3, 0.95]</title>"));
+	free(t);
+	free(p);
+	sg_report_free(r);
+}
+
+/* The stored nights: three of the report's model (m<i>@1), the last the
+ * report's own (2026-11-02), and one of another model. */
+static const char nights_json[] =
+	"[{\"night\": \"2026-10-31\", \"model\": \"m<i>@1\", \"report\": 1,"
+	"  \"cases\": 5, \"agreement\": {\"rate\": 0.6, \"ci95\": [0.23, 0.88]},"
+	"  \"kappa\": {\"value\": null, \"ci95\": null}, \"change\": null,"
+	"  \"verdict\": null, \"reason\": null},"
+	" {\"night\": \"2026-11-01\", \"model\": \"m<i>@1\", \"report\": 2,"
+	"  \"cases\": 4, \"agreement\": {\"rate\": 0.75, \"ci95\": [0.3, 0.95]},"
+	"  \"kappa\": {\"value\": 0.4, \"ci95\": [-0.1, 0.9]}, \"change\": 0.15,"
+	"  \"verdict\": \"no-go\", \"reason\": \"no-go\"},"
+	" {\"night\": \"2026-11-02\", \"model\": \"m<i>@1\", \"report\": 4,"
+	"  \"cases\": 10, \"agreement\": {\"rate\": 0.8, \"ci95\": [0.49, 0.94]},"
+	"  \"kappa\": {\"value\": 0.5, \"ci95\": [0.1, 0.9]}, \"change\": 0.05,"
+	"  \"verdict\": \"go\", \"reason\": \"go\"},"
+	" {\"night\": \"2026-11-02\", \"model\": \"other@2\", \"report\": 3,"
+	"  \"cases\": 9, \"agreement\": {\"rate\": 0.1, \"ci95\": [0.01, 0.4]},"
+	"  \"kappa\": {\"value\": 0.0, \"ci95\": [-0.2, 0.2]}, \"change\": null,"
+	"  \"verdict\": null, \"reason\": null}]";
+
+static void trend_of_the_stored_nights_marks_this_report(void **state)
+{
+	struct sg_report *r = load();
+	cJSON *nights = cJSON_Parse(nights_json);
+	char *p, *t, *s;
+
+	(void)state;
+	assert_non_null(nights);
+	p = page_with(r, &(struct sg_html_inputs){.gate = &nogo, .verdict = 1,
+						  .nights = nights});
+	/* below the nights of the window */
+	s = strstr(p, "<section id=\"trend\">");
+	assert_non_null(s);
+	assert_true(strstr(p, "<section id=\"nights\">") < s);
+	t = table_of(p, "trend-chart");
+	/* the model's three nights only, in order, the last this report's */
+	assert_int_equal(count(t, "<tr><td>"), 3);
+	assert_null(strstr(t, "0.1000"));
+	assert_non_null(strstr(t, "<td><bdi>2026-10-31</bdi></td><td class=\"n\">1"
+				  "</td><td class=\"n\">5</td><td class=\"n\">"
+				  "0.6000</td><td class=\"n\">0.2300</td>"
+				  "<td class=\"n\">0.8800</td><td><bdi>not gated"
+				  "</bdi></td><td><bdi></bdi></td></tr>"));
+	assert_non_null(strstr(t, "<td><bdi>2026-11-02</bdi></td><td class=\"n\">4"
+				  "</td><td class=\"n\">10</td><td class=\"n\">"
+				  "0.8000</td><td class=\"n\">0.4900</td>"
+				  "<td class=\"n\">0.9400</td><td><bdi>go</bdi>"
+				  "</td><td><bdi>this report</bdi></td></tr>"));
+	assert_true(strstr(t, "2026-10-31") < strstr(t, "2026-11-01"));
+	free(t);
+	t = table_of(p, "trend-kappa-chart");
+	assert_non_null(strstr(t, "<td><bdi>2026-10-31</bdi></td><td class=\"n\">"
+				  "\xe2\x80\x93</td>"));
+	assert_non_null(strstr(t, "<td><bdi>2026-11-01</bdi></td><td class=\"n\">"
+				  "0.4000</td><td class=\"n\">-0.1000</td>"
+				  "<td class=\"n\">0.9000</td>"));
+	free(t);
+	/* the chart: its text alternative, this report's night marked, the
+	 * policy's minimum agreement (0.4) drawn */
+	t = figure_of(p, "trend-chart");
+	assert_non_null(strstr(t, "<title"));
+	assert_non_null(strstr(t, "<desc"));
+	assert_non_null(strstr(t, "<g class=\"sg-mark\">"));
+	assert_non_null(strstr(t, ">this report</text>"));
+	assert_non_null(strstr(t, ">min agreement</text>"));
+	free(t);
+	free(p);
+	cJSON_Delete(nights);
+	sg_report_free(r);
+}
+
+static void trend_says_when_no_night_is_stored(void **state)
+{
+	struct sg_report *r = load();
+	cJSON *none = cJSON_CreateArray();
+	char *p;
+
+	(void)state;
+	p = page_with(r, &(struct sg_html_inputs){.nights = none});
+	assert_non_null(strstr(p, "<section id=\"trend\">"));
+	assert_non_null(strstr(p, "<p>No night of this model is stored yet"));
+	assert_null(strstr(p, "id=\"trend-chart\""));
+	free(p);
+	/* without a store (the registry's page) there is no trend section */
+	p = page(r, NULL);
+	assert_null(strstr(p, "<section id=\"trend\">"));
+	free(p);
+	cJSON_Delete(none);
+	sg_report_free(r);
+}
+
+static void trend_keeps_the_latest_60_nights(void **state)
+{
+	struct sg_report *r = load();
+	cJSON *nights = cJSON_CreateArray();
+	char *p, *t, night[16];
+	int i;
+
+	(void)state;
+	/* 65 nights, 2026-01-01 .. 2026-03-06: the first 5 are left out */
+	for (i = 0; i < 65; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		snprintf(night, sizeof(night), "2026-%02d-%02d",
+			 i < 31 ? 1 : i < 59 ? 2 : 3,
+			 i < 31 ? i + 1 : i < 59 ? i - 30 : i - 58);
+		cJSON_AddStringToObject(o, "night", night);
+		cJSON_AddStringToObject(o, "model", "m<i>@1");
+		cJSON_AddNumberToObject(o, "report", i + 1);
+		cJSON_AddItemToArray(nights, o);
+	}
+	p = page_with(r, &(struct sg_html_inputs){.nights = nights});
+	t = table_of(p, "trend-chart");
+	assert_int_equal(count(t, "<tr><td>"), 60);
+	assert_null(strstr(t, "2026-01-05"));
+	assert_non_null(strstr(t, "2026-01-06"));
+	assert_non_null(strstr(t, "2026-03-06"));
+	/* this report's night (2026-11-02) is not among them */
+	assert_null(strstr(t, "<bdi>this report</bdi>"));
+	free(t);
+	assert_non_null(strstr(p, "(the latest 60)"));
+	free(p);
+	cJSON_Delete(nights);
+	sg_report_free(r);
+}
+
+static void policy_without_verdict_lends_its_thresholds(void **state)
+{
+	struct sg_report *r = load();
+	char *p = page_with(r, &(struct sg_html_inputs){.gate = &nogo});
+
+	(void)state;
+	/* report's page: no verdict, but the thresholds and "not judged" */
+	assert_null(strstr(p, "id=\"verdict\""));
+	assert_non_null(strstr(p, "<p class=\"meta\" id=\"policy\">"));
+	assert_non_null(strstr(p, ">min night agreement</text>"));
+	assert_non_null(strstr(p, ">min segment agreement</text>"));
+	assert_non_null(strstr(p, ">a (not judged)</text>"));
+	free(p);
+	sg_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +488,11 @@ int main(void)
 		cmocka_unit_test(segments_worst_first_and_not_judged_greyed),
 		cmocka_unit_test(charts_tables_hold_the_reports_numbers),
 		cmocka_unit_test(hostile_text_renders_as_text),
+		cmocka_unit_test(class_bars_carry_their_intervals),
+		cmocka_unit_test(trend_of_the_stored_nights_marks_this_report),
+		cmocka_unit_test(trend_says_when_no_night_is_stored),
+		cmocka_unit_test(trend_keeps_the_latest_60_nights),
+		cmocka_unit_test(policy_without_verdict_lends_its_thresholds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

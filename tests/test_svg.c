@@ -224,7 +224,48 @@ static void line_chart(void **state)
 		}
 		assert_int_equal(n, 4);
 	}
+	/* the last night stands alone: its band is an error bar at x = 64 +
+	 * 3.5 * (560 / 4) = 554, and it is the only one */
+	assert_non_null(strstr(b.buf, "<line class=\"sg-ci\" x1=\"554.0\""));
+	assert_null(strstr(strstr(b.buf, "<line class=\"sg-ci\"") + 1,
+			   "<line class=\"sg-ci\""));
 	assert_non_null(strstr(b.buf, "night"));
+	sg_buf_release(&b);
+}
+
+static void line_chart_marks_one_category(void **state)
+{
+	const char *const nights[] = {"2026-11-01", "2026-11-02", "2026-11-03",
+				      "2026-11-04"};
+	const double y[] = {0.9, 0.85, 0.8, 0.88};
+	const struct sg_series s = {"agreement", y, NULL, NULL};
+	const struct sg_chart c = {"trend", "Agreement by night", "a trend",
+				   "night", "agreement", 0, 0};
+	struct sg_buf b = SG_BUF_INIT;
+
+	(void)state;
+	/* 640 x 300: the plot spans x 64 .. 624 and y 28 .. 252; category 2
+	 * of 4 is at 64 + 2.5 * (560 / 4) = 414, right of the middle (344),
+	 * so its label ends 4 px left of the line */
+	sg_svg_line_chart_marked(&b, &c, nights, 4, &s, 1, NULL, 0, NAN, NAN,
+				 2, "this <report>");
+	sg_buf_addch(&b, 0);
+	well_formed(b.buf);
+	assert_non_null(strstr(b.buf, "<g class=\"sg-mark\"><line x1=\"414.0\" "
+				    "y1=\"28.0\" x2=\"414.0\" y2=\"252.0\"/>"));
+	assert_non_null(strstr(b.buf, "<text x=\"410.0\" y=\"40.0\" "
+				    "text-anchor=\"end\">this &lt;report&gt;"
+				    "</text>"));
+	sg_buf_release(&b);
+	/* no mark: index n or more, and the plain chart */
+	sg_svg_line_chart_marked(&b, &c, nights, 4, &s, 1, NULL, 0, NAN, NAN,
+				 4, "x");
+	sg_buf_addch(&b, 0);
+	assert_null(strstr(b.buf, "sg-mark"));
+	sg_buf_release(&b);
+	sg_svg_line_chart(&b, &c, nights, 4, &s, 1, NULL, 0, NAN, NAN);
+	sg_buf_addch(&b, 0);
+	assert_null(strstr(b.buf, "sg-mark"));
 	sg_buf_release(&b);
 }
 
@@ -288,6 +329,7 @@ int main(void)
 		cmocka_unit_test(nice_ticks),
 		cmocka_unit_test(scales),
 		cmocka_unit_test(line_chart),
+		cmocka_unit_test(line_chart_marks_one_category),
 		cmocka_unit_test(interval_and_heat),
 	};
 

@@ -26,14 +26,32 @@ int sg_write_html_report(FILE *f, const struct sg_report *r, int color,
 			 const char *verdict);
 
 /*
- * The report's page with the gate's result when gate is not NULL (as
- * nightly writes report.html): the verdict, its reason and every check
- * (failed first) linked to the chart it comes from; the policy's
- * thresholds drawn on the charts; segment values the gate did not judge
- * greyed. Returns 0 or SG_EIO.
+ * What a report's page may show besides the report, each part optional
+ * (all zero: the page sg_write_html_report writes). Owned by the caller.
+ */
+struct sg_html_inputs {
+	/* The gate's result: its thresholds drawn on the charts, the
+	 * segment values it did not judge greyed and marked "not judged".
+	 * NULL: no policy known, no threshold drawn. */
+	const struct sg_gate_result *gate;
+	/* Also the verdict at the top: its reason and every check (failed
+	 * first) linked to the chart it comes from (as nightly's page);
+	 * 0 when the policy only lends its thresholds (report's page). */
+	int verdict;
+	/* The nights in the store, as sg_store_history_nights gives them
+	 * for the report's model: the latest 60 drawn as the trend of
+	 * agreement and kappa, the report's own night (the last of its
+	 * window) marked. NULL: no store known, no trend section; an empty
+	 * array: a line saying no night is stored yet. */
+	const cJSON *nights;
+};
+
+/*
+ * The report's page with the optional inputs in (NULL: none). Returns 0
+ * or SG_EIO.
  */
 int sg_write_html_page(FILE *f, const struct sg_report *r,
-		       const struct sg_gate_result *gate);
+		       const struct sg_html_inputs *in);
 
 /*
  * The nights so far as a page (`history --format html`, nightly's

@@ -85,6 +85,18 @@ void sg_svg_line_chart(struct sg_buf *b, const struct sg_chart *c,
 		       const struct sg_hline *hlines, size_t nhlines,
 		       double y_min, double y_max);
 
+/*
+ * The same, with category mark (< n; n or more: none) marked by a dotted
+ * vertical line labelled mark_label (NULL: the category's own label), as
+ * the night a page is about among the nights around it.
+ */
+void sg_svg_line_chart_marked(struct sg_buf *b, const struct sg_chart *c,
+			      const char *const *cats, size_t n,
+			      const struct sg_series *series, size_t nseries,
+			      const struct sg_hline *hlines, size_t nhlines,
+			      double y_min, double y_max, size_t mark,
+			      const char *mark_label);
+
 /* One row of an interval chart. */
 struct sg_interval_row {
 	const char *label;

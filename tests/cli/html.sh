@@ -103,10 +103,14 @@ rows = table("confusion-chart")
 same("confusion", [[int(x) for x in r[1:]] for r in rows], rep["confusion"]["matrix"])
 same("confusion labels", [r[0] for r in rows], rep["confusion"]["labels"])
 rows = table("classes-chart")
+same("classes", sorted(r[0] for r in rows), sorted(rep["per_class"]))
 for r in rows:
     c = rep["per_class"][r[0]]
-    same("class " + r[0], r[1:], [f4(c["precision"]), f4(c["recall"]), f4(c["f1"]),
-                                  str(c["support"])])
+    pci = c.get("precision_ci95") or [None, None]
+    rci = c.get("recall_ci95") or [None, None]
+    same("class " + r[0], r[1:], [f4(c["precision"]), f4(pci[0]), f4(pci[1]),
+                                  f4(c["recall"]), f4(rci[0]), f4(rci[1]),
+                                  f4(c["f1"]), str(c["support"])])
 rows = table("agreement-chart")
 a, k = rep["agreement"], rep["kappa"]
 same("agreement", rows[0][1:4], [f4(a["rate"]), f4(a["ci95"][0]), f4(a["ci95"][1])])
@@ -121,6 +125,62 @@ PY
 	); then ok "$3"; else not_ok "$3" "$out"; fi
 }
 numbers "$WORK/labels.html" "$WORK/labels.json" "each chart's table holds the report's numbers"
+if $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not any(c["precision_ci95"] and c["recall_ci95"] for c in r["per_class"].values()))' "$WORK/labels.json"; then
+	ok "the per-class intervals compared are there"
+else
+	not_ok "the per-class intervals compared are there" "$(grep -m3 ci95 "$WORK/labels.json")"
+fi
+n=$(sed -n '/<figure class="sg-chart" id="classes-chart">/,/<\/figure>/p' "$WORK/labels.html" | grep -c '<line class="sg-ci"')
+[ "$n" -gt 0 ] && ok "the class bars have error bars ($n)" || not_ok "the class bars have error bars" "none"
+contains "a fresh store's page says no night is stored" "$WORK/labels.html" '<p>No night of this model is stored yet'
+if grep -q '>min agreement</text>\|id="policy"' "$WORK/labels.html"; then
+	not_ok "without a policy no threshold is drawn" "$(grep -m1 -o '>min agreement</text>' "$WORK/labels.html")"
+else
+	ok "without a policy no threshold is drawn"
+fi
+
+# -- the policy in force (config file and flags) on report's page ------------
+cat >"$WORK/policy.json" <<'EOF2'
+{"gate": {"min_agreement": 0.5, "min_segment_cases": 1000000,
+          "min_segment_agreement": 0.45, "max_missing_rate": 0.3}}
+EOF2
+expect_exit "report --format html with a policy in the config" 0 "$SG" report \
+	--db "$DB" --config "$WORK/policy.json" --min-kappa 0.35 --no-store \
+	--window-nights 0 --format html --output "$WORK/policy.html"
+page_ok "the policy page is strict HTML5 and self-contained" "$WORK/policy.html"
+if out=$($PY - "$WORK/policy.html" <<'PY' 2>&1
+import sys
+import html5lib
+doc = html5lib.parse(open(sys.argv[1], "rb").read(), namespaceHTMLElements=False)
+errs = []
+def fig(id):
+    f = [f for f in doc.iter("figure") if f.get("id") == id]
+    if not f:
+        sys.exit("no chart " + id)
+    return f[0]
+def tags(root, name):
+    return [e for e in root.iter() if isinstance(e.tag, str) and e.tag.split("}")[-1] == name]
+def lines(id):
+    return ["".join(t.itertext()) for g in tags(fig(id), "g")
+            if g.get("class") == "sg-threshold" for t in tags(g, "text")]
+for id, want in (("agreement-chart", "min agreement"), ("agreement-chart", "min kappa"),
+                 ("nights-chart", "min agreement"), ("segment-0", "min segment agreement"),
+                 ("missing-chart", "max missing rate")):
+    if want not in lines(id):
+        errs.append("%s: no line %r (%r)" % (id, want, lines(id)))
+# every segment value has fewer than 1000000 cases: all greyed, not judged
+for id in ("segment-0", "segment-1"):
+    rows = [g for g in tags(fig(id), "g") if g.get("class") in ("sg-muted", "sg-row")]
+    if not rows or any(g.get("class") != "sg-muted" for g in rows):
+        errs.append(id + ": a value is not greyed")
+    if not all("".join(tags(g, "text")[0].itertext()).endswith(" (not judged)") for g in rows):
+        errs.append(id + ": a value is not marked not judged")
+if any(s.get("id") == "verdict" for s in doc.iter("section")):
+    errs.append("report's page shows a verdict")
+if errs:
+    sys.exit("\n".join(errs))
+PY
+); then ok "the config's and the flags' thresholds are drawn, small segments greyed as not judged"; else not_ok "the config's and the flags' thresholds are drawn, small segments greyed as not judged" "$out"; fi
 
 # -- hostile text from the logs renders as text, everywhere -----------------
 DB="$WORK/hostile.db"
@@ -305,4 +365,51 @@ if n != len(h["runs"]):
     sys.exit("%d runs on the page, %d in the history" % (n, len(h["runs"])))
 PY
 ); then ok "history's tables hold the history's numbers"; else not_ok "history's tables hold the history's numbers" "$out"; fi
+
+# -- the trend of the stored nights on the report's page ---------------------
+(cd "$WORK/a/demo" && "$SG" nightly -q --config shadowgate.json --date 2026-11-18 >/dev/null 2>&1)
+"$SG" history --db "$DB" --model claims-triage@2026-11-13 --format json >"$WORK/history.json"
+"$SG" report --db "$DB" --config "$WORK/a/demo/shadowgate.json" --until 2026-11-19 \
+	--no-store --format html --output "$WORK/trend.html" 2>"$WORK/err"
+rc=$?
+[ "$rc" = 0 ] && ok "report --format html on the demo's store" || not_ok "report --format html on the demo's store" "exit $rc" "$(cat "$WORK/err")"
+page_ok "report's page with the trend is strict HTML5 and self-contained" "$WORK/trend.html"
+# trend PAGE NIGHT: the trend's tables equal history's nights, NIGHT marked
+trend() {
+	$PY - "$1" "$WORK/history.json" "$2" <<'PY' 2>&1
+import json, sys
+import html5lib
+doc = html5lib.parse(open(sys.argv[1], "rb").read(), namespaceHTMLElements=False)
+h = json.load(open(sys.argv[2]))["nights"]
+def table(id):
+    for d in doc.iter("details"):
+        if d.get("id") == id + "-data":
+            return [["".join(td.itertext()) for td in tr.findall("td")]
+                    for tr in d.iter("tr") if tr.findall("td")]
+    sys.exit("no data table " + id)
+f4 = lambda v: "\u2013" if v is None else "%.4f" % v
+ci = lambda s, i: s["ci95"][i] if s["ci95"] else None
+if len(h) < 3:
+    sys.exit("the store has %d nights, not 3" % len(h))
+want = [[n["night"], "%d" % n["report"], "%d" % n["cases"], f4(n["agreement"]["rate"]),
+         f4(ci(n["agreement"], 0)), f4(ci(n["agreement"], 1)), n["verdict"] or "not gated",
+         "this report" if n["night"] == sys.argv[3] else ""] for n in h]
+got = table("trend-chart")
+if got != want:
+    sys.exit("agreement: page %r\nhistory %r" % (got, want))
+want = [[n["night"], f4(n["kappa"]["value"]), f4(ci(n["kappa"], 0)),
+         f4(ci(n["kappa"], 1))] for n in h]
+got = table("trend-kappa-chart")
+if got != want:
+    sys.exit("kappa: page %r\nhistory %r" % (got, want))
+def tags(root, name):
+    return [e for e in root.iter() if isinstance(e.tag, str) and e.tag.split("}")[-1] == name]
+lines = ["".join(t.itertext()) for f in doc.iter("figure") if f.get("id") == "trend-chart"
+         for g in tags(f, "g") if g.get("class") in ("sg-threshold", "sg-mark") for t in tags(g, "text")]
+if lines != ["min agreement", "this report"]:
+    sys.exit("trend chart lines %r" % lines)
+PY
+}
+if out=$(trend "$WORK/trend.html" 2026-11-19); then ok "report's trend holds history's nights (agreement, kappa, intervals), its night marked"; else not_ok "report's trend holds history's nights (agreement, kappa, intervals), its night marked" "$out"; fi
+if out=$(trend "$WORK/reports/2026-11-18/report.html" 2026-11-18); then ok "nightly's report.html has the trend of the nights in the store"; else not_ok "nightly's report.html has the trend of the nights in the store" "$out"; fi
 finish
