@@ -100,4 +100,15 @@ const char *sg_store_segset_text(const struct sg_store *s, long long id,
 				 size_t *len);
 void sg_store_segsets_forget(struct sg_store *s);
 
+/*
+ * A helper thread that has the kernel write the WAL out to the disk
+ * while a long transaction is still writing it (store_flush.c), so its
+ * commit's fsync finds little left to wait for. Start it inside the
+ * transaction; NULL when it could not start (the transaction goes on
+ * without it). Stop accepts NULL.
+ */
+struct sg_store_flusher;
+struct sg_store_flusher *sg_store_flusher_start(struct sg_store *s);
+void sg_store_flusher_stop(struct sg_store_flusher *f);
+
 #endif

@@ -440,6 +440,7 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	struct sg_log_conf logc;
 	int stored_type;
 	double t0 = sg_monotonic_ms() / 1e3;
+	struct sg_store_flusher *flusher = NULL;
 	long long cache = 0;
 	size_t i;
 	int ret;
@@ -489,6 +490,7 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 	ret = sg_store_begin(s, diag);
 	if (ret)
 		goto out;
+	flusher = sg_store_flusher_start(s);
 	ret = sg_store_night_rule(s, &in.log->night, diag);
 	if (ret)
 		goto out;
@@ -533,6 +535,7 @@ out:
 	ingest_finalize_all(&in);
 	if (ret)
 		sg_store_rollback(s);
+	sg_store_flusher_stop(flusher);
 	sg_store_cache_restore(s, cache);
 	if (sg_store_exec(s, "PRAGMA foreign_keys = ON", ret ? NULL : diag) &&
 	    !ret)
@@ -553,8 +556,8 @@ out:
 	sg_buf_release(&in.arena);
 	sg_buf_release(&in.run);
 	free(in.run_off);
+	ingest_runs_free(&in);
 	free(in.runs);
-	ingest_runs_reset(&in);
 	free(in.raw);
 	return ret;
 }

@@ -103,6 +103,7 @@ struct ingest {
 	} *run_off;
 	size_t nrun, run_alloc;
 	int runs_fd;                        /* sorted runs written, or -1 */
+	struct run_bg *bg;                  /* a run written meanwhile */
 	struct {
 		off_t start, end;
 	} *runs;
@@ -148,6 +149,8 @@ size_t ingest_keep(struct ingest *in, const void *p, size_t n);
 int ingest_spill_rows(struct ingest *in, struct sg_diag *diag);
 int ingest_merge_rows(struct ingest *in, struct sg_diag *diag);
 void ingest_runs_reset(struct ingest *in);
+/* ingest_runs_reset, then frees the run the helper thread had. */
+void ingest_runs_free(struct ingest *in);
 int ingest_feature_set_id(struct ingest *in, struct sg_diag *diag);
 int ingest_already_ingested(struct ingest *in, struct sg_diag *diag);
 int ingest_write_batch(struct ingest *in, const char *started,

@@ -6,6 +6,7 @@
  * found after the sort.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "sg/reader.h"
 #include "sg/report.h"
 #include "sg/sha256.h"
+#include "sg/thread.h"
 #include "sg/timeutil.h"
 #include "store_impl.h"
 #include "store_ingest.h"
@@ -233,20 +235,20 @@ static int cmp_run_key(const void *pa, const void *pb, void *ctx)
  * reach the records, scattered over the run's memory. (A night is
  * always YYYY-MM-DD; should one not be digits, every key is 0.)
  */
-static void sort_run(struct ingest *in)
+static void sort_run_of(char *buf, struct run_key *off, size_t nrun)
 {
-	const unsigned char *base = (const unsigned char *)in->run.buf;
+	const unsigned char *base = (const unsigned char *)buf;
 	const unsigned char *first;
 	uint32_t lcp, len;
 	size_t i, k;
 	int digits = 1;
 
-	if (!in->nrun)
+	if (!nrun)
 		return;
-	first = base + in->run_off[0].off;
+	first = base + off[0].off;
 	memcpy(&lcp, first + 4, sizeof(lcp));
-	for (i = 1; i < in->nrun && lcp; i++) {
-		const unsigned char *r = base + in->run_off[i].off;
+	for (i = 1; i < nrun && lcp; i++) {
+		const unsigned char *r = base + off[i].off;
 
 		memcpy(&len, r + 4, sizeof(len));
 		if (len < lcp)
@@ -256,8 +258,8 @@ static void sort_run(struct ingest *in)
 			;
 		lcp = (uint32_t)k;
 	}
-	for (i = 0; i < in->nrun; i++) {
-		const unsigned char *r = base + in->run_off[i].off;
+	for (i = 0; i < nrun; i++) {
+		const unsigned char *r = base + off[i].off;
 		const unsigned char *n = r + 17;
 		uint64_t key = 0;
 
@@ -278,13 +280,18 @@ static void sort_run(struct ingest *in)
 			key |= (uint64_t)(lcp + k < len ? r[REC_HEAD + lcp + k]
 							: 0)
 			       << (8 * (4 - k));
-		in->run_off[i].key = key;
+		off[i].key = key;
 	}
 	/* a night not of digits (never made so): the records decide */
-	for (i = 0; !digits && i < in->nrun; i++)
-		in->run_off[i].key = 0;
-	qsort_r(in->run_off, in->nrun, sizeof(*in->run_off), cmp_run_key,
-		in->run.buf);
+	for (i = 0; !digits && i < nrun; i++)
+		off[i].key = 0;
+	qsort_r(off, nrun, sizeof(*off), cmp_run_key,
+		buf);
+}
+
+static void sort_run(struct ingest *in)
+{
+	sort_run_of(in->run.buf, in->run_off, in->nrun);
 }
 
 static int runs_io_error(struct sg_diag *diag, const char *what)
@@ -316,41 +323,46 @@ static int pwrite_all(int fd, const void *buf, size_t n, off_t off)
 	return 0;
 }
 
+/* Makes the temporary file of runs (in $TMPDIR, unlinked at once). */
+static int open_runs(struct ingest *in, struct sg_diag *diag)
+{
+	const char *dir = getenv("TMPDIR");
+	struct sg_buf p = SG_BUF_INIT;
+
+	if (in->runs_fd >= 0)
+		return 0;
+	sg_buf_addf(&p, "%s/shadowgate-stage-XXXXXX",
+		    dir && *dir ? dir : "/tmp");
+	in->runs_fd = mkstemp(p.buf);
+	if (in->runs_fd >= 0)
+		unlink(p.buf);
+	sg_buf_release(&p);
+	if (in->runs_fd < 0)
+		return runs_io_error(diag, "make a file for");
+	return 0;
+}
+
 /*
- * Sorts the run and appends it to the temporary file of runs (made the
- * first time, in $TMPDIR, unlinked at once), in records of merge order.
+ * Sorts the run of nrun records in buf (off: where each starts) and
+ * appends it to the file of runs, in records of merge order. Returns 0,
+ * or -1 with errno set.
  */
-static int write_run(struct ingest *in, struct sg_diag *diag)
+static int put_run(struct ingest *in, char *buf, struct run_key *off,
+		   size_t nrun)
 {
 	struct sg_buf out = SG_BUF_INIT;
 	size_t i;
 	off_t start;
 
-	if (!in->nrun)
-		return 0;
-	if (in->runs_fd < 0) {
-		const char *dir = getenv("TMPDIR");
-		struct sg_buf p = SG_BUF_INIT;
-
-		sg_buf_addf(&p, "%s/shadowgate-stage-XXXXXX",
-			    dir && *dir ? dir : "/tmp");
-		in->runs_fd = mkstemp(p.buf);
-		if (in->runs_fd >= 0)
-			unlink(p.buf);
-		sg_buf_release(&p);
-		if (in->runs_fd < 0)
-			return runs_io_error(diag, "make a file for");
-	}
-	sort_run(in);
+	sort_run_of(buf, off, nrun);
 	start = in->runs_end;
 	/* written through a small buffer: one the size of the run would be
 	 * page-faulted in anew for every run */
 	sg_buf_grow(&out, RUN_READ);
-	for (i = 0; i <= in->nrun; i++) {
+	for (i = 0; i <= nrun; i++) {
 		const unsigned char *r =
-			i < in->nrun ? (const unsigned char *)in->run.buf +
-					       in->run_off[i].off
-				     : NULL;
+			i < nrun ? (const unsigned char *)buf + off[i].off
+				 : NULL;
 		uint32_t len = 0;
 
 		if (r)
@@ -358,8 +370,11 @@ static int write_run(struct ingest *in, struct sg_diag *diag)
 		if (out.len && (!r || out.len + len > RUN_READ)) {
 			if (pwrite_all(in->runs_fd, out.buf, out.len,
 				       in->runs_end)) {
+				int e = errno;
+
 				sg_buf_release(&out);
-				return runs_io_error(diag, "write");
+				errno = e;
+				return -1;
 			}
 			in->runs_end += (off_t)out.len;
 			out.len = 0;
@@ -372,8 +387,108 @@ static int write_run(struct ingest *in, struct sg_diag *diag)
 	in->runs[in->nruns].end = in->runs_end;
 	in->nruns++;
 	sg_buf_release(&out);
+	return 0;
+}
+
+/*
+ * A full run is sorted and written by a helper thread while the next one
+ * fills (the records of a run are the ingest's own; the thread touches
+ * nothing else but the file of runs and its list, which the ingest reads
+ * only after run_wait). Sorting and writing were a tenth of an ingest.
+ */
+struct run_bg {
+	pthread_t thread;
+	int active;
+	struct ingest *in;
+	struct sg_buf run; /* the run being written; then the spare */
+	struct run_key *off;
+	size_t nrun, alloc;
+	int err; /* errno of a failed write, or 0 */
+};
+
+static void *run_bg_main(void *arg)
+{
+	struct run_bg *bg = arg;
+
+	bg->err = put_run(bg->in, bg->run.buf, bg->off, bg->nrun) ? errno : 0;
+	return NULL;
+}
+
+/* Waits for the run in the helper's hands; 0 or SG_EIO (diag NULL: just
+ * waits). */
+static int run_wait(struct ingest *in, struct sg_diag *diag)
+{
+	struct run_bg *bg = in->bg;
+
+	if (!bg || !bg->active)
+		return 0;
+	pthread_join(bg->thread, NULL);
+	bg->active = 0;
+	if (bg->err && diag) {
+		errno = bg->err;
+		return runs_io_error(diag, "write");
+	}
+	return bg->err ? SG_EIO : 0;
+}
+
+/* Sorts the run and appends it to the file of runs, here and now. */
+static int write_run(struct ingest *in, struct sg_diag *diag)
+{
+	int ret;
+
+	if (!in->nrun)
+		return 0;
+	ret = run_wait(in, diag);
+	if (!ret)
+		ret = open_runs(in, diag);
+	if (ret)
+		return ret;
+	if (put_run(in, in->run.buf, in->run_off, in->nrun))
+		return runs_io_error(diag, "write");
 	in->nrun = 0;
 	sg_buf_reset(&in->run);
+	return 0;
+}
+
+/*
+ * Hands the full run to the helper thread (after the one before it is
+ * written) and goes on with the spare; written here when no thread can
+ * start.
+ */
+static int write_run_bg(struct ingest *in, struct sg_diag *diag)
+{
+	struct run_bg *bg;
+	struct sg_buf b;
+	struct run_key *o;
+	size_t a;
+	int ret;
+
+	if (!in->nrun)
+		return 0;
+	ret = run_wait(in, diag);
+	if (!ret)
+		ret = open_runs(in, diag);
+	if (ret)
+		return ret;
+	if (!in->bg) {
+		in->bg = sg_xcalloc(1, sizeof(*in->bg));
+		sg_buf_init(&in->bg->run);
+		in->bg->in = in;
+	}
+	bg = in->bg;
+	b = bg->run, bg->run = in->run, in->run = b;
+	o = bg->off, bg->off = in->run_off, in->run_off = o;
+	a = bg->alloc, bg->alloc = in->run_alloc, in->run_alloc = a;
+	bg->nrun = in->nrun;
+	in->nrun = 0;
+	sg_buf_reset(&in->run);
+	bg->err = 0;
+	if (sg_thread_create(&bg->thread, run_bg_main, bg) == 0) {
+		bg->active = 1;
+		return 0;
+	}
+	if (put_run(in, bg->run.buf, bg->off, bg->nrun))
+		return runs_io_error(diag, "write");
 	return 0;
 }
 
@@ -394,7 +509,7 @@ int ingest_spill_rows(struct ingest *in, struct sg_diag *diag)
 	in->spilled = 1;
 	if (in->run.len >= (in->o->sort_run_bytes ? in->o->sort_run_bytes
 						  : RUN_BYTES))
-		return write_run(in, diag);
+		return write_run_bg(in, diag);
 	return 0;
 }
 
@@ -571,6 +686,8 @@ int ingest_merge_rows(struct ingest *in, struct sg_diag *diag)
 		return ingest_flush_rows(in, diag);
 	}
 	ret = ingest_spill_rows(in, diag);
+	if (!ret)
+		ret = run_wait(in, diag);
 	if (!ret && in->nruns) {
 		ret = write_run(in, diag);
 		if (!ret)
@@ -591,6 +708,7 @@ int ingest_merge_rows(struct ingest *in, struct sg_diag *diag)
 
 void ingest_runs_reset(struct ingest *in)
 {
+	run_wait(in, NULL);
 	in->spilled = 0;
 	in->nrun = 0;
 	sg_buf_reset(&in->run);
@@ -776,4 +894,15 @@ int ingest_fill_raw(struct ingest *in, const char *real, enum sg_format fmt,
 	sqlite3_finalize(st);
 	sg_reader_close(r);
 	return ret;
+}
+
+void ingest_runs_free(struct ingest *in)
+{
+	ingest_runs_reset(in);
+	if (in->bg) {
+		sg_buf_release(&in->bg->run);
+		free(in->bg->off);
+		free(in->bg);
+		in->bg = NULL;
+	}
 }

@@ -80,10 +80,15 @@ static struct sg_report *load(void)
 static char *page_with(const struct sg_report *r,
 		       const struct sg_html_inputs *in)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	/* static: the stream keeps their addresses until fclose, which an
+	 * optimising compiler's dangling-pointer analysis cannot see */
+	static char *buf;
+	static size_t len;
+	FILE *f;
 
+	buf = NULL;
+	len = 0;
+	f = open_memstream(&buf, &len);
 	assert_non_null(f);
 	if (in)
 		assert_int_equal(sg_write_html_page(f, r, in), 0);

@@ -5,6 +5,9 @@
 #include <cmocka.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/wait.h>
+#include <sys/resource.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -266,6 +269,59 @@ static void rows_sorted_in_runs_on_disk_are_stored_in_the_same_order(
 	run_bytes = 4096;
 	stored_in_night_and_case_id_order();
 	run_bytes = 0;
+}
+
+/*
+ * The file of sorted runs cannot grow (a full $TMPDIR, here a limit on
+ * the size of any file the process writes, in a child process): the
+ * ingest fails with an I/O error naming the staged rows, whether the run
+ * that failed was written by the helper thread or at the end, and stores
+ * nothing. The store and its WAL stay below the limit of 16 MiB (the
+ * rows would be inserted only after the sort); the runs of 200,000 rows
+ * (about 100 bytes each) pass it.
+ */
+static void runs_that_cannot_be_written_fail_the_ingest(void **state)
+{
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+	char path[64];
+	unsigned long long i;
+	FILE *f;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	open_log(&f, path);
+	for (i = 0; i < 200000; i++)
+		log_row(f, i, 1 + (int)(i % 3), 8, regions[i % 4], "ann", 0);
+	fclose(f);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit lim = {16 << 20, 16 << 20};
+		int rc;
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &lim))
+			_exit(10);
+		run_bytes = 1 << 20;
+		rc = ingest_path(path, &sum, &d);
+		if (rc != SG_EIO) {
+			fprintf(stderr, "# ingest gave %d: %s\n", rc, d.msg);
+			_exit(11);
+		}
+		if (!strstr(d.msg, "cannot write the staged rows"))
+			_exit(12);
+		if (count("SELECT count(*) FROM cases") != 0)
+			_exit(13);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	unlink(path);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* the parent's store is as it was: empty */
+	assert_int_equal(count("SELECT count(*) FROM cases"), 0);
 }
 
 static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
@@ -579,6 +635,7 @@ int main(void)
 		T(missing_file_is_an_io_error),
 		T(file_past_one_batch_is_stored_in_night_and_case_id_order),
 		T(rows_sorted_in_runs_on_disk_are_stored_in_the_same_order),
+		T(runs_that_cannot_be_written_fail_the_ingest),
 		cmocka_unit_test(number_parser_rejects_hex_inf_and_trailing_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
