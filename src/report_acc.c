@@ -29,6 +29,8 @@ void sg_rep_release(struct rep *r)
 	}
 	free(r->seginfo);
 	sg_intern_release(&r->segstr);
+	free(r->segset_seg);
+	free(r->ref_segset_seg);
 	for (i = 0; i < r->segcols.n; i++) {
 		sg_intern_release(&r->cols[i].values);
 		free(r->cols[i].acc);
@@ -160,6 +162,38 @@ static void seg_pair(struct rep *r, struct seginfo *si, int col,
 	si->n++;
 }
 
+/*
+ * The id in t of a case's segments string, found by the string's store id
+ * when it has one (ids: by store id, + 1, in *ids of *cap).
+ */
+static int case_segstr(struct intern *t, int **ids, size_t *cap,
+		       const struct sg_scan_case *c,
+		       int (*add)(void *ctx, const char *s, size_t n),
+		       void *ctx)
+{
+	long long k = c->segset;
+	int id;
+
+	if (k > 0 && (size_t)k < *cap && (*ids)[k])
+		return (*ids)[k] - 1;
+	id = add ? add(ctx, c->segments, c->segments_len)
+		 : sg_intern_add_h(t, c->segments, c->segments_len,
+				   sg_hash_words(c->segments, c->segments_len));
+	if (k > 0 && (uint64_t)k < (1ull << 40)) {
+		if ((size_t)k >= *cap) {
+			size_t n = *cap ? *cap : 64;
+
+			while (n <= (size_t)k)
+				n *= 2;
+			*ids = sg_xrealloc(*ids, n * sizeof(**ids));
+			memset(*ids + *cap, 0, (n - *cap) * sizeof(**ids));
+			*cap = n;
+		}
+		(*ids)[k] = id + 1;
+	}
+	return id;
+}
+
 /* The id of a segments string, parsing it the first time it is seen. */
 static int segments_id(struct rep *r, const char *t, size_t n)
 {
@@ -197,6 +231,11 @@ static int segments_id(struct rep *r, const char *t, size_t n)
 	}
 	cJSON_Delete(j);
 	return id;
+}
+
+static int segments_id_cb(void *ctx, const char *t, size_t n)
+{
+	return segments_id(ctx, t, n);
 }
 
 struct fset *sg_rep_feature_set(struct rep *r, long long id)
@@ -603,9 +642,10 @@ static void start_case(void *ctx, const struct sg_scan_case *c)
 	} else {
 		r->night_idx = -1;
 	}
-	r->seg_id = c->segments
-			    ? segments_id(r, c->segments, c->segments_len)
-			    : -1;
+	r->seg_id = c->segments ? case_segstr(&r->segstr, &r->segset_seg,
+					       &r->segset_cap, c,
+					       segments_id_cb, r)
+				: -1;
 	if (r->ref_on && r->seg_id >= 0)
 		count_id(&r->segstr_n, &r->segstr_n_cap, r->seg_id);
 	/* features are read only when not sampling (sg_rep_window()) */
@@ -773,10 +813,8 @@ static void reference_case(void *ctx, const struct sg_scan_case *c)
 		r->refn[r->ref_idx].cases++;
 	if (c->segments)
 		count_id(&r->ref_segstr_n, &r->ref_segstr_cap,
-			 sg_intern_add_h(&r->ref_segstr, c->segments,
-				      c->segments_len,
-				      sg_hash_words(c->segments,
-						 c->segments_len)));
+			 case_segstr(&r->ref_segstr, &r->ref_segset_seg,
+				     &r->ref_segset_cap, c, NULL, NULL));
 	if (c->has_features)
 		add_features(r, c->feature_set, c->features, c->features_len,
 			     1);

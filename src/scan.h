@@ -33,6 +33,8 @@ struct sg_scan_case {
 	size_t night_len;
 	const char *segments;
 	size_t segments_len;
+	long long segset;     /* its segments string's id (segment_sets), or
+			       * 0: the same id, the same string */
 	int has_features;     /* a features blob (the pass: not empty) */
 	long long feature_set;
 	const void *features; /* NULL when empty */

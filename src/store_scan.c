@@ -93,18 +93,21 @@ static const void *col_features(sqlite3_stmt *st, int i,
  * stored since the reading loaded the strings) loads them again.
  */
 static const char *col_segments(struct sg_store *s, sqlite3_stmt *st, int i,
-				size_t *n)
+				size_t *n, long long *segset)
 {
 	long long id;
 	const char *t;
 
 	*n = 0;
+	*segset = 0;
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return NULL;
 	id = sqlite3_column_int64(st, i);
 	t = sg_store_segset_text(s, id, n);
 	if (!t && !sg_store_segsets_load(s, NULL))
 		t = sg_store_segset_text(s, id, n);
+	if (t)
+		*segset = id;
 	return t;
 }
 
@@ -113,7 +116,8 @@ void sg_scan_case_cols(struct sg_store *s, sqlite3_stmt *st, int i,
 {
 	memset(c, 0, sizeof(*c));
 	c->night = col_text(st, i, &c->night_len);
-	c->segments = col_segments(s, st, i + 1, &c->segments_len);
+	c->segments = col_segments(s, st, i + 1, &c->segments_len,
+				   &c->segset);
 	if (sqlite3_column_type(st, i + 3) == SQLITE_BLOB) {
 		c->has_features = 1;
 		c->feature_set = sqlite3_column_int64(st, i + 2);
@@ -151,7 +155,8 @@ static void begin_case(struct pass *p, sqlite3_stmt *st, long long id)
 	memset(&c, 0, sizeof(c));
 	c.id = id;
 	c.night = col_text(st, CC_NIGHT, &c.night_len);
-	c.segments = col_segments(p->s, st, CC_SEGMENTS, &c.segments_len);
+	c.segments = col_segments(p->s, st, CC_SEGMENTS, &c.segments_len,
+				  &c.segset);
 	/* a STRICT BLOB column: NULL, or a blob (NULL when empty); not
 	 * handed when empty, as the pass has nothing to count in it */
 	if (p->w->features &&
