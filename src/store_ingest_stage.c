@@ -53,7 +53,7 @@ size_t ingest_keep(struct ingest *in, const void *p, size_t n)
  * rejected after the sort is stored without it and fill_raw reads it from
  * the file again. Records live and die in this process.
  */
-#define RUN_BYTES (32u << 20)
+#define RUN_BYTES (24u << 20)
 #define RUN_READ (256u << 10)
 #define REC_HEAD 27
 #define F_PRED 1

@@ -27,7 +27,7 @@ struct sg_ingest_opts {
 	void *progress_ctx;
 	/* memory of the sort of a file's rows, bytes a run: past it, sorted
 	 * runs go to a temporary file and are merged; 0: the default
-	 * (32 MiB) */
+	 * (24 MiB; while one run is written, the next fills another) */
 	size_t sort_run_bytes;
 };
 
