@@ -626,6 +626,52 @@ static void version_4_store_gets_a_dictionary_of_segments(void **state)
 	sg_store_close(s);
 }
 
+/*
+ * A reading inside a transaction that rolls back may have loaded a
+ * segments string the rollback takes away; the next string stored gets
+ * the same id (the largest plus one), and a case with it must read the
+ * new string, not the one the store had loaded.
+ */
+static void rolled_back_segments_strings_are_forgotten(void **state)
+{
+	struct sg_store *s = NULL;
+	struct sg_diag d;
+	char seg[64];
+
+	(void)state;
+	assert_int_equal(sg_store_open(&s, dbpath, 0, &d), 0);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO ingest_batches VALUES (1,"
+				       " 'x.csv', 0, 'x', 'csv', 1, 1, 0, 0, 0,"
+				       " 0, 'now', 'now');",
+				       &d),
+			 0);
+	assert_int_equal(sg_store_begin(s, &d), 0);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO segment_sets(segments)"
+				       " VALUES ('{\"region\":\"gone\"}');"
+				       "INSERT INTO cases(case_id, night,"
+				       " segment_set, batch, line) VALUES ('c1',"
+				       " '2026-11-20', last_insert_rowid(), 1, 2);",
+				       &d),
+			 0);
+	assert_int_equal(sg_scan_case_row(s, 1, keep_segments, seg, &d), 0);
+	assert_string_equal(seg, "{\"region\":\"gone\"}");
+	sg_store_rollback(s);
+	assert_int_equal(sg_store_exec(s,
+				       "INSERT INTO segment_sets(segments)"
+				       " VALUES ('{\"region\":\"kept\"}');"
+				       "INSERT INTO cases(case_id, night,"
+				       " segment_set, batch, line) VALUES ('c2',"
+				       " '2026-11-20', last_insert_rowid(), 1, 3);",
+				       &d),
+			 0);
+	assert_int_equal(count(s, "SELECT max(id) FROM segment_sets"), 1);
+	assert_int_equal(sg_scan_case_row(s, 1, keep_segments, seg, &d), 0);
+	assert_string_equal(seg, "{\"region\":\"kept\"}");
+	sg_store_close(s);
+}
+
 static void not_a_database_is_a_store_error(void **state)
 {
 	struct sg_store *s = NULL;
@@ -820,6 +866,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			version_4_store_gets_a_dictionary_of_segments, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			rolled_back_segments_strings_are_forgotten, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(not_a_database_is_a_store_error,
 						setup, teardown),
