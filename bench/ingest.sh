@@ -217,7 +217,7 @@ END {
 		n = order[i]
 		base = r[n, "sqlite3"]
 		ratio = base ? r[n, "shadowgate"] / base : 0
-		# the targets: a night into an empty store >= 0.6;
+		# the targets: a night into an empty store >= 0.6;
 		# one 10M-row file >= 0.5
 		printf "%d rows: shadowgate/sqlite3 rate %.2f (target >= %s);" \
 			" shadowgate peak RSS %.1f MB (target < 256);" \
