@@ -219,11 +219,14 @@ END {
 		ratio = base ? r[n, "shadowgate"] / base : 0
 		# the targets: a night into an empty store >= 0.6;
 		# one 10M-row file >= 0.5
+		tgt = "0.6"
+		if (n >= 10000000)
+			tgt = "0.5"
+		sc = csv[n] ? st[n] / csv[n] : 0
 		printf "%d rows: shadowgate/sqlite3 rate %.2f (target >= %s);" \
 			" shadowgate peak RSS %.1f MB (target < 256);" \
 			" store/csv %.2f (target <= 2)\n",
-			n, ratio, n >= 10000000 ? "0.5" : "0.6",
-			m[n, "shadowgate"], csv[n] ? st[n] / csv[n] : 0
+			n, ratio, tgt, m[n, "shadowgate"], sc
 	}
 	for (i = 2; i <= k; i++) {
 		n = order[i]
