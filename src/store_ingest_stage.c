@@ -431,6 +431,14 @@ static int run_wait(struct ingest *in, struct sg_diag *diag)
 	return bg->err ? SG_EIO : 0;
 }
 
+/* Before a run is written: the one before it written, the file made. */
+static int run_ready(struct ingest *in, struct sg_diag *diag)
+{
+	int ret = run_wait(in, diag);
+
+	return ret ? ret : open_runs(in, diag);
+}
+
 /* Sorts the run and appends it to the file of runs, here and now. */
 static int write_run(struct ingest *in, struct sg_diag *diag)
 {
@@ -438,9 +446,7 @@ static int write_run(struct ingest *in, struct sg_diag *diag)
 
 	if (!in->nrun)
 		return 0;
-	ret = run_wait(in, diag);
-	if (!ret)
-		ret = open_runs(in, diag);
+	ret = run_ready(in, diag);
 	if (ret)
 		return ret;
 	if (put_run(in, in->run.buf, in->run_off, in->nrun))
@@ -465,9 +471,7 @@ static int write_run_bg(struct ingest *in, struct sg_diag *diag)
 
 	if (!in->nrun)
 		return 0;
-	ret = run_wait(in, diag);
-	if (!ret)
-		ret = open_runs(in, diag);
+	ret = run_ready(in, diag);
 	if (ret)
 		return ret;
 	if (!in->bg) {
