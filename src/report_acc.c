@@ -12,6 +12,8 @@
  */
 #include "report_impl.h"
 
+#include <limits.h>
+
 void sg_rep_release(struct rep *r)
 {
 	size_t i;
@@ -163,35 +165,20 @@ static void seg_pair(struct rep *r, struct seginfo *si, int col,
 }
 
 /*
- * The id in t of a case's segments string, found by the string's store id
- * when it has one (ids: by store id, + 1, in *ids of *cap).
+ * A segments string's id in the pass's tables by its store id k, as
+ * remembered in ids (id + 1 by k; 0 not yet): -1 when not remembered. The
+ * same store id is the same string, so a case's string is hashed and
+ * compared only the first time its store id comes.
  */
-static int case_segstr(struct intern *t, int **ids, size_t *cap,
-		       const struct sg_scan_case *c,
-		       int (*add)(void *ctx, const char *s, size_t n),
-		       void *ctx)
+static int segset_known(const long *ids, size_t cap, long long k)
 {
-	long long k = c->segset;
-	int id;
+	return k > 0 && (size_t)k < cap && ids[k] ? (int)ids[k] - 1 : -1;
+}
 
-	if (k > 0 && (size_t)k < *cap && (*ids)[k])
-		return (*ids)[k] - 1;
-	id = add ? add(ctx, c->segments, c->segments_len)
-		 : sg_intern_add_h(t, c->segments, c->segments_len,
-				   sg_hash_words(c->segments, c->segments_len));
-	if (k > 0 && (uint64_t)k < (1ull << 40)) {
-		if ((size_t)k >= *cap) {
-			size_t n = *cap ? *cap : 64;
-
-			while (n <= (size_t)k)
-				n *= 2;
-			*ids = sg_xrealloc(*ids, n * sizeof(**ids));
-			memset(*ids + *cap, 0, (n - *cap) * sizeof(**ids));
-			*cap = n;
-		}
-		(*ids)[k] = id + 1;
-	}
-	return id;
+static void segset_remember(long **ids, size_t *cap, long long k, int id)
+{
+	if (k > 0 && k <= INT_MAX)
+		sg_rep_add_id(ids, cap, (int)k, id + 1);
 }
 
 /* The id of a segments string, parsing it the first time it is seen. */
@@ -231,11 +218,6 @@ static int segments_id(struct rep *r, const char *t, size_t n)
 	}
 	cJSON_Delete(j);
 	return id;
-}
-
-static int segments_id_cb(void *ctx, const char *t, size_t n)
-{
-	return segments_id(ctx, t, n);
 }
 
 struct fset *sg_rep_feature_set(struct rep *r, long long id)
@@ -642,10 +624,14 @@ static void start_case(void *ctx, const struct sg_scan_case *c)
 	} else {
 		r->night_idx = -1;
 	}
-	r->seg_id = c->segments ? case_segstr(&r->segstr, &r->segset_seg,
-					       &r->segset_cap, c,
-					       segments_id_cb, r)
-				: -1;
+	r->seg_id = -1;
+	if (c->segments &&
+	    (r->seg_id = segset_known(r->segset_seg, r->segset_cap,
+				      c->segset)) < 0) {
+		r->seg_id = segments_id(r, c->segments, c->segments_len);
+		segset_remember(&r->segset_seg, &r->segset_cap, c->segset,
+				r->seg_id);
+	}
 	if (r->ref_on && r->seg_id >= 0)
 		count_id(&r->segstr_n, &r->segstr_n_cap, r->seg_id);
 	/* features are read only when not sampling (sg_rep_window()) */
@@ -811,10 +797,20 @@ static void reference_case(void *ctx, const struct sg_scan_case *c)
 	}
 	if (r->ref_idx >= 0)
 		r->refn[r->ref_idx].cases++;
-	if (c->segments)
-		count_id(&r->ref_segstr_n, &r->ref_segstr_cap,
-			 case_segstr(&r->ref_segstr, &r->ref_segset_seg,
-				     &r->ref_segset_cap, c, NULL, NULL));
+	if (c->segments) {
+		int id = segset_known(r->ref_segset_seg, r->ref_segset_cap,
+				      c->segset);
+
+		if (id < 0) {
+			id = sg_intern_add_h(&r->ref_segstr, c->segments,
+					     c->segments_len,
+					     sg_hash_words(c->segments,
+							   c->segments_len));
+			segset_remember(&r->ref_segset_seg, &r->ref_segset_cap,
+					c->segset, id);
+		}
+		count_id(&r->ref_segstr_n, &r->ref_segstr_cap, id);
+	}
 	if (c->has_features)
 		add_features(r, c->feature_set, c->features, c->features_len,
 			     1);

@@ -202,7 +202,7 @@ struct rep {
 	size_t seginfo_cap;
 	/* a segments string's segstr id + 1 by its store id (0: not yet),
 	 * which spares hashing the string of every case */
-	int *segset_seg;
+	long *segset_seg;
 	size_t segset_cap;
 	struct intern segcols;
 	struct segcol *cols;
@@ -268,7 +268,7 @@ struct rep {
 	char ref_last[11];    /* its night ("" before the first) */
 	long ref_in_window;   /* its cases whose night is in the window */
 	struct intern ref_segstr; /* its distinct segments strings ... */
-	int *ref_segset_seg;  /* ... their ids + 1 by store id (0: not yet) */
+	long *ref_segset_seg; /* ... their ids + 1 by store id (0: not yet) */
 	size_t ref_segset_cap;
 	long *ref_segstr_n;   /* ... and their cases */
 	size_t ref_segstr_cap;
