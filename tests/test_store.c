@@ -626,6 +626,21 @@ static void version_4_store_gets_a_dictionary_of_segments(void **state)
 	sg_store_close(s);
 }
 
+/* A new segments string and a case of batch 1 at line that has it. */
+static void put_case_with_segments(struct sg_store *s, const char *cid,
+				   int line, const char *segments)
+{
+	char sql[512];
+	struct sg_diag d;
+
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO segment_sets(segments) VALUES ('%s');"
+		 "INSERT INTO cases(case_id, night, segment_set, batch, line)"
+		 " VALUES ('%s', '2026-11-20', last_insert_rowid(), 1, %d);",
+		 segments, cid, line);
+	assert_int_equal(sg_store_exec(s, sql, &d), 0);
+}
+
 /*
  * A reading inside a transaction that rolls back may have loaded a
  * segments string the rollback takes away; the next string stored gets
@@ -647,25 +662,11 @@ static void rolled_back_segments_strings_are_forgotten(void **state)
 				       &d),
 			 0);
 	assert_int_equal(sg_store_begin(s, &d), 0);
-	assert_int_equal(sg_store_exec(s,
-				       "INSERT INTO segment_sets(segments)"
-				       " VALUES ('{\"region\":\"gone\"}');"
-				       "INSERT INTO cases(case_id, night,"
-				       " segment_set, batch, line) VALUES ('c1',"
-				       " '2026-11-20', last_insert_rowid(), 1, 2);",
-				       &d),
-			 0);
+	put_case_with_segments(s, "c1", 2, "{\"region\":\"gone\"}");
 	assert_int_equal(sg_scan_case_row(s, 1, keep_segments, seg, &d), 0);
 	assert_string_equal(seg, "{\"region\":\"gone\"}");
 	sg_store_rollback(s);
-	assert_int_equal(sg_store_exec(s,
-				       "INSERT INTO segment_sets(segments)"
-				       " VALUES ('{\"region\":\"kept\"}');"
-				       "INSERT INTO cases(case_id, night,"
-				       " segment_set, batch, line) VALUES ('c2',"
-				       " '2026-11-20', last_insert_rowid(), 1, 3);",
-				       &d),
-			 0);
+	put_case_with_segments(s, "c2", 3, "{\"region\":\"kept\"}");
 	assert_int_equal(count(s, "SELECT max(id) FROM segment_sets"), 1);
 	assert_int_equal(sg_scan_case_row(s, 1, keep_segments, seg, &d), 0);
 	assert_string_equal(seg, "{\"region\":\"kept\"}");
