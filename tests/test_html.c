@@ -184,18 +184,28 @@ static void policy_thresholds_are_drawn_when_the_gate_is_known(void **state)
 	sg_report_free(r);
 }
 
-/* The data table of the chart with this id, as a string. */
-static char *table_of(const char *p, const char *id)
+/*
+ * The part of p from the element whose opening tag is open (a format for
+ * the id) up to the first close after it, as a string.
+ */
+static char *element_of(const char *p, const char *open, const char *id,
+			const char *close)
 {
 	char key[128];
 	const char *s, *e;
 
-	snprintf(key, sizeof(key), "<details id=\"%s-data\">", id);
+	snprintf(key, sizeof(key), open, id);
 	s = strstr(p, key);
 	assert_non_null(s);
-	e = strstr(s, "</details>");
+	e = strstr(s, close);
 	assert_non_null(e);
 	return strndup(s, (size_t)(e - s));
+}
+
+/* The data table of the chart with this id, as a string. */
+static char *table_of(const char *p, const char *id)
+{
+	return element_of(p, "<details id=\"%s-data\">", id, "</details>");
 }
 
 static void segments_worst_first_and_not_judged_greyed(void **state)
@@ -294,15 +304,8 @@ static void hostile_text_renders_as_text(void **state)
 /* The part of p from the figure with this id to its end, as a string. */
 static char *figure_of(const char *p, const char *id)
 {
-	char key[128];
-	const char *s, *e;
-
-	snprintf(key, sizeof(key), "<figure class=\"sg-chart\" id=\"%s\">", id);
-	s = strstr(p, key);
-	assert_non_null(s);
-	e = strstr(s, "</figure>");
-	assert_non_null(e);
-	return strndup(s, (size_t)(e - s));
+	return element_of(p, "<figure class=\"sg-chart\" id=\"%s\">", id,
+			  "</figure>");
 }
 
 /* How many times word is in s. */
