@@ -13,31 +13,6 @@
 #include "sg/html.h"
 #include "write_html_impl.h"
 
-/* The most nights a chart shows (the latest). */
-#define MAX_NIGHTS 60
-
-static double jnum(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static const char *jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double jci(const cJSON *o, const char *k, int i)
-{
-	const cJSON *v = cJSON_GetArrayItem(
-		cJSON_GetObjectItemCaseSensitive(o, k ? k : "ci95"), i);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -84,7 +59,7 @@ static void trend(struct sg_buf *b, const cJSON *nights, const char **cats,
 		v[i] = NAN;
 	cJSON_ArrayForEach(o, nights)
 	{
-		const char *night = jstr(o, "night"), *model = jstr(o, "model");
+		const char *night = html_jstr(o, "night"), *model = html_jstr(o, "model");
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(
 			o, kappa ? "kappa" : "agreement");
 		size_t m, k;
@@ -95,9 +70,9 @@ static void trend(struct sg_buf *b, const cJSON *nights, const char **cats,
 			;
 		if (m == nm || k == nc)
 			continue;
-		v[(3 * m) * nc + k] = jnum(st, kappa ? "value" : "rate");
-		v[(3 * m + 1) * nc + k] = jci(st, NULL, 0);
-		v[(3 * m + 2) * nc + k] = jci(st, NULL, 1);
+		v[(3 * m) * nc + k] = html_jnum(st, kappa ? "value" : "rate");
+		v[(3 * m + 1) * nc + k] = html_jci(st, NULL, 0);
+		v[(3 * m + 2) * nc + k] = html_jci(st, NULL, 1);
 	}
 	for (j = 0; j < nm; j++)
 		s[j] = (struct sg_series){models[j], v + 3 * j * nc,
@@ -133,15 +108,15 @@ int sg_write_html_history(FILE *f, const cJSON *nights, const cJSON *runs,
 
 	cJSON_ArrayForEach(o, nights)
 	{
-		if (jstr(o, "night"))
-			add_unique(cats_all, &nc, 4096, jstr(o, "night"));
-		if (jstr(o, "model"))
-			add_unique(models, &nm, 8, jstr(o, "model"));
+		if (html_jstr(o, "night"))
+			add_unique(cats_all, &nc, 4096, html_jstr(o, "night"));
+		if (html_jstr(o, "model"))
+			add_unique(models, &nm, 8, html_jstr(o, "model"));
 	}
 	qsort(cats_all, nc, sizeof(*cats_all), by_name);
-	if (nc > MAX_NIGHTS) {
-		cats += nc - MAX_NIGHTS;
-		nc = MAX_NIGHTS;
+	if (nc > HTML_NIGHTS) {
+		cats += nc - HTML_NIGHTS;
+		nc = HTML_NIGHTS;
 	}
 	html_head(&b, "shadowgate: the nights so far");
 	sg_buf_addstr(&b, "<header>\n<h1>The nights so far</h1>\n"
@@ -178,8 +153,8 @@ int sg_write_html_history(FILE *f, const cJSON *nights, const cJSON *runs,
 				  "<tbody>\n");
 		cJSON_ArrayForEach(o, nights)
 		{
-			const char *night = jstr(o, "night");
-			const char *v = jstr(o, "verdict");
+			const char *night = html_jstr(o, "night");
+			const char *v = html_jstr(o, "verdict");
 			const cJSON *ag = cJSON_GetObjectItemCaseSensitive(
 				o, "agreement");
 			const cJSON *ka =
@@ -195,15 +170,15 @@ int sg_write_html_history(FILE *f, const cJSON *nights, const cJSON *runs,
 				html_text(&b, night);
 			}
 			sg_buf_addstr(&b, "</td>");
-			html_td_text(&b, jstr(o, "model"));
-			html_td_num(&b, jnum(o, "cases"), 0);
-			html_td_num(&b, jnum(ag, "rate"), 4);
-			html_td_num(&b, jci(ag, NULL, 0), 4);
-			html_td_num(&b, jci(ag, NULL, 1), 4);
-			html_td_num(&b, jnum(ka, "value"), 4);
-			html_td_num(&b, jci(ka, NULL, 0), 4);
-			html_td_num(&b, jci(ka, NULL, 1), 4);
-			html_td_num(&b, jnum(o, "change"), 4);
+			html_td_text(&b, html_jstr(o, "model"));
+			html_td_num(&b, html_jnum(o, "cases"), 0);
+			html_td_num(&b, html_jnum(ag, "rate"), 4);
+			html_td_num(&b, html_jci(ag, NULL, 0), 4);
+			html_td_num(&b, html_jci(ag, NULL, 1), 4);
+			html_td_num(&b, html_jnum(ka, "value"), 4);
+			html_td_num(&b, html_jci(ka, NULL, 0), 4);
+			html_td_num(&b, html_jci(ka, NULL, 1), 4);
+			html_td_num(&b, html_jnum(o, "change"), 4);
 			if (v) {
 				sg_buf_addstr(&b, "<td class=\"mark m-");
 				sg_xml_escape(&b, v, 1);
@@ -213,7 +188,7 @@ int sg_write_html_history(FILE *f, const cJSON *nights, const cJSON *runs,
 			} else {
 				sg_buf_addstr(&b, "<td>not gated</td>");
 			}
-			html_td_text(&b, jstr(o, "reason"));
+			html_td_text(&b, html_jstr(o, "reason"));
 			sg_buf_addstr(&b, "</tr>\n");
 		}
 		sg_buf_addstr(&b, "</tbody>\n</table>\n");
@@ -235,15 +210,15 @@ int sg_write_html_history(FILE *f, const cJSON *nights, const cJSON *runs,
 		cJSON_ArrayForEach(o, runs)
 		{
 			sg_buf_addstr(&b, "<tr>");
-			html_td_num(&b, jnum(o, "run"), 0);
-			html_td_text(&b, jstr(o, "model"));
-			html_td_text(&b, jstr(o, "started_at"));
-			html_td_text(&b, jstr(o, "status"));
-			html_td_num(&b, jnum(o, "cases"), 0);
-			html_td_num(&b, jnum(o, "scored"), 0);
-			html_td_num(&b, jnum(o, "errors"), 0);
-			html_td_num(&b, jnum(o, "p95_ms"), 3);
-			html_td_num(&b, jnum(o, "throughput"), 0);
+			html_td_num(&b, html_jnum(o, "run"), 0);
+			html_td_text(&b, html_jstr(o, "model"));
+			html_td_text(&b, html_jstr(o, "started_at"));
+			html_td_text(&b, html_jstr(o, "status"));
+			html_td_num(&b, html_jnum(o, "cases"), 0);
+			html_td_num(&b, html_jnum(o, "scored"), 0);
+			html_td_num(&b, html_jnum(o, "errors"), 0);
+			html_td_num(&b, html_jnum(o, "p95_ms"), 3);
+			html_td_num(&b, html_jnum(o, "throughput"), 0);
 			sg_buf_addstr(&b, "</tr>\n");
 		}
 		sg_buf_addstr(&b, "</tbody>\n</table>\n");

@@ -26,6 +26,18 @@ struct html {
  * sheet, then <body><main>; the caller closes them. */
 void html_head(struct sg_buf *b, const char *title);
 
+/* The most stored nights a chart of them shows (the latest). */
+#define HTML_NIGHTS 60
+
+/*
+ * Members of the stored nights' JSON (sg_store_history_nights): the
+ * number k of o (NaN when not a number), the string k (NULL when not a
+ * string), end i (0 low, 1 high) of o's interval "ci95" (k NULL) or k.
+ */
+double html_jnum(const cJSON *o, const char *k);
+const char *html_jstr(const cJSON *o, const char *k);
+double html_jci(const cJSON *o, const char *k, int i);
+
 /* Text from anywhere, escaped; NULL as nothing. */
 void html_text(struct sg_buf *b, const char *s);
 

@@ -12,36 +12,6 @@
 
 #include "write_html_impl.h"
 
-/* The most nights the trend shows (the latest). */
-#define TREND_NIGHTS 60
-
-static const cJSON *item(const cJSON *o, const char *k)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, k);
-}
-
-static double num(const cJSON *o, const char *k)
-{
-	const cJSON *v = item(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static const char *str(const cJSON *o, const char *k)
-{
-	const cJSON *v = item(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* End i (0 low, 1 high) of the interval of statistic o, NaN for none. */
-static double end(const cJSON *o, int i)
-{
-	const cJSON *v = cJSON_GetArrayItem(item(o, "ci95"), i);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 /* One statistic by night: what the chart and its table show. */
 struct stat_view {
 	const char *id, *title, *desc, *y_label, *what, *key, *threshold,
@@ -61,11 +31,11 @@ static void stat_chart(struct html *h, const struct stat_view *v,
 	if (!y)
 		return;
 	for (i = 0; i < n; i++) {
-		const cJSON *st = item(o[i], v->what);
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(o[i], v->what);
 
-		y[i] = num(st, v->key);
-		y[n + i] = end(st, 0);
-		y[2 * n + i] = end(st, 1);
+		y[i] = html_jnum(st, v->key);
+		y[n + i] = html_jci(st, NULL, 0);
+		y[2 * n + i] = html_jci(st, NULL, 1);
 	}
 	sg_svg_line_chart_marked(
 		b,
@@ -102,7 +72,7 @@ void html_trend(struct html *h)
 	/* the model's nights, in the store's order (by night) */
 	cJSON_ArrayForEach(e, h->nights)
 	{
-		const char *m = str(e, "model");
+		const char *m = html_jstr(e, "model");
 
 		if (n < cap && m && model.buf && !strcmp(m, model.buf))
 			all[n++] = e;
@@ -118,12 +88,12 @@ void html_trend(struct html *h)
 				 "</section>\n");
 		goto out;
 	}
-	first = n > TREND_NIGHTS ? n - TREND_NIGHTS : 0;
+	first = n > HTML_NIGHTS ? n - HTML_NIGHTS : 0;
 	o = all + first;
 	n -= first;
 	mark = n;
 	for (i = 0; i < n; i++) {
-		cats[i] = str(o[i], "night") ? str(o[i], "night") : "";
+		cats[i] = html_jstr(o[i], "night") ? html_jstr(o[i], "night") : "";
 		if (!strcmp(cats[i], until))
 			mark = i;
 	}
@@ -131,7 +101,7 @@ void html_trend(struct html *h)
 		       "model: %zu night%s",
 		    n, n == 1 ? "" : "s");
 	if (first)
-		sg_buf_addf(b, " (the latest %d)", TREND_NIGHTS);
+		sg_buf_addf(b, " (the latest %d)", HTML_NIGHTS);
 	if (mark < n)
 		sg_buf_addstr(b, "; the dotted line marks this report's "
 				 "night.</p>\n");
@@ -156,16 +126,16 @@ void html_trend(struct html *h)
 					      "95% high", "verdict", "this report"},
 			8);
 	for (i = 0; i < n; i++) {
-		const cJSON *a = item(o[i], "agreement");
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(o[i], "agreement");
 
 		sg_buf_addstr(b, "<tr>");
 		html_td_text(b, cats[i]);
-		html_td_num(b, num(o[i], "report"), 0);
-		html_td_num(b, num(o[i], "cases"), 0);
-		html_td_num(b, num(a, "rate"), 4);
-		html_td_num(b, end(a, 0), 4);
-		html_td_num(b, end(a, 1), 4);
-		html_td_text(b, str(o[i], "verdict") ? str(o[i], "verdict")
+		html_td_num(b, html_jnum(o[i], "report"), 0);
+		html_td_num(b, html_jnum(o[i], "cases"), 0);
+		html_td_num(b, html_jnum(a, "rate"), 4);
+		html_td_num(b, html_jci(a, NULL, 0), 4);
+		html_td_num(b, html_jci(a, NULL, 1), 4);
+		html_td_text(b, html_jstr(o[i], "verdict") ? html_jstr(o[i], "verdict")
 						      : "not gated");
 		html_td_text(b, i == mark ? "this report" : "");
 		sg_buf_addstr(b, "</tr>\n");
@@ -187,13 +157,13 @@ void html_trend(struct html *h)
 					      "95% high"},
 			4);
 	for (i = 0; i < n; i++) {
-		const cJSON *k = item(o[i], "kappa");
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(o[i], "kappa");
 
 		sg_buf_addstr(b, "<tr>");
 		html_td_text(b, cats[i]);
-		html_td_num(b, num(k, "value"), 4);
-		html_td_num(b, end(k, 0), 4);
-		html_td_num(b, end(k, 1), 4);
+		html_td_num(b, html_jnum(k, "value"), 4);
+		html_td_num(b, html_jci(k, NULL, 0), 4);
+		html_td_num(b, html_jci(k, NULL, 1), 4);
 		sg_buf_addstr(b, "</tr>\n");
 	}
 	html_table_close(b);

@@ -167,3 +167,25 @@ void html_head(struct sg_buf *b, const char *title)
 	sg_buf_addstr(b, css);
 	sg_buf_addstr(b, "</style>\n</head>\n<body>\n<main>\n");
 }
+
+double html_jnum(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+const char *html_jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+double html_jci(const cJSON *o, const char *k, int i)
+{
+	const cJSON *v = cJSON_GetArrayItem(
+		cJSON_GetObjectItemCaseSensitive(o, k ? k : "ci95"), i);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
