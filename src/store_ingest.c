@@ -530,7 +530,10 @@ int sg_ingest(struct sg_store *s, const char *const *paths, size_t n,
 		goto out;
 	}
 	ingest_finalize_all(&in);
-	ret = sg_store_commit(s, diag);
+	ret = sg_store_decision_type_record(
+		s, stored_type == SG_DECISION_AUTO, diag);
+	if (!ret)
+		ret = sg_store_commit(s, diag);
 out:
 	ingest_finalize_all(&in);
 	if (ret)

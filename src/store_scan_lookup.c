@@ -202,8 +202,51 @@ int sg_scan_first_nights(struct sg_store *s, long n, char lo[11],
 	return night_range(s, st, lo, hi, found, diag);
 }
 
-int sg_decision_type_of_store(struct sg_store *s, int *type,
-			      struct sg_diag *diag)
+#define TYPE_KEY "decision_type"
+
+/*
+ * The decision type the store's meta row records (ingest writes it with
+ * the first decisions it stores): *type SG_DECISION_AUTO when there is no
+ * such row (a store of none yet, or from before the row was kept).
+ */
+static int recorded_type(struct sg_store *s, int *type, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = sg_store_prepare(s, &st,
+				   "SELECT value FROM meta WHERE key = '"
+				   TYPE_KEY "'",
+				   diag);
+
+	*type = SG_DECISION_AUTO;
+	if (ret)
+		return ret;
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW: {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+
+		if (v && !strcmp(v, "label"))
+			*type = SG_DECISION_LABEL;
+		else if (v && !strcmp(v, "numeric"))
+			*type = SG_DECISION_NUMERIC;
+		break;
+	}
+	case SQLITE_DONE:
+		break;
+	default:
+		ret = sg_store_error(s, diag, "cannot read the decision type");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * The decision type from the current decisions themselves: that of the
+ * first, and with `whole`, a pass over all of them to find one of the
+ * other kind (a store of both cannot be compared); so it is done once per
+ * store, for the meta row.
+ */
+static int scanned_type(struct sg_store *s, int *type, int whole,
+			struct sg_diag *diag)
 {
 	sqlite3_stmt *st = NULL;
 	int ret, first = SG_DECISION_AUTO, other = 0;
@@ -227,8 +270,10 @@ int sg_decision_type_of_store(struct sg_store *s, int *type,
 		ret = sg_store_error(s, diag, "cannot read the decisions");
 	}
 	sqlite3_finalize(st);
-	if (ret || first == SG_DECISION_AUTO)
+	if (ret || first == SG_DECISION_AUTO || !whole) {
+		*type = first;
 		return ret;
+	}
 	/* the other kind anywhere: a store of both cannot be compared */
 	ret = sg_store_prepare(s, &st,
 			       first == SG_DECISION_LABEL
@@ -255,6 +300,45 @@ int sg_decision_type_of_store(struct sg_store *s, int *type,
 		return SG_EDATA;
 	}
 	*type = first;
+	return 0;
+}
+
+int sg_decision_type_of_store(struct sg_store *s, int *type,
+			      struct sg_diag *diag)
+{
+	int ret = recorded_type(s, type, diag);
+
+	if (ret || *type != SG_DECISION_AUTO)
+		return ret;
+	return scanned_type(s, type, 1, diag);
+}
+
+int sg_store_decision_type_record(struct sg_store *s, int was_empty,
+				  struct sg_diag *diag)
+{
+	static const char *const name[] = {"label", "numeric"};
+	sqlite3_stmt *st = NULL;
+	int ret, type, rc;
+
+	ret = recorded_type(s, &type, diag);
+	if (ret || type != SG_DECISION_AUTO)
+		return ret;
+	ret = scanned_type(s, &type, !was_empty, diag);
+	if (ret || type == SG_DECISION_AUTO)
+		return ret;
+	ret = sg_store_prepare(s, &st,
+			       "INSERT OR REPLACE INTO meta(key, value)"
+			       " VALUES('" TYPE_KEY "', ?1)",
+			       diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_text(st, 1, name[type == SG_DECISION_NUMERIC], -1,
+			  SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sg_store_error(s, diag,
+				      "cannot record the decision type");
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sg/ingest.h"
+#include "sg/report.h"
 #include "sg/store.h"
 #include "src/store_impl.h"
 
@@ -584,6 +585,63 @@ static void numeric_decisions_store_values(void **state)
 	sg_ingest_summary_release(&sum);
 	assert_string_equal(text("SELECT sum(value) FROM decisions"), "13.5");
 	assert_string_equal(text("SELECT sum(value) FROM predictions"), "14.5");
+	assert_string_equal(text("SELECT value FROM meta WHERE key ="
+				 " 'decision_type'"),
+			    "numeric");
+}
+
+static int type_of_store(void)
+{
+	struct sg_diag d;
+	int type = -2;
+
+	assert_int_equal(sg_decision_type_of_store(store, &type, &d), 0);
+	return type;
+}
+
+/*
+ * The store's decision type is kept in a meta row written with the first
+ * decisions, and read from it (a report or the next ingest then need not
+ * pass over every decision to find it); a store without the row (from
+ * before it was kept) is read from its decisions and gets the row at its
+ * next ingest; an ingest that rolls back leaves no row.
+ */
+static void the_decision_type_is_recorded_with_the_first_decisions(
+	void **state)
+{
+	const char *key = "SELECT value FROM meta WHERE key = 'decision_type'";
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+
+	(void)state;
+	assert_int_equal(type_of_store(), SG_DECISION_AUTO);
+	assert_int_equal(ingest("rejects.csv", &sum, 0, &d), SG_EDATA);
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(count("SELECT count(*) FROM meta WHERE key ="
+			       " 'decision_type'"),
+			 0);
+	assert_int_equal(ingest("basic.csv", &sum, -1, &d), 0);
+	sg_ingest_summary_release(&sum);
+	assert_string_equal(text(key), "label");
+	assert_int_equal(type_of_store(), SG_DECISION_LABEL);
+	/* the row is what is read: set to numbers, the store says numbers */
+	assert_int_equal(sqlite3_exec(store->db,
+				      "UPDATE meta SET value = 'numeric' WHERE"
+				      " key = 'decision_type'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(type_of_store(), SG_DECISION_NUMERIC);
+	/* without it, the decisions say labels, and the next ingest
+	 * (nothing new in it) writes the row again */
+	assert_int_equal(sqlite3_exec(store->db,
+				      "DELETE FROM meta WHERE key ="
+				      " 'decision_type'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(type_of_store(), SG_DECISION_LABEL);
+	assert_int_equal(ingest("basic.csv", &sum, -1, &d), 0);
+	sg_ingest_summary_release(&sum);
+	assert_string_equal(text(key), "label");
 }
 
 static void missing_file_is_an_io_error(void **state)
@@ -632,6 +690,7 @@ int main(void)
 		T(explicit_rater_column_must_exist),
 		T(jsonl_log_rejects_non_objects_and_nested_values),
 		T(numeric_decisions_store_values),
+		T(the_decision_type_is_recorded_with_the_first_decisions),
 		T(missing_file_is_an_io_error),
 		T(file_past_one_batch_is_stored_in_night_and_case_id_order),
 		T(rows_sorted_in_runs_on_disk_are_stored_in_the_same_order),

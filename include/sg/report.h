@@ -113,11 +113,24 @@ struct sg_report_opts {
 /*
  * The decision type of the store: *type SG_DECISION_LABEL when its
  * current decisions are labels, SG_DECISION_NUMERIC when numbers,
- * SG_DECISION_AUTO when it has none. Returns 0, SG_EDATA when it holds
- * both (with diag set), or SG_ESTORE.
+ * SG_DECISION_AUTO when it has none: as its meta row records it, else
+ * (a store from before the row was kept) from the decisions themselves.
+ * Returns 0, SG_EDATA when it holds both (with diag set), or SG_ESTORE.
  */
 int sg_decision_type_of_store(struct sg_store *s, int *type,
 			      struct sg_diag *diag);
+
+/*
+ * Records the store's decision type in its meta row, read back by
+ * sg_decision_type_of_store without a pass over the decisions; nothing
+ * when it is recorded already or the store has no decisions. Called by
+ * ingest inside its transaction, after its rows; `was_empty`: the store
+ * had no decisions when the transaction began, so all it has now are the
+ * ingest's own, of one type (the first one found is enough). Returns 0,
+ * or as sg_decision_type_of_store.
+ */
+int sg_store_decision_type_record(struct sg_store *s, int was_empty,
+				  struct sg_diag *diag);
 
 /*
  * The decision type to use: the store's; `asked` (SG_DECISION_LABEL or
