@@ -115,10 +115,11 @@ import() {
 	rm -f "$tmp/ref.db"
 }
 
-# ingest N LOG OUT: shadowgate ingest of LOG into $tmp/sg.db, timed
+# ingest N LOG OUT [DB]: shadowgate ingest of LOG into DB ($tmp/sg.db),
+# timed
 ingest() {
 	# shellcheck disable=SC2086 # $maplog is a list of words
-	run "$3" "$bin" ingest --format json --db "$tmp/sg.db" $maplog "$2"
+	run "$3" "$bin" ingest --format json --db "${4:-$tmp/sg.db}" $maplog "$2"
 	grep -q "^[[:space:]]*\"loaded\":[[:space:]]*$1," "$tmp/stdout" || {
 		echo "bench/ingest.sh: shadowgate did not load $1 rows:" >&2
 		cat "$tmp/stdout" "$tmp/stderr" >&2
@@ -145,14 +146,31 @@ if [ "$nights" -gt 0 ]; then
 		i=1
 		while [ "$i" -le "$repeat" ]; do
 			import "$n" "$log" "$tmp/sqlite-$k-$i"
+			if [ "$repeat" -gt 1 ]; then
+				# each run into a copy of the store of the
+				# nights before (made before the clock starts);
+				# the last copy is the store the next night grows
+				rm -f "$tmp/try.db" "$tmp/try.db-wal" "$tmp/try.db-shm"
+				[ ! -f "$tmp/sg.db" ] || cp "$tmp/sg.db" "$tmp/try.db"
+				[ ! -f "$tmp/sg.db-wal" ] || cp "$tmp/sg.db-wal" "$tmp/try.db-wal"
+				sync
+				ingest "$n" "$log" "$tmp/sg-$k-$i" "$tmp/try.db"
+			fi
 			i=$((i + 1))
 		done
-		# the store grows once a night: one shadowgate run per night
-		ingest "$n" "$log" "$tmp/sg-$k"
+		if [ "$repeat" -gt 1 ]; then
+			rm -f "$tmp/sg.db" "$tmp/sg.db-wal" "$tmp/sg.db-shm"
+			for f in try.db try.db-wal; do
+				[ ! -f "$tmp/$f" ] || mv "$tmp/$f" "$tmp/sg${f#try}"
+			done
+			rm -f "$tmp/try.db-shm"
+		else
+			ingest "$n" "$log" "$tmp/sg-$k-1"
+		fi
 		rm -f "$log"
 		set -- $(best "$tmp"/sqlite-"$k"-*)
 		sqw=$1
-		set -- $(cat "$tmp/sg-$k")
+		set -- $(best "$tmp"/sg-"$k"-*)
 		store_b=$(wc -c <"$tmp/sg.db")
 		awk -v k="$k" -v c="$before" -v w="$1" -v u="$2" -v s="$3" \
 			-v m="$4" -v q="$sqw" -v sb="$store_b" -v cb="$csv_total" '
