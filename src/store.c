@@ -520,6 +520,7 @@ int sg_store_open(struct sg_store **out, const char *path, int busy_ms,
 	s = sg_xcalloc(1, sizeof(*s));
 	s->path = sg_xstrdup(path);
 	s->lock_fd = -1;
+	s->flush_fd = -1;
 	/*
 	 * NOMUTEX: a connection is used by one thread at a time (the runner
 	 * hands it between its threads under its own mutex), so SQLite's
@@ -576,6 +577,8 @@ void sg_store_close(struct sg_store *s)
 	sg_store_unlock(s);
 	if (s->db)
 		sqlite3_close_v2(s->db);
+	if (s->flush_fd >= 0)
+		close(s->flush_fd);
 	sg_store_segsets_forget(s);
 	free(s->path);
 	free(s);

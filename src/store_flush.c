@@ -10,9 +10,12 @@
  * FLUSH_MS to start writing what is dirty in the WAL (sync_file_range,
  * SYNC_FILE_RANGE_WRITE: it starts the writes and does not wait for them),
  * so the disk works while the ingest does, and the commit's fsync finds
- * little left. Durability is unchanged: the commit still syncs; the helper
- * only writes sooner what would be written anyway. It never touches the
- * connection: it has its own descriptor of the WAL file.
+ * little left. The same for the database file while the commit's
+ * checkpoint copies the pages into it (it ends with an fsync of that file
+ * too). Durability is unchanged: the commit still syncs; the helper only
+ * writes sooner what would be written anyway. It never touches the
+ * connection: it has descriptors of its own of the two files (that of the
+ * database file the store's, closed after the connection: store.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,11 +36,15 @@ struct sg_store_flusher {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int stop;
-	int fd;
+	int fd;    /* the WAL */
+	int db_fd; /* the database file (the store's), or -1 */
 };
 
-static void flush_wal(int fd)
+/* Starts writing out what is dirty in fd (does not wait for it). */
+static void flush_file(int fd)
 {
+	if (fd < 0)
+		return;
 #ifdef SYNC_FILE_RANGE_WRITE
 	if (sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) == 0 ||
 	    errno != ENOSYS)
@@ -61,7 +68,8 @@ static void *flusher_main(void *arg)
 		if (f->stop)
 			break;
 		pthread_mutex_unlock(&f->mu);
-		flush_wal(f->fd);
+		flush_file(f->fd);
+		flush_file(f->db_fd);
 		pthread_mutex_lock(&f->mu);
 	}
 	pthread_mutex_unlock(&f->mu);
@@ -79,8 +87,11 @@ struct sg_store_flusher *sg_store_flusher_start(struct sg_store *s)
 	sg_buf_release(&wal);
 	if (fd < 0)
 		return NULL; /* no WAL to write out: nothing to help with */
+	if (s->flush_fd < 0)
+		s->flush_fd = open(s->path, O_RDONLY | O_CLOEXEC);
 	f = sg_xcalloc(1, sizeof(*f));
 	f->fd = fd;
+	f->db_fd = s->flush_fd;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
 	if (sg_thread_create(&f->thread, flusher_main, f)) {

@@ -29,6 +29,13 @@ struct sg_store {
 	sqlite3 *db;
 	char *path;
 	int lock_fd;   /* the writer lock file, -1 when not held */
+	/*
+	 * The database file, read-only, for the WAL flusher
+	 * (store_flush.c), -1 until it is needed: closed only after the
+	 * connection, since closing any descriptor of the file drops the
+	 * POSIX locks SQLite holds on it.
+	 */
+	int flush_fd;
 	int in_tx;
 	struct sg_store_segsets segsets;
 };
