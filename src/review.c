@@ -289,33 +289,84 @@ int rv_case_row(struct rv_row *r, long long id, struct sg_diag *diag)
 	return sg_scan_case_row(r->s, id, case_row, r, diag);
 }
 
+/* Whether name is one of the n strings of taken. */
+static int name_taken(char *const *taken, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(taken[i], name))
+			return 1;
+	return 0;
+}
+
+/*
+ * The header name of a segment or feature column: its name, unless a
+ * column before it or one of the fixed columns has it (a segment called
+ * "verdict", a feature and a segment of one name), then prefix:name, then
+ * prefix:name.2, .3, ...: no name twice, so the file reads back (a CSV
+ * with a name twice is refused: reader_csv.c).
+ */
+static char *column_name(char *const *taken, size_t n, const char *prefix,
+			 const char *name)
+{
+	struct sg_buf b = SG_BUF_INIT;
+	unsigned long k;
+
+	sg_buf_addstr(&b, name);
+	for (k = 1; name_taken(taken, n, b.buf); k++) {
+		sg_buf_reset(&b);
+		sg_buf_addf(&b, "%s:%s", prefix, name);
+		if (k > 1)
+			sg_buf_addf(&b, ".%lu", k);
+	}
+	return sg_buf_detach(&b);
+}
+
 void rv_write_csv(FILE *f, const cJSON *rows, const char *const *lead,
 		  size_t nlead, const cJSON *segcols, const cJSON *featcols,
 		  const char *const *tail, size_t ntail)
 {
+	size_t nfixed = nlead + ntail;
+	size_t n = nfixed + (size_t)cJSON_GetArraySize(segcols) +
+		   (size_t)cJSON_GetArraySize(featcols);
+	char **head = sg_xcalloc(n ? n : 1, sizeof(*head));
 	const cJSON *o, *k;
-	size_t i;
+	size_t i, h = 0;
 
-	for (i = 0; i < nlead; i++) {
-		if (i)
-			fputc(',', f);
-		sg_write_csv_field(f, lead[i]);
-	}
+	/* the fixed names first, for the others to keep clear of */
+	for (i = 0; i < nlead; i++)
+		head[h++] = sg_xstrdup(lead[i]);
+	for (i = 0; i < ntail; i++)
+		head[h++] = sg_xstrdup(tail[i]);
 	cJSON_ArrayForEach(k, segcols)
 	{
-		fputc(',', f);
-		sg_write_csv_field(f, k->valuestring);
+		head[h] = column_name(head, h, "segment", k->valuestring);
+		h++;
 	}
 	cJSON_ArrayForEach(k, featcols)
 	{
-		fputc(',', f);
-		sg_write_csv_field(f, k->valuestring);
+		head[h] = column_name(head, h, "feature", k->valuestring);
+		h++;
 	}
-	for (i = 0; i < ntail; i++) {
+	/* in file order: lead, segments, features, tail */
+	for (i = 0; i < nlead; i++) {
+		if (i)
+			fputc(',', f);
+		sg_write_csv_field(f, head[i]);
+	}
+	for (i = nfixed; i < h; i++) {
 		fputc(',', f);
-		sg_write_csv_field(f, tail[i]);
+		sg_write_csv_field(f, head[i]);
+	}
+	for (i = nlead; i < nfixed; i++) {
+		fputc(',', f);
+		sg_write_csv_field(f, head[i]);
 	}
 	fputc('\n', f);
+	for (i = 0; i < h; i++)
+		free(head[i]);
+	free(head);
 	cJSON_ArrayForEach(o, rows)
 	{
 		const cJSON *seg = cJSON_GetObjectItemCaseSensitive(o, "segments");

@@ -105,7 +105,10 @@ int rv_case_row(struct rv_row *r, long long id, struct sg_diag *diag);
  * the feature columns and the tail keys, then one line per object of
  * rows (its segments and features from its "segments" and "features"
  * objects; a null or absent value an empty field), quoted as the other
- * CSV views (write_csv.c). nlead and ntail count the keys.
+ * CSV views (write_csv.c). nlead and ntail count the keys. A segment or
+ * feature whose name another column has already is headed
+ * "segment:NAME" or "feature:NAME" (then ".2", ".3", ...): no header
+ * name twice.
  */
 void rv_write_csv(FILE *f, const cJSON *rows, const char *const *lead,
 		  size_t nlead, const cJSON *segcols, const cJSON *featcols,

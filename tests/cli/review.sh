@@ -371,6 +371,41 @@ expect_exit "gate: fewer reviewed cases than asked is insufficient" 4 "$SG" \
 	gate --db "$DB" --window-nights 0 --no-store --min-reviewed 16
 contains "gate: the reason counts the reviewed cases" "$WORK/out" \
 	"insufficient evidence: 15 reviewed cases, the policy needs at least 16"
+# segments and a feature named like the queue's own columns (note,
+# verdict, batch): headed segment:NAME and feature:NAME, so no name is
+# there twice and the filled file reads back
+CX="$WORK/clash"
+mkdir -p "$CX"
+DBC="$WORK/clash.db"
+{
+	printf 'case_id,decided_at,note,verdict,batch,decision,model_decision\n'
+	printf 'k1,2026-11-20T08:00:00Z,n1,v1,7,approve,reject\n'
+	printf 'k2,2026-11-20T09:00:00Z,n2,v2,8,deny,approve\n'
+	printf 'k3,2026-11-20T10:00:00Z,n3,v3,9,deny,deny\n'
+} >"$CX/log.csv"
+expect_exit "ingest a log whose segments are called note and verdict" 0 \
+	"$SG" ingest --db "$DBC" --segment note --segment verdict --feature batch \
+	"$CX/log.csv"
+expect_exit "export its disagreements" 0 "$SG" review export --db "$DBC" \
+	--disagreements 2 --window-nights 0 --output "$CX/q.csv"
+if $PY - "$CX/q.csv" "$CX/filled.csv" >"$WORK/py" 2>&1 <<'EOF2'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+head = ["batch", "case_id", "night", "segment:note", "segment:verdict",
+        "feature:batch", "a", "b", "verdict", "reviewer", "note"]
+assert rows[0] == head, rows[0]
+got = sorted((r[1], r[3], r[4], r[5]) for r in rows[1:])
+assert got == [("k1", "n1", "v1", "7"), ("k2", "n2", "v2", "8")], got
+for r in rows[1:]:
+    r[8], r[9], r[10] = "reject", "ana", "checked"
+csv.writer(open(sys.argv[2], "w", newline="", encoding="utf-8")).writerows(rows)
+EOF2
+then ok "the header names each column once, the segments' and feature's values under their own"
+else not_ok "the header names each column once, the segments' and feature's values under their own" "$(cat "$WORK/py")"; fi
+expect_exit "the filled file imports" 0 "$SG" review import --db "$DBC" "$CX/filled.csv"
+n=$(sqlite3 "$DBC" "select count(*) from review_verdicts where verdict = 'reject' and note = 'checked'")
+[ "$n" = 2 ] && ok "both verdicts are stored with their notes" || not_ok "both verdicts are stored with their notes" "$n"
+
 expect_exit "gate: enough reviewed cases" 0 "$SG" gate --db "$DB" \
 	--window-nights 0 --no-store --min-reviewed 15 --format junit
 contains "gate: JUnit names the review check" "$WORK/out" 'min_reviewed'
