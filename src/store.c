@@ -241,6 +241,29 @@ int sg_store_error(struct sg_store *s, struct sg_diag *diag, const char *what)
 	return SG_ESTORE;
 }
 
+int sg_store_meta_set(struct sg_store *s, const char *key, const char *value,
+		      const char *what, struct sg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	char msg[96];
+	int ret, rc;
+
+	ret = sg_store_prepare(s, &st,
+			       "INSERT OR REPLACE INTO meta(key, value)"
+			       " VALUES(?1, ?2)",
+			       diag);
+	if (ret)
+		return ret;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	snprintf(msg, sizeof(msg), "cannot record %s", what);
+	return sg_store_error(s, diag, msg);
+}
+
 int sg_store_exec(struct sg_store *s, const char *sql, struct sg_diag *diag)
 {
 	char *err = NULL;

@@ -50,6 +50,14 @@ int sg_store_prepare(struct sg_store *s, sqlite3_stmt **st, const char *sql,
 int sg_store_error(struct sg_store *s, struct sg_diag *diag, const char *what);
 
 /*
+ * Sets the meta row key to value (inside the caller's transaction);
+ * `what` names it in the error ("cannot record WHAT"). Returns 0 or
+ * SG_ESTORE.
+ */
+int sg_store_meta_set(struct sg_store *s, const char *key, const char *value,
+		      const char *what, struct sg_diag *diag);
+
+/*
  * The features of a case as cases.features holds them (store_features.c):
  * sg_features_pack writes the n values v in at most SG_FEATURES_MAX(n)
  * bytes at out and returns how many it wrote; the same doubles always

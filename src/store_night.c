@@ -51,18 +51,7 @@ int sg_store_night_rule(struct sg_store *s, const struct sg_night_rule *r,
 			    had, want);
 		return SG_EUSAGE;
 	}
-	ret = sg_store_prepare(s, &st,
-			       "INSERT OR REPLACE INTO meta(key, value) "
-			       "VALUES('" RULE_KEY "', ?1)",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_text(st, 1, want, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(s, diag, "cannot record the night rule");
-	return 0;
+	return sg_store_meta_set(s, RULE_KEY, want, "the night rule", diag);
 }
 
 static int cmp_long(const void *a, const void *b)

@@ -317,8 +317,7 @@ int sg_store_decision_type_record(struct sg_store *s, int was_empty,
 				  struct sg_diag *diag)
 {
 	static const char *const name[] = {"label", "numeric"};
-	sqlite3_stmt *st = NULL;
-	int ret, type, rc;
+	int ret, type;
 
 	ret = recorded_type(s, &type, diag);
 	if (ret || type != SG_DECISION_AUTO)
@@ -326,20 +325,9 @@ int sg_store_decision_type_record(struct sg_store *s, int was_empty,
 	ret = scanned_type(s, &type, !was_empty, diag);
 	if (ret || type == SG_DECISION_AUTO)
 		return ret;
-	ret = sg_store_prepare(s, &st,
-			       "INSERT OR REPLACE INTO meta(key, value)"
-			       " VALUES('" TYPE_KEY "', ?1)",
-			       diag);
-	if (ret)
-		return ret;
-	sqlite3_bind_text(st, 1, name[type == SG_DECISION_NUMERIC], -1,
-			  SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sg_store_error(s, diag,
-				      "cannot record the decision type");
-	return 0;
+	return sg_store_meta_set(s, TYPE_KEY,
+				 name[type == SG_DECISION_NUMERIC],
+				 "the decision type", diag);
 }
 
 /* ---- feature sets, single cases ---- */

@@ -590,6 +590,12 @@ static void numeric_decisions_store_values(void **state)
 			    "numeric");
 }
 
+static void exec_sql(const char *sql)
+{
+	assert_int_equal(sqlite3_exec(store->db, sql, NULL, NULL, NULL),
+			 SQLITE_OK);
+}
+
 static int type_of_store(void)
 {
 	struct sg_diag d;
@@ -625,19 +631,12 @@ static void the_decision_type_is_recorded_with_the_first_decisions(
 	assert_string_equal(text(key), "label");
 	assert_int_equal(type_of_store(), SG_DECISION_LABEL);
 	/* the row is what is read: set to numbers, the store says numbers */
-	assert_int_equal(sqlite3_exec(store->db,
-				      "UPDATE meta SET value = 'numeric' WHERE"
-				      " key = 'decision_type'",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	exec_sql("UPDATE meta SET value = 'numeric' WHERE key ="
+		 " 'decision_type'");
 	assert_int_equal(type_of_store(), SG_DECISION_NUMERIC);
 	/* without it, the decisions say labels, and the next ingest
 	 * (nothing new in it) writes the row again */
-	assert_int_equal(sqlite3_exec(store->db,
-				      "DELETE FROM meta WHERE key ="
-				      " 'decision_type'",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	exec_sql("DELETE FROM meta WHERE key = 'decision_type'");
 	assert_int_equal(type_of_store(), SG_DECISION_LABEL);
 	assert_int_equal(ingest("basic.csv", &sum, -1, &d), 0);
 	sg_ingest_summary_release(&sum);
