@@ -111,15 +111,16 @@ static void print_text(const struct cli *c, const struct sg_ingest_summary *s)
 			       " nothing changed\n",
 			       f->file, f->prior_batch, f->sha256);
 		else if (c->verbose || s->nfiles > 1)
-			printf("%s: %ld rows read, %ld loaded, %ld corrections, "
-			       "%ld duplicates, %ld rejected\n",
-			       f->file, f->rows_read, f->loaded, f->corrections,
-			       f->duplicates, f->rejected);
+			printf("%s: %ld row%s read, %ld loaded, %ld "
+			       "corrections, %ld duplicates, %ld rejected\n",
+			       f->file, f->rows_read,
+			       f->rows_read == 1 ? "" : "s", f->loaded,
+			       f->corrections, f->duplicates, f->rejected);
 	}
-	printf("ingested %ld rows: %ld loaded, %ld corrections, %ld duplicates, "
-	       "%ld rejected",
-	       s->rows_read, s->loaded, s->corrections, s->duplicates,
-	       s->rejected);
+	printf("ingested %ld row%s: %ld loaded, %ld corrections, "
+	       "%ld duplicates, %ld rejected",
+	       s->rows_read, s->rows_read == 1 ? "" : "s", s->loaded,
+	       s->corrections, s->duplicates, s->rejected);
 	if (s->predictions)
 		printf(", %ld logged predictions", s->predictions);
 	printf(" in %.2f s (%.0f rows/s)\n", s->seconds,

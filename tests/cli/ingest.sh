@@ -111,6 +111,7 @@ DB5="$WORK/type2.db"
 expect_exit "a log of numbers" 0 "$SG" ingest --db "$DB5" --decision-type numeric "$FX/ingest/numeric.csv"
 printf 'case_id,decision\nq1,3.5\n' >"$WORK/more.csv"
 expect_exit "the next log of that store is read as numbers without the flag" 0 "$SG" ingest --db "$DB5" "$WORK/more.csv"
+contains "one row is one row" "$WORK/out" "ingested 1 row: 1 loaded"
 n=$(sqlite3 "$DB5" "select d.value from decisions d join cases c on c.id = d.case_ref where c.case_id = 'q1' and d.label is null")
 [ "$n" = 3.5 ] && ok "it is stored as a number" || not_ok "it is stored as a number" "$n"
 
