@@ -99,7 +99,24 @@ static void print_json(const struct sg_ingest_summary *s, int ok,
 	cJSON_Delete(o);
 }
 
-static void print_text(const struct cli *c, const struct sg_ingest_summary *s)
+/*
+ * The rejected rows kept for the summary, and how many more there are (in
+ * the rejects table, unless the ingest failed and stored none of them).
+ */
+static void print_rejects(const struct sg_ingest_summary *s, int failed)
+{
+	size_t i;
+
+	for (i = 0; i < s->nreject_msgs; i++)
+		printf("  rejected %s\n", s->reject_msgs[i]);
+	if ((size_t)s->rejected > s->nreject_msgs)
+		printf("  ... and %ld more rejected rows%s\n",
+		       s->rejected - (long)s->nreject_msgs,
+		       failed ? "" : " (see the rejects table)");
+}
+
+static void print_text(const struct cli *c, const struct sg_ingest_summary *s,
+		       int failed)
 {
 	size_t i;
 
@@ -125,11 +142,7 @@ static void print_text(const struct cli *c, const struct sg_ingest_summary *s)
 		printf(", %ld logged predictions", s->predictions);
 	printf(" in %.2f s (%.0f rows/s)\n", s->seconds,
 	       s->seconds > 0 ? (double)s->rows_read / s->seconds : 0.0);
-	for (i = 0; i < s->nreject_msgs; i++)
-		printf("  rejected %s\n", s->reject_msgs[i]);
-	if ((size_t)s->rejected > s->nreject_msgs)
-		printf("  ... and %ld more rejected rows (see the rejects table)\n",
-		       s->rejected - (long)s->nreject_msgs);
+	print_rejects(s, failed);
 }
 
 static const char *const formats[] = {"text", "json", NULL};
@@ -180,9 +193,12 @@ static int run_ingest(struct cli *c, struct sg_store *s)
 		print_json(&sum, ret == 0,
 			   ret ? sg_diag_format(&c->diag, buf, sizeof(buf))
 			       : NULL);
-	} else if (!c->quiet || ret) {
+	} else if (!c->quiet) {
 		if (!ret || sum.rejected)
-			print_text(c, &sum);
+			print_text(c, &sum, ret != 0);
+	} else if (ret) {
+		/* quiet: no summary, but the rejected rows that failed it */
+		print_rejects(&sum, 1);
 	}
 	sg_ingest_summary_release(&sum);
 	if (ret)

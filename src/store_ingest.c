@@ -544,9 +544,15 @@ out:
 	    !ret)
 		ret = SG_ESTORE;
 	if (ret) {
-		/* nothing was loaded: say so in the counts of the files too */
-		for (i = 0; i < sum->nfiles; i++)
+		/* nothing was loaded: say so in the counts, of the files too
+		 * (what was read and rejected stays, to say why) */
+		sum->loaded = sum->corrections = sum->predictions = 0;
+		for (i = 0; i < sum->nfiles; i++) {
 			sum->files[i].batch = 0;
+			sum->files[i].loaded = 0;
+			sum->files[i].corrections = 0;
+			sum->files[i].predictions = 0;
+		}
 	}
 	sum->seconds = sg_monotonic_ms() / 1e3 - t0;
 	free(in.feats);

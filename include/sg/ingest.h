@@ -46,6 +46,9 @@ struct sg_ingest_file {
 struct sg_ingest_summary {
 	struct sg_ingest_file *files;
 	size_t nfiles;
+	/* after a failed ingest (rolled back) loaded, corrections and
+	 * predictions are 0, in the files too; rows_read, duplicates and
+	 * rejected say how far it got and why */
 	long rows_read, loaded, corrections, duplicates, rejected, predictions;
 	double seconds;
 	char **reject_msgs;       /* the first keep_rejects, formatted */

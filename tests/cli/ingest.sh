@@ -95,6 +95,23 @@ expect_exit "every row rejected exits 3" 3 "$SG" ingest --db "$DB3" "$FX/ingest/
 contains "it says every row was rejected" "$WORK/err" "all_rejected.csv: every row was rejected (2 of 2)"
 contains "it lists the rejects" "$WORK/out" "all_rejected.csv:2: column 'decision': missing decision"
 [ "$before" = "$(sqlite3 "$DB3" "select count(*) from rejects")" ] && ok "nothing of it is stored" || not_ok "nothing of it is stored"
+# after a good file in the same ingest, the counts say nothing was loaded
+expect_exit "a good file and a wholly rejected one exit 3" 3 "$SG" ingest --db "$WORK/roll.db" \
+	--format json "$FX/ingest/basic.csv" "$FX/ingest/all_rejected.csv"
+if $PY - "$WORK/out" >"$WORK/py" 2>&1 <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["ok"] is False, d["ok"]
+assert d["loaded"] == 0 and d["predictions"] == 0 and d["corrections"] == 0, d
+assert [f["loaded"] for f in d["files"]] == [0, 0], d["files"]
+assert d["rejected"] == 2, d["rejected"]
+EOF2
+then ok "the rolled-back ingest's JSON counts 0 loaded, in each file too"
+else not_ok "the rolled-back ingest's JSON counts 0 loaded, in each file too" "$(cat "$WORK/py")"; fi
+expect_exit "quiet, it still fails" 3 "$SG" ingest -q --db "$WORK/roll.db" \
+	"$FX/ingest/basic.csv" "$FX/ingest/all_rejected.csv"
+if grep -qF "ingested " "$WORK/out"; then not_ok "quiet: no summary" "$(cat "$WORK/out")"; else ok "quiet: no summary"; fi
+contains "quiet: the rejected rows that failed it" "$WORK/out" "all_rejected.csv:2: column 'decision': missing decision"
 
 # a log without a time column: said once
 expect_exit "a log without times loads" 0 "$SG" ingest --db "$DB3" "$FX/ingest/no_time.csv"
