@@ -663,6 +663,10 @@ int sg_night_parse(const struct sg_night_rule *r, const char *s, size_t n,
 		put_date(night, t.y, t.mo, t.d); /* a date names its night */
 		return 0;
 	}
+	/* a leap second (:60) is the last of its minute, not the first of
+	 * the next: its night is that of the second before it */
+	if (t.sec == 60)
+		local--;
 	sg_civil_from_days(
 		(long)floor_div(local - (long long)(r ? r->start_min : 0) * 60,
 				86400),

@@ -134,6 +134,30 @@ static void without_a_zone_nights_are_dates_as_written(void **state)
 	sg_night_rule_release(&r);
 }
 
+/*
+ * A leap second (23:59:60) is the last second of its day: its night is
+ * the date it is written on, not the next (its instant is that of the
+ * next day's 00:00:00 UTC, as POSIX time counts; epochs from Python's
+ * datetime(2027, 1, 1, tzinfo=timezone.utc).timestamp() and 2017's).
+ */
+static void a_leap_second_stays_in_its_night(void **state)
+{
+	struct sg_night_rule r;
+	const char *why;
+
+	(void)state;
+	expect(NULL, "2026-12-31T23:59:60Z", "2026-12-31", 1798761600);
+	expect(NULL, "2026-11-20T23:59:60+05:00", "2026-11-20", -1);
+	sg_night_rule_init(&r);
+	assert_int_equal(sg_night_rule_set_starts(&r, "06:00", &why), 0);
+	expect(&r, "2026-07-01T05:59:60Z", "2026-06-30", -1);
+	sg_night_rule_release(&r);
+	/* in New York, the leap second of 2016 was at 18:59:60 local */
+	zone(&r, "America/New_York", NULL);
+	expect(&r, "2016-12-31T23:59:60Z", "2016-12-31", 1483228800);
+	sg_night_rule_release(&r);
+}
+
 static void unknown_zones_and_bad_starts_are_refused(void **state)
 {
 	struct sg_night_rule r;
@@ -184,6 +208,7 @@ int main(void)
 		cmocka_unit_test(
 			rules_past_the_last_transition_come_from_the_footer),
 		cmocka_unit_test(without_a_zone_nights_are_dates_as_written),
+		cmocka_unit_test(a_leap_second_stays_in_its_night),
 		cmocka_unit_test(unknown_zones_and_bad_starts_are_refused),
 		cmocka_unit_test(rules_describe_themselves),
 	};
