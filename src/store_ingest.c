@@ -134,6 +134,10 @@ static int one_row(struct ingest *in, const struct sg_record *rec,
 		} else if (sg_parse_number(v[b], len[b], &in->feats[i])) {
 			return reject_row(in, rec, in->log->features.v[i],
 					  "not a number", v[b], len[b], diag);
+		} else if (in->feats[i] == 0) {
+			/* "-0" is the number 0: stored as 0, so that a case
+			 * logged again with "0" has the same features */
+			in->feats[i] = 0;
 		}
 	}
 	sg_buf_reset(&in->segs);

@@ -132,6 +132,13 @@ contains "one row is one row" "$WORK/out" "ingested 1 row: 1 loaded"
 n=$(sqlite3 "$DB5" "select d.value from decisions d join cases c on c.id = d.case_ref where c.case_id = 'q1' and d.label is null")
 [ "$n" = 3.5 ] && ok "it is stored as a number" || not_ok "it is stored as a number" "$n"
 
+# -0 and 0 are one number: a case logged with each has the same features
+printf 'case_id,decision,f\nz1,a,-0\nz2,a,-0.0\n' >"$WORK/m0.csv"
+printf 'case_id,decision,f\nz1,a,0\nz2,a,0.00\n' >"$WORK/p0.csv"
+expect_exit "features of -0" 0 "$SG" ingest --db "$WORK/zero.db" --feature f "$WORK/m0.csv"
+expect_exit "the same cases with 0" 0 "$SG" ingest --db "$WORK/zero.db" --feature f "$WORK/p0.csv"
+contains "are duplicates, not conflicts" "$WORK/out" "0 loaded, 0 corrections, 2 duplicates, 0 rejected"
+
 # a logged score must be a probability: a percentage is rejected, naming
 # the file, line and column, and the other rows load
 printf 'case_id,decision,model_decision,model_score\ns1,a,a,0.9\ns2,a,b,87.5\ns3,b,b,1\n' >"$WORK/pct.csv"
