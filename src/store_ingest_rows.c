@@ -153,9 +153,11 @@ int ingest_reject(struct ingest *in, const struct sg_record *rec,
 {
 	struct sg_buf msg = SG_BUF_INIT;
 	sqlite3_stmt *st = in->ins_rej;
+	size_t head;
 	int ret = 0;
 
 	sg_buf_addf(&msg, "%s:%ld: ", in->display, rec->line);
+	head = msg.len; /* the reason, stored without file and line */
 	if (column)
 		sg_buf_addf(&msg, "column '%s': ", column);
 	sg_buf_addstr(&msg, reason);
@@ -170,8 +172,7 @@ int ingest_reject(struct ingest *in, const struct sg_record *rec,
 		sqlite3_bind_text(st, 4, column, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 4);
-	sqlite3_bind_text(st, 5, msg.buf + strlen(in->display) + 1, -1,
-			  SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, msg.buf + head, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 6, rec->raw, (int)rec->raw_len, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		ret = sg_store_error(in->s, diag, "cannot store a rejected row");

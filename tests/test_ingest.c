@@ -499,6 +499,9 @@ static void each_bad_row_is_rejected_with_line_column_and_reason(void **state)
 			       "column_name = 'income' AND raw LIKE "
 			       "'r2,%12,5k%'"),
 			 1);
+	/* the reason without the file and line, which have columns */
+	assert_string_equal(text("SELECT reason FROM rejects WHERE line = 3"),
+			    "column 'income': not a number: \"12,5k\"");
 }
 
 static void too_many_rejects_roll_back_everything(void **state)
