@@ -334,11 +334,17 @@ static int open_runs(struct ingest *in, struct sg_diag *diag)
 	sg_buf_addf(&p, "%s/shadowgate-stage-XXXXXX",
 		    dir && *dir ? dir : "/tmp");
 	in->runs_fd = mkstemp(p.buf);
-	if (in->runs_fd >= 0)
-		unlink(p.buf);
+	if (in->runs_fd < 0) {
+		/* named by its directory ($TMPDIR's), which is what to mend */
+		sg_diag_set(diag, dir && *dir ? dir : "/tmp", 0, 0,
+			    "cannot make a file for the staged rows of a large "
+			    "log in this directory ($TMPDIR): %s",
+			    strerror(errno));
+		sg_buf_release(&p);
+		return SG_EIO;
+	}
+	unlink(p.buf);
 	sg_buf_release(&p);
-	if (in->runs_fd < 0)
-		return runs_io_error(diag, "make a file for");
 	return 0;
 }
 

@@ -325,6 +325,45 @@ static void runs_that_cannot_be_written_fail_the_ingest(void **state)
 	assert_int_equal(count("SELECT count(*) FROM cases"), 0);
 }
 
+/*
+ * A log past one run with $TMPDIR naming no directory: the ingest fails
+ * with an I/O error that names the directory (what there is to mend),
+ * and stores nothing.
+ */
+static void a_missing_tmpdir_is_named(void **state)
+{
+	const char *dir = "/nonexistent-sg-test-tmpdir";
+	struct sg_ingest_summary sum;
+	struct sg_diag d;
+	char path[64], *old = getenv("TMPDIR");
+	unsigned long long i;
+	FILE *f;
+	int rc;
+
+	(void)state;
+	old = old ? strdup(old) : NULL;
+	open_log(&f, path);
+	for (i = 0; i < 2000; i++)
+		log_row(f, i, 1, 8, "north", "ann", 0);
+	fclose(f);
+	setenv("TMPDIR", dir, 1);
+	run_bytes = 4096;
+	rc = ingest_path(path, &sum, &d);
+	run_bytes = 0;
+	if (old)
+		setenv("TMPDIR", old, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old);
+	unlink(path);
+	sg_ingest_summary_release(&sum);
+	assert_int_equal(rc, SG_EIO);
+	assert_string_equal(d.file, dir);
+	assert_non_null(strstr(d.msg, "staged rows"));
+	assert_non_null(strstr(d.msg, "$TMPDIR"));
+	assert_int_equal(count("SELECT count(*) FROM cases"), 0);
+}
+
 static void csv_log_loads_cases_decisions_and_logged_predictions(void **state)
 {
 	struct sg_ingest_summary sum;
@@ -697,6 +736,7 @@ int main(void)
 		T(file_past_one_batch_is_stored_in_night_and_case_id_order),
 		T(rows_sorted_in_runs_on_disk_are_stored_in_the_same_order),
 		T(runs_that_cannot_be_written_fail_the_ingest),
+		T(a_missing_tmpdir_is_named),
 		cmocka_unit_test(number_parser_rejects_hex_inf_and_trailing_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
