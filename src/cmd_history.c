@@ -96,8 +96,10 @@ static void print_text(const cJSON *nights, const cJSON *runs)
 
 		fmt_ci(a, sizeof(a), ag);
 		fmt_ci(k, sizeof(k), ka);
+		/* a change that rounds to 0 is +0.0000, not -0.0000 */
 		if (isfinite(change))
-			snprintf(ch, sizeof(ch), "%+.4f", change);
+			snprintf(ch, sizeof(ch), "%+.4f",
+				 fabs(change) < 5e-5 ? 0.0 : change);
 		else
 			snprintf(ch, sizeof(ch), "-");
 		if (isfinite(rate))

@@ -47,8 +47,9 @@ static void put_pad(FILE *f, const char *s, size_t w, int right)
 
 static const char *fmt4(char *buf, double v)
 {
+	/* what rounds to 0 is 0.0000, not -0.0000 */
 	if (isfinite(v))
-		snprintf(buf, NUM_BUF, "%.4f", v);
+		snprintf(buf, NUM_BUF, "%.4f", fabs(v) < 5e-5 ? 0.0 : v);
 	else
 		snprintf(buf, NUM_BUF, "undefined");
 	return buf;
