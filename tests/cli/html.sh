@@ -6,6 +6,7 @@
 # values and 50 features, and a headless Chromium renders the demo's page
 # (the screenshot is kept in the test's folder as html-demo.png).
 . "$(dirname "$0")/lib.sh"
+CLI_DIR=$(cd "$(dirname "$0")" && pwd) # html_tables.py, for the page checks
 ROOT=$(cd "$FX/.." && pwd)
 
 # the tools this test needs; scripts/deps.sh installs them
@@ -67,19 +68,13 @@ fi
 
 # numbers CHECKS: each chart's data table against the JSON report
 numbers() {
-	if out=$($PY - "$1" "$2" <<'PY' 2>&1
+	if out=$(PYTHONPATH="$CLI_DIR" $PY - "$1" "$2" <<'PY' 2>&1
 import json, sys
-import html5lib
-doc = html5lib.parse(open(sys.argv[1], "rb").read(), namespaceHTMLElements=False)
+from html_tables import parse, f4
+import html_tables
+doc = parse(sys.argv[1])
 rep = json.load(open(sys.argv[2]))
-def table(id):
-    for d in doc.iter("details"):
-        if d.get("id") == id + "-data":
-            return [["".join(td.itertext()) for td in tr.findall("td")]
-                    for tr in d.iter("tr") if tr.findall("td")]
-    sys.exit("no data table " + id)
-def f4(v):
-    return "\u2013" if v is None else "%.4f" % v
+table = lambda id: html_tables.table(doc, id)
 errs = []
 def same(what, got, want):
     if got != want:
@@ -376,18 +371,13 @@ rc=$?
 page_ok "report's page with the trend is strict HTML5 and self-contained" "$WORK/trend.html"
 # trend PAGE NIGHT: the trend's tables equal history's nights, NIGHT marked
 trend() {
-	$PY - "$1" "$WORK/history.json" "$2" <<'PY' 2>&1
+	PYTHONPATH="$CLI_DIR" $PY - "$1" "$WORK/history.json" "$2" <<'PY' 2>&1
 import json, sys
-import html5lib
-doc = html5lib.parse(open(sys.argv[1], "rb").read(), namespaceHTMLElements=False)
+from html_tables import parse, f4
+import html_tables
+doc = parse(sys.argv[1])
 h = json.load(open(sys.argv[2]))["nights"]
-def table(id):
-    for d in doc.iter("details"):
-        if d.get("id") == id + "-data":
-            return [["".join(td.itertext()) for td in tr.findall("td")]
-                    for tr in d.iter("tr") if tr.findall("td")]
-    sys.exit("no data table " + id)
-f4 = lambda v: "\u2013" if v is None else "%.4f" % v
+table = lambda id: html_tables.table(doc, id)
 ci = lambda s, i: s["ci95"][i] if s["ci95"] else None
 if len(h) < 3:
     sys.exit("the store has %d nights, not 3" % len(h))
